@@ -1,0 +1,135 @@
+// The command line: parse arguments, call the programmatic API, print, return an exit code.
+// This is the one place that catches errors for the user.
+//   0  every run ok      1  some runs failed (the rest are stored)      2  invalid input
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { BACKENDS, type BackendChoice } from './core/backend.ts';
+import { formatIssue, RunexpError, SpecError } from './core/errors.ts';
+import { runexpVersion } from './core/manifest.ts';
+import { planText } from './core/plan.ts';
+import { defaultOutDir, runExperiment } from './core/run.ts';
+import { prepare } from './core/prepare.ts';
+import { table1 } from './core/table.ts';
+import { suggestHint } from './core/suggest.ts';
+
+const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
+
+Usage:
+  runexp <spec.yaml> [options]       run the experiment (only runs not already finished)
+  runexp run <spec.yaml> [options]   the same
+  runexp validate <spec.yaml>        check the spec and its data; writes nothing
+  runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
+
+Options:
+  --workers N     worker threads (default: number of cores, ${availableParallelism()} here)
+  --out DIR       output directory (default: runs/<experiment name>/)
+  --fresh         ignore finished runs and cached trainings; redo everything
+  --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)
+  --debug         print stack traces
+  -h, --help      this help
+  -v, --version   print the version
+
+Exit codes: 0 all runs ok, 1 some runs failed (the others are stored), 2 invalid input,
+130 interrupted (finished runs are kept; run again to resume).
+`;
+
+const COMMANDS = ['run', 'validate', 'plan'];
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        fresh: { type: 'boolean' },
+        backend: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${runexpVersion()}\n`);
+    return 0;
+  }
+  let [command, spec, ...extra] = positionals;
+  if (command && !COMMANDS.includes(command) && !/\.(ya?ml)$/i.test(command) && spec === undefined) {
+    if (!command.includes('.') && !command.includes('/')) return usage(`unknown command "${command}"; ${suggestHint(command, COMMANDS)}`);
+  }
+  if (command && !COMMANDS.includes(command)) {
+    extra = spec === undefined ? extra : [spec, ...extra];
+    spec = command;
+    command = 'run';
+  }
+  if (!spec) return usage('missing the spec file');
+  if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers must be a positive integer, got "${values.workers}"`);
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
+
+  try {
+    if (command === 'validate') {
+      const prepared = await prepare(spec);
+      process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);
+      return 0;
+    }
+    if (command === 'plan') {
+      const prepared = await prepare(spec);
+      process.stdout.write(planText(prepared, values.out ?? defaultOutDir(prepared.loaded.spec.name)));
+      return 0;
+    }
+    const controller = new AbortController();
+    const interrupt = (signal: string) => {
+      if (controller.signal.aborted) process.exit(130);
+      process.stderr.write(`\nrunexp: ${signal} — stopping; finished runs are kept (press again to quit at once)\n`);
+      controller.abort();
+    };
+    process.on('SIGINT', () => interrupt('SIGINT'));
+    process.on('SIGTERM', () => interrupt('SIGTERM'));
+    const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal });
+    process.stdout.write(`${table1(summary.records)}\n\n`);
+    const failedNow = summary.records.filter((r) => r.status === 'failed');
+    for (const rec of failedNow) {
+      const e = rec.error as { stage?: string; message?: string; hint?: string } | undefined;
+      process.stdout.write(`FAILED ${rec.runId}: ${e?.stage ? `[${e.stage}] ` : ''}${e?.message ?? 'unknown error'}${e?.hint ? ` (hint: ${e.hint})` : ''}\n`);
+    }
+    process.stdout.write(
+      `${summary.records.length - failedNow.length} ok, ${failedNow.length} failed, ${summary.reused} reused of ${summary.total} runs; backend ${[...new Set(summary.records.map((r) => r.backend))].join(', ') || 'n/a'}; results in ${summary.outDir}\n`,
+    );
+    if (summary.interrupted) return 130;
+    return failedNow.length > 0 ? 1 : 0;
+  } catch (err) {
+    return report(err, values.debug ?? false);
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`runexp: ${message}\nRun "runexp --help" for usage.\n`);
+  return 2;
+}
+
+function report(err: unknown, debug: boolean): number {
+  if (err instanceof SpecError) {
+    process.stderr.write(`runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`);
+    return 2;
+  }
+  if (err instanceof RunexpError) {
+    process.stderr.write(`runexp: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}\n`);
+    if (debug) process.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+  process.stderr.write(`runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`);
+  return 1;
+}

@@ -1,0 +1,39 @@
+// Everything that happens before any work starts: load and validate the spec, fetch each dataset
+// once (main thread), and expand the grid. Any problem anywhere becomes one SpecError.
+import { RunexpError, SpecError, type SpecIssue } from './errors.ts';
+import { datasetKey, expandGrid, type Grid } from './grid.ts';
+import { loadExperiment, type LoadedExperiment } from './load.ts';
+import { importPlugin } from './plugins.ts';
+import type { Plugin, Series } from './plugin-api.ts';
+import { issueAt } from './zod-issues.ts';
+
+export interface Prepared {
+  loaded: LoadedExperiment;
+  series: Map<string, Series>;
+  grid: Grid;
+}
+
+export async function prepare(specPath: string, options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void } = {}): Promise<Prepared> {
+  const loaded = await loadExperiment(specPath);
+  const { spec, source } = loaded;
+  const series = new Map<string, Series>();
+  const issues: SpecIssue[] = [];
+  const dataIsList = Array.isArray(source.data.data);
+  for (const [i, dataset] of spec.data.entries()) {
+    const fetcher = loaded.fetchers[i];
+    const key = datasetKey(fetcher, dataset.ticker);
+    if (series.has(key)) continue;
+    const plugin = (await importPlugin(fetcher.module)) as Plugin<'fetch'>;
+    try {
+      const s = await plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log: options.log ?? ((m) => process.stderr.write(`${m}\n`)) });
+      series.set(key, s);
+    } catch (err) {
+      const hint = err instanceof RunexpError ? err.hint : undefined;
+      issues.push(issueAt(source, [...(dataIsList ? ['data', i] : ['data']), 'ticker'], `cannot load data: ${(err as Error).message}`, { value: dataset.ticker, hint }));
+    }
+  }
+  const { grid, issues: gridIssues } = expandGrid(loaded, series);
+  issues.push(...gridIssues);
+  if (issues.length > 0) throw new SpecError(issues);
+  return { loaded, series, grid };
+}

@@ -1,0 +1,43 @@
+// The offline default: real Yahoo daily data pinned in data/snapshot/, checked against its sha256.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, suggestHint } from '../../index.ts';
+
+export const SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/snapshot');
+
+interface SnapshotManifest {
+  tickers: Record<string, { file: string; sha256: string; rows: number; first: string; last: string }>;
+}
+
+export function readSnapshotManifest(): SnapshotManifest {
+  return JSON.parse(readFileSync(resolve(SNAPSHOT_DIR, 'manifest.json'), 'utf8')) as SnapshotManifest;
+}
+
+/** Reads a snapshot ticker; shared with the yahoo plugin's offline fallback. */
+export function readSnapshot(ticker: string, column: string) {
+  const manifest = readSnapshotManifest();
+  const entry = manifest.tickers[ticker];
+  if (!entry) {
+    const known = Object.keys(manifest.tickers);
+    throw new RunexpError(ErrorCode.DATA, `ticker "${ticker}" is not in the offline snapshot`, `${suggestHint(ticker, known)} (or use source: yahoo / csv)`);
+  }
+  const bytes = readFileSync(resolve(SNAPSHOT_DIR, entry.file));
+  const checksum = sha256(bytes);
+  if (checksum !== entry.sha256) {
+    throw new RunexpError(ErrorCode.DATA, `snapshot file ${entry.file} does not match its checksum (got ${checksum.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`, 'restore it with git checkout data/snapshot');
+  }
+  const table = parsePriceCsv(bytes.toString('utf8'), { column, name: `snapshot ${entry.file}` });
+  return { ticker, ...table, checksum, source: `snapshot:data/snapshot/${entry.file}` };
+}
+
+export default definePlugin({
+  slot: 'fetch',
+  name: 'snapshot',
+  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023); works offline.',
+  options: z.strictObject({
+    column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low']).default('Adj Close'),
+  }),
+  run: ({ ticker }, options) => readSnapshot(ticker, options.column),
+});

@@ -1,0 +1,80 @@
+// Live Yahoo Finance daily bars through yahoo-finance2, with an on-disk cache and a timeout.
+// When Yahoo cannot be reached it says so in one line and falls back to the cache, then to the
+// bundled snapshot; it never hangs.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YahooFinance from 'yahoo-finance2';
+import { z } from 'zod';
+import { canonicalJson, definePlugin, ErrorCode, RunexpError, sha256 } from '../../index.ts';
+import { readSnapshot } from './snapshot.ts';
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };
+
+interface CachedSeries {
+  ticker: string;
+  fetchedAt: string;
+  dates: string[];
+  values: number[];
+  sha256: string;
+}
+
+function cacheFile(dir: string, ticker: string): string {
+  return join(dir, 'yahoo', `${ticker.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+function readCache(dir: string | undefined, ticker: string): CachedSeries | undefined {
+  if (!dir) return undefined;
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile(dir, ticker), 'utf8')) as CachedSeries;
+    // A truncated or edited cache file is ignored rather than trusted.
+    return sha256(canonicalJson({ dates: cached.dates, values: cached.values })) === cached.sha256 ? cached : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(dir: string, entry: CachedSeries): void {
+  const file = cacheFile(dir, entry.ticker);
+  mkdirSync(join(dir, 'yahoo'), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(entry));
+  renameSync(`${file}.tmp`, file);
+}
+
+export default definePlugin({
+  slot: 'fetch',
+  name: 'yahoo',
+  description: 'Live daily prices from Yahoo Finance (yahoo-finance2), cached on disk; falls back offline.',
+  options: z.strictObject({
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('1900-01-01'),
+    timeoutMs: z.int().positive().default(10_000),
+    fallback: z.enum(['cache-then-snapshot', 'cache', 'none']).default('cache-then-snapshot'),
+    /** Injected fetch for tests with recorded responses. */
+    fetch: z.any().optional(),
+  }),
+  run: async ({ ticker }, options, ctx) => {
+    const fetchImpl = (options.fetch as typeof fetch | undefined) ?? fetch;
+    const timedFetch: typeof fetch = (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+    const client = new YahooFinance({ logger: quiet, fetch: timedFetch } as ConstructorParameters<typeof YahooFinance>[0]);
+    try {
+      const chart = (await client.chart(ticker, { period1: options.from, interval: '1d' })) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
+      const rows = chart.quotes.filter((q) => Number.isFinite(q.adjclose ?? q.close ?? NaN) && (q.adjclose ?? q.close)! > 0);
+      if (rows.length === 0) throw new Error('Yahoo returned no prices');
+      const dates = rows.map((q) => q.date.toISOString().slice(0, 10));
+      const values = rows.map((q) => (q.adjclose ?? q.close) as number);
+      const checksum = sha256(canonicalJson({ dates, values }));
+      if (ctx.cacheDir) writeCache(ctx.cacheDir, { ticker, fetchedAt: new Date().toISOString(), dates, values, sha256: checksum });
+      return { ticker, dates, values, checksum, source: 'yahoo' };
+    } catch (err) {
+      const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : (err as Error).message.split('\n')[0];
+      if (options.fallback === 'none') throw new RunexpError(ErrorCode.DATA, `Yahoo Finance: ${reason}`);
+      const cached = readCache(ctx.cacheDir, ticker);
+      if (cached) {
+        ctx.log(`yahoo: ${ticker} unreachable (${reason}); using the cache from ${cached.fetchedAt.slice(0, 10)}`);
+        return { ticker, dates: cached.dates, values: cached.values, checksum: cached.sha256, source: `yahoo-cache:${cached.fetchedAt}` };
+      }
+      if (options.fallback === 'cache') throw new RunexpError(ErrorCode.DATA, `Yahoo Finance: ${reason}, and no cached copy of ${ticker}`);
+      ctx.log(`yahoo: ${ticker} unreachable (${reason}); using the bundled snapshot`);
+      return readSnapshot(ticker, 'Adj Close');
+    }
+  },
+});

@@ -1,0 +1,106 @@
+// Trains an architecture with TensorFlow.js. Reproducible: initialisers are seeded (buildModel)
+// and each epoch's shuffle uses the run's seeded generator instead of fit()'s Math.random.
+// A model whose output is constant (a dead ReLU output layer) fails the run instead of being scored.
+import { z } from 'zod';
+import { buildModel, definePlugin, ErrorCode, permutation, RunexpError } from '../../index.ts';
+import type { LayersModel, Tf } from '../../index.ts';
+
+function makeOptimizer(tf: Tf, name: 'adam' | 'sgd' | 'rmsprop', learningRate: number) {
+  if (name === 'sgd') return tf.train.sgd(learningRate);
+  if (name === 'rmsprop') return tf.train.rmsprop(learningRate);
+  return tf.train.adam(learningRate);
+}
+
+/** Spread of a model's predictions; 0 means a constant (dead) model. */
+function outputSpread(tf: Tf, model: LayersModel, x: InstanceType<Tf['Tensor']>): number {
+  return tf.tidy(() => {
+    const out = model.predict(x) as InstanceType<Tf['Tensor']>;
+    return out.max().sub(out.min()).dataSync()[0];
+  });
+}
+
+export default definePlugin({
+  slot: 'train',
+  name: 'tfjs',
+  description: 'TensorFlow.js training (tfjs-node, wasm or cpu backend) with seeded shuffling and early stopping.',
+  options: z.strictObject({
+    epochs: z.int().positive().default(50),
+    batchSize: z.int().positive().default(32),
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
+    learningRate: z.number().positive().default(0.001),
+    loss: z.enum(['meanSquaredError', 'meanAbsoluteError']).default('meanSquaredError'),
+    earlyStopping: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          patience: z.int().positive().default(10),
+          minDelta: z.number().min(0).default(0),
+          restoreBest: z.boolean().default(true),
+        }),
+      ])
+      .default({ patience: 10, minDelta: 0, restoreBest: true })
+      .describe('stop when validation loss has not improved for `patience` epochs; false to train all epochs'),
+  }),
+  axes: ['epochs', 'learningRate', 'batchSize'],
+  run: async (req, options, ctx) => {
+    const { tf } = ctx;
+    const { data } = req;
+    const shape = (n: number): [number, number, number] => [n, data.lookback, data.features];
+    const model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed);
+    model.compile({ optimizer: makeOptimizer(tf, options.optimizer, options.learningRate), loss: options.loss });
+    const xTrain = tf.tensor3d(data.train.x, shape(data.train.count));
+    const yTrain = tf.tensor2d(data.train.y, [data.train.count, 1]);
+    const xVal = tf.tensor3d(data.validation.x, shape(data.validation.count));
+    const yVal = tf.tensor2d(data.validation.y, [data.validation.count, 1]);
+    const started = performance.now();
+    const loss: number[] = [];
+    const valLoss: number[] = [];
+    let best = Infinity;
+    let bestEpoch = 0;
+    let bestWeights: InstanceType<Tf['Tensor']>[] | undefined;
+    try {
+      for (const hook of req.hooks) await hook.onTrainBegin?.(model);
+      for (let epoch = 0; epoch < options.epochs; epoch++) {
+        const order = tf.tensor1d(Int32Array.from(permutation(data.train.count, ctx.random)), 'int32');
+        const xs = tf.gather(xTrain, order);
+        const ys = tf.gather(yTrain, order);
+        const history = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
+        tf.dispose([order, xs, ys]);
+        const epochLoss = history.history.loss[0] as number;
+        const epochValLoss = history.history.val_loss[0] as number;
+        loss.push(epochLoss);
+        valLoss.push(epochValLoss);
+        for (const hook of req.hooks) await hook.onEpochEnd?.(model, epoch, { loss: epochLoss, valLoss: epochValLoss });
+        if (!Number.isFinite(epochLoss)) throw new RunexpError(ErrorCode.PLUGIN, `training diverged: loss is ${epochLoss} at epoch ${epoch + 1}`, 'lower the learning rate');
+        if (options.earlyStopping === false) continue;
+        if (epochValLoss < best - options.earlyStopping.minDelta) {
+          best = epochValLoss;
+          bestEpoch = epoch;
+          if (options.earlyStopping.restoreBest) {
+            tf.dispose(bestWeights ?? []);
+            bestWeights = model.getWeights().map((w) => w.clone());
+          }
+        } else if (epoch - bestEpoch >= options.earlyStopping.patience) {
+          break;
+        }
+      }
+      if (bestWeights) model.setWeights(bestWeights);
+      for (const hook of req.hooks) await hook.onTrainEnd?.(model);
+      const spread = outputSpread(tf, model, xVal);
+      if (!(spread > 1e-6)) {
+        throw new RunexpError(
+          ErrorCode.DEAD_MODEL,
+          `the trained model is dead: its output is constant on all ${data.validation.count} validation windows`,
+          'a ReLU output layer can die; try another seed or activation: linear on the last layer',
+        );
+      }
+    } catch (err) {
+      model.dispose();
+      throw err;
+    } finally {
+      tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
+    }
+    if (options.earlyStopping === false) bestEpoch = loss.length - 1;
+    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started };
+  },
+});
