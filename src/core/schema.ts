@@ -6,17 +6,18 @@ import { layerSchema } from './architecture.ts';
 
 /** One value or a non-empty list of values; resolved to a list. */
 export function axis<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => (Array.isArray(v) ? v : v === undefined ? v : [v]), z.array(item).min(1));
+  // A union (not a preprocess) so that the generated JSON Schema accepts both forms.
+  return z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
 }
 
 /**
  * `magnitude`, `./plugins/my-pruner.ts`, or `{plugin: magnitude, percentile: 35}`; resolved to the
  * object form. Keys other than `plugin` are the plugin's own options.
  */
-export const pluginRef = z.preprocess(
-  (v) => (typeof v === 'string' ? { plugin: v } : v),
-  z.looseObject({ plugin: z.string().min(1).describe('a built-in plugin name or a path to a .ts/.js file, relative to the spec') }),
-);
+const pluginName = z.string().min(1).describe('a built-in plugin name or a path to a .ts/.js file, relative to the spec');
+export const pluginRef = z
+  .union([pluginName, z.looseObject({ plugin: pluginName })])
+  .transform((v) => (typeof v === 'string' ? { plugin: v } : v));
 export type PluginRefResolved = z.output<typeof pluginRef>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');

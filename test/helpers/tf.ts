@@ -1,0 +1,12 @@
+// A tfjs instance on the pure-JS cpu backend for unit tests (deterministic, no wasm start-up).
+import { loadBackend } from '../../src/core/backend.ts';
+import type { StageContext, Tf } from '../../src/index.ts';
+import { mulberry32 } from '../../src/core/random.ts';
+
+export async function cpuTf(): Promise<Tf> {
+  return (await loadBackend('cpu')).tf;
+}
+
+export function stageContext(tf: Tf, seed = 1): StageContext {
+  return { tf, seed, random: mulberry32(seed), log: () => {} };
+}
