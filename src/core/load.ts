@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from './errors.ts';
 import type { Slot } from './plugin-api.ts';
 import { resolvePlugin, type PluginInstance } from './plugins.ts';
-import { experimentSchema, type Experiment } from './schema.ts';
+import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
 import { validateWith } from './zod-issues.ts';
 
@@ -22,6 +22,32 @@ export interface LoadedExperiment {
 
 const MAX_SPEC_BYTES = 1_000_000;
 
+/** Where each slot's plugin references sit in a spec (single value or list). */
+const PLUGIN_SECTIONS: { slot: Slot; path: string[] }[] = [
+  { slot: 'window', path: ['window', 'scaler'] },
+  { slot: 'train', path: ['train'] },
+  { slot: 'prune', path: ['prune'] },
+  { slot: 'compact', path: ['compact'] },
+  { slot: 'measure', path: ['measure'] },
+];
+
+/** Plugin problems in a spec whose core schema failed: each well-formed reference is checked. */
+async function pluginIssuesOnly(root: Record<string, unknown>, specDir: string, source: YamlSource): Promise<SpecIssue[]> {
+  const issues: SpecIssue[] = [];
+  for (const { slot, path } of PLUGIN_SECTIONS) {
+    const raw = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], root);
+    if (raw === undefined) continue;
+    const list = Array.isArray(raw) ? raw : [raw];
+    for (const [i, item] of list.entries()) {
+      const ref = pluginRef.safeParse(item);
+      if (!ref.success) continue; // already reported by the core schema
+      const at = Array.isArray(raw) ? [...path, i] : path;
+      issues.push(...(await resolvePlugin(ref.data, slot, at, { specDir, source, root })).issues);
+    }
+  }
+  return issues;
+}
+
 export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const file = resolve(path);
   const shown = relative(process.cwd(), file) || file;
@@ -38,7 +64,10 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const source = parsed.source;
   const root = source.data;
   const checked = validateWith(experimentSchema, root, { source, root });
-  if (!checked.ok) throw new SpecError(checked.issues);
+  if (!checked.ok) {
+    // Report plugin problems too, so that one run of `validate` shows everything at once.
+    throw new SpecError([...checked.issues, ...(await pluginIssuesOnly(root, dirname(file), source))]);
+  }
   const spec = checked.data;
   const specDir = dirname(file);
   const issues: SpecIssue[] = [];

@@ -12,6 +12,7 @@ import type { AnyPlugin, LayersModel, Plugin, Series, Slot, StageContext, Tf, Tr
 import { importPlugin } from './plugins.ts';
 import { mulberry32 } from './random.ts';
 import { runDir } from './store.ts';
+import { weightsOf } from './weights.ts';
 
 export interface GroupTask {
   group: TrainGroup;
@@ -119,6 +120,7 @@ async function runOne(
   models.push(compact.model);
   const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, ctx));
   const compactVsPruned = maxAbsDifference(tf, pruned.model, compact.model, data);
+  const prunedNames = new Set(pruned.layers.map((l) => l.layer));
 
   const record = finish({
     pruning: {
@@ -129,6 +131,8 @@ async function runOne(
     original: measured.reports.original,
     compact: { ...measured.reports.compact, architecture: compact.architecture.name },
     compactVsPruned: { maxAbsDifference: compactVsPruned },
+    // Values that changed outside the pruned kernels (conv, output layer, every bias): should be 0.
+    untouchedWeightsChanged: compact.architecture === group.architecture ? changedOutside(original, compact.model, prunedNames) : null,
   });
   await writeRunFolder(runDir(outDir, run.runId), async (dir) => {
     const savedOriginal = await saveModel(tf, original, join(dir, 'original'));
@@ -149,6 +153,23 @@ function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: Windowed
     const pb = b.predict(x) as InstanceType<Tf['Tensor']>;
     return pa.sub(pb).abs().max().dataSync()[0];
   });
+}
+
+/** Counts weight values that differ between two same-shaped models, skipping the pruned kernels. */
+function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Set<string>): number {
+  const wa = weightsOf(a);
+  const wb = weightsOf(b);
+  let changed = 0;
+  wa.forEach((layer, li) =>
+    layer.tensors.forEach((t, ti) => {
+      if (ti === 0 && prunedKernels.has(layer.layer)) return;
+      const other = wb[li].tensors[ti].values;
+      t.values.forEach((v, i) => {
+        if (v !== other[i]) changed++;
+      });
+    }),
+  );
+  return changed;
 }
 
 // ---------- trained-model cache ----------

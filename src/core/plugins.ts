@@ -2,7 +2,7 @@
 // loads it, checks that it is a plugin for that slot, and validates its options with the plugin's
 // own schema. Built-ins are loaded exactly like user files: by module URL.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SpecIssue } from './errors.ts';
 import type { AnyPlugin, Slot } from './plugin-api.ts';
@@ -79,7 +79,7 @@ export async function resolvePlugin(
   let moduleUrl: string;
   if (isPathRef(name)) {
     const file = isAbsolute(name) ? name : resolve(ctx.specDir, name);
-    if (!existsSync(file)) return { instances: [], issues: [at(`plugin file not found: ${file}`, 'paths are relative to the spec file', name)] };
+    if (!existsSync(file)) return { instances: [], issues: [at(`plugin file not found: ${relative(process.cwd(), file) || file}`, 'paths are relative to the spec file', name)] };
     moduleUrl = pathToFileURL(file).href;
   } else {
     if (!BUILTINS[slot].includes(name)) {

@@ -72,8 +72,8 @@ function depth(issues: ZodIssueLike[]): number {
 function describe(issue: ZodIssueLike, got: unknown): { message: string; hint?: string } {
   switch (issue.code) {
     case 'invalid_type':
-      if (got === undefined) return { message: `missing required key (expected ${issue.expected})` };
-      return { message: `expected ${issue.expected}, got ${typeName(got)}` };
+      if (got === undefined) return { message: `missing required key (expected ${typeWord(issue.expected)})` };
+      return { message: `expected ${typeWord(issue.expected)}, not ${typeName(got)}` };
     case 'too_small': {
       const op = issue.inclusive ? 'at least' : 'greater than';
       if (issue.origin === 'array') return { message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`, hint: 'an axis or list cannot be empty' };
@@ -94,11 +94,16 @@ function describe(issue: ZodIssueLike, got: unknown): { message: string; hint?: 
   }
 }
 
+function typeWord(expected: string | undefined): string {
+  const words: Record<string, string> = { record: 'a mapping', object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  return words[expected ?? ''] ?? expected ?? 'something else';
+}
+
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return typeof v;
+  return `a ${typeof v}`;
 }
 
 function withPosition(issue: SpecIssue, ctx: IssueContext, path: Path, keyOf?: string): SpecIssue {

@@ -1,0 +1,143 @@
+// The CLI end to end on tiny specs in temporary folders: results, exit codes 0/1/2, resume,
+// and a user's plugin named by path.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
+
+describe('runexp <spec>', () => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec());
+  const results = join(dir, 'runs/tiny/results.jsonl');
+
+  test('runs the grid and stores every result', () => {
+    const { code, stdout, stderr } = runCli(['spec.yaml', '--workers', '2'], dir);
+    expect(stderr).toContain('2 runs (0 already done), 1 trainings');
+    expect(code).toBe(0);
+    const rows = readJsonl(results);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.params.prune.percentile).sort()).toEqual([35, 50]);
+    for (const row of rows) {
+      expect(row.status).toBe('ok');
+      expect(row.runId).toMatch(/^[0-9a-f]{16}$/);
+      expect(row.data.checksum).toBe('55d01fc8e2754d7838ef961da90863a292be23db023725ab2e0408a62412eb13');
+      expect(row.data.test).toMatchObject({ end: '2026-05-04', days: 20 });
+      expect(row.pruning.layers[0]).toMatchObject({ layer: 'dense', total: 8400, kept: row.params.prune.percentile === 35 ? 5460 : 4200 });
+      expect(row.untouchedWeightsChanged).toBe(0);
+      expect(row.compactVsPruned.maxAbsDifference).toBe(0);
+      for (const model of ['original', 'compact']) {
+        const m = row[model];
+        expect(m.rmse).toBeCloseTo(Math.sqrt(m.mse), 9);
+        expect(m.totalParams).toBe(8651);
+        expect(m.layers.map((l: { name: string }) => l.name)).toEqual(['conv1d', 'flatten', 'dense', 'dense_1']);
+        expect(m.inference.repeats).toBe(2);
+        expect(m.size.denseBytes).toBe(8651 * 4);
+      }
+      expect(row.compact.nonzeroParams).toBeLessThan(row.original.nonzeroParams);
+      const files = readdirSync(join(dir, 'runs/tiny/runs', row.runId)).sort();
+      expect(files).toEqual(['compact', 'original', 'predictions.csv', 'pruned-weights.json', 'result.json']);
+      const csv = readFileSync(join(dir, 'runs/tiny/runs', row.runId, 'predictions.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('date,actual,original,compact');
+      expect(csv).toHaveLength(21);
+    }
+    expect(stdout).toMatch(/Original\s+[\d.]+\s+[\d.]+/);
+    expect(stdout).toContain('pruned dense: 8,400 weights → 5,460 non-zero');
+    const manifest = JSON.parse(readFileSync(join(dir, 'runs/tiny/manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ experiment: 'tiny', status: 'ok', backends: ['wasm'], counts: { ok: 2, failed: 0 } });
+    expect(manifest.packages['@tensorflow/tfjs']).toBe('4.22.0');
+    expect(existsSync(join(dir, 'runs/tiny/spec.resolved.yaml'))).toBe(true);
+  });
+
+  test('a rerun reuses finished runs and trains nothing', () => {
+    const { code, stderr } = runCli(['spec.yaml'], dir);
+    expect(code).toBe(0);
+    expect(stderr).toContain('2 runs (2 already done), 0 trainings');
+    expect(readJsonl(results)).toHaveLength(2);
+  });
+
+  test('plan shows what is done; validate writes nothing', () => {
+    const plan = runCli(['plan', 'spec.yaml'], dir);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('2 runs, 2 already done; 1 trainings, 0 to do');
+    const fresh = tempDir();
+    writeSpec(fresh, tinySpec());
+    const validate = runCli(['validate', 'spec.yaml'], fresh);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('valid — 2 runs, 1 trainings');
+    expect(readdirSync(fresh)).toEqual(['spec.yaml']);
+  });
+
+  test('--fresh redoes everything and gives the same numbers (seeded)', () => {
+    const before = readJsonl(results);
+    const { code } = runCli(['spec.yaml', '--fresh', '--workers', '1'], dir);
+    expect(code).toBe(0);
+    const after = readJsonl(results).slice(2);
+    expect(after).toHaveLength(2);
+    for (const row of after) {
+      const old = before.find((r) => r.runId === row.runId)!;
+      expect(row.original.mse).toBe(old.original.mse);
+      expect(row.compact.mse).toBe(old.compact.mse);
+      expect(row.training.loss).toEqual(old.training.loss);
+    }
+  });
+});
+
+describe('exit codes and resume', () => {
+  test('2 for an invalid spec, with nothing written', () => {
+    const dir = tempDir();
+    writeSpec(dir, tinySpec().replace('days: 120', 'days: -3'));
+    const { code, stderr } = runCli(['spec.yaml'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('spec.yaml:5:9  data.days: must be at least 2 (got -3)');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(dir)).toEqual(['spec.yaml']);
+  });
+
+  test('2 for bad usage', () => {
+    const dir = tempDir();
+    expect(runCli([], dir).code).toBe(2);
+    expect(runCli(['spec.yaml', '--workers', 'zero'], dir).code).toBe(2);
+    expect(runCli(['valdate', 'x'], dir).code).toBe(2);
+    expect(runCli(['--help'], dir).stdout).toContain('Usage:');
+  });
+
+  test('1 when a run fails; the rest is stored and a rerun does only what is missing', () => {
+    const dir = tempDir();
+    const marker = join(dir, 'fail-now');
+    writeFileSync(marker, '');
+    const prune = `[{plugin: magnitude, percentile: 35}, {plugin: ${join(FIXTURES, 'plugins/fail-when-marked.ts')}, marker: ${marker}}]`;
+    writeSpec(dir, tinySpec({ prune }));
+    const first = runCli(['spec.yaml'], dir);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('deliberate failure');
+    const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+    expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'ok']);
+    const failed = rows.find((r) => r.status === 'failed')!;
+    expect(failed.error).toMatchObject({ stage: 'prune', plugin: 'fail-when-marked' });
+    const okId = rows.find((r) => r.status === 'ok')!.runId;
+
+    rmSync(marker);
+    const second = runCli(['spec.yaml'], dir);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('2 runs (1 already done)');
+    const all = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+    expect(all).toHaveLength(3);
+    expect(all[2]).toMatchObject({ runId: failed.runId, status: 'ok' });
+    expect(all.filter((r) => r.runId === okId)).toHaveLength(1);
+    // the training was cached, not redone
+    expect(all[2].training.cached).toBe(true);
+  });
+});
+
+describe('a user plugin named by path', () => {
+  test('runs and its effect shows in the results', () => {
+    const dir = tempDir();
+    writeSpec(dir, tinySpec({ prune: `{plugin: ${join(FIXTURES, 'plugins/every-other.ts')}, offset: 1}` }));
+    const { code } = runCli(['spec.yaml'], dir);
+    expect(code).toBe(0);
+    const [row] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+    expect(row.params.pruner).toBe('every-other');
+    expect(row.pruning.layers[0]).toMatchObject({ layer: 'dense', total: 8400, kept: 4200 });
+    const weights = JSON.parse(readFileSync(join(dir, 'runs/tiny/runs', row.runId, 'pruned-weights.json'), 'utf8'));
+    expect(weights[0].after.filter((_: number, i: number) => i % 2 === 1).every((w: number) => w === 0)).toBe(true);
+  });
+});
