@@ -108,7 +108,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `${summary.records.length - failedNow.length} ok, ${failedNow.length} failed, ${summary.reused} reused of ${summary.total} runs; backend ${[...new Set(summary.records.map((r) => r.backend))].join(', ') || 'n/a'}; results in ${summary.outDir}\n`,
     );
-    if (summary.interrupted) return 130;
+    if (summary.interrupted) {
+      process.stdout.write(`interrupted: ${summary.total - summary.records.filter((r) => r.status === 'ok').length} runs not done; run the same command again to resume\n`);
+      return 130;
+    }
     return failedNow.length > 0 ? 1 : 0;
   } catch (err) {
     return report(err, values.debug ?? false);

@@ -2,7 +2,6 @@
 // training groups that still have unfinished runs on a piscina pool, storing each record as it
 // arrives. Returns counts; never calls process.exit.
 import { availableParallelism } from 'node:os';
-import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { stringify } from 'yaml';
@@ -61,8 +60,8 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
 async function execute(prepared: Prepared, store: ExperimentStore, options: RunOptions, log: (m: string) => void): Promise<RunSummary> {
   const { outDir } = store;
   const { loaded, grid, series } = prepared;
-  if (options.fresh) rmSync(join(outDir, 'cache', 'models'), { recursive: true, force: true });
-  const done = options.fresh ? new Set<string>() : finishedRunIds(outDir);
+  if (options.fresh) store.startAfresh();
+  const done = finishedRunIds(outDir);
   const pendingGroups = grid.groups
     .map((g) => ({ group: g, pending: g.runs.filter((r) => !done.has(r.runId)).map((r) => r.runId) }))
     .filter((g) => g.pending.length > 0);

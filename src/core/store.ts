@@ -79,6 +79,18 @@ export class ExperimentStore {
     this.fd = openSync(file, 'a');
   }
 
+  /**
+   * `--fresh`: keep the previous results beside the new ones (results.jsonl.<time>.old), drop
+   * the cached trainings, and start an empty results.jsonl.
+   */
+  startAfresh(): void {
+    const file = join(this.outDir, RESULTS_FILE);
+    if (this.fd !== undefined) closeSync(this.fd);
+    if (existsSync(file) && statSync(file).size > 0) renameSync(file, `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.old`);
+    rmSync(join(this.outDir, 'cache', 'models'), { recursive: true, force: true });
+    this.fd = openSync(file, 'a');
+  }
+
   append(record: StoredRecord): void {
     if (this.fd === undefined) throw new Error('store is not open');
     writeSync(this.fd, `${JSON.stringify(record)}\n`);

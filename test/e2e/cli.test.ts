@@ -70,8 +70,9 @@ describe('runexp <spec>', () => {
     const before = readJsonl(results);
     const { code } = runCli(['spec.yaml', '--fresh', '--workers', '1'], dir);
     expect(code).toBe(0);
-    const after = readJsonl(results).slice(2);
+    const after = readJsonl(results);
     expect(after).toHaveLength(2);
+    expect(readdirSync(join(dir, 'runs/tiny')).filter((f) => f.endsWith('.old'))).toHaveLength(1);
     for (const row of after) {
       const old = before.find((r) => r.runId === row.runId)!;
       expect(row.original.mse).toBe(old.original.mse);

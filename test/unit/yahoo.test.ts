@@ -1,0 +1,53 @@
+// The live Yahoo source, offline: yahoo-finance2 is given recorded responses through its `fetch`
+// option. Checks parsing, the on-disk cache, and the announced fallbacks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yahoo from '../../src/plugins/fetch/yahoo.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+const recorded = readFileSync('test/fixtures/yahoo/spy-chart-5d.json', 'utf8');
+const ok: typeof fetch = async () => new Response(recorded, { status: 200, headers: { 'content-type': 'application/json' } });
+const unreachable: typeof fetch = async () => {
+  throw new TypeError('fetch failed');
+};
+const options = (fetchImpl: typeof fetch, fallback: 'cache-then-snapshot' | 'cache' | 'none' = 'cache-then-snapshot') => ({ from: '2026-04-01', timeoutMs: 2000, fallback, fetch: fetchImpl });
+
+describe('yahoo fetch plugin', () => {
+  test('parses a recorded chart response and caches it', async () => {
+    const cacheDir = tempDir();
+    const logs: string[] = [];
+    const series = await yahoo.run({ ticker: 'SPY' }, options(ok), { specDir: '.', cacheDir, log: (m) => logs.push(m) });
+    expect(series.dates).toEqual(['2026-04-28', '2026-04-29', '2026-04-30', '2026-05-01', '2026-05-04']);
+    expect(series.values[4]).toBe(718.010009765625) // Adj Close of 2026-05-04 in data/snapshot/SPY.csv;
+    expect(series.source).toBe('yahoo');
+    expect(logs).toEqual([]);
+    const cached = JSON.parse(readFileSync(join(cacheDir, 'yahoo', 'SPY.json'), 'utf8'));
+    expect(cached.sha256).toBe(series.checksum);
+  });
+
+  test('unreachable: one line, then the cache', async () => {
+    const cacheDir = tempDir();
+    await yahoo.run({ ticker: 'SPY' }, options(ok), { specDir: '.', cacheDir, log: () => {} });
+    const logs: string[] = [];
+    const series = await yahoo.run({ ticker: 'SPY' }, options(unreachable), { specDir: '.', cacheDir, log: (m) => logs.push(m) });
+    expect(series.source).toMatch(/^yahoo-cache:/);
+    expect(series.values).toHaveLength(5);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^yahoo: SPY unreachable \(fetch failed\); using the cache from \d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('unreachable and no cache: one line, then the bundled snapshot', async () => {
+    const logs: string[] = [];
+    const series = await yahoo.run({ ticker: 'SPY' }, options(unreachable), { specDir: '.', cacheDir: tempDir(), log: (m) => logs.push(m) });
+    expect(series.source).toBe('snapshot:data/snapshot/SPY.csv');
+    expect(logs).toEqual(['yahoo: SPY unreachable (fetch failed); using the bundled snapshot']);
+  });
+
+  test('a hanging server times out instead of hanging', async () => {
+    const hang: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const started = Date.now();
+    await expect(yahoo.run({ ticker: 'SPY' }, { ...options(hang, 'none'), timeoutMs: 200 }, { specDir: '.', log: () => {} })).rejects.toThrow(/timed out after 200 ms/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
