@@ -11,6 +11,8 @@ import { defaultOutDir, runExperiment } from './core/run.ts';
 import { prepare } from './core/prepare.ts';
 import { table1 } from './core/table.ts';
 import { suggestHint } from './core/suggest.ts';
+import { writeReport } from './report/write.ts';
+import { resolve } from 'node:path';
 
 const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
 
@@ -19,12 +21,15 @@ Usage:
   runexp run <spec.yaml> [options]   the same
   runexp validate <spec.yaml>        check the spec and its data; writes nothing
   runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
+  runexp report <output dir>         write reports/<experiment>/index.html from stored results
 
 Options:
   --workers N     worker threads (default: number of cores, ${availableParallelism()} here)
   --out DIR       output directory (default: runs/<experiment name>/)
   --fresh         ignore finished runs and cached trainings; redo everything
   --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)
+  --reports DIR   where HTML reports go (default: reports/ in the current directory)
+  --no-report     do not write the HTML report at the end of a run
   --debug         print stack traces
   -h, --help      this help
   -v, --version   print the version
@@ -33,7 +38,7 @@ Exit codes: 0 all runs ok, 1 some runs failed (the others are stored), 2 invalid
 130 interrupted (finished runs are kept; run again to resume).
 `;
 
-const COMMANDS = ['run', 'validate', 'plan'];
+const COMMANDS = ['run', 'validate', 'plan', 'report'];
 
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -47,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         fresh: { type: 'boolean' },
         backend: { type: 'string' },
         debug: { type: 'boolean' },
+        reports: { type: 'string' },
+        'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -72,17 +79,23 @@ export async function main(argv: string[]): Promise<number> {
     spec = command;
     command = 'run';
   }
-  if (!spec) return usage('missing the spec file');
+  if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : 'missing the spec file');
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers must be a positive integer, got "${values.workers}"`);
   const backend = (values.backend ?? 'auto') as BackendChoice;
   if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
 
+  const reportsRoot = resolve(values.reports ?? 'reports');
   try {
     if (command === 'validate') {
       const prepared = await prepare(spec);
       process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);
+      return 0;
+    }
+    if (command === 'report') {
+      const file = await writeReport(spec, reportsRoot);
+      process.stdout.write(`report: ${file}\n`);
       return 0;
     }
     if (command === 'plan') {
@@ -104,6 +117,13 @@ export async function main(argv: string[]): Promise<number> {
     for (const rec of failedNow) {
       const e = rec.error as { stage?: string; message?: string; hint?: string } | undefined;
       process.stdout.write(`FAILED ${rec.runId}: ${e?.stage ? `[${e.stage}] ` : ''}${e?.message ?? 'unknown error'}${e?.hint ? ` (hint: ${e.hint})` : ''}\n`);
+    }
+    if (!values['no-report'] && summary.records.length > 0) {
+      try {
+        process.stdout.write(`report: ${await writeReport(summary.outDir, reportsRoot)}\n`);
+      } catch (err) {
+        process.stderr.write(`runexp: the report could not be written: ${(err as Error).message} (results are stored; retry with runexp report ${summary.outDir})\n`);
+      }
     }
     process.stdout.write(
       `${summary.records.length - failedNow.length} ok, ${failedNow.length} failed, ${summary.reused} reused of ${summary.total} runs; backend ${[...new Set(summary.records.map((r) => r.backend))].join(', ') || 'n/a'}; results in ${summary.outDir}\n`,

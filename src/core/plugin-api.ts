@@ -86,6 +86,8 @@ export interface TrainResult {
   loss: number[];
   valLoss: number[];
   timeMs: number;
+  /** Largest tfjs tensor memory seen during training (bytes), if the trainer measures it. */
+  peakTensorBytes?: number;
 }
 
 export interface PruneRequest {

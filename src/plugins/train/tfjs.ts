@@ -58,12 +58,14 @@ export default definePlugin({
     let best = Infinity;
     let bestEpoch = 0;
     let bestWeights: InstanceType<Tf['Tensor']>[] | undefined;
+    let peakTensorBytes = tf.memory().numBytes;
     try {
       for (const hook of req.hooks) await hook.onTrainBegin?.(model);
       for (let epoch = 0; epoch < options.epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(data.train.count, ctx.random)), 'int32');
         const xs = tf.gather(xTrain, order);
         const ys = tf.gather(yTrain, order);
+        peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
         const history = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
         tf.dispose([order, xs, ys]);
         const epochLoss = history.history.loss[0] as number;
@@ -101,6 +103,6 @@ export default definePlugin({
       tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
     }
     if (options.earlyStopping === false) bestEpoch = loss.length - 1;
-    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started };
+    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes };
   },
 });

@@ -1,0 +1,60 @@
+// Charts chosen from the grid's own axes: a metric (picked from a menu) against each axis that
+// varies, for both models, mean ± 95% interval over seeds; one panel per ticker.
+import type { TopLevelSpec } from 'vega-lite';
+import { aggregateBy, distinct, METRICS, type Axis } from '../aggregate.ts';
+import type { OkRun } from '../load.ts';
+import { MODEL_SCALE, type Chart } from './chart.ts';
+
+export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {}): Chart {
+  const metrics = options.metrics ?? METRICS;
+  const rows = aggregateBy(runs, axis, metrics);
+  const seeds = distinct(runs.map((r) => r.params.seed)).length;
+  const tickers = distinct(rows.map((r) => r.ticker));
+  const inner = {
+    width: tickers.length > 1 ? 340 : 560,
+    height: 240,
+    layer: [
+      {
+        // Selections live in a unit view: a facet repeats it per panel.
+        params: [{ name: 'model_pick', select: { type: 'point', fields: ['model'] }, bind: 'legend' }],
+        mark: { type: 'line' as const, point: true, tooltip: true },
+        encoding: { y: { field: 'mean', type: 'quantitative' as const, scale: { zero: false }, axis: { format: ',.4~r' }, title: 'mean' } },
+      },
+      { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
+    ],
+    encoding: {
+      x: { field: 'x', type: axis.type, title: axis.label, ...(axis.type === 'quantitative' ? { scale: { zero: false } } : {}) },
+      color: { field: 'model', type: 'nominal' as const, scale: MODEL_SCALE, title: null },
+      opacity: { condition: { param: 'model_pick', value: 1 }, value: 0.15 },
+      tooltip: [
+        { field: 'ticker', type: 'nominal' as const },
+        { field: 'x', title: axis.label },
+        { field: 'model', type: 'nominal' as const },
+        { field: 'metric', type: 'nominal' as const },
+        { field: 'mean', type: 'quantitative' as const, format: '.4~g' },
+        { field: 'lo', type: 'quantitative' as const, format: '.4~g', title: '95% CI low' },
+        { field: 'hi', type: 'quantitative' as const, format: '.4~g', title: '95% CI high' },
+        { field: 'n', type: 'quantitative' as const, title: 'runs' },
+      ],
+    },
+  };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: rows },
+    params: [
+      { name: 'metric_pick', value: metrics[0].label, bind: { input: 'select', options: metrics.map((m) => m.label), name: 'metric ' } },
+    ],
+    transform: [{ filter: 'datum.metric == metric_pick' }],
+    facet: { column: { field: 'ticker', type: 'nominal', title: null } },
+    resolve: { scale: { y: 'independent' } },
+    spec: inner,
+  } as unknown as TopLevelSpec;
+  return {
+    id: options.id ?? `axis-${axis.key}`,
+    title: options.title ?? `Metric against ${axis.label}`,
+    caption:
+      options.caption ??
+      `Choose a metric; lines are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t)` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
+    spec,
+  };
+}

@@ -1,0 +1,29 @@
+// What every report chart is: an id (file name), a title, a one-line caption, a Vega-Lite spec.
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface Chart {
+  id: string;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const MODEL_COLORS = {
+  domain: ['actual', 'original', 'compact'],
+  range: ['#333333', '#1f77b4', '#ff7f0e'],
+};
+
+/** Colours for charts that show the two models only. */
+export const MODEL_SCALE = { domain: ['original', 'compact'], range: ['#1f77b4', '#ff7f0e'] };
+
+/** Mean and 95% interval rows, shared by the charts that aggregate over seeds. */
+export interface AggregateRow {
+  x: string | number;
+  model: string;
+  metric: string;
+  mean: number;
+  lo: number;
+  hi: number;
+  n: number;
+  [key: string]: string | number;
+}

@@ -1,0 +1,33 @@
+// Figure 4: predicted against actual prices over the test period, zoomable.
+import type { PredictionRow } from '../load.ts';
+import { MODEL_COLORS, type Chart } from './chart.ts';
+
+export function predictionsChart(rows: PredictionRow[], runLabel: string): Chart {
+  const values = rows.flatMap((r) => [
+    { date: r.date, series: 'actual', price: r.actual },
+    { date: r.date, series: 'original', price: r.original },
+    { date: r.date, series: 'compact', price: r.compact },
+  ]);
+  return {
+    id: 'predictions',
+    title: 'Figure 4 — predicted vs actual prices over the test period',
+    caption: `Next-day forecasts of the original and the compact model against the actual price (${runLabel}). Drag to pan, scroll to zoom, click the legend to highlight a series.`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 760,
+      height: 300,
+      data: { values },
+      params: [
+        { name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' },
+        { name: 'series_pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' },
+      ],
+      mark: { type: 'line', strokeWidth: 1.5, tooltip: true },
+      encoding: {
+        x: { field: 'date', type: 'temporal', title: 'date' },
+        y: { field: 'price', type: 'quantitative', scale: { zero: false }, title: 'adjusted close' },
+        color: { field: 'series', type: 'nominal', scale: MODEL_COLORS, title: null },
+        opacity: { condition: { param: 'series_pick', value: 1 }, value: 0.15 },
+      },
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Figures 1 and 2: the pruned layer's weights before and after pruning, threshold marked.
+import type { PrunedLayerWeights } from '../load.ts';
+import type { Chart } from './chart.ts';
+
+export interface Bin {
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** Equal-width histogram over `domain` (values outside are clamped into the end bins). */
+export function histogram(values: readonly number[], bins: number, domain: [number, number]): Bin[] {
+  const [lo, hi] = domain;
+  const width = (hi - lo) / bins || 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))]++;
+  return counts.map((count, i) => ({ start: lo + i * width, end: lo + (i + 1) * width, count }));
+}
+
+function domainOf(values: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+}
+
+const BINS = 80;
+
+function thresholdRules(threshold: number | null) {
+  return threshold === null || !Number.isFinite(threshold) ? [] : [{ t: -threshold }, { t: threshold }];
+}
+
+/** Figure 1: the distribution before pruning and after (zeros included), one panel each. */
+export function weightsBeforeAfterChart(layer: PrunedLayerWeights, runLabel: string): Chart {
+  const domain = domainOf(layer.before);
+  const rows = [
+    ...histogram(layer.before, BINS, domain).map((b) => ({ ...b, stage: '1 before pruning' })),
+    ...histogram(layer.after, BINS, domain).map((b) => ({ ...b, stage: '2 after pruning' })),
+  ];
+  const rules = thresholdRules(layer.threshold);
+  return {
+    id: `weights-${layer.layer}`,
+    title: `Figure 1 — ${layer.layer} weight distribution before and after pruning`,
+    caption: `Histogram of the ${layer.before.length.toLocaleString('en-US')} weights of layer "${layer.layer}" (${runLabel}); red lines mark ±threshold${layer.threshold === null ? '' : ` (|w| = ${layer.threshold.toPrecision(4)})`}; after pruning the zeroed weights form the spike at 0.`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      data: { values: rows },
+      facet: { row: { field: 'stage', type: 'nominal', title: null } },
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: 640,
+        height: 160,
+        layer: [
+          {
+            mark: { type: 'bar', tooltip: true },
+            encoding: {
+              x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: 'weight value' },
+              x2: { field: 'end' },
+              y: { field: 'count', type: 'quantitative', title: 'weights' },
+              color: { value: '#1f77b4' },
+            },
+          },
+          ...(rules.length
+            ? [{ data: { values: rules }, mark: { type: 'rule' as const, color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' as const } } }]
+            : []),
+        ],
+      },
+    },
+  };
+}
+
+/** Figure 2: the original distribution split into weights kept and weights pruned. */
+export function keptVersusPrunedChart(layer: PrunedLayerWeights, runLabel: string): Chart {
+  const domain = domainOf(layer.before);
+  const kept = layer.before.filter((_, i) => layer.after[i] !== 0);
+  const pruned = layer.before.filter((_, i) => layer.after[i] === 0);
+  const rows = [
+    ...histogram(kept, BINS, domain).map((b) => ({ ...b, fate: `kept (${kept.length})` })),
+    ...histogram(pruned, BINS, domain).map((b) => ({ ...b, fate: `pruned (${pruned.length})` })),
+  ];
+  return {
+    id: `weights-${layer.layer}-fate`,
+    title: `Figure 2 — which ${layer.layer} weights were kept`,
+    caption: `The same weights before pruning, coloured by their fate (${runLabel}): magnitude pruning removes the band around zero.`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 640,
+      height: 220,
+      data: { values: rows },
+      params: [{ name: 'fate_pick', select: { type: 'point', fields: ['fate'] }, bind: 'legend' }],
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: 'weight value (before pruning)' },
+        x2: { field: 'end' },
+        y: { field: 'count', type: 'quantitative', stack: true, title: 'weights' },
+        color: { field: 'fate', type: 'nominal', scale: { range: ['#2ca02c', '#d62728'] }, title: null },
+        opacity: { condition: { param: 'fate_pick', value: 1 }, value: 0.2 },
+      },
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// HTML building blocks. Every string that comes from a spec or a result goes through `esc`.
+
+export function esc(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON that is safe inside a <script> element (no "</script>", no line separators). */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function table(header: string[], rows: (string | number)[][], options: { className?: string; raw?: boolean } = {}): string {
+  const cell = (v: string | number) => (options.raw ? String(v) : esc(v));
+  return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+export function num(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(3) : v.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+export const STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0; background: #fafafa; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
+h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.sub { color: #666; margin: 0 0 16px; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 10px; text-align: right; white-space: nowrap; }
+.facts td { white-space: normal; }
+th:first-child, td:first-child { text-align: left; }
+tr.paper td { color: #777; font-style: italic; }
+.facts td, .facts th { text-align: left; }
+figure { margin: 16px 0 28px; } figcaption { color: #555; font-size: 13px; max-width: 780px; }
+.note { background: #fff7e0; border-left: 4px solid #e0a800; padding: 8px 12px; margin: 12px 0; }
+.failed { background: #fdecea; border-left: 4px solid #d62728; padding: 8px 12px; margin: 12px 0; }
+code { background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
+details summary { cursor: pointer; color: #1f77b4; }
+nav a { margin-right: 12px; }
+`;

@@ -1,0 +1,189 @@
+// Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
+// layer-wise counts and sizes, and charts along the grid's own axes.
+import { meanCi95 } from '../core/stats.ts';
+import { distinct, groupBy, varyingAxes } from './aggregate.ts';
+import { axisChart } from './charts/axes.ts';
+import type { Chart } from './charts/chart.ts';
+import { dataSizeChart, dataSizeSweep } from './charts/data-size.ts';
+import { layersChart, sizeChart } from './charts/layers.ts';
+import { predictionsChart } from './charts/predictions.ts';
+import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
+import { esc, num, scriptJson, STYLE, table } from './html.ts';
+import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRun } from './load.ts';
+import { PAPER_TABLE1 } from './paper-reference.ts';
+
+export function runLabel(run: OkRun): string {
+  const p = run.params;
+  const axes = Object.entries(p.prune).map(([k, v]) => `${k} ${v}`);
+  return [`${p.ticker} ${p.days} days`, p.architecture, `${p.pruner}${axes.length ? ` ${axes.join(', ')}` : ''}`, `seed ${p.seed}`].join(', ');
+}
+
+/** Runs in a stable order: the spec's dataset order, then data size, architecture, pruner, seed. */
+export function orderRuns(results: ExperimentResults): OkRun[] {
+  const tickerOrder = results.manifest.data.map((d) => d.ticker);
+  const key = (r: OkRun) => [tickerOrder.indexOf(r.params.ticker), r.params.days, r.params.architecture, r.params.pruner, Number(r.params.prune.percentile ?? 0), r.params.testEnd, r.params.seed];
+  return [...results.ok].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+    return 0;
+  });
+}
+
+/** Everything in a run's configuration except the seed: runs sharing it are repeats. */
+export function configKey(run: OkRun): string {
+  const { seed: _seed, ...rest } = run.params;
+  return JSON.stringify(rest);
+}
+
+export interface ReportPage {
+  html: string;
+  charts: Chart[];
+  headline?: { label: string; original: { mse: number; r2: number }; compact: { mse: number; r2: number } };
+}
+
+export function buildReport(results: ExperimentResults, bundles: string[]): ReportPage {
+  const runs = orderRuns(results);
+  const { manifest } = results;
+  const charts: Chart[] = [];
+  const sections: string[] = [];
+  const headline = runs[0];
+  const figure = (chart: Chart) => {
+    charts.push(chart);
+    return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
+  };
+
+  sections.push(header(results, runs));
+  if (headline) {
+    const repeats = runs.filter((r) => configKey(r) === configKey(headline));
+    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats)}${allConfigurations(runs)}`);
+    const label = runLabel(headline);
+    const weights = readPrunedWeights(results.outDir, headline.runId);
+    sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}`);
+    const sweep = dataSizeSweep(runs);
+    sections.push(
+      `<h2 id="data-size">Execution time, memory and accuracy against data size (Figure 3)</h2>${sweep ? figure(dataSizeChart(sweep)) : '<p>This grid has a single data size; list several under <code>data.days</code> to draw Figure 3.</p>'}`,
+    );
+    sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
+    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
+    const axes = varyingAxes(runs);
+    sections.push(
+      `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
+    );
+  } else {
+    sections.push('<p class="failed">No run finished successfully, so there is nothing to chart.</p>');
+  }
+
+  const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(manifest.experiment)} — runexp report</title>
+<style>${STYLE}</style>
+${bundles.map((b) => `<script>${b}</script>`).join('\n')}
+</head><body><main>
+<nav><a href="../index.html">all reports</a></nav>
+${sections.join('\n')}
+</main>
+<script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
+<script>
+const specs = JSON.parse(document.getElementById('chart-specs').textContent);
+for (const [id, spec] of Object.entries(specs)) {
+  vegaEmbed('#chart-' + id, spec, { actions: false, renderer: 'svg' }).catch((err) => {
+    console.error('chart ' + id + ' failed: ' + err.message);
+    document.getElementById('chart-' + id).textContent = 'This chart failed to render: ' + err.message;
+  });
+}
+</script>
+</body></html>
+`;
+  return {
+    html,
+    charts,
+    headline: headline && { label: runLabel(headline), original: { mse: headline.original.mse, r2: headline.original.r2 }, compact: { mse: headline.compact.mse, r2: headline.compact.r2 } },
+  };
+}
+
+function header(results: ExperimentResults, runs: OkRun[]): string {
+  const { manifest, failed } = results;
+  const facts: [string, string][] = [
+    ['spec', esc(manifest.spec)],
+    ['runs', `${results.ok.length} ok, ${failed.length} failed`],
+    ['grid', esc(summariseGrid(runs))],
+    ['backend', esc(manifest.backends.join(', ') || 'n/a')],
+    ['versions', esc(`runexp ${manifest.runexp}, Node ${manifest.node}, tfjs ${manifest.packages['@tensorflow/tfjs'] ?? '?'}`)],
+    ['git commit', `<code>${esc(manifest.gitCommit)}</code>`],
+    ['machine', esc(`${manifest.cpu.model}, ${manifest.cpu.cores} cores`)],
+    ['run', esc(`${manifest.startedAt} → ${manifest.endedAt ?? '(not finished)'}`)],
+  ];
+  const data = table(
+    ['ticker', 'source', 'first', 'last', 'rows', 'sha256'],
+    manifest.data.map((d) => [d.ticker, d.source, d.first, d.last, d.rows, d.checksum]),
+  );
+  const fits = distinct(runs.map((r) => r.scaler.fitOn).filter(Boolean));
+  const leakNote = fits.includes('per-dataset')
+    ? '<p class="note"><b>Scaling as in the paper:</b> the test data was MinMax-scaled with its own min and max (<code>fitOn: per-dataset</code>), which lets the test period\'s price range leak into the model\'s inputs. Use <code>fitOn: train</code> for a leakage-free evaluation.</p>'
+    : '';
+  const failures = failed.length
+    ? `<div class="failed"><b>${failed.length} failed run${failed.length === 1 ? '' : 's'}:</b><ul>${failed
+        .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${esc(f.error.stage ? `[${f.error.stage}] ` : '')}${esc(f.error.message)}</li>`)
+        .join('')}</ul></div>`
+    : '';
+  return `<h1>${esc(manifest.experiment)}</h1><p class="sub">runexp report · status ${esc(manifest.status)}</p>
+<table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>
+<h3>Data</h3>${data}${leakNote}${failures}`;
+}
+
+function summariseGrid(runs: OkRun[]): string {
+  const parts = [
+    ['tickers', distinct(runs.map((r) => r.params.ticker))],
+    ['data sizes', distinct(runs.map((r) => r.params.days))],
+    ['architectures', distinct(runs.map((r) => r.params.architecture))],
+    ['pruners', distinct(runs.map((r) => r.params.pruner))],
+    ['percentiles', distinct(runs.map((r) => r.params.prune.percentile).filter((v) => v !== undefined))],
+    ['seeds', distinct(runs.map((r) => r.params.seed))],
+  ] as const;
+  return parts.map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`).join('; ');
+}
+
+function cell(values: number[]): string {
+  const ci = meanCi95(values);
+  return ci.n > 1 ? `${num(ci.mean)} <small>[${num(ci.lo)}, ${num(ci.hi)}]</small>` : num(ci.mean, 6);
+}
+
+function table1(repeats: OkRun[]): string {
+  const n = repeats.length;
+  const rows = MODELS.map((m) => [
+    m === 'original' ? 'Original' : 'Compact',
+    cell(repeats.map((r) => r[m].mse)),
+    cell(repeats.map((r) => r[m].rmse)),
+    cell(repeats.map((r) => r[m].mae)),
+    cell(repeats.map((r) => r[m].r2)),
+  ]);
+  const paperRows = PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6)]);
+  const body = table(['Model', 'MSE', 'RMSE', 'MAE', 'R²'], [...rows, ...paperRows], { raw: true }).replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:');
+  const t = repeats[0].data.test;
+  return `<p>${esc(runLabel(repeats[0]).replace(/, seed \d+$/, ''))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+    n > 1 ? `Mean over ${n} seeds with a 95% interval.` : 'One seed.'
+  } The grey rows are the paper's own numbers, on a different data period.</p>${body}`;
+}
+
+function allConfigurations(runs: OkRun[]): string {
+  const groups = [...groupBy(runs, configKey).values()];
+  if (groups.length < 2) return '';
+  const rows = groups.flatMap((g) =>
+    MODELS.map((m) => [esc(runLabel(g[0]).replace(/, seed \d+$/, '')), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r[m].mae)), cell(g.map((r) => r[m].r2)), String(g.length)]),
+  );
+  return `<details><summary>All ${groups.length} configurations</summary>${table(['configuration', 'model', 'MSE', 'MAE', 'R²', 'runs'], rows, { raw: true })}</details>`;
+}
+
+function layerTable(run: OkRun): string {
+  const rows = run.original.layers.map((l, i) => {
+    const c = run.compact.layers[i];
+    return [l.name, l.params, l.nonzero, c?.nonzero ?? '—', c && c.params > 0 ? `${num((1 - c.nonzero / c.params) * 100, 2)}%` : '—'];
+  });
+  rows.push(['total', run.original.totalParams, run.original.nonzeroParams, run.compact.nonzeroParams, `${num((1 - run.compact.nonzeroParams / run.compact.totalParams) * 100, 2)}%`]);
+  const pruned = run.pruning.layers
+    .map((l) => `<li><code>${esc(l.layer)}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === null ? '' : `, threshold |w| &gt; ${esc(num(l.threshold, 6))}`}</li>`)
+    .join('');
+  return `<p>${esc(runLabel(run))}. Compression ratio (all parameters / non-zero): original ${esc(num(run.original.compressionRatio, 3))}, compact ${esc(num(run.compact.compressionRatio, 3))}.</p><ul>${pruned}</ul>${table(['layer', 'parameters', 'non-zero (original)', 'non-zero (compact)', 'sparsity (compact)'], rows)}`;
+}

@@ -1,0 +1,64 @@
+// `runexp report`: writes reports/<experiment>/index.html with each chart beside it as .vl.json
+// and .svg, then rebuilds reports/index.html from every report's summary.json.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ErrorCode, RunexpError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/store.ts';
+import { vegaBundles } from './bundles.ts';
+import { esc, num, STYLE, table } from './html.ts';
+import { loadResults } from './load.ts';
+import { buildReport } from './page.ts';
+import { renderSvg } from './svg.ts';
+
+export interface ReportSummary {
+  experiment: string;
+  generatedAt: string;
+  startedAt: string;
+  ok: number;
+  failed: number;
+  headline?: ReturnType<typeof buildReport>['headline'];
+}
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+export async function writeReport(outDir: string, reportsRoot = resolve('reports')): Promise<string> {
+  const results = loadResults(resolve(outDir));
+  const name = results.manifest.experiment;
+  // The name becomes a folder: never let it climb out of the reports root.
+  if (!SAFE_NAME.test(name)) throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(name)} cannot name a report folder`);
+  const dir = join(reportsRoot, name);
+  const page = buildReport(results, vegaBundles());
+  for (const chart of page.charts) {
+    writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
+    writeFileAtomic(join(dir, 'charts', `${chart.id}.svg`), await renderSvg(chart.spec));
+  }
+  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, headline: page.headline };
+  writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
+  writeFileAtomic(join(dir, 'index.html'), page.html);
+  writeIndex(reportsRoot);
+  return join(dir, 'index.html');
+}
+
+/** reports/index.html: every experiment report, newest first, with its headline numbers. */
+export function writeIndex(reportsRoot: string): void {
+  const summaries: ReportSummary[] = existsSync(reportsRoot)
+    ? readdirSync(reportsRoot, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(reportsRoot, d.name, 'summary.json')))
+        .map((d) => JSON.parse(readFileSync(join(reportsRoot, d.name, 'summary.json'), 'utf8')) as ReportSummary)
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    : [];
+  const rows = summaries.map((s) => [
+    `<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`,
+    esc(s.startedAt.slice(0, 16).replace('T', ' ')),
+    `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}`,
+    esc(s.headline?.label ?? '—'),
+    s.headline ? `${esc(num(s.headline.original.mse))} → ${esc(num(s.headline.compact.mse))}` : '—',
+    s.headline ? `${esc(num(s.headline.original.r2))} → ${esc(num(s.headline.compact.r2))}` : '—',
+  ]);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runexp reports</title><style>${STYLE}</style></head><body><main>
+<h1>runexp reports</h1><p class="sub">${summaries.length} experiment${summaries.length === 1 ? '' : 's'}; headline = the first configuration of each grid, original → compact.</p>
+${table(['experiment', 'run started (UTC)', 'runs', 'headline configuration', 'MSE', 'R²'], rows, { raw: true })}
+</main></body></html>
+`;
+  writeFileAtomic(join(reportsRoot, 'index.html'), html);
+}

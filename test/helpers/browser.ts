@@ -1,0 +1,41 @@
+// Opens a page from file:// in Debian's headless Chromium through playwright-core, recording
+// console errors and every request that is not for a local file.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM);
+
+export interface PageVisit {
+  consoleErrors: string[];
+  networkRequests: string[];
+  charts: { id: string; marks: number }[];
+}
+
+export async function visitReport(file: string, screenshot: string): Promise<PageVisit> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const consoleErrors: string[] = [];
+    const networkRequests: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('request', (r) => !/^(file|data|blob):/.test(r.url()) && networkRequests.push(r.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    // Every chart container holds an SVG, or the error text the page writes when one fails.
+    await page.waitForFunction("[...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg') || c.textContent)", undefined, { timeout: 30_000 });
+    const charts = await page.$$eval('.chart', (els) =>
+      // Data marks only (role-mark), not axes, legends or titles.
+      els.map((el) => ({ id: el.id, marks: el.querySelectorAll('svg g.role-mark > *').length })),
+    );
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { consoleErrors, networkRequests, charts };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,120 @@
+// The report's Vega-Lite builders and page, on small hand-made result sets.
+import { aggregateBy, AXES, varyingAxes } from '../../src/report/aggregate.ts';
+import { axisChart } from '../../src/report/charts/axes.ts';
+import { predictionsChart } from '../../src/report/charts/predictions.ts';
+import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
+import { esc, scriptJson } from '../../src/report/html.ts';
+import type { ExperimentResults, OkRun } from '../../src/report/load.ts';
+import { buildReport, orderRuns } from '../../src/report/page.ts';
+import type { ModelReport } from '../../src/index.ts';
+
+function model(mse: number): ModelReport {
+  return {
+    mse, rmse: Math.sqrt(mse), mae: mse / 10, r2: 0.9, layers: [{ name: 'dense', params: 10, nonzero: 8 }], totalParams: 10, nonzeroParams: 8, compressionRatio: 1.25,
+    size: { denseBytes: 40, sparseBytes: 40, gzipBytes: 30 }, inference: { medianMs: 1, p10Ms: 1, p90Ms: 1, repeats: 1, windows: 2 }, memory: { peakTensorBytes: 1024, rssBytes: 1 },
+  };
+}
+
+function run(id: string, params: Partial<OkRun['params']>, mse: [number, number]): OkRun {
+  return {
+    runId: id, status: 'ok',
+    params: { ticker: 'SPY', days: 100, testEnd: '2026-05-04', architecture: 'paper', seed: 0, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {}, ...params },
+    data: { ticker: 'SPY', source: 'snapshot', checksum: 'abc', train: { start: '2025-01-01', end: '2025-06-01', days: 100 }, test: { start: '2025-06-02', end: '2025-07-01', days: 20 } },
+    scaler: { fitOn: 'train' }, backend: 'wasm', training: { epochs: 1, bestEpoch: 1, timeMs: 10, cached: false },
+    pruning: { plugin: 'magnitude', layers: [{ layer: 'dense', threshold: 0.1, total: 10, kept: 7, sparsity: 0.3 }] },
+    original: model(mse[0]), compact: { ...model(mse[1]), architecture: 'paper' },
+  };
+}
+
+describe('histogram', () => {
+  test('equal-width bins, ends clamped', () => {
+    expect(histogram([0, 0.1, 0.5, 0.99, 1], 2, [0, 1])).toEqual([
+      { start: 0, end: 0.5, count: 2 },
+      { start: 0.5, end: 1, count: 3 },
+    ]);
+  });
+});
+
+describe('weight charts', () => {
+  const layer = { layer: 'dense', threshold: 0.5, before: [-1, -0.4, 0.2, 0.6, 1], after: [-1, 0, 0, 0.6, 1] };
+  test('Figure 1 marks ±threshold and bins both stages over one domain', () => {
+    const chart = weightsBeforeAfterChart(layer, 'run');
+    const spec = chart.spec as any;
+    expect(spec.facet.row.field).toBe('stage');
+    const bars = spec.data.values;
+    expect(bars.filter((b: any) => b.stage === '1 before pruning').reduce((n: number, b: any) => n + b.count, 0)).toBe(5);
+    expect(spec.spec.layer[1].data.values).toEqual([{ t: -0.5 }, { t: 0.5 }]);
+    expect(spec.spec.layer[0].encoding.x).toMatchObject({ field: 'start', bin: { binned: true } });
+  });
+  test('Figure 2 splits the original weights by fate', () => {
+    const values = (keptVersusPrunedChart(layer, 'run').spec as any).data.values;
+    const total = (fate: string) => values.filter((v: any) => v.fate.startsWith(fate)).reduce((n: number, v: any) => n + v.count, 0);
+    expect(total('kept')).toBe(3);
+    expect(total('pruned')).toBe(2);
+  });
+});
+
+test('Figure 4 is a zoomable time series of actual and both models', () => {
+  const spec = predictionsChart([{ date: '2026-01-02', actual: 1, original: 2, compact: 3 }], 'run').spec as any;
+  expect(spec.data.values).toEqual([
+    { date: '2026-01-02', series: 'actual', price: 1 },
+    { date: '2026-01-02', series: 'original', price: 2 },
+    { date: '2026-01-02', series: 'compact', price: 3 },
+  ]);
+  expect(spec.encoding.x).toMatchObject({ field: 'date', type: 'temporal' });
+  expect(spec.params.find((p: any) => p.bind === 'scales').select.encodings).toEqual(['x']);
+});
+
+describe('grid-axis charts', () => {
+  // percentile 20 and 50, three seeds each
+  const runs = [
+    run('a', { prune: { percentile: 20 }, seed: 1 }, [10, 11]),
+    run('b', { prune: { percentile: 20 }, seed: 2 }, [12, 13]),
+    run('c', { prune: { percentile: 20 }, seed: 3 }, [14, 15]),
+    run('d', { prune: { percentile: 50 }, seed: 1 }, [10, 20]),
+    run('e', { prune: { percentile: 50 }, seed: 2 }, [10, 20]),
+    run('f', { prune: { percentile: 50 }, seed: 3 }, [10, 20]),
+  ];
+  test('only axes that vary get charts', () => {
+    expect(varyingAxes(runs).map((a) => a.key)).toEqual(['percentile']);
+  });
+  test('mean and 95% interval over seeds', () => {
+    const rows = aggregateBy(runs, AXES.find((a) => a.key === 'percentile')!);
+    const row = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'MSE')!;
+    // 11, 13, 15: mean 13, sd 2, half-width t(0.975, 2) * 2 / sqrt(3) = 4.302653 * 1.154701 = 4.968275
+    expect(row.mean).toBe(13);
+    expect(row.hi - row.mean).toBeCloseTo(4.968275, 5);
+    const constant = rows.find((r) => r.x === 50 && r.model === 'compact' && r.metric === 'MSE')!;
+    expect([constant.lo, constant.hi]).toEqual([20, 20]);
+  });
+  test('the chart filters on a metric picked from a menu', () => {
+    const spec = axisChart(runs, AXES.find((a) => a.key === 'percentile')!).spec as any;
+    expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });
+    expect(spec.transform).toEqual([{ filter: 'datum.metric == metric_pick' }]);
+    expect(spec.spec.encoding.x).toMatchObject({ field: 'x', type: 'quantitative' });
+  });
+});
+
+describe('report page', () => {
+  test('strings from specs and results are escaped', () => {
+    expect(esc('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(scriptJson({ a: '</script><script>x' })).not.toContain('</script>');
+  });
+  test('orders runs as the spec lists them', () => {
+    const results = { manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }] }, ok: [run('g', { ticker: '^GSPC', days: 50 }, [1, 1]), run('s', { days: 200 }, [1, 1]), run('t', { days: 100 }, [1, 1])] } as unknown as ExperimentResults;
+    expect(orderRuns(results).map((r) => r.runId)).toEqual(['t', 's', 'g']);
+  });
+  test('a hostile experiment name and error text appear as text, never as markup', () => {
+    const results = {
+      outDir: '/nonexistent',
+      manifest: { experiment: '<script>alert(1)</script>', spec: 'x.yaml', runexp: '0', gitCommit: 'c', node: 'v20', packages: {}, backends: ['wasm'], cpu: { model: 'cpu', cores: 2 }, startedAt: 's', endedAt: 'e', status: 'ok', data: [] },
+      ok: [],
+      failed: [{ runId: 'r1', status: 'failed', error: { code: 'E', message: '<img src=x onerror=alert(2)>' } }],
+    } as unknown as ExperimentResults;
+    const { html } = buildReport(results, []);
+    expect(html).toContain('<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<img src=x');
+  });
+});

@@ -1,0 +1,29 @@
+import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile } from '../../src/core/stats.ts';
+
+describe('Student t', () => {
+  test('quantiles match published tables (scipy.stats.t.ppf)', () => {
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.706204736, 6);
+    expect(tQuantile(0.975, 4)).toBeCloseTo(2.776445105, 8);
+    expect(tQuantile(0.975, 9)).toBeCloseTo(2.262157163, 8);
+    expect(tQuantile(0.975, 30)).toBeCloseTo(2.042272456, 8);
+    expect(tQuantile(0.025, 9)).toBeCloseTo(-2.262157163, 8);
+  });
+  test('cdf and incomplete beta on simple cases', () => {
+    expect(tCdf(0, 5)).toBeCloseTo(0.5, 12);
+    // df = 1 is the Cauchy distribution: P(T ≤ 1) = 3/4
+    expect(tCdf(1, 1)).toBeCloseTo(0.75, 12);
+    // I_x(1, 1) = x; I_x(2, 1) = x²
+    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 12);
+    expect(incompleteBeta(0.3, 2, 1)).toBeCloseTo(0.09, 12);
+  });
+});
+
+test('mean with a 95% interval, by hand', () => {
+  // 1..5: mean 3, sd sqrt(2.5), half-width 2.776445 * sqrt(2.5)/sqrt(5) = 1.963243
+  expect(sampleSd([1, 2, 3, 4, 5])).toBeCloseTo(Math.sqrt(2.5), 12);
+  const ci = meanCi95([1, 2, 3, 4, 5]);
+  expect(ci.mean).toBe(3);
+  expect(ci.lo).toBeCloseTo(3 - 1.963243, 5);
+  expect(ci.hi).toBeCloseTo(3 + 1.963243, 5);
+  expect(meanCi95([7])).toEqual({ n: 1, mean: 7, lo: 7, hi: 7 });
+});
