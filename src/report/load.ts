@@ -59,6 +59,8 @@ export interface Manifest {
 export interface ExperimentResults {
   outDir: string;
   manifest: Manifest;
+  /** spec.resolved.yaml, when present. */
+  resolvedSpec?: string;
   ok: OkRun[];
   failed: FailedRun[];
 }
@@ -70,9 +72,11 @@ export function loadResults(outDir: string): ExperimentResults {
   }
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
   const records = [...readResults(outDir).values()];
+  const specFile = join(outDir, 'spec.resolved.yaml');
   return {
     outDir,
     manifest,
+    resolvedSpec: existsSync(specFile) ? readFileSync(specFile, 'utf8') : undefined,
     ok: records.filter((r) => r.status === 'ok') as unknown as OkRun[],
     failed: records.filter((r) => r.status === 'failed') as unknown as FailedRun[],
   };

@@ -130,6 +130,7 @@ function header(results: ExperimentResults, runs: OkRun[]): string {
     : '';
   return `<h1>${esc(manifest.experiment)}</h1><p class="sub">runexp report · status ${esc(manifest.status)}</p>
 <table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>
+${results.resolvedSpec ? `<details><summary>The resolved spec</summary><pre>${esc(results.resolvedSpec)}</pre></details>` : ''}
 <h3>Data</h3>${data}${leakNote}${failures}`;
 }
 
