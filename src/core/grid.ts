@@ -114,7 +114,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
             daysPath,
             `${days} training days + ${spec.test.days} test days need ${days + spec.test.days} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${testTo} (from ${s.dates[0]})`,
             days,
-            `use at most ${Math.max(0, testFrom)} days, or an earlier test.end`,
+            testFrom > lookback + horizon + 1 ? `use at most ${testFrom} days, or an earlier test.end` : `the data has only ${testTo} trading days up to the test end: use more data or a shorter test period`,
           );
           continue;
         }

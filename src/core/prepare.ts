@@ -29,7 +29,11 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
       series.set(key, s);
     } catch (err) {
       const hint = err instanceof RunexpError ? err.hint : undefined;
-      issues.push(issueAt(source, [...(dataIsList ? ['data', i] : ['data']), 'ticker'], `cannot load data: ${(err as Error).message}`, { value: dataset.ticker, hint }));
+      // Point at the source when the user named one (a bad CSV), else at the ticker.
+      const base = dataIsList ? ['data', i] : ['data'];
+      const rawDataset = (dataIsList ? (source.data.data as unknown[])[i] : source.data.data) as Record<string, unknown>;
+      const at = rawDataset.source === undefined ? [...base, 'ticker'] : [...base, 'source'];
+      issues.push(issueAt(source, at, `cannot load data: ${(err as Error).message}`, { value: rawDataset.source === undefined ? dataset.ticker : undefined, hint }));
     }
   }
   const { grid, issues: gridIssues } = expandGrid(loaded, series);

@@ -21,8 +21,12 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
   }
   // `schema: core` knows no custom tags: an unknown tag becomes a warning, which we treat as an error.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core', prettyErrors: false, strict: true });
+  const linesWithErrors = new Set<number>();
   for (const err of [...doc.errors, ...doc.warnings]) {
     const pos = lineCounter.linePos(err.pos[0]);
+    // One message per line: the parser's follow-on errors after the first say nothing new.
+    if (linesWithErrors.has(pos.line)) continue;
+    linesWithErrors.add(pos.line);
     issues.push({
       path: '',
       file,

@@ -1,6 +1,6 @@
 // Prices from a CSV file of the user's, in Yahoo's layout (Date,...,Adj Close,...).
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256 } from '../../index.ts';
 
@@ -19,7 +19,7 @@ export default definePlugin({
     try {
       bytes = readFileSync(file);
     } catch (err) {
-      throw new RunexpError(ErrorCode.DATA, `cannot read CSV ${file}: ${(err as NodeJS.ErrnoException).code}`, 'paths are relative to the spec file');
+      throw new RunexpError(ErrorCode.DATA, `cannot read CSV ${relative(process.cwd(), file) || file}: ${(err as NodeJS.ErrnoException).code}`, 'paths are relative to the spec file');
     }
     const table = parsePriceCsv(bytes.toString('utf8'), { column: options.column, dateColumn: options.dateColumn, name: options.path });
     return { ticker, ...table, checksum: sha256(bytes), source: `csv:${options.path}` };
