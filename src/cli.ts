@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { BACKENDS, type BackendChoice } from './core/backend.ts';
-import { formatIssue, RunexpError, SpecError } from './core/errors.ts';
+import { ErrorCode, formatIssue, RunexpError, SpecError } from './core/errors.ts';
 import { runexpVersion } from './core/manifest.ts';
 import { planText } from './core/plan.ts';
 import { defaultOutDir, runExperiment } from './core/run.ts';
@@ -30,13 +30,18 @@ Options:
   --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)
   --reports DIR   where HTML reports go (default: reports/ in the current directory)
   --no-report     do not write the HTML report at the end of a run
+  --worker-memory MB  heap limit per worker thread; a worker that exceeds it fails its runs
   --debug         print stack traces
   -h, --help      this help
   -v, --version   print the version
 
-Exit codes: 0 all runs ok, 1 some runs failed (the others are stored), 2 invalid input,
-130 interrupted (finished runs are kept; run again to resume).
+Exit codes: 0 all runs ok, 1 some runs failed or results could not be written (finished runs
+are kept), 2 invalid input (nothing written), 75 another runexp is writing to the same output
+directory, 130 interrupted (finished runs are kept; run again to resume).
 `;
+
+/** Exit codes for errors that are not bad input (2). */
+const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
 const COMMANDS = ['run', 'validate', 'plan', 'report'];
 
@@ -53,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
         backend: { type: 'string' },
         debug: { type: 'boolean' },
         reports: { type: 'string' },
+        'worker-memory': { type: 'string' },
         'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -83,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers must be a positive integer, got "${values.workers}"`);
+  const workerMemoryMb = values['worker-memory'] === undefined ? undefined : Number(values['worker-memory']);
+  if (workerMemoryMb !== undefined && !(Number.isInteger(workerMemoryMb) && workerMemoryMb >= 16)) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
   const backend = (values.backend ?? 'auto') as BackendChoice;
   if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
 
@@ -111,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', () => interrupt('SIGINT'));
     process.on('SIGTERM', () => interrupt('SIGTERM'));
-    const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal });
+    const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
     process.stdout.write(`${table1(summary.records)}\n\n`);
     const failedNow = summary.records.filter((r) => r.status === 'failed');
     for (const rec of failedNow) {
@@ -151,7 +159,7 @@ function report(err: unknown, debug: boolean): number {
   if (err instanceof RunexpError) {
     process.stderr.write(`runexp: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}\n`);
     if (debug) process.stderr.write(`${err.stack}\n`);
-    return 2;
+    return EXIT_BY_CODE[err.code] ?? 2;
   }
   process.stderr.write(`runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`);
   return 1;

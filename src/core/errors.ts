@@ -47,6 +47,7 @@ export const ErrorCode = {
   PLUGIN: 'E_PLUGIN',
   USAGE: 'E_USAGE',
   WORKER: 'E_WORKER',
+  WRITE: 'E_WRITE',
 } as const;
 
 /** Quotes a value for a message, short enough to read. */

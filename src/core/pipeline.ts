@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { disposeModel } from './architecture.ts';
-import { predictionsCsv, prunedWeightsJson, saveModel, writeRunFolder } from './artifacts.ts';
+import { checksumFolder, predictionsCsv, prunedWeightsJson, saveModel, writeRunFolder } from './artifacts.ts';
 import { serializeError, type SerializedError } from './errors.ts';
 import type { RunConfig, TrainGroup } from './grid.ts';
 import { sha256 } from './hash.ts';
@@ -137,9 +137,10 @@ async function runOne(
   await writeRunFolder(runDir(outDir, run.runId), async (dir) => {
     const savedOriginal = await saveModel(tf, original, join(dir, 'original'));
     const savedCompact = await saveModel(tf, compact.model, join(dir, 'compact'));
-    Object.assign(record, { files: { originalWeightsBytes: savedOriginal, compactWeightsBytes: savedCompact } });
     writeFileSync(join(dir, 'predictions.csv'), predictionsCsv(measured.predictions));
     writeFileSync(join(dir, 'pruned-weights.json'), prunedWeightsJson(pruned.layers));
+    // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
+    Object.assign(record, { files: { originalWeightsBytes: savedOriginal, compactWeightsBytes: savedCompact, sha256: checksumFolder(dir) } });
     writeFileSync(join(dir, 'result.json'), JSON.stringify(record, null, 2));
   });
   return record;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { stringify } from 'yaml';
 import type { BackendChoice } from './backend.ts';
-import { ErrorCode, serializeError } from './errors.ts';
+import { ErrorCode, RunexpError, serializeError } from './errors.ts';
 import type { RunConfig, TrainGroup } from './grid.ts';
 import { environment } from './manifest.ts';
 import type { RunRecord } from './pipeline.ts';
@@ -24,6 +24,8 @@ export interface RunOptions {
   backend?: BackendChoice;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** V8 heap limit of each worker thread, in MB (piscina resourceLimits). */
+  workerMemoryMb?: number;
 }
 
 export interface RunSummary {
@@ -90,8 +92,18 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const backends = new Set<string>();
   let ok = 0;
   let failed = 0;
+  let fatal: Error | undefined;
+  let stopPool = () => {};
   const onRecord = (run: RunConfig | undefined, record: RunRecord) => {
-    store.append(record);
+    if (fatal) return;
+    try {
+      store.append(record);
+    } catch (err) {
+      // Results can no longer be stored: stop at once rather than compute what would be lost.
+      fatal = err as Error;
+      stopPool();
+      return;
+    }
     if (typeof record.backend === 'string') backends.add(record.backend);
     if (record.status === 'ok') ok++;
     else failed++;
@@ -101,14 +113,15 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
 
   let interrupted = false;
   if (pendingGroups.length > 0) {
-    const pool = createPool(workers);
+    const pool = createPool(workers, options.workerMemoryMb);
+    stopPool = () => void pool.destroy();
     const onAbort = () => {
       interrupted = true;
-      void pool.destroy();
+      stopPool();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await Promise.all(pendingGroups.map(({ group, pending }) => runGroupOnPool(pool, group, pending, prepared, outDir, options.backend ?? 'auto', onRecord, () => interrupted)));
+      await Promise.all(pendingGroups.map(({ group, pending }) => runGroupOnPool(pool, group, pending, prepared, outDir, options.backend ?? 'auto', onRecord, () => interrupted || fatal !== undefined)));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await pool.destroy();
@@ -116,6 +129,16 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     }
   }
 
+  if (fatal) {
+    manifest.status = 'write-error';
+    manifest.endedAt = new Date().toISOString();
+    try {
+      writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    } catch {
+      // the disk that refused the results may refuse this too
+    }
+    throw new RunexpError(ErrorCode.WRITE, `cannot store results in ${outDir}: ${fatal.message}`, 'free space or fix permissions, then run the same command again: finished runs are kept');
+  }
   const all = readResults(outDir);
   const records = grid.runs.map((r) => all.get(r.runId)).filter((r): r is StoredRecord => r !== undefined);
   manifest.backends = [...backends];

@@ -1,7 +1,9 @@
 // The experiment's output directory. Results are appended one JSON line per finished run with a
 // single write + fsync; artifacts are written to a temporary folder and renamed into place. So a
 // crash or Ctrl-C can cost at most the run in flight, never one that finished.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { folderMatches, TMP_MARK } from './artifacts.ts';
+import { failpoint } from './failpoints.ts';
 import { dirname, join } from 'node:path';
 import { ErrorCode, RunexpError } from './errors.ts';
 
@@ -49,13 +51,23 @@ export function runDir(outDir: string, runId: string): string {
   return join(outDir, 'runs', runId);
 }
 
-/** Ids of runs that finished ok and whose artifacts are in place. */
+/** Ids of runs that finished ok and whose artifacts are all present and intact. */
 export function finishedRunIds(outDir: string): Set<string> {
   const done = new Set<string>();
   for (const [id, rec] of readResults(outDir)) {
-    if (rec.status === 'ok' && existsSync(join(runDir(outDir, id), 'result.json'))) done.add(id);
+    const sums = (rec.files as { sha256?: Record<string, string> } | undefined)?.sha256;
+    if (rec.status === 'ok' && sums && folderMatches(runDir(outDir, id), sums)) done.add(id);
   }
   return done;
+}
+
+/** Removes folders left half-written by a process that died (they were never trusted). */
+function removeStaleTemporaries(outDir: string): void {
+  for (const sub of ['runs', join('cache', 'models')]) {
+    const dir = join(outDir, sub);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) if (name.includes(TMP_MARK)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 export class ExperimentStore {
@@ -71,6 +83,7 @@ export class ExperimentStore {
   open(): void {
     mkdirSync(this.outDir, { recursive: true });
     this.lock();
+    removeStaleTemporaries(this.outDir);
     const file = join(this.outDir, RESULTS_FILE);
     if (existsSync(file)) {
       const text = readFileSync(file, 'utf8');
@@ -93,6 +106,7 @@ export class ExperimentStore {
 
   append(record: StoredRecord): void {
     if (this.fd === undefined) throw new Error('store is not open');
+    failpoint('results-append');
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.fd);
   }

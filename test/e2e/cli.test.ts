@@ -105,7 +105,7 @@ describe('exit codes and resume', () => {
     const dir = tempDir();
     const marker = join(dir, 'fail-now');
     writeFileSync(marker, '');
-    const prune = `[{plugin: magnitude, percentile: 35}, {plugin: ${join(FIXTURES, 'plugins/fail-when-marked.ts')}, marker: ${marker}}]`;
+    const prune = `[{plugin: magnitude, percentile: 35}, {plugin: ${join(FIXTURES, 'plugins/faulty-prune.ts')}, marker: ${marker}}]`;
     writeSpec(dir, tinySpec({ prune }));
     const first = runCli(['spec.yaml'], dir);
     expect(first.code).toBe(1);
@@ -113,7 +113,7 @@ describe('exit codes and resume', () => {
     const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'ok']);
     const failed = rows.find((r) => r.status === 'failed')!;
-    expect(failed.error).toMatchObject({ stage: 'prune', plugin: 'fail-when-marked' });
+    expect(failed.error).toMatchObject({ stage: 'prune', plugin: 'faulty-magnitude' });
     const okId = rows.find((r) => r.status === 'ok')!.runId;
 
     rmSync(marker);
