@@ -5,12 +5,23 @@ import { join } from 'node:path';
 import yahoo from '../../src/plugins/fetch/yahoo.ts';
 import { tempDir } from '../helpers/cli.ts';
 
-const recorded = readFileSync('test/fixtures/yahoo/spy-chart-5d.json', 'utf8');
-const ok: typeof fetch = async () => new Response(recorded, { status: 200, headers: { 'content-type': 'application/json' } });
+const recordedChart = readFileSync('test/fixtures/yahoo/spy-chart-5d.json', 'utf8');
+const ok: typeof fetch = async () => new Response(recordedChart, { status: 200, headers: { 'content-type': 'application/json' } });
 const unreachable: typeof fetch = async () => {
   throw new TypeError('fetch failed');
 };
-const options = (fetchImpl: typeof fetch, fallback: 'cache-then-snapshot' | 'cache' | 'none' = 'cache-then-snapshot') => ({ from: '2026-04-01', timeoutMs: 2000, fallback, fetch: fetchImpl });
+const options = (fetchImpl: typeof fetch, fallback: 'cache-then-snapshot' | 'cache' | 'none' = 'cache-then-snapshot') => ({ from: '2026-04-01', timeoutMs: 2000, retries: 2, backoffMs: 10, fallback, fetch: fetchImpl });
+
+/** A fetch that answers from a list of recorded responses, counting calls. */
+function recorded(...responses: (() => Response)[]) {
+  const calls: string[] = [];
+  const impl: typeof fetch = async (url) => {
+    calls.push(String(url));
+    const next = responses[Math.min(calls.length - 1, responses.length - 1)];
+    return next();
+  };
+  return { impl, calls };
+}
 
 describe('yahoo fetch plugin', () => {
   test('parses a recorded chart response and caches it', async () => {
@@ -47,7 +58,36 @@ describe('yahoo fetch plugin', () => {
     const hang: typeof fetch = (_url, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const started = Date.now();
-    await expect(yahoo.run({ ticker: 'SPY' }, { ...options(hang, 'none'), timeoutMs: 200 }, { specDir: '.', log: () => {} })).rejects.toThrow(/timed out after 200 ms/);
+    await expect(yahoo.run({ ticker: 'SPY' }, { ...options(hang, 'none'), timeoutMs: 200, retries: 0 }, { specDir: '.', log: () => {} })).rejects.toThrow(/timed out after 200 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('retries transient failures with backoff, then succeeds', async () => {
+    const { impl, calls } = recorded(
+      () => new Response('busy', { status: 503 }),
+      () => new Response('slow down', { status: 429 }),
+      () => new Response(recordedChart, { status: 200, headers: { 'content-type': 'application/json' } }),
+    );
+    const series = await yahoo.run({ ticker: 'SPY' }, options(impl, 'none'), { specDir: '.', log: () => {} });
+    expect(calls).toHaveLength(3);
+    expect(series.values).toHaveLength(5);
+  });
+
+  test('gives up after the retries and says why in one line', async () => {
+    const { impl, calls } = recorded(() => new Response('down', { status: 500 }));
+    const logs: string[] = [];
+    const series = await yahoo.run({ ticker: 'SPY' }, options(impl), { specDir: '.', cacheDir: tempDir(), log: (m) => logs.push(m) });
+    expect(calls).toHaveLength(3);
+    expect(logs).toEqual(['yahoo: SPY unreachable (HTTP 500: down); using the bundled snapshot']);
+    expect(series.source).toBe('snapshot:data/snapshot/SPY.csv');
+  });
+
+  test('HTTP 404 and malformed responses are not retried', async () => {
+    const notFound = recorded(() => new Response('{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}', { status: 404, headers: { 'content-type': 'application/json' } }));
+    await expect(yahoo.run({ ticker: 'NOPE' }, options(notFound.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(/HTTP 404: No data found/);
+    expect(notFound.calls).toHaveLength(1);
+    const malformed = recorded(() => new Response('{"chart": {"result": [{"meta": 5}]}}', { status: 200, headers: { 'content-type': 'application/json' } }));
+    await expect(yahoo.run({ ticker: 'SPY' }, options(malformed.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(/malformed response/);
+    expect(malformed.calls).toHaveLength(1);
   });
 });

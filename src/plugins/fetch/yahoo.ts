@@ -46,17 +46,37 @@ export default definePlugin({
   description: 'Live daily prices from Yahoo Finance (yahoo-finance2), cached on disk; falls back offline.',
   options: z.strictObject({
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('1900-01-01'),
-    timeoutMs: z.int().positive().default(10_000),
+    timeoutMs: z.int().positive().default(10_000).describe('per request'),
+    retries: z.int().min(0).max(10).default(2).describe('extra tries after a network error, a timeout, HTTP 429 or 5xx'),
+    backoffMs: z.int().min(0).default(500).describe('wait before the first retry; doubles each time'),
     fallback: z.enum(['cache-then-snapshot', 'cache', 'none']).default('cache-then-snapshot'),
     /** Injected fetch for tests with recorded responses. */
     fetch: z.any().optional(),
   }),
   run: async ({ ticker }, options, ctx) => {
     const fetchImpl = (options.fetch as typeof fetch | undefined) ?? fetch;
-    const timedFetch: typeof fetch = (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+    let lastStatus: number | undefined;
+    const timedFetch: typeof fetch = async (input, init) => {
+      lastStatus = undefined;
+      const response = await fetchImpl(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+      lastStatus = response.status;
+      return response;
+    };
     const client = new YahooFinance({ logger: quiet, fetch: timedFetch } as ConstructorParameters<typeof YahooFinance>[0]);
+    // Transient failures are retried with exponential backoff; bad answers (404, malformed) are not.
+    const transient = (err: unknown) => lastStatus === undefined ? !(err instanceof RunexpError) : lastStatus === 429 || lastStatus >= 500;
+    const chartWithRetries = async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return (await client.chart(ticker, { period1: options.from, interval: '1d' })) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
+        } catch (err) {
+          if (attempt >= options.retries || !transient(err)) throw err;
+          await new Promise((r) => setTimeout(r, options.backoffMs * 2 ** attempt));
+        }
+      }
+    };
     try {
-      const chart = (await client.chart(ticker, { period1: options.from, interval: '1d' })) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
+      const chart = await chartWithRetries();
       const rows = chart.quotes.filter((q) => Number.isFinite(q.adjclose ?? q.close ?? NaN) && (q.adjclose ?? q.close)! > 0);
       if (rows.length === 0) throw new Error('Yahoo returned no prices');
       const dates = rows.map((q) => q.date.toISOString().slice(0, 10));
@@ -65,7 +85,15 @@ export default definePlugin({
       if (ctx.cacheDir) writeCache(ctx.cacheDir, { ticker, fetchedAt: new Date().toISOString(), dates, values, sha256: checksum });
       return { ticker, dates, values, checksum, source: 'yahoo' };
     } catch (err) {
-      const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : (err as Error).message.split('\n')[0];
+      const message = (err as Error).message.split('\n')[0].slice(0, 160);
+      const reason =
+        (err as Error).name === 'TimeoutError'
+          ? `timed out after ${options.timeoutMs} ms`
+          : lastStatus !== undefined && lastStatus !== 200
+            ? `HTTP ${lastStatus}: ${message}`
+            : lastStatus === 200
+              ? `malformed response: ${message}`
+              : message;
       if (options.fallback === 'none') throw new RunexpError(ErrorCode.DATA, `Yahoo Finance: ${reason}`);
       const cached = readCache(ctx.cacheDir, ticker);
       if (cached) {
