@@ -109,7 +109,7 @@ describe('exit codes and resume', () => {
     writeSpec(dir, tinySpec({ prune }));
     const first = runCli(['spec.yaml'], dir);
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('deliberate failure');
+    expect(first.stdout).toContain('deliberate prune failure');
     const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'ok']);
     const failed = rows.find((r) => r.status === 'failed')!;

@@ -18,6 +18,23 @@ interface CachedSeries {
   sha256: string;
 }
 
+/**
+ * yahoo-finance2 prints the request URL with console.error on every HTTP error, bypassing its
+ * logger option; we report failures in one line of our own instead.
+ */
+async function withoutUrlEcho<T>(fn: () => Promise<T>): Promise<T> {
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === 'string' && /^https:\/\/query\d\.finance\.yahoo\.com\//.test(args[0])) return;
+    original(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.error = original;
+  }
+}
+
 function cacheFile(dir: string, ticker: string): string {
   return join(dir, 'yahoo', `${ticker.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
@@ -68,7 +85,7 @@ export default definePlugin({
     const chartWithRetries = async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return (await client.chart(ticker, { period1: options.from, interval: '1d' })) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
+          return (await withoutUrlEcho(() => client.chart(ticker, { period1: options.from, interval: '1d' }))) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
         } catch (err) {
           if (attempt >= options.retries || !transient(err)) throw err;
           await new Promise((r) => setTimeout(r, options.backoffMs * 2 ** attempt));
