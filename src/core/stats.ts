@@ -94,3 +94,58 @@ export function meanCi95(xs: readonly number[]): Interval {
   const half = tQuantile(0.975, xs.length - 1) * (sampleSd(xs) / Math.sqrt(xs.length));
   return { n: xs.length, mean: m, lo: m - half, hi: m + half };
 }
+
+export interface TestResult {
+  /** The test statistic (t-distributed under the null). */
+  statistic: number;
+  df: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  n: number;
+  /** Mean of the differences (first minus second). */
+  meanDifference: number;
+}
+
+function twoSided(t: number, df: number): number {
+  if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;
+  return 2 * (1 - tCdf(Math.abs(t), df));
+}
+
+/**
+ * Diebold–Mariano test of equal predictive accuracy, with the Harvey–Leybourne–Newbold (1997)
+ * small-sample correction and Student-t(n−1) reference, as in R's forecast::dm.test.
+ * `e1`, `e2` are forecast errors on the same targets; `loss` is squared or absolute; `h` is the
+ * forecast horizon (autocovariances up to lag h−1 enter the variance).
+ * A negative statistic means the first forecast has the smaller loss.
+ */
+export function dieboldMariano(e1: readonly number[], e2: readonly number[], options: { loss: 'squared' | 'absolute'; h?: number }): TestResult {
+  if (e1.length !== e2.length) throw new Error('Diebold–Mariano: error series differ in length');
+  const h = options.h ?? 1;
+  const g = options.loss === 'squared' ? (e: number) => e * e : Math.abs;
+  const d = e1.map((e, i) => g(e) - g(e2[i]));
+  const n = d.length;
+  const dBar = mean(d);
+  const autocov = (k: number) => {
+    let s = 0;
+    for (let i = k; i < n; i++) s += (d[i] - dBar) * (d[i - k] - dBar);
+    return s / n;
+  };
+  let variance = autocov(0);
+  for (let k = 1; k < h; k++) variance += 2 * autocov(k);
+  const dm = dBar / Math.sqrt(variance / n);
+  const correction = Math.sqrt((n + 1 - 2 * h + (h * (h - 1)) / n) / n);
+  const statistic = variance === 0 ? (dBar === 0 ? 0 : Math.sign(dBar) * Infinity) : dm * correction;
+  return { statistic, df: n - 1, pValue: variance === 0 && dBar === 0 ? 1 : twoSided(statistic, n - 1), n, meanDifference: dBar };
+}
+
+/** Paired two-sided t-test of a − b (e.g. one metric of two models over the same seeds). */
+export function pairedTTest(a: readonly number[], b: readonly number[]): TestResult {
+  if (a.length !== b.length) throw new Error('paired t-test: samples differ in length');
+  const d = a.map((x, i) => x - b[i]);
+  const n = d.length;
+  const m = mean(d);
+  const sd = sampleSd(d);
+  if (n < 2) return { statistic: NaN, df: 0, pValue: NaN, n, meanDifference: m };
+  const statistic = sd === 0 ? (m === 0 ? 0 : Math.sign(m) * Infinity) : m / (sd / Math.sqrt(n));
+  return { statistic, df: n - 1, pValue: sd === 0 && m === 0 ? 1 : twoSided(statistic, n - 1), n, meanDifference: m };
+}

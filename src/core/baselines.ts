@@ -1,0 +1,85 @@
+// Baseline forecasts on exactly the test windows the models see, from the raw price series:
+//   persistence  ŷ_t = y_{t−h}                                   ("tomorrow = today")
+//   drift        ŷ_t = y_{t−h} + h · (mean daily change over the training segment)
+//   linear       ridge regression on the same lookback window, fitted on the training split;
+//                inputs and target are divided by the window's last price, so one model fits
+//                every price level (closed form, no dependency).
+
+export interface BaselineRequest {
+  values: readonly number[];
+  /** Training segment [from, to) and the first target of the validation split. */
+  train: { from: number; to: number; firstValidationTarget: number };
+  test: { from: number; to: number };
+  lookback: number;
+  horizon: number;
+  /** Ridge penalty, relative to the number of training windows. */
+  ridge?: number;
+}
+
+export type BaselineName = 'persistence' | 'drift' | 'linear';
+export const BASELINES: readonly BaselineName[] = ['persistence', 'drift', 'linear'];
+
+export function baselineForecasts(req: BaselineRequest): Record<BaselineName, number[]> {
+  const { values, lookback, horizon } = req;
+  const targets = Array.from({ length: req.test.to - req.test.from }, (_, i) => req.test.from + i);
+  const last = (t: number) => values[t - horizon];
+  const slope = (values[req.train.to - 1] - values[req.train.from]) / (req.train.to - req.train.from - 1);
+  const weights = fitRelativeRidge(req);
+  const linear = (t: number) => {
+    const anchor = last(t);
+    let y = weights[lookback]; // intercept
+    for (let k = 0; k < lookback; k++) y += weights[k] * (values[t - horizon - lookback + 1 + k] / anchor);
+    return y * anchor;
+  };
+  return {
+    persistence: targets.map(last),
+    drift: targets.map((t) => last(t) + horizon * slope),
+    linear: targets.map(linear),
+  };
+}
+
+/** Ridge regression of y_t / y_{t−h} on the window / y_{t−h}, over the training split's targets. */
+function fitRelativeRidge(req: BaselineRequest): number[] {
+  const { values, lookback, horizon } = req;
+  const p = lookback + 1;
+  const xtx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const xty = new Array<number>(p).fill(0);
+  const first = req.train.from + lookback + horizon - 1;
+  let n = 0;
+  for (let t = first; t < req.train.firstValidationTarget; t++) {
+    const anchor = values[t - horizon];
+    const row = [...Array.from({ length: lookback }, (_, k) => values[t - horizon - lookback + 1 + k] / anchor), 1];
+    const y = values[t] / anchor;
+    for (let i = 0; i < p; i++) {
+      xty[i] += row[i] * y;
+      for (let j = 0; j < p; j++) xtx[i][j] += row[i] * row[j];
+    }
+    n++;
+  }
+  const lambda = (req.ridge ?? 1e-4) * n;
+  for (let i = 0; i < lookback; i++) xtx[i][i] += lambda; // the intercept is not penalised
+  return solve(xtx, xty);
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting. */
+export function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    if (Math.abs(m[col][col]) < 1e-300) throw new Error('singular system in the linear baseline');
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r][col] / m[col][col];
+      for (let c = col; c <= n; c++) m[r][c] -= f * m[col][c];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let c = r + 1; c < n; c++) s -= m[r][c] * x[c];
+    x[r] = s / m[r][r];
+  }
+  return x;
+}
