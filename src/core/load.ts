@@ -6,7 +6,7 @@ import type { Slot } from './plugin-api.ts';
 import { resolvePlugin, type PluginInstance } from './plugins.ts';
 import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
-import { validateWith } from './zod-issues.ts';
+import { issueAt, validateWith } from './zod-issues.ts';
 
 export interface LoadedExperiment {
   file: string;
@@ -71,6 +71,10 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const spec = checked.data;
   const specDir = dirname(file);
   const issues: SpecIssue[] = [];
+  if (spec.repeats !== undefined) {
+    if (root.seeds !== undefined) issues.push(issueAt(source, ['repeats'], 'give either seeds or repeats, not both', { value: spec.repeats }));
+    spec.seeds = Array.from({ length: spec.repeats }, (_, i) => i);
+  }
   const ctx = { specDir, source, root };
 
   const resolveAt = async (ref: Experiment['train'], slot: Slot, path: (string | number)[]) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { disposeModel } from './architecture.ts';
 import { checksumFolder, predictionsCsv, prunedWeightsJson, saveModel, writeRunFolder } from './artifacts.ts';
 import { serializeError, type SerializedError } from './errors.ts';
+import { evaluateGroup, evaluateRun, type GroupEvaluation } from './evaluation.ts';
 import type { RunConfig, TrainGroup } from './grid.ts';
 import { sha256 } from './hash.ts';
 import type { AnyPlugin, LayersModel, Plugin, Series, Slot, StageContext, Tf, TrainingHooks, TrainResult, WindowedData } from './plugin-api.ts';
@@ -63,7 +64,9 @@ export async function runGroup(task: GroupTask, tf: Tf, emit: (record: RunRecord
 
   let data: WindowedData;
   let trained: TrainResult & { cached: boolean };
+  let shared: GroupEvaluation;
   try {
+    shared = evaluateGroup(series, group);
     const windowPlugin = await load(group.window.module, 'window');
     data = await stage('window', windowPlugin.name, () =>
       windowPlugin.run({ series, train: group.ranges.train, test: group.ranges.test, lookback: group.window.lookback, horizon: group.window.horizon, validationSplit: group.window.validationSplit }, group.window.options, context(group.seed)),
@@ -79,7 +82,7 @@ export async function runGroup(task: GroupTask, tf: Tf, emit: (record: RunRecord
       const started = performance.now();
       const models: LayersModel[] = [];
       try {
-        const record = await runOne(run, group, tf, data, trained.model, context(group.seed), models, task.outDir, (files) => ({
+        const record = await runOne(run, group, tf, data, trained.model, context(group.seed), models, task.outDir, shared, (files) => ({
           ...base(run),
           status: 'ok',
           scaler: data.scaler,
@@ -109,6 +112,7 @@ async function runOne(
   ctx: StageContext,
   models: LayersModel[],
   outDir: string,
+  shared: GroupEvaluation,
   finish: (fields: Record<string, unknown>) => RunRecord,
 ): Promise<RunRecord> {
   const pruner = await load(run.prune.module, 'prune');
@@ -120,6 +124,8 @@ async function runOne(
   models.push(compact.model);
   const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, ctx));
   const compactVsPruned = maxAbsDifference(tf, pruned.model, compact.model, data);
+  const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
+  const evaluation = evaluateRun(shared, byModel, group.window.horizon);
   const prunedNames = new Set(pruned.layers.map((l) => l.layer));
 
   const record = finish({
@@ -130,6 +136,7 @@ async function runOne(
     },
     original: measured.reports.original,
     compact: { ...measured.reports.compact, architecture: compact.architecture.name },
+    ...evaluation,
     compactVsPruned: { maxAbsDifference: compactVsPruned },
     // Values that changed outside the pruned kernels (conv, output layer, every bias): should be 0.
     untouchedWeightsChanged: compact.architecture === group.architecture ? changedOutside(original, compact.model, prunedNames) : null,
@@ -137,7 +144,7 @@ async function runOne(
   await writeRunFolder(runDir(outDir, run.runId), async (dir) => {
     const savedOriginal = await saveModel(tf, original, join(dir, 'original'));
     const savedCompact = await saveModel(tf, compact.model, join(dir, 'compact'));
-    writeFileSync(join(dir, 'predictions.csv'), predictionsCsv(measured.predictions));
+    writeFileSync(join(dir, 'predictions.csv'), predictionsCsv({ ...measured.predictions, byModel: { ...byModel, ...shared.baselinePredictions } }));
     writeFileSync(join(dir, 'pruned-weights.json'), prunedWeightsJson(pruned.layers));
     // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
     Object.assign(record, { files: { originalWeightsBytes: savedOriginal, compactWeightsBytes: savedCompact, sha256: checksumFolder(dir) } });

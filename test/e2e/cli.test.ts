@@ -36,7 +36,7 @@ describe('runexp <spec>', () => {
       const files = readdirSync(join(dir, 'runs/tiny/runs', row.runId)).sort();
       expect(files).toEqual(['compact', 'original', 'predictions.csv', 'pruned-weights.json', 'result.json']);
       const csv = readFileSync(join(dir, 'runs/tiny/runs', row.runId, 'predictions.csv'), 'utf8').trim().split('\n');
-      expect(csv[0]).toBe('date,actual,original,compact');
+      expect(csv[0]).toBe('date,actual,original,compact,persistence,drift,linear');
       expect(csv).toHaveLength(21);
     }
     expect(stdout).toMatch(/Original\s+[\d.]+\s+[\d.]+/);
