@@ -2,23 +2,31 @@
 import type { ModelReport } from '../core/plugin-api.ts';
 import { meanCi95 } from '../core/stats.ts';
 import type { AggregateRow } from './charts/chart.ts';
-import { MODELS, type OkRun } from './load.ts';
+import type { ForecastScores } from '../core/forecast-metrics.ts';
+import { MODELS, type ModelName, type OkRun } from './load.ts';
 
 export interface Metric {
   key: string;
   label: string;
-  get(report: ModelReport): number;
+  get(run: OkRun, model: ModelName): number;
 }
 
+const report = (f: (m: ModelReport) => number) => (run: OkRun, model: ModelName) => f(run[model]);
+const forecast = (f: (s: ForecastScores) => number) => (run: OkRun, model: ModelName) => (run.forecast ? f(run.forecast[model]) : NaN);
+
 export const METRICS: Metric[] = [
-  { key: 'mse', label: 'MSE', get: (m) => m.mse },
-  { key: 'rmse', label: 'RMSE', get: (m) => m.rmse },
-  { key: 'mae', label: 'MAE', get: (m) => m.mae },
-  { key: 'r2', label: 'R²', get: (m) => m.r2 },
-  { key: 'inferenceMs', label: 'inference time, median (ms)', get: (m) => m.inference.medianMs },
-  { key: 'peakMemoryMB', label: 'peak tensor memory (MB)', get: (m) => m.memory.peakTensorBytes / 2 ** 20 },
-  { key: 'gzipKB', label: 'weights, gzip (KB)', get: (m) => m.size.gzipBytes / 1024 },
-  { key: 'nonzero', label: 'non-zero parameters', get: (m) => m.nonzeroParams },
+  { key: 'mse', label: 'MSE', get: report((m) => m.mse) },
+  { key: 'rmse', label: 'RMSE', get: report((m) => m.rmse) },
+  { key: 'mae', label: 'MAE', get: report((m) => m.mae) },
+  { key: 'r2', label: 'R²', get: report((m) => m.r2) },
+  { key: 'skill', label: 'skill vs persistence (1 − MSE/MSE_naive)', get: forecast((s) => s.skill) },
+  { key: 'mase', label: 'MASE', get: forecast((s) => s.mase) },
+  { key: 'directionalAccuracy', label: 'directional accuracy', get: forecast((s) => s.directionalAccuracy) },
+  { key: 'returnMae', label: 'MAE on returns', get: forecast((s) => s.returnMae) },
+  { key: 'inferenceMs', label: 'inference time, median (ms)', get: report((m) => m.inference.medianMs) },
+  { key: 'peakMemoryMB', label: 'peak tensor memory (MB)', get: report((m) => m.memory.peakTensorBytes / 2 ** 20) },
+  { key: 'gzipKB', label: 'weights, gzip (KB)', get: report((m) => m.size.gzipBytes / 1024) },
+  { key: 'nonzero', label: 'non-zero parameters', get: report((m) => m.nonzeroParams) },
 ];
 
 export interface Axis {
@@ -69,7 +77,9 @@ export function aggregateBy(runs: readonly OkRun[], axis: Axis, metrics: readonl
   for (const cell of cells.values()) {
     for (const model of MODELS) {
       for (const metric of metrics) {
-        const ci = meanCi95(cell.map((r) => metric.get(r[model])));
+        const values = cell.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
+        if (values.length === 0) continue;
+        const ci = meanCi95(values);
         rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model, metric: metric.label, ...ci });
       }
     }

@@ -33,6 +33,8 @@ th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 10px; text-align: right;
 .facts td { white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 tr.paper td { color: #777; font-style: italic; }
+tr.baseline td { color: #444; background: #f6f8fa; }
+.verdicts li { margin: 2px 0; } .verdicts li.significant { font-weight: 600; }
 .facts td, .facts th { text-align: left; }
 figure { margin: 16px 0 28px; } figcaption { color: #555; font-size: 13px; max-width: 780px; }
 .note { background: #fff7e0; border-left: 4px solid #e0a800; padding: 8px 12px; margin: 12px 0; }

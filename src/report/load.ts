@@ -2,6 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, RunexpError } from '../core/errors.ts';
+import type { BaselineName } from '../core/baselines.ts';
+import type { RunEvaluation } from '../core/evaluation.ts';
+import type { ForecastScores } from '../core/forecast-metrics.ts';
 import type { LayerCount, ModelReport } from '../core/plugin-api.ts';
 import { readResults, runDir } from '../core/store.ts';
 
@@ -32,6 +35,10 @@ export interface OkRun {
   original: ModelReport;
   compact: ModelReport & { architecture: string };
   files?: { originalWeightsBytes: number; compactWeightsBytes: number };
+  forecast: Record<ModelName, ForecastScores>;
+  baselines: Record<BaselineName, ForecastScores>;
+  upDayRate: number;
+  tests: RunEvaluation['tests'];
 }
 
 export interface FailedRun {

@@ -8,6 +8,10 @@ import { dataSizeChart, dataSizeSweep } from './charts/data-size.ts';
 import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
+import { skillChart } from './charts/skill.ts';
+import { BASELINES } from '../core/baselines.ts';
+import type { ForecastScores } from '../core/forecast-metrics.ts';
+import { ALPHA, compareRuns, formatP, type Comparison } from '../core/verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRun } from './load.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
@@ -66,6 +70,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
     );
     sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
+    sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, configLabel, configKey))}`);
     const axes = varyingAxes(runs);
     sections.push(
       `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
@@ -146,35 +151,53 @@ function summariseGrid(runs: OkRun[]): string {
   return parts.map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`).join('; ');
 }
 
-function cell(values: number[]): string {
+function cell(values: number[], digits = 4): string {
   const ci = meanCi95(values);
-  return ci.n > 1 ? `${num(ci.mean)} <small>[${num(ci.lo)}, ${num(ci.hi)}]</small>` : num(ci.mean, 6);
+  return ci.n > 1 ? `${num(ci.mean, digits)} <small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
+}
+
+const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];
+
+function scoreCells(scores: ForecastScores[]): string[] {
+  return [cell(scores.map((s) => s.mse)), cell(scores.map((s) => s.rmse)), cell(scores.map((s) => s.mae)), cell(scores.map((s) => s.r2)), cell(scores.map((s) => s.mase)), cell(scores.map((s) => s.skill)), cell(scores.map((s) => s.directionalAccuracy))];
 }
 
 function table1(repeats: OkRun[]): string {
   const n = repeats.length;
-  const rows = MODELS.map((m) => [
-    m === 'original' ? 'Original' : 'Compact',
-    cell(repeats.map((r) => r[m].mse)),
-    cell(repeats.map((r) => r[m].rmse)),
-    cell(repeats.map((r) => r[m].mae)),
-    cell(repeats.map((r) => r[m].r2)),
-  ]);
-  const paperRows = PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6)]);
-  const body = table(['Model', 'MSE', 'RMSE', 'MAE', 'R²'], [...rows, ...paperRows], { raw: true }).replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:');
-  const t = repeats[0].data.test;
-  return `<p>${esc(runLabel(repeats[0]).replace(/, seed \d+$/, ''))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
-    n > 1 ? `Mean over ${n} seeds with a 95% interval.` : 'One seed.'
-  } The grey rows are the paper's own numbers, on a different data period.</p>${body}`;
+  const first = repeats[0];
+  const rows = [
+    ...MODELS.map((m) => [m === 'original' ? 'Original' : 'Compact', ...scoreCells(repeats.map((r) => r.forecast[m]))]),
+    ...BASELINES.map((b) => [`Baseline: ${b}`, ...scoreCells([first.baselines[b]])]),
+    ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
+  ];
+  const body = table(TABLE1_COLUMNS, rows, { raw: true })
+    .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
+    .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
+  const t = first.data.test;
+  const verdicts = compareRuns(repeats)
+    .map((c) => `<li class="${c.test.pValue < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`)
+    .join('');
+  return `<p>${esc(runLabel(first).replace(/, seed \d+$/, ''))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+    n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
+  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
 }
 
 function allConfigurations(runs: OkRun[]): string {
   const groups = [...groupBy(runs, configKey).values()];
   if (groups.length < 2) return '';
-  const rows = groups.flatMap((g) =>
-    MODELS.map((m) => [esc(runLabel(g[0]).replace(/, seed \d+$/, '')), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r[m].mae)), cell(g.map((r) => r[m].r2)), String(g.length)]),
-  );
-  return `<details><summary>All ${groups.length} configurations</summary>${table(['configuration', 'model', 'MSE', 'MAE', 'R²', 'runs'], rows, { raw: true })}</details>`;
+  const rows = groups.flatMap((g) => {
+    const [vsOriginal, originalVsNaive, compactVsNaive] = compareRuns(g);
+    const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${c.test.pValue < ALPHA ? ' *' : ''}` : '—');
+    return [
+      ...MODELS.map((m) => [esc(configLabel(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
+      [esc(configLabel(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
+    ];
+  });
+  return `<details><summary>All ${groups.length} configurations, with p-values (* p &lt; ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
+}
+
+function configLabel(run: OkRun): string {
+  return `${runLabel(run).replace(/, seed \d+$/, '')}, test to ${run.params.testEnd}`;
 }
 
 function layerTable(run: OkRun): string {

@@ -142,3 +142,26 @@ describe('a user plugin named by path', () => {
     expect(weights[0].after.filter((_: number, i: number) => i % 2 === 1).every((w: number) => w === 0)).toBe(true);
   });
 });
+
+describe('repeats', () => {
+  test('`repeats: 3` trains three seeds and reports intervals, baselines and p-values', () => {
+    const dir = tempDir();
+    writeSpec(dir, tinySpec({ prune: '{plugin: magnitude, percentile: 35}' }).replace('seeds: [1]', 'repeats: 3'));
+    const { code, stdout } = runCli(['spec.yaml', '--no-report'], dir);
+    expect(code).toBe(0);
+    const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+    expect(rows.map((r) => r.params.seed).sort()).toEqual([0, 1, 2]);
+    for (const row of rows) {
+      expect(Object.keys(row.baselines)).toEqual(['persistence', 'drift', 'linear']);
+      expect(row.baselines.persistence.skill).toBe(0);
+      expect(row.forecast.original.mse).toBe(row.original.mse);
+      expect(row.tests.compactVsOriginal.squared.pValue).toBeGreaterThanOrEqual(0);
+      expect(row.tests.compactVsOriginal.squared.pValue).toBeLessThanOrEqual(1);
+      expect(row.scaler.fitOn).toBe('train');
+    }
+    expect(stdout).toContain('mean ±95% CI over 3 seeds');
+    expect(stdout).toMatch(/Original\s+[\d.]+ ±[\d.]+/);
+    expect(stdout).toMatch(/\(persistence\)\s+[\d.]+/);
+    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference), p = [\d.e-]+ \(paired t-test of MSE over 3 seeds\)/);
+  });
+});

@@ -19,13 +19,17 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(run.stdout).toContain(`report: ${page}`);
   const html = readFileSync(page, 'utf8');
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'axis-days', 'axis-percentile']);
+  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'skill', 'axis-days', 'axis-percentile']);
   const files = readdirSync(join(dir, 'reports/tiny/charts'));
   for (const id of ids) {
     expect(files).toContain(`${id}.vl.json`);
     expect(readFileSync(join(dir, 'reports/tiny/charts', `${id}.svg`), 'utf8')).toMatch(/^<svg[^>]*>.*<\/svg>$/s);
   }
-  expect(html).toContain('Mean over 2 seeds with a 95% interval.');
+  expect(html).toContain('Models: mean over 2 seeds with a 95% interval.');
+  // baselines, p-values and verdicts
+  expect(html).toContain('<tr class="baseline"><td>Baseline: persistence</td>');
+  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference), p = [\d.e-]+ \(paired t-test of MSE over 2 seeds\)<\/li>/);
+  expect(html).toMatch(/original vs persistence: (better|worse|no significant difference), p = /);
   expect(html).not.toMatch(/<script[^>]+src=/); // everything inlined
   const index = readFileSync(join(dir, 'reports/index.html'), 'utf8');
   expect(index).toContain('<a href="tiny/index.html">tiny</a>');
@@ -50,7 +54,7 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   const visit = await visitReport(join(dir, 'reports/tiny/index.html'), join(dir, 'reports/tiny/screenshot.png'));
   expect(visit.consoleErrors).toEqual([]);
   expect(visit.networkRequests).toEqual([]);
-  expect(visit.charts).toHaveLength(8);
+  expect(visit.charts).toHaveLength(9);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });

@@ -1,6 +1,7 @@
 // The report's Vega-Lite builders and page, on small hand-made result sets.
 import { aggregateBy, AXES, varyingAxes } from '../../src/report/aggregate.ts';
 import { axisChart } from '../../src/report/charts/axes.ts';
+import { skillChart } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
 import { esc, scriptJson } from '../../src/report/html.ts';
@@ -15,8 +16,16 @@ function model(mse: number): ModelReport {
   };
 }
 
+function scores(mse: number) {
+  return { mse, rmse: Math.sqrt(mse), mae: mse / 10, r2: 0.9, mase: 1, skill: 1 - mse / 12, returnMse: 0, returnMae: 0, directionalAccuracy: 0.5 };
+}
+
 function run(id: string, params: Partial<OkRun['params']>, mse: [number, number]): OkRun {
   return {
+    forecast: { original: scores(mse[0]), compact: scores(mse[1]) },
+    baselines: { persistence: scores(12), drift: scores(12.5), linear: scores(13) },
+    upDayRate: 0.5,
+    tests: {} as OkRun['tests'],
     runId: id, status: 'ok',
     params: { ticker: 'SPY', days: 100, testEnd: '2026-05-04', architecture: 'paper', seed: 0, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {}, ...params },
     data: { ticker: 'SPY', source: 'snapshot', checksum: 'abc', train: { start: '2025-01-01', end: '2025-06-01', days: 100 }, test: { start: '2025-06-02', end: '2025-07-01', days: 20 } },
@@ -93,6 +102,20 @@ describe('grid-axis charts', () => {
     expect(spec.transform).toEqual([{ filter: 'datum.metric == metric_pick' }]);
     expect(spec.spec.encoding.x).toMatchObject({ field: 'x', type: 'quantitative' });
   });
+});
+
+test('the skill chart has one row per configuration and forecast, with a zero line', () => {
+  const runs = [run('a', { seed: 1 }, [6, 9]), run('b', { seed: 2 }, [6, 9]), run('c', { days: 200 }, [24, 12])];
+  const spec = skillChart(runs, (r) => `${r.params.days} days`, (r) => String(r.params.days)).spec as any;
+  const rows = spec.data.values;
+  expect(rows.filter((r: any) => r.config === '100 days').map((r: any) => [r.forecast, r.mean])).toEqual([
+    ['original', 0.5],
+    ['compact', 0.25],
+    ['drift (baseline)', 1 - 12.5 / 12],
+    ['linear (baseline)', 1 - 13 / 12],
+  ]);
+  expect(rows.find((r: any) => r.config === '200 days' && r.forecast === 'original').mean).toBe(-1);
+  expect(spec.layer[0].data.values).toEqual([{ zero: 0 }]);
 });
 
 describe('report page', () => {

@@ -20,7 +20,10 @@ export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: st
         mark: { type: 'line' as const, point: true, tooltip: true },
         encoding: { y: { field: 'mean', type: 'quantitative' as const, scale: { zero: false }, axis: { format: ',.4~r' }, title: 'mean' } },
       },
-      { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
+      // The 95% interval: a band along a numeric axis, an error bar on a categorical one.
+      axis.type === 'quantitative'
+        ? { mark: { type: 'area' as const, opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } }
+        : { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
     ],
     encoding: {
       x: { field: 'x', type: axis.type, title: axis.label, ...(axis.type === 'quantitative' ? { scale: { zero: false } } : {}) },
@@ -54,7 +57,7 @@ export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: st
     title: options.title ?? `Metric against ${axis.label}`,
     caption:
       options.caption ??
-      `Choose a metric; lines are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t)` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
+      `Choose a metric; lines are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t) as ${axis.type === 'quantitative' ? 'bands' : 'bars'}` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
     spec,
   };
 }

@@ -1,0 +1,45 @@
+// Skill against the naive forecast across the grid: for every configuration, 1 − MSE/MSE_naive
+// of both models (mean and 95% interval over seeds) and of the drift and linear baselines.
+// Left of the zero line means worse than "tomorrow = today".
+import type { TopLevelSpec } from 'vega-lite';
+import { meanCi95 } from '../../core/stats.ts';
+import { groupBy } from '../aggregate.ts';
+import { MODELS, type OkRun } from '../load.ts';
+import type { Chart } from './chart.ts';
+
+export function skillChart(runs: readonly OkRun[], configLabel: (run: OkRun) => string, configKey: (run: OkRun) => string): Chart {
+  const rows = [...groupBy(runs, configKey).values()].flatMap((group) => {
+    const config = configLabel(group[0]);
+    const models = MODELS.map((m) => ({ config, forecast: m, ...meanCi95(group.map((r) => r.forecast[m].skill)) }));
+    const baselines = (['drift', 'linear'] as const).map((b) => ({ config, forecast: `${b} (baseline)`, ...meanCi95([group[0].baselines[b].skill]) }));
+    return [...models, ...baselines];
+  });
+  const configs = [...new Set(rows.map((r) => r.config))];
+  return {
+    id: 'skill',
+    title: 'Skill against the naive forecast, across the grid',
+    caption:
+      'Skill = 1 − MSE / MSE of persistence ("tomorrow = today") on the same test days; 0 is persistence, below 0 is worse. Models: mean and 95% interval over seeds; baselines need no seed.',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 560,
+      height: { step: 16 },
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'rule', color: '#999' }, data: { values: [{ zero: 0 }] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        {
+          params: [{ name: 'skill_pick', select: { type: 'point', fields: ['forecast'] }, bind: 'legend' }],
+          mark: { type: 'point', filled: true, size: 60, tooltip: true },
+          encoding: { x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence' } },
+        },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      ],
+      encoding: {
+        y: { field: 'config', type: 'nominal', sort: configs, title: null },
+        yOffset: { field: 'forecast', type: 'nominal' },
+        color: { field: 'forecast', type: 'nominal', scale: { domain: ['original', 'compact', 'drift (baseline)', 'linear (baseline)'], range: ['#1f77b4', '#ff7f0e', '#8c8c8c', '#2ca02c'] }, title: null },
+        opacity: { condition: { param: 'skill_pick', value: 1, empty: true }, value: 0.15 },
+      },
+    } as unknown as TopLevelSpec,
+  };
+}
