@@ -76,7 +76,7 @@ export async function runGroup(task: GroupTask, tf: Tf, emit: (record: RunRecord
     for (const run of runs) emit({ ...base(run), status: 'failed', error: failure(err), finishedAt: new Date().toISOString() });
     return;
   }
-  const training = { epochs: trained.epochs, bestEpoch: trained.bestEpoch, loss: trained.loss, valLoss: trained.valLoss, timeMs: trained.timeMs, peakTensorBytes: trained.peakTensorBytes, cached: trained.cached };
+  const training = { epochs: trained.epochs, bestEpoch: trained.bestEpoch, loss: trained.loss, valLoss: trained.valLoss, timeMs: trained.timeMs, peakTensorBytes: trained.peakTensorBytes, redraws: trained.redraws ?? 0, cached: trained.cached };
   try {
     for (const run of runs) {
       const started = performance.now();
@@ -196,7 +196,7 @@ async function trainOrReuse(task: GroupTask, tf: Tf, data: WindowedData, ctx: St
   const result = await stage('train', trainer.name, () => trainer.run({ data, architecture: group.architecture, seed: group.seed, hooks }, group.train.options, ctx));
   await writeRunFolder(dir, async (tmp) => {
     await saveModel(tf, result.model, tmp);
-    const meta = { epochs: result.epochs, bestEpoch: result.bestEpoch, loss: result.loss, valLoss: result.valLoss, timeMs: result.timeMs, peakTensorBytes: result.peakTensorBytes };
+    const meta = { epochs: result.epochs, bestEpoch: result.bestEpoch, loss: result.loss, valLoss: result.valLoss, timeMs: result.timeMs, peakTensorBytes: result.peakTensorBytes, redraws: result.redraws };
     writeFileSync(join(tmp, 'training.json'), JSON.stringify({ ...meta, weightsSha256: sha256(readFileSync(join(tmp, 'weights.bin'))) }));
   });
   return { ...result, cached: false };
@@ -213,7 +213,7 @@ async function loadCached(tf: Tf, dir: string): Promise<TrainResult | undefined>
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
     );
-    return { model, epochs: meta.epochs, bestEpoch: meta.bestEpoch, loss: meta.loss, valLoss: meta.valLoss, timeMs: meta.timeMs, peakTensorBytes: meta.peakTensorBytes };
+    return { model, epochs: meta.epochs, bestEpoch: meta.bestEpoch, loss: meta.loss, valLoss: meta.valLoss, timeMs: meta.timeMs, peakTensorBytes: meta.peakTensorBytes, redraws: meta.redraws };
   } catch {
     return undefined;
   }

@@ -88,6 +88,8 @@ export interface TrainResult {
   timeMs: number;
   /** Largest tfjs tensor memory seen during training (bytes), if the trainer measures it. */
   peakTensorBytes?: number;
+  /** How many times the initial weights were drawn again because the model was dead at start. */
+  redraws?: number;
 }
 
 export interface PruneRequest {

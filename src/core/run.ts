@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import type { BackendChoice } from './backend.ts';
 import { ErrorCode, RunexpError, serializeError } from './errors.ts';
 import type { RunConfig, TrainGroup } from './grid.ts';
+import { runLabel } from './labels.ts';
 import { environment } from './manifest.ts';
 import type { RunRecord } from './pipeline.ts';
 import { createPool } from './pool.ts';
@@ -107,7 +108,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     if (typeof record.backend === 'string') backends.add(record.backend);
     if (record.status === 'ok') ok++;
     else failed++;
-    const label = run ? runLabel(run) : record.runId;
+    const label = run ? runLabel(run.params) : record.runId;
     progress.runFinished(label, record.status === 'ok', record.status === 'ok' ? '' : `${record.error?.stage ?? ''} ${record.error?.message ?? ''}`.trim());
   };
 
@@ -147,12 +148,6 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   manifest.counts = { ok: records.filter((r) => r.status === 'ok').length, failed: records.filter((r) => r.status === 'failed').length };
   writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { outDir, total: grid.runs.length, reused: grid.runs.length - pendingRuns, ok, failed, interrupted, records, backends: [...backends] };
-}
-
-function runLabel(run: RunConfig): string {
-  const p = run.params;
-  const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `${p.ticker} ${p.days}d ${p.architecture} seed=${p.seed} ${p.pruner} ${axes}`.trim();
 }
 
 /** Sends one group to the pool; records arrive on a port as each run finishes. */

@@ -1,5 +1,6 @@
 // The end-of-run summary in the layout of the paper's Table 1 (model, MSE, RMSE, MAE, R²), with
 // the baselines beside the models, skill against persistence, intervals over seeds and verdicts.
+import { configLabel } from './labels.ts';
 import { meanCi95 } from './stats.ts';
 import type { StoredRecord } from './store.ts';
 import { compareRuns } from './verdict.ts';
@@ -24,11 +25,7 @@ type OkRecord = StoredRecord & {
   compactVsPruned: { maxAbsDifference: number };
 };
 
-function label(rec: OkRecord): string {
-  const p = rec.params;
-  const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${v}`);
-  return `${p.ticker} ${p.days}d ${p.architecture} ${p.pruner}${axes.length ? ` ${axes.join(' ')}` : ''}`;
-}
+const label = (rec: OkRecord) => configLabel(rec.params);
 
 /** "12.34" for one value, "12.34 ±0.56" (95% half-width) for several. */
 function cell(values: number[], digits: number): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ErrorCode, RunexpError } from '../core/errors.ts';
 import type { BaselineName } from '../core/baselines.ts';
 import type { RunEvaluation } from '../core/evaluation.ts';
+import type { RunParams } from '../core/grid.ts';
 import type { ForecastScores } from '../core/forecast-metrics.ts';
 import type { LayerCount, ModelReport } from '../core/plugin-api.ts';
 import { readResults, runDir } from '../core/store.ts';
@@ -11,17 +12,6 @@ import { readResults, runDir } from '../core/store.ts';
 export type ModelName = 'original' | 'compact';
 export const MODELS: readonly ModelName[] = ['original', 'compact'];
 
-export interface RunParams {
-  ticker: string;
-  days: number;
-  testEnd: string;
-  architecture: string;
-  seed: number;
-  pruner: string;
-  prune: Record<string, unknown>;
-  train: Record<string, unknown>;
-  window: Record<string, unknown>;
-}
 
 export interface OkRun {
   runId: string;
@@ -117,4 +107,4 @@ export function readPredictions(outDir: string, runId: string): PredictionRow[] 
   });
 }
 
-export type { LayerCount };
+export type { LayerCount, RunParams };

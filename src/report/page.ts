@@ -1,5 +1,6 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
+import { configLabel as configLabelOf, runLabel as runLabelOf } from '../core/labels.ts';
 import { meanCi95 } from '../core/stats.ts';
 import { distinct, groupBy, varyingAxes } from './aggregate.ts';
 import { axisChart } from './charts/axes.ts';
@@ -16,11 +17,7 @@ import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRun } from './load.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
 
-export function runLabel(run: OkRun): string {
-  const p = run.params;
-  const axes = Object.entries(p.prune).map(([k, v]) => `${k} ${v}`);
-  return [`${p.ticker} ${p.days} days`, p.architecture, `${p.pruner}${axes.length ? ` ${axes.join(', ')}` : ''}`, `seed ${p.seed}`].join(', ');
-}
+const runLabel = (run: OkRun) => runLabelOf(run.params);
 
 /** Runs in a stable order: the spec's dataset order, then data size, architecture, pruner, seed. */
 export function orderRuns(results: ExperimentResults): OkRun[] {
@@ -177,7 +174,7 @@ function table1(repeats: OkRun[]): string {
   const verdicts = compareRuns(repeats)
     .map((c) => `<li class="${c.test.pValue < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`)
     .join('');
-  return `<p>${esc(runLabel(first).replace(/, seed \d+$/, ''))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+  return `<p>${esc(configLabelOf(first.params))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
     n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
   } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
 }
@@ -197,7 +194,7 @@ function allConfigurations(runs: OkRun[]): string {
 }
 
 function configLabel(run: OkRun): string {
-  return `${runLabel(run).replace(/, seed \d+$/, '')}, test to ${run.params.testEnd}`;
+  return `${configLabelOf(run.params)}, test to ${run.params.testEnd}`;
 }
 
 function layerTable(run: OkRun): string {

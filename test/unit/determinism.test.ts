@@ -20,15 +20,15 @@ beforeAll(async () => {
   tf = await cpuTf();
 });
 
-async function trainOnce(seed: number) {
+async function trainOnce(seed: number, redrawDeadInit = 0, architecture: Architecture = arch) {
   const series = readSnapshot('SPY', 'Adj Close');
   const n = series.values.length;
   const data = await minmax.run({ series, train: { from: n - 220, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, stageContext(tf, seed));
-  const options = { epochs: 3, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01, loss: 'meanSquaredError' as const, earlyStopping: false as const };
-  const result = await tfjs.run({ data, architecture: arch, seed, hooks: [] }, options, stageContext(tf, seed));
+  const options = { epochs: 3, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01, loss: 'meanSquaredError' as const, earlyStopping: false as const, redrawDeadInit };
+  const result = await tfjs.run({ data, architecture, seed, hooks: [] }, options, stageContext(tf, seed));
   const weights = result.model.getWeights().map((w) => Array.from(w.dataSync()));
   result.model.dispose();
-  return { weights, loss: result.loss };
+  return { weights, loss: result.loss, redraws: result.redraws };
 }
 
 test('two trainings with one seed are identical; another seed differs', async () => {
@@ -41,6 +41,15 @@ test('two trainings with one seed are identical; another seed differs', async ()
 });
 
 test('a dead model (constant output) fails with E_DEAD_MODEL instead of being scored', async () => {
-  // With this seed every unit of the 8-wide ReLU layer is dead from the start.
+  // With this seed the model's output is constant from the start.
   await expect(trainOnce(8)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
+});
+
+test('redrawDeadInit draws new seeded initial weights for a model dead at the start', async () => {
+  // The paper's ReLU output: with seed 0 it outputs 0 for every input before any training.
+  const paper: Architecture = { name: 'paper', layers: [arch.layers[0], arch.layers[1], { type: 'dense', units: 120, activation: 'relu' }, { type: 'dense', units: 1, activation: 'relu' }] };
+  await expect(trainOnce(0, 0, paper)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
+  const a = await trainOnce(0, 5, paper);
+  expect(a.redraws).toBeGreaterThan(0);
+  expect((await trainOnce(0, 5, paper)).weights).toEqual(a.weights);
 });

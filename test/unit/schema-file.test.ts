@@ -7,7 +7,7 @@ test('schema/experiment.schema.json is up to date (regenerate with npm run schem
 });
 
 test('the example specs point editors at the schema', () => {
-  for (const file of ['experiments/paper.yaml']) {
+  for (const file of ['experiments/paper.yaml', 'experiments/paper-rigorous.yaml']) {
     expect(readFileSync(file, 'utf8')).toContain('$schema=../schema/experiment.schema.json');
   }
 });

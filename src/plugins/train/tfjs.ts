@@ -40,15 +40,29 @@ export default definePlugin({
       ])
       .default({ patience: 10, minDelta: 0, restoreBest: true })
       .describe('stop when validation loss has not improved for `patience` epochs; false to train all epochs'),
+    redrawDeadInit: z
+      .int()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('if the initial model already outputs a constant (a dead ReLU output), draw new initial weights up to this many times (seeded); 0 fails such runs'),
   }),
   axes: ['epochs', 'learningRate', 'batchSize'],
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const { data } = req;
     const shape = (n: number): [number, number, number] => [n, data.lookback, data.features];
-    const model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed);
-    model.compile({ optimizer: makeOptimizer(tf, options.optimizer, options.learningRate), loss: options.loss });
     const xTrain = tf.tensor3d(data.train.x, shape(data.train.count));
+    // A ReLU output layer whose initial weights give a negative pre-activation for every input
+    // is dead before training starts (no gradient reaches it); optionally draw again.
+    let redraws = 0;
+    let model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed);
+    while (redraws < options.redrawDeadInit && !(outputSpread(tf, model, xTrain) > 1e-6)) {
+      model.dispose();
+      redraws++;
+      model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed + redraws * 1_000_003);
+    }
+    model.compile({ optimizer: makeOptimizer(tf, options.optimizer, options.learningRate), loss: options.loss });
     const yTrain = tf.tensor2d(data.train.y, [data.train.count, 1]);
     const xVal = tf.tensor3d(data.validation.x, shape(data.validation.count));
     const yVal = tf.tensor2d(data.validation.y, [data.validation.count, 1]);
@@ -92,8 +106,8 @@ export default definePlugin({
       if (!(spread > 1e-6)) {
         throw new RunexpError(
           ErrorCode.DEAD_MODEL,
-          `the trained model is dead: its output is constant on all ${data.validation.count} validation windows`,
-          'a ReLU output layer can die; try another seed or activation: linear on the last layer',
+          `the trained model is dead: its output is constant on all ${data.validation.count} validation windows${redraws ? ` (after ${redraws} redrawn initialisations)` : ''}`,
+          'a ReLU output layer can die; set train.redrawDeadInit, try another seed, or use activation: linear on the last layer',
         );
       }
     } catch (err) {
@@ -103,6 +117,6 @@ export default definePlugin({
       tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
     }
     if (options.earlyStopping === false) bestEpoch = loss.length - 1;
-    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes };
+    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes, redraws };
   },
 });
