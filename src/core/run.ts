@@ -83,7 +83,8 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     endedAt: null as string | null,
     status: 'running',
     data: [...series.values()].map((s) => ({ ticker: s.ticker, source: s.source, checksum: s.checksum, first: s.dates[0], last: s.dates[s.dates.length - 1], rows: s.dates.length })),
-    grid: { runs: grid.runs.length, trainings: grid.groups.length, reused: grid.runs.length - pendingRuns },
+    // The runs of this grid: results.jsonl may also hold runs of earlier versions of the spec.
+    grid: { runs: grid.runs.length, trainings: grid.groups.length, reused: grid.runs.length - pendingRuns, runIds: grid.runs.map((r) => r.runId) },
     counts: { ok: 0, failed: 0 },
   };
   writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));

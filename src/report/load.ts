@@ -51,6 +51,7 @@ export interface Manifest {
   endedAt: string | null;
   status: string;
   data: { ticker: string; source: string; checksum: string; first: string; last: string; rows: number }[];
+  grid?: { runs: number; trainings: number; runIds?: string[] };
 }
 
 export interface ExperimentResults {
@@ -68,7 +69,9 @@ export function loadResults(outDir: string): ExperimentResults {
     throw new RunexpError(ErrorCode.USAGE, `${outDir} is not a runexp output directory (no manifest.json)`, 'pass the folder a run wrote, e.g. runs/paper');
   }
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-  const records = [...readResults(outDir).values()];
+  // Only the runs of the grid the manifest describes (older specs may have left other runs).
+  const inGrid = manifest.grid?.runIds ? new Set(manifest.grid.runIds) : undefined;
+  const records = [...readResults(outDir).values()].filter((r) => !inGrid || inGrid.has(r.runId));
   const specFile = join(outDir, 'spec.resolved.yaml');
   return {
     outDir,

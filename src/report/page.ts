@@ -57,7 +57,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
   sections.push(header(results, runs));
   if (headline) {
     const repeats = runs.filter((r) => configKey(r) === configKey(headline));
-    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats)}${allConfigurations(runs)}`);
+    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats)}${allConfigurations(runs)}${perRun(runs)}`);
     const label = runLabel(headline);
     const weights = readPrunedWeights(results.outDir, headline.runId);
     sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}`);
@@ -191,6 +191,21 @@ function allConfigurations(runs: OkRun[]): string {
     ];
   });
   return `<details><summary>All ${groups.length} configurations, with p-values (* p &lt; ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
+}
+
+function perRun(runs: OkRun[]): string {
+  const rows = runs.map((r) => [
+    `<code>${esc(r.runId)}</code>`,
+    esc(configLabel(r)),
+    String(r.params.seed),
+    num(r.original.mse),
+    num(r.compact.mse),
+    num(r.baselines.persistence.mse),
+    formatP(r.tests.compactVsOriginal.squared.pValue),
+    formatP(r.tests.originalVsPersistence.squared.pValue),
+    String(r.training.epochs),
+  ]);
+  return `<details><summary>Per-run values (${runs.length} runs)</summary>${table(['run', 'configuration', 'seed', 'MSE original', 'MSE compact', 'MSE persistence', 'DM p compact vs original', 'DM p original vs persistence', 'epochs'], rows, { raw: true })}</details>`;
 }
 
 function configLabel(run: OkRun): string {

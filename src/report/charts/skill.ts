@@ -15,6 +15,13 @@ export function skillChart(runs: readonly OkRun[], configLabel: (run: OkRun) => 
     return [...models, ...baselines];
   });
   const configs = [...new Set(rows.map((r) => r.config))];
+  // Shared by the point and interval layers (not the zero line, which has no configuration).
+  const byConfig = {
+    y: { field: 'config', type: 'nominal', sort: configs, title: null, axis: { labelLimit: 420 } },
+    yOffset: { field: 'forecast', type: 'nominal' },
+    color: { field: 'forecast', type: 'nominal', scale: { domain: ['original', 'compact', 'drift (baseline)', 'linear (baseline)'], range: ['#1f77b4', '#ff7f0e', '#8c8c8c', '#2ca02c'] }, title: null },
+    opacity: { condition: { param: 'skill_pick', value: 1, empty: true }, value: 0.15 },
+  };
   return {
     id: 'skill',
     title: 'Skill against the naive forecast, across the grid',
@@ -30,16 +37,11 @@ export function skillChart(runs: readonly OkRun[], configLabel: (run: OkRun) => 
         {
           params: [{ name: 'skill_pick', select: { type: 'point', fields: ['forecast'] }, bind: 'legend' }],
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
-          encoding: { x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence' } },
+          // symlog: linear near 0 (where useful models live), logarithmic for the far-off failures.
+          encoding: { ...byConfig, x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence (symlog scale)', scale: { type: 'symlog' } } },
         },
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { ...byConfig, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
       ],
-      encoding: {
-        y: { field: 'config', type: 'nominal', sort: configs, title: null },
-        yOffset: { field: 'forecast', type: 'nominal' },
-        color: { field: 'forecast', type: 'nominal', scale: { domain: ['original', 'compact', 'drift (baseline)', 'linear (baseline)'], range: ['#1f77b4', '#ff7f0e', '#8c8c8c', '#2ca02c'] }, title: null },
-        opacity: { condition: { param: 'skill_pick', value: 1, empty: true }, value: 0.15 },
-      },
     } as unknown as TopLevelSpec,
   };
 }
