@@ -10,5 +10,5 @@ export { mulberry32, permutation } from './core/random.ts';
 export { suggestHint } from './core/suggest.ts';
 export { makeWindows, splitCounts, windowCount } from './core/windows.ts';
 export { pruneKernels, resolveTargetLayers, targetLayersOption } from './core/prune-kernels.ts';
-export { weightsOf, denseWeightNames } from './core/weights.ts';
+export { weightsOf } from './core/weights.ts';
 export { runExperiment, type RunOptions, type RunSummary } from './core/run.ts';

@@ -17,8 +17,3 @@ export function weightsOf(model: LayersModel): LayerWeights[] {
     })),
   }));
 }
-
-/** Names of the model's dense layers, in order. */
-export function denseWeightNames(model: LayersModel): string[] {
-  return model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.name);
-}
