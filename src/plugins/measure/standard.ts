@@ -39,11 +39,11 @@ function sizeOf(model: LayersModel) {
   return { counts, total, nonzero, size: { denseBytes: total * 4, sparseBytes, gzipBytes } };
 }
 
-async function timeInference(ctx: StageContext, model: LayersModel, data: WindowedData, warmup: number, repeats: number) {
+async function timeInference(ctx: StageContext, model: LayersModel, data: WindowedData, warmup: number, repeats: number, batchSize: number) {
   const { tf } = ctx;
   const x = tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features]);
   try {
-    const once = () => tf.tidy(() => (model.predict(x) as InstanceType<typeof tf.Tensor>).dataSync());
+    const once = () => tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<typeof tf.Tensor>).dataSync());
     for (let i = 0; i < warmup; i++) once();
     const times: number[] = [];
     for (let i = 0; i < repeats; i++) {
@@ -53,7 +53,7 @@ async function timeInference(ctx: StageContext, model: LayersModel, data: Window
     }
     times.sort((a, b) => a - b);
     const profile = await tf.profile(() => {
-      tf.tidy(() => (model.predict(x) as InstanceType<typeof tf.Tensor>).dataSync());
+      tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<typeof tf.Tensor>).dataSync());
     });
     return {
       inference: { medianMs: quantile(times, 0.5), p10Ms: quantile(times, 0.1), p90Ms: quantile(times, 0.9), repeats, windows: data.test.count },
@@ -72,13 +72,14 @@ export default definePlugin({
   options: z.strictObject({
     warmup: z.int().min(0).default(3),
     repeats: z.int().positive().default(20).describe('timed predictions of the whole test set; the median is reported'),
+    batchSize: z.int().positive().default(32).describe("prediction batch size (32 is Keras' default for predict)"),
   }),
   run: async (req, options, ctx) => {
     const reports: Record<string, ModelReport> = {};
     const byModel: Record<string, number[]> = {};
     const actual = req.data.test.targets;
     for (const [name, model] of Object.entries(req.models)) {
-      const timed = await timeInference(ctx, model, req.data, options.warmup, options.repeats);
+      const timed = await timeInference(ctx, model, req.data, options.warmup, options.repeats, options.batchSize);
       const { counts, total, nonzero, size } = sizeOf(model);
       const predicted = timed.predictions;
       reports[name] = {

@@ -1,0 +1,100 @@
+// Benchmarks, reported as ratios against a baseline measured in the same process (absolute
+// times drift on shared machines). `npm run bench` prints a markdown table.
+//   1. training the paper's model: wasm backend vs the pure-JS cpu backend;
+//   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
+//   3. a small grid end to end: 2 workers vs 1 worker.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildModel, type Architecture, type Tf } from '../src/index.ts';
+import { loadBackend } from '../src/core/backend.ts';
+import { mulberry32 } from '../src/core/random.ts';
+import tfjs from '../src/plugins/train/tfjs.ts';
+import magnitude from '../src/plugins/prune/magnitude.ts';
+import minmax from '../src/plugins/window/minmax.ts';
+import { readSnapshot } from '../src/plugins/fetch/snapshot.ts';
+
+const PAPER: Architecture = {
+  name: 'paper',
+  layers: [
+    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 120, activation: 'relu' },
+    { type: 'dense', units: 1, activation: 'linear' },
+  ],
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ctx = (tf: Tf, seed: number) => ({ tf, seed, random: mulberry32(seed), log: () => {} });
+
+async function windows() {
+  const series = readSnapshot('SPY', 'Adj Close');
+  const n = series.values.length;
+  return minmax.run({ series, train: { from: n - 1270, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, {} as never);
+}
+
+async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
+  const { tf } = await loadBackend(backend);
+  await tf.setBackend(backend);
+  const data = await windows();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = await tfjs.run({ data, architecture: PAPER, seed: 11 + i, hooks: [] }, { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 5 }, ctx(tf, 11 + i));
+    times.push((performance.now() - t0) / 1000);
+    r.model.dispose();
+  }
+  return median(times);
+}
+
+async function inferenceMs(batchSize: number): Promise<{ original: number; compact: number }> {
+  const { tf } = await loadBackend('wasm');
+  await tf.setBackend('wasm');
+  const original = buildModel(tf, PAPER, [14, 1], 3);
+  const data = { lookback: 14, features: 1 } as never;
+  const pruned = await magnitude.run({ model: original, architecture: PAPER, data, seed: 3 }, { percentile: 35, layers: 'first-dense', scope: 'layer' }, ctx(tf, 3));
+  const x = tf.randomUniform([20_000, 14, 1], 0, 1, 'float32', 1);
+  const time = (model: typeof original, batchSize: number) => {
+    for (let i = 0; i < 3; i++) tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<Tf['Tensor']>).dataSync());
+    const ts: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<Tf['Tensor']>).dataSync());
+      ts.push(performance.now() - t0);
+    }
+    return median(ts);
+  };
+  // Interleave to share any drift in machine load between the two.
+  const a = time(original, batchSize);
+  const b = time(pruned.model, batchSize);
+  const a2 = time(original, batchSize);
+  return { original: (a + a2) / 2, compact: b };
+}
+
+function gridSeconds(workers: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
+  writeFileSync(
+    join(dir, 'spec.yaml'),
+    `name: bench\nseeds: [1, 3]\ndata: {ticker: SPY, days: [600, 800, 1000]}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: [20, 35, 50]}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`,
+  );
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], { cwd: dir, env: { ...process.env, CI: 'true' } });
+  if (r.status !== 0) throw new Error(`grid failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const wasm = await trainSeconds('wasm');
+const cpu = await trainSeconds('cpu');
+const oneBatch = await inferenceMs(20_000);
+const batched = await inferenceMs(32);
+const one = gridSeconds(1);
+const two = gridSeconds(2);
+const rows = [
+  ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
+  ['predict 20,000 windows in one batch: compact (35% zeros) / original, wasm', `${oneBatch.compact.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `${(oneBatch.compact / oneBatch.original).toFixed(2)}×`],
+  ['predict 20,000 windows in batches of 32: compact / original, wasm', `${batched.compact.toFixed(1)} ms / ${batched.original.toFixed(1)} ms`, `${(batched.compact / batched.original).toFixed(2)}×`],
+  ['predict 20,000 windows, original: batches of 32 / one batch', `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`],
+  ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
+];
+console.log(`| benchmark | times | ratio |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
