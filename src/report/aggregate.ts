@@ -65,24 +65,45 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
 }
 
 /**
- * One row per (ticker, axis value, model, metric): mean and 95% interval over the runs in that
- * cell (seeds, and any other axis that varies).
+ * The lines of an axis chart: the original model, and the compact model per pruner when the
+ * grid has several pruners (averaging magnitude and random pruning together would mean nothing).
+ */
+export function seriesOf(runs: readonly OkRun[], axis: Axis): (run: OkRun, model: ModelName) => string {
+  const perPruner = axis.key !== 'pruner' && distinct(runs.map((r) => r.params.pruner)).length > 1;
+  return (run, model) => (model === 'original' || !perPruner ? model : `compact (${run.params.pruner})`);
+}
+
+/** Colours: the original always blue, then one colour per compact series. */
+export function seriesScale(series: readonly string[]) {
+  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+  const compact = series.filter((s) => s !== 'original');
+  return { domain: ['original', ...compact], range: ['#1f77b4', ...compact.map((_, i) => palette[i % palette.length])] };
+}
+
+/**
+ * One row per (ticker, axis value, series, metric): mean and 95% interval over the runs in that
+ * cell (seeds, and any other axis that varies). The original model is counted once per training,
+ * since every pruning run of a training repeats its numbers.
  */
 export function aggregateBy(runs: readonly OkRun[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
   const rows: AggregateRow[] = [];
+  const series = seriesOf(runs, axis);
   const cells = groupBy(
     runs.filter((r) => axis.get(r) !== undefined),
     (r) => JSON.stringify([r.params.ticker, axis.get(r)]),
   );
   for (const cell of cells.values()) {
     for (const model of MODELS) {
-      for (const metric of metrics) {
-        const values = cell.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
-        if (values.length === 0) continue;
-        const ci = meanCi95(values);
-        rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model, metric: metric.label, ...ci });
+      const members = model === 'original' ? [...groupBy(cell, (r) => r.trainKey).values()].map((g) => g[0]) : cell;
+      for (const [name, group] of groupBy(members, (r) => series(r, model))) {
+        for (const metric of metrics) {
+          const values = group.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
+          if (values.length === 0) continue;
+          rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model: name, metric: metric.label, ...meanCi95(values) });
+        }
       }
     }
   }
-  return rows;
+  // Lines and bands are drawn in data order: sort along the axis.
+  return rows.sort((a, b) => (a.x < b.x ? -1 : a.x > b.x ? 1 : 0));
 }

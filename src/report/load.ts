@@ -15,6 +15,8 @@ export const MODELS: readonly ModelName[] = ['original', 'compact'];
 
 export interface OkRun {
   runId: string;
+  /** Runs with the same trainKey share one trained (original) model. */
+  trainKey: string;
   status: 'ok';
   params: RunParams;
   data: { ticker: string; source: string; checksum: string; train: { start: string; end: string; days: number }; test: { start: string; end: string; days: number } };

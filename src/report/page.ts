@@ -19,8 +19,16 @@ import { PAPER_TABLE1 } from './paper-reference.ts';
 
 const runLabel = (run: OkRun) => runLabelOf(run.params);
 
-/** Runs in a stable order: the spec's dataset order, then data size, architecture, pruner, seed. */
+/**
+ * Runs in the order the spec lists them (the grid's order, kept in the manifest); without it,
+ * by dataset order, data size, architecture, pruner, percentile, test period and seed.
+ */
 export function orderRuns(results: ExperimentResults): OkRun[] {
+  const gridOrder = results.manifest.grid?.runIds;
+  if (gridOrder) {
+    const index = new Map(gridOrder.map((id, i) => [id, i]));
+    return [...results.ok].sort((a, b) => (index.get(a.runId) ?? Infinity) - (index.get(b.runId) ?? Infinity));
+  }
   const tickerOrder = results.manifest.data.map((d) => d.ticker);
   const key = (r: OkRun) => [tickerOrder.indexOf(r.params.ticker), r.params.days, r.params.architecture, r.params.pruner, Number(r.params.prune.percentile ?? 0), r.params.testEnd, r.params.seed];
   return [...results.ok].sort((a, b) => {

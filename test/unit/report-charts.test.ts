@@ -26,7 +26,7 @@ function run(id: string, params: Partial<OkRun['params']>, mse: [number, number]
     baselines: { persistence: scores(12), drift: scores(12.5), linear: scores(13) },
     upDayRate: 0.5,
     tests: {} as OkRun['tests'],
-    runId: id, status: 'ok',
+    runId: id, status: 'ok', trainKey: `${params.days ?? 100}-${params.seed ?? 0}-${params.testEnd ?? ''}`,
     params: { ticker: 'SPY', days: 100, testEnd: '2026-05-04', architecture: 'paper', seed: 0, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {}, ...params },
     data: { ticker: 'SPY', source: 'snapshot', checksum: 'abc', train: { start: '2025-01-01', end: '2025-06-01', days: 100 }, test: { start: '2025-06-02', end: '2025-07-01', days: 20 } },
     scaler: { fitOn: 'train' }, backend: 'wasm', training: { epochs: 1, bestEpoch: 1, timeMs: 10, cached: false },
@@ -96,6 +96,16 @@ describe('grid-axis charts', () => {
     const constant = rows.find((r) => r.x === 50 && r.model === 'compact' && r.metric === 'MSE')!;
     expect([constant.lo, constant.hi]).toEqual([20, 20]);
   });
+  test('with several pruners, each gets its own compact line; the original counts once per training', () => {
+    const both = [...runs, ...runs.map((r) => ({ ...r, runId: `${r.runId}-random`, params: { ...r.params, pruner: 'random' }, compact: { ...r.compact, mse: 100 } }))];
+    const rows = aggregateBy(both, AXES.find((a) => a.key === 'percentile')!).filter((r) => r.metric === 'MSE' && r.x === 20);
+    expect(rows.map((r) => [r.model, r.mean, r.n])).toEqual([
+      ['original', 12, 3],
+      ['compact (magnitude)', 13, 3],
+      ['compact (random)', 100, 3],
+    ]);
+  });
+
   test('the chart filters on a metric picked from a menu', () => {
     const spec = axisChart(runs, AXES.find((a) => a.key === 'percentile')!).spec as any;
     expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });

@@ -1,9 +1,9 @@
 // Charts chosen from the grid's own axes: a metric (picked from a menu) against each axis that
 // varies, for both models, mean ± 95% interval over seeds; one panel per ticker.
 import type { TopLevelSpec } from 'vega-lite';
-import { aggregateBy, distinct, METRICS, type Axis } from '../aggregate.ts';
+import { aggregateBy, distinct, METRICS, seriesScale, type Axis } from '../aggregate.ts';
 import type { OkRun } from '../load.ts';
-import { MODEL_SCALE, type Chart } from './chart.ts';
+import type { Chart } from './chart.ts';
 
 export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {}): Chart {
   const metrics = options.metrics ?? METRICS;
@@ -22,12 +22,12 @@ export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: st
       },
       // The 95% interval: a band along a numeric axis, an error bar on a categorical one.
       axis.type === 'quantitative'
-        ? { mark: { type: 'area' as const, opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } }
+        ? { mark: { type: 'area' as const, fillOpacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } }
         : { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
     ],
     encoding: {
       x: { field: 'x', type: axis.type, title: axis.label, ...(axis.type === 'quantitative' ? { scale: { zero: false } } : {}) },
-      color: { field: 'model', type: 'nominal' as const, scale: MODEL_SCALE, title: null },
+      color: { field: 'model', type: 'nominal' as const, scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
       opacity: { condition: { param: 'model_pick', value: 1 }, value: 0.15 },
       tooltip: [
         { field: 'ticker', type: 'nominal' as const },

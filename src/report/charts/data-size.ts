@@ -1,8 +1,8 @@
 // Figure 3: execution time, peak memory, MSE and MAE against data size, for both models.
 import type { TopLevelSpec } from 'vega-lite';
-import { aggregateBy, AXES, distinct, groupBy, METRICS } from '../aggregate.ts';
+import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesScale } from '../aggregate.ts';
 import type { OkRun } from '../load.ts';
-import { MODEL_SCALE, type AggregateRow, type Chart } from './chart.ts';
+import type { AggregateRow, Chart } from './chart.ts';
 import { meanCi95 } from '../../core/stats.ts';
 
 const FIGURE3 = ['inferenceMs', 'peakMemoryMB', 'mse', 'mae'];
@@ -54,7 +54,7 @@ export function dataSizeChart(sweep: readonly OkRun[]): Chart {
       ],
       encoding: {
         x: { field: 'x', type: 'quantitative', title: `${ticker}: training days` },
-        color: { field: 'model', type: 'nominal', scale: MODEL_SCALE, title: null },
+        color: { field: 'model', type: 'nominal', scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
         opacity: { condition: { param: 'model_pick3', value: 1 }, value: 0.15 },
       },
     },
