@@ -76,21 +76,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${runexpVersion()}\n`);
     return 0;
   }
-  let [command, spec, ...extra] = positionals;
-  if (command && !COMMANDS.includes(command) && !/\.(ya?ml)$/i.test(command) && spec === undefined) {
-    if (!command.includes('.') && !command.includes('/')) return usage(`unknown command "${command}"; ${suggestHint(command, COMMANDS)}`);
-  }
-  if (command && !COMMANDS.includes(command)) {
-    extra = spec === undefined ? extra : [spec, ...extra];
-    spec = command;
-    command = 'run';
-  }
+  // `runexp <spec>` is short for `runexp run <spec>`. A first word that is neither a command nor
+  // a path (no "." or "/") is a mistyped command.
+  const [first, ...rest] = positionals;
+  const isCommand = first !== undefined && COMMANDS.includes(first);
+  if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
+  const command = isCommand ? first : 'run';
+  const [spec, ...extra] = isCommand ? rest : positionals;
   if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : 'missing the spec file');
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers must be a positive integer, got "${values.workers}"`);
-  const workerMemoryMb = values['worker-memory'] === undefined ? undefined : Number(values['worker-memory']);
-  if (workerMemoryMb !== undefined && !(Number.isInteger(workerMemoryMb) && workerMemoryMb >= 16)) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
+  const workers = positiveInt(values.workers, 1);
+  if (workers === null) return usage(`--workers must be a positive integer, got "${values.workers}"`);
+  const workerMemoryMb = positiveInt(values['worker-memory'], 16);
+  if (workerMemoryMb === null) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
   const backend = (values.backend ?? 'auto') as BackendChoice;
   if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
 
@@ -144,6 +142,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return report(err, values.debug ?? false);
   }
+}
+
+/** undefined when the flag is absent, null when it is not an integer ≥ min. */
+function positiveInt(raw: string | undefined, min: number): number | undefined | null {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min ? n : null;
 }
 
 function usage(message: string): number {

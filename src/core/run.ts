@@ -87,7 +87,8 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     grid: { runs: grid.runs.length, trainings: grid.groups.length, reused: grid.runs.length - pendingRuns, runIds: grid.runs.map((r) => r.runId) },
     counts: { ok: 0, failed: 0 },
   };
-  writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const saveManifest = () => writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  saveManifest();
   log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${pendingGroups.length} trainings on ${workers} worker${workers === 1 ? '' : 's'} → ${outDir}`);
 
   const progress = new Progress(pendingRuns);
@@ -135,7 +136,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     manifest.status = 'write-error';
     manifest.endedAt = new Date().toISOString();
     try {
-      writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+      saveManifest();
     } catch {
       // the disk that refused the results may refuse this too
     }
@@ -147,7 +148,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   manifest.endedAt = new Date().toISOString();
   manifest.status = interrupted ? 'interrupted' : failed > 0 ? 'some-runs-failed' : 'ok';
   manifest.counts = { ok: records.filter((r) => r.status === 'ok').length, failed: records.filter((r) => r.status === 'failed').length };
-  writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  saveManifest();
   return { outDir, total: grid.runs.length, reused: grid.runs.length - pendingRuns, ok, failed, interrupted, records, backends: [...backends] };
 }
 
