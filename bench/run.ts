@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildModel, type Architecture, type Tf } from '../src/index.ts';
+import { buildModel, type Tf } from '../src/index.ts';
+import { paperArchitecture } from '../test/helpers/architectures.ts';
 import { loadBackend } from '../src/core/backend.ts';
 import { mulberry32 } from '../src/core/random.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
@@ -15,15 +16,7 @@ import magnitude from '../src/plugins/prune/magnitude.ts';
 import minmax from '../src/plugins/window/minmax.ts';
 import { readSnapshot } from '../src/plugins/fetch/snapshot.ts';
 
-const PAPER: Architecture = {
-  name: 'paper',
-  layers: [
-    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 120, activation: 'relu' },
-    { type: 'dense', units: 1, activation: 'linear' },
-  ],
-};
+const PAPER = paperArchitecture('linear');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ctx = (tf: Tf, seed: number) => ({ tf, seed, random: mulberry32(seed), log: () => {} });

@@ -8,7 +8,7 @@ export { parsePriceCsv } from './core/prices.ts';
 export { percentile } from './core/percentile.ts';
 export { mulberry32, permutation } from './core/random.ts';
 export { suggestHint } from './core/suggest.ts';
-export { makeWindows, splitCounts, windowCount } from './core/windows.ts';
+export { makeWindows, splitCounts, trainingTargets, windowCount } from './core/windows.ts';
 export { pruneKernels, resolveTargetLayers, targetLayersOption } from './core/prune-kernels.ts';
 export { weightsOf } from './core/weights.ts';
 export { runExperiment, type RunOptions, type RunSummary } from './core/run.ts';

@@ -6,7 +6,7 @@ import { naiveScale, scoreForecast, upDayRate, type ForecastScores, type Scoring
 import type { TrainGroup } from './grid.ts';
 import type { Series } from './plugin-api.ts';
 import { dieboldMariano, type TestResult } from './stats.ts';
-import { splitCounts, windowCount } from './windows.ts';
+import { trainingTargets } from './windows.ts';
 
 export interface GroupEvaluation {
   scoring: ScoringContext;
@@ -19,8 +19,7 @@ export interface GroupEvaluation {
 export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluation {
   const { lookback, horizon, validationSplit } = group.window;
   const { train, test } = group.ranges;
-  const split = splitCounts(windowCount(train.from, train.to, lookback, horizon), validationSplit);
-  const firstValidationTarget = train.from + lookback + horizon - 1 + split.train;
+  const { firstValidationTarget } = trainingTargets(train, lookback, horizon, validationSplit);
   const targets = Array.from({ length: test.to - test.from }, (_, i) => test.from + i);
   const scoring: ScoringContext = {
     actual: targets.map((t) => series.values[t]),

@@ -6,7 +6,7 @@ import { shortHash } from './hash.ts';
 import type { LoadedExperiment } from './load.ts';
 import type { Series } from './plugin-api.ts';
 import type { PluginInstance } from './plugins.ts';
-import { splitCounts, windowCount } from './windows.ts';
+import { trainingTargets } from './windows.ts';
 import { issueAt } from './zod-issues.ts';
 
 /** Plain-data reference to a plugin, as workers need it. */
@@ -118,8 +118,8 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
           );
           continue;
         }
-        const windows = windowCount(trainFrom, testFrom, lookback, horizon);
-        const split = splitCounts(windows, validationSplit);
+        const split = trainingTargets({ from: trainFrom, to: testFrom }, lookback, horizon, validationSplit);
+        const windows = split.train + split.validation;
         if (split.train < 1 || split.validation < 1) {
           report(daysPath, `${days} days give ${windows} windows with lookback ${lookback} and horizon ${horizon}: too few to split into training and validation`, days, `use more than ${lookback + horizon + 1} days, or a shorter window.lookback`);
           continue;

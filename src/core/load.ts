@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from './errors.ts';
 import type { Slot } from './plugin-api.ts';
-import { resolvePlugin, type PluginInstance } from './plugins.ts';
+import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugins.ts';
 import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
@@ -31,21 +31,29 @@ const PLUGIN_SECTIONS: { slot: Slot; path: string[] }[] = [
   { slot: 'measure', path: ['measure'] },
 ];
 
-/** Plugin problems in a spec whose core schema failed: each well-formed reference is checked. */
-async function pluginIssuesOnly(root: Record<string, unknown>, specDir: string, source: YamlSource): Promise<SpecIssue[]> {
+const at = (node: unknown, path: readonly string[]) => path.reduce<unknown>((n, key) => (n as Record<string, unknown> | undefined)?.[key], node);
+
+/**
+ * Resolves the plugin references of every slot but fetch. `values` is the validated spec (defaults
+ * filled), or the raw document when the core schema failed, so that plugin problems are reported
+ * in the same run: malformed references are then skipped, the core schema reported them already.
+ */
+async function resolveSections(values: Record<string, unknown>, ctx: ResolveContext & { root: Record<string, unknown> }) {
   const issues: SpecIssue[] = [];
+  const plugins = { window: [], train: [], prune: [], compact: [], measure: [] } as LoadedExperiment['plugins'];
   for (const { slot, path } of PLUGIN_SECTIONS) {
-    const raw = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], root);
-    if (raw === undefined) continue;
-    const list = Array.isArray(raw) ? raw : [raw];
-    for (const [i, item] of list.entries()) {
+    const value = at(values, path);
+    if (value === undefined) continue;
+    const listed = Array.isArray(at(ctx.root, path)); // positions follow what the user wrote
+    for (const [i, item] of (Array.isArray(value) ? value : [value]).entries()) {
       const ref = pluginRef.safeParse(item);
-      if (!ref.success) continue; // already reported by the core schema
-      const at = Array.isArray(raw) ? [...path, i] : path;
-      issues.push(...(await resolvePlugin(ref.data, slot, at, { specDir, source, root })).issues);
+      if (!ref.success) continue;
+      const r = await resolvePlugin(ref.data, slot, listed ? [...path, i] : path, ctx);
+      issues.push(...r.issues);
+      plugins[slot as keyof LoadedExperiment['plugins']].push(...r.instances);
     }
   }
-  return issues;
+  return { plugins, issues };
 }
 
 export async function loadExperiment(path: string): Promise<LoadedExperiment> {
@@ -64,41 +72,27 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const source = parsed.source;
   const root = source.data;
   const checked = validateWith(experimentSchema, root, { source, root });
+  const specDir = dirname(file);
+  const ctx = { specDir, source, root };
   if (!checked.ok) {
     // Report plugin problems too, so that one run of `validate` shows everything at once.
-    throw new SpecError([...checked.issues, ...(await pluginIssuesOnly(root, dirname(file), source))]);
+    throw new SpecError([...checked.issues, ...(await resolveSections(root, ctx)).issues]);
   }
   const spec = checked.data;
-  const specDir = dirname(file);
   const issues: SpecIssue[] = [];
   if (spec.repeats !== undefined) {
     if (root.seeds !== undefined) issues.push(issueAt(source, ['repeats'], 'give either seeds or repeats, not both', { value: spec.repeats }));
     spec.seeds = Array.from({ length: spec.repeats }, (_, i) => i);
   }
-  const ctx = { specDir, source, root };
-
-  const resolveAt = async (ref: Experiment['train'], slot: Slot, path: (string | number)[]) => {
-    const r = await resolvePlugin(ref, slot, path, ctx);
-    issues.push(...r.issues);
-    return r.instances;
-  };
-  const listPath = (key: string, i: number, list: unknown[]) => (Array.isArray(root[key]) ? [key, i] : [key]);
-
   const fetchers: PluginInstance[] = [];
   for (const [i, dataset] of spec.data.entries()) {
-    const inst = await resolveAt(dataset.source, 'fetch', [...listPath('data', i, spec.data), 'source']);
-    if (inst.length > 1) issues.push({ path: `data[${i}].source`, message: 'fetch plugins cannot have axes' });
-    if (inst[0]) fetchers.push(inst[0]);
+    const r = await resolvePlugin(dataset.source, 'fetch', [...(Array.isArray(root.data) ? ['data', i] : ['data']), 'source'], ctx);
+    issues.push(...r.issues);
+    if (r.instances.length > 1) issues.push({ path: `data[${i}].source`, message: 'fetch plugins cannot have axes' });
+    if (r.instances[0]) fetchers.push(r.instances[0]);
   }
-  const prune: PluginInstance[] = [];
-  for (const [i, ref] of spec.prune.entries()) prune.push(...(await resolveAt(ref, 'prune', listPath('prune', i, spec.prune))));
-  const plugins = {
-    window: await resolveAt(spec.window.scaler, 'window', ['window', 'scaler']),
-    train: await resolveAt(spec.train, 'train', ['train']),
-    prune,
-    compact: await resolveAt(spec.compact, 'compact', ['compact']),
-    measure: await resolveAt(spec.measure, 'measure', ['measure']),
-  };
+  const { plugins, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
+  issues.push(...pluginIssues);
   if (issues.length > 0) throw new SpecError(issues);
   return { file, specDir, text, spec, source, fetchers, plugins };
 }

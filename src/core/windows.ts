@@ -41,3 +41,13 @@ export function splitCounts(windows: number, validationSplit: number): { train: 
   const validation = Math.ceil(windows * validationSplit);
   return { train: windows - validation, validation };
 }
+
+/**
+ * Where the training segment's targets start and where the validation split's targets start:
+ * the chronological split that window plugins, the grid checks and the baselines all share.
+ */
+export function trainingTargets(train: { from: number; to: number }, lookback: number, horizon: number, validationSplit: number) {
+  const split = splitCounts(windowCount(train.from, train.to, lookback, horizon), validationSplit);
+  const firstTarget = train.from + lookback + horizon - 1;
+  return { ...split, firstTarget, firstValidationTarget: firstTarget + split.train };
+}

@@ -3,6 +3,7 @@ import tfjs from '../../src/plugins/train/tfjs.ts';
 import minmax from '../../src/plugins/window/minmax.ts';
 import { readSnapshot } from '../../src/plugins/fetch/snapshot.ts';
 import type { Architecture, Tf } from '../../src/index.ts';
+import { paperArchitecture } from '../helpers/architectures.ts';
 import { cpuTf, stageContext } from '../helpers/tf.ts';
 
 const arch: Architecture = {
@@ -47,7 +48,7 @@ test('a dead model (constant output) fails with E_DEAD_MODEL instead of being sc
 
 test('redrawDeadInit draws new seeded initial weights for a model dead at the start', async () => {
   // The paper's ReLU output: with seed 0 it outputs 0 for every input before any training.
-  const paper: Architecture = { name: 'paper', layers: [arch.layers[0], arch.layers[1], { type: 'dense', units: 120, activation: 'relu' }, { type: 'dense', units: 1, activation: 'relu' }] };
+  const paper = paperArchitecture('relu');
   await expect(trainOnce(0, 0, paper)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
   const a = await trainOnce(0, 5, paper);
   expect(a.redraws).toBeGreaterThan(0);

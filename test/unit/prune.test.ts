@@ -1,18 +1,11 @@
-import { buildModel, type Architecture, type PruneRequest, type Tf, type WindowedData } from '../../src/index.ts';
+import { buildModel, type PruneRequest, type Tf, type WindowedData } from '../../src/index.ts';
+import { paperArchitecture } from '../helpers/architectures.ts';
 import magnitude from '../../src/plugins/prune/magnitude.ts';
 import random from '../../src/plugins/prune/random.ts';
 import copy from '../../src/plugins/compact/copy.ts';
 import { cpuTf, stageContext } from '../helpers/tf.ts';
 
-const paper: Architecture = {
-  name: 'paper',
-  layers: [
-    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 120, activation: 'relu' },
-    { type: 'dense', units: 1, activation: 'relu' },
-  ],
-};
+const paper = paperArchitecture();
 const data = { lookback: 14, features: 1 } as WindowedData;
 
 let tf: Tf;

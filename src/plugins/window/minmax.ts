@@ -4,7 +4,7 @@
 //   per-dataset  — the paper's way: the training data and the test data each scaled by their own
 //                  min/max (the test scaler sees the test period's range: a look-ahead leak).
 import { z } from 'zod';
-import { definePlugin, makeWindows, splitCounts, windowCount } from '../../index.ts';
+import { definePlugin, makeWindows, trainingTargets } from '../../index.ts';
 
 function minMax(values: ArrayLike<number>, from: number, to: number): { min: number; max: number } {
   let min = Infinity;
@@ -30,10 +30,7 @@ export default definePlugin({
   }),
   run: (req, options) => {
     const { series, lookback, horizon } = req;
-    const windows = windowCount(req.train.from, req.train.to, lookback, horizon);
-    const split = splitCounts(windows, req.validationSplit);
-    const firstTarget = req.train.from + lookback + horizon - 1;
-    const firstValTarget = firstTarget + split.train;
+    const { firstTarget, firstValidationTarget: firstValTarget } = trainingTargets(req.train, lookback, horizon, req.validationSplit);
     const testInputsFrom = req.test.from - lookback - horizon + 1;
 
     // Prices each scaler is fitted on.
