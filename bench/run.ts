@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildModel, type Tf } from '../src/index.ts';
-import { paperArchitecture } from '../test/helpers/architectures.ts';
-import { loadBackend } from '../src/core/backend.ts';
-import { mulberry32 } from '../src/core/random.ts';
+import { buildModel, mulberry32, trainingEvents, type Tf } from '../src/plugin/index.ts';
+import { loadBackend } from '../src/execute/backend.ts';
+import { paperArchitecture } from './paper-architecture.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import magnitude from '../src/plugins/prune/magnitude.ts';
 import minmax from '../src/plugins/window/minmax.ts';
@@ -34,7 +33,7 @@ async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = await tfjs.run({ data, architecture: PAPER, seed: 11 + i, hooks: [] }, { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 5 }, ctx(tf, 11 + i));
+    const r = await tfjs.run({ data, architecture: PAPER, seed: 11 + i, events: trainingEvents([]) }, { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 5 }, ctx(tf, 11 + i));
     times.push((performance.now() - t0) / 1000);
     r.model.dispose();
   }
@@ -46,7 +45,7 @@ async function inferenceMs(batchSize: number): Promise<{ original: number; compa
   await tf.setBackend('wasm');
   const original = buildModel(tf, PAPER, [14, 1], 3);
   const data = { lookback: 14, features: 1 } as never;
-  const pruned = await magnitude.run({ model: original, architecture: PAPER, data, seed: 3 }, { percentile: 35, layers: 'first-dense', scope: 'layer' }, ctx(tf, 3));
+  const pruned = await magnitude.run({ model: original, dense: original, architecture: PAPER, data, seed: 3 }, { percentile: 35, layers: 'first-dense', scope: 'layer' }, ctx(tf, 3));
   const x = tf.randomUniform([20_000, 14, 1], 0, 1, 'float32', 1);
   const time = (model: typeof original, batchSize: number) => {
     for (let i = 0; i < 3; i++) tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<Tf['Tensor']>).dataSync());

@@ -4,7 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli.ts');
+const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: tfjs and piscina can hold handles open after the work is done.
 process.exit(code);

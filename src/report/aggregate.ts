@@ -1,18 +1,18 @@
 // Grouping runs and summarising metrics over seeds (mean and 95% Student-t interval).
-import type { ModelReport } from '../core/plugin-api.ts';
-import { meanCi95 } from '../core/stats.ts';
+import type { ModelReport } from '../plugin/api.ts';
+import { meanCi95 } from '../evaluation/stats.ts';
 import type { AggregateRow } from './charts/chart.ts';
-import type { ForecastScores } from '../core/forecast-metrics.ts';
-import { MODELS, type ModelName, type OkRun } from './load.ts';
+import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
+import { MODELS, type ModelName, type OkRecord } from './load.ts';
 
 export interface Metric {
   key: string;
   label: string;
-  get(run: OkRun, model: ModelName): number;
+  get(run: OkRecord, model: ModelName): number;
 }
 
-const report = (f: (m: ModelReport) => number) => (run: OkRun, model: ModelName) => f(run[model]);
-const forecast = (f: (s: ForecastScores) => number) => (run: OkRun, model: ModelName) => (run.forecast ? f(run.forecast[model]) : NaN);
+const report = (f: (m: ModelReport) => number) => (run: OkRecord, model: ModelName) => f(run[model]);
+const forecast = (f: (s: ForecastScores) => number) => (run: OkRecord, model: ModelName) => (run.forecast ? f(run.forecast[model]) : NaN);
 
 export const METRICS: Metric[] = [
   { key: 'mse', label: 'MSE', get: report((m) => m.mse) },
@@ -33,7 +33,7 @@ export interface Axis {
   key: string;
   label: string;
   type: 'quantitative' | 'nominal' | 'ordinal';
-  get(run: OkRun): string | number | undefined;
+  get(run: OkRecord): string | number | undefined;
 }
 
 /** Grid axes a chart can be drawn against (ticker and seed are facets and repeats, not axes). */
@@ -50,7 +50,7 @@ export function distinct<T>(values: readonly T[]): T[] {
 }
 
 /** Axes along which the stored runs vary within one ticker (tickers differ in dates and scale). */
-export function varyingAxes(runs: readonly OkRun[]): Axis[] {
+export function varyingAxes(runs: readonly OkRecord[]): Axis[] {
   const byTicker = [...groupBy(runs, (r) => r.params.ticker).values()];
   return AXES.filter((a) => byTicker.some((group) => distinct(group.map(a.get).filter((v) => v !== undefined)).length > 1));
 }
@@ -68,7 +68,7 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
  * The lines of an axis chart: the original model, and the compact model per pruner when the
  * grid has several pruners (averaging magnitude and random pruning together would mean nothing).
  */
-export function seriesOf(runs: readonly OkRun[], axis: Axis): (run: OkRun, model: ModelName) => string {
+export function seriesOf(runs: readonly OkRecord[], axis: Axis): (run: OkRecord, model: ModelName) => string {
   const perPruner = axis.key !== 'pruner' && distinct(runs.map((r) => r.params.pruner)).length > 1;
   return (run, model) => (model === 'original' || !perPruner ? model : `compact (${run.params.pruner})`);
 }
@@ -85,7 +85,7 @@ export function seriesScale(series: readonly string[]) {
  * cell (seeds, and any other axis that varies). The original model is counted once per training,
  * since every pruning run of a training repeats its numbers.
  */
-export function aggregateBy(runs: readonly OkRun[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
+export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
   const rows: AggregateRow[] = [];
   const series = seriesOf(runs, axis);
   const cells = groupBy(

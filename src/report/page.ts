@@ -1,7 +1,7 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
-import { configLabel as configLabelOf, runLabel as runLabelOf } from '../core/labels.ts';
-import { meanCi95 } from '../core/stats.ts';
+import { configKey as configKeyOf, labeller } from '../plan/labels.ts';
+import { meanCi95 } from '../evaluation/stats.ts';
 import { distinct, groupBy, varyingAxes } from './aggregate.ts';
 import { axisChart } from './charts/axes.ts';
 import type { Chart } from './charts/chart.ts';
@@ -10,27 +10,39 @@ import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
 import { skillChart } from './charts/skill.ts';
-import { BASELINES } from '../core/baselines.ts';
-import type { ForecastScores } from '../core/forecast-metrics.ts';
-import { ALPHA, compareRuns, formatP, type Comparison } from '../core/verdict.ts';
+import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
+import { byConfiguration, summarizeConfiguration } from './summary.ts';
+import { ALPHA, compareRuns, formatP, type Comparison } from './verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
-import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRun } from './load.ts';
+import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRecord } from './load.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
 
-const runLabel = (run: OkRun) => runLabelOf(run.params);
+/** How the page names runs and configurations: by what varies across its runs. */
+interface Names {
+  run(run: OkRecord): string;
+  /** The configuration: what the seeds of one cell share. */
+  base(run: OkRecord): string;
+  /** The configuration, with its test period end. */
+  config(run: OkRecord): string;
+}
+
+function namesFor(runs: readonly OkRecord[]): Names {
+  const labels = labeller(runs.map((r) => r.params));
+  return { run: (r) => labels.run(r.params), base: (r) => labels.config(r.params), config: (r) => `${labels.config(r.params)}, test to ${r.params.testEnd}` };
+}
 
 /**
  * Runs in the order the spec lists them (the grid's order, kept in the manifest); without it,
  * by dataset order, data size, architecture, pruner, percentile, test period and seed.
  */
-export function orderRuns(results: ExperimentResults): OkRun[] {
+export function orderRuns(results: ExperimentResults): OkRecord[] {
   const gridOrder = results.manifest.grid?.runIds;
   if (gridOrder) {
     const index = new Map(gridOrder.map((id, i) => [id, i]));
     return [...results.ok].sort((a, b) => (index.get(a.runId) ?? Infinity) - (index.get(b.runId) ?? Infinity));
   }
   const tickerOrder = results.manifest.data.map((d) => d.ticker);
-  const key = (r: OkRun) => [tickerOrder.indexOf(r.params.ticker), r.params.days, r.params.architecture, r.params.pruner, Number(r.params.prune.percentile ?? 0), r.params.testEnd, r.params.seed];
+  const key = (r: OkRecord) => [tickerOrder.indexOf(r.params.ticker), r.params.days, r.params.architecture, r.params.pruner, Number(r.params.prune.percentile ?? 0), r.params.testEnd, r.params.seed];
   return [...results.ok].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
@@ -40,10 +52,7 @@ export function orderRuns(results: ExperimentResults): OkRun[] {
 }
 
 /** Everything in a run's configuration except the seed: runs sharing it are repeats. */
-export function configKey(run: OkRun): string {
-  const { seed: _seed, ...rest } = run.params;
-  return JSON.stringify(rest);
-}
+export const configKey = (run: OkRecord): string => configKeyOf(run.params);
 
 export interface ReportPage {
   html: string;
@@ -57,6 +66,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
   const charts: Chart[] = [];
   const sections: string[] = [];
   const headline = runs[0];
+  const names = namesFor(runs);
   const figure = (chart: Chart) => {
     charts.push(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
@@ -65,8 +75,8 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
   sections.push(header(results, runs));
   if (headline) {
     const repeats = runs.filter((r) => configKey(r) === configKey(headline));
-    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats)}${allConfigurations(runs)}${perRun(runs)}`);
-    const label = runLabel(headline);
+    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats, names)}${allConfigurations(runs, names)}${perRun(runs, names)}`);
+    const label = names.run(headline);
     const weights = readPrunedWeights(results.outDir, headline.runId);
     sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}`);
     const sweep = dataSizeSweep(runs);
@@ -74,8 +84,8 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
       `<h2 id="data-size">Execution time, memory and accuracy against data size (Figure 3)</h2>${sweep ? figure(dataSizeChart(sweep)) : '<p>This grid has a single data size; list several under <code>data.days</code> to draw Figure 3.</p>'}`,
     );
     sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
-    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
-    sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, configLabel, configKey))}`);
+    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
+    sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     const axes = varyingAxes(runs);
     sections.push(
       `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
@@ -109,11 +119,11 @@ for (const [id, spec] of Object.entries(specs)) {
   return {
     html,
     charts,
-    headline: headline && { label: runLabel(headline), original: { mse: headline.original.mse, r2: headline.original.r2 }, compact: { mse: headline.compact.mse, r2: headline.compact.r2 } },
+    headline: headline && { label: names.run(headline), original: { mse: headline.original.mse, r2: headline.original.r2 }, compact: { mse: headline.compact.mse, r2: headline.compact.r2 } },
   };
 }
 
-function header(results: ExperimentResults, runs: OkRun[]): string {
+function header(results: ExperimentResults, runs: OkRecord[]): string {
   const { manifest, failed } = results;
   const facts: [string, string][] = [
     ['spec', esc(manifest.spec)],
@@ -144,7 +154,7 @@ ${results.resolvedSpec ? `<details><summary>The resolved spec</summary><pre>${es
 <h3>Data</h3>${data}${leakNote}${failures}`;
 }
 
-function summariseGrid(runs: OkRun[]): string {
+function summariseGrid(runs: OkRecord[]): string {
   const parts = [
     ['tickers', distinct(runs.map((r) => r.params.ticker))],
     ['data sizes', distinct(runs.map((r) => r.params.days))],
@@ -167,44 +177,44 @@ function scoreCells(scores: ForecastScores[]): string[] {
   return [cell(scores.map((s) => s.mse)), cell(scores.map((s) => s.rmse)), cell(scores.map((s) => s.mae)), cell(scores.map((s) => s.r2)), cell(scores.map((s) => s.mase)), cell(scores.map((s) => s.skill)), cell(scores.map((s) => s.directionalAccuracy))];
 }
 
-function table1(repeats: OkRun[]): string {
+function table1(repeats: OkRecord[], names: Names): string {
   const n = repeats.length;
   const first = repeats[0];
+  const summary = summarizeConfiguration(repeats);
   const rows = [
-    ...MODELS.map((m) => [m === 'original' ? 'Original' : 'Compact', ...scoreCells(repeats.map((r) => r.forecast[m]))]),
-    ...BASELINES.map((b) => [`Baseline: ${b}`, ...scoreCells([first.baselines[b]])]),
+    ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
     ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
   ];
   const body = table(TABLE1_COLUMNS, rows, { raw: true })
     .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
     .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
   const t = first.data.test;
-  const verdicts = compareRuns(repeats)
+  const verdicts = summary.verdicts
     .map((c) => `<li class="${c.test.pValue < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`)
     .join('');
-  return `<p>${esc(configLabelOf(first.params))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+  return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
     n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
   } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
 }
 
-function allConfigurations(runs: OkRun[]): string {
-  const groups = [...groupBy(runs, configKey).values()];
+function allConfigurations(runs: OkRecord[], names: Names): string {
+  const groups = byConfiguration(runs);
   if (groups.length < 2) return '';
   const rows = groups.flatMap((g) => {
     const [vsOriginal, originalVsNaive, compactVsNaive] = compareRuns(g);
     const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${c.test.pValue < ALPHA ? ' *' : ''}` : '—');
     return [
-      ...MODELS.map((m) => [esc(configLabel(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
-      [esc(configLabel(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
+      ...MODELS.map((m) => [esc(names.config(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
+      [esc(names.config(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
     ];
   });
   return `<details><summary>All ${groups.length} configurations, with p-values (* p &lt; ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
 }
 
-function perRun(runs: OkRun[]): string {
+function perRun(runs: OkRecord[], names: Names): string {
   const rows = runs.map((r) => [
     `<code>${esc(r.runId)}</code>`,
-    esc(configLabel(r)),
+    esc(names.config(r)),
     String(r.params.seed),
     num(r.original.mse),
     num(r.compact.mse),
@@ -216,18 +226,14 @@ function perRun(runs: OkRun[]): string {
   return `<details><summary>Per-run values (${runs.length} runs)</summary>${table(['run', 'configuration', 'seed', 'MSE original', 'MSE compact', 'MSE persistence', 'DM p compact vs original', 'DM p original vs persistence', 'epochs'], rows, { raw: true })}</details>`;
 }
 
-function configLabel(run: OkRun): string {
-  return `${configLabelOf(run.params)}, test to ${run.params.testEnd}`;
-}
-
-function layerTable(run: OkRun): string {
+function layerTable(run: OkRecord, names: Names): string {
   const rows = run.original.layers.map((l, i) => {
     const c = run.compact.layers[i];
     return [l.name, l.params, l.nonzero, c?.nonzero ?? '—', c && c.params > 0 ? `${num((1 - c.nonzero / c.params) * 100, 2)}%` : '—'];
   });
   rows.push(['total', run.original.totalParams, run.original.nonzeroParams, run.compact.nonzeroParams, `${num((1 - run.compact.nonzeroParams / run.compact.totalParams) * 100, 2)}%`]);
   const pruned = run.pruning.layers
-    .map((l) => `<li><code>${esc(l.layer)}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === null ? '' : `, threshold |w| &gt; ${esc(num(l.threshold, 6))}`}</li>`)
+    .map((l) => `<li><code>${esc(l.layer)}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : `, threshold ${esc(l.criterion ?? '|w|')} &gt; ${esc(num(l.threshold, 6))}`}</li>`)
     .join('');
-  return `<p>${esc(runLabel(run))}. Compression ratio (all parameters / non-zero): original ${esc(num(run.original.compressionRatio, 3))}, compact ${esc(num(run.compact.compressionRatio, 3))}.</p><ul>${pruned}</ul>${table(['layer', 'parameters', 'non-zero (original)', 'non-zero (compact)', 'sparsity (compact)'], rows)}`;
+  return `<p>${esc(names.run(run))}. Compression ratio (all parameters / non-zero): original ${esc(num(run.original.compressionRatio, 3))}, compact ${esc(num(run.compact.compressionRatio, 3))}.</p><ul>${pruned}</ul>${table(['layer', 'parameters', 'non-zero (original)', 'non-zero (compact)', 'sparsity (compact)'], rows)}`;
 }

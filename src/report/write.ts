@@ -2,8 +2,8 @@
 // and .svg, then rebuilds reports/index.html from every report's summary.json.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ErrorCode, RunexpError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/store.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { writeFileAtomic } from '../results/store.ts';
 import { vegaBundles } from './bundles.ts';
 import { esc, num, STYLE, table } from './html.ts';
 import { loadResults } from './load.ts';

@@ -1,7 +1,7 @@
 // A tfjs instance on the pure-JS cpu backend for unit tests (deterministic, no wasm start-up).
-import { loadBackend } from '../../src/core/backend.ts';
+import { loadBackend } from '../../src/execute/backend.ts';
 import type { StageContext, Tf } from '../../src/index.ts';
-import { mulberry32 } from '../../src/core/random.ts';
+import { mulberry32 } from '../../src/plugin/random.ts';
 
 export async function cpuTf(): Promise<Tf> {
   return (await loadBackend('cpu')).tf;

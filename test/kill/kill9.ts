@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { folderMatches } from '../../src/core/artifacts.ts';
-import { mulberry32 } from '../../src/core/random.ts';
-import { runDir } from '../../src/core/store.ts';
+import { folderMatches } from '../../src/results/artifacts.ts';
+import { mulberry32 } from '../../src/plugin/random.ts';
+import { runDir } from '../../src/results/store.ts';
 import { BIN, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 export interface KillReport {

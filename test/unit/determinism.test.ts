@@ -2,7 +2,7 @@
 import tfjs from '../../src/plugins/train/tfjs.ts';
 import minmax from '../../src/plugins/window/minmax.ts';
 import { readSnapshot } from '../../src/plugins/fetch/snapshot.ts';
-import type { Architecture, Tf } from '../../src/index.ts';
+import { trainingEvents, type Architecture, type Tf } from '../../src/plugin/index.ts';
 import { paperArchitecture } from '../helpers/architectures.ts';
 import { cpuTf, stageContext } from '../helpers/tf.ts';
 
@@ -26,7 +26,7 @@ async function trainOnce(seed: number, redrawDeadInit = 0, architecture: Archite
   const n = series.values.length;
   const data = await minmax.run({ series, train: { from: n - 220, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, stageContext(tf, seed));
   const options = { epochs: 3, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01, loss: 'meanSquaredError' as const, earlyStopping: false as const, redrawDeadInit };
-  const result = await tfjs.run({ data, architecture, seed, hooks: [] }, options, stageContext(tf, seed));
+  const result = await tfjs.run({ data, architecture, seed, events: trainingEvents([]) }, options, stageContext(tf, seed));
   const weights = result.model.getWeights().map((w) => Array.from(w.dataSync()));
   result.model.dispose();
   return { weights, loss: result.loss, redraws: result.redraws };

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { prepare } from '../../src/core/prepare.ts';
-import { tempDir, tinySpec } from '../helpers/cli.ts';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { configKey, labeller } from '../../src/plan/labels.ts';
+import { prepare } from '../../src/plan/prepare.ts';
+import { sha256 } from '../../src/plugin/hash.ts';
+import { FIXTURES, tempDir, tinySpec } from '../helpers/cli.ts';
 
 async function gridOf(text: string) {
   const dir = tempDir();
@@ -38,5 +40,68 @@ describe('grid expansion', () => {
     // ... and a real change changes them
     const c = await gridOf(tinySpec().replace('epochs: 2', 'epochs: 3'));
     expect(c.runs.map((r) => r.runId)).not.toContain(a.runs[0].runId);
+  });
+});
+
+describe('a general grid', () => {
+  const plugin = (name: string) => join(FIXTURES, 'plugins', name);
+
+  test('axis options of every slot, compact and measure included, are in params, labels and ids', async () => {
+    const grid = await gridOf(tinySpec({ measure: `{plugin: ${plugin('measure-batches.ts')}, batchSize: [32, 1024], warmup: 1, repeats: 2}` }));
+    expect(grid.runs).toHaveLength(4);
+    expect(new Set(grid.runs.map((r) => r.runId)).size).toBe(4);
+    expect(grid.runs.map((r) => r.params.measure)).toEqual([{ batchSize: 32 }, { batchSize: 1024 }, { batchSize: 32 }, { batchSize: 1024 }]);
+    const labels = labeller(grid.runs.map((r) => r.params));
+    expect(labels.run(grid.runs[1].params)).toBe('SPY 120d paper magnitude percentile=35 measure.batchSize=1024 seed=1');
+    expect(new Set(grid.runs.map((r) => configKey(r.params))).size).toBe(4);
+  });
+
+  test('two entries of one pruner that differ in a plain option are never merged', async () => {
+    const grid = await gridOf(tinySpec({ prune: '[{plugin: magnitude, percentile: 35, scope: layer}, {plugin: magnitude, percentile: 35, scope: global}]' }));
+    expect(grid.runs.map((r) => r.params.prune)).toEqual([
+      { percentile: 35, scope: 'layer' },
+      { percentile: 35, scope: 'global' },
+    ]);
+    expect(configKey(grid.runs[0].params)).not.toBe(configKey(grid.runs[1].params));
+  });
+
+  test("a pruner that names its compactor gets it; the others get the spec's", async () => {
+    const grid = await gridOf(tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('with-compactor.ts')}}]` }));
+    expect(grid.runs.map((r) => [r.params.pruner, r.params.compactor])).toEqual([
+      ['magnitude', 'copy'],
+      ['with-compactor', 'compact-with-data'],
+    ]);
+    expect(grid.runs[1].compact.source).toMatchObject({ kind: 'file', path: expect.stringMatching(/test\/fixtures\/plugins\/compact-with-data\.ts$/) });
+  });
+
+  test('a pruner with training hooks shares the dense training and gets one of its own', async () => {
+    const grid = await gridOf(tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('masked-training.ts')}, sparsity: [0.3, 0.5]}]` }));
+    expect(grid.groups).toHaveLength(1);
+    const [dense, ...hooked] = grid.runs;
+    expect(dense.prunerTrainKey).toBeUndefined();
+    expect(hooked.map((r) => r.trainKey)).toEqual([dense.trainKey, dense.trainKey]);
+    expect(new Set(hooked.map((r) => r.prunerTrainKey)).size).toBe(2);
+  });
+
+  test('tasks are portable: no absolute path or file URL, and the same ids from any folder', async () => {
+    const spec = tinySpec({ prune: '{plugin: ./my-pruner.ts}' });
+    const pruner = readFileSync(plugin('kit-only.ts'), 'utf8');
+    const ids = [];
+    // Inside the checkout, so that the plugin's `runexp/plugin` import resolves (plugins outside
+    // it are issue 9's).
+    const root = mkdtempSync(resolve('.test-tmp-'));
+    for (const dir of [join(root, 'a'), join(root, 'b', 'deeper')]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'my-pruner.ts'), pruner);
+      const file = join(dir, 'spec.yaml');
+      writeFileSync(file, spec);
+      const { grid } = await prepare(file);
+      expect(JSON.stringify(grid)).not.toContain('file:');
+      expect(JSON.stringify(grid)).not.toContain(root);
+      expect(grid.runs[0].prune.source).toEqual({ kind: 'file', path: 'my-pruner.ts', sha256: sha256(pruner) });
+      ids.push(grid.runs.map((r) => r.runId));
+    }
+    rmSync(root, { recursive: true });
+    expect(ids[1]).toEqual(ids[0]);
   });
 });

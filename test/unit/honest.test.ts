@@ -1,8 +1,8 @@
 // Baselines, forecast metrics and tests against hand computations and reference numbers
 // (scipy 1.17 / numpy, written into the test).
-import { baselineForecasts, solve } from '../../src/core/baselines.ts';
-import { naiveScale, scoreForecast, upDayRate } from '../../src/core/forecast-metrics.ts';
-import { dieboldMariano, pairedTTest } from '../../src/core/stats.ts';
+import { baselineForecasts, solve } from '../../src/evaluation/baselines.ts';
+import { naiveScale, scoreForecast, upDayRate } from '../../src/evaluation/forecast-metrics.ts';
+import { dieboldMariano, pairedTTest } from '../../src/evaluation/stats.ts';
 
 describe('Diebold–Mariano with the HLN correction', () => {
   test('hand-computed, n = 3 (t with 2 df has a closed form)', () => {

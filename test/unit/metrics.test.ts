@@ -1,5 +1,5 @@
-import { mae, mse, r2, rmse } from '../../src/core/metrics.ts';
-import { percentile } from '../../src/core/percentile.ts';
+import { mae, mse, r2, rmse } from '../../src/plugin/metrics.ts';
+import { percentile } from '../../src/plugin/percentile.ts';
 
 describe('metrics against hand-computed values', () => {
   const actual = [1, 2, 3, 4];

@@ -17,7 +17,7 @@ function request(seed = 3): PruneRequest {
   const model = buildModel(tf, paper, [14, 1], seed);
   // Non-zero biases, so that "biases untouched" is a real check.
   model.setWeights(model.getWeights().map((w, i) => (i % 2 === 1 ? tf.fill(w.shape, 0.25 + i) : w)));
-  return { model, architecture: paper, data, seed };
+  return { model, dense: model, architecture: paper, data, seed };
 }
 
 const flat = (model: ReturnType<typeof buildModel>) => model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -38,7 +38,8 @@ describe('magnitude pruning', () => {
     expect(after[5]).toEqual(before[5]);
     expect(after[2].filter((w) => w !== 0)).toHaveLength(5460);
     // kept weights are unchanged and all above the threshold; pruned ones at or below it
-    const t = result.layers[0].threshold;
+    const t = result.layers[0].threshold!;
+    expect(result.layers[0].criterion).toBe('|w|');
     after[2].forEach((w, i) => {
       if (w !== 0) expect(w).toBe(before[2][i]);
       expect(Math.abs(before[2][i]) > t).toBe(w !== 0);

@@ -5,7 +5,7 @@ import { skillChart } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
 import { esc, scriptJson } from '../../src/report/html.ts';
-import type { ExperimentResults, OkRun } from '../../src/report/load.ts';
+import type { ExperimentResults, OkRecord } from '../../src/report/load.ts';
 import { buildReport, orderRuns } from '../../src/report/page.ts';
 import type { ModelReport } from '../../src/index.ts';
 
@@ -20,18 +20,20 @@ function scores(mse: number) {
   return { mse, rmse: Math.sqrt(mse), mae: mse / 10, r2: 0.9, mase: 1, skill: 1 - mse / 12, returnMse: 0, returnMae: 0, directionalAccuracy: 0.5 };
 }
 
-function run(id: string, params: Partial<OkRun['params']>, mse: [number, number]): OkRun {
+function run(id: string, params: Partial<OkRecord['params']>, mse: [number, number]): OkRecord {
   return {
     forecast: { original: scores(mse[0]), compact: scores(mse[1]) },
     baselines: { persistence: scores(12), drift: scores(12.5), linear: scores(13) },
     upDayRate: 0.5,
-    tests: {} as OkRun['tests'],
+    tests: {} as OkRecord['tests'],
     runId: id, status: 'ok', trainKey: `${params.days ?? 100}-${params.seed ?? 0}-${params.testEnd ?? ''}`,
     params: { ticker: 'SPY', days: 100, testEnd: '2026-05-04', architecture: 'paper', seed: 0, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {}, ...params },
     data: { ticker: 'SPY', source: 'snapshot', checksum: 'abc', train: { start: '2025-01-01', end: '2025-06-01', days: 100 }, test: { start: '2025-06-02', end: '2025-07-01', days: 20 } },
-    scaler: { fitOn: 'train' }, backend: 'wasm', training: { epochs: 1, bestEpoch: 1, timeMs: 10, cached: false },
+    scaler: { fitOn: 'train' }, backend: 'wasm', training: { epochs: 1, bestEpoch: 1, loss: [1], valLoss: [1], timeMs: 10, redraws: 0, cached: false },
     pruning: { plugin: 'magnitude', layers: [{ layer: 'dense', threshold: 0.1, total: 10, kept: 7, sparsity: 0.3 }] },
     original: model(mse[0]), compact: { ...model(mse[1]), architecture: 'paper' },
+    compactVsPruned: { maxAbsDifference: 0 }, untouchedWeightsChanged: 0, schemaVersion: 2, finishedAt: '2026-01-01T00:00:00Z',
+    files: { originalWeightsBytes: 40, compactWeightsBytes: 40, sha256: {} },
   };
 }
 

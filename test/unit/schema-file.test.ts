@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { experimentJsonSchema } from '../../src/core/json-schema.ts';
+import { experimentJsonSchema } from '../../src/spec/json-schema.ts';
 
 test('schema/experiment.schema.json is up to date (regenerate with npm run schema)', () => {
   const committed = JSON.parse(readFileSync('schema/experiment.schema.json', 'utf8'));

@@ -2,8 +2,8 @@
 // located messages (snapshotted), and nothing may be written.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssue, SpecError } from '../../src/core/errors.ts';
-import { prepare } from '../../src/core/prepare.ts';
+import { formatIssue, SpecError } from '../../src/spec/issues.ts';
+import { prepare } from '../../src/plan/prepare.ts';
 
 const dir = 'test/fixtures/bad-specs';
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();

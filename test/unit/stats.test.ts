@@ -1,4 +1,4 @@
-import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile } from '../../src/core/stats.ts';
+import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile } from '../../src/evaluation/stats.ts';
 
 describe('Student t', () => {
   test('quantiles match published tables (scipy.stats.t.ppf)', () => {

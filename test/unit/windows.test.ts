@@ -1,6 +1,6 @@
 import minmax from '../../src/plugins/window/minmax.ts';
 import type { Series, StageContext } from '../../src/index.ts';
-import { makeWindows, splitCounts, windowCount } from '../../src/core/windows.ts';
+import { makeWindows, splitCounts, windowCount } from '../../src/plugin/windows.ts';
 
 const ctx = {} as StageContext;
 // 12 prices 10, 11, ..., 21 on made-up dates.

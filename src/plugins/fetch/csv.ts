@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256 } from '../../index.ts';
+import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256 } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'fetch',

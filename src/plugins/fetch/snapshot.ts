@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, suggestHint } from '../../index.ts';
+import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, suggestHint } from '../../plugin/index.ts';
 
 export const SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/snapshot');
 

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YahooFinance from 'yahoo-finance2';
 import { z } from 'zod';
-import { canonicalJson, definePlugin, ErrorCode, RunexpError, sha256 } from '../../index.ts';
+import { canonicalJson, definePlugin, ErrorCode, RunexpError, sha256 } from '../../plugin/index.ts';
 import { readSnapshot } from './snapshot.ts';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };

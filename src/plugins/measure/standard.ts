@@ -3,8 +3,8 @@
 // tensor memory during evaluation.
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { definePlugin, mae, mse, r2, rmse, weightsOf } from '../../index.ts';
-import type { LayersModel, ModelReport, StageContext, WindowedData } from '../../index.ts';
+import { definePlugin, mae, mse, r2, rmse, weightsOf } from '../../plugin/index.ts';
+import type { LayersModel, ModelReport, StageContext, WindowedData } from '../../plugin/index.ts';
 
 function quantile(sorted: number[], q: number): number {
   const rank = q * (sorted.length - 1);

@@ -1,7 +1,7 @@
 // The paper's method: zero the weights whose |w| is at or below the p-th percentile of |w|
 // (keep |w| > P_p(|W|)), per layer or with one global threshold across the target layers.
 import { z } from 'zod';
-import { definePlugin, percentile, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../index.ts';
+import { definePlugin, percentile, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -24,7 +24,7 @@ export default definePlugin({
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {
       // Percentile 0 means "prune nothing" (not "prune the single smallest weight").
       const threshold = options.percentile === 0 ? -Infinity : globalThreshold ?? percentile(abs(kernel), options.percentile);
-      return { threshold, keep: (i) => Math.abs(kernel[i]) > threshold };
+      return { criterion: '|w|', threshold, keep: (i) => Math.abs(kernel[i]) > threshold };
     });
   },
 });

@@ -1,7 +1,7 @@
 // A control for magnitude pruning: zero the same share of weights, chosen at random (seeded).
 // If random pruning scores as well as magnitude pruning, magnitude carries no information.
 import { z } from 'zod';
-import { definePlugin, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../index.ts';
+import { definePlugin, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -20,7 +20,7 @@ export default definePlugin({
       const keys = Float64Array.from(kernel, () => ctx.random());
       const order = Array.from(kernel.keys()).sort((a, b) => keys[a] - keys[b]);
       const pruned = new Set(order.slice(0, drop));
-      return { threshold: NaN, keep: (i) => !pruned.has(i) };
+      return { criterion: 'random', keep: (i) => !pruned.has(i) };
     });
   },
 });

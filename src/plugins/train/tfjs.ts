@@ -2,8 +2,8 @@
 // and each epoch's shuffle uses the run's seeded generator instead of fit()'s Math.random.
 // A model whose output is constant (a dead ReLU output layer) fails the run instead of being scored.
 import { z } from 'zod';
-import { buildModel, definePlugin, ErrorCode, permutation, RunexpError } from '../../index.ts';
-import type { LayersModel, Tf } from '../../index.ts';
+import { buildModel, definePlugin, ErrorCode, permutation, RunexpError } from '../../plugin/index.ts';
+import type { LayersModel, Tf } from '../../plugin/index.ts';
 
 function makeOptimizer(tf: Tf, name: 'adam' | 'sgd' | 'rmsprop', learningRate: number) {
   if (name === 'sgd') return tf.train.sgd(learningRate);
@@ -74,19 +74,22 @@ export default definePlugin({
     let bestWeights: InstanceType<Tf['Tensor']>[] | undefined;
     let peakTensorBytes = tf.memory().numBytes;
     try {
-      for (const hook of req.hooks) await hook.onTrainBegin?.(model);
+      await req.events.trainBegin(model);
+      // Per-batch events only when a hook listens: the callback costs a sync per batch.
+      let step = 0;
+      const callbacks = req.events.wantsBatchEvents ? { onBatchEnd: async () => req.events.batchEnd(model, step++) } : undefined;
       for (let epoch = 0; epoch < options.epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(data.train.count, ctx.random)), 'int32');
         const xs = tf.gather(xTrain, order);
         const ys = tf.gather(yTrain, order);
         peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
-        const history = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
+        const history = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, validationData: [xVal, yVal], verbose: 0, callbacks });
         tf.dispose([order, xs, ys]);
         const epochLoss = history.history.loss[0] as number;
         const epochValLoss = history.history.val_loss[0] as number;
         loss.push(epochLoss);
         valLoss.push(epochValLoss);
-        for (const hook of req.hooks) await hook.onEpochEnd?.(model, epoch, { loss: epochLoss, valLoss: epochValLoss });
+        await req.events.epochEnd(model, epoch, { loss: epochLoss, valLoss: epochValLoss });
         if (!Number.isFinite(epochLoss)) throw new RunexpError(ErrorCode.PLUGIN, `training diverged: loss is ${epochLoss} at epoch ${epoch + 1}`, 'lower the learning rate');
         if (options.earlyStopping === false) continue;
         if (epochValLoss < best - options.earlyStopping.minDelta) {
@@ -100,8 +103,12 @@ export default definePlugin({
           break;
         }
       }
-      if (bestWeights) model.setWeights(bestWeights);
-      for (const hook of req.hooks) await hook.onTrainEnd?.(model);
+      // A pruner whose masks postdate the best epoch may forbid restoring it.
+      if (bestWeights && req.events.mayRestoreBest(model, bestEpoch + 1)) {
+        model.setWeights(bestWeights);
+        await req.events.restoredBest(model);
+      }
+      await req.events.trainEnd(model);
       const spread = outputSpread(tf, model, xVal);
       if (!(spread > 1e-6)) {
         throw new RunexpError(

@@ -4,7 +4,7 @@
 //   per-dataset  — the paper's way: the training data and the test data each scaled by their own
 //                  min/max (the test scaler sees the test period's range: a look-ahead leak).
 import { z } from 'zod';
-import { definePlugin, makeWindows, trainingTargets } from '../../index.ts';
+import { definePlugin, makeWindows, trainingTargets } from '../../plugin/index.ts';
 
 function minMax(values: ArrayLike<number>, from: number, to: number): { min: number; max: number } {
   let min = Infinity;

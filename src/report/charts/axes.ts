@@ -2,10 +2,10 @@
 // varies, for both models, mean ± 95% interval over seeds; one panel per ticker.
 import type { TopLevelSpec } from 'vega-lite';
 import { aggregateBy, distinct, METRICS, seriesScale, type Axis } from '../aggregate.ts';
-import type { OkRun } from '../load.ts';
+import type { OkRecord } from '../load.ts';
 import type { Chart } from './chart.ts';
 
-export function axisChart(runs: readonly OkRun[], axis: Axis, options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {}): Chart {
+export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {}): Chart {
   const metrics = options.metrics ?? METRICS;
   const rows = aggregateBy(runs, axis, metrics);
   const seeds = distinct(runs.map((r) => r.params.seed)).length;

@@ -1,14 +1,14 @@
 // Figure 3: execution time, peak memory, MSE and MAE against data size, for both models.
 import type { TopLevelSpec } from 'vega-lite';
 import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesScale } from '../aggregate.ts';
-import type { OkRun } from '../load.ts';
+import type { OkRecord } from '../load.ts';
 import type { AggregateRow, Chart } from './chart.ts';
-import { meanCi95 } from '../../core/stats.ts';
+import { meanCi95 } from '../../evaluation/stats.ts';
 
 const FIGURE3 = ['inferenceMs', 'peakMemoryMB', 'mse', 'mae'];
 
 /** Training happens once per data size, for the original model only. */
-function trainingRows(sweep: readonly OkRun[]): AggregateRow[] {
+function trainingRows(sweep: readonly OkRecord[]): AggregateRow[] {
   const cells = groupBy(sweep, (r) => String(r.params.days));
   const rows: AggregateRow[] = [];
   for (const cell of cells.values()) {
@@ -22,13 +22,13 @@ function trainingRows(sweep: readonly OkRun[]): AggregateRow[] {
 }
 
 /** The ticker whose runs span the most data sizes, if any spans two or more. */
-export function dataSizeSweep(runs: readonly OkRun[]): OkRun[] | undefined {
+export function dataSizeSweep(runs: readonly OkRecord[]): OkRecord[] | undefined {
   const byTicker = [...groupBy(runs, (r) => r.params.ticker).values()];
   const best = byTicker.sort((a, b) => distinct(b.map((r) => r.params.days)).length - distinct(a.map((r) => r.params.days)).length)[0];
   return best && distinct(best.map((r) => r.params.days)).length > 1 ? best : undefined;
 }
 
-export function dataSizeChart(sweep: readonly OkRun[]): Chart {
+export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
   const axis = AXES.find((a) => a.key === 'days')!;
   const metrics = METRICS.filter((m) => FIGURE3.includes(m.key));
   const rows = [...trainingRows(sweep), ...aggregateBy(sweep, axis, metrics)];

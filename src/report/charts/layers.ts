@@ -1,6 +1,6 @@
 // Layer-wise parameters and non-zeros of both models, and their stored sizes.
 import type { TopLevelSpec } from 'vega-lite';
-import type { OkRun } from '../load.ts';
+import type { OkRecord } from '../load.ts';
 import { MODEL_SCALE, type Chart } from './chart.ts';
 
 /** Bars grouped along x, one bar per series in each group, in data order. */
@@ -20,7 +20,7 @@ function groupedBars(values: { group: string; series: string; value: number }[],
   } as TopLevelSpec;
 }
 
-export function layersChart(run: OkRun, runLabel: string): Chart {
+export function layersChart(run: OkRecord, runLabel: string): Chart {
   const values = [
     ...run.original.layers.map((l) => ({ group: l.name, series: 'parameters', value: l.params })),
     ...run.original.layers.map((l) => ({ group: l.name, series: 'non-zero, original', value: l.nonzero })),
@@ -34,7 +34,7 @@ export function layersChart(run: OkRun, runLabel: string): Chart {
   };
 }
 
-export function sizeChart(run: OkRun, runLabel: string): Chart {
+export function sizeChart(run: OkRecord, runLabel: string): Chart {
   const formats = [
     { key: 'denseBytes', label: 'dense float32' },
     { key: 'sparseBytes', label: 'sparse (index + value)' },

@@ -2,12 +2,12 @@
 // of both models (mean and 95% interval over seeds) and of the drift and linear baselines.
 // Left of the zero line means worse than "tomorrow = today".
 import type { TopLevelSpec } from 'vega-lite';
-import { meanCi95 } from '../../core/stats.ts';
+import { meanCi95 } from '../../evaluation/stats.ts';
 import { groupBy } from '../aggregate.ts';
-import { MODELS, type OkRun } from '../load.ts';
+import { MODELS, type OkRecord } from '../load.ts';
 import type { Chart } from './chart.ts';
 
-export function skillChart(runs: readonly OkRun[], configLabel: (run: OkRun) => string, configKey: (run: OkRun) => string): Chart {
+export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecord) => string, configKey: (run: OkRecord) => string): Chart {
   const rows = [...groupBy(runs, configKey).values()].flatMap((group) => {
     const config = configLabel(group[0]);
     const models = MODELS.map((m) => ({ config, forecast: m, ...meanCi95(group.map((r) => r.forecast[m].skill)) }));

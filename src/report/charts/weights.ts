@@ -29,8 +29,9 @@ function domainOf(values: readonly number[]): [number, number] {
 
 const BINS = 80;
 
-function thresholdRules(threshold: number | null) {
-  return threshold === null || !Number.isFinite(threshold) ? [] : [{ t: -threshold }, { t: threshold }];
+/** ±threshold lines, only where the layer was pruned by a |w| threshold (not at random, say). */
+function magnitudeThreshold(layer: PrunedLayerWeights): number | null {
+  return layer.threshold !== null && Number.isFinite(layer.threshold) && (layer.criterion ?? '|w|') === '|w|' ? layer.threshold : null;
 }
 
 /** Figure 1: the distribution before pruning and after (zeros included), one panel each. */
@@ -40,11 +41,12 @@ export function weightsBeforeAfterChart(layer: PrunedLayerWeights, runLabel: str
     ...histogram(layer.before, BINS, domain).map((b) => ({ ...b, stage: '1 before pruning' })),
     ...histogram(layer.after, BINS, domain).map((b) => ({ ...b, stage: '2 after pruning' })),
   ];
-  const rules = thresholdRules(layer.threshold);
+  const threshold = magnitudeThreshold(layer);
+  const rules = threshold === null ? [] : [{ t: -threshold }, { t: threshold }];
   return {
     id: `weights-${layer.layer}`,
     title: `Figure 1 — ${layer.layer} weight distribution before and after pruning`,
-    caption: `Histogram of the ${layer.before.length.toLocaleString('en-US')} weights of layer "${layer.layer}" (${runLabel}); red lines mark ±threshold${layer.threshold === null ? '' : ` (|w| = ${layer.threshold.toPrecision(4)})`}; after pruning the zeroed weights form the spike at 0.`,
+    caption: `Histogram of the ${layer.before.length.toLocaleString('en-US')} weights of layer "${layer.layer}" (${runLabel}); ${threshold === null ? `no |w| threshold (${layer.criterion ?? 'no criterion'} pruning)` : `red lines mark ±threshold (|w| = ${threshold.toPrecision(4)})`}; after pruning the zeroed weights form the spike at 0.`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: rows },

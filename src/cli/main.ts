@@ -1,0 +1,174 @@
+// The command line: parse arguments, call the programmatic API, print, return an exit code.
+// This is the one place that catches errors for the user.
+//   0  every run ok      1  some runs failed (the rest are stored)      2  invalid input
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKENDS, type BackendChoice } from '../execute/backend.ts';
+import { defaultOutDir, runExperiment } from '../execute/run.ts';
+import { prepare } from '../plan/prepare.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { suggestHint } from '../plugin/suggest.ts';
+import { runexpVersion } from '../results/manifest.ts';
+import type { FailedRecord } from '../results/record.ts';
+import { writeReport } from '../report/write.ts';
+import { formatIssue, SpecError } from '../spec/issues.ts';
+import { planText } from './plan-text.ts';
+import { table1 } from './table-text.ts';
+
+const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
+
+Usage:
+  runexp <spec.yaml> [options]       run the experiment (only runs not already finished)
+  runexp run <spec.yaml> [options]   the same
+  runexp validate <spec.yaml>        check the spec and its data; writes nothing
+  runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
+  runexp report <output dir>         write reports/<experiment>/index.html from stored results
+
+Options:
+  --workers N     worker threads (default: number of cores, ${availableParallelism()} here);
+                  0 runs everything in this process (for debugging; same results)
+  --out DIR       output directory (default: runs/<experiment name>/)
+  --fresh         ignore finished runs and cached trainings; redo everything
+  --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)
+  --reports DIR   where HTML reports go (default: reports/ in the current directory)
+  --no-report     do not write the HTML report at the end of a run
+  --worker-memory MB  heap limit per worker thread; a worker that exceeds it fails its runs
+  --debug         print stack traces
+  -h, --help      this help
+  -v, --version   print the version
+
+Exit codes: 0 all runs ok, 1 some runs failed or results could not be written (finished runs
+are kept), 2 invalid input (nothing written), 75 another runexp is writing to the same output
+directory, 130 interrupted (finished runs are kept; run again to resume).
+`;
+
+/** Exit codes for errors that are not bad input (2). */
+const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
+
+const COMMANDS = ['run', 'validate', 'plan', 'report'];
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        fresh: { type: 'boolean' },
+        backend: { type: 'string' },
+        debug: { type: 'boolean' },
+        reports: { type: 'string' },
+        'worker-memory': { type: 'string' },
+        'no-report': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${runexpVersion()}\n`);
+    return 0;
+  }
+  // `runexp <spec>` is short for `runexp run <spec>`. A first word that is neither a command nor
+  // a path (no "." or "/") is a mistyped command.
+  const [first, ...rest] = positionals;
+  const isCommand = first !== undefined && COMMANDS.includes(first);
+  if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
+  const command = isCommand ? first : 'run';
+  const [spec, ...extra] = isCommand ? rest : positionals;
+  if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : 'missing the spec file');
+  if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
+  const workers = positiveInt(values.workers, 0);
+  if (workers === null) return usage(`--workers must be a whole number (0 for in-process), got "${values.workers}"`);
+  const workerMemoryMb = positiveInt(values['worker-memory'], 16);
+  if (workerMemoryMb === null) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
+
+  const reportsRoot = resolve(values.reports ?? 'reports');
+  try {
+    if (command === 'validate') {
+      const prepared = await prepare(spec);
+      process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);
+      return 0;
+    }
+    if (command === 'report') {
+      const file = await writeReport(spec, reportsRoot);
+      process.stdout.write(`report: ${file}\n`);
+      return 0;
+    }
+    if (command === 'plan') {
+      const prepared = await prepare(spec);
+      process.stdout.write(planText(prepared, values.out ?? defaultOutDir(prepared.loaded.spec.name)));
+      return 0;
+    }
+    const controller = new AbortController();
+    const interrupt = (signal: string) => {
+      if (controller.signal.aborted) process.exit(130);
+      process.stderr.write(`\nrunexp: ${signal} — stopping; finished runs are kept (press again to quit at once)\n`);
+      controller.abort();
+    };
+    process.on('SIGINT', () => interrupt('SIGINT'));
+    process.on('SIGTERM', () => interrupt('SIGTERM'));
+    const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
+    process.stdout.write(`${table1(summary.records)}\n\n`);
+    const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');
+    for (const rec of failedNow) {
+      const e = rec.error;
+      process.stdout.write(`FAILED ${rec.runId}: ${e.stage ? `[${e.stage}] ` : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}\n`);
+    }
+    if (!values['no-report'] && summary.records.length > 0) {
+      try {
+        process.stdout.write(`report: ${await writeReport(summary.outDir, reportsRoot)}\n`);
+      } catch (err) {
+        process.stderr.write(`runexp: the report could not be written: ${(err as Error).message} (results are stored; retry with runexp report ${summary.outDir})\n`);
+      }
+    }
+    process.stdout.write(
+      `${summary.records.length - failedNow.length} ok, ${failedNow.length} failed, ${summary.reused} reused of ${summary.total} runs; backend ${[...new Set(summary.records.map((r) => r.backend))].join(', ') || 'n/a'}; results in ${summary.outDir}\n`,
+    );
+    if (summary.interrupted) {
+      process.stdout.write(`interrupted: ${summary.total - summary.records.filter((r) => r.status === 'ok').length} runs not done; run the same command again to resume\n`);
+      return 130;
+    }
+    return failedNow.length > 0 ? 1 : 0;
+  } catch (err) {
+    return report(err, values.debug ?? false);
+  }
+}
+
+/** undefined when the flag is absent, null when it is not an integer ≥ min. */
+function positiveInt(raw: string | undefined, min: number): number | undefined | null {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min ? n : null;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`runexp: ${message}\nRun "runexp --help" for usage.\n`);
+  return 2;
+}
+
+function report(err: unknown, debug: boolean): number {
+  if (err instanceof SpecError) {
+    process.stderr.write(`runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`);
+    return 2;
+  }
+  if (err instanceof RunexpError) {
+    process.stderr.write(`runexp: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}\n`);
+    if (debug) process.stderr.write(`${err.stack}\n`);
+    return EXIT_BY_CODE[err.code] ?? 2;
+  }
+  process.stderr.write(`runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`);
+  return 1;
+}

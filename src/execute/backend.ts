@@ -1,0 +1,56 @@
+// Chooses and starts the TensorFlow.js backend. Order for "auto": tfjs-node (native TensorFlow,
+// an optional dependency that cannot install offline), then wasm (SIMD), then the pure-JS cpu.
+// Every worker thread calls this itself: backends are per thread.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import type { Tf } from '../plugin/api.ts';
+import { registerWasmConv2DBackpropFilter } from './wasm-conv-grad.ts';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface LoadedBackend {
+  tf: Tf;
+  /** The backend actually in use: tensorflow, wasm or cpu. */
+  name: string;
+  tfjsVersion: string;
+  /** Why a preferred backend was skipped, when one was. */
+  notes: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend> {
+  const notes: string[] = [];
+  if (choice === 'auto' || choice === 'tensorflow') {
+    try {
+      const mod = (await import('@tensorflow/tfjs-node' as string)) as Tf;
+      mod.enableProdMode();
+      return { tf: mod, name: mod.getBackend(), tfjsVersion: mod.version.tfjs, notes };
+    } catch (err) {
+      if (choice === 'tensorflow') {
+        throw new RunexpError(ErrorCode.USAGE, `backend "tensorflow" is not available: ${(err as Error).message.split('\n')[0]}`, 'install @tensorflow/tfjs-node (needs internet at install time) or use --backend wasm');
+      }
+      notes.push('tfjs-node is not installed; using the wasm backend');
+    }
+  }
+  const tf = (await import('@tensorflow/tfjs')) as Tf;
+  tf.enableProdMode();
+  if (choice === 'auto' || choice === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+    wasm.setWasmPaths(dist);
+    registerWasmConv2DBackpropFilter(tf);
+    // setBackend resolves to false (and stays on cpu) instead of throwing when wasm fails.
+    if (await tf.setBackend('wasm')) {
+      await tf.ready();
+      return { tf, name: 'wasm', tfjsVersion: tf.version.tfjs, notes };
+    }
+    if (choice === 'wasm') throw new RunexpError(ErrorCode.USAGE, 'the wasm backend failed to start', 'use --backend cpu');
+    notes.push('the wasm backend failed to start; using cpu');
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return { tf, name: 'cpu', tfjsVersion: tf.version.tfjs, notes };
+}

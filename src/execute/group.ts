@@ -1,0 +1,137 @@
+// One group task, wherever it runs: window → dense training (or the cached one) → for each pending
+// run: [the pruner's own training] → prune → compact → measure → evaluate → a record and its files.
+// A failure in one run is recorded for that run and the others go on; a failure before pruning
+// fails every run of the group. Nothing here touches the output directory.
+import type { LayersModel, Series, Tf, WindowedData } from '../plugin/api.ts';
+import { disposeModel } from '../plugin/architecture.ts';
+import type { RunConfig, TrainGroup } from '../plan/types.ts';
+import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
+import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
+import { RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
+import { changedOutside, maxAbsDifference } from './checks.ts';
+import type { GroupTask, TaskEvent } from './launcher.ts';
+import { modelFiles } from './model-files.ts';
+import { checkRecord } from './record-check.ts';
+import { failure, loadPlugin, stage, stageContext } from './stages.ts';
+import { train, type Trained } from './training.ts';
+
+/** The fields every record of a run has, ok or failed. */
+type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>;
+
+export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<void> {
+  const { group, series } = task;
+  const runs = group.runs.filter((r) => task.pending.includes(r.runId));
+  const base = (run: RunConfig): Base => ({
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    runId: run.runId,
+    trainKey: group.trainKey,
+    params: run.params,
+    data: { ticker: series.ticker, source: series.source, checksum: series.checksum, train: group.ranges.train, test: group.ranges.test },
+    backend,
+  });
+  const failed = (run: RunConfig, err: unknown, extra: Partial<FailedRecord> = {}): RunRecord => ({ ...base(run), status: 'failed', error: failure(err), ...extra, finishedAt: new Date().toISOString() });
+
+  let data: WindowedData;
+  let dense: Trained;
+  let shared: GroupEvaluation;
+  try {
+    shared = evaluateGroup(series, group);
+    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir);
+    const { lookback, horizon, validationSplit } = group.window;
+    data = await stage('window', windowPlugin.name, () =>
+      windowPlugin.run({ series, train: group.ranges.train, test: group.ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
+    );
+    dense = await train({ key: group.trainKey, group, data, tf, specDir: task.specDir, cached: task.cachedTrainings[group.trainKey] });
+    if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
+  } catch (err) {
+    for (const run of runs) emit({ type: 'run', record: failed(run, err) });
+    return;
+  }
+  try {
+    for (const run of runs) {
+      const started = performance.now();
+      const models: LayersModel[] = [];
+      try {
+        const { record, files } = await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started });
+        emit({ type: 'run', record, files });
+      } catch (err) {
+        emit({ type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) });
+      } finally {
+        models.forEach(disposeModel);
+      }
+    }
+  } finally {
+    disposeModel(dense.model);
+  }
+}
+
+interface RunContext {
+  task: GroupTask;
+  run: RunConfig;
+  tf: Tf;
+  data: WindowedData;
+  dense: Trained;
+  shared: GroupEvaluation;
+  /** Models made for this run, disposed by the caller. */
+  models: LayersModel[];
+  base: Base;
+  started: number;
+}
+
+async function runOne({ task, run, tf, data, dense, shared, models, base, started }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
+  const { group, specDir } = task;
+  const pruner = await loadPlugin(run.prune, 'prune', specDir);
+  const compactor = await loadPlugin(run.compact, 'compact', specDir);
+  const measurer = await loadPlugin(run.measure, 'measure', specDir);
+  const original = dense.model;
+  // A pruner that acts during training trains a model of its own; "original" stays the dense one.
+  let own: Trained | undefined;
+  if (run.prunerTrainKey) {
+    own = await train({ key: run.prunerTrainKey, group, data, tf, specDir, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
+    models.push(own.model);
+  }
+  const pruned = await stage('prune', pruner.name, () =>
+    pruner.run({ model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary }, run.prune.options, stageContext(tf, group.seed)),
+  );
+  models.push(pruned.model);
+  const compact = await stage('compact', compactor.name, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
+  models.push(compact.model);
+  const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
+  const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
+  const prunedNames = new Set(pruned.layers.map((l) => l.layer));
+
+  const savedOriginal = await modelFiles(tf, original, 'original/');
+  const savedCompact = await modelFiles(tf, compact.model, 'compact/');
+  const files: ArtifactFiles = {
+    ...savedOriginal.files,
+    ...savedCompact.files,
+    [PREDICTIONS_FILE]: text(predictionsCsv({ ...measured.predictions, byModel: { ...byModel, ...shared.baselinePredictions } })),
+    [PRUNED_WEIGHTS_FILE]: text(prunedWeightsJson(pruned.layers)),
+  };
+  const record = checkRecord({
+    ...base,
+    status: 'ok',
+    scaler: data.scaler,
+    training: dense.summary,
+    ...(own ? { prunerTraining: own.summary } : {}),
+    pruning: {
+      plugin: pruner.name,
+      options: run.prune.options,
+      layers: pruned.layers.map(({ layer, criterion, threshold, total, kept }) => ({ layer, criterion, threshold, total, kept, sparsity: 1 - kept / total })),
+      ...(pruned.data ? { data: pruned.data } : {}),
+    },
+    original: measured.reports.original,
+    compact: { ...measured.reports.compact, architecture: compact.architecture.name },
+    ...evaluateRun(shared, byModel, group.window.horizon),
+    compactVsPruned: { maxAbsDifference: maxAbsDifference(tf, pruned.model, compact.model, data) },
+    // Values that changed outside the pruned kernels (conv, output layer, every bias): should be 0.
+    untouchedWeightsChanged: compact.architecture === group.architecture ? changedOutside(original, compact.model, prunedNames) : null,
+    // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
+    files: { originalWeightsBytes: savedOriginal.weightBytes, compactWeightsBytes: savedCompact.weightBytes, sha256: checksums(files) },
+    durationMs: performance.now() - started,
+    finishedAt: new Date().toISOString(),
+  });
+  return { record, files: { ...files, 'result.json': text(JSON.stringify(record, null, 2)) } };
+}
+
+export type { Series, TrainGroup };

@@ -1,0 +1,24 @@
+// Runs group tasks one at a time in the calling thread (`--workers 0`): the same task code as a
+// worker thread, so records are identical, with stack traces and breakpoints where you expect
+// them. Closing stops it between tasks.
+import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
+import { runTask } from './worker.ts';
+
+export class InProcessLauncher implements Launcher {
+  readonly name = 'in-process';
+  readonly workers = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (!this.closed) await runTask(task, (event) => !this.closed && onEvent(event));
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

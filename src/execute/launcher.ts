@@ -1,0 +1,40 @@
+// The seam between "which runs" and "where they run". A launcher takes plain, serialisable group
+// tasks and streams back events: trainings to cache and finished runs with their files. It never
+// writes the output directory; the main thread's store does. piscina (worker threads) is one
+// launcher, in-process (`--workers 0`) another; one on another machine needs nothing else.
+import type { Series } from '../plugin/api.ts';
+import type { TrainGroup } from '../plan/types.ts';
+import type { ArtifactFiles } from '../results/artifacts.ts';
+import type { RunRecord } from '../results/record.ts';
+import type { BackendChoice } from './backend.ts';
+
+export interface GroupTask {
+  group: TrainGroup;
+  series: Series;
+  /** Ids of the group's runs that still need doing. */
+  pending: string[];
+  backend: BackendChoice;
+  /** Where this machine keeps the spec: plugin files named relative to it are found there. */
+  specDir: string;
+  /** Trainings already cached, by key (the dense one, and pruners' own), for the task to reuse. */
+  cachedTrainings: Record<string, ArtifactFiles>;
+}
+
+export type TaskEvent =
+  /** A new training: cache its files under `key`. */
+  | { type: 'training'; key: string; files: ArtifactFiles }
+  /** A finished run: store its folder (when it has files), then its record. */
+  | { type: 'run'; record: RunRecord; files?: ArtifactFiles };
+
+export interface Launcher {
+  /** e.g. "piscina" or "in-process", recorded in the manifest. */
+  readonly name: string;
+  readonly workers: number;
+  /**
+   * Runs one task, calling `onEvent` in order as things finish. Resolves when the task is done;
+   * rejects when the worker running it died (the caller fails the runs it did not report).
+   */
+  run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void>;
+  /** Stops everything in flight and frees the workers. */
+  close(): Promise<void>;
+}

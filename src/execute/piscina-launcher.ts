@@ -1,0 +1,44 @@
+// Runs group tasks on piscina worker threads. Each worker starts from worker-entry.js, which
+// registers tsx so the TypeScript worker, the built-in plugins and a user's .ts plugins load.
+// Events come back on a MessagePort per task, in order.
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
+
+const WORKER = new URL('./worker-entry.js', import.meta.url).href;
+
+export class PiscinaLauncher implements Launcher {
+  readonly name = 'piscina';
+  private readonly pool: Piscina;
+
+  constructor(
+    readonly workers: number,
+    workerMemoryMb?: number,
+  ) {
+    this.pool = new Piscina({
+      filename: WORKER,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+      // A worker that outgrows its heap is stopped (ERR_WORKER_OUT_OF_MEMORY) instead of the process.
+      ...(workerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: workerMemoryMb } } : {}),
+    });
+  }
+
+  async run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    let markDone = () => {};
+    const done = new Promise<void>((resolveDone) => (markDone = resolveDone));
+    port1.on('message', (message: TaskEvent | { type: 'done' }) => (message.type === 'done' ? markDone() : onEvent(message)));
+    try {
+      await this.pool.run({ task, port: port2 }, { transferList: [port2] });
+      await done; // messages on one port arrive in order: "done" comes after the last event
+    } finally {
+      port1.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,206 @@
+// runExperiment: the programmatic API behind `runexp <spec>`. Validates everything, then sends the
+// training groups that still have unfinished runs to a launcher and stores every event as it
+// arrives: trainings into the cache, runs into their folders and results.jsonl. Returns counts;
+// never calls process.exit.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
+import { labeller } from '../plan/labels.ts';
+import { prepare, type Prepared } from '../plan/prepare.ts';
+import type { TrainGroup } from '../plan/types.ts';
+import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
+import { RECORD_SCHEMA_VERSION, type RunRecord } from '../results/record.ts';
+import { ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
+import type { BackendChoice } from './backend.ts';
+import { InProcessLauncher } from './in-process-launcher.ts';
+import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
+import { PiscinaLauncher } from './piscina-launcher.ts';
+import { Progress } from './progress.ts';
+
+export interface RunOptions {
+  spec: string;
+  out?: string;
+  /** Worker threads; 0 runs every task in this thread (the in-process launcher). */
+  workers?: number;
+  fresh?: boolean;
+  backend?: BackendChoice;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  /** V8 heap limit of each worker thread, in MB (piscina resourceLimits). */
+  workerMemoryMb?: number;
+  /** Use this launcher instead of choosing one from `workers`. */
+  launcher?: Launcher;
+}
+
+export interface RunSummary {
+  outDir: string;
+  total: number;
+  reused: number;
+  ok: number;
+  failed: number;
+  interrupted: boolean;
+  /** The latest record of every run in the grid (reused and new). */
+  records: RunRecord[];
+  backends: string[];
+}
+
+export function defaultOutDir(name: string): string {
+  return resolve('runs', name);
+}
+
+export async function runExperiment(options: RunOptions): Promise<RunSummary> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  let outDir = options.out ? resolve(options.out) : '';
+  const prepared = await prepare(options.spec, { log, cacheDirFor: (name) => resolve(outDir || defaultOutDir(name), 'cache') });
+  outDir ||= defaultOutDir(prepared.loaded.spec.name);
+
+  const store = new ExperimentStore(outDir);
+  store.open();
+  try {
+    return await execute(prepared, store, options, log);
+  } finally {
+    store.close();
+  }
+}
+
+function chooseLauncher(options: RunOptions, tasks: number): Launcher {
+  if (options.launcher) return options.launcher;
+  if (options.workers === 0) return new InProcessLauncher();
+  const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks || 1));
+  return new PiscinaLauncher(threads, options.workerMemoryMb);
+}
+
+async function execute(prepared: Prepared, store: ExperimentStore, options: RunOptions, log: (m: string) => void): Promise<RunSummary> {
+  const { outDir } = store;
+  const { loaded, grid, series } = prepared;
+  if (options.fresh) store.startAfresh();
+  const done = finishedRunIds(outDir);
+  const pendingGroups = grid.groups
+    .map((g) => ({ group: g, pending: g.runs.filter((r) => !done.has(r.runId)).map((r) => r.runId) }))
+    .filter((g) => g.pending.length > 0);
+  const pendingRuns = pendingGroups.reduce((n, g) => n + g.pending.length, 0);
+  const launcher = chooseLauncher(options, pendingGroups.length);
+
+  store.writeFile('spec.resolved.yaml', `# resolved from ${loaded.file}\n${stringify(loaded.spec)}`);
+  const manifest: Manifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    experiment: loaded.spec.name,
+    spec: loaded.file,
+    ...environment(),
+    backendRequested: options.backend ?? 'auto',
+    backends: [],
+    launcher: launcher.name,
+    workers: launcher.workers,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    status: 'running',
+    data: [...series.values()].map((s) => ({ ticker: s.ticker, source: s.source, checksum: s.checksum, first: s.dates[0], last: s.dates[s.dates.length - 1], rows: s.dates.length })),
+    grid: { runs: grid.runs.length, trainings: grid.groups.length, reused: grid.runs.length - pendingRuns, runIds: grid.runs.map((r) => r.runId) },
+    counts: { ok: 0, failed: 0 },
+  };
+  const saveManifest = () => store.writeFile(MANIFEST_FILE, JSON.stringify(manifest, null, 2));
+  saveManifest();
+  const where = launcher.workers === 0 ? 'in this process' : `on ${launcher.workers} worker${launcher.workers === 1 ? '' : 's'}`;
+  log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${pendingGroups.length} trainings ${where} → ${outDir}`);
+
+  const labels = labeller(grid.runs.map((r) => r.params));
+  const progress = new Progress(pendingRuns);
+  const backends = new Set<string>();
+  let ok = 0;
+  let failed = 0;
+  let fatal: Error | undefined;
+  let interrupted = false;
+  const stopped = () => interrupted || fatal !== undefined;
+
+  const storeRecord = (record: RunRecord) => {
+    store.append(record);
+    if (record.backend) backends.add(record.backend);
+    if (record.status === 'ok') ok++;
+    else failed++;
+    const label = record.params ? labels.run(record.params) : record.runId;
+    progress.runFinished(label, record.status === 'ok', record.status === 'ok' ? '' : `${record.error.stage ?? ''} ${record.error.message}`.trim());
+  };
+  const onEvent = (event: TaskEvent) => {
+    if (stopped()) return;
+    try {
+      if (event.type === 'training') return store.saveTraining(event.key, event.files);
+      let record = event.record;
+      if (event.files) {
+        try {
+          store.writeRunFolder(record.runId, event.files);
+        } catch (err) {
+          // The run itself worked, but its files could not be stored: it did not finish.
+          record = { schemaVersion: RECORD_SCHEMA_VERSION, runId: record.runId, trainKey: record.trainKey, params: record.params, backend: record.backend, status: 'failed', error: serializeError(err), finishedAt: new Date().toISOString() };
+        }
+      }
+      storeRecord(record);
+    } catch (err) {
+      // Results can no longer be stored: stop at once rather than compute what would be lost.
+      fatal = err as Error;
+      void launcher.close();
+    }
+  };
+
+  if (pendingGroups.length > 0) {
+    const onAbort = () => {
+      interrupted = true;
+      void launcher.close();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, taskFor(prepared, group, pending, store, options), onEvent, stopped)));
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await launcher.close();
+      progress.end();
+    }
+  }
+
+  if (fatal) {
+    manifest.status = 'write-error';
+    manifest.endedAt = new Date().toISOString();
+    try {
+      saveManifest();
+    } catch {
+      // the disk that refused the results may refuse this too
+    }
+    throw new RunexpError(ErrorCode.WRITE, `cannot store results in ${outDir}: ${fatal.message}`, 'free space or fix permissions, then run the same command again: finished runs are kept');
+  }
+  const all = readResults(outDir);
+  const records = grid.runs.map((r) => all.get(r.runId)).filter((r): r is RunRecord => r !== undefined);
+  manifest.backends = [...backends];
+  manifest.endedAt = new Date().toISOString();
+  manifest.status = interrupted ? 'interrupted' : failed > 0 ? 'some-runs-failed' : 'ok';
+  manifest.counts = { ok: records.filter((r) => r.status === 'ok').length, failed: records.filter((r) => r.status === 'failed').length };
+  saveManifest();
+  return { outDir, total: grid.runs.length, reused: grid.runs.length - pendingRuns, ok, failed, interrupted, records, backends: [...backends] };
+}
+
+/** A group as a plain task, with whatever trainings the store already has for it. */
+function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store: ExperimentStore, options: RunOptions): GroupTask {
+  const keys = [group.trainKey, ...group.runs.filter((r) => pending.includes(r.runId)).flatMap((r) => (r.prunerTrainKey ? [r.prunerTrainKey] : []))];
+  const cachedTrainings: GroupTask['cachedTrainings'] = {};
+  for (const key of keys) {
+    const files = store.loadTraining(key);
+    if (files) cachedTrainings[key] = files;
+  }
+  return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings };
+}
+
+/** Runs one task; if its worker dies, every run it had not reported fails with the cause. */
+async function runGroup(launcher: Launcher, task: GroupTask, onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
+  const reported = new Set<string>();
+  try {
+    await launcher.run(task, (event) => {
+      if (event.type === 'run') reported.add(event.record.runId);
+      onEvent(event);
+    });
+  } catch (err) {
+    if (stopped()) return;
+    const error = { ...serializeError(err), code: ErrorCode.WORKER };
+    for (const run of task.group.runs.filter((r) => task.pending.includes(r.runId) && !reported.has(r.runId))) {
+      onEvent({ type: 'run', record: { schemaVersion: RECORD_SCHEMA_VERSION, runId: run.runId, trainKey: task.group.trainKey, params: run.params, status: 'failed', error, finishedAt: new Date().toISOString() } });
+    }
+  }
+}

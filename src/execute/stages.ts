@@ -1,0 +1,38 @@
+// Running plugins inside a task: load each plugin once per thread from its portable source, give
+// every stage a fresh seeded context, and tag anything a stage throws with the stage and plugin.
+import type { AnyPlugin, Plugin, Slot, StageContext, Tf } from '../plugin/api.ts';
+import { serializeError, type SerializedError } from '../plugin/errors.ts';
+import { mulberry32 } from '../plugin/random.ts';
+import type { PluginCall } from '../plan/types.ts';
+import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
+
+const loaded = new Map<string, Promise<AnyPlugin>>();
+
+export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, specDir: string): Promise<Plugin<S>> {
+  const url = moduleUrl(call.source, specDir);
+  if (!loaded.has(url)) loaded.set(url, importPlugin(url));
+  const plugin = await loaded.get(url)!;
+  if (plugin.slot !== slot) throw new Error(`${url} is a ${plugin.slot} plugin, expected ${slot}`);
+  return plugin as unknown as Plugin<S>;
+}
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+/** A stage's context: its own generator seeded with `seed`, so stages never shift each other. */
+export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageContext {
+  return { tf, seed, random: mulberry32(randomSeed), log };
+}
+
+/** Runs a stage so that its errors carry the stage and plugin name. */
+export async function stage<T>(name: Slot, plugin: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { stage: name, plugin });
+  }
+}
+
+export function failure(err: unknown): SerializedError {
+  const e = err as { stage?: string; plugin?: string };
+  return serializeError(err, { stage: e.stage, plugin: e.plugin });
+}

@@ -1,0 +1,93 @@
+// The data axis: every (dataset, test end, data size) the spec asks for, as index ranges into the
+// fetched series — the test period right after the training window — or an issue at the spec
+// path that asked for something the data cannot give.
+import type { Series } from '../plugin/api.ts';
+import { trainingTargets } from '../plugin/windows.ts';
+import { shortHash } from '../plugin/hash.ts';
+import type { SpecIssue } from '../spec/issues.ts';
+import type { LoadedExperiment } from '../spec/load.ts';
+import type { PluginInstance } from '../spec/plugin-refs.ts';
+import { issueAt } from '../spec/zod-issues.ts';
+import type { Ranges } from './types.ts';
+
+export interface DataPoint {
+  ticker: string;
+  datasetKey: string;
+  fetcher: PluginInstance;
+  series: Series;
+  ranges: Ranges;
+}
+
+/** Datasets fetched with the same plugin, options and ticker are fetched once. */
+export function datasetKey(instance: PluginInstance, ticker: string): string {
+  return shortHash({ source: instance.source, options: instance.options, ticker });
+}
+
+/** Index of the last date on or before `end`, or -1. */
+function lastIndexOnOrBefore(dates: readonly string[], end: string): number {
+  let lo = 0;
+  let hi = dates.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid] <= end) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>): { points: DataPoint[]; issues: SpecIssue[] } {
+  const { spec, source } = loaded;
+  const issues: SpecIssue[] = [];
+  const points: DataPoint[] = [];
+  const dataIsList = Array.isArray(source.data.data);
+  const report = (path: (string | number)[], message: string, value?: unknown, hint?: string) => issues.push(issueAt(source, path, message, { value, hint }));
+  const rawTest = source.data.test as Record<string, unknown> | undefined;
+  const { lookback, horizon, validationSplit } = spec.window;
+
+  spec.data.forEach((dataset, di) => {
+    const dataPath: (string | number)[] = dataIsList ? ['data', di] : ['data'];
+    const rawDataset = (dataIsList ? (source.data.data as unknown[])[di] : source.data.data) as Record<string, unknown>;
+    const fetcher = loaded.fetchers[di];
+    const key = datasetKey(fetcher, dataset.ticker);
+    const s = series.get(key);
+    if (!s) return; // its fetch failed and was reported
+    for (const [ei, end] of spec.test.end.entries()) {
+      const endIdx = end === 'last' ? s.dates.length - 1 : lastIndexOnOrBefore(s.dates, end);
+      const endPath = Array.isArray(rawTest?.end) ? ['test', 'end', ei] : ['test', 'end'];
+      if (endIdx < 0 || (end !== 'last' && end > s.dates[s.dates.length - 1])) {
+        report(endPath, `the test period must end within ${dataset.ticker}'s data (${s.dates[0]} .. ${s.dates[s.dates.length - 1]})`, end);
+        continue;
+      }
+      const testTo = endIdx + 1;
+      const testFrom = testTo - spec.test.days;
+      for (const [ki, days] of dataset.days.entries()) {
+        const daysPath = [...dataPath, 'days', ...(Array.isArray(rawDataset.days) ? [ki] : [])];
+        const trainFrom = testFrom - days;
+        if (trainFrom < 0) {
+          report(
+            daysPath,
+            `${days} training days + ${spec.test.days} test days need ${days + spec.test.days} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${testTo} (from ${s.dates[0]})`,
+            days,
+            testFrom > lookback + horizon + 1 ? `use at most ${testFrom} days, or an earlier test.end` : `the data has only ${testTo} trading days up to the test end: use more data or a shorter test period`,
+          );
+          continue;
+        }
+        const split = trainingTargets({ from: trainFrom, to: testFrom }, lookback, horizon, validationSplit);
+        const windows = split.train + split.validation;
+        if (split.train < 1 || split.validation < 1) {
+          report(daysPath, `${days} days give ${windows} windows with lookback ${lookback} and horizon ${horizon}: too few to split into training and validation`, days, `use more than ${lookback + horizon + 1} days, or a shorter window.lookback`);
+          continue;
+        }
+        const ranges: Ranges = {
+          train: { from: trainFrom, to: testFrom, start: s.dates[trainFrom], end: s.dates[testFrom - 1], days },
+          test: { from: testFrom, to: testTo, start: s.dates[testFrom], end: s.dates[endIdx], days: spec.test.days },
+        };
+        points.push({ ticker: dataset.ticker, datasetKey: key, fetcher, series: s, ranges });
+      }
+    }
+  });
+  return { points, issues };
+}

@@ -1,0 +1,94 @@
+// Expands a loaded spec and its fetched data into runs, and groups the runs that share a dense
+// training. The axes are data (dataset × test end × data size), architecture, seed, and every
+// plugin option that is an axis (window, train, prune with its compactor, measure). A run's id is
+// a hash of everything it depends on, in portable form.
+import { shortHash } from '../plugin/hash.ts';
+import type { Series } from '../plugin/api.ts';
+import type { SpecIssue } from '../spec/issues.ts';
+import type { LoadedExperiment } from '../spec/load.ts';
+import type { PluginInstance } from '../spec/plugin-refs.ts';
+import { dataPoints, datasetKey, type DataPoint } from './data-points.ts';
+import { distinguishingOptions } from './distinguish.ts';
+import type { Grid, PluginCall, RunConfig, RunParams, TrainGroup } from './types.ts';
+
+export { datasetKey } from './data-points.ts';
+
+const call = (p: PluginInstance): PluginCall => ({ slot: p.slot, name: p.name, source: p.source, options: p.options });
+
+/** Cartesian product; the first axis varies slowest, so runs keep the order the spec lists. */
+export function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const [key, values] of Object.entries(axes)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+  return combos as { [K in keyof T]: T[K][number] }[];
+}
+
+export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>): { grid: Grid; issues: SpecIssue[] } {
+  const { spec, plugins } = loaded;
+  const { points, issues } = dataPoints(loaded, series);
+  const { lookback, horizon, validationSplit } = spec.window;
+  // A pruner with a compactor of its own is paired with it; the others with the spec's compact.
+  const pruneWithCompact = plugins.prune.flatMap((prune) => (loaded.compactorsOf.get(prune) ?? plugins.compact).map((compact) => ({ prune, compact })));
+  const distinct = distinguishingOptions([...loaded.fetchers, ...Object.values(plugins).flat(), ...[...loaded.compactorsOf.values()].flat()]);
+  const groups = new Map<string, TrainGroup>();
+  const runs: RunConfig[] = [];
+
+  const axes = product({
+    data: points,
+    architecture: Object.entries(spec.architectures),
+    seed: spec.seeds,
+    window: plugins.window,
+    train: plugins.train,
+    pruning: pruneWithCompact,
+    measure: plugins.measure,
+  });
+  for (const { data, architecture: [archName, layers], seed, window: win, train, pruning, measure } of axes) {
+    const { prune, compact } = pruning;
+    const dense = {
+      data: { key: data.datasetKey, checksum: data.series.checksum },
+      ranges: data.ranges,
+      window: { ...call(win), lookback, horizon, validationSplit },
+      architecture: layers,
+      train: call(train),
+      seed,
+    };
+    const trainKey = shortHash(dense);
+    const params: RunParams = {
+      ticker: data.ticker,
+      source: data.fetcher.name,
+      fetch: distinct(data.fetcher),
+      days: data.ranges.train.days,
+      testEnd: data.ranges.test.end,
+      architecture: archName,
+      seed,
+      pruner: prune.name,
+      prune: distinct(prune),
+      compactor: compact.name,
+      compact: distinct(compact),
+      measure: distinct(measure),
+      train: distinct(train),
+      window: distinct(win),
+    };
+    const run: RunConfig = {
+      runId: shortHash({ dense, prune: call(prune), compact: call(compact), measure: call(measure) }),
+      trainKey,
+      datasetKey: data.datasetKey,
+      params,
+      prune: call(prune),
+      compact: call(compact),
+      measure: call(measure),
+      ...(prune.hooksTraining ? { prunerTrainKey: shortHash({ dense, pruner: call(prune) }) } : {}),
+    };
+    let group = groups.get(trainKey);
+    if (!group) {
+      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers }, ranges: data.ranges, window: dense.window, train: dense.train, runs: [] };
+      groups.set(trainKey, group);
+    }
+    if (!group.runs.some((r) => r.runId === run.runId)) {
+      group.runs.push(run);
+      runs.push(run);
+    }
+  }
+  return { grid: { groups: [...groups.values()], runs }, issues };
+}
+
+export type { DataPoint };

@@ -1,0 +1,39 @@
+// One way to name a run in logs, tables and reports: "SPY 1250d paper magnitude percentile=35",
+// followed by whatever else varies in the grid ("train.epochs=20", "compactor=structured"), and
+// one key for "the same configuration" (everything but the seed).
+import { canonicalJson } from '../plugin/hash.ts';
+import type { RunParams } from './types.ts';
+
+type Params = Omit<Partial<RunParams>, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'> & Pick<RunParams, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'>;
+
+/** Params flattened to `key` / `slot.option` entries, without the ones every label shows. */
+function extras(p: Params): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(p)) {
+    if (['ticker', 'days', 'architecture', 'pruner', 'prune', 'seed', 'testEnd'].includes(key)) continue;
+    if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push([`${key}.${k}`, v]);
+    else out.push([key, value]);
+  }
+  return out;
+}
+
+const show = (v: unknown) => (typeof v === 'object' && v !== null ? canonicalJson(v) : String(v));
+
+/** Labels for a set of runs: each names its configuration and what varies across the set. */
+export function labeller(all: readonly Params[]): { config(p: Params): string; run(p: Params): string } {
+  const seen = new Map<string, Set<string>>();
+  for (const p of all) for (const [k, v] of extras(p)) seen.set(k, (seen.get(k) ?? new Set()).add(show(v)));
+  const varying = new Set([...seen].filter(([, values]) => values.size > 1).map(([k]) => k));
+  const config = (p: Params) => {
+    const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${show(v)}`);
+    const more = extras(p).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${show(v)}`);
+    return [p.ticker, `${p.days}d`, p.architecture, p.pruner, ...axes, ...more].join(' ');
+  };
+  return { config, run: (p) => `${config(p)} seed=${p.seed}` };
+}
+
+/** Runs with the same key are repeats of one configuration (they differ only in the seed). */
+export function configKey(p: Params): string {
+  const { seed: _seed, ...rest } = p;
+  return canonicalJson(rest);
+}

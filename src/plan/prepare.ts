@@ -1,0 +1,45 @@
+// Everything that happens before any work starts: load and validate the spec, fetch each dataset
+// once (main thread), and expand the grid. Any problem anywhere becomes one SpecError.
+import { RunexpError } from '../plugin/errors.ts';
+import { SpecError, type SpecIssue } from '../spec/issues.ts';
+import type { Plugin, Series } from '../plugin/api.ts';
+import { loadExperiment, type LoadedExperiment } from '../spec/load.ts';
+import { importPlugin } from '../spec/plugin-source.ts';
+import { issueAt } from '../spec/zod-issues.ts';
+import { datasetKey, expandGrid } from './grid.ts';
+import type { Grid } from './types.ts';
+
+export interface Prepared {
+  loaded: LoadedExperiment;
+  series: Map<string, Series>;
+  grid: Grid;
+}
+
+export async function prepare(specPath: string, options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void } = {}): Promise<Prepared> {
+  const loaded = await loadExperiment(specPath);
+  const { spec, source } = loaded;
+  const series = new Map<string, Series>();
+  const issues: SpecIssue[] = [];
+  const dataIsList = Array.isArray(source.data.data);
+  for (const [i, dataset] of spec.data.entries()) {
+    const fetcher = loaded.fetchers[i];
+    const key = datasetKey(fetcher, dataset.ticker);
+    if (series.has(key)) continue;
+    const plugin = (await importPlugin(fetcher.module)) as Plugin<'fetch'>;
+    try {
+      const s = await plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log: options.log ?? ((m) => process.stderr.write(`${m}\n`)) });
+      series.set(key, s);
+    } catch (err) {
+      const hint = err instanceof RunexpError ? err.hint : undefined;
+      // Point at the source when the user named one (a bad CSV), else at the ticker.
+      const base = dataIsList ? ['data', i] : ['data'];
+      const rawDataset = (dataIsList ? (source.data.data as unknown[])[i] : source.data.data) as Record<string, unknown>;
+      const at = rawDataset.source === undefined ? [...base, 'ticker'] : [...base, 'source'];
+      issues.push(issueAt(source, at, `cannot load data: ${(err as Error).message}`, { value: rawDataset.source === undefined ? dataset.ticker : undefined, hint }));
+    }
+  }
+  const { grid, issues: gridIssues } = expandGrid(loaded, series);
+  issues.push(...gridIssues);
+  if (issues.length > 0) throw new SpecError(issues);
+  return { loaded, series, grid };
+}

@@ -1,0 +1,71 @@
+// What planning produces: plain, serialisable descriptions of runs and of the trainings they
+// share. Everything here can cross a thread or a network as it is.
+import type { Architecture } from '../plugin/architecture.ts';
+import type { Slot } from '../plugin/api.ts';
+import type { PluginSource } from '../spec/plugin-source.ts';
+
+/** A plugin and one combination of its options, in a portable form. */
+export interface PluginCall {
+  slot: Slot;
+  name: string;
+  source: PluginSource;
+  options: Record<string, unknown>;
+}
+
+export interface Ranges {
+  train: { from: number; to: number; start: string; end: string; days: number };
+  test: { from: number; to: number; start: string; end: string; days: number };
+}
+
+/**
+ * What distinguishes a run from the others in its grid. Each slot's block holds the plugin's
+ * axis values plus any option that differs between instances of that plugin in the grid, so two
+ * runs that differ in any option never have the same params.
+ */
+export interface RunParams {
+  ticker: string;
+  /** The fetch plugin's name, and its distinguishing options. */
+  source: string;
+  fetch: Record<string, unknown>;
+  days: number;
+  testEnd: string;
+  architecture: string;
+  seed: number;
+  pruner: string;
+  prune: Record<string, unknown>;
+  compactor: string;
+  compact: Record<string, unknown>;
+  measure: Record<string, unknown>;
+  train: Record<string, unknown>;
+  window: Record<string, unknown>;
+}
+
+export interface RunConfig {
+  runId: string;
+  /** The dense training every run of the group shares ("original"). */
+  trainKey: string;
+  datasetKey: string;
+  params: RunParams;
+  prune: PluginCall;
+  compact: PluginCall;
+  measure: PluginCall;
+  /** Set when the pruner trains a model of its own with its hooks: that training's cache key. */
+  prunerTrainKey?: string;
+}
+
+/** Everything needed to train the dense model once; every run in `runs` starts from it. */
+export interface TrainGroup {
+  trainKey: string;
+  datasetKey: string;
+  seed: number;
+  architecture: Architecture;
+  ranges: Ranges;
+  window: PluginCall & { lookback: number; horizon: number; validationSplit: number };
+  train: PluginCall;
+  runs: RunConfig[];
+}
+
+export interface Grid {
+  groups: TrainGroup[];
+  runs: RunConfig[];
+}

@@ -1,0 +1,45 @@
+// Errors raised while running, with stable codes: plugins throw them, records store them. The CLI
+// is the only place that catches and prints them. Messages say what is wrong and how to fix it.
+
+/** An error with a stable code, raised while running (a failed run stores code and message). */
+export class RunexpError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  constructor(code: string, message: string, hint?: string) {
+    super(message);
+    this.name = 'RunexpError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Error codes used across runexp, sorted; one place so they stay unique. */
+export const ErrorCode = {
+  DATA: 'E_DATA',
+  DEAD_MODEL: 'E_DEAD_MODEL',
+  LOCKED: 'E_LOCKED',
+  PLUGIN: 'E_PLUGIN',
+  USAGE: 'E_USAGE',
+  WORKER: 'E_WORKER',
+  WRITE: 'E_WRITE',
+} as const;
+
+/** Plain-data form of an error, for results.jsonl and for crossing worker threads. */
+export interface SerializedError {
+  code: string;
+  message: string;
+  hint?: string;
+  stage?: string;
+  plugin?: string;
+  stack?: string;
+}
+
+export function serializeError(err: unknown, where?: { stage?: string; plugin?: string }): SerializedError {
+  if (err instanceof RunexpError) {
+    return { code: err.code, message: err.message, hint: err.hint, ...where, stack: err.stack };
+  }
+  if (err instanceof Error) {
+    return { code: (err as { code?: string }).code ?? 'E_UNEXPECTED', message: err.message, ...where, stack: err.stack };
+  }
+  return { code: 'E_UNEXPECTED', message: String(err), ...where };
+}

@@ -1,0 +1,17 @@
+// runexp/plugin: everything a plugin author needs, and nothing of the runner. Importing this never
+// loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
+// Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
+export * from './api.ts';
+export { buildModel, cloneModel, disposeModel, layerNames, layerSchema, type Architecture, type LayerSpec } from './architecture.ts';
+export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
+export { canonicalJson, sha256, shortHash } from './hash.ts';
+export { mae, mse, r2, rmse } from './metrics.ts';
+export { jsonNumber, layerCountSchema, modelReportSchema } from './model-report.ts';
+export { parsePriceCsv } from './prices.ts';
+export { percentile } from './percentile.ts';
+export { mulberry32, permutation } from './random.ts';
+export { suggestHint } from './suggest.ts';
+export { makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';
+export { pruneKernels, resolveTargetLayers, targetLayersOption } from './prune-kernels.ts';
+export { trainingEvents } from './training-events.ts';
+export { weightsOf } from './weights.ts';

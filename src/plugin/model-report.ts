@@ -1,0 +1,29 @@
+// What a measure plugin reports for each model. Defined once, as a zod schema: the measure slot's
+// result type and the `original` / `compact` blocks of every stored run record both come from it.
+import { z } from 'zod';
+
+/**
+ * A number as JSON stores it: NaN and ±Infinity become null on the way out, so null reads back
+ * as NaN. Types stay `number` for everything that reads records.
+ */
+export const jsonNumber = z.union([z.number(), z.null().transform(() => NaN)]);
+
+export const layerCountSchema = z.object({ name: z.string(), params: z.number(), nonzero: z.number() });
+
+export const modelReportSchema = z.looseObject({
+  mse: jsonNumber,
+  rmse: jsonNumber,
+  mae: jsonNumber,
+  r2: jsonNumber,
+  layers: z.array(layerCountSchema),
+  totalParams: z.number(),
+  nonzeroParams: z.number(),
+  /** All parameters / non-zero ones; Infinity when every weight is zero (read back as NaN). */
+  compressionRatio: jsonNumber,
+  size: z.object({ denseBytes: z.number(), sparseBytes: z.number(), gzipBytes: z.number() }),
+  inference: z.object({ medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number(), windows: z.number() }),
+  memory: z.object({ peakTensorBytes: z.number(), rssBytes: z.number() }),
+});
+
+export type LayerCount = z.infer<typeof layerCountSchema>;
+export type ModelReport = z.output<typeof modelReportSchema>;

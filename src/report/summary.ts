@@ -1,0 +1,43 @@
+// Table 1 for one configuration, as data: the models' scores over its runs (one per seed), the
+// baselines (which need no seed), and the verdicts. The CLI prints it as text, the report as HTML.
+import { BASELINES, type BaselineName } from '../evaluation/baselines.ts';
+import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
+import { configKey } from '../plan/labels.ts';
+import type { OkRecord } from '../results/record.ts';
+import { MODELS, type ModelName } from './load.ts';
+import { compareRuns, type Comparison } from './verdict.ts';
+
+export interface SummaryRow {
+  kind: 'model' | 'baseline';
+  name: ModelName | BaselineName;
+  /** One entry per run for a model, one entry for a baseline. */
+  scores: ForecastScores[];
+}
+
+export interface ConfigurationSummary {
+  runs: OkRecord[];
+  rows: SummaryRow[];
+  verdicts: Comparison[];
+}
+
+export function summarizeConfiguration(runs: OkRecord[]): ConfigurationSummary {
+  const first = runs[0];
+  return {
+    runs,
+    rows: [
+      ...MODELS.map((m): SummaryRow => ({ kind: 'model', name: m, scores: runs.map((r) => r.forecast[m]) })),
+      ...BASELINES.map((b): SummaryRow => ({ kind: 'baseline', name: b, scores: [first.baselines[b]] })),
+    ],
+    verdicts: compareRuns(runs),
+  };
+}
+
+/** The runs grouped by configuration (everything but the seed), in the order given. */
+export function byConfiguration(runs: readonly OkRecord[]): OkRecord[][] {
+  const groups = new Map<string, OkRecord[]>();
+  for (const run of runs) {
+    const key = configKey(run.params);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()];
+}

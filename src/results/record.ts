@@ -1,0 +1,123 @@
+// The run record: one line of results.jsonl. This schema is its only definition; the store
+// writes what it describes and everything that reads results (the report, the end-of-run table,
+// the verdicts) reads through `parseRecord`. Lines written before `schemaVersion` existed are
+// version 1 and are read as such.
+import { z } from 'zod';
+import { jsonNumber, modelReportSchema } from '../plugin/model-report.ts';
+import { runEvaluationSchema } from '../evaluation/evaluation.ts';
+
+export const RECORD_SCHEMA_VERSION = 2;
+
+const options = z.record(z.string(), z.unknown());
+
+/** What distinguishes a run (see plan/types.ts). Version 1 records lack the optional blocks. */
+export const paramsSchema = z.object({
+  ticker: z.string(),
+  days: z.number(),
+  testEnd: z.string(),
+  architecture: z.string(),
+  seed: z.number(),
+  pruner: z.string(),
+  prune: options,
+  train: options.default({}),
+  window: options.default({}),
+  source: z.string().optional(),
+  fetch: options.optional(),
+  compactor: z.string().optional(),
+  compact: options.optional(),
+  measure: options.optional(),
+});
+
+const range = z.object({ from: z.number().optional(), to: z.number().optional(), start: z.string(), end: z.string(), days: z.number() });
+
+export const trainingSchema = z.object({
+  epochs: z.number(),
+  bestEpoch: z.number(),
+  loss: z.array(jsonNumber),
+  valLoss: z.array(jsonNumber),
+  timeMs: z.number(),
+  peakTensorBytes: z.number().optional(),
+  redraws: z.number().default(0),
+  /** Whether this run found the training in the cache instead of training it. */
+  cached: z.boolean(),
+});
+
+export const errorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  stage: z.string().optional(),
+  plugin: z.string().optional(),
+  stack: z.string().optional(),
+});
+
+const prunedLayerSchema = z.object({
+  layer: z.string(),
+  criterion: z.string().optional(),
+  /** Absent (null in version 1) when the pruner used no score threshold. */
+  threshold: z.number().nullish().transform((t) => (t === null || t === undefined || Number.isNaN(t) ? undefined : t)),
+  total: z.number(),
+  kept: z.number(),
+  sparsity: jsonNumber,
+});
+
+const common = {
+  schemaVersion: z.number().int().default(1),
+  runId: z.string(),
+  trainKey: z.string(),
+  backend: z.string().optional(),
+  finishedAt: z.string(),
+  durationMs: z.number().optional(),
+};
+
+export const okRecordSchema = z.looseObject({
+  ...common,
+  status: z.literal('ok'),
+  params: paramsSchema,
+  data: z.object({ ticker: z.string(), source: z.string(), checksum: z.string(), train: range, test: range }),
+  scaler: z.record(z.string(), z.unknown()),
+  /** The dense model's training: "original". */
+  training: trainingSchema,
+  /** The pruner's own training, when it trained a model with its hooks. */
+  prunerTraining: trainingSchema.optional(),
+  pruning: z.object({
+    plugin: z.string(),
+    options: options.optional(),
+    layers: z.array(prunedLayerSchema),
+    /** Plugin-defined data the pruner passed to its compactor (removed units, masks, ...). */
+    data: options.optional(),
+  }),
+  original: modelReportSchema,
+  compact: modelReportSchema.extend({ architecture: z.string() }),
+  ...runEvaluationSchema.shape,
+  compactVsPruned: z.object({ maxAbsDifference: jsonNumber }),
+  /** Values changed outside the pruned kernels; null when the compact architecture differs. */
+  untouchedWeightsChanged: z.number().nullable(),
+  files: z.object({ originalWeightsBytes: z.number(), compactWeightsBytes: z.number(), sha256: z.record(z.string(), z.string()) }),
+});
+
+export const failedRecordSchema = z.looseObject({
+  ...common,
+  status: z.literal('failed'),
+  params: paramsSchema.optional(),
+  data: z.object({ ticker: z.string(), source: z.string(), checksum: z.string(), train: range, test: range }).partial().optional(),
+  training: trainingSchema.optional(),
+  error: errorSchema,
+});
+
+export const recordSchema = z.discriminatedUnion('status', [okRecordSchema, failedRecordSchema]);
+
+/** What the store writes (schemaVersion included) and readers get back. */
+export type RunRecord = z.output<typeof recordSchema>;
+export type OkRecord = z.output<typeof okRecordSchema>;
+export type FailedRecord = z.output<typeof failedRecordSchema>;
+export type RecordParams = z.output<typeof paramsSchema>;
+export type TrainingRecord = z.output<typeof trainingSchema>;
+
+/** A parsed record, or why a stored value is not one (the caller decides what to do with it). */
+export function parseRecord(value: unknown): { ok: true; record: RunRecord } | { ok: false; problem: string } {
+  const result = recordSchema.safeParse(value);
+  if (result.success) return { ok: true, record: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, problem: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+}

@@ -1,0 +1,198 @@
+// The experiment's output directory, written only by the main thread. Results are appended one
+// JSON line per finished run with a single write + fsync; artifacts are written to a temporary
+// folder and renamed into place. So a crash or Ctrl-C can cost at most the run in flight, never
+// one that finished. Cached trainings live under cache/models/<key>/ with a checksum per file.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { sha256 } from '../plugin/hash.ts';
+import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
+import { failpoint } from './failpoints.ts';
+import { parseRecord, type RunRecord } from './record.ts';
+
+export const RESULTS_FILE = 'results.jsonl';
+export const LOCK_FILE = '.runexp.lock';
+
+/** Writes a file atomically: temp file in the same folder, fsync, rename. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/**
+ * Reads results.jsonl through the record schema; the last record per run id wins. A torn last
+ * line, or a line that is not a record, is skipped (its run counts as not done).
+ */
+export function readResults(outDir: string): Map<string, RunRecord> {
+  const file = join(outDir, RESULTS_FILE);
+  const records = new Map<string, RunRecord>();
+  if (!existsSync(file)) return records;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // an incomplete line from an interrupted write: that run did not finish
+    }
+    const parsed = parseRecord(value);
+    if (parsed.ok) records.set(parsed.record.runId, parsed.record);
+  }
+  return records;
+}
+
+export function runDir(outDir: string, runId: string): string {
+  return join(outDir, 'runs', runId);
+}
+
+function trainingDir(outDir: string, key: string): string {
+  return join(outDir, 'cache', 'models', key);
+}
+
+/** Inside a cached training's folder: the sha256 of each of its other files. */
+const TRAINING_SUMS = 'checksums.json';
+
+/** Ids of runs that finished ok and whose artifacts are all present and intact. */
+export function finishedRunIds(outDir: string): Set<string> {
+  const done = new Set<string>();
+  for (const [id, rec] of readResults(outDir)) {
+    if (rec.status === 'ok' && folderMatches(runDir(outDir, id), rec.files.sha256)) done.add(id);
+  }
+  return done;
+}
+
+/** Removes folders left half-written by a process that died (they were never trusted). */
+function removeStaleTemporaries(outDir: string): void {
+  for (const sub of ['runs', join('cache', 'models')]) {
+    const dir = join(outDir, sub);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) if (name.includes(TMP_MARK)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+export class ExperimentStore {
+  readonly outDir: string;
+  private fd: number | undefined;
+  private locked = false;
+
+  constructor(outDir: string) {
+    this.outDir = outDir;
+  }
+
+  /** Creates the folder, takes the lock, and repairs a torn last line of results.jsonl. */
+  open(): void {
+    mkdirSync(this.outDir, { recursive: true });
+    this.lock();
+    removeStaleTemporaries(this.outDir);
+    const file = join(this.outDir, RESULTS_FILE);
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      if (text.length > 0 && !text.endsWith('\n')) truncateSync(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+    }
+    this.fd = openSync(file, 'a');
+  }
+
+  /**
+   * `--fresh`: keep the previous results beside the new ones (results.jsonl.<time>.old), drop
+   * the cached trainings, and start an empty results.jsonl.
+   */
+  startAfresh(): void {
+    const file = join(this.outDir, RESULTS_FILE);
+    if (this.fd !== undefined) closeSync(this.fd);
+    if (existsSync(file) && statSync(file).size > 0) renameSync(file, `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.old`);
+    rmSync(join(this.outDir, 'cache', 'models'), { recursive: true, force: true });
+    this.fd = openSync(file, 'a');
+  }
+
+  append(record: RunRecord): void {
+    if (this.fd === undefined) throw new Error('store is not open');
+    failpoint('results-append');
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    fsyncSync(this.fd);
+  }
+
+  /**
+   * Stores a finished run: its folder first, then its line, so a line never points at files
+   * that are not there. Throws if the folder cannot be written (the caller records a failure).
+   */
+  writeRunFolder(runId: string, files: ArtifactFiles): void {
+    writeFolderAtomic(runDir(this.outDir, runId), files);
+  }
+
+  /** Caches a training's files with a manifest of their checksums. */
+  saveTraining(key: string, files: ArtifactFiles): void {
+    writeFolderAtomic(trainingDir(this.outDir, key), { ...files, [TRAINING_SUMS]: text(JSON.stringify(checksums(files))) });
+  }
+
+  /** A cached training's files if present and every one matches its checksum; else undefined. */
+  loadTraining(key: string): ArtifactFiles | undefined {
+    const dir = trainingDir(this.outDir, key);
+    try {
+      const { [TRAINING_SUMS]: sums, ...files } = readFolder(dir);
+      const expected = JSON.parse(new TextDecoder().decode(sums)) as Record<string, string>;
+      const names = Object.keys(files);
+      const intact = names.length === Object.keys(expected).length && names.every((n) => expected[n] === sha256(files[n]));
+      return intact ? files : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeFile(name: string, data: string): void {
+    writeFileAtomic(join(this.outDir, name), data);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.locked) rmSync(join(this.outDir, LOCK_FILE), { force: true });
+    this.locked = false;
+  }
+
+  private lock(): void {
+    const file = join(this.outDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, 'wx');
+        writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+        closeSync(fd);
+        this.locked = true;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const holder = readLock(file);
+        if (holder && isAlive(holder.pid)) {
+          throw new RunexpError(ErrorCode.LOCKED, `another runexp (pid ${holder.pid}, since ${holder.startedAt}) is writing to ${this.outDir}`, 'wait for it to finish, or use another --out');
+        }
+        rmSync(file, { force: true }); // left behind by a process that died
+      }
+    }
+    throw new RunexpError(ErrorCode.LOCKED, `cannot lock ${this.outDir}`);
+  }
+}
+
+function readLock(file: string): { pid: number; startedAt: string } | undefined {
+  try {
+    if (statSync(file).size === 0) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,112 @@
+// Spec file → validated experiment with resolved plugins, or a SpecError listing every problem.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { SpecError, type SpecIssue } from './issues.ts';
+import type { Slot } from '../plugin/api.ts';
+import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
+import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
+import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
+import { issueAt, validateWith } from './zod-issues.ts';
+
+export interface LoadedExperiment {
+  file: string;
+  specDir: string;
+  text: string;
+  spec: Experiment;
+  source: YamlSource;
+  /** One fetch plugin instance per entry of `data`. */
+  fetchers: PluginInstance[];
+  /** Every combination of each slot's plugin options (prune: across all listed pruners). */
+  plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>;
+  /** The compactor instances of each pruner that names its own (the others use `plugins.compact`). */
+  compactorsOf: Map<PluginInstance, PluginInstance[]>;
+}
+
+const MAX_SPEC_BYTES = 1_000_000;
+
+/** Where each slot's plugin references sit in a spec (single value or list). */
+const PLUGIN_SECTIONS: { slot: Slot; path: string[] }[] = [
+  { slot: 'window', path: ['window', 'scaler'] },
+  { slot: 'train', path: ['train'] },
+  { slot: 'prune', path: ['prune'] },
+  { slot: 'compact', path: ['compact'] },
+  { slot: 'measure', path: ['measure'] },
+];
+
+const at = (node: unknown, path: readonly string[]) => path.reduce<unknown>((n, key) => (n as Record<string, unknown> | undefined)?.[key], node);
+
+/**
+ * Resolves the plugin references of every slot but fetch. `values` is the validated spec (defaults
+ * filled), or the raw document when the core schema failed, so that plugin problems are reported
+ * in the same run: malformed references are then skipped, the core schema reported them already.
+ */
+async function resolveSections(values: Record<string, unknown>, ctx: ResolveContext & { root: Record<string, unknown> }) {
+  const issues: SpecIssue[] = [];
+  const plugins = { window: [], train: [], prune: [], compact: [], measure: [] } as LoadedExperiment['plugins'];
+  const compactorsOf: LoadedExperiment['compactorsOf'] = new Map();
+  const compactors = new Map<string, Promise<Awaited<ReturnType<typeof resolvePlugin>>>>();
+  for (const { slot, path } of PLUGIN_SECTIONS) {
+    const value = at(values, path);
+    if (value === undefined) continue;
+    const listed = Array.isArray(at(ctx.root, path)); // positions follow what the user wrote
+    for (const [i, item] of (Array.isArray(value) ? value : [value]).entries()) {
+      const ref = pluginRef.safeParse(item);
+      if (!ref.success) continue;
+      const at = listed ? [...path, i] : path;
+      const r = await resolvePlugin(ref.data, slot, at, ctx);
+      issues.push(...r.issues);
+      plugins[slot as keyof LoadedExperiment['plugins']].push(...r.instances);
+      // A pruner's own compactor is resolved like a spec reference, relative to the pruner's file.
+      for (const instance of r.instances.filter((x) => x.compactor)) {
+        const { ref: compactRef, baseDir } = instance.compactor!;
+        const key = JSON.stringify([compactRef, baseDir]);
+        if (!compactors.has(key)) compactors.set(key, resolvePlugin(compactRef, 'compact', at, { ...ctx, baseDir }));
+        const c = await compactors.get(key)!;
+        if (!issues.some((x) => c.issues.includes(x))) issues.push(...c.issues);
+        compactorsOf.set(instance, c.instances);
+      }
+    }
+  }
+  return { plugins, compactorsOf, issues };
+}
+
+export async function loadExperiment(path: string): Promise<LoadedExperiment> {
+  const file = resolve(path);
+  const shown = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_SPEC_BYTES) throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof SpecError) throw err;
+    throw new SpecError([{ path: '', file: shown, message: `cannot read the spec file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'check the path' }]);
+  }
+  const parsed = parseYamlSpec(text, shown);
+  if (!parsed.source) throw new SpecError(parsed.issues);
+  const source = parsed.source;
+  const root = source.data;
+  const checked = validateWith(experimentSchema, root, { source, root });
+  const specDir = dirname(file);
+  const ctx = { specDir, source, root };
+  if (!checked.ok) {
+    // Report plugin problems too, so that one run of `validate` shows everything at once.
+    throw new SpecError([...checked.issues, ...(await resolveSections(root, ctx)).issues]);
+  }
+  const spec = checked.data;
+  const issues: SpecIssue[] = [];
+  if (spec.repeats !== undefined) {
+    if (root.seeds !== undefined) issues.push(issueAt(source, ['repeats'], 'give either seeds or repeats, not both', { value: spec.repeats }));
+    spec.seeds = Array.from({ length: spec.repeats }, (_, i) => i);
+  }
+  const fetchers: PluginInstance[] = [];
+  for (const [i, dataset] of spec.data.entries()) {
+    const r = await resolvePlugin(dataset.source, 'fetch', [...(Array.isArray(root.data) ? ['data', i] : ['data']), 'source'], ctx);
+    issues.push(...r.issues);
+    if (r.instances.length > 1) issues.push({ path: `data[${i}].source`, message: 'fetch plugins cannot have axes' });
+    if (r.instances[0]) fetchers.push(r.instances[0]);
+  }
+  const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
+  issues.push(...pluginIssues);
+  if (issues.length > 0) throw new SpecError(issues);
+  return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf };
+}

@@ -1,0 +1,102 @@
+// Where a plugin's code comes from, in a form that means the same on every machine: a built-in
+// name, an installed package (name and version), or a file relative to the spec with its content
+// hash. Never an absolute path or file URL, so a task can be sent elsewhere and a run id does not
+// depend on where the checkout lives. `moduleUrl` turns a source back into something to import.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { sha256 } from '../plugin/hash.ts';
+import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
+
+export type PluginSource =
+  | { kind: 'builtin'; slot: Slot; name: string }
+  | { kind: 'package'; specifier: string; version: string }
+  | { kind: 'file'; path: string; sha256: string };
+
+const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../plugins');
+
+/** Built-in plugins by slot. Each is a file src/plugins/<slot>/<name>.ts. */
+export const BUILTINS: Record<Slot, readonly string[]> = {
+  fetch: ['snapshot', 'csv', 'yahoo'],
+  window: ['minmax'],
+  train: ['tfjs'],
+  prune: ['magnitude', 'random'],
+  compact: ['copy'],
+  measure: ['standard'],
+};
+
+export function isPathRef(ref: string): boolean {
+  return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs|mts)$/.test(ref);
+}
+
+/** A file plugin's source: its path relative to the spec's folder (POSIX separators) and hash. */
+export function fileSource(file: string, specDir: string): PluginSource {
+  return { kind: 'file', path: relative(specDir, file).split(sep).join('/'), sha256: sha256(readFileSync(file)) };
+}
+
+/** The source of an installed package as seen from `fromDir`, or undefined when none resolves. */
+export function packageSource(specifier: string, fromDir: string): PluginSource | undefined {
+  const entry = resolvePackage(specifier, fromDir);
+  if (!entry) return undefined;
+  return { kind: 'package', specifier, version: packageVersion(entry, specifier) ?? 'unknown' };
+}
+
+function resolvePackage(specifier: string, fromDir: string): string | undefined {
+  try {
+    return createRequire(join(fromDir, 'noop.js')).resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version in the package.json above a package's resolved entry. */
+function packageVersion(entry: string, specifier: string): string | undefined {
+  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === name) return pkg.version;
+  }
+  return undefined;
+}
+
+/**
+ * The module URL behind a source on this machine. `specDir` is where this machine keeps the
+ * spec; a file whose content no longer matches its hash is refused, so a task never runs code
+ * other than the code it was planned with.
+ */
+export function moduleUrl(source: PluginSource, specDir: string): string {
+  if (source.kind === 'builtin') return pathToFileURL(resolve(BUILTIN_DIR, source.slot, `${source.name}.ts`)).href;
+  if (source.kind === 'package') {
+    const entry = resolvePackage(source.specifier, specDir);
+    if (!entry) throw new RunexpError(ErrorCode.PLUGIN, `plugin package "${source.specifier}" is not installed here`, `npm install ${source.specifier}@${source.version}`);
+    return pathToFileURL(entry).href;
+  }
+  const file = isAbsolute(source.path) ? source.path : resolve(specDir, source.path);
+  if (!existsSync(file)) throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} is missing (relative to ${specDir})`);
+  const actual = sha256(readFileSync(file));
+  if (actual !== source.sha256) {
+    throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`, 'run the experiment again to plan with the current file');
+  }
+  return pathToFileURL(file).href;
+}
+
+/** Thrown when a module loads but has no plugin as its default (or `plugin`) export. */
+export class PluginShapeError extends Error {
+  constructor() {
+    super('the file does not export a plugin');
+  }
+}
+
+/** Loads the module behind a plugin URL and checks that it exports a plugin. */
+export async function importPlugin(url: string): Promise<AnyPlugin> {
+  const mod = (await import(url)) as { default?: unknown; plugin?: unknown };
+  const candidate = (mod.default ?? mod.plugin) as AnyPlugin | undefined;
+  if (!candidate || typeof candidate !== 'object' || !SLOTS.includes(candidate.slot) || typeof candidate.run !== 'function' || typeof candidate.name !== 'string') {
+    throw new PluginShapeError();
+  }
+  return candidate;
+}

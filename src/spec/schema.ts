@@ -1,0 +1,67 @@
+// The experiment spec: what a user writes (input) and what the rest of runexp sees (resolved,
+// every default filled in, every axis a non-empty list). Plugin options are validated later by
+// each plugin's own schema; here a plugin reference only needs its `plugin` name.
+import { z } from 'zod';
+import { layerSchema } from '../plugin/architecture.ts';
+
+/** One value or a non-empty list of values; resolved to a list. */
+export function axis<T extends z.ZodType>(item: T) {
+  // A union (not a preprocess) so that the generated JSON Schema accepts both forms.
+  return z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
+}
+
+/**
+ * `magnitude`, `./plugins/my-pruner.ts`, or `{plugin: magnitude, percentile: 35}`; resolved to the
+ * object form. Keys other than `plugin` are the plugin's own options.
+ */
+const pluginName = z.string().min(1).describe('a built-in plugin name or a path to a .ts/.js file, relative to the spec');
+export const pluginRef = z
+  .union([pluginName, z.looseObject({ plugin: pluginName })])
+  .transform((v) => (typeof v === 'string' ? { plugin: v } : v));
+export type PluginRefResolved = z.output<typeof pluginRef>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+export const datasetSchema = z.strictObject({
+  source: pluginRef.default({ plugin: 'snapshot' }).describe('fetch plugin: snapshot (bundled, offline), csv, yahoo, or a file'),
+  ticker: z.string().min(1).describe('e.g. SPY or ^GSPC'),
+  days: axis(z.int().min(2)).describe('trading days of history used for training + validation; a list is a grid axis (data size)'),
+});
+
+export const experimentSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'use letters, digits, ".", "_" and "-" (it names the output folder)')
+    .describe('names the output folder runs/<name>/'),
+  description: z.string().optional(),
+  seeds: axis(z.int().min(0)).default([0]).describe('one training per seed; a list is a grid axis'),
+  repeats: z.int().positive().max(1000).optional().describe('shorthand for seeds 0..repeats-1 (use seeds or repeats, not both)'),
+  data: axis(datasetSchema).describe('one dataset or a list of them (an axis)'),
+  test: z
+    .strictObject({
+      days: z.int().positive().describe('trading days in the test period (one prediction per day)'),
+      end: axis(z.union([z.literal('last'), isoDate])).default(['last']).describe('last date of the test period; "last" is the last date in the data'),
+    })
+    .describe('the test period: a separate, later period right after the training window'),
+  window: z
+    .strictObject({
+      lookback: z.int().positive().default(14),
+      horizon: z.int().positive().default(1),
+      validationSplit: z.number().gt(0).lt(1).default(0.2).describe('chronological: the last share of training windows'),
+      scaler: pluginRef.default({ plugin: 'minmax' }).describe('window plugin: scales and windows the series'),
+    })
+    .prefault({}),
+  architectures: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'architecture names use letters, digits, ".", "_" and "-"'), z.array(layerSchema).min(1))
+    .refine((r) => Object.keys(r).length > 0, 'define at least one architecture')
+    .describe('named layer stacks; each is a grid axis value'),
+  train: pluginRef.default({ plugin: 'tfjs' }),
+  prune: axis(pluginRef).default([{ plugin: 'magnitude' }]).describe('one pruner or a list (an axis)'),
+  compact: pluginRef.default({ plugin: 'copy' }),
+  measure: pluginRef.default({ plugin: 'standard' }),
+});
+
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type Experiment = z.output<typeof experimentSchema>;
+export type Dataset = Experiment['data'][number];

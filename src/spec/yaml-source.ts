@@ -1,0 +1,96 @@
+// Parses a YAML spec safely and keeps node positions, so that every later problem (zod, plugin
+// options, data checks) can be reported at its line:column in the file.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { SpecIssue } from './issues.ts';
+
+/** An anchor may be referenced this many times in total; more is treated as an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface YamlSource {
+  file: string;
+  data: Record<string, unknown>;
+  /** Line and column (1-based) of the node at a spec path, or of its nearest existing ancestor. */
+  locate(path: readonly (string | number)[], keyOf?: string): { line: number; column: number } | undefined;
+}
+
+export function parseYamlSpec(text: string, file: string): { source?: YamlSource; issues: SpecIssue[] } {
+  const lineCounter = new LineCounter();
+  const issues: SpecIssue[] = [];
+  if (text.trim() === '') {
+    return { issues: [{ path: '', file, line: 1, column: 1, message: 'the spec file is empty', hint: 'start from experiments/paper.yaml' }] };
+  }
+  // `schema: core` knows no custom tags: an unknown tag becomes a warning, which we treat as an error.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core', prettyErrors: false, strict: true });
+  const linesWithErrors = new Set<number>();
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const pos = lineCounter.linePos(err.pos[0]);
+    // One message per line: the parser's follow-on errors after the first say nothing new.
+    if (linesWithErrors.has(pos.line)) continue;
+    linesWithErrors.add(pos.line);
+    issues.push({
+      path: '',
+      file,
+      line: pos.line,
+      column: pos.col,
+      message: describeYamlProblem(err.code, err.message),
+      hint: yamlHint(err.code),
+    });
+  }
+  if (issues.length > 0) return { issues };
+  if (!isMap(doc.contents)) {
+    const kind = doc.contents === null ? 'nothing' : isSeq(doc.contents) ? 'a list' : 'a single value';
+    return { issues: [{ path: '', file, line: 1, column: 1, message: `the spec must be a mapping of keys (name:, data:, ...), but the file holds ${kind}` }] };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return {
+      issues: [{ path: '', file, line: 1, column: 1, message: `YAML aliases expand too far (${(err as Error).message})`, hint: `an anchor may be used at most ${MAX_ALIAS_COUNT} times; write the values out` }],
+    };
+  }
+  return { source: { file, data: data as Record<string, unknown>, locate: (path, keyOf) => locate(doc, lineCounter, path, keyOf) }, issues };
+}
+
+function describeYamlProblem(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'DUPLICATE_KEY') return `duplicate key: ${first}`;
+  if (code === 'TAG_RESOLVE_FAILED') return `custom YAML tags are not allowed: ${first}`;
+  if (code === 'TAB_AS_INDENT') return 'tab used for indentation';
+  return `YAML syntax error: ${first}`;
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === 'DUPLICATE_KEY') return 'remove one of the two entries';
+  if (code === 'TAG_RESOLVE_FAILED') return 'remove the !tag; specs hold plain data only';
+  if (code === 'TAB_AS_INDENT') return 'indent with spaces';
+  return undefined;
+}
+
+function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], keyOf?: string) {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let found: Node | null | undefined = node;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      node = pair.value as Node | null;
+      found = (node ?? pair.key) as Node;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg] as Node | undefined;
+      if (!node) break;
+      found = node;
+    } else {
+      break;
+    }
+  }
+  // For an unknown key, point at the key itself rather than at its parent mapping.
+  if (keyOf !== undefined && isMap(found)) {
+    const pair = found.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === keyOf);
+    if (pair && isScalar(pair.key)) found = pair.key;
+  }
+  const offset = found?.range?.[0];
+  if (offset === undefined) return undefined;
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
