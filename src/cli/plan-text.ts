@@ -1,10 +1,12 @@
 // `runexp plan`: the expanded grid in words — how many runs, which are done, how many trainings.
 import type { Prepared } from '../plan/prepare.ts';
+import { labeller } from '../plan/labels.ts';
 import { finishedRunIds } from '../results/store.ts';
 
 export function planText(prepared: Prepared, outDir: string): string {
   const { grid, loaded } = prepared;
   const done = finishedRunIds(outDir);
+  const labels = labeller(grid.runs.map((r) => r.params));
   const pendingGroups = grid.groups.filter((g) => g.runs.some((r) => !done.has(r.runId)));
   const lines = [
     `experiment ${loaded.spec.name} (${loaded.file})`,
@@ -16,9 +18,8 @@ export function planText(prepared: Prepared, outDir: string): string {
   for (const g of grid.groups) {
     for (const r of g.runs) {
       const p = r.params;
-      const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${v}`).join(' ');
       lines.push(
-        `${(done.has(r.runId) ? 'done' : 'todo').padEnd(6)}  ${r.runId}  ${g.trainKey}  ${p.ticker.padEnd(6)}  ${String(p.days).padStart(5)}  ${p.testEnd}  ${p.architecture.padEnd(5)}  ${String(p.seed).padStart(4)}  ${p.pruner} ${axes}`,
+        `${(done.has(r.runId) ? 'done' : 'todo').padEnd(6)}  ${r.runId}  ${g.trainKey}  ${p.ticker.padEnd(6)}  ${String(p.days).padStart(5)}  ${p.testEnd}  ${p.architecture.padEnd(5)}  ${String(p.seed).padStart(4)}  ${labels.pruning(p)}`,
       );
     }
   }

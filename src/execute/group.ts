@@ -2,9 +2,9 @@
 // run: [the pruner's own training] → prune → compact → measure → evaluate → a record and its files.
 // A failure in one run is recorded for that run and the others go on; a failure before pruning
 // fails every run of the group. Nothing here touches the output directory.
-import type { LayersModel, Series, Tf, WindowedData } from '../plugin/api.ts';
+import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
-import type { RunConfig, TrainGroup } from '../plan/types.ts';
+import type { RunConfig } from '../plan/types.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
@@ -41,7 +41,7 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
     data = await stage('window', windowPlugin.name, () =>
       windowPlugin.run({ series, train: group.ranges.train, test: group.ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
-    dense = await train({ key: group.trainKey, group, data, tf, specDir: task.specDir, cached: task.cachedTrainings[group.trainKey] });
+    dense = await train({ group, data, tf, specDir: task.specDir, cached: task.cachedTrainings[group.trainKey] });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
     for (const run of runs) emit({ type: 'run', record: failed(run, err) });
@@ -52,7 +52,7 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
       const started = performance.now();
       const models: LayersModel[] = [];
       try {
-        const { record, files } = await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started });
+        const { record, files } = await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started, emit });
         emit({ type: 'run', record, files });
       } catch (err) {
         emit({ type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) });
@@ -76,9 +76,10 @@ interface RunContext {
   models: LayersModel[];
   base: Base;
   started: number;
+  emit: (event: TaskEvent) => void;
 }
 
-async function runOne({ task, run, tf, data, dense, shared, models, base, started }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
+async function runOne({ task, run, tf, data, dense, shared, models, base, started, emit }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
   const { group, specDir } = task;
   const pruner = await loadPlugin(run.prune, 'prune', specDir);
   const compactor = await loadPlugin(run.compact, 'compact', specDir);
@@ -87,8 +88,9 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
   // A pruner that acts during training trains a model of its own; "original" stays the dense one.
   let own: Trained | undefined;
   if (run.prunerTrainKey) {
-    own = await train({ key: run.prunerTrainKey, group, data, tf, specDir, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
+    own = await train({ group, data, tf, specDir, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
     models.push(own.model);
+    if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
   const pruned = await stage('prune', pruner.name, () =>
     pruner.run({ model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary }, run.prune.options, stageContext(tf, group.seed)),
@@ -133,5 +135,3 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
   });
   return { record, files: { ...files, 'result.json': text(JSON.stringify(record, null, 2)) } };
 }
-
-export type { Series, TrainGroup };

@@ -2,7 +2,7 @@
 // "original" for every run. A pruner with `trainingHooks` gets a training of its own, with its
 // hooks wired into the trainer's events and a generator of its own, so hooks never shift the
 // trainer's shuffle. Either training is reused from the cache when the task brings it.
-import type { LayersModel, Plugin, StageContext, Tf, TrainingSummary, WindowedData } from '../plugin/api.ts';
+import type { LayersModel, Plugin, Tf, TrainingSummary, WindowedData } from '../plugin/api.ts';
 import { shortHash } from '../plugin/hash.ts';
 import { trainingEvents } from '../plugin/training-events.ts';
 import type { PluginCall, TrainGroup } from '../plan/types.ts';
@@ -19,7 +19,6 @@ export interface Trained {
 }
 
 interface TrainingSpec {
-  key: string;
   group: TrainGroup;
   data: WindowedData;
   tf: Tf;
@@ -49,5 +48,3 @@ async function fromCache(tf: Tf, files: ArtifactFiles): Promise<Trained> {
   const summary = JSON.parse(new TextDecoder().decode(files['training.json'])) as TrainingSummary;
   return { model: await loadModel(tf, files), summary: { ...summary, redraws: summary.redraws ?? 0, cached: true } };
 }
-
-export type { StageContext };

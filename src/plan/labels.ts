@@ -10,7 +10,7 @@ type Params = Omit<Partial<RunParams>, 'ticker' | 'days' | 'architecture' | 'pru
 function extras(p: Params): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [key, value] of Object.entries(p)) {
-    if (['ticker', 'days', 'architecture', 'pruner', 'prune', 'seed', 'testEnd'].includes(key)) continue;
+    if (['ticker', 'days', 'architecture', 'pruner', 'prune', 'seed', 'testEnd'].includes(key) || value === undefined) continue;
     if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push([`${key}.${k}`, v]);
     else out.push([key, value]);
   }
@@ -20,16 +20,25 @@ function extras(p: Params): [string, unknown][] {
 const show = (v: unknown) => (typeof v === 'object' && v !== null ? canonicalJson(v) : String(v));
 
 /** Labels for a set of runs: each names its configuration and what varies across the set. */
-export function labeller(all: readonly Params[]): { config(p: Params): string; run(p: Params): string } {
+export interface Labeller {
+  /** The pruner, its axis values and whatever else varies: "magnitude percentile=35 train.epochs=20". */
+  pruning(p: Params): string;
+  /** "SPY 1250d paper magnitude percentile=35": what the seeds of one configuration share. */
+  config(p: Params): string;
+  run(p: Params): string;
+}
+
+export function labeller(all: readonly Params[]): Labeller {
   const seen = new Map<string, Set<string>>();
   for (const p of all) for (const [k, v] of extras(p)) seen.set(k, (seen.get(k) ?? new Set()).add(show(v)));
   const varying = new Set([...seen].filter(([, values]) => values.size > 1).map(([k]) => k));
-  const config = (p: Params) => {
+  const pruning = (p: Params) => {
     const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${show(v)}`);
     const more = extras(p).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${show(v)}`);
-    return [p.ticker, `${p.days}d`, p.architecture, p.pruner, ...axes, ...more].join(' ');
+    return [p.pruner, ...axes, ...more].join(' ');
   };
-  return { config, run: (p) => `${config(p)} seed=${p.seed}` };
+  const config = (p: Params) => `${p.ticker} ${p.days}d ${p.architecture} ${pruning(p)}`;
+  return { pruning, config, run: (p) => `${config(p)} seed=${p.seed}` };
 }
 
 /** Runs with the same key are repeats of one configuration (they differ only in the seed). */

@@ -1,7 +1,7 @@
 // The launcher seam and core-owned training, end to end through the CLI: the in-process launcher
 // (`--workers 0`) gives the records piscina gives; workers never write the output directory; a
 // pruner that trains with hooks is compared against the dense model, with its masks held.
-import { readFileSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareOutputs } from '../../src/results/compare.ts';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
@@ -65,7 +65,7 @@ describe('a pruner that trains with its own hooks', () => {
     expect(layer.total - layer.kept).toBeLessThan(0.35 * layer.total);
   });
 
-  test('both trainings are cached: a new percentile reruns nothing but its own run', () => {
+  test('both trainings are cached: a new percentile or a damaged run trains nothing again', () => {
     writeSpec(dir, spec('[35, 50]'));
     const again = runCli(['spec.yaml', '--no-report', '--workers', '0'], dir);
     expect(again.code).toBe(0);
@@ -73,6 +73,14 @@ describe('a pruner that trains with its own hooks', () => {
     expect(again.stderr).not.toContain('optimizer steps');
     const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(rows[3]).toMatchObject({ params: { prune: { percentile: 50 } }, training: { cached: true } });
+    // a damaged run of the hooked pruner is redone from its cached training, with no hook running
+    truncateSync(join(dir, 'runs/tiny/runs', rows[1].runId, 'predictions.csv'), 5);
+    const redo = runCli(['spec.yaml', '--no-report', '--workers', '0'], dir);
+    expect(redo.stderr).toContain('4 runs (3 already done)');
+    expect(redo.stderr).not.toContain('optimizer steps');
+    const redone = readJsonl(join(dir, 'runs/tiny/results.jsonl'))[4];
+    expect(redone).toMatchObject({ runId: rows[1].runId, training: { cached: true }, prunerTraining: { cached: true } });
+    expect(redone.compact.mse).toBe(rows[1].compact.mse);
   });
 });
 
