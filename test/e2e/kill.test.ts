@@ -4,6 +4,7 @@ import { killLoop } from '../kill/kill9.ts';
 test('kill -9 during a grid loses nothing and does nothing twice', async () => {
   const report = await killLoop(4, 7);
   expect(report.kills).toBe(4);
+  expect(report.finishedBeforeLastKill).toBeGreaterThan(0);
   expect(report.lost).toBe(0);
   expect(report.doneTwice).toBe(0);
   expect(report.total).toBe(80);

@@ -2,7 +2,7 @@
 // finish the grid at the end: nothing finished may be lost, and nothing may be done twice.
 //   node bin/dev.js test/kill/kill9.ts [kills=20] [seed=1]
 // test/e2e/kill.test.ts runs a short version of the same loop.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { folderMatches } from '../../src/results/artifacts.ts';
@@ -34,10 +34,25 @@ function checkStoreAfterKill(outDir: string): Map<string, number> {
   return okCounts;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const lineCount = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length : 0);
+
+/** Waits until `file` gains a line (a run finished) or the process ends; 60 s at most. */
+async function nextResult(file: string, child: ChildProcess): Promise<void> {
+  const before = lineCount(file);
+  for (const started = Date.now(); Date.now() - started < 60_000 && child.exitCode === null; ) {
+    if (lineCount(file) > before) return;
+    await sleep(50);
+  }
+}
+
 export async function killLoop(kills: number, seed = 1): Promise<KillReport> {
   const dir = tempDir('runexp-kill-');
-  // 40 short trainings × 2 percentiles = 80 runs. Each start of the CLI costs about a second, so
-  // kills 2–3 s apart (first results arrive after ~2 s) leave a few runs finished between kills and many kills mid-grid.
+  // 40 short trainings × 2 percentiles = 80 runs. Half the kills land at a random moment 1–3 s
+  // after the start (start-up, fetch, training, a write in flight); the other half wait for the
+  // next finished run and strike up to 1 s after it, so runs do finish between kills on a machine
+  // of any speed (the first results take 2–5 s here, depending on the machine).
   const days = Array.from({ length: 20 }, (_, i) => 200 + 5 * i).join(', ');
   writeSpec(dir, tinySpec({ seeds: '[1, 3]', days: `[${days}]`, train: '{plugin: tfjs, epochs: 20, earlyStopping: false}' }));
   const outDir = join(dir, 'runs/tiny');
@@ -48,7 +63,11 @@ export async function killLoop(kills: number, seed = 1): Promise<KillReport> {
   for (let i = 0; killedMidGrid < kills && i < 3 * kills; i++) {
     const child = spawn(process.execPath, [BIN, 'spec.yaml', '--no-report', '--workers', '2'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await new Promise((r) => setTimeout(r, 2000 + random() * 1000));
+    if (i % 2 === 0) await sleep(1000 + random() * 2000);
+    else {
+      await nextResult(join(outDir, 'results.jsonl'), child);
+      await sleep(random() * 1000);
+    }
     if (child.exitCode === null) {
       child.kill('SIGKILL');
       killedMidGrid++;
