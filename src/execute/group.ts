@@ -7,7 +7,7 @@ import { disposeModel } from '../plugin/architecture.ts';
 import type { RunConfig } from '../plan/types.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
-import { RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
+import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
 import { changedOutside, maxAbsDifference } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
@@ -29,7 +29,7 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
     data: { ticker: series.ticker, source: series.source, checksum: series.checksum, train: group.ranges.train, test: group.ranges.test },
     backend,
   });
-  const failed = (run: RunConfig, err: unknown, extra: Partial<FailedRecord> = {}): RunRecord => ({ ...base(run), status: 'failed', error: failure(err), ...extra, finishedAt: new Date().toISOString() });
+  const failed = (run: RunConfig, err: unknown, extra: Partial<FailedRecord> = {}) => failedRecord(base(run), failure(err), extra);
 
   let data: WindowedData;
   let dense: Trained;

@@ -10,7 +10,8 @@ import { labeller } from '../plan/labels.ts';
 import { prepare, type Prepared } from '../plan/prepare.ts';
 import type { TrainGroup } from '../plan/types.ts';
 import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
-import { RECORD_SCHEMA_VERSION, type RunRecord } from '../results/record.ts';
+import type { ArtifactFiles } from '../results/artifacts.ts';
+import { failedRecord, type RunRecord } from '../results/record.ts';
 import { ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
 import type { BackendChoice } from './backend.ts';
 import { InProcessLauncher } from './in-process-launcher.ts';
@@ -121,17 +122,26 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     const label = record.params ? labels.run(record.params) : record.runId;
     progress.runFinished(label, record.status === 'ok', record.status === 'ok' ? '' : `${record.error.stage ?? ''} ${record.error.message}`.trim());
   };
+  // A training that cannot be cached costs a retraining later, nothing that finished.
+  const cacheTraining = (key: string, files: ArtifactFiles) => {
+    try {
+      store.saveTraining(key, files);
+    } catch (err) {
+      log(`runexp: training ${key} could not be cached: ${(err as Error).message}`);
+    }
+  };
   const onEvent = (event: TaskEvent) => {
     if (stopped()) return;
     try {
-      if (event.type === 'training') return store.saveTraining(event.key, event.files);
+      if (event.type === 'training') return cacheTraining(event.key, event.files);
       let record = event.record;
       if (event.files) {
         try {
           store.writeRunFolder(record.runId, event.files);
         } catch (err) {
           // The run itself worked, but its files could not be stored: it did not finish.
-          record = { schemaVersion: RECORD_SCHEMA_VERSION, runId: record.runId, trainKey: record.trainKey, params: record.params, backend: record.backend, status: 'failed', error: serializeError(err), finishedAt: new Date().toISOString() };
+          const { runId, trainKey, params, backend } = record;
+          record = failedRecord({ runId, trainKey, params, backend }, serializeError(err));
         }
       }
       storeRecord(record);
@@ -200,7 +210,7 @@ async function runGroup(launcher: Launcher, task: GroupTask, onEvent: (e: TaskEv
     if (stopped()) return;
     const error = { ...serializeError(err), code: ErrorCode.WORKER };
     for (const run of task.group.runs.filter((r) => task.pending.includes(r.runId) && !reported.has(r.runId))) {
-      onEvent({ type: 'run', record: { schemaVersion: RECORD_SCHEMA_VERSION, runId: run.runId, trainKey: task.group.trainKey, params: run.params, status: 'failed', error, finishedAt: new Date().toISOString() } });
+      onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
     }
   }
 }

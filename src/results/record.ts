@@ -114,6 +114,11 @@ export type FailedRecord = z.output<typeof failedRecordSchema>;
 export type RecordParams = z.output<typeof paramsSchema>;
 export type TrainingRecord = z.output<typeof trainingSchema>;
 
+/** The record of a run that did not finish: who it was, and why. */
+export function failedRecord(run: Pick<FailedRecord, 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>, error: FailedRecord['error'], extra: Partial<FailedRecord> = {}): FailedRecord {
+  return { schemaVersion: RECORD_SCHEMA_VERSION, ...run, status: 'failed', error, ...extra, finishedAt: new Date().toISOString() };
+}
+
 /** A parsed record, or why a stored value is not one (the caller decides what to do with it). */
 export function parseRecord(value: unknown): { ok: true; record: RunRecord } | { ok: false; problem: string } {
   const result = recordSchema.safeParse(value);
