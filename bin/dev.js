@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Runs one TypeScript file (a script or a benchmark) with the same loader the CLI uses.
-import { register } from 'tsx/esm/api';
+import { registerLoaders } from '../src/loader/register.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
-register();
+registerLoaders();
 const [file, ...rest] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node bin/dev.js <file.ts> [args...]');

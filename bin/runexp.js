@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Entry point for `npx runexp`. The sources are TypeScript; tsx compiles them on the fly so that
 // the CLI, its worker threads and a user's `.ts` plugins all load the same way without a build step.
-import { register } from 'tsx/esm/api';
+import { registerLoaders } from '../src/loader/register.js';
 
-register();
+registerLoaders();
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: tfjs and piscina can hold handles open after the work is done.

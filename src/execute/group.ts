@@ -12,6 +12,7 @@ import { changedOutside, maxAbsDifference } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
+import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, stage, stageContext } from './stages.ts';
 import { train, type Trained } from './training.ts';
 
@@ -50,7 +51,7 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
   try {
     for (const run of runs) {
       const started = performance.now();
-      const models: LayersModel[] = [];
+      const models = new Set<LayersModel>();
       try {
         const { record, files } = await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started, emit });
         emit({ type: 'run', record, files });
@@ -73,7 +74,7 @@ interface RunContext {
   dense: Trained;
   shared: GroupEvaluation;
   /** Models made for this run, disposed by the caller. */
-  models: LayersModel[];
+  models: Set<LayersModel>;
   base: Base;
   started: number;
   emit: (event: TaskEvent) => void;
@@ -89,15 +90,20 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
   let own: Trained | undefined;
   if (run.prunerTrainKey) {
     own = await train({ group, data, tf, specDir, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
-    models.push(own.model);
+    models.add(own.model);
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
+  const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', specDir), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
   const pruned = await stage('prune', pruner.name, () =>
-    pruner.run({ model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary }, run.prune.options, stageContext(tf, group.seed)),
+    pruner.run(
+      { model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary, train: trainer.train },
+      run.prune.options,
+      stageContext(tf, group.seed),
+    ),
   );
-  models.push(pruned.model);
+  models.add(pruned.model);
   const compact = await stage('compact', compactor.name, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
-  models.push(compact.model);
+  models.add(compact.model);
   const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
   const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
   const prunedNames = new Set(pruned.layers.map((l) => l.layer));
@@ -121,6 +127,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
       options: run.prune.options,
       layers: pruned.layers.map(({ layer, criterion, threshold, total, kept }) => ({ layer, criterion, threshold, total, kept, sparsity: 1 - kept / total })),
       ...(pruned.data ? { data: pruned.data } : {}),
+      ...(trainer.trainings.length ? { trainings: trainer.trainings } : {}),
     },
     original: measured.reports.original,
     compact: { ...measured.reports.compact, architecture: compact.architecture.name },

@@ -2,9 +2,9 @@
 // `--import` in a worker's execArgv: register tsx here, then load the TypeScript worker.
 // Events go back on the task's MessagePort in order, then an explicit "done" (a transferred
 // port's 'close' event does not fire reliably in the parent).
-import { register } from 'tsx/esm/api';
+import { registerLoaders } from '../loader/register.js';
 
-register();
+registerLoaders();
 const { runTask } = await import('./worker.ts');
 
 export default async function run({ task, port }) {

@@ -106,6 +106,10 @@ export interface TrainRequest {
   seed: number;
   /** Call these during training; core wires the hooks of pruners that act during training. */
   events: TrainingEvents;
+  /** Start from a copy of these weights instead of a fresh initialisation (fine-tuning, rewinding). */
+  init?: LayersModel;
+  /** Train at most this many epochs, instead of the trainer's own setting. */
+  epochs?: number;
 }
 
 export interface TrainResult {
@@ -137,6 +141,23 @@ export interface PruneRequest {
   seed: number;
   /** The training of `model` when the pruner trained its own (absent when `model` is `dense`). */
   training?: TrainingSummary;
+  /**
+   * Trains a model with the spec's trainer, data and architecture (fine-tuning, lottery tickets,
+   * gradual pruning). The model it returns belongs to runexp, which frees it after the run; it may
+   * be returned as the result's model. Each training is listed in the record.
+   */
+  train(options?: RetrainOptions): Promise<TrainResult>;
+}
+
+export interface RetrainOptions {
+  /** Start from a copy of this model's weights; absent: a fresh initialisation from `seed`. */
+  from?: LayersModel;
+  /** At most this many epochs, instead of the spec's `train` setting. */
+  epochs?: number;
+  /** Hooks acting during this training: masks held, a pruning schedule, weights captured. */
+  hooks?: TrainingHooks;
+  /** The training's seed (initialisation and shuffle); the run's seed when absent. */
+  seed?: number;
 }
 
 export interface PrunedLayer {

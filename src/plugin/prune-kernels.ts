@@ -63,3 +63,31 @@ export function pruneKernels(
   }
   return { model, layers };
 }
+
+// ---------- options every pruner shares ----------
+
+/** The share of the targeted weights a pruner removes; an axis in every built-in pruner. */
+export const sparsityOption = z.number().min(0).lt(1).describe('fraction of the targeted weights removed (0.35 = 35%); a list is a grid axis');
+
+/** One threshold per layer, or one over all target layers together. */
+export const scopeOption = z.enum(['layer', 'global']).default('layer').describe('layer: each target layer loses the same share; global: one ranking over all target layers');
+
+/**
+ * The random control: the same number of weights removed from each layer as the method would
+ * remove, at random (seeded). An axis, so a grid can hold a method and its control side by side.
+ */
+export const controlOption = controlOf(['random']);
+
+/** A `control` option with these controls besides `none` (the method itself, the same as leaving it out). */
+export function controlOf<C extends string>(controls: readonly [C, ...C[]]) {
+  return z
+    .enum(['none', ...controls])
+    .transform((v) => (v === 'none' ? undefined : (v as C)))
+    .optional()
+    .describe(`the method's control: ${controls.join(' or ')}; none (the default) runs the method itself; a list like [none, ${controls[0]}] runs both`);
+}
+
+/** |w| of each target layer's kernel, the score of magnitude-based methods. */
+export function magnitudeScores(model: LayersModel, targets: readonly string[]): Map<string, Float64Array> {
+  return new Map(targets.map((name) => [name, Float64Array.from(model.getLayer(name).getWeights()[0].dataSync() as Float32Array, Math.abs)]));
+}

@@ -86,6 +86,10 @@ export const okRecordSchema = z.looseObject({
     layers: z.array(prunedLayerSchema),
     /** Plugin-defined data the pruner passed to its compactor (removed units, masks, ...). */
     data: options.optional(),
+    /** The trainings the pruner ran itself through `req.train` (fine-tuning, lottery levels, ...). */
+    trainings: z
+      .array(z.object({ epochs: z.number(), bestEpoch: z.number(), loss: jsonNumber, valLoss: jsonNumber, timeMs: z.number(), fromWeights: z.boolean() }))
+      .optional(),
   }),
   original: modelReportSchema,
   compact: modelReportSchema.extend({ architecture: z.string() }),

@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
 import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
+import { checkTargetLayers } from './target-layers.ts';
 import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
@@ -106,7 +107,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     if (r.instances[0]) fetchers.push(r.instances[0]);
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
-  issues.push(...pluginIssues);
+  issues.push(...pluginIssues, ...checkTargetLayers(plugins.prune, spec.architectures, source));
   if (issues.length > 0) throw new SpecError(issues);
   return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnyPlugin, Slot } from '../plugin/api.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
+import { loadErrorMessage } from './load-error.ts';
 import { BUILTINS, fileSource, importPlugin, isPathRef, moduleUrl, packageSource, PluginShapeError, type PluginSource } from './plugin-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
@@ -17,6 +18,8 @@ export type PluginRef = { plugin: string } & Record<string, unknown>;
 export interface PluginInstance {
   slot: Slot;
   name: string;
+  /** Where the reference sits in the spec, e.g. ['prune', 1]. */
+  specPath: (string | number)[];
   /** Portable: the same on every machine (see plugin-source.ts). */
   source: PluginSource;
   /** file:// URL of the module on this machine (never leaves it). */
@@ -72,7 +75,7 @@ export async function resolvePlugin(
     if (err instanceof PluginShapeError) {
       return { instances: [], issues: [at('the file does not export a plugin', 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)] };
     }
-    return { instances: [], issues: [at(`the plugin file failed to load: ${(err as Error).message.split('\n')[0]}`, 'fix the error in the plugin file', name)] };
+    return { instances: [], issues: [at(`the plugin file failed to load: ${loadErrorMessage(err, url)}`, 'fix the error in the plugin file', name)] };
   }
   if (plugin.slot !== slot) {
     return { instances: [], issues: [at(`"${plugin.name}" is a ${plugin.slot} plugin, but it is used in the ${slot} slot`, `use it under the spec's ${plugin.slot} section`, name)] };
@@ -99,7 +102,7 @@ export async function resolvePlugin(
     }
     const options = result.data as Record<string, unknown>;
     const resolvedAxes = Object.fromEntries(axes.map((k) => [k, options[k]]));
-    instances.push({ slot, name: plugin.name, source, module: url, options, axisValues: resolvedAxes, hooksTraining: typeof plugin.trainingHooks === 'function', compactor: compactorOf(plugin, url) });
+    instances.push({ slot, name: plugin.name, specPath: path, source, module: url, options, axisValues: resolvedAxes, hooksTraining: typeof plugin.trainingHooks === 'function', compactor: compactorOf(plugin, url) });
   }
   for (const key of axes) {
     if (Array.isArray(rawOptions[key]) && (rawOptions[key] as unknown[]).length === 0) {

@@ -22,8 +22,8 @@ export const BUILTINS: Record<Slot, readonly string[]> = {
   fetch: ['snapshot', 'csv', 'yahoo'],
   window: ['minmax'],
   train: ['tfjs'],
-  prune: ['magnitude', 'random'],
-  compact: ['copy'],
+  prune: ['magnitude', 'random', 'gradual', 'finetune', 'lottery', 'structured', 'snip'],
+  compact: ['copy', 'structured'],
   measure: ['standard'],
 };
 

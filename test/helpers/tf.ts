@@ -10,3 +10,8 @@ export async function cpuTf(): Promise<Tf> {
 export function stageContext(tf: Tf, seed = 1): StageContext {
   return { tf, seed, random: mulberry32(seed), log: () => {} };
 }
+
+/** `req.train` for prune requests in tests of one-shot pruners, which never train. */
+export async function noTraining(): Promise<never> {
+  throw new Error('this test gives the pruner no trainer');
+}

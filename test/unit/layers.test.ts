@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { FIXTURES, tempDir } from '../helpers/cli.ts';
 
 /** Lower rank = lower layer. Layers of equal rank may not import each other. */
-const RANK: Record<string, number> = { plugin: 0, spec: 1, plan: 2, evaluation: 3, results: 4, execute: 5, report: 5, cli: 6, 'index.ts': 6, plugins: 1 };
+const RANK: Record<string, number> = { loader: -1, plugin: 0, spec: 1, plan: 2, evaluation: 3, results: 4, execute: 5, report: 5, cli: 6, 'index.ts': 6, plugins: 1 };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : []));

@@ -3,7 +3,7 @@ import { paperArchitecture } from '../helpers/architectures.ts';
 import magnitude from '../../src/plugins/prune/magnitude.ts';
 import random from '../../src/plugins/prune/random.ts';
 import copy from '../../src/plugins/compact/copy.ts';
-import { cpuTf, stageContext } from '../helpers/tf.ts';
+import { cpuTf, noTraining, stageContext } from '../helpers/tf.ts';
 
 const paper = paperArchitecture();
 const data = { lookback: 14, features: 1 } as WindowedData;
@@ -17,7 +17,7 @@ function request(seed = 3): PruneRequest {
   const model = buildModel(tf, paper, [14, 1], seed);
   // Non-zero biases, so that "biases untouched" is a real check.
   model.setWeights(model.getWeights().map((w, i) => (i % 2 === 1 ? tf.fill(w.shape, 0.25 + i) : w)));
-  return { model, dense: model, architecture: paper, data, seed };
+  return { model, dense: model, architecture: paper, data, seed, train: noTraining };
 }
 
 const flat = (model: ReturnType<typeof buildModel>) => model.getWeights().map((w) => Array.from(w.dataSync()));

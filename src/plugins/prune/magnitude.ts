@@ -1,29 +1,44 @@
 // The paper's method: zero the weights whose |w| is at or below the p-th percentile of |w|
 // (keep |w| > P_p(|W|)), per layer or with one global threshold across the target layers.
+// With `sparsity` instead, exactly round(s·n) weights go, the smallest |w| first (ties by index).
 import { z } from 'zod';
-import { definePlugin, percentile, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../plugin/index.ts';
+import {
+  controlOption, definePlugin, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+} from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'magnitude',
-  description: 'Magnitude pruning: keep weights with |w| above the p-th percentile of |w| (ties are pruned).',
-  options: z.strictObject({
-    percentile: z.number().min(0).lt(100).default(35).describe('share of weights to zero, in percent; a list is a grid axis'),
-    layers: targetLayersOption,
-    scope: z.enum(['layer', 'global']).default('layer').describe('layer: a threshold per layer; global: one threshold over all target layers'),
-  }),
-  axes: ['percentile'],
+  description: 'Magnitude pruning: remove the smallest |w| (by sparsity, exact count; or by the paper\'s percentile threshold).',
+  options: z
+    .strictObject({
+      sparsity: sparsityOption.optional(),
+      percentile: z.number().min(0).lt(100).optional().describe('the paper\'s rule: zero |w| <= P_p(|w|) (ties pruned); 35 when neither this nor sparsity is given'),
+      layers: targetLayersOption,
+      scope: scopeOption,
+      control: controlOption,
+    })
+    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
+    .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o)),
+  axes: ['sparsity', 'percentile', 'control'],
   run: (req, options, ctx) => {
     const targets = resolveTargetLayers(req.model, options.layers);
+    if (options.sparsity !== undefined || options.control) {
+      const sparsity = options.sparsity ?? options.percentile! / 100;
+      let masks = masksFromScores(magnitudeScores(req.model, targets), sparsity, options.scope);
+      if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
+      const keep = new Map(masks.map((m) => [m.layer, m.keep]));
+      return pruneKernels(ctx.tf, req, targets, (layer) => ({ criterion: options.control ?? '|w|', keep: (i) => keep.get(layer)![i] === 1 }));
+    }
     const abs = (w: Float32Array) => Float64Array.from(w, Math.abs);
     let globalThreshold: number | undefined;
     if (options.scope === 'global') {
       const all = targets.flatMap((name) => Array.from(abs(req.model.getLayer(name).getWeights()[0].dataSync() as Float32Array)));
-      globalThreshold = percentile(all, options.percentile);
+      globalThreshold = percentile(all, options.percentile!);
     }
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {
       // Percentile 0 means "prune nothing" (not "prune the single smallest weight").
-      const threshold = options.percentile === 0 ? -Infinity : globalThreshold ?? percentile(abs(kernel), options.percentile);
+      const threshold = options.percentile === 0 ? -Infinity : globalThreshold ?? percentile(abs(kernel), options.percentile!);
       return { criterion: '|w|', threshold, keep: (i) => Math.abs(kernel[i]) > threshold };
     });
   },

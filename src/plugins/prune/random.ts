@@ -1,21 +1,27 @@
-// A control for magnitude pruning: zero the same share of weights, chosen at random (seeded).
-// If random pruning scores as well as magnitude pruning, magnitude carries no information.
+// A control for every method: zero the same share of weights, chosen at random (seeded), exactly
+// round(s·n) per layer. If random pruning scores as well as a method, the method's criterion
+// carries no information.
 import { z } from 'zod';
-import { definePlugin, pruneKernels, resolveTargetLayers, targetLayersOption } from '../../plugin/index.ts';
+import { definePlugin, pruneKernels, resolveTargetLayers, sparsityOption, targetLayersOption } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'random',
-  description: 'Random pruning control: zero a random p% of each target layer\'s weights (seeded).',
-  options: z.strictObject({
-    percentile: z.number().min(0).lt(100).default(35).describe('share of weights to zero, in percent'),
-    layers: targetLayersOption,
-  }),
-  axes: ['percentile'],
+  description: 'Random pruning control: zero a random share of each target layer\'s weights (exact count, seeded).',
+  options: z
+    .strictObject({
+      sparsity: sparsityOption.optional(),
+      percentile: z.number().min(0).lt(100).optional().describe('share of weights to zero, in percent (35 when neither this nor sparsity is given)'),
+      layers: targetLayersOption,
+    })
+    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
+    .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o)),
+  axes: ['sparsity', 'percentile'],
   run: (req, options, ctx) => {
     const targets = resolveTargetLayers(req.model, options.layers);
+    const share = options.sparsity ?? options.percentile! / 100;
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {
-      const drop = Math.round((options.percentile / 100) * kernel.length);
+      const drop = Math.round(share * kernel.length);
       // Rank indices by a seeded random key; the `drop` lowest are pruned.
       const keys = Float64Array.from(kernel, () => ctx.random());
       const order = Array.from(kernel.keys()).sort((a, b) => keys[a] - keys[b]);

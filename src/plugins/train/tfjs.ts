@@ -57,7 +57,8 @@ export default definePlugin({
     // is dead before training starts (no gradient reaches it); optionally draw again.
     let redraws = 0;
     let model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed);
-    while (redraws < options.redrawDeadInit && !(outputSpread(tf, model, xTrain) > 1e-6)) {
+    if (req.init) model.setWeights(req.init.getWeights());
+    while (!req.init && redraws < options.redrawDeadInit && !(outputSpread(tf, model, xTrain) > 1e-6)) {
       model.dispose();
       redraws++;
       model = buildModel(tf, req.architecture, [data.lookback, data.features], req.seed + redraws * 1_000_003);
@@ -78,7 +79,8 @@ export default definePlugin({
       // Per-batch events only when a hook listens: the callback costs a sync per batch.
       let step = 0;
       const callbacks = req.events.wantsBatchEvents ? { onBatchEnd: async () => req.events.batchEnd(model, step++) } : undefined;
-      for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const epochs = req.epochs ?? options.epochs;
+      for (let epoch = 0; epoch < epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(data.train.count, ctx.random)), 'int32');
         const xs = tf.gather(xTrain, order);
         const ys = tf.gather(yTrain, order);

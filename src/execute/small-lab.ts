@@ -1,0 +1,62 @@
+// Small, real models to run a pruner on outside an experiment (`runexp check-plugin`, tests):
+// the bundled SPY snapshot scaled on its training part, two small architectures, each trained
+// for a few epochs with the built-in tfjs trainer. Small enough to train in a second or two.
+import type { LayersModel, Plugin, PruneRequest, Slot, Tf, WindowedData } from '../plugin/api.ts';
+import type { Architecture } from '../plugin/architecture.ts';
+import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
+import { prunerTrainer, type PrunerTrainer } from './pruner-training.ts';
+import { stageContext } from './stages.ts';
+
+export const LAB_ARCHITECTURES: Architecture[] = [
+  {
+    name: 'small-cnn',
+    layers: [
+      { type: 'conv1d', filters: 4, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+      { type: 'flatten' },
+      { type: 'dense', units: 16, activation: 'relu' },
+      { type: 'dense', units: 1, activation: 'linear' },
+    ],
+  },
+  {
+    name: 'two-hidden',
+    layers: [
+      { type: 'conv1d', filters: 3, kernelSize: 1, strides: 1, padding: 'valid', activation: 'tanh' },
+      { type: 'flatten' },
+      { type: 'dense', units: 12, activation: 'relu' },
+      { type: 'dense', units: 8, activation: 'sigmoid' },
+      { type: 'dense', units: 1, activation: 'linear' },
+    ],
+  },
+];
+
+const builtin = async <S extends Slot>(slot: S, name: string) => (await importPlugin(moduleUrl({ kind: 'builtin', slot, name }, ''))) as unknown as Plugin<S>;
+
+export interface Lab {
+  tf: Tf;
+  data: WindowedData;
+  trainer: Plugin<'train'>;
+  trainerOptions: unknown;
+}
+
+/** SPY's last 300 trading days before its final 40: 14-day windows, scaled on the training part. */
+export async function smallLab(tf: Tf, epochs = 3): Promise<Lab> {
+  const snapshot = await builtin('fetch', 'snapshot');
+  const series = await snapshot.run({ ticker: 'SPY' }, snapshot.options.parse({}), { specDir: '.', log: () => {} });
+  const end = series.values.length;
+  const window = await builtin('window', 'minmax');
+  const data = await window.run(
+    { series, train: { from: end - 340, to: end - 40 }, test: { from: end - 40, to: end }, lookback: 14, horizon: 1, validationSplit: 0.2 },
+    window.options.parse({ fitOn: 'train' }),
+    stageContext(tf, 0),
+  );
+  const trainer = await builtin('train', 'tfjs');
+  return { tf, data, trainer, trainerOptions: trainer.options.parse({ epochs, batchSize: 32, earlyStopping: false }) };
+}
+
+/** A prune request on a freshly trained small model; every model made is added to `models`. */
+export async function labRequest(lab: Lab, architecture: Architecture, seed: number, models: Set<LayersModel>): Promise<{ request: PruneRequest; trainer: PrunerTrainer }> {
+  const trainer = prunerTrainer({ ...lab, architecture, seed, keep: (m) => models.add(m) });
+  const dense = (await trainer.train()).model;
+  trainer.trainings.length = 0; // the dense training is the lab's, not the pruner's
+  return { request: { model: dense, dense, architecture, data: lab.data, seed, train: trainer.train }, trainer };
+}

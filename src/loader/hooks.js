@@ -1,0 +1,47 @@
+// Module hooks (node:module register) for code that lives outside runexp: a user's plugins and
+// the files they import. Two rules, as Vite applies to the imports of a config file:
+// - `runexp`, `runexp/*` and `zod` resolve to the running runexp's own copies, so a plugin
+//   folder needs to install nothing and shares runexp's zod (one schema library per process);
+// - a plugin file is an ES module unless its package.json says "type": "commonjs", so a folder
+//   without a package.json works (Node would otherwise read its .ts and .js files as CommonJS).
+// Plain JavaScript: hooks run on Node's loader thread, before any TypeScript loader exists.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const RUNEXP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNEXP_PARENT = pathToFileURL(join(RUNEXP_ROOT, 'package.json')).href;
+const SHARED = /^(runexp|zod)(\/.*)?$/;
+const MODULE_EXTENSIONS = /\.(ts|js|tsx|jsx)$/;
+
+/** A file of the user's own (not runexp's, not an installed package's). */
+function isUserFile(url) {
+  if (!url || !url.startsWith('file:')) return false;
+  const path = fileURLToPath(url);
+  return !path.startsWith(RUNEXP_ROOT + sep) && !path.split(sep).includes('node_modules');
+}
+
+/** The "type" of the package.json nearest to a file, or undefined when none says. */
+function packageType(path) {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    try {
+      return JSON.parse(readFileSync(manifest, 'utf8')).type;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export async function resolve(specifier, context, nextResolve) {
+  if (SHARED.test(specifier) && isUserFile(context.parentURL)) {
+    return nextResolve(specifier, { ...context, parentURL: RUNEXP_PARENT });
+  }
+  const resolved = await nextResolve(specifier, context);
+  if (isUserFile(resolved.url) && MODULE_EXTENSIONS.test(resolved.url) && packageType(fileURLToPath(resolved.url)) !== 'commonjs') {
+    return { ...resolved, format: 'module' };
+  }
+  return resolved;
+}

@@ -1,0 +1,102 @@
+// Masks: which weights of a layer are kept. The machinery shared by every pruning method that
+// holds weights at zero — one-shot, gradual, fine-tuned, lottery tickets, SNIP, structured —
+// with exact counts: sparsity s of n weights removes round(s·n) of them, ties broken by index,
+// so a mask never depends on sort stability or on how many weights share a value.
+import type { LayersModel, PrunedLayer, PruneResult, Tf, TrainingHooks } from './api.ts';
+
+/** Which values of one weight variable are kept: `weight` 0 is a layer's kernel, 1 its bias. */
+export interface WeightMask {
+  layer: string;
+  weight: number;
+  /** 1 = kept, 0 = pruned; one entry per value, in the variable's row-major order. */
+  keep: Uint8Array;
+}
+
+/** How many of `n` values sparsity `s` removes. */
+export const prunedCount = (n: number, sparsity: number): number => Math.round(n * sparsity);
+
+/** The `count` lowest scores' indexes; equal scores in index order. -Infinity sorts first. */
+export function lowestIndexes(scores: ArrayLike<number>, count: number): Uint32Array {
+  const order = Uint32Array.from({ length: scores.length }, (_, i) => i);
+  order.sort((a, b) => scores[a] - scores[b] || a - b);
+  return order.slice(0, count);
+}
+
+/** Keeps all but the `count` lowest scores. */
+export function keepAllBut(scores: ArrayLike<number>, count: number): Uint8Array {
+  const keep = new Uint8Array(scores.length).fill(1);
+  for (const i of lowestIndexes(scores, count)) keep[i] = 0;
+  return keep;
+}
+
+/**
+ * Masks from scores (higher = more worth keeping). `layer` scope removes the same share of every
+ * layer; `global` scope ranks all layers' scores together and removes that share overall.
+ */
+export function masksFromScores(scores: Map<string, ArrayLike<number>>, sparsity: number, scope: 'layer' | 'global'): WeightMask[] {
+  if (scope === 'layer') {
+    return [...scores].map(([layer, s]) => ({ layer, weight: 0, keep: keepAllBut(s, prunedCount(s.length, sparsity)) }));
+  }
+  const all = Float64Array.from([...scores.values()].flatMap((s) => Array.from(s)));
+  const keepAll = keepAllBut(all, prunedCount(all.length, sparsity));
+  let offset = 0;
+  return [...scores].map(([layer, s]) => {
+    const keep = keepAll.slice(offset, offset + s.length);
+    offset += s.length;
+    return { layer, weight: 0, keep };
+  });
+}
+
+/** The random control of a set of masks: per variable, as many values pruned, at seeded random places. */
+export function randomMasksLike(masks: readonly WeightMask[], random: () => number): WeightMask[] {
+  return masks.map(({ layer, weight, keep }) => {
+    const pruned = keep.length - keep.reduce((a, b) => a + b, 0);
+    return { layer, weight, keep: keepAllBut(Float64Array.from(keep, () => random()), pruned) };
+  });
+}
+
+/** A weight variable's values (a copy). */
+export function weightValues(model: LayersModel, layer: string, weight = 0): Float32Array {
+  return Float32Array.from(model.getLayer(layer).getWeights()[weight].dataSync() as Float32Array);
+}
+
+/** Zeroes the pruned values of `model` in place. */
+export function applyMasks(tf: Tf, model: LayersModel, masks: readonly WeightMask[]): void {
+  for (const layer of new Set(masks.map((m) => m.layer))) {
+    const target = model.getLayer(layer);
+    const weights = target.getWeights();
+    const masked = weights.map((w, i) => {
+      const mask = masks.find((m) => m.layer === layer && m.weight === i);
+      if (!mask) return w;
+      const values = w.dataSync() as Float32Array;
+      return tf.tensor(values.map((v, k) => (mask.keep[k] ? v : 0)), w.shape);
+    });
+    target.setWeights(masked);
+    masked.forEach((t, i) => t !== weights[i] && t.dispose());
+  }
+}
+
+/**
+ * Hooks that hold masks through a training: applied at its start, after every optimizer step
+ * and after early stopping restores its best weights, so pruned weights stay zero throughout.
+ */
+export function maskHooks(tf: Tf, masks: () => readonly WeightMask[]): TrainingHooks {
+  const apply = (model: LayersModel) => applyMasks(tf, model, masks());
+  return { onTrainBegin: apply, onBatchEnd: apply, onRestoreBest: apply, onTrainEnd: apply };
+}
+
+/**
+ * A pruner's result from a model whose pruned weights are already zero: what each masked kernel
+ * held in `before` and holds now. `model` becomes the result's model.
+ */
+export function maskedResult(model: LayersModel, before: LayersModel, masks: readonly WeightMask[], how: { criterion: string; threshold?: number }): PruneResult {
+  const layers: PrunedLayer[] = masks
+    .filter((m) => m.weight === 0)
+    .map(({ layer }) => {
+      const after = weightValues(model, layer);
+      let kept = 0;
+      for (const w of after) if (w !== 0) kept++;
+      return { layer, criterion: how.criterion, threshold: how.threshold, total: after.length, kept, before: weightValues(before, layer), after };
+    });
+  return { model, layers };
+}

@@ -1,0 +1,109 @@
+// Compaction for structured pruning: builds the smaller architecture — each pruned layer without
+// its removed units or filters, and each following layer without the inputs they fed — and
+// copies the kept weights across. A removed unit still outputs activation(0) in the pruned model
+// (0 for relu, linear, tanh, elu, selu; not for sigmoid or softplus); that constant is folded into
+// the next dense layer's bias, so the small model computes what the pruned one does.
+import { z } from 'zod';
+import type { Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
+import { buildModel, definePlugin, ErrorCode, layerNames, RunexpError } from '../../plugin/index.ts';
+
+const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
+
+const ACTIVATION_AT_ZERO: Record<string, number> = { relu: 0, linear: 0, tanh: 0, elu: 0, selu: 0, sigmoid: 0.5, softplus: Math.log(2) };
+
+const width = (layer: LayerSpec) => (layer.type === 'conv1d' ? layer.filters : layer.type === 'dense' ? layer.units : 0);
+
+/** The architecture without the removed units, named after what shrank, e.g. "paper[conv1d:2,dense:60]". */
+export function shrunkArchitecture(architecture: Architecture, removed: Record<string, number[]>): Architecture {
+  const names = layerNames(architecture.layers);
+  const changed: string[] = [];
+  const layers = architecture.layers.map((layer, i) => {
+    const gone = removed[names[i]]?.length ?? 0;
+    if (gone === 0) return layer;
+    if (gone >= width(layer)) throw new RunexpError(ErrorCode.PLUGIN, `layer "${names[i]}" would lose all its units`);
+    changed.push(`${names[i]}:${width(layer) - gone}`);
+    return layer.type === 'conv1d' ? { ...layer, filters: layer.filters - gone } : { ...layer, units: (layer as { units: number }).units - gone };
+  });
+  return { name: `${architecture.name}[${changed.join(',')}]`, layers };
+}
+
+/** Row-major values of a weight, picked along each dimension by the given indexes (all when null). */
+function pick(values: Float32Array, shape: number[], keepAlong: (number[] | null)[]): Float32Array {
+  const along = shape.map((n, d) => keepAlong[d] ?? Array.from({ length: n }, (_, i) => i));
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const out = new Float32Array(along.reduce((a, l) => a * l.length, 1));
+  let o = 0;
+  const walk = (d: number, offset: number) => {
+    if (d === shape.length) {
+      out[o++] = values[offset];
+      return;
+    }
+    for (const i of along[d]) walk(d + 1, offset + i * strides[d]);
+  };
+  walk(0, 0);
+  return out;
+}
+
+export default definePlugin({
+  slot: 'compact',
+  name: 'structured',
+  description: 'Builds a smaller model without the units and filters a structured pruner removed.',
+  options: z.strictObject({}),
+  run: (req, _options, ctx) => {
+    const parsed = removedSchema.safeParse((req.pruned.data ?? {}).removed);
+    if (!parsed.success) throw new RunexpError(ErrorCode.PLUGIN, 'the structured compactor needs `data.removed` ({layer: [unit indexes]}) from its pruner', 'use it with the structured pruner, or return data.removed from yours');
+    const removed = parsed.data;
+    const architecture = shrunkArchitecture(req.architecture, removed);
+    const input = req.original.inputs[0].shape.slice(1) as [number, number];
+    const model = buildModel(ctx.tf, architecture, input, 0);
+    const weights = compactWeights(ctx.tf, req.pruned.model, req.architecture, removed);
+    model.setWeights(weights);
+    ctx.tf.dispose(weights);
+    return { model, architecture };
+  },
+});
+
+/** The kept weights of every layer, in the small model's order, with removed constants folded. */
+function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture, removed: Record<string, number[]>) {
+  const names = layerNames(architecture.layers);
+  // What the previous layer hands on: which of its outputs are kept (null: all) and the constant
+  // each removed output carries.
+  let keptIn: number[] | null = null;
+  let constantIn = new Map<number, number>();
+  const tensors: InstanceType<Tf['Tensor']>[] = [];
+  architecture.layers.forEach((layer, i) => {
+    const sourceLayer = source.getLayer(names[i]);
+    if (layer.type === 'flatten') {
+      const [steps, channels] = (sourceLayer.input as { shape: number[] }).shape.slice(1);
+      if (keptIn) {
+        const kept = keptIn;
+        const constants = constantIn;
+        keptIn = [];
+        constantIn = new Map();
+        for (let t = 0; t < steps; t++) {
+          for (let c = 0; c < channels; c++) {
+            if (kept.includes(c)) keptIn.push(t * channels + c);
+            else constantIn.set(t * channels + c, constants.get(c) ?? 0);
+          }
+        }
+      }
+      return;
+    }
+    const [kernelT, biasT] = sourceLayer.getWeights();
+    const kernel = kernelT.dataSync() as Float32Array;
+    const bias = Float32Array.from(biasT.dataSync() as Float32Array);
+    const n = width(layer);
+    const gone = new Set(removed[names[i]] ?? []);
+    const own = gone.size ? Array.from({ length: n }, (_, u) => u).filter((u) => !gone.has(u)) : null;
+    // Fold the constants of removed inputs into this layer's bias (exact for dense layers).
+    const nonZero = [...constantIn].filter(([, v]) => v !== 0);
+    if (nonZero.length && layer.type === 'conv1d') throw new RunexpError(ErrorCode.PLUGIN, `cannot fold the constant output of removed filters into conv1d layer "${names[i]}"`, 'use an activation with f(0) = 0 (relu, linear, tanh) on the pruned conv1d layer');
+    for (const [row, value] of nonZero) for (let u = 0; u < n; u++) bias[u] += value * kernel[row * n + u];
+    const keepAlong = layer.type === 'conv1d' ? [null, keptIn, own] : [keptIn, own];
+    tensors.push(tf.tensor(pick(kernel, kernelT.shape, keepAlong), keepAlong.map((k, d) => k?.length ?? kernelT.shape[d])));
+    tensors.push(tf.tensor(own ? Float32Array.from(own, (u) => bias[u]) : bias, [own?.length ?? n]));
+    keptIn = own;
+    constantIn = new Map([...gone].map((u) => [u, ACTIVATION_AT_ZERO[layer.activation] ?? NaN]));
+  });
+  return tensors;
+}

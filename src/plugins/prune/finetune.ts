@@ -1,0 +1,29 @@
+// One-shot magnitude pruning, then retraining with the masks held: the standard "prune, then
+// fine-tune" recipe (Han et al. 2015). The retraining uses the spec's trainer from the dense
+// model's weights; pruned weights are zeroed again after every optimizer step.
+import { z } from 'zod';
+import {
+  controlOption, definePlugin, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+} from '../../plugin/index.ts';
+
+export default definePlugin({
+  slot: 'prune',
+  name: 'finetune',
+  description: 'Magnitude pruning followed by N epochs of retraining with the masks held.',
+  options: z.strictObject({
+    sparsity: sparsityOption.default(0.5),
+    epochs: z.int().positive().default(10).describe('epochs of retraining after pruning (the trainer\'s early stopping still applies)'),
+    layers: targetLayersOption,
+    scope: scopeOption,
+    control: controlOption,
+  }),
+  axes: ['sparsity', 'epochs', 'control'],
+  run: async (req, options, ctx) => {
+    const targets = resolveTargetLayers(req.model, options.layers);
+    let masks = masksFromScores(magnitudeScores(req.model, targets), options.sparsity, options.scope);
+    if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
+    const tuned = await req.train({ from: req.model, epochs: options.epochs, hooks: maskHooks(ctx.tf, () => masks) });
+    const result = maskedResult(tuned.model, req.model, masks, { criterion: options.control ?? '|w|' });
+    return { ...result, data: { retrainedEpochs: tuned.epochs } };
+  },
+});

@@ -1,0 +1,80 @@
+// Structured pruning: removes whole units of Dense layers and whole filters of Conv1D layers,
+// the ones with the smallest L1 or L2 norm of incoming weights. The pruned model zeroes their
+// weights and biases; its compactor (compact/structured.ts) then builds a genuinely smaller
+// model without them, so the following layers' inputs shrink too. Optional fine-tuning.
+import { z } from 'zod';
+import type { LayersModel, WeightMask } from '../../plugin/index.ts';
+import {
+  applyMasks, cloneModel, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+} from '../../plugin/index.ts';
+
+const WEIGHTED = new Set(['Conv1D', 'Dense']);
+
+/** Hidden conv1d and dense layers by default; never the output layer (it would lose its only unit). */
+function targetLayers(model: LayersModel, choice: 'hidden' | string[]): string[] {
+  const weighted = model.layers.filter((l) => WEIGHTED.has(l.getClassName())).map((l) => l.name);
+  const hidden = weighted.slice(0, -1);
+  if (choice === 'hidden') return hidden;
+  for (const name of choice) {
+    if (!hidden.includes(name)) {
+      const why = name === weighted.at(-1) ? `"${name}" is the output layer` : `no hidden conv1d or dense layer is named "${name}"`;
+      throw new RunexpError(ErrorCode.PLUGIN, `structured pruning cannot remove units of ${why}`, suggestHint(name, hidden));
+    }
+  }
+  return choice;
+}
+
+/** Each unit's (or filter's) norm of incoming weights; a kernel's last dimension is its unit. */
+export function unitNorms(kernel: Float32Array, units: number, norm: 'l1' | 'l2', perWeight: boolean): Float64Array {
+  const fanIn = kernel.length / units;
+  const sums = new Float64Array(units);
+  kernel.forEach((w, i) => (sums[i % units] += norm === 'l1' ? Math.abs(w) : w * w));
+  // Per weight (for a global ranking across layers of different fan-in): mean |w| or RMS.
+  return sums.map((s) => (norm === 'l1' ? s / (perWeight ? fanIn : 1) : Math.sqrt(s / (perWeight ? fanIn : 1))));
+}
+
+export default definePlugin({
+  slot: 'prune',
+  name: 'structured',
+  description: 'Structured pruning: removes Dense units and Conv1D filters by L1/L2 norm; its compactor builds a smaller model.',
+  options: z.strictObject({
+    sparsity: sparsityOption.default(0.5).describe('fraction of the target layers\' units (filters) removed; a list is a grid axis'),
+    layers: z.union([z.literal('hidden'), z.array(z.string().min(1)).min(1)]).default('hidden').describe('hidden: every conv1d and dense layer but the output; or a list of names'),
+    norm: z.enum(['l1', 'l2']).default('l1'),
+    scope: scopeOption,
+    finetuneEpochs: z.int().min(0).default(0).describe('epochs of retraining after pruning, removed units held at zero'),
+    control: controlOption,
+  }),
+  axes: ['sparsity', 'norm', 'finetuneEpochs', 'control'],
+  compactor: 'structured',
+  run: async (req, options, ctx) => {
+    const { tf } = ctx;
+    const targets = targetLayers(req.model, options.layers);
+    const units = new Map(targets.map((name) => [name, req.model.getLayer(name).getWeights()[0].shape.at(-1)!]));
+    const scores = new Map(targets.map((name) => {
+      const kernel = req.model.getLayer(name).getWeights()[0].dataSync() as Float32Array;
+      return [name, unitNorms(kernel, units.get(name)!, options.norm, options.scope === 'global')];
+    }));
+    let unitMasks = masksFromScores(scores, options.sparsity, options.scope);
+    if (options.control === 'random') unitMasks = randomMasksLike(unitMasks, ctx.random);
+    for (const m of unitMasks) {
+      // A layer keeps at least its best unit, or nothing would flow through it.
+      if (!m.keep.includes(1)) m.keep[scores.get(m.layer)!.indexOf(Math.max(...scores.get(m.layer)!))] = 1;
+    }
+    const masks: WeightMask[] = unitMasks.flatMap(({ layer, keep }) => {
+      const n = units.get(layer)!;
+      const size = req.model.getLayer(layer).getWeights()[0].size;
+      return [{ layer, weight: 0, keep: Uint8Array.from({ length: size }, (_, i) => keep[i % n]) }, { layer, weight: 1, keep }];
+    });
+    let model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
+    applyMasks(tf, model, masks);
+    if (options.finetuneEpochs > 0) {
+      const tuned = await req.train({ from: model, epochs: options.finetuneEpochs, hooks: maskHooks(tf, () => masks) });
+      disposeModel(model);
+      model = tuned.model;
+    }
+    const removed = Object.fromEntries(unitMasks.map(({ layer, keep }) => [layer, [...keep.keys()].filter((u) => !keep[u])]));
+    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` });
+    return { ...result, data: { removed, units: Object.fromEntries(units) } };
+  },
+});

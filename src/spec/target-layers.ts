@@ -1,0 +1,36 @@
+// `layers: [dense, conv1d]` in a pruner's options names layers of the model, which exist only
+// once an architecture is chosen. Checked here, against every architecture in the spec, so that a
+// misspelt name fails `runexp validate` instead of every run after its training.
+import type { Architecture } from '../plugin/architecture.ts';
+import { layerNames } from '../plugin/architecture.ts';
+import { suggestHint } from '../plugin/suggest.ts';
+import type { SpecIssue } from './issues.ts';
+import type { PluginInstance } from './plugin-refs.ts';
+import type { YamlSource } from './yaml-source.ts';
+import { issueAt } from './zod-issues.ts';
+
+const WEIGHTED = new Set(['conv1d', 'dense']);
+
+export function checkTargetLayers(pruners: readonly PluginInstance[], architectures: Record<string, Architecture['layers']>, source: YamlSource): SpecIssue[] {
+  const issues = new Map<string, SpecIssue>();
+  for (const pruner of pruners) {
+    const chosen = pruner.options.layers;
+    if (!Array.isArray(chosen)) continue;
+    chosen.forEach((name, i) => {
+      if (typeof name !== 'string') return;
+      for (const [archName, layers] of Object.entries(architectures)) {
+        const names = layerNames(layers);
+        const index = names.indexOf(name);
+        const path = [...pruner.specPath, 'layers', i];
+        let issue: SpecIssue | undefined;
+        if (index < 0) {
+          issue = issueAt(source, path, `architecture "${archName}" has no layer named "${name}" (its layers: ${names.join(', ')})`, { value: name, hint: suggestHint(name, names.filter((_, k) => WEIGHTED.has(layers[k].type))) });
+        } else if (!WEIGHTED.has(layers[index].type)) {
+          issue = issueAt(source, path, `layer "${name}" of architecture "${archName}" has no weights to prune`, { value: name, hint: 'name a conv1d or dense layer' });
+        }
+        if (issue) issues.set(`${issue.path}|${issue.message}`, issue);
+      }
+    });
+  }
+  return [...issues.values()];
+}
