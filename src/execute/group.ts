@@ -5,6 +5,7 @@
 import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import type { RunConfig } from '../plan/types.ts';
+import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
@@ -132,6 +133,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     original: measured.reports.original,
     compact: { ...measured.reports.compact, architecture: compact.architecture.name },
     ...evaluateRun(shared, byModel, group.window.horizon),
+    efficiency: efficiencyOf(measured.reports.original, measured.reports.compact),
     compactVsPruned: { maxAbsDifference: maxAbsDifference(tf, pruned.model, compact.model, data) },
     // Values that changed outside the pruned kernels (conv, output layer, every bias): should be 0.
     untouchedWeightsChanged: compact.architecture === group.architecture ? changedOutside(original, compact.model, prunedNames) : null,

@@ -33,7 +33,7 @@ export function labeller(all: readonly Params[]): Labeller {
   for (const p of all) for (const [k, v] of extras(p)) seen.set(k, (seen.get(k) ?? new Set()).add(show(v)));
   const varying = new Set([...seen].filter(([, values]) => values.size > 1).map(([k]) => k));
   const pruning = (p: Params) => {
-    const axes = Object.entries(p.prune).map(([k, v]) => `${k}=${show(v)}`);
+    const axes = Object.entries(p.prune).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${show(v)}`);
     const more = extras(p).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${show(v)}`);
     return [p.pruner, ...axes, ...more].join(' ');
   };

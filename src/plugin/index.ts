@@ -5,6 +5,7 @@ export * from './api.ts';
 export { buildModel, cloneModel, disposeModel, layerNames, layerSchema, type Architecture, type LayerSpec } from './architecture.ts';
 export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
 export { canonicalJson, sha256, shortHash } from './hash.ts';
+export { macsOf, type MacCount } from './macs.ts';
 export { mae, mse, r2, rmse } from './metrics.ts';
 export { jsonNumber, layerCountSchema, modelReportSchema } from './model-report.ts';
 export { parsePriceCsv } from './prices.ts';

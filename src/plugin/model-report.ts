@@ -23,6 +23,11 @@ export const modelReportSchema = z.looseObject({
   size: z.object({ denseBytes: z.number(), sparseBytes: z.number(), gzipBytes: z.number() }),
   inference: z.object({ medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number(), windows: z.number() }),
   memory: z.object({ peakTensorBytes: z.number(), rssBytes: z.number() }),
+  /** Multiply–accumulates per window (all weights, and non-zero weights only); absent before 0.2. */
+  macs: z.number().optional(),
+  nonzeroMacs: z.number().optional(),
+  /** Median time of one prediction of `batchSize` windows, where speed is measured; absent before 0.2. */
+  latency: z.object({ batchSize: z.number(), medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number() }).optional(),
 });
 
 export type LayerCount = z.infer<typeof layerCountSchema>;

@@ -4,6 +4,7 @@
 // version 1 and are read as such.
 import { z } from 'zod';
 import { jsonNumber, modelReportSchema } from '../plugin/model-report.ts';
+import { efficiencySchema } from '../evaluation/efficiency.ts';
 import { runEvaluationSchema } from '../evaluation/evaluation.ts';
 
 export const RECORD_SCHEMA_VERSION = 2;
@@ -94,6 +95,8 @@ export const okRecordSchema = z.looseObject({
   original: modelReportSchema,
   compact: modelReportSchema.extend({ architecture: z.string() }),
   ...runEvaluationSchema.shape,
+  /** The compact model against the original: MACs, sizes, latency (absent before version 0.2). */
+  efficiency: efficiencySchema.optional(),
   compactVsPruned: z.object({ maxAbsDifference: jsonNumber }),
   /** Values changed outside the pruned kernels; null when the compact architecture differs. */
   untouchedWeightsChanged: z.number().nullable(),

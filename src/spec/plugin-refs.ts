@@ -101,7 +101,7 @@ export async function resolvePlugin(
       continue;
     }
     const options = result.data as Record<string, unknown>;
-    const resolvedAxes = Object.fromEntries(axes.map((k) => [k, options[k]]));
+    const resolvedAxes = Object.fromEntries(axes.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
     instances.push({ slot, name: plugin.name, specPath: path, source, module: url, options, axisValues: resolvedAxes, hooksTraining: typeof plugin.trainingHooks === 'function', compactor: compactorOf(plugin, url) });
   }
   for (const key of axes) {

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf, WeightMask } from '../../plugin/index.ts';
 import {
-  buildModel, cloneModel, controlOf, definePlugin, disposeModel, ErrorCode, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargetLayers, RunexpError, scopeOption,
+  cloneModel, controlOf, definePlugin, disposeModel, ErrorCode, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargetLayers, RunexpError, scopeOption,
   sparsityOption, targetLayersOption,
 } from '../../plugin/index.ts';
 
@@ -52,8 +52,7 @@ export default definePlugin({
         masks = randomMasksLike(masks, ctx.random);
       } else if (options.control === 'reinit') {
         seed = Math.floor(ctx.random() * 2 ** 31);
-        start = buildModel(tf, req.architecture, input, seed);
-        owned.push(start);
+        start = (await req.train({ epochs: 0, seed })).model; // the trainer's initialisation for another seed
       }
       if (options.control) trained = (await req.train({ from: start, seed, hooks: maskHooks(tf, () => masks) })).model;
       const result = maskedResult(trained, req.model, masks, { criterion: options.control ?? '|w| (lottery)' });
@@ -66,11 +65,8 @@ export default definePlugin({
 
 /** The weights each level rewinds to: the dense model's initialisation, or its weights after epoch k. */
 async function rewindPoint(req: PruneRequest, epoch: number, input: [number, number], owned: LayersModel[], tf: Tf): Promise<LayersModel> {
-  if (epoch === 0) {
-    const init = buildModel(tf, req.architecture, input, req.seed);
-    owned.push(init);
-    return init;
-  }
+  // 0 epochs of training: the trainer's own initial model for this seed, as the dense model had.
+  if (epoch === 0) return (await req.train({ epochs: 0 })).model;
   let captured: LayersModel | undefined;
   await req.train({ epochs: epoch, hooks: {
       onEpochEnd: (model, e) => {

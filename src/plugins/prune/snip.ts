@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
 import {
-  buildModel, controlOption, definePlugin, disposeModel, maskedResult, maskHooks, masksFromScores, permutation, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption,
+  controlOption, definePlugin, maskedResult, maskHooks, masksFromScores, permutation, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption,
   targetLayersOption,
 } from '../../plugin/index.ts';
 
@@ -57,16 +57,13 @@ export default definePlugin({
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const targets = resolveTargetLayers(req.model, options.layers);
-    // The dense model's initialisation: the same seed gives the same initial weights.
-    const init = buildModel(tf, req.architecture, [req.data.lookback, req.data.features], req.seed);
-    try {
-      const batch = sampleBatch(req, options.batchSize, ctx.random);
-      let masks = masksFromScores(connectionSensitivity(tf, init, targets, batch.x, batch.y, batch.shape), options.sparsity, options.scope);
-      if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
-      const trained = await req.train({ from: init, hooks: maskHooks(tf, () => masks) });
-      return maskedResult(trained.model, req.model, masks, { criterion: options.control ?? '|g·w| at init' });
-    } finally {
-      disposeModel(init);
-    }
+    // The dense model's initialisation: a training of 0 epochs is the trainer's own initial
+    // model for this seed (a redrawn one too, when the trainer redraws dead initialisations).
+    const init = (await req.train({ epochs: 0 })).model;
+    const batch = sampleBatch(req, options.batchSize, ctx.random);
+    let masks = masksFromScores(connectionSensitivity(tf, init, targets, batch.x, batch.y, batch.shape), options.sparsity, options.scope);
+    if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
+    const trained = await req.train({ from: init, hooks: maskHooks(tf, () => masks) });
+    return maskedResult(trained.model, req.model, masks, { criterion: options.control ?? '|g·w| at init' });
   },
 });
