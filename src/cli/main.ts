@@ -13,6 +13,7 @@ import { runexpVersion } from '../results/manifest.ts';
 import type { FailedRecord } from '../results/record.ts';
 import { writeReport } from '../report/write.ts';
 import { formatIssue, SpecError } from '../spec/issues.ts';
+import { checkPlugin } from './check-plugin.ts';
 import { planText } from './plan-text.ts';
 import { table1 } from './table-text.ts';
 
@@ -24,6 +25,10 @@ Usage:
   runexp validate <spec.yaml>        check the spec and its data; writes nothing
   runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
   runexp report <output dir>         write reports/<experiment>/index.html from stored results
+  runexp check-plugin <pruner> [--options JSON]
+                                     test a pruning plugin (a file, or a built-in name) on small
+                                     trained models: sparsity, masks, untouched weights, seeds,
+                                     leaks, compaction; exit 0 when every property passes
 
 Options:
   --workers N     worker threads (default: number of cores, ${availableParallelism()} here);
@@ -46,7 +51,7 @@ directory, 130 interrupted (finished runs are kept; run again to resume).
 /** Exit codes for errors that are not bad input (2). */
 const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
-const COMMANDS = ['run', 'validate', 'plan', 'report'];
+const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin'];
 
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -63,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         reports: { type: 'string' },
         'worker-memory': { type: 'string' },
         'no-report': { type: 'boolean' },
+        options: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -86,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
   const command = isCommand ? first : 'run';
   const [spec, ...extra] = isCommand ? rest : positionals;
-  if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : 'missing the spec file');
+  if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : command === 'check-plugin' ? 'missing the plugin (e.g. ./my-pruner.ts or magnitude)' : 'missing the spec file');
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const workers = positiveInt(values.workers, 0);
   if (workers === null) return usage(`--workers must be a whole number (0 for in-process), got "${values.workers}"`);
@@ -102,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);
       return 0;
     }
+    if (command === 'check-plugin') return await checkPlugin(spec, values.options, backend);
     if (command === 'report') {
       const file = await writeReport(spec, reportsRoot);
       process.stdout.write(`report: ${file}\n`);

@@ -1,0 +1,112 @@
+// `runexp check-plugin`: runs a pruning plugin on small, really trained models and tests the
+// properties every pruner should have (conformance-checks.ts). The plugin is resolved exactly as
+// a spec would resolve it, so what passes here loads the same way in an experiment.
+import type { LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
+import { disposeModel } from '../plugin/architecture.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { trainingEvents } from '../plugin/training-events.ts';
+import { formatIssue } from '../spec/issues.ts';
+import { importPlugin } from '../spec/plugin-source.ts';
+import { resolvePlugin, type PluginInstance } from '../spec/plugin-refs.ts';
+import * as check from './conformance-checks.ts';
+import { LAB_ARCHITECTURES, labRequest, smallLab, type Lab } from './small-lab.ts';
+import { stageContext } from './stages.ts';
+
+export interface ConformanceResult {
+  options: Record<string, unknown>;
+  architecture: string;
+  properties: check.PropertyResult[];
+}
+
+/** Resolves `ref` (a path or a built-in name) with its options as a spec entry would be; throws what a spec would report. */
+async function resolvePruner(ref: string, options: Record<string, unknown>, cwd: string) {
+  const { instances, issues } = await resolvePlugin({ ...options, plugin: ref }, 'prune', [], { specDir: cwd, root: {} });
+  if (issues.length) throw new RunexpError(ErrorCode.USAGE, `cannot check ${ref}:\n  ${issues.map((i) => formatIssue(i).replace(/^\s*:\s*/, '')).join('\n  ')}`);
+  return instances;
+}
+
+async function compactorOf(instance: PluginInstance, cwd: string): Promise<Plugin<'compact'>> {
+  const ref = instance.compactor?.ref ?? { plugin: 'copy' };
+  const { instances, issues } = await resolvePlugin(ref, 'compact', [], { specDir: cwd, baseDir: instance.compactor?.baseDir, root: {} });
+  if (issues.length || !instances[0]) throw new RunexpError(ErrorCode.USAGE, `the plugin's compactor ${ref.plugin} does not load: ${issues.map((i) => i.message).join('; ')}`);
+  return (await importPlugin(instances[0].module)) as unknown as Plugin<'compact'>;
+}
+
+export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<string, unknown>, cwd = process.cwd(), seed = 1): Promise<ConformanceResult[]> {
+  const instances = await resolvePruner(ref, options, cwd);
+  const lab = await smallLab(tf);
+  const results: ConformanceResult[] = [];
+  for (const instance of instances) {
+    const pruner = (await importPlugin(instance.module)) as unknown as Plugin<'prune'>;
+    const compactor = await compactorOf(instance, cwd);
+    for (const architecture of LAB_ARCHITECTURES) {
+      results.push({ options: instance.options, architecture: architecture.name, properties: await checkOn(lab, pruner, instance, compactor, architecture, seed) });
+    }
+  }
+  return results;
+}
+
+async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstance, compactor: Plugin<'compact'>, architecture: (typeof LAB_ARCHITECTURES)[number], seed: number) {
+  const { tf } = lab;
+  const models = new Set<LayersModel>();
+  const { request, trainer } = await labRequest(lab, architecture, seed, models);
+  const dense = request.dense;
+  const watch = check.maskWatcher();
+  // Every training the pruner asks for is watched after its own hooks have run.
+  const watched = (options: RetrainOptions = {}) => trainer.train({ ...options, hooks: chain(options.hooks, watch.hooks) });
+  const runOnce = async (): Promise<{ result: PruneResult; made: Set<LayersModel> }> => {
+    const made = new Set<LayersModel>();
+    const keep = (m: LayersModel) => (made.add(m), m);
+    let model = dense;
+    if (pruner.trainingHooks) {
+      const hooks = pruner.trainingHooks(instance.options, stageContext(tf, seed, seed + 1));
+      const own = await trainer.train({ hooks: chain(hooks, watch.hooks) });
+      model = keep(own.model);
+    }
+    const train = async (o?: RetrainOptions) => {
+      const r = await watched(o);
+      keep(r.model);
+      return r;
+    };
+    const result = await pruner.run({ ...request, model, train }, instance.options, stageContext(tf, seed));
+    keep(result.model);
+    return { result, made };
+  };
+  const tensorsBefore = tf.memory().numTensors;
+  const first = await runOnce();
+  const trained = trainer.trainings.length > 0 || pruner.trainingHooks !== undefined;
+  const compact = await compactor.run({ original: dense, pruned: first.result, architecture }, compactor.options.parse({}), stageContext(tf, seed));
+  const properties = [
+    check.sparsityMatches(first.result, check.requestedSparsity(instance.options)),
+    check.reportMatchesModel(first.result),
+    check.masksHeld(watch, trained),
+    check.untouchedUnchanged(dense, first.result, trained),
+    check.compactReproduces(tf, first.result, compact, lab.data),
+    check.compactArchitectureValid(tf, compact, [lab.data.lookback, lab.data.features]),
+  ];
+  disposeModel(compact.model);
+  for (const m of first.made) {
+    models.delete(m);
+    disposeModel(m);
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  const second = await runOnce();
+  const again = await runOnce();
+  properties.splice(4, 0, check.sameResult(second.result, again.result, seed), check.noLeak(tensorsBefore, tensorsAfter));
+  new Set([...models, ...second.made, ...again.made]).forEach(disposeModel);
+  return properties;
+}
+
+/** Hooks that call `first`'s, then `second`'s. */
+function chain(first: TrainingHooks | undefined, second: TrainingHooks): TrainingHooks {
+  if (!first) return second;
+  const events = trainingEvents([first, second]);
+  return {
+    onTrainBegin: events.trainBegin,
+    onBatchEnd: events.batchEnd,
+    onEpochEnd: events.epochEnd,
+    allowRestoreBest: events.mayRestoreBest,
+    onRestoreBest: events.restoredBest,
+    onTrainEnd: events.trainEnd,
+  };
+}

@@ -1,0 +1,62 @@
+// `runexp check-plugin`: every built-in pruner (and its controls) passes every property on
+// small, really trained models; a deliberately broken plugin fails the properties it breaks.
+import { checkPrunePlugin } from '../../src/execute/conformance.ts';
+import type { Tf } from '../../src/index.ts';
+import { BIN, FIXTURES, runCli } from '../helpers/cli.ts';
+import { loadBackend } from '../../src/execute/backend.ts';
+
+// wasm, as the CLI uses: the cpu backend trains these models several times slower.
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadBackend('wasm')).tf;
+});
+
+const BUILT_INS: [string, Record<string, unknown>][] = [
+  ['magnitude', { sparsity: 0.5 }],
+  ['magnitude', { percentile: 35, scope: 'global', layers: 'hidden-dense' }],
+  ['random', { sparsity: 0.5 }],
+  ['gradual', { sparsity: 0.7, endStep: 20, frequency: 5, control: 'random' }],
+  ['finetune', { sparsity: 0.5, epochs: 2 }],
+  ['lottery', { sparsity: 0.7, levels: 2, rewindEpoch: 1, control: 'reinit' }],
+  ['snip', { sparsity: 0.6 }],
+  ['structured', { sparsity: 0.5, scope: 'global', norm: 'l2', finetuneEpochs: 1 }],
+];
+
+test.each(BUILT_INS)('%s %j passes every property', async (name, options) => {
+  const results = await checkPrunePlugin(tf, name, options);
+  expect(results.map((r) => r.architecture)).toEqual(['small-cnn', 'two-hidden']);
+  for (const r of results) {
+    const failed = r.properties.filter((p) => p.status === 'fail');
+    expect(failed).toEqual([]);
+    expect(r.properties.find((p) => p.property.startsWith('achieved sparsity'))!.status).toBe('pass');
+    expect(r.properties.filter((p) => p.status === 'pass').length).toBeGreaterThanOrEqual(6);
+  }
+}, 60_000);
+
+test('lottery tickets end at exactly round(s·n) pruned weights; structured compaction really shrinks the model', async () => {
+  const [lottery] = await checkPrunePlugin(tf, 'lottery', { sparsity: 0.7, levels: 2 });
+  // small-cnn's first dense layer: 12 steps × 4 filters × 16 units = 768 weights, 538 pruned.
+  expect(lottery.properties[0].detail).toContain('dense 230/768 kept');
+  const [structured] = await checkPrunePlugin(tf, 'structured', { sparsity: 0.5 });
+  const architecture = structured.properties.find((p) => p.property === 'the compact architecture is valid')!;
+  // 4 → 2 filters and 16 → 8 units: conv 3×1×2, flatten 12×2 = 24 inputs to dense 24×8, output 8×1.
+  expect(architecture.detail).toBe('small-cnn[conv1d:2,dense:8]: 3×1×2, 2, 24×8, 8, 8×1, 1');
+}, 60_000);
+
+test('a broken plugin fails what it breaks, each failure saying what was expected and seen (exit 1)', () => {
+  const { code, stdout } = runCli(['check-plugin', `${FIXTURES}/plugins/broken-pruner.ts`, '--options', '{"sparsity": 0.5}'], process.cwd());
+  expect(code).toBe(1);
+  for (const property of ['achieved sparsity matches the request', "reported weights are the model's weights", 'masks hold through training steps', 'the same seed gives the same result', 'no tensors leak']) {
+    expect(stdout).toMatch(new RegExp(`FAIL  ${property}: expected`));
+  }
+  expect(stdout).toContain('PASS  the compact model reproduces the pruned model');
+  expect(stdout).toMatch(/FAILED: 4 of 14 checks passed, 10 failed/);
+  expect(BIN).toMatch(/runexp\.js$/);
+}, 120_000);
+
+test('bad options are refused like a spec entry would be (exit 2)', () => {
+  const { code, stderr } = runCli(['check-plugin', 'magnitude', '--options', '{"sparsty": 0.5}'], process.cwd());
+  expect(code).toBe(2);
+  expect(stderr).toContain('sparsty');
+  expect(stderr).toContain('did you mean "sparsity"?');
+});
