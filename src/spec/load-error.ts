@@ -18,7 +18,8 @@ function shown(file: string): string {
 export function loadErrorMessage(err: unknown, url: string): string {
   const message = err instanceof Error ? err.message : String(err);
   const located = ESBUILD_LOCATION.exec(message);
-  if (located) return `${shown(located[1])}:${located[2]}:${located[3]}: ${located[4]}`;
+  // esbuild counts columns from 0; editors and Node from 1.
+  if (located) return `${shown(located[1])}:${located[2]}:${Number(located[3]) + 1}: ${located[4]}`;
   if (err instanceof SyntaxError && url.startsWith('file:')) {
     const file = fileURLToPath(url);
     const where = checkSyntax(file);

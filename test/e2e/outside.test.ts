@@ -1,0 +1,74 @@
+// A researcher's own folder, outside runexp's checkout (in the system's temp folder), as the
+// README describes it: (1) a folder that installs nothing — its plugins' imports of runexp,
+// runexp/plugin and zod resolve to the running runexp's copies; (2) a folder whose package.json
+// installs runexp, run with `npx runexp`. TypeScript and JavaScript plugins, and syntax errors
+// that point at the plugin's own file:line:col.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
+
+const EXAMPLE = resolve('examples/my-pruner/plugins/balanced.ts');
+
+function userFolder(packageJson?: object): string {
+  const dir = tempDir('runexp-user-');
+  expect(dir.startsWith(resolve('.'))).toBe(false);
+  mkdirSync(join(dir, 'plugins'));
+  copyFileSync(EXAMPLE, join(dir, 'plugins/balanced.ts'));
+  if (packageJson) writeFileSync(join(dir, 'package.json'), JSON.stringify(packageJson));
+  writeSpec(dir, tinySpec({ name: 'mine', prune: '{plugin: ./plugins/balanced.ts, sparsity: 0.5, layers: [dense]}' }));
+  return dir;
+}
+
+/** Every one of the 120 units of the first dense layer keeps 35 of its 70 inputs. */
+function expectBalancedRun(dir: string) {
+  const [row] = readJsonl(join(dir, 'runs/mine/results.jsonl'));
+  expect(row.status).toBe('ok');
+  expect(row.params.pruner).toBe('balanced');
+  expect(row.pruning.layers[0]).toMatchObject({ layer: 'dense', total: 8400, kept: 4200, criterion: '|w| per unit' });
+  expect(row.pruning.data).toEqual({ keptPerUnit: { dense: 35 } });
+}
+
+test('(1) a folder with no package.json: the plugin imports runexp/plugin and zod from the running runexp', () => {
+  const dir = userFolder();
+  const { code, stderr } = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(stderr).not.toMatch(/Cannot (find package|require)/);
+  expect(code).toBe(0);
+  expectBalancedRun(dir);
+}, 120_000);
+
+test('(1) with {"type": "module"}, and a JavaScript plugin importing the runexp package itself', () => {
+  const dir = userFolder({ type: 'module' });
+  writeFileSync(
+    join(dir, 'plugins/half.js'),
+    "import { z } from 'zod';\nimport { definePlugin, pruneKernels } from 'runexp';\nexport default definePlugin({ slot: 'prune', name: 'half', options: z.strictObject({}), run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ keep: (i) => i % 2 === 0 })) });\n",
+  );
+  writeSpec(dir, tinySpec({ name: 'mine', prune: '[{plugin: ./plugins/balanced.ts, sparsity: 0.5}, ./plugins/half.js]' }));
+  const { code, stdout, stderr } = runCli(['validate', 'spec.yaml'], dir);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toContain('valid — 2 runs, 1 trainings');
+});
+
+test('a syntax error in a plugin points at its own file, line and column, without --debug', () => {
+  const dir = userFolder();
+  writeFileSync(join(dir, 'plugins/broken.ts'), "import { definePlugin } from 'runexp/plugin';\n\nexport default definePlugin({\n  slot: 'prune',\n  name: ,\n});\n");
+  writeFileSync(join(dir, 'plugins/broken-js.js'), "export default {\n  slot: 'prune',\n  name: 'x' +,\n};\n");
+  for (const [file, where] of [['broken.ts', 'plugins/broken.ts:5:9'], ['broken-js.js', 'plugins/broken-js.js:3:14']]) {
+    writeSpec(dir, tinySpec({ name: 'mine', prune: `./plugins/${file}` }));
+    const { code, stderr } = runCli(['validate', 'spec.yaml'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`the plugin file failed to load: ${where}: `);
+    expect(stderr).not.toContain('    at '); // no stack trace
+  }
+});
+
+test('(2) a folder whose package.json installs runexp: npx runexp spec.yaml', () => {
+  const dir = userFolder({ name: 'my-study', private: true, type: 'module' });
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', resolve('.')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  expect(install.status).toBe(0);
+  const run = spawnSync('npx', ['runexp', 'spec.yaml', '--workers', '1', '--no-report'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+  expect(run.stderr).not.toMatch(/Cannot (find package|require)/);
+  expect(run.status).toBe(0);
+  expectBalancedRun(dir);
+}, 240_000);
