@@ -9,6 +9,7 @@ import { dataSizeChart, dataSizeSweep } from './charts/data-size.ts';
 import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
+import { methodsSection, weightsPerMethod } from './methods-section.ts';
 import { skillChart } from './charts/skill.ts';
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { byConfiguration, summarizeConfiguration } from './summary.ts';
@@ -78,13 +79,16 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
     sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats, names)}${allConfigurations(runs, names)}${perRun(runs, names)}`);
     const label = names.run(headline);
     const weights = readPrunedWeights(results.outDir, headline.runId);
-    sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}`);
+    sections.push(
+      `<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}${weightsPerMethod(runs, results.outDir, figure, names.run)}`,
+    );
     const sweep = dataSizeSweep(runs);
     sections.push(
       `<h2 id="data-size">Execution time, memory and accuracy against data size (Figure 3)</h2>${sweep ? figure(dataSizeChart(sweep)) : '<p>This grid has a single data size; list several under <code>data.days</code> to draw Figure 3.</p>'}`,
     );
     sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
+    sections.push(methodsSection(runs, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     const axes = varyingAxes(runs);
     sections.push(

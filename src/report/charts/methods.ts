@@ -1,0 +1,90 @@
+// The pruning laboratory's charts: accuracy against sparsity for every method with the seeds'
+// 95% bands, and error against non-zeros and against measured latency (where a method sits on
+// the accuracy–cost front). "original" is the dense model every method starts from.
+import type { TopLevelSpec } from 'vega-lite';
+import type { MethodRow } from '../methods.ts';
+import type { Chart } from './chart.ts';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
+  const metricRows = rows.flatMap((r) => [
+    { method: r.method, sparsity: r.sparsity * 100, metric: 'MSE (compact)', mean: r.compactMse.mean, lo: r.compactMse.lo, hi: r.compactMse.hi, n: r.runs },
+    { method: r.method, sparsity: r.sparsity * 100, metric: 'skill vs persistence (compact)', mean: r.compactSkill.mean, lo: r.compactSkill.lo, hi: r.compactSkill.hi, n: r.runs },
+  ]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const references = [
+    { metric: 'MSE (compact)', value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
+    { metric: 'MSE (compact)', value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
+    { metric: 'skill vs persistence (compact)', value: 0, reference: 'persistence' },
+  ];
+  const spec = {
+    $schema: SCHEMA,
+    params: [{ name: 'metric_pick', value: 'MSE (compact)', bind: { input: 'select', options: ['MSE (compact)', 'skill vs persistence (compact)'], name: 'metric ' } }],
+    width: 600,
+    height: 300,
+    layer: [
+      {
+        data: { values: metricRows },
+        transform: [{ filter: 'datum.metric == metric_pick' }],
+        encoding: { x: { field: 'sparsity', type: 'quantitative', title: 'sparsity (% of targeted weights or units removed)' }, color: { field: 'method', type: 'nominal', title: 'method' } },
+        layer: [
+          { mark: { type: 'area', fillOpacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: 'symlog' } }, y2: { field: 'hi' } } },
+          {
+            mark: { type: 'line', point: true, tooltip: true },
+            encoding: {
+              y: { field: 'mean', type: 'quantitative', title: 'mean over seeds' },
+              tooltip: [{ field: 'method' }, { field: 'sparsity' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g', title: '95% low' }, { field: 'hi', format: '.4~g', title: '95% high' }, { field: 'n', title: 'seeds' }],
+            },
+          },
+        ],
+      },
+      {
+        data: { values: references },
+        transform: [{ filter: 'datum.metric == metric_pick' }],
+        mark: { type: 'rule', strokeDash: [6, 4] },
+        encoding: { y: { field: 'value', type: 'quantitative' }, strokeOpacity: { value: 0.8 }, color: { value: '#333' }, tooltip: [{ field: 'reference' }, { field: 'value', format: '.4~g' }] },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+  return {
+    id: 'methods-accuracy',
+    title: 'Accuracy against sparsity, every method',
+    caption: 'Mean over seeds with 95% intervals (Student t) as bands, on a symmetric-log scale; dashed lines: the dense original model and persistence (tomorrow = today). A method\'s "(random control)" removes as many weights per layer at random.',
+    spec,
+  };
+}
+
+export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency'): Chart {
+  const measured = rows.filter((r) => by === 'nonzero' || (r.latencyMs && r.originalLatencyMs));
+  const cost = (r: MethodRow, model: 'compact' | 'original') =>
+    by === 'nonzero' ? (model === 'compact' ? r.nonzero : r.originalNonzero) : (model === 'compact' ? r.latencyMs! : r.originalLatencyMs!).mean;
+  const points = measured.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, x: cost(r, 'compact'), mse: r.compactMse.mean, architecture: r.architecture }));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // The dense original, once: its cost and error averaged over every row's runs.
+  if (measured.length) points.push({ method: 'original (dense)', sparsity: 0, x: mean(measured.map((r) => cost(r, 'original'))), mse: mean(measured.map((r) => r.originalMse.mean)), architecture: '' });
+  const title = by === 'nonzero' ? 'non-zero parameters' : 'latency of one large batch, median (ms)';
+  const spec = {
+    $schema: SCHEMA,
+    width: 600,
+    height: 300,
+    data: { values: points },
+    mark: { type: 'point', filled: true, size: 70, tooltip: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title, scale: { zero: false } },
+      y: { field: 'mse', type: 'quantitative', title: 'test MSE, mean over seeds', scale: { type: 'log' } },
+      color: { field: 'method', type: 'nominal' },
+      shape: { condition: { test: "datum.method == 'original (dense)'", value: 'diamond' }, value: 'circle' },
+      tooltip: [{ field: 'method' }, { field: 'sparsity', title: 'sparsity %' }, { field: 'x', title, format: ',.4~g' }, { field: 'mse', format: '.4~g' }, { field: 'architecture' }],
+    },
+  } as unknown as TopLevelSpec;
+  return {
+    id: `methods-pareto-${by}`,
+    title: by === 'nonzero' ? 'Error against non-zero parameters' : 'Error against measured latency',
+    caption:
+      by === 'nonzero'
+        ? 'Each point is a method at one sparsity (mean over seeds); lower and further left is better. The diamond is the dense original.'
+        : 'Median latency of the compact model on one large batch, timed in alternating rounds with the original; only a smaller architecture (structured pruning) moves a point left, zeros alone do not. The diamond is the dense original.',
+    spec,
+  };
+}

@@ -1,0 +1,57 @@
+// The report's "Pruning methods" section: the table of every method at every sparsity and the
+// charts that compare them, drawn when a grid compares methods or sparsities.
+import type { Chart } from './charts/chart.ts';
+import { accuracyVsSparsityChart, paretoChart } from './charts/methods.ts';
+import { distinct } from './aggregate.ts';
+import { esc, num, table } from './html.ts';
+import { readPrunedWeights, type OkRecord } from './load.ts';
+import { weightsBeforeAfterChart } from './charts/weights.ts';
+import { methodName, methodRows, sparsityOf, type MethodRow } from './methods.ts';
+import { ALPHA, formatP } from './verdict.ts';
+
+const ci = (i: { mean: number; lo: number; hi: number; n: number }, digits = 4) => (i.n > 1 ? `${num(i.mean, digits)} <small>[${num(i.lo, digits)}, ${num(i.hi, digits)}]</small>` : num(i.mean, digits));
+const p = (value: number) => (Number.isNaN(value) ? '—' : `${formatP(value)}${value < ALPHA ? ' *' : ''}`);
+
+export function methodsSection(runs: readonly OkRecord[], figure: (chart: Chart) => string): string {
+  const rows = methodRows(runs);
+  if (distinct(rows.map((r) => r.method)).length < 2 && distinct(rows.map((r) => r.sparsity)).length < 2) return '';
+  const first = runs[0];
+  const body = table(
+    ['method', 'sparsity', 'seeds', 'MSE (compact)', 'p vs original', 'p vs persistence', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
+    [...rows].sort(byMethodThenSparsity).map((r) => [
+      esc(r.method),
+      `${num(r.sparsity * 100, 3)}%`,
+      String(r.runs),
+      ci(r.compactMse),
+      p(r.pVsOriginal),
+      p(r.pVsPersistence),
+      ci(r.compactSkill, 3),
+      Math.round(r.nonzero).toLocaleString('en-US'),
+      r.architecture === first.params.architecture ? 'same as original' : `<b>${esc(r.architecture)}</b>`,
+      r.latencyMs ? num(r.latencyMs.mean, 3) : '—',
+      r.measuredSpeedup && r.theoreticalSpeedup ? `${num(r.measuredSpeedup.mean, 3)}× / ${num(r.theoreticalSpeedup, 3)}×` : '—',
+    ]),
+    { raw: true },
+  );
+  const dense = rows[0];
+  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity: means over seeds with 95% intervals; p-values are paired t-tests over seeds of the compact model's test MSE against the dense original's (mean ${esc(num(dense.originalMse.mean, 4))}) and against persistence's (${esc(num(dense.persistenceMse, 4))}); * p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
+}
+
+function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {
+  return a.method < b.method ? -1 : a.method > b.method ? 1 : a.sparsity - b.sparsity;
+}
+
+/**
+ * Figure 1 for each method other than the headline's: its first run at its highest sparsity.
+ * Threshold lines appear only where the method pruned by a |w| threshold.
+ */
+export function weightsPerMethod(runs: readonly OkRecord[], outDir: string, figure: (chart: Chart) => string, label: (run: OkRecord) => string): string {
+  const methods = distinct(runs.map(methodName));
+  if (methods.length < 2) return '';
+  const charts = methods.slice(1).flatMap((method) => {
+    const ofMethod = runs.filter((r) => methodName(r) === method);
+    const run = ofMethod.reduce((best, r) => ((sparsityOf(r) ?? 0) > (sparsityOf(best) ?? 0) ? r : best), ofMethod[0]);
+    return readPrunedWeights(outDir, run.runId).map((layer) => figure({ ...weightsBeforeAfterChart(layer, label(run)), id: `weights-${run.runId}-${layer.layer}`, title: `${method}: ${layer.layer} before and after pruning` }));
+  });
+  return `<details><summary>The same for every other method (${methods.length - 1})</summary>${charts.join('')}</details>`;
+}
