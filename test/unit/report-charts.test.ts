@@ -7,6 +7,8 @@ import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../..
 import { esc, scriptJson } from '../../src/report/html.ts';
 import type { ExperimentResults, OkRecord } from '../../src/report/load.ts';
 import { buildReport, orderRuns } from '../../src/report/page.ts';
+import { methodRows } from '../../src/report/methods.ts';
+import { methodsSection } from '../../src/report/methods-section.ts';
 import type { ModelReport } from '../../src/index.ts';
 
 function model(mse: number): ModelReport {
@@ -151,5 +153,39 @@ describe('report page', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain('<img src=x');
+  });
+});
+
+describe('pruning methods summary', () => {
+  // Two methods × two seeds at 50%: magnitude and its random control; MSEs chosen by hand.
+  const runs = [
+    run('m0', { seed: 0, prune: { sparsity: 0.5 } }, [10, 11]),
+    run('m1', { seed: 1, prune: { sparsity: 0.5 } }, [10, 13]),
+    run('r0', { seed: 0, prune: { sparsity: 0.5, control: 'random' } }, [10, 20]),
+    run('r1', { seed: 1, prune: { sparsity: 0.5, control: 'random' } }, [10, 30]),
+    run('p0', { seed: 0, prune: { percentile: 35 } }, [10, 10]),
+  ];
+
+  test('one row per method and sparsity, with means and the paper percentile read as sparsity', () => {
+    const rows = methodRows(runs);
+    expect(rows.map((r) => [r.method, r.sparsity, r.runs, r.compactMse.mean])).toEqual([
+      ['magnitude', 0.5, 2, 12],
+      ['magnitude (random control)', 0.5, 2, 25],
+      ['magnitude', 0.35, 1, 10],
+    ]);
+    // 95% interval of {11, 13}: 12 ± t(0.975, 1)·(√2/√2) = 12 ± 12.706.
+    expect(rows[0].compactMse.hi).toBeCloseTo(12 + 12.7062047, 5);
+    expect(rows[0].originalNonzero).toBe(8);
+    expect(Number.isNaN(rows[2].pVsOriginal)).toBe(true); // one seed: no paired test
+  });
+
+  test('the methods section: a row per method and sparsity, and its three charts', () => {
+    const charts: string[] = [];
+    const html = methodsSection(runs, (chart) => (charts.push(chart.id), `<figure>${chart.id}</figure>`));
+    expect(html).toContain('<h2 id="methods">Pruning methods</h2>');
+    expect(charts).toEqual(['methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency']);
+    expect(html).toContain('<td>magnitude (random control)</td><td>50%</td><td>2</td>');
+    // One method at one sparsity compares nothing: no section.
+    expect(methodsSection(runs.slice(0, 2), () => '')).toBe('');
   });
 });
