@@ -2,7 +2,8 @@
 // times drift on shared machines). `npm run bench` prints a markdown table.
 //   1. training the paper's model: wasm backend vs the pure-JS cpu backend;
 //   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
-//   3. a small grid end to end: 2 workers vs 1 worker.
+//   3. a small grid end to end: 2 workers vs 1 worker;
+//   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { buildModel, mulberry32, trainingEvents, type Tf } from '../src/plugin/index.ts';
 import { loadBackend } from '../src/execute/backend.ts';
 import { paperArchitecture } from './paper-architecture.ts';
+import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import magnitude from '../src/plugins/prune/magnitude.ts';
 import minmax from '../src/plugins/window/minmax.ts';
@@ -82,6 +84,7 @@ const oneBatch = await inferenceMs(20_000);
 const batched = await inferenceMs(32);
 const one = gridSeconds(1);
 const two = gridSeconds(2);
+const structured = await structuredSpeedRows();
 const rows = [
   ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
   ['predict 20,000 windows in one batch: compact (35% zeros) / original, wasm', `${oneBatch.compact.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `${(oneBatch.compact / oneBatch.original).toFixed(2)}×`],
@@ -89,4 +92,4 @@ const rows = [
   ['predict 20,000 windows, original: batches of 32 / one batch', `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`],
   ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
 ];
-console.log(`| benchmark | times | ratio |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
