@@ -8,125 +8,19 @@
 import type { z } from 'zod';
 import type { Architecture } from './architecture.ts';
 import type { ModelReport } from './model-report.ts';
+import type { Series, WindowedData, WindowRequest } from './data-api.ts';
 import type { LayersModel, Tf } from './tf.ts';
+import type { RetrainOptions, TrainingHooks, TrainRequest, TrainResult, TrainingSummary } from './training-api.ts';
 
 export type { LayersModel, Tf };
 
 export const SLOTS = ['fetch', 'window', 'train', 'prune', 'compact', 'measure'] as const;
 export type Slot = (typeof SLOTS)[number];
 
-// ---------- data ----------
-
-/** A daily price series, oldest first. Plain data. */
-export interface Series {
-  ticker: string;
-  dates: string[];
-  values: number[];
-  /** sha256 of the bytes the series was read from (or of its canonical JSON). */
-  checksum: string;
-  /** Where it came from, e.g. "snapshot:data/snapshot/SPY.csv" or "yahoo (cached 2026-11-27)". */
-  source: string;
-}
-
-/** A set of windows: `x` holds `count × lookback × features` values, `y` holds `count` targets. */
-export interface WindowSet {
-  x: Float32Array;
-  y: Float32Array;
-  count: number;
-  /** The unscaled price of each target, for metrics in price units. */
-  targets: Float64Array;
-  /** The date of each target. */
-  dates: string[];
-}
-
-export interface WindowRequest {
-  series: Series;
-  /** Index range [from, to) of the training segment (training + validation split) in the series. */
-  train: { from: number; to: number };
-  /** Index range [from, to) of the test targets; their input windows may reach back before `from`. */
-  test: { from: number; to: number };
-  lookback: number;
-  horizon: number;
-  validationSplit: number;
-}
-
-export interface WindowedData {
-  lookback: number;
-  features: number;
-  train: WindowSet;
-  validation: WindowSet;
-  test: WindowSet;
-  /** Maps model outputs (scaled) back to prices for a split. */
-  toPrice(scaled: ArrayLike<number>, split: 'train' | 'validation' | 'test'): Float64Array;
-  /** Plain description of the scaling, stored with every result (e.g. {kind, fitOn, min, max}). */
-  scaler: Record<string, unknown>;
-}
+export type { Series, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
+export type { RetrainOptions, TrainingEvents, TrainingHooks, TrainingSummary, TrainRequest, TrainResult } from './training-api.ts';
 
 // ---------- stages ----------
-
-/**
- * What a pruning plugin can do during training (gradual pruning, masks held while training).
- * Each hook object gets a seeded generator of its own, so adding a hook never changes the
- * trainer's shuffle.
- */
-export interface TrainingHooks {
-  onTrainBegin?(model: LayersModel): void | Promise<void>;
-  /** After every optimizer step; `step` counts steps from 0 over the whole training. */
-  onBatchEnd?(model: LayersModel, step: number): void | Promise<void>;
-  onEpochEnd?(model: LayersModel, epoch: number, logs: { loss: number; valLoss: number }): void | Promise<void>;
-  /**
-   * Early stopping is about to restore the best epoch's weights. Return false to keep the last
-   * weights instead (e.g. when the best epoch predates the final masks). Called after restoring,
-   * `onRestoreBest` can re-apply masks.
-   */
-  allowRestoreBest?(model: LayersModel, bestEpoch: number): boolean;
-  onRestoreBest?(model: LayersModel): void | Promise<void>;
-  onTrainEnd?(model: LayersModel): void | Promise<void>;
-}
-
-/**
- * The one interface through which a trainer reports progress; core builds it from every hook
- * that applies to this training. A trainer calls each method at the moment its name says.
- */
-export interface TrainingEvents {
-  /** Whether anything listens to batch events (a trainer may skip per-batch work when not). */
-  readonly wantsBatchEvents: boolean;
-  trainBegin(model: LayersModel): Promise<void>;
-  batchEnd(model: LayersModel, step: number): Promise<void>;
-  epochEnd(model: LayersModel, epoch: number, logs: { loss: number; valLoss: number }): Promise<void>;
-  /** True unless a hook forbids restoring the best epoch's weights. */
-  mayRestoreBest(model: LayersModel, bestEpoch: number): boolean;
-  restoredBest(model: LayersModel): Promise<void>;
-  trainEnd(model: LayersModel): Promise<void>;
-}
-
-export interface TrainRequest {
-  data: WindowedData;
-  architecture: Architecture;
-  seed: number;
-  /** Call these during training; core wires the hooks of pruners that act during training. */
-  events: TrainingEvents;
-  /** Start from a copy of these weights instead of a fresh initialisation (fine-tuning, rewinding). */
-  init?: LayersModel;
-  /** Train at most this many epochs, instead of the trainer's own setting. */
-  epochs?: number;
-}
-
-export interface TrainResult {
-  model: LayersModel;
-  epochs: number;
-  bestEpoch: number;
-  loss: number[];
-  valLoss: number[];
-  timeMs: number;
-  /** Largest tfjs tensor memory seen during training (bytes), if the trainer measures it. */
-  peakTensorBytes?: number;
-  /** How many times the initial weights were drawn again because the model was dead at start. */
-  redraws?: number;
-}
-
-/** What a training produced, without the model: stored with every result. */
-export type TrainingSummary = Omit<TrainResult, 'model'>;
 
 export interface PruneRequest {
   /**
@@ -147,17 +41,6 @@ export interface PruneRequest {
    * be returned as the result's model. Each training is listed in the record.
    */
   train(options?: RetrainOptions): Promise<TrainResult>;
-}
-
-export interface RetrainOptions {
-  /** Start from a copy of this model's weights; absent: a fresh initialisation from `seed`. */
-  from?: LayersModel;
-  /** At most this many epochs, instead of the spec's `train` setting. */
-  epochs?: number;
-  /** Hooks acting during this training: masks held, a pruning schedule, weights captured. */
-  hooks?: TrainingHooks;
-  /** The training's seed (initialisation and shuffle); the run's seed when absent. */
-  seed?: number;
 }
 
 export interface PrunedLayer {

@@ -38,7 +38,7 @@ describe('a pruner that trains with its own hooks', () => {
     expect(run.code).toBe(0);
     const [magnitude, masked] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(masked.params.pruner).toBe('masked-training');
-    expect(masked.original).toEqual({ ...magnitude.original, inference: expect.any(Object), memory: expect.any(Object) });
+    expect(masked.original).toEqual({ ...magnitude.original, inference: expect.any(Object), memory: expect.any(Object), latency: expect.any(Object) });
     expect(masked.forecast.original).toEqual(magnitude.forecast.original);
     expect(masked.training.loss).toEqual(magnitude.training.loss);
     // its own training is recorded beside the dense one, and differs from it

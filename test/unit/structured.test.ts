@@ -1,0 +1,53 @@
+// Structured pruning and its compactor on a model small enough to check by hand: the unit with
+// the smallest L1 norm goes, the next layer loses its input, and the constant sigmoid(0) = 0.5
+// the removed unit still sent is folded into the next bias.
+import { buildModel, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
+import structured from '../../src/plugins/prune/structured.ts';
+import shrink from '../../src/plugins/compact/structured.ts';
+import { cpuTf, noTraining, stageContext } from '../helpers/tf.ts';
+
+const architecture: Architecture = {
+  name: 'tiny',
+  layers: [{ type: 'flatten' }, { type: 'dense', units: 3, activation: 'sigmoid' }, { type: 'dense', units: 1, activation: 'linear' }],
+};
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = await cpuTf();
+});
+
+test('removes the smallest-L1 unit and builds a smaller model that computes the same', async () => {
+  const model = buildModel(tf, architecture, [2, 1], 1);
+  // dense kernel [2 inputs × 3 units]: unit L1 norms 5, 7, 9; output kernel [3 × 1].
+  model.setWeights([tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor1d([0.1, 0.2, 0.3]), tf.tensor2d([[1], [10], [100]]), tf.tensor1d([0.5])]);
+  const data = { lookback: 2, features: 1 } as WindowedData;
+  const req = { model, dense: model, architecture, data, seed: 1, train: noTraining };
+  const pruned = await structured.run(req, structured.options.parse({ sparsity: 1 / 3, layers: ['dense'] }), stageContext(tf));
+  expect(pruned.data).toEqual({ removed: { dense: [0] }, units: { dense: 3 } });
+  expect(pruned.layers[0]).toMatchObject({ layer: 'dense', total: 6, kept: 4 });
+  const compact = await shrink.run({ original: model, pruned, architecture }, {}, stageContext(tf));
+  expect(compact.architecture.name).toBe('tiny[dense:2]');
+  const w = compact.model.getWeights().map((t) => Array.from(t.dataSync()));
+  expect(w[0]).toEqual([2, 3, 5, 6]);
+  expect(w[1].map((v) => +v.toFixed(6))).toEqual([0.2, 0.3]);
+  expect(w[2]).toEqual([10, 100]);
+  expect(w[3][0]).toBeCloseTo(0.5 + 0.5 * 1, 6); // bias + sigmoid(0) · the removed unit's weight
+  const x = tf.tensor3d([1, 1, -2, 0.5], [2, 2, 1]);
+  const sig = (z: number) => 1 / (1 + Math.exp(-z));
+  const expected = [[1, 1], [-2, 0.5]].map(([a, b]) => 0.5 * 1 + 10 * sig(2 * a + 5 * b + 0.2) + 100 * sig(3 * a + 6 * b + 0.3) + 0.5);
+  const masked = Array.from((pruned.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync());
+  const small = Array.from((compact.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync());
+  expected.forEach((e, i) => {
+    expect(masked[i]).toBeCloseTo(e, 4);
+    expect(small[i]).toBeCloseTo(masked[i], 5);
+  });
+  expect(compact.model.countParams()).toBe(2 * 2 + 2 + 2 + 1);
+});
+
+test('the output layer cannot be pruned, and the compactor needs its pruner\'s data', async () => {
+  const model = buildModel(tf, architecture, [2, 1], 1);
+  const req = { model, dense: model, architecture, data: { lookback: 2, features: 1 } as WindowedData, seed: 1, train: noTraining };
+  await expect(structured.run(req, structured.options.parse({ layers: ['dense_1'] }), stageContext(tf))).rejects.toThrow('"dense_1" is the output layer');
+  const pruned = { model, layers: [] };
+  expect(() => shrink.run({ original: model, pruned, architecture }, {}, stageContext(tf))).toThrow('needs `data.removed`');
+});
