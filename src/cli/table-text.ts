@@ -17,7 +17,7 @@ function pruningNotes(rec: OkRecord): string[] {
     (l) =>
       `  pruned ${l.layer}: ${l.total.toLocaleString('en-US')} weights → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : ` (${l.criterion ?? '|w|'} > ${l.threshold.toPrecision(4)})`}`,
   );
-  if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed`}`);
+  if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${rec.pruning.trainings?.length ? ' (the pruner retrained them)' : ''}`}`);
   const diff = rec.compactVsPruned.maxAbsDifference;
   notes.push(`  compact vs pruned original outputs: ${diff === 0 ? 'identical' : `max |difference| ${diff.toExponential(2)}`}`);
   return notes;
