@@ -23,6 +23,8 @@ export interface MethodRow {
   latencyMs?: Interval;
   originalLatencyMs?: Interval;
   measuredSpeedup?: Interval;
+  /** Compact latency / original latency of the same run (timed interleaved), mean over seeds. */
+  relativeLatency?: Interval;
   theoreticalSpeedup?: number;
   architecture: string;
   /** Paired t-test of the compact vs the original MSE over seeds (NaN with one seed). */
@@ -69,6 +71,7 @@ export function methodRows(runs: readonly OkRecord[]): MethodRow[] {
       latencyMs: latency.length ? meanCi95(latency) : undefined,
       originalLatencyMs: originalLatency.length ? meanCi95(originalLatency) : undefined,
       measuredSpeedup: speedups.length ? meanCi95(speedups) : undefined,
+      relativeLatency: speedups.length ? meanCi95(speedups.map((x) => 1 / x)) : undefined,
       theoreticalSpeedup: first.efficiency?.theoreticalSpeedup,
       architecture: first.compact.architecture,
       pVsOriginal: g.length > 1 ? pairedTTest(compactMse, g.map((r) => r.original.mse)).pValue : NaN,

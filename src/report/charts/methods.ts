@@ -8,32 +8,29 @@ import type { Chart } from './chart.ts';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
-  const metricRows = rows.flatMap((r) => [
-    { method: r.method, sparsity: r.sparsity * 100, metric: 'MSE (compact)', mean: r.compactMse.mean, lo: r.compactMse.lo, hi: r.compactMse.hi, n: r.runs },
-    { method: r.method, sparsity: r.sparsity * 100, metric: 'skill vs persistence (compact)', mean: r.compactSkill.mean, lo: r.compactSkill.lo, hi: r.compactSkill.hi, n: r.runs },
-  ]);
+  // MSE is drawn on a log axis: an interval reaching below zero is cut at the axis floor.
+  const floor = Math.min(...rows.map((r) => r.compactMse.mean), ...rows.map((r) => r.originalMse.mean)) / 2;
+  const points = rows.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: Math.max(floor, r.compactMse.lo), hi: r.compactMse.hi, n: r.runs }));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const references = [
-    { metric: 'MSE (compact)', value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
-    { metric: 'MSE (compact)', value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
-    { metric: 'skill vs persistence (compact)', value: 0, reference: 'persistence' },
+    { value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
+    { value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
   ];
+  const y = { type: 'quantitative', scale: { type: 'log' } };
   const spec = {
     $schema: SCHEMA,
-    params: [{ name: 'metric_pick', value: 'MSE (compact)', bind: { input: 'select', options: ['MSE (compact)', 'skill vs persistence (compact)'], name: 'metric ' } }],
     width: 600,
-    height: 300,
+    height: 320,
     layer: [
       {
-        data: { values: metricRows },
-        transform: [{ filter: 'datum.metric == metric_pick' }],
-        encoding: { x: { field: 'sparsity', type: 'quantitative', title: 'sparsity (% of targeted weights or units removed)' }, color: { field: 'method', type: 'nominal', title: 'method' } },
+        data: { values: points },
+        encoding: { x: { field: 'sparsity', type: 'quantitative', title: 'sparsity (% of targeted weights or units removed)' }, color: { field: 'method', type: 'nominal', title: 'method', scale: { scheme: 'tableau20' } } },
         layer: [
-          { mark: { type: 'area', fillOpacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: 'symlog' } }, y2: { field: 'hi' } } },
+          { mark: { type: 'area', fillOpacity: 0.12 }, encoding: { y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
           {
             mark: { type: 'line', point: true, tooltip: true },
             encoding: {
-              y: { field: 'mean', type: 'quantitative', title: 'mean over seeds' },
+              y: { field: 'mean', ...y, title: 'test MSE of the compact model, mean over seeds' },
               tooltip: [{ field: 'method' }, { field: 'sparsity' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g', title: '95% low' }, { field: 'hi', format: '.4~g', title: '95% high' }, { field: 'n', title: 'seeds' }],
             },
           },
@@ -41,29 +38,28 @@ export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
       },
       {
         data: { values: references },
-        transform: [{ filter: 'datum.metric == metric_pick' }],
         mark: { type: 'rule', strokeDash: [6, 4] },
-        encoding: { y: { field: 'value', type: 'quantitative' }, strokeOpacity: { value: 0.8 }, color: { value: '#333' }, tooltip: [{ field: 'reference' }, { field: 'value', format: '.4~g' }] },
+        encoding: { y: { field: 'value', ...y }, color: { value: '#333' }, tooltip: [{ field: 'reference' }, { field: 'value', format: '.4~g' }] },
       },
     ],
   } as unknown as TopLevelSpec;
   return {
     id: 'methods-accuracy',
     title: 'Accuracy against sparsity, every method',
-    caption: 'Mean over seeds with 95% intervals (Student t) as bands, on a symmetric-log scale; dashed lines: the dense original model and persistence (tomorrow = today). A method\'s "(random control)" removes as many weights per layer at random.',
+    caption: 'Test MSE on prices, mean over seeds with 95% intervals (Student t) as bands, on a log scale (an interval reaching below zero is cut at the axis floor); dashed lines: the dense original model and persistence (tomorrow = today). A method\'s "(random control)" removes as many weights per layer at random.',
     spec,
   };
 }
 
 export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency'): Chart {
-  const measured = rows.filter((r) => by === 'nonzero' || (r.latencyMs && r.originalLatencyMs));
-  const cost = (r: MethodRow, model: 'compact' | 'original') =>
-    by === 'nonzero' ? (model === 'compact' ? r.nonzero : r.originalNonzero) : (model === 'compact' ? r.latencyMs! : r.originalLatencyMs!).mean;
+  const measured = rows.filter((r) => by === 'nonzero' || r.relativeLatency);
+  // Latency relative to the original timed in the same run: absolute times drift between runs.
+  const cost = (r: MethodRow, model: 'compact' | 'original') => (by === 'nonzero' ? (model === 'compact' ? r.nonzero : r.originalNonzero) : model === 'compact' ? r.relativeLatency!.mean : 1);
   const points = measured.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, x: cost(r, 'compact'), mse: r.compactMse.mean, architecture: r.architecture }));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // The dense original, once: its cost and error averaged over every row's runs.
   if (measured.length) points.push({ method: 'original (dense)', sparsity: 0, x: mean(measured.map((r) => cost(r, 'original'))), mse: mean(measured.map((r) => r.originalMse.mean)), architecture: '' });
-  const title = by === 'nonzero' ? 'non-zero parameters' : 'latency of one large batch, median (ms)';
+  const title = by === 'nonzero' ? 'non-zero parameters' : 'latency relative to the original (one large batch)';
   const spec = {
     $schema: SCHEMA,
     width: 600,
@@ -73,7 +69,7 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
     encoding: {
       x: { field: 'x', type: 'quantitative', title, scale: { zero: false } },
       y: { field: 'mse', type: 'quantitative', title: 'test MSE, mean over seeds', scale: { type: 'log' } },
-      color: { field: 'method', type: 'nominal' },
+      color: { field: 'method', type: 'nominal', scale: { scheme: 'tableau20' } },
       shape: { condition: { test: "datum.method == 'original (dense)'", value: 'diamond' }, value: 'circle' },
       tooltip: [{ field: 'method' }, { field: 'sparsity', title: 'sparsity %' }, { field: 'x', title, format: ',.4~g' }, { field: 'mse', format: '.4~g' }, { field: 'architecture' }],
     },
@@ -84,7 +80,7 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
     caption:
       by === 'nonzero'
         ? 'Each point is a method at one sparsity (mean over seeds); lower and further left is better. The diamond is the dense original.'
-        : 'Median latency of the compact model on one large batch, timed in alternating rounds with the original; only a smaller architecture (structured pruning) moves a point left, zeros alone do not. The diamond is the dense original.',
+        : 'Median latency of the compact model on one large batch divided by the original\'s, timed in alternating rounds in the same run (mean over seeds); only a smaller architecture (structured pruning) moves a point left, zeros alone do not. The diamond is the dense original, at 1.',
     spec,
   };
 }
