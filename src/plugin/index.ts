@@ -13,7 +13,7 @@ export { percentile } from './percentile.ts';
 export { mulberry32, permutation } from './random.ts';
 export { suggestHint } from './suggest.ts';
 export { makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';
-export { controlOf, controlOption, magnitudeScores, pruneKernels, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption } from './prune-kernels.ts';
+export { controlOf, controlOption, magnitudeScores, percentileOption, pruneKernels, sparsityOrPercentile, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption } from './prune-kernels.ts';
 export { applyMasks, keepAllBut, lowestIndexes, maskedResult, maskHooks, masksFromScores, prunedCount, randomMasksLike, weightValues, type WeightMask } from './masks.ts';
 export { trainingEvents } from './training-events.ts';
 export { weightsOf } from './weights.ts';

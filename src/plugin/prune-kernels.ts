@@ -69,6 +69,16 @@ export function pruneKernels(
 /** The share of the targeted weights a pruner removes; an axis in every built-in pruner. */
 export const sparsityOption = z.number().min(0).lt(1).describe('fraction of the targeted weights removed (0.35 = 35%); a list is a grid axis');
 
+/** The paper's `percentile` (0–100), an alternative to `sparsity` in the magnitude and random pruners. */
+export const percentileOption = z.number().min(0).lt(100).optional().describe('the paper\'s share in percent; 35 when neither this nor sparsity is given');
+
+/** Options that take `sparsity` or the paper's `percentile` (not both); percentile 35 when neither is given. */
+export function sparsityOrPercentile<T extends z.ZodObject<{ sparsity: z.ZodOptional<z.ZodNumber>; percentile: z.ZodOptional<z.ZodNumber> }>>(options: T) {
+  return options
+    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
+    .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o));
+}
+
 /** One threshold per layer, or one over all target layers together. */
 export const scopeOption = z.enum(['layer', 'global']).default('layer').describe('layer: each target layer loses the same share; global: one ranking over all target layers');
 

@@ -6,7 +6,7 @@
 // applied at `end` itself (tfmot skips it when end − begin is not a multiple of the frequency),
 // and if training stops before `end` the final sparsity is applied when it stops (recorded).
 import { z } from 'zod';
-import type { TrainingHooks, WeightMask } from '../../plugin/index.ts';
+import type { LayersModel, TrainingHooks, WeightMask } from '../../plugin/index.ts';
 import {
   applyMasks, controlOption, definePlugin, magnitudeScores, maskedResult, masksFromScores, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
 } from '../../plugin/index.ts';
@@ -43,7 +43,7 @@ export default definePlugin({
     let finalStep: number | undefined;
     // Scores: |w| (pruned weights are 0 and go first), or random keys for the control; weights
     // pruned earlier stay pruned either way, so the masks only ever grow.
-    const prune = (model: Parameters<NonNullable<TrainingHooks['onBatchEnd']>>[0], sparsity: number) => {
+    const prune = (model: LayersModel, sparsity: number) => {
       const scores = magnitudeScores(model, targets);
       if (options.control === 'random') {
         for (const [layer, s] of scores) {

@@ -3,23 +3,22 @@
 // With `sparsity` instead, exactly round(s·n) weights go, the smallest |w| first (ties by index).
 import { z } from 'zod';
 import {
-  controlOption, definePlugin, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+  controlOption, definePlugin, percentileOption, sparsityOrPercentile, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'magnitude',
   description: 'Magnitude pruning: remove the smallest |w| (by sparsity, exact count; or by the paper\'s percentile threshold).',
-  options: z
-    .strictObject({
+  options: sparsityOrPercentile(
+    z.strictObject({
       sparsity: sparsityOption.optional(),
-      percentile: z.number().min(0).lt(100).optional().describe('the paper\'s rule: zero |w| <= P_p(|w|) (ties pruned); 35 when neither this nor sparsity is given'),
+      percentile: percentileOption,
       layers: targetLayersOption,
       scope: scopeOption,
       control: controlOption,
-    })
-    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
-    .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o)),
+    }),
+  ),
   axes: ['sparsity', 'percentile', 'control'],
   run: (req, options, ctx) => {
     const targets = resolveTargetLayers(req.model, options.layers);

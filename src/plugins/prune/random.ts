@@ -2,20 +2,19 @@
 // round(s·n) per layer. If random pruning scores as well as a method, the method's criterion
 // carries no information.
 import { z } from 'zod';
-import { definePlugin, pruneKernels, resolveTargetLayers, sparsityOption, targetLayersOption } from '../../plugin/index.ts';
+import { definePlugin, percentileOption, sparsityOrPercentile, pruneKernels, resolveTargetLayers, sparsityOption, targetLayersOption } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'random',
   description: 'Random pruning control: zero a random share of each target layer\'s weights (exact count, seeded).',
-  options: z
-    .strictObject({
+  options: sparsityOrPercentile(
+    z.strictObject({
       sparsity: sparsityOption.optional(),
-      percentile: z.number().min(0).lt(100).optional().describe('share of weights to zero, in percent (35 when neither this nor sparsity is given)'),
+      percentile: percentileOption,
       layers: targetLayersOption,
-    })
-    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
-    .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o)),
+    }),
+  ),
   axes: ['sparsity', 'percentile'],
   run: (req, options, ctx) => {
     const targets = resolveTargetLayers(req.model, options.layers);
