@@ -143,7 +143,7 @@ export function sameResult(first: PruneResult, second: PruneResult, seed: number
 
 export function noLeak(before: number, after: number): PropertyResult {
   const name = 'no tensors leak';
-  return after === before ? pass(name, `${before} tensors before and after`) : fail(name, `expected ${before} live tensors after the run and its models were disposed, saw ${after} (${after - before} leaked)`);
+  return after === before ? pass(name, `${before} tensors before and after`) : fail(name, `expected ${before} live tensors after two runs with every model they made disposed, saw ${after} (${after - before} leaked)`);
 }
 
 export function compactReproduces(tf: Tf, result: PruneResult, compact: CompactResult, data: WindowedData): PropertyResult {
