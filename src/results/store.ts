@@ -60,6 +60,25 @@ function trainingDir(outDir: string, key: string): string {
 /** Inside a cached training's folder: the sha256 of each of its other files. */
 const TRAINING_SUMS = 'checksums.json';
 
+/**
+ * The last line of results.jsonl when it has no newline: a complete record (the newline was all
+ * that was lost) is kept and gets its newline back (returned, for the caller to append); anything
+ * else is a torn write and is cut off. Works on bytes, so a record holding bytes that are not
+ * valid UTF-8 cannot shift the cut.
+ */
+function repairLastLine(file: string): string {
+  const bytes = readFileSync(file);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return '';
+  const start = bytes.lastIndexOf(0x0a) + 1;
+  try {
+    if (parseRecord(JSON.parse(bytes.subarray(start).toString('utf8'))).ok) return '\n';
+  } catch {
+    // not JSON: torn
+  }
+  truncateSync(file, start);
+  return '';
+}
+
 /** Ids of runs that finished ok and whose artifacts are all present and intact. */
 export function finishedRunIds(outDir: string): Set<string> {
   const done = new Set<string>();
@@ -93,11 +112,9 @@ export class ExperimentStore {
     this.lock();
     removeStaleTemporaries(this.outDir);
     const file = join(this.outDir, RESULTS_FILE);
-    if (existsSync(file)) {
-      const text = readFileSync(file, 'utf8');
-      if (text.length > 0 && !text.endsWith('\n')) truncateSync(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
-    }
+    const ending = existsSync(file) ? repairLastLine(file) : '';
     this.fd = openSync(file, 'a');
+    if (ending) writeSync(this.fd, ending);
   }
 
   /**
