@@ -1,5 +1,7 @@
 // Reading daily price tables. Bad rows are errors that name the row and say what is wrong;
-// nothing is silently dropped.
+// nothing is silently dropped. CSV is parsed by csv-parse (quoted fields, embedded commas and
+// quotes, BOM, CRLF): a hand-split line shifts columns silently when a field holds a comma.
+import { parse } from 'csv-parse/sync';
 import { ErrorCode, RunexpError } from './errors.ts';
 
 export interface PriceTable {
@@ -7,25 +9,38 @@ export interface PriceTable {
   values: number[];
 }
 
+/** The rows of a CSV file with the line each starts on; quoted fields may hold commas and quotes. */
+function csvRows(text: string, name: string): { cells: string[]; line: number }[] {
+  try {
+    const records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return records.map(({ record, info }) => ({ cells: record, line: info.lines }));
+  } catch (err) {
+    const e = err as { message: string; code?: string; lines?: number; records?: number; empty_lines?: number };
+    // An unclosed quote runs to the end of the file; name the line where its record starts.
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED' && e.records !== undefined) {
+      throw new RunexpError(ErrorCode.DATA, `${name} line ${e.records + (e.empty_lines ?? 0) + 1}: a quote opened in this row is never closed`, 'fix the quoting on that line, or export the file again as CSV');
+    }
+    throw new RunexpError(ErrorCode.DATA, `${name}${e.lines ? ` line ${e.lines}` : ''}: not a readable CSV file (${e.message})`, 'fix the quoting on that line, or export the file again as CSV');
+  }
+}
+
 /** Parses a `Date,...,<column>,...` CSV (Yahoo's layout) into dates and one price column. */
 export function parsePriceCsv(text: string, options: { column: string; dateColumn?: string; name: string }): PriceTable {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new RunexpError(ErrorCode.DATA, `${options.name}: no data rows`);
-  const header = lines[0].split(',').map((h) => h.trim());
+  const rows = csvRows(text, options.name);
+  if (rows.length < 2) throw new RunexpError(ErrorCode.DATA, `${options.name}: no data rows`);
+  const header = rows[0].cells;
   const dateIdx = header.indexOf(options.dateColumn ?? 'Date');
   const valueIdx = header.indexOf(options.column);
   if (dateIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no "${options.dateColumn ?? 'Date'}" column`, `columns are: ${header.join(', ')}`);
   if (valueIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no "${options.column}" column`, `columns are: ${header.join(', ')}`);
   const dates: string[] = [];
   const values: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(',');
-    const row = i + 1;
-    const date = (cells[dateIdx] ?? '').trim();
-    const raw = (cells[valueIdx] ?? '').trim();
+  for (const { cells, line: row } of rows.slice(1)) {
+    const date = cells[dateIdx] ?? '';
+    const raw = cells[valueIdx] ?? '';
     const value = raw === '' ? NaN : Number(raw);
     if (!/^\d{4}-\d{2}-\d{2}/.test(date)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: bad date ${JSON.stringify(date)}`, 'dates must be YYYY-MM-DD');
-    if (!Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): missing or non-numeric ${options.column} ${JSON.stringify(raw)}`, 'remove the row or fill the value');
+    if (!Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): missing or non-numeric ${options.column} ${JSON.stringify(raw)}`, 'remove the row or fill the value (numbers without thousands separators)');
     if (value <= 0) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): ${options.column} must be positive, got ${value}`);
     const day = date.slice(0, 10);
     if (dates.length > 0 && day <= dates[dates.length - 1]) {
