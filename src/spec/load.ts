@@ -5,6 +5,7 @@ import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
 import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
 import { checkTargetLayers } from './target-layers.ts';
+import { gridSize } from './grid-size.ts';
 import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
@@ -108,6 +109,10 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
   issues.push(...pluginIssues, ...checkTargetLayers(plugins.prune, spec.architectures, source));
+  const runs = gridSize(spec, plugins, compactorsOf);
+  if (runs > spec.maxRuns) {
+    issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));
+  }
   if (issues.length > 0) throw new SpecError(issues);
   return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf };
 }

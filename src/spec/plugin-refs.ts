@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 import type { AnyPlugin, Slot } from '../plugin/api.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
+import { axisCombinations } from './grid-size.ts';
 import { loadErrorMessage } from './load-error.ts';
 import { BUILTINS, fileSource, importPlugin, isPathRef, moduleUrl, packageSource, PluginShapeError, type PluginSource } from './plugin-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
 
 export type PluginRef = { plugin: string } & Record<string, unknown>;
+
+/** More combinations than this in one plugin entry are refused before they are expanded. */
+const MAX_AXIS_COMBINATIONS = 100_000;
 
 /** A plugin chosen in a spec, with one combination of its options. */
 export interface PluginInstance {
@@ -81,6 +85,10 @@ export async function resolvePlugin(
     return { instances: [], issues: [at(`"${plugin.name}" is a ${plugin.slot} plugin, but it is used in the ${slot} slot`, `use it under the spec's ${plugin.slot} section`, name)] };
   }
   const axes = plugin.axes ?? [];
+  const count = axisCombinations(rawOptions, axes);
+  if (count > MAX_AXIS_COMBINATIONS) {
+    return { instances: [], issues: [at(`its axis options make ${count.toLocaleString('en-US')} combinations, more than ${MAX_AXIS_COMBINATIONS.toLocaleString('en-US')}`, 'shorten the lists', name)] };
+  }
   const combos = expandAxes(rawOptions, axes);
   const issues: SpecIssue[] = [];
   const instances: PluginInstance[] = [];

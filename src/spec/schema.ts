@@ -36,6 +36,7 @@ export const experimentSchema = z.strictObject({
     .describe('names the output folder runs/<name>/'),
   description: z.string().optional(),
   seeds: axis(z.int().min(0)).default([0]).describe('one training per seed; a list is a grid axis'),
+  maxRuns: z.int().positive().default(100_000).describe('the most runs this grid may expand to; a bigger grid is refused before it is expanded'),
   repeats: z.int().positive().max(1000).optional().describe('shorthand for seeds 0..repeats-1 (use seeds or repeats, not both)'),
   data: axis(datasetSchema).describe('one dataset or a list of them (an axis)'),
   test: z

@@ -1,0 +1,16 @@
+// How many runs a spec expands to, counted from its axes before anything is expanded: a grid of a
+// million runs is refused in milliseconds instead of being built (minutes and gigabytes).
+import type { Slot } from '../plugin/api.ts';
+import type { PluginInstance } from './plugin-refs.ts';
+import type { Experiment } from './schema.ts';
+
+export function gridSize(spec: Experiment, plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>, compactorsOf: Map<PluginInstance, PluginInstance[]>): number {
+  const dataPoints = spec.data.reduce((n, d) => n + d.days.length, 0) * spec.test.end.length;
+  const pruneWithCompact = plugins.prune.reduce((n, p) => n + (compactorsOf.get(p) ?? plugins.compact).length, 0);
+  return dataPoints * Object.keys(spec.architectures).length * spec.seeds.length * plugins.window.length * plugins.train.length * pruneWithCompact * plugins.measure.length;
+}
+
+/** The number of combinations of a plugin's axis options, before they are expanded. */
+export function axisCombinations(raw: Record<string, unknown>, axes: readonly string[]): number {
+  return axes.reduce((n, key) => n * (Array.isArray(raw[key]) ? Math.max(1, (raw[key] as unknown[]).length) : 1), 1);
+}
