@@ -33,6 +33,8 @@ export const experimentSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'use letters, digits, ".", "_" and "-" (it names the output folder)')
+    // reports/<name>/ sits beside reports/index.html, the list of every report.
+    .refine((n) => n.toLowerCase() !== 'index.html', 'the name "index.html" is taken by the list of reports; choose another')
     .describe('names the output folder runs/<name>/'),
   description: z.string().optional(),
   seeds: axis(z.int().min(0)).default([0]).describe('one training per seed; a list is a grid axis'),
