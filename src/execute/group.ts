@@ -4,6 +4,7 @@
 // fails every run of the group. Nothing here touches the output directory.
 import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import type { RunConfig } from '../plan/types.ts';
 import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
@@ -106,6 +107,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
   const compact = await stage('compact', compactor.name, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
   models.add(compact.model);
   const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
+  requireFiniteScores(measured.reports, measurer.name);
   const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
   const prunedNames = new Set(pruned.layers.map((l) => l.layer));
 
@@ -143,4 +145,17 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     finishedAt: new Date().toISOString(),
   });
   return { record, files: { ...files, 'result.json': text(JSON.stringify(record, null, 2)) } };
+}
+
+/** A run whose scores are not finite fails with its own code, so no stored line holds a NaN score. */
+function requireFiniteScores(reports: Record<string, { mse: number; rmse: number; mae: number; r2: number }>, measurer: string): void {
+  for (const [model, r] of Object.entries(reports)) {
+    const bad = (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(r[k]));
+    if (bad.length) {
+      throw Object.assign(
+        new RunexpError(ErrorCode.NON_FINITE, `the ${model} model's ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not finite (${bad.map((k) => r[k]).join(', ')})`, 'prices near the float64 limit overflow squared errors; check the data, or the measure plugin'),
+        { stage: 'measure', plugin: measurer },
+      );
+    }
+  }
 }

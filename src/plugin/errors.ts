@@ -18,6 +18,8 @@ export const ErrorCode = {
   DATA: 'E_DATA',
   DEAD_MODEL: 'E_DEAD_MODEL',
   LOCKED: 'E_LOCKED',
+  /** A model's errors on the test set are not finite numbers (NaN, or an overflow). */
+  NON_FINITE: 'E_NON_FINITE',
   PLUGIN: 'E_PLUGIN',
   USAGE: 'E_USAGE',
   WORKER: 'E_WORKER',
