@@ -35,7 +35,8 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
       const base = dataIsList ? ['data', i] : ['data'];
       const rawDataset = (dataIsList ? (source.data.data as unknown[])[i] : source.data.data) as Record<string, unknown>;
       const at = rawDataset.source === undefined ? [...base, 'ticker'] : [...base, 'source'];
-      issues.push(issueAt(source, at, `cannot load data: ${(err as Error).message}`, { value: rawDataset.source === undefined ? dataset.ticker : undefined, hint }));
+      const message = err instanceof Error ? err.message : `the fetch plugin threw ${JSON.stringify(err) ?? String(err)}`;
+      issues.push(issueAt(source, at, `cannot load data: ${message}`, { value: rawDataset.source === undefined ? dataset.ticker : undefined, hint }));
     }
   }
   const { grid, issues: gridIssues } = expandGrid(loaded, series);

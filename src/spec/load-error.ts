@@ -16,7 +16,8 @@ function shown(file: string): string {
 }
 
 export function loadErrorMessage(err: unknown, url: string): string {
-  const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return `it threw ${err === undefined ? 'undefined' : JSON.stringify(err) ?? String(err)} (not an Error) while loading`;
+  const message = err.message;
   const located = ESBUILD_LOCATION.exec(message);
   // esbuild counts columns from 0; editors and Node from 1.
   if (located) return `${shown(located[1])}:${located[2]}:${Number(located[3]) + 1}: ${located[4]}`;

@@ -77,7 +77,7 @@ export async function resolvePlugin(
     plugin = await importPlugin(url);
   } catch (err) {
     if (err instanceof PluginShapeError) {
-      return { instances: [], issues: [at('the file does not export a plugin', 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)] };
+      return { instances: [], issues: [at(err.problem, 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)] };
     }
     return { instances: [], issues: [at(`the plugin file failed to load: ${loadErrorMessage(err, url)}`, 'fix the error in the plugin file', name)] };
   }

@@ -84,19 +84,30 @@ export function moduleUrl(source: PluginSource, specDir: string): string {
   return pathToFileURL(file).href;
 }
 
-/** Thrown when a module loads but has no plugin as its default (or `plugin`) export. */
+/** Thrown when a module loads but its default (or `plugin`) export is not a well-formed plugin. */
 export class PluginShapeError extends Error {
-  constructor() {
-    super('the file does not export a plugin');
+  constructor(readonly problem = 'the file does not export a plugin') {
+    super(problem);
   }
+}
+
+/** What is wrong with a module's export as a plugin, or undefined when nothing is. */
+function shapeProblem(candidate: unknown): string | undefined {
+  if (!candidate || typeof candidate !== 'object') return 'the file does not export a plugin';
+  const p = candidate as Record<string, unknown>;
+  if (!SLOTS.includes(p.slot as Slot)) return `its "slot" must be one of ${SLOTS.join(', ')} (got ${JSON.stringify(p.slot)})`;
+  if (typeof p.name !== 'string' || p.name === '') return 'its "name" must be a non-empty string';
+  if (typeof p.run !== 'function') return 'its "run" must be a function';
+  if (!p.options || typeof (p.options as { safeParse?: unknown }).safeParse !== 'function') return 'its "options" must be a zod schema (e.g. z.strictObject({...}))';
+  if (p.axes !== undefined && !(Array.isArray(p.axes) && p.axes.every((a) => typeof a === 'string'))) return `its "axes" must be a list of option names (got ${JSON.stringify(p.axes)})`;
+  return undefined;
 }
 
 /** Loads the module behind a plugin URL and checks that it exports a plugin. */
 export async function importPlugin(url: string): Promise<AnyPlugin> {
   const mod = (await import(url)) as { default?: unknown; plugin?: unknown };
-  const candidate = (mod.default ?? mod.plugin) as AnyPlugin | undefined;
-  if (!candidate || typeof candidate !== 'object' || !SLOTS.includes(candidate.slot) || typeof candidate.run !== 'function' || typeof candidate.name !== 'string') {
-    throw new PluginShapeError();
-  }
-  return candidate;
+  const candidate = mod.default ?? mod.plugin;
+  const problem = shapeProblem(candidate);
+  if (problem) throw new PluginShapeError(problem);
+  return candidate as AnyPlugin;
 }
