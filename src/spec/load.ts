@@ -77,7 +77,10 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const shown = relative(process.cwd(), file) || file;
   let text: string;
   try {
-    if (statSync(file).size > MAX_SPEC_BYTES) throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
+    const stat = statSync(file);
+    // A FIFO or a device (/dev/zero) would block or never end: only regular files are read.
+    if (!stat.isFile()) throw new SpecError([{ path: '', file: shown, message: 'the spec is not a regular file', hint: 'give the path of a .yaml file' }]);
+    if (stat.size > MAX_SPEC_BYTES) throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof SpecError) throw err;

@@ -1,8 +1,11 @@
 // Prices from a CSV file of the user's, in Yahoo's layout (Date,...,Adj Close,...).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256 } from '../../plugin/index.ts';
+
+/** A daily price history is a few MB; anything this large is not one. */
+const MAX_CSV_BYTES = 256 * 2 ** 20;
 
 export default definePlugin({
   slot: 'fetch',
@@ -17,8 +20,13 @@ export default definePlugin({
     const file = resolve(ctx.specDir, options.path);
     let bytes: Buffer;
     try {
+      const stat = statSync(file);
+      // A FIFO or a device (/dev/zero) would block or grow without end: only regular files, capped.
+      if (!stat.isFile()) throw new RunexpError(ErrorCode.DATA, `${options.path} is not a regular file`, 'give the path of a CSV file');
+      if (stat.size > MAX_CSV_BYTES) throw new RunexpError(ErrorCode.DATA, `${options.path} is ${stat.size.toLocaleString('en-US')} bytes, more than ${MAX_CSV_BYTES.toLocaleString('en-US')}`, 'a daily price history is a few MB; check the path');
       bytes = readFileSync(file);
     } catch (err) {
+      if (err instanceof RunexpError) throw err;
       throw new RunexpError(ErrorCode.DATA, `cannot read CSV ${relative(process.cwd(), file) || file}: ${(err as NodeJS.ErrnoException).code}`, 'paths are relative to the spec file');
     }
     const table = parsePriceCsv(bytes.toString('utf8'), { column: options.column, dateColumn: options.dateColumn, name: options.path });
