@@ -3,6 +3,10 @@
 // the CLI, its worker threads and a user's `.ts` plugins all load the same way without a build step.
 import { registerLoaders } from '../src/loader/register.js';
 
+// Until the CLI installs its own handlers, an interrupt ends the process with the usual code.
+const early = () => process.exit(130);
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
 registerLoaders();
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));

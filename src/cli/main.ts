@@ -125,6 +125,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\nrunexp: ${signal} — stopping; finished runs are kept (press again to quit at once)\n`);
       controller.abort();
     };
+    process.removeAllListeners('SIGINT'); // bin/runexp.js's early handlers
+    process.removeAllListeners('SIGTERM');
     process.on('SIGINT', () => interrupt('SIGINT'));
     process.on('SIGTERM', () => interrupt('SIGTERM'));
     const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });

@@ -152,7 +152,9 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     }
   };
 
-  if (pendingGroups.length > 0) {
+  // A signal during loading or fetching arrived before this listener existed: honour it now.
+  if (options.signal?.aborted) interrupted = true;
+  if (pendingGroups.length > 0 && !interrupted) {
     const onAbort = () => {
       interrupted = true;
       void launcher.close();
