@@ -8,10 +8,11 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
 import { failpoint } from './failpoints.ts';
+import { acquireLock } from './lock.ts';
+export { LOCK_FILE } from './lock.ts';
 import { parseRecord, type RunRecord } from './record.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
-export const LOCK_FILE = '.runexp.lock';
 
 /** Writes a file atomically: temp file in the same folder, fsync, rename. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
@@ -100,7 +101,8 @@ function removeStaleTemporaries(outDir: string): void {
 export class ExperimentStore {
   readonly outDir: string;
   private fd: number | undefined;
-  private locked = false;
+  /** Releases the lock; set while this store holds it. */
+  private release?: () => void;
 
   constructor(outDir: string) {
     this.outDir = outDir;
@@ -109,7 +111,7 @@ export class ExperimentStore {
   /** Creates the folder, takes the lock, and repairs a torn last line of results.jsonl. */
   open(): void {
     mkdirSync(this.outDir, { recursive: true });
-    this.lock();
+    this.release = acquireLock(this.outDir);
     removeStaleTemporaries(this.outDir);
     const file = join(this.outDir, RESULTS_FILE);
     const ending = existsSync(file) ? repairLastLine(file) : '';
@@ -170,46 +172,7 @@ export class ExperimentStore {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    if (this.locked) rmSync(join(this.outDir, LOCK_FILE), { force: true });
-    this.locked = false;
-  }
-
-  private lock(): void {
-    const file = join(this.outDir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(file, 'wx');
-        writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-        closeSync(fd);
-        this.locked = true;
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const holder = readLock(file);
-        if (holder && isAlive(holder.pid)) {
-          throw new RunexpError(ErrorCode.LOCKED, `another runexp (pid ${holder.pid}, since ${holder.startedAt}) is writing to ${this.outDir}`, 'wait for it to finish, or use another --out');
-        }
-        rmSync(file, { force: true }); // left behind by a process that died
-      }
-    }
-    throw new RunexpError(ErrorCode.LOCKED, `cannot lock ${this.outDir}`);
-  }
-}
-
-function readLock(file: string): { pid: number; startedAt: string } | undefined {
-  try {
-    if (statSync(file).size === 0) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    this.release?.();
+    this.release = undefined;
   }
 }
