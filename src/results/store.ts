@@ -2,30 +2,53 @@
 // JSON line per finished run with a single write + fsync; artifacts are written to a temporary
 // folder and renamed into place. So a crash or Ctrl-C can cost at most the run in flight, never
 // one that finished. Cached trainings live under cache/models/<key>/ with a checksum per file.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
-import { failpoint } from './failpoints.ts';
+import { failpoint, failpointHit } from './failpoints.ts';
 import { acquireLock } from './lock.ts';
 export { LOCK_FILE } from './lock.ts';
 import { parseRecord, type RunRecord } from './record.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
 
-/** Writes a file atomically: temp file in the same folder, fsync, rename. */
+/**
+ * Writes every byte: `writeSync` may write fewer than asked (a nearly full disk), so it is called
+ * until all are written; a call that writes nothing is a full disk.
+ */
+function writeFully(fd: number, data: Uint8Array, faultName?: string): void {
+  let offset = 0;
+  while (offset < data.length) {
+    // Fault injection: half a record, then a full disk.
+    if (faultName && offset === 0 && data.length > 1 && failpointHit(faultName)) {
+      offset += writeSync(fd, data, 0, Math.floor(data.length / 2));
+      throw Object.assign(new Error('injected short write (ENOSPC: no space left on device)'), { code: 'ENOSPC' });
+    }
+    const written = writeSync(fd, data, offset, data.length - offset);
+    if (written === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    offset += written;
+  }
+}
+
+/** Writes a file atomically: temp file in the same folder, fsync, rename; no temp file is left on failure. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, file);
 }
 
 /**
@@ -134,8 +157,16 @@ export class ExperimentStore {
   append(record: RunRecord): void {
     if (this.fd === undefined) throw new Error('store is not open');
     failpoint('results-append');
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.fd);
+    // A write that fails part-way is rolled back to the last full line, so the next record never
+    // lands on the end of a torn one.
+    const end = fstatSync(this.fd).size;
+    try {
+      writeFully(this.fd, Buffer.from(`${JSON.stringify(record)}\n`), 'results-short-write');
+      fsyncSync(this.fd);
+    } catch (err) {
+      ftruncateSync(this.fd, end);
+      throw err;
+    }
   }
 
   /**

@@ -90,6 +90,21 @@ describe('write errors', () => {
   });
 });
 
+test('a short write (half a record, then a full disk) is rolled back to the last full line: exit 1, nothing torn, no temp files', () => {
+  const { dir, results } = setup(() => tinySpec());
+  const first = runCli(['spec.yaml', '--no-report'], dir, { RUNEXP_FAILPOINTS: 'results-short-write@2' });
+  expect(first.code).toBe(1);
+  expect(first.stderr).toContain('cannot store results');
+  const text = readFileSync(results, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  expect(text.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['ok']);
+  const leftovers = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(join(d, e.name)) : /\.tmp$/.test(e.name) ? [e.name] : []));
+  expect(leftovers(join(dir, 'runs/tiny'))).toEqual([]);
+  const second = runCli(['spec.yaml', '--no-report'], dir);
+  expect(second.code).toBe(0);
+  expect(checkStore(results)).toHaveLength(2);
+});
+
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s in the middle of a grid', (signal) => {
   test('exits 130 with finished runs kept; a rerun finishes the rest, none twice', async () => {
     const { dir, results } = setup(() => tinySpec({ days: '[120, 130, 140, 150, 160, 170]', train: '{plugin: tfjs, epochs: 8, earlyStopping: false}' }));
