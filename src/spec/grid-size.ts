@@ -9,8 +9,3 @@ export function gridSize(spec: Experiment, plugins: Record<Exclude<Slot, 'fetch'
   const pruneWithCompact = plugins.prune.reduce((n, p) => n + (compactorsOf.get(p) ?? plugins.compact).length, 0);
   return dataPoints * Object.keys(spec.architectures).length * spec.seeds.length * plugins.window.length * plugins.train.length * pruneWithCompact * plugins.measure.length;
 }
-
-/** The number of combinations of a plugin's axis options, before they are expanded. */
-export function axisCombinations(raw: Record<string, unknown>, axes: readonly string[]): number {
-  return axes.reduce((n, key) => n * (Array.isArray(raw[key]) ? Math.max(1, (raw[key] as unknown[]).length) : 1), 1);
-}

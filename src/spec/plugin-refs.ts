@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import type { AnyPlugin, Slot } from '../plugin/api.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
-import { axisCombinations } from './grid-size.ts';
 import { loadErrorMessage } from './load-error.ts';
 import { BUILTINS, fileSource, importPlugin, isPathRef, moduleUrl, packageSource, PluginShapeError, type PluginSource } from './plugin-source.ts';
 import type { YamlSource } from './yaml-source.ts';
@@ -135,6 +134,11 @@ function dedupe(issues: SpecIssue[]): SpecIssue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The number of combinations of a plugin's axis options, counted before they are expanded. */
+function axisCombinations(raw: Record<string, unknown>, axes: readonly string[]): number {
+  return axes.reduce((n, key) => n * (Array.isArray(raw[key]) ? Math.max(1, (raw[key] as unknown[]).length) : 1), 1);
 }
 
 /** Cartesian product over the plugin's axis options (a scalar is a one-value axis). */
