@@ -38,3 +38,16 @@ test('the cut is made in bytes: invalid UTF-8 in an earlier record does not move
   expect(bytes[bytes.length - 1]).toBe(0x0a);
   expect(bytes.includes(Buffer.from(second.slice(0, 20)))).toBe(false);
 });
+
+test('a cached training is trusted only if every file matches: an edited model.json is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runexp-cache-'));
+  const store = new ExperimentStore(dir);
+  store.open();
+  const model = JSON.stringify({ modelTopology: { config: { layers: [{ config: { activation: 'relu' } }] } } });
+  store.saveTraining('k1', { 'model.json': new TextEncoder().encode(model), 'weights.bin': Uint8Array.from([1, 2, 3, 4]), 'training.json': new TextEncoder().encode('{}') });
+  expect(Object.keys(store.loadTraining('k1')!).sort()).toEqual(['model.json', 'training.json', 'weights.bin']);
+  const file = join(dir, 'cache/models/k1/model.json');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('relu', 'sigmoid')); // weights.bin untouched
+  expect(store.loadTraining('k1')).toBeUndefined();
+  store.close();
+});
