@@ -7,11 +7,12 @@ import type { Chart } from './chart.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
   // MSE is drawn on a log axis: an interval reaching below zero is cut at the axis floor.
   const floor = Math.min(...rows.map((r) => r.compactMse.mean), ...rows.map((r) => r.originalMse.mean)) / 2;
   const points = rows.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: Math.max(floor, r.compactMse.lo), hi: r.compactMse.hi, n: r.runs }));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const references = [
     { value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
     { value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
@@ -56,7 +57,6 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
   // Latency relative to the original timed in the same run: absolute times drift between runs.
   const cost = (r: MethodRow, model: 'compact' | 'original') => (by === 'nonzero' ? (model === 'compact' ? r.nonzero : r.originalNonzero) : model === 'compact' ? r.relativeLatency!.mean : 1);
   const points = measured.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, x: cost(r, 'compact'), mse: r.compactMse.mean, architecture: r.architecture }));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // The dense original, once: its cost and error averaged over every row's runs.
   if (measured.length) points.push({ method: 'original (dense)', sparsity: 0, x: mean(measured.map((r) => cost(r, 'original'))), mse: mean(measured.map((r) => r.originalMse.mean)), architecture: '' });
   const title = by === 'nonzero' ? 'non-zero parameters' : 'latency relative to the original (one large batch)';
