@@ -39,12 +39,12 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
   let shared: GroupEvaluation;
   try {
     shared = evaluateGroup(series, group);
-    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir);
+    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir, task.timeouts);
     const { lookback, horizon, validationSplit } = group.window;
-    data = await stage('window', windowPlugin.name, () =>
+    data = await stage('window', windowPlugin.name, task.timeouts, () =>
       windowPlugin.run({ series, train: group.ranges.train, test: group.ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
-    dense = await train({ group, data, tf, specDir: task.specDir, cached: task.cachedTrainings[group.trainKey] });
+    dense = await train({ group, data, tf, specDir: task.specDir, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
     for (const run of runs) emit({ type: 'run', record: failed(run, err) });
@@ -83,20 +83,20 @@ interface RunContext {
 }
 
 async function runOne({ task, run, tf, data, dense, shared, models, base, started, emit }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
-  const { group, specDir } = task;
-  const pruner = await loadPlugin(run.prune, 'prune', specDir);
-  const compactor = await loadPlugin(run.compact, 'compact', specDir);
-  const measurer = await loadPlugin(run.measure, 'measure', specDir);
+  const { group, specDir, timeouts } = task;
+  const pruner = await loadPlugin(run.prune, 'prune', specDir, timeouts);
+  const compactor = await loadPlugin(run.compact, 'compact', specDir, timeouts);
+  const measurer = await loadPlugin(run.measure, 'measure', specDir, timeouts);
   const original = dense.model;
   // A pruner that acts during training trains a model of its own; "original" stays the dense one.
   let own: Trained | undefined;
   if (run.prunerTrainKey) {
-    own = await train({ group, data, tf, specDir, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
+    own = await train({ group, data, tf, specDir, timeouts, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
     models.add(own.model);
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
-  const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', specDir), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
-  const pruned = await stage('prune', pruner.name, () =>
+  const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', specDir, timeouts), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
+  const pruned = await stage('prune', pruner.name, timeouts, () =>
     pruner.run(
       { model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary, train: trainer.train },
       run.prune.options,
@@ -104,9 +104,9 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     ),
   );
   models.add(pruned.model);
-  const compact = await stage('compact', compactor.name, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
+  const compact = await stage('compact', compactor.name, timeouts, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
   models.add(compact.model);
-  const measured = await stage('measure', measurer.name, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
+  const measured = await stage('measure', measurer.name, timeouts, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
   requireFiniteScores(measured.reports, measurer.name);
   const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
   const prunedNames = new Set(pruned.layers.map((l) => l.layer));

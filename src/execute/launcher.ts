@@ -6,6 +6,7 @@ import type { Series } from '../plugin/api.ts';
 import type { TrainGroup } from '../plan/types.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
 import type { RunRecord } from '../results/record.ts';
+import type { Timeouts } from '../spec/schema.ts';
 import type { BackendChoice } from './backend.ts';
 
 export interface GroupTask {
@@ -18,6 +19,8 @@ export interface GroupTask {
   specDir: string;
   /** Trainings already cached, by key (the dense one, and pruners' own), for the task to reuse. */
   cachedTrainings: Record<string, ArtifactFiles>;
+  /** The spec's `timeouts`: seconds each stage (and each plugin file's loading) may take. */
+  timeouts: Timeouts;
 }
 
 export type TaskEvent =

@@ -197,7 +197,7 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
     const files = store.loadTraining(key);
     if (files) cachedTrainings[key] = files;
   }
-  return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings };
+  return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings, timeouts: prepared.loaded.spec.timeouts };
 }
 
 /** Runs one task; if its worker dies, every run it had not reported fails with the cause. */

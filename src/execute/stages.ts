@@ -1,16 +1,18 @@
 // Running plugins inside a task: load each plugin once per thread from its portable source, give
 // every stage a fresh seeded context, and tag anything a stage throws with the stage and plugin.
 import type { AnyPlugin, Plugin, Slot, StageContext, Tf } from '../plugin/api.ts';
-import { serializeError, type SerializedError } from '../plugin/errors.ts';
+import { ErrorCode, RunexpError, serializeError, type SerializedError } from '../plugin/errors.ts';
+import { withTimeout } from '../plugin/timeout.ts';
 import { mulberry32 } from '../plugin/random.ts';
 import type { PluginCall } from '../plan/types.ts';
 import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
+import type { Timeouts } from '../spec/schema.ts';
 
 const loaded = new Map<string, Promise<AnyPlugin>>();
 
-export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, specDir: string): Promise<Plugin<S>> {
+export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, specDir: string, timeouts: Timeouts): Promise<Plugin<S>> {
   const url = moduleUrl(call.source, specDir);
-  if (!loaded.has(url)) loaded.set(url, importPlugin(url));
+  if (!loaded.has(url)) loaded.set(url, importPlugin(url, timeouts.load));
   const plugin = await loaded.get(url)!;
   if (plugin.slot !== slot) throw new Error(`${url} is a ${plugin.slot} plugin, expected ${slot}`);
   return plugin as unknown as Plugin<S>;
@@ -23,10 +25,18 @@ export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageCont
   return { tf, seed, random: mulberry32(randomSeed), log };
 }
 
-/** Runs a stage so that its errors carry the stage and plugin name. */
-export async function stage<T>(name: Slot, plugin: string, fn: () => Promise<T> | T): Promise<T> {
+/**
+ * Runs a stage within its timeout so that its errors carry the stage and plugin name. A stage
+ * that times out fails its run; whatever the plugin left running is abandoned, not awaited.
+ */
+export async function stage<T>(name: Slot, plugin: string, timeouts: Timeouts, fn: () => Promise<T> | T): Promise<T> {
+  const seconds = timeouts[name];
   try {
-    return await fn();
+    return await withTimeout(
+      Promise.resolve().then(fn),
+      seconds,
+      () => new RunexpError(ErrorCode.TIMEOUT, `the ${name} plugin "${plugin}" did not finish within ${seconds} s`, `a promise in the plugin may never settle; if it is just slow, raise timeouts.${name} (seconds) in the spec`),
+    );
   } catch (err) {
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { stage: name, plugin });
   }

@@ -1,6 +1,7 @@
 // Everything that happens before any work starts: load and validate the spec, fetch each dataset
 // once (main thread), and expand the grid. Any problem anywhere becomes one SpecError.
-import { RunexpError } from '../plugin/errors.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { withTimeout } from '../plugin/timeout.ts';
 import { SpecError, type SpecIssue } from '../spec/issues.ts';
 import type { Plugin, Series } from '../plugin/api.ts';
 import { loadExperiment, type LoadedExperiment } from '../spec/load.ts';
@@ -25,9 +26,10 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
     const fetcher = loaded.fetchers[i];
     const key = datasetKey(fetcher, dataset.ticker);
     if (series.has(key)) continue;
-    const plugin = (await importPlugin(fetcher.module)) as Plugin<'fetch'>;
+    const plugin = (await importPlugin(fetcher.module, spec.timeouts.load)) as Plugin<'fetch'>;
     try {
-      const s = await plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log: options.log ?? ((m) => process.stderr.write(`${m}\n`)) });
+      const fetching = plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log: options.log ?? ((m) => process.stderr.write(`${m}\n`)) });
+      const s = await withTimeout(Promise.resolve(fetching), spec.timeouts.fetch, () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'));
       series.set(key, s);
     } catch (err) {
       const hint = err instanceof RunexpError ? err.hint : undefined;

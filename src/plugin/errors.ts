@@ -21,6 +21,8 @@ export const ErrorCode = {
   /** A model's errors on the test set are not finite numbers (NaN, or an overflow). */
   NON_FINITE: 'E_NON_FINITE',
   PLUGIN: 'E_PLUGIN',
+  /** A plugin stage (or a plugin file's loading) took longer than the spec's `timeouts` allow. */
+  TIMEOUT: 'E_TIMEOUT',
   USAGE: 'E_USAGE',
   WORKER: 'E_WORKER',
   WRITE: 'E_WRITE',

@@ -92,7 +92,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const root = source.data;
   const checked = validateWith(experimentSchema, root, { source, root });
   const specDir = dirname(file);
-  const ctx = { specDir, source, root };
+  const ctx = { specDir, source, root, loadSeconds: checked.ok ? checked.data.timeouts.load : undefined };
   if (!checked.ok) {
     // Report plugin problems too, so that one run of `validate` shows everything at once.
     throw new SpecError([...checked.issues, ...(await resolveSections(root, ctx)).issues]);

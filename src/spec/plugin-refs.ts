@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyPlugin, Slot } from '../plugin/api.ts';
+import { RunexpError } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
 import { loadErrorMessage } from './load-error.ts';
@@ -42,6 +43,8 @@ export interface ResolveContext {
   baseDir?: string;
   source?: YamlSource;
   root: unknown;
+  /** Seconds a plugin file may take to load (the spec's timeouts.load). */
+  loadSeconds?: number;
 }
 
 /**
@@ -73,11 +76,13 @@ export async function resolvePlugin(
   const url = moduleUrl(source, ctx.specDir);
   let plugin: AnyPlugin;
   try {
-    plugin = await importPlugin(url);
+    plugin = await importPlugin(url, ctx.loadSeconds);
   } catch (err) {
     if (err instanceof PluginShapeError) {
       return { instances: [], issues: [at(err.problem, 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)] };
     }
+    // A timeout names the file and its fix itself.
+    if (err instanceof RunexpError) return { instances: [], issues: [at(err.message, err.hint, name)] };
     return { instances: [], issues: [at(`the plugin file failed to load: ${loadErrorMessage(err, url)}`, 'fix the error in the plugin file', name)] };
   }
   if (plugin.slot !== slot) {

@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
+import { withTimeout } from '../plugin/timeout.ts';
+import { DEFAULT_TIMEOUTS } from './schema.ts';
 
 export type PluginSource =
   | { kind: 'builtin'; slot: Slot; name: string }
@@ -103,9 +105,17 @@ function shapeProblem(candidate: unknown): string | undefined {
   return undefined;
 }
 
-/** Loads the module behind a plugin URL and checks that it exports a plugin. */
-export async function importPlugin(url: string): Promise<AnyPlugin> {
-  const mod = (await import(url)) as { default?: unknown; plugin?: unknown };
+/**
+ * Loads the module behind a plugin URL and checks that it exports a plugin. A module whose
+ * top-level code does not finish within `loadSeconds` is refused (a top-level await that hangs).
+ */
+export async function importPlugin(url: string, loadSeconds: number = DEFAULT_TIMEOUTS.load): Promise<AnyPlugin> {
+  const shown = url.startsWith('file:') ? relative(process.cwd(), fileURLToPath(url)) : url;
+  const mod = (await withTimeout(
+    import(url),
+    loadSeconds,
+    () => new RunexpError(ErrorCode.TIMEOUT, `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`, 'fix the plugin file, or raise timeouts.load (seconds) in the spec'),
+  )) as { default?: unknown; plugin?: unknown };
   const candidate = mod.default ?? mod.plugin;
   const problem = shapeProblem(candidate);
   if (problem) throw new PluginShapeError(problem);

@@ -20,6 +20,23 @@ export const pluginRef = z
   .transform((v) => (typeof v === 'string' ? { plugin: v } : v));
 export type PluginRefResolved = z.output<typeof pluginRef>;
 
+/** Seconds each plugin stage may take before its run fails with E_TIMEOUT: generous by default. */
+export const DEFAULT_TIMEOUTS = { load: 120, fetch: 600, window: 600, train: 7200, prune: 7200, compact: 600, measure: 1800 } as const;
+const seconds = (stage: string) => z.number().positive().max(604_800).describe(`seconds the ${stage} may take`);
+const timeoutsSchema = z
+  .strictObject({
+    load: seconds("loading of a plugin file (its top-level code)").default(DEFAULT_TIMEOUTS.load),
+    fetch: seconds('fetch stage').default(DEFAULT_TIMEOUTS.fetch),
+    window: seconds('window stage').default(DEFAULT_TIMEOUTS.window),
+    train: seconds('train stage').default(DEFAULT_TIMEOUTS.train),
+    prune: seconds("prune stage (including a pruner's own trainings)").default(DEFAULT_TIMEOUTS.prune),
+    compact: seconds('compact stage').default(DEFAULT_TIMEOUTS.compact),
+    measure: seconds('measure stage').default(DEFAULT_TIMEOUTS.measure),
+  })
+  .prefault({})
+  .describe('how long each plugin stage may take, in seconds; a stage that takes longer fails its run (E_TIMEOUT) and the grid goes on');
+export type Timeouts = z.output<typeof timeoutsSchema>;
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 export const datasetSchema = z.strictObject({
@@ -39,6 +56,7 @@ export const experimentSchema = z.strictObject({
   description: z.string().optional(),
   seeds: axis(z.int().min(0)).default([0]).describe('one training per seed; a list is a grid axis'),
   maxRuns: z.int().positive().default(100_000).describe('the most runs this grid may expand to; a bigger grid is refused before it is expanded'),
+  timeouts: timeoutsSchema,
   repeats: z.int().positive().max(1000).optional().describe('shorthand for seeds 0..repeats-1 (use seeds or repeats, not both)'),
   data: axis(datasetSchema).describe('one dataset or a list of them (an axis)'),
   test: z

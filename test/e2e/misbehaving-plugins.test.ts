@@ -1,0 +1,23 @@
+// Plugins that misbehave at run time: one that never settles fails its own run with E_TIMEOUT
+// (naming the plugin and stage) while the rest of the grid goes on.
+import { join } from 'node:path';
+import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
+
+const hangingPruner = (marker: string) => `{plugin: ${join(FIXTURES, 'plugins/faulty-prune.ts')}, percentile: 50, marker: ${marker}, fault: hang}`;
+
+test.each([
+  ['a worker thread', ['--workers', '1']],
+  ['this process', ['--workers', '0']],
+])('a pruner whose promise never settles times out in %s; the other runs finish', (_where, flags) => {
+  const dir = tempDir();
+  writeSpec(dir, `${tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, ${hangingPruner(join(dir, 'spec.yaml'))}]` })}timeouts: {prune: 2}\n`);
+  const started = Date.now();
+  const run = runCli(['spec.yaml', '--no-report', ...flags], dir);
+  expect(run.code).toBe(1);
+  expect(Date.now() - started).toBeLessThan(60_000);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'ok']);
+  const failed = rows.find((r) => r.status === 'failed')!;
+  expect(failed.error).toMatchObject({ code: 'E_TIMEOUT', stage: 'prune', plugin: 'faulty-magnitude', message: 'the prune plugin "faulty-magnitude" did not finish within 2 s' });
+  expect(run.stdout).toContain('raise timeouts.prune');
+}, 120_000);
