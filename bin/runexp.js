@@ -5,8 +5,7 @@ import { registerLoaders } from '../src/loader/register.js';
 
 // Until the CLI installs its own handlers, an interrupt ends the process with the usual code.
 const early = () => process.exit(130);
-process.on('SIGINT', early);
-process.on('SIGTERM', early);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, early);
 registerLoaders();
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));

@@ -14,6 +14,7 @@ import type { FailedRecord } from '../results/record.ts';
 import { writeReport } from '../report/write.ts';
 import { formatIssue, SpecError } from '../spec/issues.ts';
 import { checkPlugin } from './check-plugin.ts';
+import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { table1 } from './table-text.ts';
 
@@ -54,6 +55,15 @@ const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.
 const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin'];
 
 export async function main(argv: string[]): Promise<number> {
+  const untrap = trapProcessExit();
+  try {
+    return await command(argv);
+  } finally {
+    untrap();
+  }
+}
+
+async function command(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -121,14 +131,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     const controller = new AbortController();
     const interrupt = (signal: string) => {
-      if (controller.signal.aborted) process.exit(130);
+      if (controller.signal.aborted) exitNow(130);
       process.stderr.write(`\nrunexp: ${signal} — stopping; finished runs are kept (press again to quit at once)\n`);
       controller.abort();
     };
-    process.removeAllListeners('SIGINT'); // bin/runexp.js's early handlers
-    process.removeAllListeners('SIGTERM');
-    process.on('SIGINT', () => interrupt('SIGINT'));
-    process.on('SIGTERM', () => interrupt('SIGTERM'));
+    // SIGHUP (a closed terminal or ssh session) stops a run like SIGTERM: finished runs kept, lock released.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.removeAllListeners(signal); // bin/runexp.js's early handlers
+      process.on(signal, () => interrupt(signal));
+    }
     const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
     process.stdout.write(`${table1(summary.records)}\n\n`);
     const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');

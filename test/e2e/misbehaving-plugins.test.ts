@@ -1,5 +1,6 @@
-// Plugins that misbehave at run time: one that never settles fails its own run with E_TIMEOUT
-// (naming the plugin and stage) while the rest of the grid goes on.
+// Plugins that misbehave: one that never settles fails its own run with E_TIMEOUT (naming the
+// plugin and stage) while the rest of the grid goes on; one that calls process.exit(0) while it
+// loads or fetches is an error (exit 2), not a silent success.
 import { join } from 'node:path';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
@@ -21,3 +22,19 @@ test.each([
   expect(failed.error).toMatchObject({ code: 'E_TIMEOUT', stage: 'prune', plugin: 'faulty-magnitude', message: 'the prune plugin "faulty-magnitude" did not finish within 2 s' });
   expect(run.stdout).toContain('raise timeouts.prune');
 }, 120_000);
+
+test.each([
+  ['while it loads', { prune: `{plugin: ${join(FIXTURES, 'plugins/exits-on-import.ts')}}` }, /prune\.plugin: the plugin called process\.exit\(0\)/],
+  ['in its fetch', {}, /data\.source: cannot load data: the plugin called process\.exit\(0\)/],
+])('a plugin that calls process.exit(0) %s fails validate and the run with exit 2', (_when, parts, message) => {
+  const dir = tempDir();
+  let spec = tinySpec(parts);
+  if (!('prune' in parts)) spec = spec.replace('  ticker: SPY', `  ticker: SPY\n  source: {plugin: ${join(FIXTURES, 'plugins/fetch-exits.ts')}}`);
+  writeSpec(dir, spec);
+  for (const args of [['validate', 'spec.yaml'], ['spec.yaml']]) {
+    const run = runCli(args, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('it must not end the process');
+  }
+}, 60_000);

@@ -25,7 +25,7 @@ function interruptWhen(dir: string, marker: string | null, signal: NodeJS.Signal
   });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test(`${signal} during fetch: exit 130, no run done`, async () => {
     const dir = tempDir();
     writeSpec(dir, tinySpec().replace('  ticker: SPY\n', `  ticker: SPY\n  source: {plugin: ${join(FIXTURES, 'plugins/slow-fetch.ts')}, delayMs: 4000}\n`));
