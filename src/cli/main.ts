@@ -120,8 +120,7 @@ async function command(argv: string[]): Promise<number> {
     }
     if (command === 'check-plugin') return await checkPlugin(spec, values.options, backend);
     if (command === 'report') {
-      const file = await writeReport(spec, reportsRoot);
-      process.stdout.write(`report: ${file}\n`);
+      process.stdout.write(`report: ${await report(spec, reportsRoot)}\n`);
       return 0;
     }
     if (command === 'plan') {
@@ -149,7 +148,7 @@ async function command(argv: string[]): Promise<number> {
     }
     if (!values['no-report'] && summary.records.length > 0) {
       try {
-        process.stdout.write(`report: ${await writeReport(summary.outDir, reportsRoot)}\n`);
+        process.stdout.write(`report: ${await report(summary.outDir, reportsRoot)}\n`);
       } catch (err) {
         process.stderr.write(`runexp: the report could not be written: ${(err as Error).message} (results are stored; retry with runexp report ${summary.outDir})\n`);
       }
@@ -163,8 +162,15 @@ async function command(argv: string[]): Promise<number> {
     }
     return failedNow.length > 0 ? 1 : 0;
   } catch (err) {
-    return report(err, values.debug ?? false);
+    return explain(err, values.debug ?? false);
   }
+}
+
+/** Writes the report, warning about each damaged part it left out; returns the report's path. */
+async function report(outDir: string, reportsRoot: string): Promise<string> {
+  const { file, problems } = await writeReport(outDir, reportsRoot);
+  for (const problem of problems) process.stderr.write(`runexp: report: ${problem}\n`);
+  return file;
 }
 
 /** undefined when the flag is absent, null when it is not an integer ≥ min. */
@@ -179,7 +185,7 @@ function usage(message: string): number {
   return 2;
 }
 
-function report(err: unknown, debug: boolean): number {
+function explain(err: unknown, debug: boolean): number {
   if (err instanceof SpecError) {
     process.stderr.write(`runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`);
     return 2;

@@ -110,9 +110,10 @@ export const testResultSchema = z.object({
 
 export type TestResult = z.output<typeof testResultSchema>;
 
-function twoSided(t: number, df: number): number {
+/** P(|T| ≥ |t|), straight from the incomplete beta: 2·(1 − cdf) would round every p below ~1e-16 to 0. */
+export function twoSided(t: number, df: number): number {
   if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;
-  return 2 * (1 - tCdf(Math.abs(t), df));
+  return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
 /**

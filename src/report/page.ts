@@ -152,7 +152,10 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
         .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${esc(f.error.stage ? `[${f.error.stage}] ` : '')}${esc(f.error.message)}</li>`)
         .join('')}</ul></div>`
     : '';
-  return `<h1>${esc(manifest.experiment)}</h1><p class="sub">runexp report · status ${esc(manifest.status)}</p>
+  const damaged = results.problems.length
+    ? `<div class="failed"><b>Left out because damaged:</b><ul>${results.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul></div>`
+    : '';
+  return `<h1>${esc(manifest.experiment)}</h1><p class="sub">runexp report · status ${esc(manifest.status)}</p>${damaged}
 <table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 ${results.resolvedSpec ? `<details><summary>The resolved spec</summary><pre>${esc(results.resolvedSpec)}</pre></details>` : ''}
 <h3>Data</h3>${data}${leakNote}${failures}`;

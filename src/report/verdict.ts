@@ -6,8 +6,10 @@ import type { OkRecord } from '../results/record.ts';
 
 export const ALPHA = 0.05;
 
+/** "0.042", "3.1e-45", or "< 1e-300" where even the exact tail underflows; never "0.0e+0". */
 export function formatP(p: number): string {
   if (Number.isNaN(p)) return 'n/a';
+  if (p < 1e-300) return '< 1e-300';
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 

@@ -21,7 +21,8 @@ export interface ReportSummary {
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
-export async function writeReport(outDir: string, reportsRoot = resolve('reports')): Promise<string> {
+/** Writes the report; returns its path and what was left out as damaged (see loadResults). */
+export async function writeReport(outDir: string, reportsRoot = resolve('reports')): Promise<{ file: string; problems: string[] }> {
   const results = loadResults(resolve(outDir));
   const name = results.manifest.experiment;
   // The name becomes a folder: never let it climb out of the reports root.
@@ -36,7 +37,7 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
   writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
   writeFileAtomic(join(dir, 'index.html'), page.html);
   writeIndex(reportsRoot);
-  return join(dir, 'index.html');
+  return { file: join(dir, 'index.html'), problems: results.problems };
 }
 
 /** reports/index.html: every experiment report, newest first, with its headline numbers. */

@@ -53,14 +53,22 @@ export function readFolder(dir: string): ArtifactFiles {
   return files;
 }
 
-/** True when every listed file is present with its recorded checksum. */
-export function folderMatches(dir: string, sums: Record<string, string>): boolean {
-  try {
-    return Object.entries(sums).every(([rel, sum]) => sha256(readFileSync(join(dir, rel))) === sum);
-  } catch {
-    return false;
+/** What is wrong with a run folder — the first file missing or changed — or undefined when nothing is. */
+export function folderProblem(dir: string, sums: Record<string, string>): string | undefined {
+  for (const [rel, sum] of Object.entries(sums)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, rel));
+    } catch (err) {
+      return `${rel} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+    if (sha256(bytes) !== sum) return `${rel} does not match its recorded checksum`;
   }
+  return undefined;
 }
+
+/** True when every listed file is present with its recorded checksum. */
+export const folderMatches = (dir: string, sums: Record<string, string>): boolean => folderProblem(dir, sums) === undefined;
 
 // ---------- formats ----------
 

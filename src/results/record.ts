@@ -126,6 +126,11 @@ export function failedRecord(run: Pick<FailedRecord, 'runId' | 'trainKey' | 'par
   return { schemaVersion: RECORD_SCHEMA_VERSION, ...run, status: 'failed', error, ...extra, finishedAt: new Date().toISOString() };
 }
 
+/** The scores of an ok record that are not finite ("compact.mse"): lines stored before runexp 0.2 could hold null. */
+export function nonFiniteScores(record: OkRecord): string[] {
+  return (['original', 'compact'] as const).flatMap((model) => (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(record[model][k])).map((k) => `${model}.${k}`));
+}
+
 /** A parsed record, or why a stored value is not one (the caller decides what to do with it). */
 export function parseRecord(value: unknown): { ok: true; record: RunRecord } | { ok: false; problem: string } {
   const result = recordSchema.safeParse(value);

@@ -10,7 +10,7 @@ import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic
 import { failpoint, failpointHit } from './failpoints.ts';
 import { acquireLock } from './lock.ts';
 export { LOCK_FILE } from './lock.ts';
-import { parseRecord, type RunRecord } from './record.ts';
+import { nonFiniteScores, parseRecord, type RunRecord } from './record.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
 
@@ -103,11 +103,11 @@ function repairLastLine(file: string): string {
   return '';
 }
 
-/** Ids of runs that finished ok and whose artifacts are all present and intact. */
+/** Ids of runs that finished ok, with finite scores, and whose artifacts are all present and intact. */
 export function finishedRunIds(outDir: string): Set<string> {
   const done = new Set<string>();
   for (const [id, rec] of readResults(outDir)) {
-    if (rec.status === 'ok' && folderMatches(runDir(outDir, id), rec.files.sha256)) done.add(id);
+    if (rec.status === 'ok' && nonFiniteScores(rec).length === 0 && folderMatches(runDir(outDir, id), rec.files.sha256)) done.add(id);
   }
   return done;
 }

@@ -1,6 +1,6 @@
 // The HTML report from a real (tiny) run: files on disk, the index page, and a real browser that
 // opens it from file:// with no network.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumAvailable, CHROMIUM, visitReport } from '../helpers/browser.ts';
 import { runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
@@ -43,6 +43,36 @@ test('runexp report <dir> --reports DIR writes elsewhere; a bad directory is a c
   const bad = runCli(['report', 'no-such-dir'], dir);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('is not a runexp output directory');
+});
+
+test('damaged run folders and a null score are named and left out, a damaged manifest is rebuilt; the report is still written; a rerun redoes them', () => {
+  cpSync(join(dir, 'runs/tiny'), join(dir, 'runs/damaged'), { recursive: true });
+  const [first, second] = readdirSync(join(dir, 'runs/damaged/runs')).sort();
+  rmSync(join(dir, 'runs/damaged/runs', first, 'predictions.csv'));
+  writeFileSync(join(dir, 'runs/damaged/runs', second, 'pruned-weights.json'), 'garbage{');
+  writeFileSync(join(dir, 'runs/damaged/manifest.json'), '{}');
+  // A line stored by an old version with a score of null (it used to crash every verdict).
+  const lines = readFileSync(join(dir, 'runs/damaged/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const third = lines.find((l) => l.runId !== first && l.runId !== second);
+  third.compact.mse = null;
+  writeFileSync(join(dir, 'runs/damaged/results.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  const damaged = runCli(['report', 'runs/damaged', '--reports', 'damaged-reports'], dir);
+  expect(damaged.code).toBe(0);
+  const warnings = damaged.stderr.trim().split('\n');
+  expect(warnings).toHaveLength(4);
+  expect(warnings).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^runexp: report: .*runs\/damaged\/manifest\.json is damaged \(experiment: .*\); its provenance is shown as unknown$/),
+    `runexp: report: run ${third.runId} left out: its line in results.jsonl holds scores that are not numbers (compact.mse); run the experiment again to redo it`,
+    `runexp: report: run ${first} left out: ${join(dir, 'runs/damaged/runs', first, 'predictions.csv')} cannot be read (ENOENT); run the experiment again to redo it`,
+    `runexp: report: run ${second} left out: ${join(dir, 'runs/damaged/runs', second, 'pruned-weights.json')} does not match its recorded checksum; run the experiment again to redo it`,
+  ]));
+  const html = readFileSync(join(dir, 'damaged-reports/tiny/index.html'), 'utf8');
+  expect(html).toContain('<th>runs</th><td>5 ok, 0 failed</td>');
+  expect(html).toContain('Left out because damaged:');
+  // A rerun redoes exactly the three left out (from the cached trainings).
+  const rerun = runCli(['spec.yaml', '--out', 'runs/damaged', '--no-report'], dir);
+  expect(rerun.code).toBe(0);
+  expect(rerun.stderr).toContain('8 runs (5 already done)');
 });
 
 // Outside CI a missing Chromium skips the browser test (and says so); in CI it fails it.

@@ -47,7 +47,7 @@ test('the store, resume and the report read a version 1 directory', async () => 
   expect(readManifest(V1)).toMatchObject({ experiment: 'v1-output', schemaVersion: 1, status: 'some-runs-failed' });
   const results = loadResults(V1);
   expect([results.ok.length, results.failed.length]).toEqual([2, 1]);
-  const page = readFileSync(await writeReport(V1, tempDir('runexp-v1-report-')), 'utf8');
+  const page = readFileSync((await writeReport(V1, tempDir('runexp-v1-report-'))).file, 'utf8');
   expect(page).toContain('SPY 120d small magnitude percentile=35');
   expect(page).toContain('threshold |w| &gt; 0.141657');
   expect(page).toContain('deliberate prune failure');

@@ -1,4 +1,5 @@
-import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile } from '../../src/evaluation/stats.ts';
+import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile, twoSided } from '../../src/evaluation/stats.ts';
+import { formatP } from '../../src/report/verdict.ts';
 
 describe('Student t', () => {
   test('quantiles match published tables (scipy.stats.t.ppf)', () => {
@@ -26,4 +27,14 @@ test('mean with a 95% interval, by hand', () => {
   expect(ci.lo).toBeCloseTo(3 - 1.963243, 5);
   expect(ci.hi).toBeCloseTo(3 + 1.963243, 5);
   expect(meanCi95([7])).toEqual({ n: 1, mean: 7, lo: 7, hi: 7 });
+});
+
+test('tiny p-values are computed, not rounded to 0, and never print as 0.0e+0', () => {
+  // Student t with 1 df is Cauchy: P(|T| ≥ t) = (2/π)·atan(1/t); at t = 1e20 that is 6.366e-21,
+  // where 2·(1 − cdf) gives exactly 0.
+  expect(Math.abs(twoSided(1e20, 1) / ((2 / Math.PI) * Math.atan(1e-20)) - 1)).toBeLessThan(1e-9);
+  expect(formatP(twoSided(1e20, 1))).toBe('6.4e-21');
+  expect(twoSided(2.228, 10)).toBeCloseTo(0.05, 3); // the textbook 97.5% quantile of t(10)
+  expect(formatP(0)).toBe('< 1e-300');
+  expect(formatP(0.0421)).toBe('0.042');
 });
