@@ -111,6 +111,8 @@ async function command(argv: string[]): Promise<number> {
   const backend = (values.backend ?? 'auto') as BackendChoice;
   if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
 
+  // An empty folder name would resolve to the current folder and write into it.
+  for (const flag of ['out', 'reports'] as const) if (values[flag] === '') return usage(`--${flag} needs a folder name, got an empty string`);
   const reportsRoot = resolve(values.reports ?? 'reports');
   try {
     if (command === 'validate') {

@@ -12,6 +12,7 @@ import type { TrainGroup } from '../plan/types.ts';
 import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, type RunRecord } from '../results/record.ts';
+import { outDirError } from '../results/out-dir.ts';
 import { ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
 import type { BackendChoice } from './backend.ts';
 import { InProcessLauncher } from './in-process-launcher.ts';
@@ -83,7 +84,6 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const pendingRuns = pendingGroups.reduce((n, g) => n + g.pending.length, 0);
   const launcher = chooseLauncher(options, pendingGroups.length);
 
-  store.writeFile('spec.resolved.yaml', `# resolved from ${loaded.file}\n${stringify(loaded.spec)}`);
   const manifest: Manifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     experiment: loaded.spec.name,
@@ -101,7 +101,12 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     counts: { ok: 0, failed: 0 },
   };
   const saveManifest = () => store.writeFile(MANIFEST_FILE, JSON.stringify(manifest, null, 2));
-  saveManifest();
+  try {
+    store.writeFile('spec.resolved.yaml', `# resolved from ${loaded.file}\n${stringify(loaded.spec)}`);
+    saveManifest();
+  } catch (err) {
+    throw outDirError(outDir, err); // before any run: nothing is lost, the folder is unusable
+  }
   const where = launcher.workers === 0 ? 'in this process' : `on ${launcher.workers} worker${launcher.workers === 1 ? '' : 's'}`;
   log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${pendingGroups.length} trainings ${where} → ${outDir}`);
 

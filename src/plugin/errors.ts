@@ -20,6 +20,8 @@ export const ErrorCode = {
   LOCKED: 'E_LOCKED',
   /** A model's errors on the test set are not finite numbers (NaN, or an overflow). */
   NON_FINITE: 'E_NON_FINITE',
+  /** The output (or reports) folder cannot be created or written: a file in the way, read-only, full. */
+  OUT_DIR: 'E_OUT_DIR',
   PLUGIN: 'E_PLUGIN',
   /** A plugin stage (or a plugin file's loading) took longer than the spec's `timeouts` allow. */
   TIMEOUT: 'E_TIMEOUT',

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { outDirError } from '../results/out-dir.ts';
 import { writeFileAtomic } from '../results/store.ts';
 import { vegaBundles } from './bundles.ts';
 import { esc, num, STYLE, table } from './html.ts';
@@ -29,14 +30,19 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
   if (!SAFE_NAME.test(name)) throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(name)} cannot name a report folder`);
   const dir = join(reportsRoot, name);
   const page = buildReport(results, vegaBundles());
-  for (const chart of page.charts) {
-    writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
-    writeFileAtomic(join(dir, 'charts', `${chart.id}.svg`), await renderSvg(chart.spec));
-  }
+  const svgs = await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
   const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, headline: page.headline };
-  writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
-  writeFileAtomic(join(dir, 'index.html'), page.html);
-  writeIndex(reportsRoot);
+  try {
+    page.charts.forEach((chart, i) => {
+      writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
+      writeFileAtomic(join(dir, 'charts', `${chart.id}.svg`), svgs[i]);
+    });
+    writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
+    writeFileAtomic(join(dir, 'index.html'), page.html);
+    writeIndex(reportsRoot);
+  } catch (err) {
+    throw outDirError(dir, err, '--reports');
+  }
   return { file: join(dir, 'index.html'), problems: results.problems };
 }
 

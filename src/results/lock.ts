@@ -63,8 +63,8 @@ export function acquireLock(dir: string): () => void {
   const file = join(dir, LOCK_FILE);
   const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...identity(process.pid) } satisfies Owner);
   const staged = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(staged, content);
   try {
+    writeFileSync(staged, content);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         linkSync(staged, file);

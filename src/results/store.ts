@@ -8,6 +8,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
 import { failpoint, failpointHit } from './failpoints.ts';
+import { outDirError } from './out-dir.ts';
 import { acquireLock } from './lock.ts';
 export { LOCK_FILE } from './lock.ts';
 import { nonFiniteScores, parseRecord, type RunRecord } from './record.ts';
@@ -39,6 +40,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
     const fd = openSync(tmp, 'w');
     try {
+      failpoint('file-write');
       writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data);
       fsyncSync(fd);
     } finally {
@@ -133,13 +135,20 @@ export class ExperimentStore {
 
   /** Creates the folder, takes the lock, and repairs a torn last line of results.jsonl. */
   open(): void {
-    mkdirSync(this.outDir, { recursive: true });
-    this.release = acquireLock(this.outDir);
-    removeStaleTemporaries(this.outDir);
-    const file = join(this.outDir, RESULTS_FILE);
-    const ending = existsSync(file) ? repairLastLine(file) : '';
-    this.fd = openSync(file, 'a');
-    if (ending) writeSync(this.fd, ending);
+    try {
+      failpoint('out-dir-create');
+      mkdirSync(this.outDir, { recursive: true });
+      this.release = acquireLock(this.outDir);
+      removeStaleTemporaries(this.outDir);
+      const file = join(this.outDir, RESULTS_FILE);
+      const ending = existsSync(file) ? repairLastLine(file) : '';
+      this.fd = openSync(file, 'a');
+      if (ending) writeSync(this.fd, ending);
+    } catch (err) {
+      this.close();
+      // A lock held by another runexp says so itself; anything else is the folder's fault.
+      throw err instanceof RunexpError ? err : outDirError(this.outDir, err);
+    }
   }
 
   /**
