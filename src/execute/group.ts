@@ -21,7 +21,12 @@ import { train, type Trained } from './training.ts';
 /** The fields every record of a run has, ok or failed. */
 type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>;
 
-export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<void> {
+/**
+ * Runs the task's pending runs in order. Returns `retire` with a reason when this thread should
+ * not be trusted with more work — a run leaked tensors, or a stage timed out and may still be
+ * running — and then stops early: the runs it did not report are for a fresh worker.
+ */
+export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
   const { group, series } = task;
   const runs = group.runs.filter((r) => task.pending.includes(r.runId));
   const base = (run: RunConfig): Base => ({
@@ -48,24 +53,42 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
     for (const run of runs) emit({ type: 'run', record: failed(run, err) });
-    return;
+    return {};
   }
   try {
     for (const run of runs) {
       const started = performance.now();
       const models = new Set<LayersModel>();
+      const tensorsBefore = tf.memory().numTensors;
+      let outcome: TaskEvent & { type: 'run' };
       try {
-        const { record, files } = await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started, emit });
-        emit({ type: 'run', record, files });
+        outcome = { type: 'run', ...(await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started, emit })) };
       } catch (err) {
-        emit({ type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) });
+        outcome = { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) };
       } finally {
         models.forEach(disposeModel);
       }
+      const timedOut = outcome.record.status === 'failed' && outcome.record.error.code === ErrorCode.TIMEOUT;
+      const leaked = timedOut ? 0 : tf.memory().numTensors - tensorsBefore;
+      if (leaked > 0) outcome = { type: 'run', record: failed(run, leakError(leaked, run), { training: dense.summary, durationMs: performance.now() - started }) };
+      emit(outcome);
+      if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
+      if (leaked > 0) return { retire: `run ${run.runId} leaked ${leaked} tensor${leaked === 1 ? '' : 's'}` };
     }
   } finally {
     disposeModel(dense.model);
   }
+  return {};
+}
+
+/** Tensors left behind by a run's plugins: they would pile up in the worker until later runs fail. */
+function leakError(leaked: number, run: RunConfig): RunexpError {
+  const plugins = [run.prune, run.compact, run.measure].map((c) => c.name).join(', ');
+  return new RunexpError(
+    ErrorCode.LEAK,
+    `the run left ${leaked} tensor${leaked === 1 ? '' : 's'} undisposed (plugins: ${plugins}); its worker is replaced`,
+    'dispose every tensor and model a plugin creates and does not return (tf.tidy, tensor.dispose(), disposeModel); runexp check-plugin finds leaks in a pruner',
+  );
 }
 
 interface RunContext {

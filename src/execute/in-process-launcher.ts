@@ -12,7 +12,11 @@ export class InProcessLauncher implements Launcher {
 
   run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
     const next = this.queue.then(async () => {
-      if (!this.closed) await runTask(task, (event) => !this.closed && onEvent(event));
+      if (this.closed) return;
+      const emit = (event: TaskEvent) => !this.closed && onEvent(event);
+      // This thread cannot be replaced; the caller is told, and the group's remaining runs go on here.
+      const { retire } = await runTask(task, emit);
+      if (retire) emit({ type: 'retire', reason: retire });
     });
     this.queue = next.catch(() => {});
     return next;

@@ -27,15 +27,19 @@ export type TaskEvent =
   /** A new training: cache its files under `key`. */
   | { type: 'training'; key: string; files: ArtifactFiles }
   /** A finished run: store its folder (when it has files), then its record. */
-  | { type: 'run'; record: RunRecord; files?: ArtifactFiles };
+  | { type: 'run'; record: RunRecord; files?: ArtifactFiles }
+  /** The task stopped early: its thread is not to be trusted with more work (see runGroupTask). */
+  | { type: 'retire'; reason: string };
 
 export interface Launcher {
   /** e.g. "piscina" or "in-process", recorded in the manifest. */
   readonly name: string;
   readonly workers: number;
   /**
-   * Runs one task, calling `onEvent` in order as things finish. Resolves when the task is done;
-   * rejects when the worker running it died (the caller fails the runs it did not report).
+   * Runs one task, calling `onEvent` in order as things finish. Resolves when the task is done,
+   * possibly early: a task whose worker had to be replaced (a leak, a timeout) leaves the runs it
+   * did not report for the caller to send again. Rejects when the worker running it died (the
+   * caller fails the runs it did not report).
    */
   run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void>;
   /** Stops everything in flight and frees the workers. */

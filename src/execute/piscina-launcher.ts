@@ -27,12 +27,21 @@ export class PiscinaLauncher implements Launcher {
 
   async run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
     const { port1, port2 } = new MessageChannel();
+    const abort = new AbortController();
     let markDone = () => {};
     const done = new Promise<void>((resolveDone) => (markDone = resolveDone));
-    port1.on('message', (message: TaskEvent | { type: 'done' }) => (message.type === 'done' ? markDone() : onEvent(message)));
+    port1.on('message', (message: TaskEvent | { type: 'done' }) => {
+      if (message.type === 'done') return markDone();
+      // The worker is not to be trusted with more work: aborting its task makes piscina
+      // terminate that thread and start a fresh one. Its events so far have all arrived.
+      if (message.type === 'retire') abort.abort();
+      onEvent(message);
+    });
     try {
-      await this.pool.run({ task, port: port2 }, { transferList: [port2] });
+      await this.pool.run({ task, port: port2 }, { transferList: [port2], signal: abort.signal });
       await done; // messages on one port arrive in order: "done" comes after the last event
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
     } finally {
       port1.close();
     }

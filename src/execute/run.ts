@@ -138,6 +138,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const onEvent = (event: TaskEvent) => {
     if (stopped()) return;
     try {
+      if (event.type === 'retire') return log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
       if (event.type === 'training') return cacheTraining(event.key, event.files);
       let record = event.record;
       if (event.files) {
@@ -166,7 +167,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, taskFor(prepared, group, pending, store, options), onEvent, stopped)));
+      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped)));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await launcher.close();
@@ -205,19 +206,37 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
   return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings, timeouts: prepared.loaded.spec.timeouts };
 }
 
-/** Runs one task; if its worker dies, every run it had not reported fails with the cause. */
-async function runGroup(launcher: Launcher, task: GroupTask, onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
+/**
+ * Runs a group's pending runs as one task. A task that ends early because its worker was replaced
+ * (a leak, a timeout) is sent again for the runs it did not report, with the trainings cached
+ * meanwhile; each round reports at least one run, so this ends. If a worker dies, every run it
+ * had not reported fails with the cause.
+ */
+async function runGroup(launcher: Launcher, taskOf: (pending: string[]) => GroupTask, pending: string[], onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
   const reported = new Set<string>();
-  try {
-    await launcher.run(task, (event) => {
-      if (event.type === 'run') reported.add(event.record.runId);
-      onEvent(event);
-    });
-  } catch (err) {
-    if (stopped()) return;
-    const error = { ...serializeError(err), code: ErrorCode.WORKER };
-    for (const run of task.group.runs.filter((r) => task.pending.includes(r.runId) && !reported.has(r.runId))) {
-      onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
+  let left = pending;
+  while (left.length > 0 && !stopped()) {
+    const task = taskOf(left);
+    const before = reported.size;
+    try {
+      await launcher.run(task, (event) => {
+        if (event.type === 'run') reported.add(event.record.runId);
+        onEvent(event);
+      });
+    } catch (err) {
+      if (stopped()) return;
+      const error = { ...serializeError(err), code: ErrorCode.WORKER };
+      for (const run of task.group.runs.filter((r) => left.includes(r.runId) && !reported.has(r.runId))) {
+        onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
+      }
+      return;
+    }
+    left = left.filter((id) => !reported.has(id));
+    if (reported.size === before && left.length > 0) {
+      // A task that ended early without reporting anything would loop for ever: fail its runs.
+      const error = { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' };
+      for (const run of task.group.runs.filter((r) => left.includes(r.runId))) onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
+      return;
     }
   }
 }

@@ -7,9 +7,19 @@ import { registerLoaders } from '../loader/register.js';
 registerLoaders();
 const { runTask } = await import('./worker.ts');
 
+// A task that asks to retire this thread (it leaked tensors, or a stage timed out) posts
+// "retire" and waits: the parent then aborts the task, which makes piscina terminate this thread
+// and start a fresh one. The wait is bounded, in case the parent is gone.
+const RETIRE_WAIT_MS = 30_000;
+
 export default async function run({ task, port }) {
   try {
-    return await runTask(task, (event) => port.postMessage(event));
+    const result = await runTask(task, (event) => port.postMessage(event));
+    if (result.retire) {
+      port.postMessage({ type: 'retire', reason: result.retire });
+      await new Promise((resolve) => setTimeout(resolve, RETIRE_WAIT_MS));
+    }
+    return result;
   } finally {
     port.postMessage({ type: 'done' });
     port.close();

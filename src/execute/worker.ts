@@ -6,9 +6,10 @@ import type { GroupTask, TaskEvent } from './launcher.ts';
 
 let backend: Promise<LoadedBackend> | undefined;
 
-export async function runTask(task: GroupTask, emit: (event: TaskEvent) => void): Promise<{ backend: string }> {
+/** Runs a task; `retire` says why this thread should be replaced before it takes more work. */
+export async function runTask(task: GroupTask, emit: (event: TaskEvent) => void): Promise<{ backend: string; retire?: string }> {
   backend ??= loadBackend(task.backend);
   const { tf, name } = await backend;
-  await runGroupTask(task, tf, name, emit);
-  return { backend: name };
+  const { retire } = await runGroupTask(task, tf, name, emit);
+  return { backend: name, retire };
 }

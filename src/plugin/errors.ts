@@ -17,6 +17,8 @@ export class RunexpError extends Error {
 export const ErrorCode = {
   DATA: 'E_DATA',
   DEAD_MODEL: 'E_DEAD_MODEL',
+  /** A run's plugins left tensors undisposed (its worker is replaced). */
+  LEAK: 'E_LEAK',
   LOCKED: 'E_LOCKED',
   /** A model's errors on the test set are not finite numbers (NaN, or an overflow). */
   NON_FINITE: 'E_NON_FINITE',

@@ -1,6 +1,7 @@
 // Plugins that misbehave: one that never settles fails its own run with E_TIMEOUT (naming the
-// plugin and stage) while the rest of the grid goes on; one that calls process.exit(0) while it
-// loads or fetches is an error (exit 2), not a silent success.
+// plugin and stage) while the rest of the grid goes on; one that leaks tensors fails its run with
+// E_LEAK and its worker is replaced; one that calls process.exit(0) while it loads or fetches is
+// an error (exit 2), not a silent success.
 import { join } from 'node:path';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
@@ -37,4 +38,23 @@ test.each([
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('it must not end the process');
   }
+}, 60_000);
+
+test.each([
+  ['a worker thread', ['--workers', '1'], 'its worker is replaced by a fresh one'],
+  ['this process', ['--workers', '0'], 'the rest of its group goes on in this process'],
+])('a pruner that leaks a tensor fails its run with E_LEAK in %s; the later runs of its group finish', (_where, flags, after) => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, ${join(FIXTURES, 'plugins/leaky-prune.ts')}, {plugin: magnitude, percentile: 50}]` }));
+  const started = Date.now();
+  const run = runCli(['spec.yaml', '--no-report', ...flags], dir);
+  // The retiring worker waits up to 30 s to be replaced: a quick finish shows it was.
+  expect(Date.now() - started).toBeLessThan(28_000);
+  expect(run.code).toBe(1);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  expect(rows.map((r) => r.params.pruner)).toEqual(['magnitude', 'leaky', 'magnitude']);
+  expect(rows.map((r) => r.status)).toEqual(['ok', 'failed', 'ok']);
+  expect(rows[1].error.code).toBe('E_LEAK');
+  expect(rows[1].error.message).toBe('the run left 1 tensor undisposed (plugins: leaky, copy, standard); its worker is replaced');
+  expect(run.stderr).toContain(`runexp: run ${rows[1].runId} leaked 1 tensor: ${after}`);
 }, 60_000);
