@@ -137,8 +137,13 @@ describe('report page', () => {
     expect(esc('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(scriptJson({ a: '</script><script>x' })).not.toContain('</script>');
   });
-  test('orders runs as the spec lists them', () => {
-    const results = { manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }] }, ok: [run('g', { ticker: '^GSPC', days: 50 }, [1, 1]), run('s', { days: 200 }, [1, 1]), run('t', { days: 100 }, [1, 1])] } as unknown as ExperimentResults;
+  const unordered = () => [run('g', { ticker: '^GSPC', days: 50 }, [1, 1]), run('s', { days: 200 }, [1, 1]), run('t', { days: 100 }, [1, 1])];
+  test('orders runs as the spec lists them (the grid order kept in the manifest)', () => {
+    const results = { manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }], grid: { runs: 3, trainings: 3, runIds: ['s', 'g', 't'] } }, ok: unordered() } as unknown as ExperimentResults;
+    expect(orderRuns(results).map((r) => r.runId)).toEqual(['s', 'g', 't']);
+  });
+  test('without the grid order (older manifests), by dataset as listed, then data size', () => {
+    const results = { manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }] }, ok: unordered() } as unknown as ExperimentResults;
     expect(orderRuns(results).map((r) => r.runId)).toEqual(['t', 's', 'g']);
   });
   test('a hostile experiment name and error text appear as text, never as markup', () => {
@@ -147,10 +152,12 @@ describe('report page', () => {
       manifest: { experiment: '<script>alert(1)</script>', spec: 'x.yaml', runexp: '0', gitCommit: 'c', node: 'v20', packages: {}, backends: ['wasm'], cpu: { model: 'cpu', cores: 2 }, startedAt: 's', endedAt: 'e', status: 'ok', data: [] },
       ok: [],
       failed: [{ runId: 'r1', status: 'failed', error: { code: 'E', message: '<img src=x onerror=alert(2)>' } }],
+      problems: ['run <b>r2</b> left out'],
     } as unknown as ExperimentResults;
     const { html } = buildReport(results, []);
     expect(html).toContain('<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).toContain('<li>run &lt;b&gt;r2&lt;/b&gt; left out</li>');
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain('<img src=x');
   });
