@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, type BackendChoice } from '../execute/backend.ts';
+import { BACKENDS, requireBackend, type BackendChoice } from '../execute/backend.ts';
 import { defaultOutDir, runExperiment } from '../execute/run.ts';
 import { prepare } from '../plan/prepare.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
@@ -54,6 +54,20 @@ const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.
 
 const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin'];
 
+const OPTIONS = {
+  workers: { type: 'string' },
+  out: { type: 'string' },
+  fresh: { type: 'boolean' },
+  backend: { type: 'string' },
+  debug: { type: 'boolean' },
+  reports: { type: 'string' },
+  'worker-memory': { type: 'string' },
+  'no-report': { type: 'boolean' },
+  options: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 export async function main(argv: string[]): Promise<number> {
   const untrap = trapProcessExit();
   try {
@@ -66,25 +80,12 @@ export async function main(argv: string[]): Promise<number> {
 async function command(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        workers: { type: 'string' },
-        out: { type: 'string' },
-        fresh: { type: 'boolean' },
-        backend: { type: 'string' },
-        debug: { type: 'boolean' },
-        reports: { type: 'string' },
-        'worker-memory': { type: 'string' },
-        'no-report': { type: 'boolean' },
-        options: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    args = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (err) {
-    return usage((err as Error).message);
+    // "Unknown option '--wokers'": add a did-you-mean from the options we know.
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((err as Error).message)?.[1];
+    const known = Object.keys(OPTIONS).map((o) => `--${o}`);
+    return usage(unknown ? `unknown option ${unknown}; ${suggestHint(unknown, known)}` : (err as Error).message);
   }
   const { values, positionals } = args;
   if (values.help) {
@@ -115,6 +116,7 @@ async function command(argv: string[]): Promise<number> {
   for (const flag of ['out', 'reports'] as const) if (values[flag] === '') return usage(`--${flag} needs a folder name, got an empty string`);
   const reportsRoot = resolve(values.reports ?? 'reports');
   try {
+    if (command !== 'validate' && command !== 'plan' && command !== 'report') await requireBackend(backend);
     if (command === 'validate') {
       const prepared = await prepare(spec);
       process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);

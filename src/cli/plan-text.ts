@@ -1,17 +1,23 @@
 // `runexp plan`: the expanded grid in words — how many runs, which are done, how many trainings.
 import type { Prepared } from '../plan/prepare.ts';
 import { labeller } from '../plan/labels.ts';
-import { finishedRunIds } from '../results/store.ts';
+import { trainingKeys } from '../plan/types.ts';
+import { cachedTraining, finishedRunIds } from '../results/store.ts';
 
 export function planText(prepared: Prepared, outDir: string): string {
   const { grid, loaded } = prepared;
   const done = finishedRunIds(outDir);
   const labels = labeller(grid.runs.map((r) => r.params));
-  const pendingGroups = grid.groups.filter((g) => g.runs.some((r) => !done.has(r.runId)));
+  // The trainings the unfinished runs need; a cached one is reused, not redone.
+  const needed = grid.groups.flatMap((g) => {
+    const pending = g.runs.filter((r) => !done.has(r.runId)).map((r) => r.runId);
+    return pending.length ? trainingKeys(g, pending) : [];
+  });
+  const cached = needed.filter((key) => cachedTraining(outDir, key)).length;
   const lines = [
     `experiment ${loaded.spec.name} (${loaded.file})`,
     `output ${outDir}`,
-    `${grid.runs.length} runs, ${grid.runs.filter((r) => done.has(r.runId)).length} already done; ${grid.groups.length} trainings, ${pendingGroups.length} to do`,
+    `${grid.runs.length} runs, ${grid.runs.filter((r) => done.has(r.runId)).length} already done; ${grid.groups.length} trainings, ${needed.length - cached} to do${cached ? `, ${cached} cached` : ''}`,
     '',
     'status  run id            training          ticker  days   test end    arch   seed  pruner',
   ];

@@ -21,6 +21,22 @@ export interface LoadedBackend {
 
 const require = createRequire(import.meta.url);
 
+const tensorflowMissing = (err: unknown) =>
+  new RunexpError(ErrorCode.USAGE, `backend "tensorflow" is not available: ${(err as Error).message.split('\n')[0]}`, 'install @tensorflow/tfjs-node (needs internet at install time) or use --backend wasm');
+
+/**
+ * Refuses, before any work, a backend that was asked for by name and cannot load here; otherwise
+ * every run would fail on its own with the same message. Only tensorflow can be missing.
+ */
+export async function requireBackend(choice: BackendChoice): Promise<void> {
+  if (choice !== 'tensorflow') return;
+  try {
+    await import('@tensorflow/tfjs-node' as string);
+  } catch (err) {
+    throw tensorflowMissing(err);
+  }
+}
+
 export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend> {
   const notes: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {
@@ -29,9 +45,7 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
       mod.enableProdMode();
       return { tf: mod, name: mod.getBackend(), tfjsVersion: mod.version.tfjs, notes };
     } catch (err) {
-      if (choice === 'tensorflow') {
-        throw new RunexpError(ErrorCode.USAGE, `backend "tensorflow" is not available: ${(err as Error).message.split('\n')[0]}`, 'install @tensorflow/tfjs-node (needs internet at install time) or use --backend wasm');
-      }
+      if (choice === 'tensorflow') throw tensorflowMissing(err);
       notes.push('tfjs-node is not installed; using the wasm backend');
     }
   }

@@ -1,6 +1,8 @@
-// Checks every run makes on itself: that the compact model reproduces the pruned one, and that
-// nothing outside the pruned kernels changed.
-import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
+// Checks every run makes on itself: that what the plugins returned makes sense (counts, finite
+// scores), that the compact model reproduces the pruned one, and that nothing outside the pruned
+// kernels changed.
+import type { LayersModel, PrunedLayer, Tf, WindowedData } from '../plugin/api.ts';
+import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
 
 /** How far the compact model's test predictions are from the pruned original's (should be 0). */
@@ -28,4 +30,29 @@ export function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Se
     }),
   );
   return changed;
+}
+
+/** A run whose scores are not finite fails with its own code, so no stored line holds a NaN score. */
+export function requireFiniteScores(reports: Record<string, { mse: number; rmse: number; mae: number; r2: number }>, measurer: string): void {
+  for (const [model, r] of Object.entries(reports)) {
+    const bad = (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(r[k]));
+    if (bad.length) {
+      throw Object.assign(
+        new RunexpError(ErrorCode.NON_FINITE, `the ${model} model's ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not finite (${bad.map((k) => r[k]).join(', ')})`, 'prices near the float64 limit overflow squared errors; check the data, or the measure plugin'),
+        { stage: 'measure', plugin: measurer },
+      );
+    }
+  }
+}
+
+/** A pruner's counts are whole numbers with 0 ≤ kept ≤ total > 0; anything else would be stored as a sparsity. */
+export function requireValidCounts(layers: readonly PrunedLayer[], pruner: string): void {
+  for (const { layer, total, kept } of layers) {
+    if (!(Number.isInteger(total) && total > 0 && Number.isInteger(kept) && kept >= 0 && kept <= total)) {
+      throw Object.assign(
+        new RunexpError(ErrorCode.PLUGIN, `the prune plugin reported kept = ${kept} of total = ${total} weights for layer ${layer}`, 'counts must be whole numbers with 0 ≤ kept ≤ total (prunedCount and maskedResult compute them)'),
+        { stage: 'prune', plugin: pruner },
+      );
+    }
+  }
 }

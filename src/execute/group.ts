@@ -10,12 +10,12 @@ import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
-import { changedOutside, maxAbsDifference } from './checks.ts';
+import { changedOutside, maxAbsDifference, requireFiniteScores, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
-import { failure, loadPlugin, stage, stageContext } from './stages.ts';
+import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
 import { train, type Trained } from './training.ts';
 
 /** The fields every record of a run has, ok or failed. */
@@ -27,6 +27,15 @@ type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | '
  * running — and then stops early: the runs it did not report are for a fresh worker.
  */
 export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
+  const unroute = routePluginLogs((message) => emit({ type: 'log', message }));
+  try {
+    return await runGroup(task, tf, backend, emit);
+  } finally {
+    unroute();
+  }
+}
+
+async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
   const { group, series } = task;
   const runs = group.runs.filter((r) => task.pending.includes(r.runId));
   const base = (run: RunConfig): Base => ({
@@ -127,6 +136,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     ),
   );
   models.add(pruned.model);
+  requireValidCounts(pruned.layers, pruner.name);
   const compact = await stage('compact', compactor.name, timeouts, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
   models.add(compact.model);
   const measured = await stage('measure', measurer.name, timeouts, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
@@ -168,17 +178,4 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     finishedAt: new Date().toISOString(),
   });
   return { record, files: { ...files, 'result.json': text(JSON.stringify(record, null, 2)) } };
-}
-
-/** A run whose scores are not finite fails with its own code, so no stored line holds a NaN score. */
-function requireFiniteScores(reports: Record<string, { mse: number; rmse: number; mae: number; r2: number }>, measurer: string): void {
-  for (const [model, r] of Object.entries(reports)) {
-    const bad = (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(r[k]));
-    if (bad.length) {
-      throw Object.assign(
-        new RunexpError(ErrorCode.NON_FINITE, `the ${model} model's ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not finite (${bad.map((k) => r[k]).join(', ')})`, 'prices near the float64 limit overflow squared errors; check the data, or the measure plugin'),
-        { stage: 'measure', plugin: measurer },
-      );
-    }
-  }
 }

@@ -29,7 +29,9 @@ export type TaskEvent =
   /** A finished run: store its folder (when it has files), then its record. */
   | { type: 'run'; record: RunRecord; files?: ArtifactFiles }
   /** The task stopped early: its thread is not to be trusted with more work (see runGroupTask). */
-  | { type: 'retire'; reason: string };
+  | { type: 'retire'; reason: string }
+  /** A line a plugin logged (ctx.log), printed by the main thread between progress updates. */
+  | { type: 'log'; message: string };
 
 export interface Launcher {
   /** e.g. "piscina" or "in-process", recorded in the manifest. */

@@ -6,12 +6,15 @@ export class Progress {
   private failed = 0;
   private readonly started = performance.now();
   private readonly live: boolean;
+  /** The live line now on screen, redrawn after a log line. */
+  private line = '';
 
   constructor(
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr,
+    live = Boolean(stream.isTTY) && process.env.CI !== 'true',
   ) {
-    this.live = Boolean(stream.isTTY) && process.env.CI !== 'true';
+    this.live = live;
   }
 
   runFinished(label: string, ok: boolean, detail: string): void {
@@ -21,11 +24,21 @@ export class Progress {
     const eta = this.done === 0 ? 0 : (elapsed / this.done) * (this.total - this.done);
     const counts = `[${this.done}/${this.total}${this.failed ? `, ${this.failed} failed` : ''}]`;
     if (this.live) {
-      this.stream.write(`\r\x1b[2K${counts} ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s — ${label}`);
-      if (!ok) this.stream.write(`\n  ${label}: ${detail}\n`);
+      if (!ok) this.log(`  ${label}: ${detail}`);
+      this.line = `${counts} ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s — ${label}`;
+      this.stream.write(`\r\x1b[2K${this.line}`);
     } else {
       this.stream.write(`${counts} ${ok ? 'ok' : 'FAILED'} ${label} ${detail}\n`);
     }
+  }
+
+  /** A line of its own: on a terminal it clears the live line, prints, and draws the live line again. */
+  log(message: string): void {
+    if (!this.live) {
+      this.stream.write(`${message}\n`);
+      return;
+    }
+    this.stream.write(`\r\x1b[2K${message}\n${this.line}`);
   }
 
   end(): void {

@@ -8,12 +8,12 @@ import { stringify } from 'yaml';
 import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
 import { labeller } from '../plan/labels.ts';
 import { prepare, type Prepared } from '../plan/prepare.ts';
-import type { TrainGroup } from '../plan/types.ts';
+import { trainingKeys, type TrainGroup } from '../plan/types.ts';
 import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, type RunRecord } from '../results/record.ts';
 import { outDirError } from '../results/out-dir.ts';
-import { ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
+import { cachedTraining, ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
 import type { BackendChoice } from './backend.ts';
 import { InProcessLauncher } from './in-process-launcher.ts';
 import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
@@ -108,7 +108,9 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     throw outDirError(outDir, err); // before any run: nothing is lost, the folder is unusable
   }
   const where = launcher.workers === 0 ? 'in this process' : `on ${launcher.workers} worker${launcher.workers === 1 ? '' : 's'}`;
-  log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${pendingGroups.length} trainings ${where} → ${outDir}`);
+  const trainings = pendingGroups.flatMap(({ group, pending }) => trainingKeys(group, pending));
+  const cached = trainings.filter((key) => cachedTraining(outDir, key)).length;
+  log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${trainings.length - cached} trainings to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`);
 
   const labels = labeller(grid.runs.map((r) => r.params));
   const progress = new Progress(pendingRuns);
@@ -138,7 +140,8 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const onEvent = (event: TaskEvent) => {
     if (stopped()) return;
     try {
-      if (event.type === 'retire') return log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
+      if (event.type === 'log') return progress.log(event.message);
+      if (event.type === 'retire') return progress.log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
       if (event.type === 'training') return cacheTraining(event.key, event.files);
       let record = event.record;
       if (event.files) {
@@ -197,9 +200,8 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
 
 /** A group as a plain task, with whatever trainings the store already has for it. */
 function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store: ExperimentStore, options: RunOptions): GroupTask {
-  const keys = [group.trainKey, ...group.runs.filter((r) => pending.includes(r.runId)).flatMap((r) => (r.prunerTrainKey ? [r.prunerTrainKey] : []))];
   const cachedTrainings: GroupTask['cachedTrainings'] = {};
-  for (const key of keys) {
+  for (const key of trainingKeys(group, pending)) {
     const files = store.loadTraining(key);
     if (files) cachedTrainings[key] = files;
   }

@@ -18,11 +18,26 @@ export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, spec
   return plugin as unknown as Plugin<S>;
 }
 
-const log = (m: string) => process.stderr.write(`${m}\n`);
+/** Where plugins' `ctx.log` lines go; a task sends them down its event stream (see routePluginLogs). */
+let pluginLog: (message: string) => void = (m) => {
+  process.stderr.write(`${m}\n`);
+};
+
+/**
+ * Sends plugins' log lines to `sink` until the returned function is called: the main thread then
+ * prints them between progress updates instead of into the middle of the live progress line.
+ */
+export function routePluginLogs(sink: (message: string) => void): () => void {
+  const previous = pluginLog;
+  pluginLog = sink;
+  return () => {
+    pluginLog = previous;
+  };
+}
 
 /** A stage's context: its own generator seeded with `seed`, so stages never shift each other. */
 export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageContext {
-  return { tf, seed, random: mulberry32(randomSeed), log };
+  return { tf, seed, random: mulberry32(randomSeed), log: (m) => pluginLog(m) };
 }
 
 /**

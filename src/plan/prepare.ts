@@ -1,6 +1,7 @@
 // Everything that happens before any work starts: load and validate the spec, fetch each dataset
 // once (main thread), and expand the grid. Any problem anywhere becomes one SpecError.
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { checkSeries } from '../plugin/series-check.ts';
 import { withTimeout } from '../plugin/timeout.ts';
 import { SpecError, type SpecIssue } from '../spec/issues.ts';
 import type { Plugin, Series } from '../plugin/api.ts';
@@ -22,14 +23,18 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
   const series = new Map<string, Series>();
   const issues: SpecIssue[] = [];
   const dataIsList = Array.isArray(source.data.data);
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const [i, dataset] of spec.data.entries()) {
     const fetcher = loaded.fetchers[i];
     const key = datasetKey(fetcher, dataset.ticker);
     if (series.has(key)) continue;
     const plugin = (await importPlugin(fetcher.module, spec.timeouts.load)) as Plugin<'fetch'>;
     try {
-      const fetching = plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log: options.log ?? ((m) => process.stderr.write(`${m}\n`)) });
+      const fetching = plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log });
       const s = await withTimeout(Promise.resolve(fetching), spec.timeouts.fetch, () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'));
+      const { problem, warnings } = checkSeries(s);
+      for (const warning of warnings) log(`runexp: warning: ${warning}`);
+      if (problem) throw new RunexpError(ErrorCode.DATA, `${plugin.name}: ${problem}`, 'fix the data, or the fetch plugin that produced it');
       series.set(key, s);
     } catch (err) {
       const hint = err instanceof RunexpError ? err.hint : undefined;

@@ -69,3 +69,9 @@ export interface Grid {
   groups: TrainGroup[];
   runs: RunConfig[];
 }
+
+/** The trainings that the given runs of a group need: the dense one, and each pruner's own. */
+export function trainingKeys(group: TrainGroup, runIds: readonly string[]): string[] {
+  const own = group.runs.filter((r) => runIds.includes(r.runId)).flatMap((r) => (r.prunerTrainKey ? [r.prunerTrainKey] : []));
+  return [...new Set([group.trainKey, ...own])];
+}

@@ -42,12 +42,16 @@ export interface SerializedError {
   stack?: string;
 }
 
+/** Error messages longer than this are cut when stored or shown: a plugin may throw anything. */
+const MAX_MESSAGE = 2000;
+export const capMessage = (message: string): string => (message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (${message.length.toLocaleString('en-US')} characters)` : message);
+
 export function serializeError(err: unknown, where?: { stage?: string; plugin?: string }): SerializedError {
   if (err instanceof RunexpError) {
-    return { code: err.code, message: err.message, hint: err.hint, ...where, stack: err.stack };
+    return { code: err.code, message: capMessage(err.message), hint: err.hint, ...where, stack: err.stack };
   }
   if (err instanceof Error) {
-    return { code: (err as { code?: string }).code ?? 'E_UNEXPECTED', message: err.message, ...where, stack: err.stack };
+    return { code: (err as { code?: string }).code ?? 'E_UNEXPECTED', message: capMessage(err.message), ...where, stack: err.stack };
   }
-  return { code: 'E_UNEXPECTED', message: String(err), ...where };
+  return { code: 'E_UNEXPECTED', message: capMessage(String(err)), ...where };
 }

@@ -11,6 +11,9 @@ export { jsonNumber, layerCountSchema, modelReportSchema } from './model-report.
 export { parsePriceCsv } from './prices.ts';
 export { percentile } from './percentile.ts';
 export { mulberry32, permutation } from './random.ts';
+export { quoted, quotedList } from './shorten.ts';
+export { decodeText, type DecodedText } from './text-decoding.ts';
+export { daysBetween, isCalendarDate } from './dates.ts';
 export { suggestHint } from './suggest.ts';
 export { makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';
 export { controlOf, controlOption, magnitudeScores, percentileOption, pruneKernels, sparsityOrPercentile, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption } from './prune-kernels.ts';

@@ -2,7 +2,9 @@
 // nothing is silently dropped. CSV is parsed by csv-parse (quoted fields, embedded commas and
 // quotes, BOM, CRLF): a hand-split line shifts columns silently when a field holds a comma.
 import { parse } from 'csv-parse/sync';
+import { isCalendarDate } from './dates.ts';
 import { ErrorCode, RunexpError } from './errors.ts';
+import { quoted, quotedList } from './shorten.ts';
 
 export interface PriceTable {
   dates: string[];
@@ -24,6 +26,9 @@ function csvRows(text: string, name: string): { cells: string[]; line: number }[
   }
 }
 
+/** A plain decimal number: Number() would also take "0x10", "1e3" is fine, "Infinity" is not. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses a `Date,...,<column>,...` CSV (Yahoo's layout) into dates and one price column. */
 export function parsePriceCsv(text: string, options: { column: string; dateColumn?: string; name: string }): PriceTable {
   const rows = csvRows(text, options.name);
@@ -31,18 +36,18 @@ export function parsePriceCsv(text: string, options: { column: string; dateColum
   const header = rows[0].cells;
   const dateIdx = header.indexOf(options.dateColumn ?? 'Date');
   const valueIdx = header.indexOf(options.column);
-  if (dateIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no "${options.dateColumn ?? 'Date'}" column`, `columns are: ${header.join(', ')}`);
-  if (valueIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no "${options.column}" column`, `columns are: ${header.join(', ')}`);
+  if (dateIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no ${quoted(options.dateColumn ?? 'Date')} column`, `columns are: ${quotedList(header)}`);
+  if (valueIdx < 0) throw new RunexpError(ErrorCode.DATA, `${options.name}: no ${quoted(options.column)} column`, `columns are: ${quotedList(header)}`);
   const dates: string[] = [];
   const values: number[] = [];
   for (const { cells, line: row } of rows.slice(1)) {
     const date = cells[dateIdx] ?? '';
     const raw = cells[valueIdx] ?? '';
     const value = raw === '' ? NaN : Number(raw);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(date)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: bad date ${JSON.stringify(date)}`, 'dates must be YYYY-MM-DD');
-    if (!Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): missing or non-numeric ${options.column} ${JSON.stringify(raw)}`, 'remove the row or fill the value (numbers without thousands separators)');
+    if (!isCalendarDate(date)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: bad date ${quoted(date)}`, 'dates must be real days written YYYY-MM-DD');
+    if (!DECIMAL.test(raw) || !Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): missing or non-numeric ${options.column} ${quoted(raw)}`, 'remove the row or fill the value (decimal numbers, without thousands separators)');
     if (value <= 0) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): ${options.column} must be positive, got ${value}`);
-    const day = date.slice(0, 10);
+    const day = date;
     if (dates.length > 0 && day <= dates[dates.length - 1]) {
       const what = day === dates[dates.length - 1] ? 'duplicate date' : 'dates out of order';
       throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: ${what} (${day} after ${dates[dates.length - 1]})`, 'sort the rows by date and remove duplicates');

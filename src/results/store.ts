@@ -86,6 +86,19 @@ function trainingDir(outDir: string, key: string): string {
 /** Inside a cached training's folder: the sha256 of each of its other files. */
 const TRAINING_SUMS = 'checksums.json';
 
+/** A cached training's files if present and every one matches its checksum; else undefined. */
+export function cachedTraining(outDir: string, key: string): ArtifactFiles | undefined {
+  try {
+    const { [TRAINING_SUMS]: sums, ...files } = readFolder(trainingDir(outDir, key));
+    const expected = JSON.parse(new TextDecoder().decode(sums)) as Record<string, string>;
+    const names = Object.keys(files);
+    const intact = names.length === Object.keys(expected).length && names.every((n) => expected[n] === sha256(files[n]));
+    return intact ? files : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The last line of results.jsonl when it has no newline: a complete record (the newline was all
  * that was lost) is kept and gets its newline back (returned, for the caller to append); anything
@@ -193,16 +206,7 @@ export class ExperimentStore {
 
   /** A cached training's files if present and every one matches its checksum; else undefined. */
   loadTraining(key: string): ArtifactFiles | undefined {
-    const dir = trainingDir(this.outDir, key);
-    try {
-      const { [TRAINING_SUMS]: sums, ...files } = readFolder(dir);
-      const expected = JSON.parse(new TextDecoder().decode(sums)) as Record<string, string>;
-      const names = Object.keys(files);
-      const intact = names.length === Object.keys(expected).length && names.every((n) => expected[n] === sha256(files[n]));
-      return intact ? files : undefined;
-    } catch {
-      return undefined;
-    }
+    return cachedTraining(this.outDir, key);
   }
 
   writeFile(name: string, data: string): void {

@@ -1,5 +1,7 @@
 // Problems found in a spec (or in something it points at), each located at a spec path and,
 // where the YAML source knows it, a line:column. A SpecError carries all of them at once.
+import { capMessage } from '../plugin/errors.ts';
+import { quoted } from '../plugin/shorten.ts';
 
 /** A single problem found in a spec (or in something a spec points at). */
 export interface SpecIssue {
@@ -27,11 +29,13 @@ export class SpecError extends Error {
   }
 }
 
-/** Quotes a value for a message, short enough to read. */
+/** Quotes a value for a message, short enough to read (binary bytes escaped). */
 export function quote(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }
@@ -44,6 +48,6 @@ export function formatIssue(issue: SpecIssue): string {
   const got = issue.value === undefined ? '' : ` (got ${quote(issue.value)})`;
   const path = issue.path ? `${issue.path}: ` : '';
   const hint = issue.hint ? `\n    hint: ${issue.hint}` : '';
-  return `${where ? `${where}  ` : ''}${path}${issue.message}${got}${hint}`;
+  return `${where ? `${where}  ` : ''}${path}${capMessage(issue.message)}${got}${hint}`;
 }
 

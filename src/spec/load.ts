@@ -1,6 +1,7 @@
 // Spec file → validated experiment with resolved plugins, or a SpecError listing every problem.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { decodeText } from '../plugin/text-decoding.ts';
 import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
 import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
@@ -72,6 +73,18 @@ async function resolveSections(values: Record<string, unknown>, ctx: ResolveCont
   return { plugins, compactorsOf, issues };
 }
 
+/**
+ * The spec's text, whether saved as UTF-8 (with or without a BOM) or as UTF-16 with a BOM, and
+ * with any line endings: old Mac CR-only files read as one long line to the YAML parser.
+ */
+function decodeSpec(bytes: Buffer, shown: string): string {
+  try {
+    return decodeText(bytes).text.replace(/\r\n?/g, '\n');
+  } catch (err) {
+    throw new SpecError([{ path: '', file: shown, line: 1, column: 1, message: `the spec is not readable text: ${(err as Error).message}`, hint: 'save the file as UTF-8' }]);
+  }
+}
+
 export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const file = resolve(path);
   const shown = relative(process.cwd(), file) || file;
@@ -81,7 +94,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     // A FIFO or a device (/dev/zero) would block or never end: only regular files are read.
     if (!stat.isFile()) throw new SpecError([{ path: '', file: shown, message: 'the spec is not a regular file', hint: 'give the path of a .yaml file' }]);
     if (stat.size > MAX_SPEC_BYTES) throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
-    text = readFileSync(file, 'utf8');
+    text = decodeSpec(readFileSync(file), shown);
   } catch (err) {
     if (err instanceof SpecError) throw err;
     throw new SpecError([{ path: '', file: shown, message: `cannot read the spec file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'check the path' }]);

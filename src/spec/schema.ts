@@ -3,6 +3,7 @@
 // each plugin's own schema; here a plugin reference only needs its `plugin` name.
 import { z } from 'zod';
 import { layerSchema } from '../plugin/architecture.ts';
+import { isCalendarDate } from '../plugin/dates.ts';
 
 /** One value or a non-empty list of values; resolved to a list. */
 export function axis<T extends z.ZodType>(item: T) {
@@ -37,7 +38,9 @@ const timeoutsSchema = z
   .describe('how long each plugin stage may take, in seconds; a stage that takes longer fails its run (E_TIMEOUT) and the grid goes on');
 export type Timeouts = z.output<typeof timeoutsSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const isoDate = z.string().refine(isCalendarDate, {
+  error: (issue) => (/^\d{4}-\d{2}-\d{2}$/.test(String(issue.input)) ? 'no such day in the calendar' : 'expected a date as YYYY-MM-DD'),
+});
 
 export const datasetSchema = z.strictObject({
   source: pluginRef.default({ plugin: 'snapshot' }).describe('fetch plugin: snapshot (bundled, offline), csv, yahoo, or a file'),

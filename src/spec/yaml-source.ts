@@ -1,7 +1,10 @@
 // Parses a YAML spec safely and keeps node positions, so that every later problem (zod, plugin
 // options, data checks) can be reported at its line:column in the file.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { SpecIssue } from './issues.ts';
+
+/** YAML problems that do not throw the parser off: each is reported; any other is reported alone. */
+const STANDALONE = new Set(['DUPLICATE_KEY', 'TAG_RESOLVE_FAILED']);
 
 /** An anchor may be referenced this many times in total; more is treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -9,8 +12,11 @@ const MAX_ALIAS_COUNT = 100;
 export interface YamlSource {
   file: string;
   data: Record<string, unknown>;
-  /** Line and column (1-based) of the node at a spec path, or of its nearest existing ancestor. */
-  locate(path: readonly (string | number)[], keyOf?: string): { line: number; column: number } | undefined;
+  /**
+   * Line and column (1-based) of the node at a spec path, or of its nearest existing ancestor,
+   * and the node's text as written when it is a plain value (`.inf`, not Infinity).
+   */
+  locate(path: readonly (string | number)[], keyOf?: string): { line: number; column: number; text?: string } | undefined;
 }
 
 export function parseYamlSpec(text: string, file: string): { source?: YamlSource; issues: SpecIssue[] } {
@@ -22,9 +28,15 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
   // `schema: core` knows no custom tags: an unknown tag becomes a warning, which we treat as an error.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core', prettyErrors: false, strict: true });
   const linesWithErrors = new Set<number>();
-  for (const err of [...doc.errors, ...doc.warnings]) {
+  const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  // After a syntax error the parser is lost, and what it says next (a tab can set off dozens of
+  // messages) follows from the first: report that one alone. Duplicate keys and tags stand alone.
+  // A tab is the usual root cause, though the parser may complain about the line before it first.
+  const tab = problems.find((e) => e.code === 'TAB_AS_INDENT');
+  const syntax = problems.findIndex((e) => !STANDALONE.has(e.code));
+  const reported = tab ? [tab] : syntax < 0 ? problems : problems.slice(0, syntax + 1);
+  for (const err of reported) {
     const pos = lineCounter.linePos(err.pos[0]);
-    // One message per line: the parser's follow-on errors after the first say nothing new.
     if (linesWithErrors.has(pos.line)) continue;
     linesWithErrors.add(pos.line);
     issues.push({
@@ -41,6 +53,16 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
     const kind = doc.contents === null ? 'nothing' : isSeq(doc.contents) ? 'a list' : 'a single value';
     return { issues: [{ path: '', file, line: 1, column: 1, message: `the spec must be a mapping of keys (name:, data:, ...), but the file holds ${kind}` }] };
   }
+  // "__proto__" would set an object's prototype instead of naming a key: the value would vanish.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const pos = lineCounter.linePos(pair.key.range?.[0] ?? 0);
+        issues.push({ path: '', file, line: pos.line, column: pos.col, message: 'the key "__proto__" is not allowed (JavaScript reserves it)', hint: 'choose another name' });
+      }
+    },
+  });
+  if (issues.length > 0) return { issues };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -49,7 +71,7 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
       issues: [{ path: '', file, line: 1, column: 1, message: `YAML aliases expand too far (${(err as Error).message})`, hint: `an anchor may be used at most ${MAX_ALIAS_COUNT} times; write the values out` }],
     };
   }
-  return { source: { file, data: data as Record<string, unknown>, locate: (path, keyOf) => locate(doc, lineCounter, path, keyOf) }, issues };
+  return { source: { file, data: data as Record<string, unknown>, locate: (path, keyOf) => locate(doc, lineCounter, text, path, keyOf) }, issues };
 }
 
 function describeYamlProblem(code: string, message: string): string {
@@ -67,7 +89,7 @@ function yamlHint(code: string): string | undefined {
   return undefined;
 }
 
-function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], keyOf?: string) {
+function locate(doc: Document, lines: LineCounter, text: string, path: readonly (string | number)[], keyOf?: string) {
   let node: Node | null | undefined = doc.contents as Node | null;
   let found: Node | null | undefined = node;
   for (const seg of path) {
@@ -92,5 +114,6 @@ function locate(doc: Document, lines: LineCounter, path: readonly (string | numb
   const offset = found?.range?.[0];
   if (offset === undefined) return undefined;
   const pos = lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
+  const written = isScalar(found) && found.range ? text.slice(found.range[0], found.range[1]) : undefined;
+  return { line: pos.line, column: pos.col, ...(written !== undefined ? { text: written } : {}) };
 }

@@ -1,7 +1,7 @@
 // Turns zod validation problems into SpecIssues with spec paths, file positions, the offending
 // value and a hint. Used for the core schema and for every plugin's own options schema alike.
 import type { z } from 'zod';
-import type { SpecIssue } from './issues.ts';
+import { quote, type SpecIssue } from './issues.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { YamlSource } from './yaml-source.ts';
 
@@ -37,6 +37,7 @@ interface ZodIssueLike {
   values?: unknown[];
   keys?: string[];
   errors?: ZodIssueLike[][];
+  issues?: ZodIssueLike[];
   note?: string;
   discriminator?: string;
 }
@@ -60,7 +61,19 @@ function toSpecIssues(issue: ZodIssueLike, schema: z.ZodType, value: unknown, ct
       ),
     );
   }
+  if (issue.code === 'invalid_key' && fullPath.length > 0) {
+    // A mapping key that its schema refuses (an architecture named "" or "papér"): point at the key.
+    const key = String(fullPath[fullPath.length - 1]);
+    const parent = fullPath.slice(0, -1);
+    const why = issue.issues?.[0]?.message ?? 'not an allowed key';
+    return [withPosition({ path: formatPath(parent), message: `the key ${quote(key)} is not allowed: ${why}` }, ctx, parent, key)];
+  }
   const got = readAt(value, localPath);
+  if (typeof got === 'number' && !Number.isFinite(got)) {
+    // `.inf`, `.nan` and `1e309` all parse to numbers JSON cannot show: quote what was written.
+    const written = ctx.source?.locate(fullPath)?.text ?? String(got);
+    return [withPosition({ path: formatPath(fullPath), message: `expected a finite number, not ${written}`, hint: 'write the number out (YAML reads .inf, .nan and values beyond ±1.8e308 as infinite or not a number)' }, ctx, fullPath)];
+  }
   const { message, hint } = describe(issue, got);
   return [withPosition({ path: formatPath(fullPath), message, value: got, hint }, ctx, fullPath)];
 }

@@ -1,19 +1,41 @@
 // The CLI end to end on tiny specs in temporary folders: results, exit codes 0/1/2, resume,
 // and a user's plugin named by path.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
+// What "auto" picks here: native TensorFlow where @tensorflow/tfjs-node is installed, else wasm.
+const AUTO_BACKEND = (() => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return 'tensorflow';
+  } catch {
+    return 'wasm';
+  }
+})();
+
 describe('runexp <spec>', () => {
-  const dir = tempDir();
-  writeSpec(dir, tinySpec());
-  const results = join(dir, 'runs/tiny/results.jsonl');
+  // One run of the grid; every test works on its own copy of its output, so none depends on
+  // another having run first.
+  const first = tempDir();
+  writeSpec(first, tinySpec());
+  let run: ReturnType<typeof runCli>;
+  beforeAll(() => {
+    run = runCli(['spec.yaml', '--workers', '2'], first);
+  });
+  const copy = () => {
+    const dir = tempDir();
+    cpSync(first, dir, { recursive: true });
+    return { dir, results: join(dir, 'runs/tiny/results.jsonl') };
+  };
 
   test('runs the grid and stores every result', () => {
-    const { code, stdout, stderr } = runCli(['spec.yaml', '--workers', '2'], dir);
-    expect(stderr).toContain('2 runs (0 already done), 1 trainings');
+    const { code, stdout, stderr } = run;
+    const dir = first;
+    expect(stderr).toContain('2 runs (0 already done), 1 trainings to do');
     expect(code).toBe(0);
-    const rows = readJsonl(results);
+    const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.params.prune.percentile).sort()).toEqual([35, 50]);
     for (const row of rows) {
@@ -42,22 +64,28 @@ describe('runexp <spec>', () => {
     expect(stdout).toMatch(/Original\s+[\d.]+\s+[\d.]+/);
     expect(stdout).toContain('pruned dense: 8,400 weights → 5,460 non-zero');
     const manifest = JSON.parse(readFileSync(join(dir, 'runs/tiny/manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ experiment: 'tiny', status: 'ok', backends: ['wasm'], counts: { ok: 2, failed: 0 } });
+    expect(manifest).toMatchObject({ experiment: 'tiny', status: 'ok', backends: [AUTO_BACKEND], counts: { ok: 2, failed: 0 } });
     expect(manifest.packages['@tensorflow/tfjs']).toBe('4.22.0');
     expect(existsSync(join(dir, 'runs/tiny/spec.resolved.yaml'))).toBe(true);
   });
 
   test('a rerun reuses finished runs and trains nothing', () => {
+    const { dir, results } = copy();
     const { code, stderr } = runCli(['spec.yaml'], dir);
     expect(code).toBe(0);
-    expect(stderr).toContain('2 runs (2 already done), 0 trainings');
+    expect(stderr).toContain('2 runs (2 already done), 0 trainings to do');
     expect(readJsonl(results)).toHaveLength(2);
   });
 
-  test('plan shows what is done; validate writes nothing', () => {
+  test('plan shows what is done and counts a cached training as cached; validate writes nothing', () => {
+    const { dir } = copy();
     const plan = runCli(['plan', 'spec.yaml'], dir);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('2 runs, 2 already done; 1 trainings, 0 to do');
+    // Without the run folders the runs are to do again, but their training is in the cache.
+    rmSync(join(dir, 'runs/tiny/runs'), { recursive: true });
+    const again = runCli(['plan', 'spec.yaml'], dir);
+    expect(again.stdout).toContain('2 runs, 0 already done; 1 trainings, 0 to do, 1 cached');
     const fresh = tempDir();
     writeSpec(fresh, tinySpec());
     const validate = runCli(['validate', 'spec.yaml'], fresh);
@@ -67,6 +95,7 @@ describe('runexp <spec>', () => {
   });
 
   test('--fresh redoes everything and gives the same numbers (seeded)', () => {
+    const { dir, results } = copy();
     const before = readJsonl(results);
     const { code } = runCli(['spec.yaml', '--fresh', '--workers', '1'], dir);
     expect(code).toBe(0);
@@ -119,7 +148,7 @@ describe('exit codes and resume', () => {
     rmSync(marker);
     const second = runCli(['spec.yaml'], dir);
     expect(second.code).toBe(0);
-    expect(second.stderr).toContain('2 runs (1 already done)');
+    expect(second.stderr).toContain('2 runs (1 already done), 0 trainings to do (1 cached)');
     const all = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(all).toHaveLength(3);
     expect(all[2]).toMatchObject({ runId: failed.runId, status: 'ok' });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, suggestHint } from '../../plugin/index.ts';
+import { definePlugin, ErrorCode, parsePriceCsv, quoted, RunexpError, sha256, suggestHint } from '../../plugin/index.ts';
 
 export const SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/snapshot');
 
@@ -21,7 +21,7 @@ export function readSnapshot(ticker: string, column: string) {
   const entry = manifest.tickers[ticker];
   if (!entry) {
     const known = Object.keys(manifest.tickers);
-    throw new RunexpError(ErrorCode.DATA, `ticker "${ticker}" is not in the offline snapshot`, `${suggestHint(ticker, known)} (or use source: yahoo / csv)`);
+    throw new RunexpError(ErrorCode.DATA, `ticker ${quoted(ticker)} is not in the offline snapshot`, `${suggestHint(ticker, known)} (or use source: yahoo / csv)`);
   }
   const bytes = readFileSync(resolve(SNAPSHOT_DIR, entry.file));
   const checksum = sha256(bytes);

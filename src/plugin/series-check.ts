@@ -1,0 +1,31 @@
+// What every price series must be before any work starts, whoever fetched it: a custom fetch
+// plugin's result is checked here at `validate` time, not discovered later as a dead model.
+import type { Series } from './api.ts';
+import { daysBetween, isCalendarDate } from './dates.ts';
+import { quoted } from './shorten.ts';
+
+/** Gaps longer than this between consecutive days are worth a warning (markets close days, not years). */
+const LONG_GAP_DAYS = 2 * 365;
+
+/** The first problem that makes `series` unusable, or undefined; and warnings about what is odd. */
+export function checkSeries(series: Series): { problem?: string; warnings: string[] } {
+  const { dates, values } = series;
+  if (!Array.isArray(dates) || !Array.isArray(values)) return { problem: 'the fetch result needs `dates` and `values` lists', warnings: [] };
+  if (dates.length !== values.length) return { problem: `the fetch result has ${dates.length} dates but ${values.length} values`, warnings: [] };
+  if (dates.length < 2) return { problem: `the series has ${dates.length} row${dates.length === 1 ? '' : 's'}; at least 2 are needed`, warnings: [] };
+  const warnings: string[] = [];
+  for (let i = 0; i < dates.length; i++) {
+    const date = dates[i];
+    if (typeof date !== 'string' || !isCalendarDate(date)) return { problem: `row ${i + 1}: ${quoted(String(date))} is not a date written YYYY-MM-DD`, warnings };
+    const value = values[i];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return { problem: `row ${i + 1} (${date}): the price ${typeof value === 'number' ? String(value) : quoted(String(value))} is not a finite positive number`, warnings };
+    if (i === 0) continue;
+    const gap = daysBetween(dates[i - 1], date);
+    if (gap <= 0) return { problem: `row ${i + 1}: ${date} ${gap === 0 ? 'repeats' : 'comes before'} ${dates[i - 1]}; dates must increase`, warnings };
+    if (gap > LONG_GAP_DAYS) warnings.push(`${series.ticker}: no data for ${(gap / 365.25).toFixed(1)} years, from ${dates[i - 1]} to ${date}`);
+  }
+  if (values.every((v) => v === values[0])) {
+    return { problem: `every price is ${values[0]}: a constant series has nothing to forecast (and cannot be min-max scaled)`, warnings };
+  }
+  return { warnings };
+}

@@ -1,0 +1,22 @@
+// Text files as people actually save them: UTF-8 with or without a byte-order mark, or UTF-16
+// (Excel's "Unicode text", PowerShell's default) with one. Decoding by the BOM keeps the column
+// names and keys intact; UTF-16 without a BOM cannot be told apart reliably, so it is refused
+// by name rather than read as garbage.
+
+export interface DecodedText {
+  text: string;
+  /** e.g. "UTF-8", "UTF-8 with BOM", "UTF-16LE". */
+  encoding: string;
+}
+
+/** Decodes `bytes`; throws an Error naming the problem when they are not text it can read. */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'UTF-16LE' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'UTF-16BE' };
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  // Text never holds NUL bytes; UTF-16 without a BOM is full of them.
+  const nul = body.indexOf(0);
+  if (nul >= 0) throw new Error(`it holds a NUL byte at offset ${nul + (bom ? 3 : 0)}: it looks like UTF-16 without a byte-order mark, or a binary file; save it as UTF-8`);
+  return { text: new TextDecoder('utf-8').decode(body), encoding: bom ? 'UTF-8 with BOM' : 'UTF-8' };
+}

@@ -1,0 +1,60 @@
+// The small helpers behind runexp's messages and input checks, on hand-made values: quoting what
+// users wrote, calendar dates, text encodings, price series and the counts a pruner reports.
+import { requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
+import { isCalendarDate } from '../../src/plugin/dates.ts';
+import { checkSeries } from '../../src/plugin/series-check.ts';
+import { quoted, quotedList } from '../../src/plugin/shorten.ts';
+import { decodeText } from '../../src/plugin/text-decoding.ts';
+
+test('quoted values are escaped and cut to a readable length', () => {
+  expect(quoted('SPY')).toBe('"SPY"');
+  expect(quoted('SP\u0000Y\u001b[31m\u007f')).toBe('"SP\\u0000Y\\u001b[31m\\u007f"');
+  const long = quoted('Q'.repeat(100_000));
+  expect(long).toBe(`"${'Q'.repeat(58)}…" (100,000 characters)`);
+  expect(quotedList(Array.from({ length: 15 }, (_, i) => `c${i}`))).toBe('"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11" and 3 more');
+});
+
+test('calendar dates: only YYYY-MM-DD days that exist', () => {
+  for (const ok of ['2024-02-29', '2000-02-29', '1927-12-30', '2026-12-31']) expect(isCalendarDate(ok)).toBe(true);
+  for (const bad of ['2026-02-30', '2000-13-32', '1900-02-29', '2025-02-24garbage', '2025-2-24', ' 2025-02-24', '']) expect(isCalendarDate(bad)).toBe(false);
+});
+
+test('text is decoded by its byte-order mark; UTF-16 without one is refused by name', () => {
+  const text = 'Date,Adj Close\n2024-01-02,1.5\n';
+  expect(decodeText(Buffer.from(text))).toEqual({ text, encoding: 'UTF-8' });
+  expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({ text, encoding: 'UTF-8 with BOM' });
+  expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toEqual({ text, encoding: 'UTF-16LE' });
+  expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))).toEqual({ text, encoding: 'UTF-16BE' });
+  expect(() => decodeText(Buffer.from(text, 'utf16le'))).toThrow('it holds a NUL byte at offset 1: it looks like UTF-16 without a byte-order mark');
+});
+
+describe('price series', () => {
+  const series = (dates: string[], values: number[]) => ({ ticker: 'X', dates, values, checksum: '', source: '' });
+  test('a good series passes; a gap of years is a warning', () => {
+    expect(checkSeries(series(['2020-01-02', '2020-01-03'], [1, 2]))).toEqual({ warnings: [] });
+    // 2020-01-03 → 2023-01-03 is 1,096 days: 3.0 years.
+    expect(checkSeries(series(['2020-01-02', '2020-01-03', '2023-01-03'], [1, 2, 3]))).toEqual({ warnings: ['X: no data for 3.0 years, from 2020-01-03 to 2023-01-03'] });
+  });
+  test.each([
+    [['2020-01-02', '2020-01-03'], [1], 'the fetch result has 2 dates but 1 values'],
+    [['2020-01-02', '2020-02-30'], [1, 2], 'row 2: "2020-02-30" is not a date written YYYY-MM-DD'],
+    [['2020-01-03', '2020-01-02'], [1, 2], 'row 2: 2020-01-02 comes before 2020-01-03; dates must increase'],
+    [['2020-01-02', '2020-01-02'], [1, 2], 'row 2: 2020-01-02 repeats 2020-01-02; dates must increase'],
+    [['2020-01-02', '2020-01-03'], [1, NaN], 'row 2 (2020-01-03): the price NaN is not a finite positive number'],
+    [['2020-01-02', '2020-01-03'], [0, 1], 'row 1 (2020-01-02): the price 0 is not a finite positive number'],
+    [['2020-01-02', '2020-01-03'], [7, 7], 'every price is 7: a constant series has nothing to forecast (and cannot be min-max scaled)'],
+  ])('%j %j: %s', (dates, values, problem) => {
+    expect(checkSeries(series(dates, values)).problem).toBe(problem);
+  });
+});
+
+test("a pruner's counts must be whole, with 0 ≤ kept ≤ total; scores must be finite", () => {
+  const layer = (total: number, kept: number) => ({ layer: 'dense', total, kept, before: new Float32Array(), after: new Float32Array() });
+  expect(() => requireValidCounts([layer(8400, 5460), layer(10, 0)], 'p')).not.toThrow();
+  for (const [total, kept] of [[8400, -5], [8400, 8401], [8400, 2.5], [0, 0]]) {
+    expect(() => requireValidCounts([layer(total, kept)], 'p')).toThrow(`the prune plugin reported kept = ${kept} of total = ${total} weights for layer dense`);
+  }
+  const report = { mse: 1, rmse: 1, mae: 1, r2: 0.5 };
+  expect(() => requireFiniteScores({ original: report, compact: report }, 'm')).not.toThrow();
+  expect(() => requireFiniteScores({ original: report, compact: { ...report, mse: Infinity, r2: NaN } }, 'm')).toThrow("the compact model's mse, r2 are not finite (Infinity, NaN)");
+});
