@@ -11,9 +11,9 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import { runexpVersion } from '../results/manifest.ts';
 import type { FailedRecord } from '../results/record.ts';
-import { writeReport } from '../report/write.ts';
 import { formatIssue, SpecError } from '../spec/issues.ts';
 import { checkPlugin } from './check-plugin.ts';
+import { handleSignals } from '../loader/signals.js';
 import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { table1 } from './table-text.ts';
@@ -139,11 +139,13 @@ async function command(argv: string[]): Promise<number> {
       controller.abort();
     };
     // SIGHUP (a closed terminal or ssh session) stops a run like SIGTERM: finished runs kept, lock released.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.removeAllListeners(signal); // bin/runexp.js's early handlers
-      process.on(signal, () => interrupt(signal));
+    const unhandle = handleSignals(interrupt);
+    let summary;
+    try {
+      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
+    } finally {
+      unhandle();
     }
-    const summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
     process.stdout.write(`${table1(summary.records)}\n\n`);
     const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');
     for (const rec of failedNow) {
@@ -170,8 +172,12 @@ async function command(argv: string[]): Promise<number> {
   }
 }
 
-/** Writes the report, warning about each damaged part it left out; returns the report's path. */
+/**
+ * Writes the report, warning about each damaged part it left out; returns the report's path. The
+ * report code (vega, a third of a second to load) is imported only when a report is written.
+ */
 async function report(outDir: string, reportsRoot: string): Promise<string> {
+  const { writeReport } = await import('../report/write.ts');
   const { file, problems } = await writeReport(outDir, reportsRoot);
   for (const problem of problems) process.stderr.write(`runexp: report: ${problem}\n`);
   return file;

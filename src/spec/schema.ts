@@ -38,9 +38,12 @@ const timeoutsSchema = z
   .describe('how long each plugin stage may take, in seconds; a stage that takes longer fails its run (E_TIMEOUT) and the grid goes on');
 export type Timeouts = z.output<typeof timeoutsSchema>;
 
-const isoDate = z.string().refine(isCalendarDate, {
-  error: (issue) => (/^\d{4}-\d{2}-\d{2}$/.test(String(issue.input)) ? 'no such day in the calendar' : 'expected a date as YYYY-MM-DD'),
-});
+// The pattern stays in the generated JSON Schema for editors; a day that does not exist
+// (2026-02-30) is caught by the refinement, which runs only when the pattern matched.
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine(isCalendarDate, { message: 'no such day in the calendar', when: (payload) => payload.issues.length === 0 });
 
 export const datasetSchema = z.strictObject({
   source: pluginRef.default({ plugin: 'snapshot' }).describe('fetch plugin: snapshot (bundled, offline), csv, yahoo, or a file'),

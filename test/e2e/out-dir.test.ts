@@ -1,7 +1,7 @@
 // An output folder that cannot be used is refused before any work, with exit 2, the path at
 // fault and a hint; nothing half-written (no *.tmp) is left behind. Read-only and full disks are
 // simulated with RUNEXP_FAILPOINTS (this test may run as root, who can write anywhere).
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
@@ -23,17 +23,10 @@ test.each([
   expect(tmpFiles(dir)).toEqual([]);
 });
 
-test('--reports under a file: exit 2 naming it; --reports "" is refused', () => {
-  mkdirSync(join(dir, 'runs'), { recursive: true });
-  const run = runCli(['spec.yaml', '--workers', '0'], dir);
-  expect(run.code).toBe(0);
-  const report = runCli(['report', 'runs/tiny', '--reports', 'a-file'], dir);
-  expect(report.code).toBe(2);
-  expect(report.stderr).toBe('runexp: the reports folder a-file/tiny lies under a-file, which is a file\n  hint: give --reports a folder you can write, on a disk with free space\n');
-  expect(tmpFiles(dir)).toEqual([]);
+test('an empty --out or --reports is refused rather than writing into the current folder', () => {
   for (const args of [['report', 'runs/tiny', '--reports', ''], ['plan', 'spec.yaml', '--out', ''], ['spec.yaml', '--out', '']]) {
     const empty = runCli(args, dir);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^runexp: --(reports|out) needs a folder name, got an empty string\n/);
   }
-}, 60_000);
+});

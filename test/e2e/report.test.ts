@@ -36,13 +36,18 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(index).toContain('8 ok');
 });
 
-test('runexp report <dir> --reports DIR writes elsewhere; a bad directory is a clear error', () => {
+test('runexp report <dir> --reports DIR writes elsewhere; a bad directory or reports folder is a clear error', () => {
   const other = runCli(['report', 'runs/tiny', '--reports', 'elsewhere'], dir);
   expect(other.code).toBe(0);
   expect(existsSync(join(dir, 'elsewhere/tiny/index.html'))).toBe(true);
   const bad = runCli(['report', 'no-such-dir'], dir);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('is not a runexp output directory');
+  // A reports folder under a file: exit 2 naming it, nothing half-written.
+  writeFileSync(join(dir, 'a-file'), 'not a folder');
+  const blocked = runCli(['report', 'runs/tiny', '--reports', 'a-file'], dir);
+  expect(blocked.code).toBe(2);
+  expect(blocked.stderr).toBe('runexp: the reports folder a-file/tiny lies under a-file, which is a file\n  hint: give --reports a folder you can write, on a disk with free space\n');
 });
 
 test('damaged run folders and a null score are named and left out, a damaged manifest is rebuilt; the report is still written; a rerun redoes them', () => {
