@@ -62,7 +62,8 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
     for (const run of runs) emit({ type: 'run', record: failed(run, err) });
-    return {};
+    // A window or training that timed out may still be running: this thread takes no more work.
+    return (err as { code?: string }).code === ErrorCode.TIMEOUT ? { retire: `the ${(err as { stage?: string }).stage} stage of group ${group.trainKey} timed out` } : {};
   }
   try {
     for (const run of runs) {
