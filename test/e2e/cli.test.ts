@@ -128,6 +128,22 @@ describe('exit codes and resume', () => {
     expect(runCli(['spec.yaml', '--workers', 'zero'], dir).code).toBe(2);
     expect(runCli(['valdate', 'x'], dir).code).toBe(2);
     expect(runCli(['--help'], dir).stdout).toContain('Usage:');
+    const typo = runCli(['spec.yaml', '--wokers', '2'], dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('runexp: unknown option --wokers; did you mean "--workers"?');
+  });
+
+  test('--backend tensorflow where tfjs-node is missing fails before any work (exit 2)', () => {
+    const dir = tempDir();
+    writeSpec(dir, tinySpec());
+    const run = runCli(['spec.yaml', '--backend', 'tensorflow', '--no-report'], dir);
+    if (AUTO_BACKEND === 'tensorflow') {
+      expect(run.code).toBe(0); // installed here: it simply runs
+      return;
+    }
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^runexp: backend "tensorflow" is not available: Cannot find package '@tensorflow\/tfjs-node'/);
+    expect(readdirSync(dir)).toEqual(['spec.yaml']);
   });
 
   test('1 when a run fails; the rest is stored and a rerun does only what is missing', () => {

@@ -58,3 +58,16 @@ test("a pruner's counts must be whole, with 0 ≤ kept ≤ total; scores must be
   expect(() => requireFiniteScores({ original: report, compact: report }, 'm')).not.toThrow();
   expect(() => requireFiniteScores({ original: report, compact: { ...report, mse: Infinity, r2: NaN } }, 'm')).toThrow("the compact model's mse, r2 are not finite (Infinity, NaN)");
 });
+
+test('a CSV saved as UTF-16 with a byte-order mark reads exactly like its UTF-8 original', async () => {
+  const { default: csv } = await import('../../src/plugins/fetch/csv.ts');
+  const ctx = { specDir: 'test/fixtures', log: () => {} };
+  const utf8 = await csv.run({ ticker: 'SPY' }, csv.options.parse({ path: 'csv/good.csv' }), ctx);
+  const utf16 = await csv.run({ ticker: 'SPY' }, csv.options.parse({ path: 'csv/utf16.csv' }), ctx);
+  expect(utf16.dates).toEqual(utf8.dates);
+  expect(utf16.values).toEqual(utf8.values);
+  expect(utf16.values).toHaveLength(400);
+  expect(utf16.source).toBe('csv:csv/utf16.csv (UTF-16LE)');
+  const crOnly = await csv.run({ ticker: 'SPY' }, csv.options.parse({ path: 'csv/cr-only.csv' }), ctx);
+  expect(crOnly.values).toEqual(utf8.values);
+});
