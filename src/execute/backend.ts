@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import type { Tf } from '../plugin/api.ts';
+import { registerChainedOps } from './chained-ops.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-conv-grad.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -43,13 +44,16 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
     try {
       const mod = (await import('@tensorflow/tfjs-node' as string)) as Tf;
       mod.enableProdMode();
-      return { tf: mod, name: mod.getBackend(), tfjsVersion: mod.version.tfjs, notes };
+      return { tf: mod, name: mod.getBackend(), tfjsVersion: mod.version_core, notes };
     } catch (err) {
       if (choice === 'tensorflow') throw tensorflowMissing(err);
       notes.push('tfjs-node is not installed; using the wasm backend');
     }
   }
-  const tf = (await import('@tensorflow/tfjs')) as Tf;
+  // The kit's `tf`: core's ops and layers' models in one namespace, as the umbrella package has them.
+  const [core, layers] = await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-layers'), import('@tensorflow/tfjs-backend-cpu')]);
+  const tf = { ...core, ...layers } as Tf;
+  registerChainedOps(tf);
   tf.enableProdMode();
   if (choice === 'auto' || choice === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -59,12 +63,12 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
     // setBackend resolves to false (and stays on cpu) instead of throwing when wasm fails.
     if (await tf.setBackend('wasm')) {
       await tf.ready();
-      return { tf, name: 'wasm', tfjsVersion: tf.version.tfjs, notes };
+      return { tf, name: 'wasm', tfjsVersion: tf.version_core, notes };
     }
     if (choice === 'wasm') throw new RunexpError(ErrorCode.USAGE, 'the wasm backend failed to start', 'use --backend cpu');
     notes.push('the wasm backend failed to start; using cpu');
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  return { tf, name: 'cpu', tfjsVersion: tf.version.tfjs, notes };
+  return { tf, name: 'cpu', tfjsVersion: tf.version_core, notes };
 }

@@ -13,7 +13,7 @@ export async function modelFiles(tf: Tf, model: LayersModel, prefix = ''): Promi
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
       };

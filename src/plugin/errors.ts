@@ -53,5 +53,7 @@ export function serializeError(err: unknown, where?: { stage?: string; plugin?: 
   if (err instanceof Error) {
     return { code: (err as { code?: string }).code ?? 'E_UNEXPECTED', message: capMessage(err.message), ...where, stack: err.stack };
   }
-  return { code: 'E_UNEXPECTED', message: capMessage(String(err)), ...where };
+  // Not an Error: a thrown string, or an object with a message (a worker's rejection), else its JSON.
+  const message = typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
+  return { code: 'E_UNEXPECTED', message: capMessage(message), ...where };
 }

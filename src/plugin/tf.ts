@@ -1,6 +1,11 @@
 // The TensorFlow.js types plugins see. Types only: the backend is chosen and loaded by the runner
 // and handed to each stage as `ctx.tf`.
-import type * as tfjs from '@tensorflow/tfjs';
+// runexp depends on what runs in Node — tfjs-core and tfjs-layers with the cpu and wasm backends —
+// not on the umbrella @tensorflow/tfjs, whose browser bundles and WebGL backend Node never uses.
+import type * as core from '@tensorflow/tfjs-core';
+// Chained ops (`t.sub(u)`) are an augmentation the umbrella package imports; so does the runner.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
+import type * as layers from '@tensorflow/tfjs-layers';
 
-export type Tf = typeof tfjs;
-export type LayersModel = tfjs.LayersModel;
+export type Tf = typeof core & typeof layers;
+export type LayersModel = layers.LayersModel;

@@ -134,7 +134,7 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
     ['runs', `${results.ok.length} ok, ${failed.length} failed`],
     ['grid', esc(summariseGrid(runs))],
     ['backend', esc(manifest.backends.join(', ') || 'n/a')],
-    ['versions', esc(`runexp ${manifest.runexp}, Node ${manifest.node}, tfjs ${manifest.packages['@tensorflow/tfjs'] ?? '?'}`)],
+    ['versions', esc(`runexp ${manifest.runexp}, Node ${manifest.node}, tfjs ${manifest.packages['@tensorflow/tfjs-core'] ?? manifest.packages['@tensorflow/tfjs'] ?? '?'}`)],
     ['git commit', `<code>${esc(manifest.gitCommit)}</code>`],
     ['machine', esc(`${manifest.cpu.model}, ${manifest.cpu.cores} cores`)],
     ['run', esc(`${manifest.startedAt} → ${manifest.endedAt ?? '(not finished)'}`)],

@@ -41,7 +41,7 @@ export function environment() {
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
     memoryBytes: totalmem(),
     packages: Object.fromEntries(
-      ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', 'piscina', 'zod', 'yaml', 'yahoo-finance2', 'vega-lite'].map((p) => [p, packageVersion(p) ?? null]),
+      ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', 'piscina', 'zod', 'yaml', 'yahoo-finance2', 'vega-lite'].map((p) => [p, packageVersion(p) ?? null]),
     ),
   };
 }

@@ -65,7 +65,8 @@ describe('runexp <spec>', () => {
     expect(stdout).toContain('pruned dense: 8,400 weights → 5,460 non-zero');
     const manifest = JSON.parse(readFileSync(join(dir, 'runs/tiny/manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ experiment: 'tiny', status: 'ok', backends: [AUTO_BACKEND], counts: { ok: 2, failed: 0 } });
-    expect(manifest.packages['@tensorflow/tfjs']).toBe('4.22.0');
+    expect(manifest.packages['@tensorflow/tfjs-core']).toBe('4.22.0');
+    expect(manifest.packages['@tensorflow/tfjs-layers']).toBe('4.22.0');
     expect(existsSync(join(dir, 'runs/tiny/spec.resolved.yaml'))).toBe(true);
   });
 
