@@ -2,7 +2,7 @@
 // option. Checks parsing, the on-disk cache, and the announced fallbacks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yahoo from '../../src/plugins/fetch/yahoo.ts';
+import yahoo, { loadYahooFinance } from '../../src/plugins/fetch/yahoo.ts';
 import { tempDir } from '../helpers/cli.ts';
 
 const recordedChart = readFileSync('test/fixtures/yahoo/spy-chart-5d.json', 'utf8');
@@ -90,4 +90,12 @@ describe('yahoo fetch plugin', () => {
     await expect(yahoo.run({ ticker: 'SPY' }, options(malformed.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(/malformed response/);
     expect(malformed.calls).toHaveLength(1);
   });
+});
+
+test('without the optional yahoo-finance2 package, source: yahoo says how to install it', async () => {
+  const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'yahoo-finance2'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+  await expect(loadYahooFinance(missing)).rejects.toMatchObject({ code: 'E_DATA', message: 'source: yahoo needs the yahoo-finance2 package, which is not installed', hint: expect.stringContaining('npm install yahoo-finance2@3') });
+  // Any other failure is not dressed up as a missing package.
+  await expect(loadYahooFinance(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  expect(typeof (await loadYahooFinance())).toBe('function'); // installed here, as a dev dependency
 });

@@ -3,7 +3,7 @@
 // bundled snapshot; it never hangs.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import YahooFinance from 'yahoo-finance2';
+import type YahooFinance from 'yahoo-finance2';
 import { z } from 'zod';
 import { canonicalJson, definePlugin, ErrorCode, RunexpError, sha256 } from '../../plugin/index.ts';
 import { readSnapshot } from './snapshot.ts';
@@ -57,6 +57,19 @@ function writeCache(dir: string, entry: CachedSeries): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * yahoo-finance2, loaded on first use. It is an optional peer dependency: with its server stack it
+ * is 43 MB, and only live fetching needs it (snapshot and csv work without it).
+ */
+export async function loadYahooFinance(load: () => Promise<{ default: typeof YahooFinance }> = () => import('yahoo-finance2')): Promise<typeof YahooFinance> {
+  try {
+    return (await load()).default;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new RunexpError(ErrorCode.DATA, 'source: yahoo needs the yahoo-finance2 package, which is not installed', 'npm install yahoo-finance2@3 (optional: the snapshot and csv sources work without it)');
+  }
+}
+
 export default definePlugin({
   slot: 'fetch',
   name: 'yahoo',
@@ -79,7 +92,8 @@ export default definePlugin({
       lastStatus = response.status;
       return response;
     };
-    const client = new YahooFinance({ logger: quiet, fetch: timedFetch } as ConstructorParameters<typeof YahooFinance>[0]);
+    const Client = await loadYahooFinance();
+    const client = new Client({ logger: quiet, fetch: timedFetch } as ConstructorParameters<typeof YahooFinance>[0]);
     // Transient failures are retried with exponential backoff; bad answers (404, malformed) are not.
     const transient = (err: unknown) => lastStatus === undefined ? !(err instanceof RunexpError) : lastStatus === 429 || lastStatus >= 500;
     const chartWithRetries = async () => {
