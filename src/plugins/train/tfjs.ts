@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { buildModel, definePlugin, ErrorCode, permutation, RunexpError } from '../../plugin/index.ts';
 import type { LayersModel, Tf } from '../../plugin/index.ts';
+import { trainEpoch, validationLoss } from './loop.ts';
 
 function makeOptimizer(tf: Tf, name: 'adam' | 'sgd' | 'rmsprop', learningRate: number) {
   if (name === 'sgd') return tf.train.sgd(learningRate);
@@ -76,19 +77,18 @@ export default definePlugin({
     let peakTensorBytes = tf.memory().numBytes;
     try {
       await req.events.trainBegin(model);
-      // Per-batch events only when a hook listens: the callback costs a sync per batch.
+      // Per-batch events only when a hook listens.
       let step = 0;
-      const callbacks = req.events.wantsBatchEvents ? { onBatchEnd: async () => req.events.batchEnd(model, step++) } : undefined;
+      const afterBatch = req.events.wantsBatchEvents ? async () => req.events.batchEnd(model, step++) : undefined;
       const epochs = req.epochs ?? options.epochs;
       for (let epoch = 0; epoch < epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(data.train.count, ctx.random)), 'int32');
         const xs = tf.gather(xTrain, order);
         const ys = tf.gather(yTrain, order);
         peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
-        const history = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, validationData: [xVal, yVal], verbose: 0, callbacks });
+        const epochLoss = await trainEpoch(tf, model, options.loss, xs, ys, options.batchSize, afterBatch);
         tf.dispose([order, xs, ys]);
-        const epochLoss = history.history.loss[0] as number;
-        const epochValLoss = history.history.val_loss[0] as number;
+        const epochValLoss = validationLoss(tf, model, options.loss, xVal, yVal, options.batchSize);
         loss.push(epochLoss);
         valLoss.push(epochValLoss);
         await req.events.epochEnd(model, epoch, { loss: epochLoss, valLoss: epochValLoss });
