@@ -1,5 +1,6 @@
 // Benchmarks, reported as ratios against a baseline measured in the same process (absolute
 // times drift on shared machines). `npm run bench` prints a markdown table.
+//   0. training the paper's model: runexp's epoch loop vs model.fit (the baseline it replaced);
 //   1. training the paper's model: wasm backend vs the pure-JS cpu backend;
 //   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
 //   3. a small grid end to end: 2 workers vs 1 worker;
@@ -13,6 +14,7 @@ import { loadBackend } from '../src/execute/backend.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
+import { trainEpoch, validationLoss } from '../src/plugins/train/loop.ts';
 import magnitude from '../src/plugins/prune/magnitude.ts';
 import minmax from '../src/plugins/window/minmax.ts';
 import { readSnapshot } from '../src/plugins/fetch/snapshot.ts';
@@ -40,6 +42,43 @@ async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
     r.model.dispose();
   }
   return median(times);
+}
+
+/**
+ * The trainer's own loop against model.fit, the way it trained before (the baseline), in one
+ * process and interleaved; both give bit-identical weights (test/unit/training-loop.test.ts).
+ */
+async function loopVersusFitSeconds(): Promise<{ fit: number; loop: number }> {
+  const { tf } = await loadBackend('wasm');
+  const data = await windows();
+  const x = tf.tensor3d(data.train.x, [data.train.count, data.lookback, data.features]);
+  const y = tf.tensor2d(data.train.y, [data.train.count, 1]);
+  const xVal = tf.tensor3d(data.validation.x, [data.validation.count, data.lookback, data.features]);
+  const yVal = tf.tensor2d(data.validation.y, [data.validation.count, 1]);
+  const once = async (how: 'fit' | 'loop') => {
+    const model = buildModel(tf, PAPER, [14, 1], 11);
+    model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+    const t0 = performance.now();
+    for (let epoch = 0; epoch < 20; epoch++) {
+      if (how === 'fit') await model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
+      else {
+        await trainEpoch(tf, model, 'meanSquaredError', x, y, 32);
+        validationLoss(tf, model, 'meanSquaredError', xVal, yVal, 32);
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    model.optimizer.dispose();
+    model.dispose();
+    return seconds;
+  };
+  const fit: number[] = [];
+  const loop: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    fit.push(await once('fit'));
+    loop.push(await once('loop'));
+  }
+  tf.dispose([x, y, xVal, yVal]);
+  return { fit: median(fit), loop: median(loop) };
 }
 
 async function inferenceMs(batchSize: number): Promise<{ original: number; compact: number }> {
@@ -78,6 +117,7 @@ function gridSeconds(workers: number): number {
   return (performance.now() - t0) / 1000;
 }
 
+const loopVsFit = await loopVersusFitSeconds();
 const wasm = await trainSeconds('wasm');
 const cpu = await trainSeconds('cpu');
 const oneBatch = await inferenceMs(20_000);
@@ -86,6 +126,7 @@ const one = gridSeconds(1);
 const two = gridSeconds(2);
 const structured = await structuredSpeedRows();
 const rows = [
+  ['train the paper model (1,000 windows, 20 epochs, wasm): model.fit / runexp\'s loop', `${loopVsFit.fit.toFixed(2)} s / ${loopVsFit.loop.toFixed(2)} s`, `loop ${(loopVsFit.fit / loopVsFit.loop).toFixed(2)}× faster, same weights`],
   ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
   ['predict 20,000 windows in one batch: compact (35% zeros) / original, wasm', `${oneBatch.compact.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `${(oneBatch.compact / oneBatch.original).toFixed(2)}×`],
   ['predict 20,000 windows in batches of 32: compact / original, wasm', `${batched.compact.toFixed(1)} ms / ${batched.original.toFixed(1)} ms`, `${(batched.compact / batched.original).toFixed(2)}×`],
