@@ -4,36 +4,31 @@
 //   1. training the paper's model: wasm backend vs the pure-JS cpu backend;
 //   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
 //   3. a small grid end to end: 2 workers vs 1 worker;
-//   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts).
+//   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts);
+//   5. peers and tracked figures (bench/peers.ts): PyTorch training and prediction when python3 has
+//      torch, experiments/paper.yaml fresh and rerun, a user's install size. The last line is JSON.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildModel, mulberry32, trainingEvents, type Tf } from '../src/plugin/index.ts';
 import { loadBackend } from '../src/execute/backend.ts';
-import { paperArchitecture } from './paper-architecture.ts';
+import { paperArchitecture, paperWindows } from './paper-architecture.ts';
+import { installMegabytes, paperYamlSeconds, pytorchMissing, pytorchPeer } from './peers.ts';
 import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { trainEpoch, validationLoss } from '../src/plugins/train/loop.ts';
 import magnitude from '../src/plugins/prune/magnitude.ts';
-import minmax from '../src/plugins/window/minmax.ts';
-import { readSnapshot } from '../src/plugins/fetch/snapshot.ts';
 
 const PAPER = paperArchitecture('linear');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ctx = (tf: Tf, seed: number) => ({ tf, seed, random: mulberry32(seed), log: () => {} });
 
-async function windows() {
-  const series = readSnapshot('SPY', 'Adj Close');
-  const n = series.values.length;
-  return minmax.run({ series, train: { from: n - 1270, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, {} as never);
-}
-
 async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
   const { tf } = await loadBackend(backend);
   await tf.setBackend(backend);
-  const data = await windows();
+  const data = await paperWindows();
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
@@ -50,7 +45,7 @@ async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
  */
 async function loopVersusFitSeconds(): Promise<{ fit: number; loop: number }> {
   const { tf } = await loadBackend('wasm');
-  const data = await windows();
+  const data = await paperWindows();
   const x = tf.tensor3d(data.train.x, [data.train.count, data.lookback, data.features]);
   const y = tf.tensor2d(data.train.y, [data.train.count, 1]);
   const xVal = tf.tensor3d(data.validation.x, [data.validation.count, data.lookback, data.features]);
@@ -125,6 +120,10 @@ const batched = await inferenceMs(32);
 const one = gridSeconds(1);
 const two = gridSeconds(2);
 const structured = await structuredSpeedRows();
+const pytorchSkipped = pytorchMissing();
+const peer = pytorchSkipped ? undefined : await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows());
+const paper = paperYamlSeconds();
+const install = installMegabytes();
 const rows = [
   ['train the paper model (1,000 windows, 20 epochs, wasm): model.fit / runexp\'s loop', `${loopVsFit.fit.toFixed(2)} s / ${loopVsFit.loop.toFixed(2)} s`, `loop ${(loopVsFit.fit / loopVsFit.loop).toFixed(2)}× faster, same weights`],
   ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
@@ -133,4 +132,27 @@ const rows = [
   ['predict 20,000 windows, original: batches of 32 / one batch', `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`],
   ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
 ];
-console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+const peerRows = peer
+  ? [
+      [`train the paper model (1,000 windows, 50 epochs, batch 32): runexp wasm / PyTorch ${peer.torch}, 1 thread`, `${peer.runexpTrainSeconds.toFixed(2)} s / ${peer.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(peer.runexpTrainSeconds / peer.pytorchTrainSeconds).toFixed(2)}×`],
+      ['predict 20,000 windows in one batch: runexp wasm / PyTorch', `${peer.runexpPredictMs.toFixed(1)} ms / ${peer.pytorchPredictMs.toFixed(1)} ms`, `runexp takes ${(peer.runexpPredictMs / peer.pytorchPredictMs).toFixed(2)}×`],
+    ]
+  : [['PyTorch peer', 'skipped', pytorchSkipped!]];
+const trackRows = [
+  ['ONNX Runtime peer', 'not yet', 'runexp cannot export ONNX yet (the next step of issue 11)'],
+  ['`runexp experiments/paper.yaml --no-report`: fresh / rerun with every run done', `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`, `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`],
+  ['a user\'s install (`npm ci --omit=dev`)', `${install.toFixed(0)} MB`, ''],
+];
+console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+// The last line is for machines: the figures issue 11 tracks (null: not measured here).
+console.log(
+  JSON.stringify({
+    trainVsPytorch: peer ? peer.runexpTrainSeconds / peer.pytorchTrainSeconds : null,
+    predictVsPytorch: peer ? peer.runexpPredictMs / peer.pytorchPredictMs : null,
+    predictVsOnnxruntime: null,
+    workers2vs1: one / two,
+    paperYamlSeconds: paper.fresh,
+    paperYamlCachedSeconds: paper.cached,
+    installMegabytes: install,
+  }),
+);
