@@ -78,9 +78,13 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const { loaded, grid, series } = prepared;
   if (options.fresh) store.startAfresh();
   const done = finishedRunIds(outDir);
+  // Longest first: a group's cost grows with its training days and its runs, and starting the
+  // biggest ones first keeps every worker busy to the end instead of leaving one on the last giant.
+  const cost = (g: TrainGroup, pending: string[]) => g.ranges.train.days * (1 + pending.length);
   const pendingGroups = grid.groups
     .map((g) => ({ group: g, pending: g.runs.filter((r) => !done.has(r.runId)).map((r) => r.runId) }))
-    .filter((g) => g.pending.length > 0);
+    .filter((g) => g.pending.length > 0)
+    .sort((a, b) => cost(b.group, b.pending) - cost(a.group, a.pending));
   const pendingRuns = pendingGroups.reduce((n, g) => n + g.pending.length, 0);
   const launcher = chooseLauncher(options, pendingGroups.length);
 

@@ -55,3 +55,11 @@ test.each([
   expect(rows[1].error.message).toBe('the run left 1 tensor undisposed (plugins: leaky, copy, standard); its worker is replaced');
   expect(run.stderr).toContain(`runexp: run ${rows[1].runId} leaked 1 tensor: ${after}`);
 }, 60_000);
+
+test('a trainer that leaks a tensor: its runs are fine, but its worker is replaced', () => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec({ train: `{plugin: ${join(FIXTURES, 'plugins/faulty-train.ts')}, marker: ${join(dir, 'spec.yaml')}, fault: leak, epochs: 2, earlyStopping: false}` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toMatch(/runexp: group [0-9a-f]+ \(window minmax, train faulty-tfjs\) left 1 tensor undisposed: its worker is replaced by a fresh one/);
+}, 60_000);

@@ -34,7 +34,7 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
   try {
     for (let b = 0; b < sizes.length; b++) {
       const cost = optimizer.minimize(() => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never, true, variables as never) as Tensor;
-      const next = tf.add(total, tf.mul(cost, sizes[b]));
+      const next = tf.tidy(() => tf.add(total, tf.mul(cost, sizes[b])));
       tf.dispose([total, cost]);
       total = next;
       if (afterBatch) await afterBatch();
