@@ -11,7 +11,7 @@ import { prepare, type Prepared } from '../plan/prepare.ts';
 import { trainingKeys, type TrainGroup } from '../plan/types.ts';
 import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
-import { failedRecord, type RunRecord } from '../results/record.ts';
+import { failedRecord, type FailedRecord, type RunRecord } from '../results/record.ts';
 import { outDirError } from '../results/out-dir.ts';
 import { cachedTraining, ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
 import type { BackendChoice } from './backend.ts';
@@ -221,6 +221,11 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
 async function runGroup(launcher: Launcher, taskOf: (pending: string[]) => GroupTask, pending: string[], onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
   const reported = new Set<string>();
   let left = pending;
+  const failLeft = (task: GroupTask, error: FailedRecord['error']) => {
+    for (const run of task.group.runs.filter((r) => left.includes(r.runId) && !reported.has(r.runId))) {
+      onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
+    }
+  };
   while (left.length > 0 && !stopped()) {
     const task = taskOf(left);
     const before = reported.size;
@@ -230,19 +235,11 @@ async function runGroup(launcher: Launcher, taskOf: (pending: string[]) => Group
         onEvent(event);
       });
     } catch (err) {
-      if (stopped()) return;
-      const error = { ...serializeError(err), code: ErrorCode.WORKER };
-      for (const run of task.group.runs.filter((r) => left.includes(r.runId) && !reported.has(r.runId))) {
-        onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
-      }
+      if (!stopped()) failLeft(task, { ...serializeError(err), code: ErrorCode.WORKER });
       return;
     }
+    // A task that ended early without reporting anything would loop for ever: fail its runs.
+    if (reported.size === before) return failLeft(task, { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' });
     left = left.filter((id) => !reported.has(id));
-    if (reported.size === before && left.length > 0) {
-      // A task that ended early without reporting anything would loop for ever: fail its runs.
-      const error = { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' };
-      for (const run of task.group.runs.filter((r) => left.includes(r.runId))) onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
-      return;
-    }
   }
 }
