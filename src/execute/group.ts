@@ -84,7 +84,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       if (leaked > 0) outcome = { type: 'run', record: failed(run, leakError(leaked, run), { training: dense.summary, durationMs: performance.now() - started }) };
       emit(outcome);
       if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
-      if (leaked > 0) return { retire: `run ${run.runId} leaked ${leaked} tensor${leaked === 1 ? '' : 's'}` };
+      if (leaked > 0) return { retire: `run ${run.runId} leaked ${tensors(leaked)}` };
     }
   } finally {
     disposeModel(dense.model);
@@ -92,15 +92,17 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   // The window and train plugins' own leaks show only once the group is done: its runs are fine,
   // but this thread is not.
   const leaked = tf.memory().numTensors - tensorsAtStart;
-  return leaked > 0 ? { retire: `group ${group.trainKey} (window ${group.window.name}, train ${group.train.name}) left ${leaked} tensor${leaked === 1 ? '' : 's'} undisposed` } : {};
+  return leaked > 0 ? { retire: `group ${group.trainKey} (window ${group.window.name}, train ${group.train.name}) left ${tensors(leaked)} undisposed` } : {};
 }
+
+const tensors = (n: number) => `${n} tensor${n === 1 ? '' : 's'}`;
 
 /** Tensors left behind by a run's plugins: they would pile up in the worker until later runs fail. */
 function leakError(leaked: number, run: RunConfig): RunexpError {
   const plugins = [run.prune, run.compact, run.measure].map((c) => c.name).join(', ');
   return new RunexpError(
     ErrorCode.LEAK,
-    `the run left ${leaked} tensor${leaked === 1 ? '' : 's'} undisposed (plugins: ${plugins}); its worker is replaced`,
+    `the run left ${tensors(leaked)} undisposed (plugins: ${plugins}); its worker is replaced`,
     'dispose every tensor and model a plugin creates and does not return (tf.tidy, tensor.dispose(), disposeModel); runexp check-plugin finds leaks in a pruner',
   );
 }

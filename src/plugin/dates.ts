@@ -1,6 +1,7 @@
 // Calendar dates as runexp reads them: YYYY-MM-DD and a day that exists (no 2026-02-30).
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** YYYY-MM-DD; the spec schema uses it too, so that editors see the pattern in the JSON Schema. */
+export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Whether `text` is exactly YYYY-MM-DD and names a real day of the Gregorian calendar. */
 export function isCalendarDate(text: string): boolean {

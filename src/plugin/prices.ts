@@ -47,12 +47,11 @@ export function parsePriceCsv(text: string, options: { column: string; dateColum
     if (!isCalendarDate(date)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: bad date ${quoted(date)}`, 'dates must be real days written YYYY-MM-DD');
     if (!DECIMAL.test(raw) || !Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): missing or non-numeric ${options.column} ${quoted(raw)}`, 'remove the row or fill the value (decimal numbers, without thousands separators)');
     if (value <= 0) throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row} (${date}): ${options.column} must be positive, got ${value}`);
-    const day = date;
-    if (dates.length > 0 && day <= dates[dates.length - 1]) {
-      const what = day === dates[dates.length - 1] ? 'duplicate date' : 'dates out of order';
-      throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: ${what} (${day} after ${dates[dates.length - 1]})`, 'sort the rows by date and remove duplicates');
+    if (dates.length > 0 && date <= dates[dates.length - 1]) {
+      const what = date === dates[dates.length - 1] ? 'duplicate date' : 'dates out of order';
+      throw new RunexpError(ErrorCode.DATA, `${options.name} line ${row}: ${what} (${date} after ${dates[dates.length - 1]})`, 'sort the rows by date and remove duplicates');
     }
-    dates.push(day);
+    dates.push(date);
     values.push(value);
   }
   return { dates, values };

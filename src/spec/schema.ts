@@ -3,7 +3,7 @@
 // each plugin's own schema; here a plugin reference only needs its `plugin` name.
 import { z } from 'zod';
 import { layerSchema } from '../plugin/architecture.ts';
-import { isCalendarDate } from '../plugin/dates.ts';
+import { ISO_DATE, isCalendarDate } from '../plugin/dates.ts';
 
 /** One value or a non-empty list of values; resolved to a list. */
 export function axis<T extends z.ZodType>(item: T) {
@@ -42,7 +42,7 @@ export type Timeouts = z.output<typeof timeoutsSchema>;
 // (2026-02-30) is caught by the refinement, which runs only when the pattern matched.
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
   .refine(isCalendarDate, { message: 'no such day in the calendar', when: (payload) => payload.issues.length === 0 });
 
 export const datasetSchema = z.strictObject({
