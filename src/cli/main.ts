@@ -17,6 +17,7 @@ import { handleSignals } from '../loader/signals.js';
 import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { table1 } from './table-text.ts';
+import { counted } from '../plugin/shorten.ts';
 
 const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
 
@@ -119,7 +120,7 @@ async function command(argv: string[]): Promise<number> {
     if (command !== 'validate' && command !== 'plan' && command !== 'report') await requireBackend(backend);
     if (command === 'validate') {
       const prepared = await prepare(spec);
-      process.stdout.write(`${spec}: valid — ${prepared.grid.runs.length} runs, ${prepared.grid.groups.length} trainings\n`);
+      process.stdout.write(`${spec}: valid — ${counted(prepared.grid.runs.length, 'run')}, ${counted(prepared.grid.groups.length, 'training')}\n`);
       return 0;
     }
     if (command === 'check-plugin') return await checkPlugin(spec, values.options, backend);

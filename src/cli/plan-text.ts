@@ -3,6 +3,7 @@ import type { Prepared } from '../plan/prepare.ts';
 import { labeller } from '../plan/labels.ts';
 import { trainingKeys } from '../plan/types.ts';
 import { cachedTraining, finishedRunIds } from '../results/store.ts';
+import { counted } from '../plugin/shorten.ts';
 
 export function planText(prepared: Prepared, outDir: string): string {
   const { grid, loaded } = prepared;
@@ -17,7 +18,7 @@ export function planText(prepared: Prepared, outDir: string): string {
   const lines = [
     `experiment ${loaded.spec.name} (${loaded.file})`,
     `output ${outDir}`,
-    `${grid.runs.length} runs, ${grid.runs.filter((r) => done.has(r.runId)).length} already done; ${grid.groups.length} trainings, ${needed.length - cached} to do${cached ? `, ${cached} cached` : ''}`,
+    `${counted(grid.runs.length, 'run')}, ${grid.runs.filter((r) => done.has(r.runId)).length} already done; ${counted(grid.groups.length, 'training')}, ${needed.length - cached} to do${cached ? `, ${cached} cached` : ''}`,
     '',
     'status  run id            training          ticker  days   test end    arch   seed  pruner',
   ];

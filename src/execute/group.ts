@@ -10,15 +10,18 @@ import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
-import { changedOutside, maxAbsDifference, requireFiniteScores, requireValidCounts } from './checks.ts';
+import { changedOutside, maxAbsDifference, pluginFiles, requireFiniteScores, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
 import { train, type Trained } from './training.ts';
+import { counted } from '../plugin/shorten.ts';
 
 /** The fields every record of a run has, ok or failed. */
+const RESULT_FILE = 'result.json';
+
 type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>;
 
 /**
@@ -84,7 +87,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       if (leaked > 0) outcome = { type: 'run', record: failed(run, leakError(leaked, run), { training: dense.summary, durationMs: performance.now() - started }) };
       emit(outcome);
       if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
-      if (leaked > 0) return { retire: `run ${run.runId} leaked ${tensors(leaked)}` };
+      if (leaked > 0) return { retire: `run ${run.runId} leaked ${counted(leaked, 'tensor')}` };
     }
   } finally {
     disposeModel(dense.model);
@@ -92,17 +95,16 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   // The window and train plugins' own leaks show only once the group is done: its runs are fine,
   // but this thread is not.
   const leaked = tf.memory().numTensors - tensorsAtStart;
-  return leaked > 0 ? { retire: `group ${group.trainKey} (window ${group.window.name}, train ${group.train.name}) left ${tensors(leaked)} undisposed` } : {};
+  return leaked > 0 ? { retire: `group ${group.trainKey} (window ${group.window.name}, train ${group.train.name}) left ${counted(leaked, 'tensor')} undisposed` } : {};
 }
 
-const tensors = (n: number) => `${n} tensor${n === 1 ? '' : 's'}`;
 
 /** Tensors left behind by a run's plugins: they would pile up in the worker until later runs fail. */
 function leakError(leaked: number, run: RunConfig): RunexpError {
   const plugins = [run.prune, run.compact, run.measure].map((c) => c.name).join(', ');
   return new RunexpError(
     ErrorCode.LEAK,
-    `the run left ${tensors(leaked)} undisposed (plugins: ${plugins}); its worker is replaced`,
+    `the run left ${counted(leaked, 'tensor')} undisposed (plugins: ${plugins}); its worker is replaced`,
     'dispose every tensor and model a plugin creates and does not return (tf.tidy, tensor.dispose(), disposeModel); runexp check-plugin finds leaks in a pruner',
   );
 }
@@ -159,6 +161,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     [PREDICTIONS_FILE]: text(predictionsCsv({ ...measured.predictions, byModel: { ...byModel, ...shared.baselinePredictions } })),
     [PRUNED_WEIGHTS_FILE]: text(prunedWeightsJson(pruned.layers)),
   };
+  Object.assign(files, pluginFiles(measured.files, [...Object.keys(files), RESULT_FILE], measurer.name));
   const record = checkRecord({
     ...base,
     status: 'ok',
@@ -184,5 +187,5 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     durationMs: performance.now() - started,
     finishedAt: new Date().toISOString(),
   });
-  return { record, files: { ...files, 'result.json': text(JSON.stringify(record, null, 2)) } };
+  return { record, files: { ...files, [RESULT_FILE]: text(JSON.stringify(record, null, 2)) } };
 }

@@ -19,6 +19,7 @@ import { InProcessLauncher } from './in-process-launcher.ts';
 import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
 import { PiscinaLauncher } from './piscina-launcher.ts';
 import { Progress } from './progress.ts';
+import { counted } from '../plugin/shorten.ts';
 
 export interface RunOptions {
   spec: string;
@@ -111,10 +112,10 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   } catch (err) {
     throw outDirError(outDir, err); // before any run: nothing is lost, the folder is unusable
   }
-  const where = launcher.workers === 0 ? 'in this process' : `on ${launcher.workers} worker${launcher.workers === 1 ? '' : 's'}`;
+  const where = launcher.workers === 0 ? 'in this process' : `on ${counted(launcher.workers, 'worker')}`;
   const trainings = pendingGroups.flatMap(({ group, pending }) => trainingKeys(group, pending));
   const cached = trainings.filter((key) => cachedTraining(outDir, key)).length;
-  log(`runexp: ${loaded.spec.name}: ${grid.runs.length} runs (${grid.runs.length - pendingRuns} already done), ${trainings.length - cached} trainings to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`);
+  log(`runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`);
 
   const labels = labeller(grid.runs.map((r) => r.params));
   const progress = new Progress(pendingRuns);

@@ -9,10 +9,10 @@ import type { z } from 'zod';
 import type { Architecture } from './architecture.ts';
 import type { ModelReport } from './model-report.ts';
 import type { Series, WindowedData, WindowRequest } from './data-api.ts';
-import type { LayersModel, Tf } from './tf.ts';
+import type { LayersModel, Tensor, Tf } from './tf.ts';
 import type { RetrainOptions, TrainingHooks, TrainRequest, TrainResult, TrainingSummary } from './training-api.ts';
 
-export type { LayersModel, Tf };
+export type { LayersModel, Tensor, Tf };
 
 export const SLOTS = ['fetch', 'window', 'train', 'prune', 'compact', 'measure'] as const;
 export type Slot = (typeof SLOTS)[number];
@@ -89,6 +89,11 @@ export interface MeasureResult {
   reports: Record<string, ModelReport>;
   /** Test-period prices: actual and each model's prediction, aligned with `dates`. */
   predictions: { dates: string[]; actual: number[]; byModel: Record<string, number[]> };
+  /**
+   * Files to keep in the run folder, by relative path (e.g. `compact/model.onnx`), with their
+   * checksums in the record. They may not replace runexp's own artifacts.
+   */
+  files?: Record<string, Uint8Array>;
 }
 
 // ---------- contexts ----------

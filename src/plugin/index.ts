@@ -20,3 +20,5 @@ export { controlOf, controlOption, magnitudeScores, percentileOption, pruneKerne
 export { applyMasks, keepAllBut, lowestIndexes, maskedResult, maskHooks, masksFromScores, prunedCount, randomMasksLike, weightValues, type WeightMask } from './masks.ts';
 export { trainingEvents } from './training-events.ts';
 export { weightsOf } from './weights.ts';
+export { exportOnnx, OnnxExportError, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from './onnx/export.ts';
+export { loadOnnxruntime, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled, onnxSession, type OnnxSession } from './onnx/runtime.ts';

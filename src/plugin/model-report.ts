@@ -22,12 +22,17 @@ export const modelReportSchema = z.looseObject({
   compressionRatio: jsonNumber,
   size: z.object({ denseBytes: z.number(), sparseBytes: z.number(), gzipBytes: z.number() }),
   inference: z.object({ medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number(), windows: z.number() }),
-  memory: z.object({ peakTensorBytes: z.number(), rssBytes: z.number() }),
+  /** peakTensorBytes is NaN (null in JSON) where the runtime cannot tell it (ONNX Runtime). */
+  memory: z.object({ peakTensorBytes: jsonNumber, rssBytes: z.number() }),
   /** Multiply–accumulates per window (all weights, and non-zero weights only); absent before 0.2. */
   macs: z.number().optional(),
   nonzeroMacs: z.number().optional(),
   /** Median time of one prediction of `batchSize` windows, where speed is measured; absent before 0.2. */
   latency: z.object({ batchSize: z.number(), medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number() }).optional(),
+  /** What ran the model for these numbers: tfjs or onnxruntime; absent before 0.3 (tfjs). */
+  runtime: z.string().optional(),
+  /** Where the model ran as ONNX: its file in the run folder and its largest difference from tfjs. */
+  onnx: z.object({ file: z.string(), bytes: z.number(), opset: z.number(), maxAbsDifference: z.number(), tolerance: z.number() }).optional(),
 });
 
 export type LayerCount = z.infer<typeof layerCountSchema>;

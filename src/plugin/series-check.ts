@@ -2,7 +2,7 @@
 // plugin's result is checked here at `validate` time, not discovered later as a dead model.
 import type { Series } from './api.ts';
 import { daysBetween, isCalendarDate } from './dates.ts';
-import { quoted } from './shorten.ts';
+import { counted, quoted } from './shorten.ts';
 
 /** Gaps longer than this between consecutive days are worth a warning (markets close days, not years). */
 const LONG_GAP_DAYS = 2 * 365;
@@ -12,7 +12,7 @@ export function checkSeries(series: Series): { problem?: string; warnings: strin
   const { dates, values } = series;
   if (!Array.isArray(dates) || !Array.isArray(values)) return { problem: 'the fetch result needs `dates` and `values` lists', warnings: [] };
   if (dates.length !== values.length) return { problem: `the fetch result has ${dates.length} dates but ${values.length} values`, warnings: [] };
-  if (dates.length < 2) return { problem: `the series has ${dates.length} row${dates.length === 1 ? '' : 's'}; at least 2 are needed`, warnings: [] };
+  if (dates.length < 2) return { problem: `the series has ${counted(dates.length, 'row')}; at least 2 are needed`, warnings: [] };
   const warnings: string[] = [];
   for (let i = 0; i < dates.length; i++) {
     const date = dates[i];

@@ -14,3 +14,6 @@ export function quotedList(values: readonly string[], count = 12): string {
   const shown = values.slice(0, count).map((v) => quoted(v, 40));
   return values.length > count ? `${shown.join(', ')} and ${values.length - count} more` : shown.join(', ');
 }
+
+/** "1 training", "2 trainings": a count with its noun, plural where English wants it. */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -9,3 +9,4 @@ import type * as layers from '@tensorflow/tfjs-layers';
 
 export type Tf = typeof core & typeof layers;
 export type LayersModel = layers.LayersModel;
+export type Tensor = core.Tensor;

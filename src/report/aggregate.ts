@@ -43,6 +43,8 @@ export const AXES: Axis[] = [
   { key: 'architecture', label: 'architecture', type: 'nominal', get: (r) => r.params.architecture },
   { key: 'pruner', label: 'pruner', type: 'nominal', get: (r) => r.params.pruner },
   { key: 'testEnd', label: 'test period end', type: 'ordinal', get: (r) => r.params.testEnd },
+  // Records written before runtimes existed ran on tfjs.
+  { key: 'runtime', label: 'inference runtime', type: 'nominal', get: (r) => r.original.runtime ?? 'tfjs' },
 ];
 
 export function distinct<T>(values: readonly T[]): T[] {

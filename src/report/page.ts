@@ -1,5 +1,6 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
+import { counted } from '../plugin/shorten.ts';
 import { configKey as configKeyOf, labeller } from '../plan/labels.ts';
 import { meanCi95 } from '../evaluation/stats.ts';
 import { distinct, groupBy, varyingAxes } from './aggregate.ts';
@@ -148,7 +149,7 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
     ? '<p class="note"><b>Scaling as in the paper:</b> the test data was MinMax-scaled with its own min and max (<code>fitOn: per-dataset</code>), which lets the test period\'s price range leak into the model\'s inputs. Use <code>fitOn: train</code> for a leakage-free evaluation.</p>'
     : '';
   const failures = failed.length
-    ? `<div class="failed"><b>${failed.length} failed run${failed.length === 1 ? '' : 's'}:</b><ul>${failed
+    ? `<div class="failed"><b>${counted(failed.length, 'failed run')}:</b><ul>${failed
         .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${esc(f.error.stage ? `[${f.error.stage}] ` : '')}${esc(f.error.message)}</li>`)
         .join('')}</ul></div>`
     : '';

@@ -1,5 +1,6 @@
 // `runexp report`: writes reports/<experiment>/index.html with each chart beside it as .vl.json
 // and .svg, then rebuilds reports/index.html from every report's summary.json.
+import { counted } from '../plugin/shorten.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
@@ -63,7 +64,7 @@ export function writeIndex(reportsRoot: string): void {
     s.headline ? `${esc(num(s.headline.original.r2))} → ${esc(num(s.headline.compact.r2))}` : '—',
   ]);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runexp reports</title><style>${STYLE}</style></head><body><main>
-<h1>runexp reports</h1><p class="sub">${summaries.length} experiment${summaries.length === 1 ? '' : 's'}; headline = the first configuration of each grid, original → compact.</p>
+<h1>runexp reports</h1><p class="sub">${counted(summaries.length, 'experiment')}; headline = the first configuration of each grid, original → compact.</p>
 ${table(['experiment', 'run started (UTC)', 'runs', 'headline configuration', 'MSE', 'R²'], rows, { raw: true })}
 </main></body></html>
 `;

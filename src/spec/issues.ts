@@ -1,7 +1,7 @@
 // Problems found in a spec (or in something it points at), each located at a spec path and,
 // where the YAML source knows it, a line:column. A SpecError carries all of them at once.
 import { capMessage } from '../plugin/errors.ts';
-import { quoted } from '../plugin/shorten.ts';
+import { counted, quoted } from '../plugin/shorten.ts';
 
 /** A single problem found in a spec (or in something a spec points at). */
 export interface SpecIssue {
@@ -23,7 +23,7 @@ export interface SpecIssue {
 export class SpecError extends Error {
   readonly issues: SpecIssue[];
   constructor(issues: SpecIssue[]) {
-    super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the experiment spec`);
+    super(`${counted(issues.length, 'problem')} in the experiment spec`);
     this.name = 'SpecError';
     this.issues = issues;
   }

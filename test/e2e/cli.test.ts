@@ -33,7 +33,7 @@ describe('runexp <spec>', () => {
   test('runs the grid and stores every result', () => {
     const { code, stdout, stderr } = run;
     const dir = first;
-    expect(stderr).toContain('2 runs (0 already done), 1 trainings to do');
+    expect(stderr).toContain('2 runs (0 already done), 1 training to do');
     expect(code).toBe(0);
     const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(rows).toHaveLength(2);
@@ -82,16 +82,16 @@ describe('runexp <spec>', () => {
     const { dir } = copy();
     const plan = runCli(['plan', 'spec.yaml'], dir);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain('2 runs, 2 already done; 1 trainings, 0 to do');
+    expect(plan.stdout).toContain('2 runs, 2 already done; 1 training, 0 to do');
     // Without the run folders the runs are to do again, but their training is in the cache.
     rmSync(join(dir, 'runs/tiny/runs'), { recursive: true });
     const again = runCli(['plan', 'spec.yaml'], dir);
-    expect(again.stdout).toContain('2 runs, 0 already done; 1 trainings, 0 to do, 1 cached');
+    expect(again.stdout).toContain('2 runs, 0 already done; 1 training, 0 to do, 1 cached');
     const fresh = tempDir();
     writeSpec(fresh, tinySpec());
     const validate = runCli(['validate', 'spec.yaml'], fresh);
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain('valid — 2 runs, 1 trainings');
+    expect(validate.stdout).toContain('valid — 2 runs, 1 training');
     expect(readdirSync(fresh)).toEqual(['spec.yaml']);
   });
 

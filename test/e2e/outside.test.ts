@@ -47,7 +47,7 @@ test('(1) with {"type": "module"}, and a JavaScript plugin importing the runexp 
   const { code, stdout, stderr } = runCli(['validate', 'spec.yaml'], dir);
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  expect(stdout).toContain('valid — 2 runs, 1 trainings');
+  expect(stdout).toContain('valid — 2 runs, 1 training');
 });
 
 test('a syntax error in a plugin points at its own file, line and column, without --debug', () => {

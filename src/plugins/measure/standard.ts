@@ -2,11 +2,13 @@
 // non-zeros per layer, stored sizes, inference time (median of repeats after warm-up) and peak
 // tensor memory during evaluation. For speed comparisons, also MACs and the latency of one large
 // batch (test windows repeated to `latencyBatch` rows), timed in alternating rounds over the
-// models so that a machine's drift affects them alike.
+// models so that a machine's drift affects them alike. `runtime: onnxruntime` exports each model
+// to ONNX, runs it on ONNX Runtime, checks its outputs against tfjs's and keeps the .onnx file.
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { definePlugin, macsOf, mae, mse, r2, rmse, weightsOf } from '../../plugin/index.ts';
-import type { LayersModel, ModelReport, StageContext, WindowedData } from '../../plugin/index.ts';
+import { definePlugin, ErrorCode, macsOf, mae, mse, ONNX_OPSET, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled, r2, rmse, RunexpError, weightsOf } from '../../plugin/index.ts';
+import type { LayersModel, ModelReport, WindowedData } from '../../plugin/index.ts';
+import { onnxPredictor, RUNTIMES, tfjsPredictor, type Predictor } from './predictors.ts';
 
 function quantile(sorted: number[], q: number): number {
   const rank = q * (sorted.length - 1);
@@ -41,54 +43,45 @@ function sizeOf(model: LayersModel) {
   return { counts, total, nonzero, size: { denseBytes: total * 4, sparseBytes, gzipBytes } };
 }
 
-async function timeInference(ctx: StageContext, model: LayersModel, data: WindowedData, warmup: number, repeats: number, batchSize: number) {
-  const { tf } = ctx;
-  const x = tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features]);
-  try {
-    const once = () => tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<typeof tf.Tensor>).dataSync());
-    for (let i = 0; i < warmup; i++) once();
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      const t0 = performance.now();
-      once();
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const profile = await tf.profile(() => {
-      tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<typeof tf.Tensor>).dataSync());
-    });
-    return {
-      inference: { medianMs: quantile(times, 0.5), p10Ms: quantile(times, 0.1), p90Ms: quantile(times, 0.9), repeats, windows: data.test.count },
-      memory: { peakTensorBytes: profile.peakBytes, rssBytes: process.memoryUsage().rss },
-      predictions: Array.from(data.toPrice(once(), 'test')),
-    };
-  } finally {
-    x.dispose();
+/** Median, p10 and p90 of `repeats` timed calls after `warmup` untimed ones. */
+async function timeCalls(call: () => Promise<unknown>, warmup: number, repeats: number) {
+  for (let i = 0; i < warmup; i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await call();
+    times.push(performance.now() - t0);
   }
+  times.sort((a, b) => a - b);
+  return { medianMs: quantile(times, 0.5), p10Ms: quantile(times, 0.1), p90Ms: quantile(times, 0.9), repeats };
+}
+
+async function timeInference(predictor: Predictor, data: WindowedData, warmup: number, repeats: number) {
+  const { x, count } = data.test;
+  const timed = await timeCalls(() => predictor.predict(x, count), warmup, repeats);
+  return {
+    inference: { ...timed, windows: count },
+    memory: { peakTensorBytes: await predictor.peakBytes(x, count), rssBytes: process.memoryUsage().rss },
+    outputs: await predictor.predict(x, count),
+  };
 }
 
 /** Median, p10 and p90 latency of predicting one batch of `batchSize` windows, per model. */
-function timeLatency(ctx: StageContext, models: Record<string, LayersModel>, data: WindowedData, batchSize: number, warmup: number, repeats: number) {
-  const { tf } = ctx;
+async function timeLatency(predictors: Record<string, Predictor>, data: WindowedData, batchSize: number, warmup: number, repeats: number) {
   const width = data.lookback * data.features;
   const rows = new Float32Array(batchSize * width);
   for (let i = 0; i < batchSize; i++) rows.set(data.test.x.subarray((i % data.test.count) * width, ((i % data.test.count) + 1) * width), i * width);
-  const x = tf.tensor3d(rows, [batchSize, data.lookback, data.features]);
-  const names = Object.keys(models);
+  const names = Object.keys(predictors);
   const times = new Map(names.map((n) => [n, [] as number[]]));
-  const once = (name: string) => {
+  const once = async (name: string) => {
     const t0 = performance.now();
-    tf.tidy(() => (models[name].predict(x, { batchSize }) as InstanceType<typeof tf.Tensor>).dataSync());
+    await predictors[name].predict(rows, batchSize);
     return performance.now() - t0;
   };
-  try {
-    for (let i = 0; i < warmup; i++) names.forEach(once);
-    for (let r = 0; r < repeats; r++) {
-      const order = r % 2 === 0 ? names : [...names].reverse();
-      for (const name of order) times.get(name)!.push(once(name));
-    }
-  } finally {
-    x.dispose();
+  for (let i = 0; i < warmup; i++) for (const name of names) await once(name);
+  for (let r = 0; r < repeats; r++) {
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) times.get(name)!.push(await once(name));
   }
   return Object.fromEntries(names.map((name) => {
     const sorted = times.get(name)!.sort((a, b) => a - b);
@@ -96,43 +89,85 @@ function timeLatency(ctx: StageContext, models: Record<string, LayersModel>, dat
   }));
 }
 
+/** Largest |tfjs − ONNX Runtime| over the test windows' outputs (scaled, before prices). */
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** The ONNX file's place in the run folder, and how closely ONNX Runtime reproduced tfjs. */
+function onnxCheck(model: string, file: Uint8Array, outputs: Float32Array, tfjsOutputs: Float32Array, tolerance: number) {
+  const difference = maxAbsDifference(outputs, tfjsOutputs);
+  // NaN must fail too, so the test is written as "not within".
+  if (!(difference <= tolerance)) {
+    throw new RunexpError(ErrorCode.PLUGIN, `the ${model} model's ONNX outputs differ from tfjs's by up to ${difference.toExponential(2)}, more than the tolerance ${tolerance}`, 'a layer may be exported wrongly: report it with the spec; or raise measure.tolerance');
+  }
+  return { file: `${model}/model.onnx`, bytes: file.length, opset: ONNX_OPSET, maxAbsDifference: difference, tolerance };
+}
+
 export default definePlugin({
   slot: 'measure',
   name: 'standard',
-  description: 'Accuracy on prices, parameter counts, stored sizes, inference time and peak memory.',
+  description: 'Accuracy on prices, parameter counts, stored sizes, inference time and peak memory, on tfjs or ONNX Runtime.',
   options: z.strictObject({
     warmup: z.int().min(0).default(3),
     repeats: z.int().positive().default(20).describe('timed predictions of the whole test set; the median is reported'),
     batchSize: z.int().positive().default(32).describe("prediction batch size (32 is Keras' default for predict)"),
     latencyBatch: z.int().positive().default(1024).describe('windows in the one large batch whose latency is compared across models'),
     latencyRepeats: z.int().positive().default(30).describe('timed rounds of that batch; the median is reported'),
+    runtime: z.enum(RUNTIMES).default('tfjs').describe('what runs the models: tfjs (the training backend) or ONNX Runtime on the model exported to ONNX (an axis)'),
+    tolerance: z.number().positive().default(1e-5).describe('onnxruntime only: the largest |output − tfjs output| allowed; a run beyond it fails'),
+  }).superRefine((options, ctx) => {
+    if (options.runtime === 'onnxruntime' && !onnxruntimeInstalled()) {
+      ctx.addIssue({ code: 'custom', path: ['runtime'], message: `the onnxruntime runtime needs the onnxruntime-node package, which is not installed; ${ONNXRUNTIME_INSTALL_HINT}` });
+    }
   }),
+  axes: ['runtime'],
   run: async (req, options, ctx) => {
+    const { data } = req;
+    const shape = { lookback: data.lookback, features: data.features };
+    const tfjs = Object.fromEntries(Object.entries(req.models).map(([name, model]) => [name, tfjsPredictor(ctx, model, shape, options.batchSize)]));
+    const predictors: Record<string, Predictor> = {};
     const reports: Record<string, ModelReport> = {};
     const byModel: Record<string, number[]> = {};
-    const actual = req.data.test.targets;
-    const latency = timeLatency(ctx, req.models, req.data, options.latencyBatch, options.warmup, options.latencyRepeats);
-    for (const [name, model] of Object.entries(req.models)) {
-      const timed = await timeInference(ctx, model, req.data, options.warmup, options.repeats, options.batchSize);
-      const { counts, total, nonzero, size } = sizeOf(model);
-      const predicted = timed.predictions;
-      reports[name] = {
-        mse: mse(actual, predicted),
-        rmse: rmse(actual, predicted),
-        mae: mae(actual, predicted),
-        r2: r2(actual, predicted),
-        layers: counts,
-        totalParams: total,
-        nonzeroParams: nonzero,
-        compressionRatio: nonzero === 0 ? Infinity : total / nonzero,
-        size,
-        inference: timed.inference,
-        memory: timed.memory,
-        ...macsOf(model),
-        latency: latency[name],
-      };
-      byModel[name] = predicted;
+    const files: Record<string, Uint8Array> = {};
+    try {
+      for (const [name, model] of Object.entries(req.models)) {
+        predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape, options.batchSize) : tfjs[name];
+      }
+      const latency = await timeLatency(predictors, data, options.latencyBatch, options.warmup, options.latencyRepeats);
+      for (const [name, model] of Object.entries(req.models)) {
+        const predictor = predictors[name];
+        const timed = await timeInference(predictor, data, options.warmup, options.repeats);
+        const onnx = predictor.file && onnxCheck(name, predictor.file, timed.outputs, await tfjs[name].predict(data.test.x, data.test.count), options.tolerance);
+        if (onnx) files[onnx.file] = predictor.file!;
+        const predicted = Array.from(data.toPrice(timed.outputs, 'test'));
+        const actual = data.test.targets;
+        const { counts, total, nonzero, size } = sizeOf(model);
+        reports[name] = {
+          mse: mse(actual, predicted),
+          rmse: rmse(actual, predicted),
+          mae: mae(actual, predicted),
+          r2: r2(actual, predicted),
+          layers: counts,
+          totalParams: total,
+          nonzeroParams: nonzero,
+          compressionRatio: nonzero === 0 ? Infinity : total / nonzero,
+          size,
+          inference: timed.inference,
+          memory: timed.memory,
+          ...macsOf(model),
+          latency: latency[name],
+          runtime: options.runtime,
+          ...(onnx ? { onnx } : {}),
+        };
+        byModel[name] = predicted;
+      }
+    } finally {
+      for (const p of Object.values(predictors)) await p.release();
     }
-    return { reports, predictions: { dates: req.data.test.dates, actual: Array.from(actual), byModel } };
+    return { reports, predictions: { dates: data.test.dates, actual: Array.from(data.test.targets), byModel }, ...(Object.keys(files).length ? { files } : {}) };
   },
 });
