@@ -1,11 +1,12 @@
 // The peers runexp is measured against in `npm run bench`, in one process tree and one run:
 // PyTorch (Debian's python3-torch, when present) training and predicting with the paper's model on
-// the same windows; and the figures the issue tracks: a user's install size and the paper's spec.
+// the same windows; ONNX Runtime predicting with that model exported by runexp; and the figures
+// the issue tracks: a user's install size and the paper's spec.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mulberry32, trainingEvents, type Tf, type WindowedData } from '../src/plugin/index.ts';
+import { buildModel, exportOnnx, mulberry32, onnxSession, trainingEvents, type Tf, type WindowedData } from '../src/plugin/index.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 
@@ -70,6 +71,39 @@ export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3): Prom
   return { runexpTrainSeconds: median(runexp), pytorchTrainSeconds: median(pytorch), runexpPredictMs: median(predict), pytorchPredictMs: median(pytorchPredict), torch };
 }
 
+/**
+ * Predicting 20,000 windows in one batch with the paper's model: tfjs (the backend given) against
+ * ONNX Runtime on one thread running the model as runexp exports it, interleaved, medians of 15.
+ */
+export async function onnxruntimePeer(tf: Tf): Promise<{ runexpPredictMs: number; onnxPredictMs: number; maxAbsDifference: number }> {
+  const model = buildModel(tf, paperArchitecture('linear'), [14, 1], 3);
+  const random = mulberry32(5);
+  const rows = 20_000;
+  const windows = Float32Array.from({ length: rows * 14 }, () => random());
+  const x = tf.tensor3d(windows, [rows, 14, 1]);
+  const session = await onnxSession(exportOnnx(model));
+  const tfjsOnce = () => tf.tidy(() => (model.predict(x, { batchSize: rows }) as InstanceType<Tf['Tensor']>).dataSync() as Float32Array);
+  const runexp: number[] = [];
+  const onnx: number[] = [];
+  let maxAbsDifference = 0;
+  for (let i = 0; i < 18; i++) {
+    let t0 = performance.now();
+    const a = tfjsOnce();
+    const tfjsMs = performance.now() - t0;
+    t0 = performance.now();
+    const b = await session.predict(windows, rows, 14, 1);
+    const onnxMs = performance.now() - t0;
+    if (i < 3) continue;
+    runexp.push(tfjsMs);
+    onnx.push(onnxMs);
+    for (let j = 0; j < a.length; j++) maxAbsDifference = Math.max(maxAbsDifference, Math.abs(a[j] - b[j]));
+  }
+  await session.release();
+  x.dispose();
+  model.dispose();
+  return { runexpPredictMs: median(runexp), onnxPredictMs: median(onnx), maxAbsDifference };
+}
+
 function folderBytes(dir: string): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -81,19 +115,22 @@ function folderBytes(dir: string): number {
 }
 
 /**
- * What `npm ci --omit=dev` installs, in MB: every package in package-lock.json not marked dev-only,
- * measured where it lies in node_modules (apparent size; `du` counts blocks and reads ~3% more).
+ * A user's install, measured by doing it: `npm ci --omit=dev` of this checkout's package.json and
+ * lock into an empty folder (from npm's cache where it can), in MB of 10^6 bytes (apparent size)
+ * and seconds. Undefined, with the reason, where npm cannot install.
  */
-export function installMegabytes(): number {
-  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  let bytes = 0;
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (!path || entry.dev || !existsSync(path)) continue;
-    // Nested packages lie inside their parent's folder: count each file once.
-    const nested = readdirSync(path).includes('node_modules') ? folderBytes(join(path, 'node_modules')) : 0;
-    bytes += folderBytes(path) - nested;
+export function userInstall(): { megabytes: number; seconds: number } | { skipped: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'runexp-install-'));
+  for (const file of ['package.json', 'package-lock.json', '.npmrc']) if (existsSync(file)) copyFileSync(file, join(dir, file));
+  const t0 = performance.now();
+  const npm = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  try {
+    if (npm.status !== 0) return { skipped: `npm ci failed: ${npm.stderr.trim().split('\n').at(-1)}` };
+    return { megabytes: folderBytes(join(dir, 'node_modules')) / 1e6, seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return bytes / 1e6;
 }
 
 /**

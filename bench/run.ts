@@ -6,7 +6,8 @@
 //   3. a small grid end to end: 2 workers vs 1 worker;
 //   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts);
 //   5. peers and tracked figures (bench/peers.ts): PyTorch training and prediction when python3 has
-//      torch, experiments/paper.yaml fresh and rerun, a user's install size. The last line is JSON.
+//      torch, ONNX Runtime prediction on the exported model, experiments/paper.yaml fresh and rerun,
+//      a user's install size. The last line is JSON.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { buildModel, mulberry32, trainingEvents, type Tf } from '../src/plugin/index.ts';
 import { loadBackend } from '../src/execute/backend.ts';
 import { paperArchitecture, paperWindows } from './paper-architecture.ts';
-import { installMegabytes, paperYamlSeconds, pytorchMissing, pytorchPeer } from './peers.ts';
+import { onnxruntimePeer, paperYamlSeconds, pytorchMissing, pytorchPeer, userInstall } from './peers.ts';
 import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { trainEpoch, validationLoss } from '../src/plugins/train/loop.ts';
@@ -122,8 +123,9 @@ const two = gridSeconds(2);
 const structured = await structuredSpeedRows();
 const pytorchSkipped = pytorchMissing();
 const peer = pytorchSkipped ? undefined : await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows());
+const ort = await onnxruntimePeer((await loadBackend('wasm')).tf);
 const paper = paperYamlSeconds();
-const install = installMegabytes();
+const install = userInstall();
 const rows = [
   ['train the paper model (1,000 windows, 20 epochs, wasm): model.fit / runexp\'s loop', `${loopVsFit.fit.toFixed(2)} s / ${loopVsFit.loop.toFixed(2)} s`, `loop ${(loopVsFit.fit / loopVsFit.loop).toFixed(2)}× faster, same weights`],
   ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
@@ -139,9 +141,9 @@ const peerRows = peer
     ]
   : [['PyTorch peer', 'skipped', pytorchSkipped!]];
 const trackRows = [
-  ['ONNX Runtime peer', 'not yet', 'runexp cannot export ONNX yet (the next step of issue 11)'],
+  ['predict 20,000 windows in one batch: runexp wasm / ONNX Runtime 1 thread (the same model, exported by runexp)', `${ort.runexpPredictMs.toFixed(1)} ms / ${ort.onnxPredictMs.toFixed(1)} ms`, `runexp takes ${(ort.runexpPredictMs / ort.onnxPredictMs).toFixed(2)}×; outputs within ${ort.maxAbsDifference.toExponential(1)}`],
   ['`runexp experiments/paper.yaml --no-report`: fresh / rerun with every run done', `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`, `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`],
-  ['a user\'s install (`npm ci --omit=dev`)', `${install.toFixed(0)} MB`, ''],
+  'skipped' in install ? ['a user\'s install (`npm ci --omit=dev`)', 'skipped', install.skipped] : ['a user\'s install (`npm ci --omit=dev`)', `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
 ];
 console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
 // The last line is for machines: the figures issue 11 tracks (null: not measured here).
@@ -149,10 +151,10 @@ console.log(
   JSON.stringify({
     trainVsPytorch: peer ? peer.runexpTrainSeconds / peer.pytorchTrainSeconds : null,
     predictVsPytorch: peer ? peer.runexpPredictMs / peer.pytorchPredictMs : null,
-    predictVsOnnxruntime: null,
+    predictVsOnnxruntime: ort.runexpPredictMs / ort.onnxPredictMs,
     workers2vs1: one / two,
     paperYamlSeconds: paper.fresh,
     paperYamlCachedSeconds: paper.cached,
-    installMegabytes: install,
+    installMegabytes: 'skipped' in install ? null : install.megabytes,
   }),
 );
