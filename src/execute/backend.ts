@@ -7,6 +7,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import type { Tf } from '../plugin/api.ts';
 import { registerChainedOps } from './chained-ops.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-conv-grad.ts';
+import { registerWasmTransposedMatMul } from './wasm-matmul.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -63,6 +64,8 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
     // setBackend resolves to false (and stays on cpu) instead of throwing when wasm fails.
     if (await tf.setBackend('wasm')) {
       await tf.ready();
+      // After the backend is ready: the wrapper needs wasm's own kernels, set up.
+      registerWasmTransposedMatMul(tf);
       return { tf, name: 'wasm', tfjsVersion: tf.version_core, notes };
     }
     if (choice === 'wasm') throw new RunexpError(ErrorCode.USAGE, 'the wasm backend failed to start', 'use --backend cpu');

@@ -3,8 +3,10 @@
 // yielding to the event loop). The arithmetic is fit's, op for op: the loss function compile resolves,
 // the mean of the batch's losses, optimizer.minimize over the trainable weights, and epoch losses
 // averaged by batch size as fit's logger and test loop do, so the weights come out bit-identical
-// (test/unit/training-loop.test.ts compares them with model.fit); 1.06× faster on wasm (npm run bench).
+// (test/unit/training-loop.test.ts compares them with model.fit). Adam steps run in JavaScript
+// where that is exact (js-adam.ts).
 import type { LayersModel, Tf } from '../../plugin/index.ts';
+import { jsAdamFor } from './js-adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 export type LossName = 'meanSquaredError' | 'meanAbsoluteError';
@@ -27,13 +29,23 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
   const loss = lossFunction(tf, lossName);
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): Tensor }).read());
+  const adam = jsAdamFor(tf, optimizer);
   const sizes = batchSizes(x.shape[0], batchSize);
   const xs = tf.split(x, sizes);
   const ys = tf.split(y, sizes);
   let total: Tensor = tf.scalar(0);
   try {
     for (let b = 0; b < sizes.length; b++) {
-      const cost = optimizer.minimize(() => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never, true, variables as never) as Tensor;
+      const f = () => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never;
+      let cost: Tensor;
+      if (adam) {
+        const { value, grads } = tf.variableGrads(f, variables as never);
+        adam.apply(variables as never, grads);
+        tf.dispose(grads);
+        cost = value;
+      } else {
+        cost = optimizer.minimize(f, true, variables as never) as Tensor;
+      }
       const next = tf.tidy(() => tf.add(total, tf.mul(cost, sizes[b])));
       tf.dispose([total, cost]);
       total = next;
