@@ -50,16 +50,18 @@ export class JsAdam {
         this.moments.set(variable.name, state);
       }
       const { m, v } = state;
+      // Locals, not fields, in the hot loop.
+      const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negativeLearningRate } = this;
       const next = new Float32Array(g.length);
       for (let i = 0; i < g.length; i++) {
         const gi = g[i];
-        const mi = f32(f32(m[i] * this.beta1) + f32(gi * this.oneMinusBeta1));
-        const vi = f32(f32(v[i] * this.beta2) + f32(f32(gi * gi) * this.oneMinusBeta2));
+        const mi = f32(f32(m[i] * beta1) + f32(gi * oneMinusBeta1));
+        const vi = f32(f32(v[i] * beta2) + f32(f32(gi * gi) * oneMinusBeta2));
         m[i] = mi;
         v[i] = vi;
         const mHat = f32(mi / biasCorrection1);
         const vHat = f32(vi / biasCorrection2);
-        next[i] = f32(f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + this.epsilon)) * this.negativeLearningRate) + value[i]);
+        next[i] = f32(f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + epsilon)) * negativeLearningRate) + value[i]);
       }
       variable.assign(this.tf.tensor(next, variable.shape));
     }
