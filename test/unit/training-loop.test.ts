@@ -25,12 +25,17 @@ test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop repr
   const viaFit = buildModel(tf, architecture, [14, 1], 5);
   const viaLoop = buildModel(tf, architecture, [14, 1], 5);
   for (const model of [viaFit, viaLoop]) model.compile({ optimizer: tf.train.adam(0.01), loss });
-  for (let epoch = 0; epoch < 3; epoch++) {
+  await trainEpoch(tf, viaLoop, loss, x, y, 32); // the optimizer's state exists from here on
+  await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+  const tensorsBefore = tf.memory().numTensors;
+  for (let epoch = 0; epoch < 6; epoch++) {
     const history = await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
     const trainLoss = await trainEpoch(tf, viaLoop, loss, x, y, 32);
     expect(trainLoss).toBe(history.history.loss[0]);
     expect(validationLoss(tf, viaLoop, loss, xVal, yVal, 32)).toBe(history.history.val_loss[0]);
   }
+  // neither the loop nor its optimizer leaves tensors behind
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
   const weights = (m: typeof viaFit) => m.getWeights().map((w) => Array.from(w.dataSync()));
   expect(weights(viaLoop)).toEqual(weights(viaFit));
   tf.dispose([x, y, xVal, yVal]);

@@ -63,7 +63,10 @@ export class JsAdam {
         const vHat = f32(vi / biasCorrection2);
         next[i] = f32(f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + epsilon)) * negativeLearningRate) + value[i]);
       }
-      variable.assign(this.tf.tensor(next, variable.shape));
+      // assign() shares the new tensor's data and leaves the tensor itself to the caller.
+      const updated = this.tf.tensor(next, variable.shape);
+      variable.assign(updated);
+      updated.dispose();
     }
     this.accBeta1 = f32(this.accBeta1 * this.beta1);
     this.accBeta2 = f32(this.accBeta2 * this.beta2);

@@ -51,7 +51,8 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
       total = next;
       if (afterBatch) await afterBatch();
     }
-    const epochLoss = tf.div(total, x.shape[0]);
+    // fit's logger multiplies by 1/n rather than dividing by n: the last bit can differ.
+    const epochLoss = tf.tidy(() => tf.mul(tf.div(1, x.shape[0]), total));
     const value = (await epochLoss.data())[0];
     epochLoss.dispose();
     return value;
