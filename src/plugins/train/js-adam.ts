@@ -21,7 +21,8 @@ export class JsAdam {
   private readonly negativeLearningRate: number;
   private accBeta1: number;
   private accBeta2: number;
-  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  /** Per variable: the moments, and a scratch array for the new values (tfjs copies it). */
+  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array; next: Float32Array }>();
 
   constructor(private readonly tf: Tf, optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
     // Each constant becomes a float32 scalar tensor in tfjs's expressions: round it the same way.
@@ -46,13 +47,12 @@ export class JsAdam {
       const value = variable.dataSync() as Float32Array;
       let state = this.moments.get(variable.name);
       if (!state) {
-        state = { m: new Float32Array(g.length), v: new Float32Array(g.length) };
+        state = { m: new Float32Array(g.length), v: new Float32Array(g.length), next: new Float32Array(g.length) };
         this.moments.set(variable.name, state);
       }
-      const { m, v } = state;
+      const { m, v, next } = state;
       // Locals, not fields, in the hot loop.
       const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negativeLearningRate } = this;
-      const next = new Float32Array(g.length);
       for (let i = 0; i < g.length; i++) {
         const gi = g[i];
         const mi = f32(f32(m[i] * beta1) + f32(gi * oneMinusBeta1));
