@@ -43,7 +43,13 @@ function sizeOf(model: LayersModel) {
   return { counts, total, nonzero, size: { denseBytes: total * 4, sparseBytes, gzipBytes } };
 }
 
-/** Median, p10 and p90 of `repeats` timed calls after `warmup` untimed ones. */
+/** Median, p10 and p90 of a list of times, and how many there were. */
+function summary(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), repeats: times.length };
+}
+
+/** `repeats` timed calls after `warmup` untimed ones. */
 async function timeCalls(call: () => Promise<unknown>, warmup: number, repeats: number) {
   for (let i = 0; i < warmup; i++) await call();
   const times: number[] = [];
@@ -52,8 +58,7 @@ async function timeCalls(call: () => Promise<unknown>, warmup: number, repeats: 
     await call();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: quantile(times, 0.5), p10Ms: quantile(times, 0.1), p90Ms: quantile(times, 0.9), repeats };
+  return summary(times);
 }
 
 async function timeInference(predictor: Predictor, data: WindowedData, warmup: number, repeats: number) {
@@ -83,10 +88,7 @@ async function timeLatency(predictors: Record<string, Predictor>, data: Windowed
     const order = r % 2 === 0 ? names : [...names].reverse();
     for (const name of order) times.get(name)!.push(await once(name));
   }
-  return Object.fromEntries(names.map((name) => {
-    const sorted = times.get(name)!.sort((a, b) => a - b);
-    return [name, { batchSize, medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), repeats }];
-  }));
+  return Object.fromEntries(names.map((name) => [name, { batchSize, ...summary(times.get(name)!) }]));
 }
 
 /** Largest |tfjs − ONNX Runtime| over the test windows' outputs (scaled, before prices). */
