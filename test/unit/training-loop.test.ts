@@ -1,11 +1,12 @@
-// runexp's training loop against model.fit: the same seed, order and optimizer give bit-identical
-// weights, training losses and validation losses (so early stopping picks the same epochs), with
-// Adam's update done in JavaScript (js-adam.ts). The wasm matmul wrapper changes the last bits of
-// transposed products; its tolerance is tested here too.
+// runexp's training loop against model.fit. The loop's arithmetic is fit's: the same seed, order,
+// loss and epoch-loss averaging. Two parts differ in rounding only: the tape-free gradients
+// (backprop.ts, checked against the tape in backprop.test.ts) and the wasm matmul wrapper, whose
+// tolerance is tested here. Adam's update in JavaScript (js-adam.ts) is tfjs's to the last bit.
 import { paperArchitecture } from '../../bench/paper-architecture.ts';
 import { loadBackend } from '../../src/execute/backend.ts';
 import { useXnnpackForTransposedMatMul } from '../../src/execute/wasm-matmul.ts';
 import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
+import { JsAdam } from '../../src/plugins/train/js-adam.ts';
 import { trainEpoch, validationLoss } from '../../src/plugins/train/loop.ts';
 
 let tf: Tf;
@@ -14,8 +15,33 @@ beforeAll(async () => {
 });
 
 const architecture = paperArchitecture('linear');
+const relative = (a: number, b: number) => Math.abs(a / b - 1);
 
-test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop reproduces model.fit exactly', async (loss) => {
+test("JavaScript Adam is tfjs's AdamOptimizer to the last bit", () => {
+  const random = mulberry32(13);
+  const shapes = [[70, 120], [120], [5]];
+  const start = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5));
+  const variables = (prefix: string) => shapes.map((shape, i) => tf.variable(tf.tensor(start[i], shape), true, `${prefix}${i}`));
+  const viaTfjs = variables('tfjs');
+  const viaJs = variables('js');
+  const tfjsAdam = tf.train.adam(0.01);
+  const jsAdam = new JsAdam(tf, tf.train.adam(0.01) as never);
+  for (let step = 0; step < 25; step++) {
+    // gradients over many magnitudes, zeros among them
+    const grads = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() < 0.1 ? 0 : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4))));
+    const named = (vars: typeof viaJs) => Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(grads[i], shapes[i])]));
+    const forTfjs = named(viaTfjs);
+    const forJs = named(viaJs);
+    tfjsAdam.applyGradients(forTfjs as never);
+    jsAdam.apply(viaJs, forJs);
+    tf.dispose([...Object.values(forTfjs), ...Object.values(forJs)]);
+  }
+  viaJs.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(viaTfjs[i].dataSync())));
+  tf.dispose([...viaJs, ...viaTfjs]);
+  tfjsAdam.dispose();
+});
+
+test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop trains like model.fit, within 1e-5 after 7 epochs', async (loss) => {
   const random = mulberry32(7);
   // 203 windows: the last batch of 32 is partial (11), as it usually is.
   const x = tf.tensor3d(Float32Array.from({ length: 203 * 14 }, () => random()), [203, 14, 1]);
@@ -31,13 +57,15 @@ test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop repr
   for (let epoch = 0; epoch < 6; epoch++) {
     const history = await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
     const trainLoss = await trainEpoch(tf, viaLoop, loss, x, y, 32);
-    expect(trainLoss).toBe(history.history.loss[0]);
-    expect(validationLoss(tf, viaLoop, loss, xVal, yVal, 32)).toBe(history.history.val_loss[0]);
+    expect(relative(trainLoss, history.history.loss[0] as number)).toBeLessThan(1e-5);
+    expect(relative(validationLoss(tf, viaLoop, loss, xVal, yVal, 32), history.history.val_loss[0] as number)).toBeLessThan(1e-5);
   }
   // neither the loop nor its optimizer leaves tensors behind
   expect(tf.memory().numTensors).toBe(tensorsBefore);
-  const weights = (m: typeof viaFit) => m.getWeights().map((w) => Array.from(w.dataSync()));
-  expect(weights(viaLoop)).toEqual(weights(viaFit));
+  const weights = (m: typeof viaFit) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
+  const fit = weights(viaFit);
+  const scale = Math.max(...fit.map(Math.abs));
+  expect(Math.max(...weights(viaLoop).map((w, i) => Math.abs(w - fit[i])))).toBeLessThan(1e-5 * scale);
   tf.dispose([x, y, xVal, yVal]);
   for (const model of [viaFit, viaLoop]) {
     model.optimizer.dispose();

@@ -6,6 +6,7 @@
 // (test/unit/training-loop.test.ts compares them with model.fit). Adam steps run in JavaScript
 // where that is exact (js-adam.ts).
 import type { LayersModel, Tf } from '../../plugin/index.ts';
+import { gradientFunction } from './backprop.ts';
 import { jsAdamFor } from './js-adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
@@ -30,21 +31,22 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): Tensor }).read());
   const adam = jsAdamFor(tf, optimizer);
+  const gradients = gradientFunction(tf, model, lossName);
   const sizes = batchSizes(x.shape[0], batchSize);
   const xs = tf.split(x, sizes);
   const ys = tf.split(y, sizes);
   let total: Tensor = tf.scalar(0);
   try {
     for (let b = 0; b < sizes.length; b++) {
-      const f = () => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never;
       let cost: Tensor;
-      if (adam) {
-        const { value, grads } = tf.variableGrads(f, variables as never);
-        adam.apply(variables as never, grads);
+      if (gradients) {
+        const { value, grads } = tf.tidy(() => gradients(xs[b], ys[b]));
+        if (adam) adam.apply(variables as never, grads);
+        else optimizer.applyGradients(grads as never);
         tf.dispose(grads);
         cost = value;
       } else {
-        cost = optimizer.minimize(f, true, variables as never) as Tensor;
+        cost = optimizer.minimize(() => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never, true, variables as never) as Tensor;
       }
       const next = tf.tidy(() => tf.add(total, tf.mul(cost, sizes[b])));
       tf.dispose([total, cost]);

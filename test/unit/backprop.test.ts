@@ -1,0 +1,85 @@
+// The tape-free gradient pass (src/plugins/train/backprop.ts) against tfjs's own gradients
+// (tf.variableGrads over model.apply and the loss tf.metrics computes): the same loss, and every
+// weight's gradient within float32 rounding, for every layer, activation and loss runexp trains.
+import { loadBackend } from '../../src/execute/backend.ts';
+import { buildModel, mulberry32, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
+import { gradientFunction, type LossName } from '../../src/plugins/train/backprop.ts';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadBackend('wasm')).tf;
+});
+
+const ARCHITECTURES: Record<string, LayerSpec[]> = {
+  paper: [
+    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 120, activation: 'relu' },
+    { type: 'dense', units: 1, activation: 'linear' },
+  ],
+  'two strided convolutions, same padding, every activation': [
+    { type: 'conv1d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' },
+    { type: 'conv1d', filters: 3, kernelSize: 2, strides: 1, padding: 'valid', activation: 'selu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 7, activation: 'tanh' },
+    { type: 'dense', units: 5, activation: 'softplus' },
+    { type: 'dense', units: 2, activation: 'sigmoid' },
+  ],
+  'dense on every step, then flatten': [
+    { type: 'dense', units: 6, activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 1, activation: 'linear' },
+  ],
+};
+
+const cases = Object.keys(ARCHITECTURES).flatMap((arch) => (['meanSquaredError', 'meanAbsoluteError'] as LossName[]).map((loss) => [arch, loss] as const));
+
+test.each(cases)('%s, %s: loss and gradients match the tape', (arch, lossName) => {
+  const model = buildModel(tf, { name: arch, layers: ARCHITECTURES[arch] }, [14, 2], 4);
+  const random = mulberry32(21);
+  // 27 windows: not a power of two, so 1/n is rounded
+  const x = tf.tensor3d(Float32Array.from({ length: 27 * 28 }, () => random() * 2 - 1), [27, 14, 2]);
+  const outputs = (model.outputs[0].shape.at(-1) as number);
+  const y = tf.tensor2d(Float32Array.from({ length: 27 * outputs }, () => random()), [27, outputs]);
+  const variables = model.trainableWeights.map((w) => (w as unknown as { read(): InstanceType<Tf['Variable']> }).read());
+  const tape = tf.variableGrads(() => tf.mean(tf.metrics[lossName](y, model.apply(x, { training: true }) as never)) as never, variables as never);
+  const gradients = gradientFunction(tf, model, lossName)!;
+  expect(gradients).toBeDefined();
+  const before = tf.memory().numTensors;
+  const manual = tf.tidy(() => gradients(x, y));
+  expect(manual.value.dataSync()[0]).toBeCloseTo(tape.value.dataSync()[0], 6);
+  expect(Object.keys(manual.grads).sort()).toEqual(variables.map((v) => v.name).sort());
+  for (const v of variables) {
+    const expected = tape.grads[v.name].dataSync();
+    const got = manual.grads[v.name].dataSync();
+    expect(manual.grads[v.name].shape).toEqual(v.shape);
+    const scale = Math.max(1e-6, ...Array.from(expected, Math.abs));
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]) / scale);
+    expect(worst).toBeLessThan(1e-5);
+  }
+  // only what it returns is left
+  expect(tf.memory().numTensors).toBe(before + 1 + variables.length);
+  tf.dispose([x, y, tape.value, manual.value, ...Object.values(tape.grads), ...Object.values(manual.grads)]);
+  model.dispose();
+});
+
+test('on the paper model with 32-window batches the gradients are the tape\'s to the last bit', () => {
+  const model = buildModel(tf, { name: 'paper', layers: ARCHITECTURES.paper }, [14, 1], 2);
+  const random = mulberry32(5);
+  const x = tf.tensor3d(Float32Array.from({ length: 32 * 14 }, () => random()), [32, 14, 1]);
+  const y = tf.tensor2d(Float32Array.from({ length: 32 }, () => random()), [32, 1]);
+  const variables = model.trainableWeights.map((w) => (w as unknown as { read(): InstanceType<Tf['Variable']> }).read());
+  const tape = tf.variableGrads(() => tf.mean(tf.metrics.meanSquaredError(y, model.apply(x, { training: true }) as never)) as never, variables as never);
+  const manual = tf.tidy(() => gradientFunction(tf, model, 'meanSquaredError')!(x, y));
+  expect(manual.value.dataSync()[0]).toBe(tape.value.dataSync()[0]);
+  for (const v of variables) expect(Array.from(manual.grads[v.name].dataSync())).toEqual(Array.from(tape.grads[v.name].dataSync()));
+  tf.dispose([x, y, tape.value, manual.value, ...Object.values(tape.grads), ...Object.values(manual.grads)]);
+  model.dispose();
+});
+
+test('a model with a layer it does not know trains on the tape instead', () => {
+  const model = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [14, 1] }), tf.layers.dense({ units: 1 })] });
+  expect(gradientFunction(tf, model, 'meanSquaredError')).toBeUndefined();
+  model.dispose();
+});
