@@ -1,12 +1,14 @@
 // runexp's training loop against model.fit. The loop's arithmetic is fit's: the same seed, order,
 // loss and epoch-loss averaging. Two parts differ in rounding only: the tape-free gradients
 // (backprop.ts, checked against the tape in backprop.test.ts) and the wasm matmul wrapper, whose
-// tolerance is tested here. Adam's update in JavaScript (js-adam.ts) is tfjs's to the last bit.
+// tolerance is tested here. Adam's update outside tfjs (adam.ts, adam.wat) is tfjs's to the last bit.
+import { readFileSync } from 'node:fs';
 import { paperArchitecture } from '../../bench/paper-architecture.ts';
+import { compileWat } from '../../scripts/wat.ts';
 import { loadBackend } from '../../src/execute/backend.ts';
 import { useXnnpackForTransposedMatMul } from '../../src/execute/wasm-matmul.ts';
 import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
-import { JsAdam } from '../../src/plugins/train/js-adam.ts';
+import { WasmAdam } from '../../src/plugins/train/adam.ts';
 import { trainEpoch, validationLoss } from '../../src/plugins/train/loop.ts';
 
 let tf: Tf;
@@ -17,28 +19,30 @@ beforeAll(async () => {
 const architecture = paperArchitecture('linear');
 const relative = (a: number, b: number) => Math.abs(a / b - 1);
 
-test("JavaScript Adam is tfjs's AdamOptimizer to the last bit", () => {
+test.each(['wasm', 'cpu'])("%s: Adam in WebAssembly is tfjs's AdamOptimizer to the last bit", async (backend) => {
+  await tf.setBackend(backend);
   const random = mulberry32(13);
   const shapes = [[70, 120], [120], [5]];
   const start = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5));
   const variables = (prefix: string) => shapes.map((shape, i) => tf.variable(tf.tensor(start[i], shape), true, `${prefix}${i}`));
   const viaTfjs = variables('tfjs');
-  const viaJs = variables('js');
+  const viaWasm = variables('wasm');
   const tfjsAdam = tf.train.adam(0.01);
-  const jsAdam = new JsAdam(tf, tf.train.adam(0.01) as never);
+  const wasmAdam = new WasmAdam(tf, tf.train.adam(0.01) as never);
   for (let step = 0; step < 25; step++) {
     // gradients over many magnitudes, zeros among them
     const grads = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() < 0.1 ? 0 : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4))));
-    const named = (vars: typeof viaJs) => Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(grads[i], shapes[i])]));
+    const named = (vars: typeof viaWasm) => Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(grads[i], shapes[i])]));
     const forTfjs = named(viaTfjs);
-    const forJs = named(viaJs);
+    const forWasm = named(viaWasm);
     tfjsAdam.applyGradients(forTfjs as never);
-    jsAdam.apply(viaJs, forJs);
-    tf.dispose([...Object.values(forTfjs), ...Object.values(forJs)]);
+    wasmAdam.apply(viaWasm, forWasm);
+    tf.dispose([...Object.values(forTfjs), ...Object.values(forWasm)]);
   }
-  viaJs.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(viaTfjs[i].dataSync())));
-  tf.dispose([...viaJs, ...viaTfjs]);
+  viaWasm.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(viaTfjs[i].dataSync())));
+  tf.dispose([...viaWasm, ...viaTfjs]);
   tfjsAdam.dispose();
+  await tf.setBackend('wasm');
 });
 
 test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop trains like model.fit, within 1e-5 after 7 epochs', async (loss) => {
@@ -135,4 +139,9 @@ describe('transposed products on XNNPACK (src/execute/wasm-matmul.ts)', () => {
     fast.losses.forEach((loss, i) => expect(Math.abs(loss / plain.losses[i] - 1)).toBeLessThan(1e-6));
     tf.dispose([x, y]);
   });
+});
+
+test('the committed adam.wasm is what adam.wat compiles to', async () => {
+  const built = await compileWat('src/plugins/train/adam.wat');
+  expect(Buffer.from(readFileSync('src/plugins/train/adam.wasm')).equals(Buffer.from(built))).toBe(true);
 });

@@ -1,13 +1,13 @@
 // The training loop behind the tfjs trainer: what model.fit does for one epoch, without its
 // per-batch bookkeeping (array slicing by index tensors, callback lists, metrics nobody reads,
-// yielding to the event loop). The arithmetic is fit's, op for op: the loss function compile resolves,
-// the mean of the batch's losses, optimizer.minimize over the trainable weights, and epoch losses
-// averaged by batch size as fit's logger and test loop do, so the weights come out bit-identical
-// (test/unit/training-loop.test.ts compares them with model.fit). Adam steps run in JavaScript
-// where that is exact (js-adam.ts).
+// yielding to the event loop). The arithmetic is fit's: the loss function compile resolves, the
+// mean of the batch's losses, a step of the optimizer over the trainable weights, and epoch losses
+// averaged by batch size as fit's logger and test loop do. Gradients come from backprop.ts where
+// the model allows (else from tfjs's tape) and Adam's step from adam.ts on wasm and cpu; the weights
+// stay within 1e-5 of model.fit's after 7 epochs (test/unit/training-loop.test.ts).
 import type { LayersModel, Tf } from '../../plugin/index.ts';
 import { gradientFunction } from './backprop.ts';
-import { jsAdamFor } from './js-adam.ts';
+import { wasmAdamFor } from './adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 export type LossName = 'meanSquaredError' | 'meanAbsoluteError';
@@ -30,7 +30,7 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
   const loss = lossFunction(tf, lossName);
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): Tensor }).read());
-  const adam = jsAdamFor(tf, optimizer);
+  const adam = wasmAdamFor(tf, optimizer);
   const gradients = gradientFunction(tf, model, lossName);
   const sizes = batchSizes(x.shape[0], batchSize);
   const xs = tf.split(x, sizes);
