@@ -5,7 +5,8 @@
 // model this small that bookkeeping cost more than the arithmetic: 1.7 ms against 0.8 ms per step.
 // The gradients are the tape's to the last bit on the paper's model, and within float32 rounding
 // of them for every layer and activation (test/unit/backprop.test.ts). A model with anything else
-// (another layer type, dilation, a frozen layer) gets no gradient function and trains on the tape.
+// (another layer type, dilation, a frozen layer), or a backend this was not tested on (tfjs-node,
+// which cannot install here), gets no gradient function and trains on the tape.
 import type { LayersModel, Tf } from '../../plugin/index.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
@@ -116,6 +117,7 @@ function conv1dAs2d(tf: Tf, x: Tensor, kernel: Tensor) {
  * `model`; undefined when the model has anything this module does not know.
  */
 export function gradientFunction(tf: Tf, model: LayersModel, lossName: LossName): GradientFunction | undefined {
+  if (!['wasm', 'cpu'].includes(tf.getBackend())) return undefined;
   const steps = stepsOf(model);
   if (!steps) return undefined;
   return (x, y) => {
