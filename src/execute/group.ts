@@ -5,6 +5,7 @@
 import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { counted } from '../plugin/shorten.ts';
 import type { RunConfig } from '../plan/types.ts';
 import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
@@ -17,11 +18,10 @@ import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
 import { train, type Trained } from './training.ts';
-import { counted } from '../plugin/shorten.ts';
 
-/** The fields every record of a run has, ok or failed. */
 const RESULT_FILE = 'result.json';
 
+/** The fields every record of a run has, ok or failed. */
 type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>;
 
 /**
@@ -97,7 +97,6 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   const leaked = tf.memory().numTensors - tensorsAtStart;
   return leaked > 0 ? { retire: `group ${group.trainKey} (window ${group.window.name}, train ${group.train.name}) left ${counted(leaked, 'tensor')} undisposed` } : {};
 }
-
 
 /** Tensors left behind by a run's plugins: they would pile up in the worker until later runs fail. */
 function leakError(leaked: number, run: RunConfig): RunexpError {

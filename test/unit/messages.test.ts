@@ -1,6 +1,6 @@
 // The small helpers behind runexp's messages and input checks, on hand-made values: quoting what
 // users wrote, calendar dates, text encodings, price series and the counts a pruner reports.
-import { requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
+import { pluginFiles, requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
 import { isCalendarDate } from '../../src/plugin/dates.ts';
 import { checkSeries } from '../../src/plugin/series-check.ts';
 import { quoted, quotedList } from '../../src/plugin/shorten.ts';
@@ -57,6 +57,17 @@ test("a pruner's counts must be whole, with 0 ≤ kept ≤ total; scores must be
   const report = { mse: 1, rmse: 1, mae: 1, r2: 0.5 };
   expect(() => requireFiniteScores({ original: report, compact: report }, 'm')).not.toThrow();
   expect(() => requireFiniteScores({ original: report, compact: { ...report, mse: Infinity, r2: NaN } }, 'm')).toThrow("the compact model's mse, r2 are not finite (Infinity, NaN)");
+});
+
+test('a measure plugin keeps files only inside its run folder, and never over runexp\'s own', () => {
+  const bytes = new Uint8Array([1]);
+  expect(pluginFiles({ 'compact/model.onnx': bytes, 'notes.txt': bytes }, ['predictions.csv'], 'm')).toEqual({ 'compact/model.onnx': bytes, 'notes.txt': bytes });
+  expect(pluginFiles(undefined, [], 'm')).toEqual({});
+  for (const path of ['../escape.onnx', '/etc/passwd', 'a//b', './a', 'a\\b', '']) {
+    expect(() => pluginFiles({ [path]: bytes }, [], 'm')).toThrow('which is not a relative path inside the run folder');
+  }
+  expect(() => pluginFiles({ 'predictions.csv': bytes }, ['predictions.csv'], 'm')).toThrow('the measure plugin returned a file at "predictions.csv", which runexp writes itself');
+  expect(() => pluginFiles({ 'a.bin': 'text' as never }, [], 'm')).toThrow('the measure plugin returned a file at "a.bin" whose content is not a Uint8Array');
 });
 
 test('a CSV saved as UTF-16 with a byte-order mark reads exactly like its UTF-8 original', async () => {
