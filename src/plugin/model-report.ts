@@ -29,7 +29,7 @@ export const modelReportSchema = z.looseObject({
   nonzeroMacs: z.number().optional(),
   /** Median time of one prediction of `batchSize` windows, where speed is measured; absent before 0.2. */
   latency: z.object({ batchSize: z.number(), medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number() }).optional(),
-  /** What ran the model for these numbers: tfjs or onnxruntime; absent before 0.3 (tfjs). */
+  /** What ran the model for these numbers: tfjs or onnxruntime; absent in records from before ONNX support (tfjs). */
   runtime: z.string().optional(),
   /** Where the model ran as ONNX: its file in the run folder and its largest difference from tfjs. */
   onnx: z.object({ file: z.string(), bytes: z.number(), opset: z.number(), maxAbsDifference: z.number(), tolerance: z.number() }).optional(),
