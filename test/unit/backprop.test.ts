@@ -2,7 +2,8 @@
 // (tf.variableGrads over model.apply and the loss tf.metrics computes): the same loss, and every
 // weight's gradient within float32 rounding, for every layer, activation and loss runexp trains.
 import { loadBackend } from '../../src/execute/backend.ts';
-import { buildModel, mulberry32, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
+import { EVERY_LAYER } from '../helpers/architectures.ts';
+import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
 import { gradientFunction, type LossName } from '../../src/plugins/train/backprop.ts';
 
 let tf: Tf;
@@ -10,32 +11,11 @@ beforeAll(async () => {
   tf = (await loadBackend('wasm')).tf;
 });
 
-const ARCHITECTURES: Record<string, LayerSpec[]> = {
-  paper: [
-    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 120, activation: 'relu' },
-    { type: 'dense', units: 1, activation: 'linear' },
-  ],
-  'two strided convolutions, same padding, every activation': [
-    { type: 'conv1d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' },
-    { type: 'conv1d', filters: 3, kernelSize: 2, strides: 1, padding: 'valid', activation: 'selu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 7, activation: 'tanh' },
-    { type: 'dense', units: 5, activation: 'softplus' },
-    { type: 'dense', units: 2, activation: 'sigmoid' },
-  ],
-  'dense on every step, then flatten': [
-    { type: 'dense', units: 6, activation: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 1, activation: 'linear' },
-  ],
-};
 
-const cases = Object.keys(ARCHITECTURES).flatMap((arch) => (['meanSquaredError', 'meanAbsoluteError'] as LossName[]).map((loss) => [arch, loss] as const));
+const cases = Object.keys(EVERY_LAYER).flatMap((arch) => (['meanSquaredError', 'meanAbsoluteError'] as LossName[]).map((loss) => [arch, loss] as const));
 
 test.each(cases)('%s, %s: loss and gradients match the tape', (arch, lossName) => {
-  const model = buildModel(tf, { name: arch, layers: ARCHITECTURES[arch] }, [14, 2], 4);
+  const model = buildModel(tf, { name: arch, layers: EVERY_LAYER[arch] }, [14, 2], 4);
   const random = mulberry32(21);
   // 27 windows: not a power of two, so 1/n is rounded
   const x = tf.tensor3d(Float32Array.from({ length: 27 * 28 }, () => random() * 2 - 1), [27, 14, 2]);
@@ -65,7 +45,7 @@ test.each(cases)('%s, %s: loss and gradients match the tape', (arch, lossName) =
 });
 
 test('on the paper model with 32-window batches the gradients are the tape\'s to the last bit', () => {
-  const model = buildModel(tf, { name: 'paper', layers: ARCHITECTURES.paper }, [14, 1], 2);
+  const model = buildModel(tf, { name: 'paper', layers: EVERY_LAYER.paper }, [14, 1], 2);
   const random = mulberry32(5);
   const x = tf.tensor3d(Float32Array.from({ length: 32 * 14 }, () => random()), [32, 14, 1]);
   const y = tf.tensor2d(Float32Array.from({ length: 32 }, () => random()), [32, 1]);

@@ -5,7 +5,8 @@
 // and a hand-computed model gives the hand-computed answer. onnxruntime-node is a devDependency,
 // so nothing here can skip.
 import { loadBackend } from '../../src/execute/backend.ts';
-import { buildModel, exportOnnx, mulberry32, onnxSession, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
+import { EVERY_LAYER } from '../helpers/architectures.ts';
+import { buildModel, exportOnnx, mulberry32, onnxSession, type Tf } from '../../src/plugin/index.ts';
 import { modelProto } from '../../src/plugin/onnx/schema.ts';
 
 let tf: Tf;
@@ -19,29 +20,8 @@ function opTypes(bytes: Uint8Array): { ops: string[]; opset: number } {
   return { ops: model.graph.node.map((n) => n.opType), opset: model.opsetImport[0].version };
 }
 
-const ARCHITECTURES: Record<string, LayerSpec[]> = {
-  paper: [
-    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 120, activation: 'relu' },
-    { type: 'dense', units: 1, activation: 'relu' },
-  ],
-  'strided same-padded convolutions, every activation': [
-    { type: 'conv1d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' },
-    { type: 'conv1d', filters: 3, kernelSize: 2, strides: 1, padding: 'valid', activation: 'selu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 7, activation: 'tanh' },
-    { type: 'dense', units: 5, activation: 'softplus' },
-    { type: 'dense', units: 2, activation: 'sigmoid' },
-  ],
-  'dense on every step before flattening': [
-    { type: 'dense', units: 6, activation: 'linear' },
-    { type: 'flatten' },
-    { type: 'dense', units: 1, activation: 'linear' },
-  ],
-};
 
-test.each(Object.entries(ARCHITECTURES))('%s: ONNX Runtime reproduces tfjs within 1e-5', async (_, layers) => {
+test.each(Object.entries(EVERY_LAYER))('%s: ONNX Runtime reproduces tfjs within 1e-5', async (_, layers) => {
   const model = buildModel(tf, { name: 'm', layers }, [14, 2], 3);
   const random = mulberry32(11);
   const rows = 37;
@@ -60,10 +40,10 @@ test.each(Object.entries(ARCHITECTURES))('%s: ONNX Runtime reproduces tfjs withi
   model.dispose();
 });
 
-test('the paper model exports as Conv between two Transposes, then Flatten, MatMul and Add, opset 13', async () => {
-  const model = buildModel(tf, { name: 'paper', layers: ARCHITECTURES.paper }, [14, 1], 1);
+test('the paper model (linear output) exports as Conv between two Transposes, then Flatten, MatMul and Add, opset 13', async () => {
+  const model = buildModel(tf, { name: 'paper', layers: EVERY_LAYER.paper }, [14, 1], 1);
   expect(opTypes(exportOnnx(model, 'test'))).toEqual({
-    ops: ['Transpose', 'Conv', 'Transpose', 'Relu', 'Flatten', 'MatMul', 'Add', 'Relu', 'MatMul', 'Add', 'Relu'],
+    ops: ['Transpose', 'Conv', 'Transpose', 'Relu', 'Flatten', 'MatMul', 'Add', 'Relu', 'MatMul', 'Add'],
     opset: 13,
   });
   model.dispose();

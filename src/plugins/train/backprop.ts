@@ -67,22 +67,8 @@ function stepsOf(model: LayersModel): Step[] | undefined {
 }
 
 function activate(tf: Tf, z: Tensor, activation: Activation): Tensor {
-  switch (activation) {
-    case 'linear':
-      return z;
-    case 'relu':
-      return tf.relu(z);
-    case 'tanh':
-      return tf.tanh(z);
-    case 'sigmoid':
-      return tf.sigmoid(z);
-    case 'elu':
-      return tf.elu(z);
-    case 'selu':
-      return tf.selu(z);
-    case 'softplus':
-      return tf.softplus(z);
-  }
+  // tfjs-layers applies each of these through the tfjs op of the same name.
+  return activation === 'linear' ? z : tf[activation](z);
 }
 
 /** dLoss/dz from dLoss/da, as each activation's registered gradient computes it. */
