@@ -8,37 +8,37 @@ export const RUNTIMES = ['tfjs', 'onnxruntime'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 export interface Predictor {
-  /** Model outputs for `rows` windows laid out as [rows, lookback, features]. */
-  predict(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** Model outputs for `rows` windows laid out as [rows, lookback, features], fed `batchSize` at a time. */
+  predict(x: Float32Array, rows: number, batchSize: number): Promise<Float32Array>;
   /** Peak tensor memory of one prediction, where the runtime can tell it (tfjs can, ONNX Runtime cannot). */
-  peakBytes(x: Float32Array, rows: number): Promise<number>;
+  peakBytes(x: Float32Array, rows: number, batchSize: number): Promise<number>;
   /** The model file this runtime ran, kept in the run folder (ONNX only). */
   file?: Uint8Array;
   release(): Promise<void>;
 }
 
-export function tfjsPredictor(ctx: StageContext, model: LayersModel, shape: { lookback: number; features: number }, batchSize: number): Predictor {
+export function tfjsPredictor(ctx: StageContext, model: LayersModel, shape: { lookback: number; features: number }): Predictor {
   const { tf } = ctx;
-  const run = (x: Float32Array, rows: number) =>
+  const run = (x: Float32Array, rows: number, batchSize: number) =>
     tf.tidy(() => {
       const input = tf.tensor3d(x, [rows, shape.lookback, shape.features]);
       return (model.predict(input, { batchSize }) as Tensor).dataSync() as Float32Array;
     });
   return {
-    predict: async (x, rows) => run(x, rows),
-    peakBytes: async (x, rows) => (await tf.profile(() => void run(x, rows))).peakBytes,
+    predict: async (x, rows, batchSize) => run(x, rows, batchSize),
+    peakBytes: async (x, rows, batchSize) => (await tf.profile(() => void run(x, rows, batchSize))).peakBytes,
     release: async () => {},
   };
 }
 
 /** ONNX Runtime on one thread, fed `batchSize` windows at a time like tfjs's predict. */
-export async function onnxPredictor(model: LayersModel, shape: { lookback: number; features: number }, batchSize: number): Promise<Predictor> {
+export async function onnxPredictor(model: LayersModel, shape: { lookback: number; features: number }): Promise<Predictor> {
   const file = exportOnnx(model);
   const session = await onnxSession(file);
   const width = shape.lookback * shape.features;
   return {
     file,
-    async predict(x, rows) {
+    async predict(x, rows, batchSize) {
       const parts: Float32Array[] = [];
       for (let from = 0; from < rows; from += batchSize) {
         const n = Math.min(batchSize, rows - from);

@@ -61,13 +61,13 @@ async function timeCalls(call: () => Promise<unknown>, warmup: number, repeats: 
   return summary(times);
 }
 
-async function timeInference(predictor: Predictor, data: WindowedData, warmup: number, repeats: number) {
+async function timeInference(predictor: Predictor, data: WindowedData, warmup: number, repeats: number, batchSize: number) {
   const { x, count } = data.test;
-  const timed = await timeCalls(() => predictor.predict(x, count), warmup, repeats);
+  const timed = await timeCalls(() => predictor.predict(x, count, batchSize), warmup, repeats);
   return {
     inference: { ...timed, windows: count },
-    memory: { peakTensorBytes: await predictor.peakBytes(x, count), rssBytes: process.memoryUsage().rss },
-    outputs: await predictor.predict(x, count),
+    memory: { peakTensorBytes: await predictor.peakBytes(x, count, batchSize), rssBytes: process.memoryUsage().rss },
+    outputs: await predictor.predict(x, count, batchSize),
   };
 }
 
@@ -80,7 +80,7 @@ async function timeLatency(predictors: Record<string, Predictor>, data: Windowed
   const times = new Map(names.map((n) => [n, [] as number[]]));
   const once = async (name: string) => {
     const t0 = performance.now();
-    await predictors[name].predict(rows, batchSize);
+    await predictors[name].predict(rows, batchSize, batchSize); // one batch
     return performance.now() - t0;
   };
   for (let i = 0; i < warmup; i++) for (const name of names) await once(name);
@@ -130,20 +130,20 @@ export default definePlugin({
   run: async (req, options, ctx) => {
     const { data } = req;
     const shape = { lookback: data.lookback, features: data.features };
-    const tfjs = Object.fromEntries(Object.entries(req.models).map(([name, model]) => [name, tfjsPredictor(ctx, model, shape, options.batchSize)]));
+    const tfjs = Object.fromEntries(Object.entries(req.models).map(([name, model]) => [name, tfjsPredictor(ctx, model, shape)]));
     const predictors: Record<string, Predictor> = {};
     const reports: Record<string, ModelReport> = {};
     const byModel: Record<string, number[]> = {};
     const files: Record<string, Uint8Array> = {};
     try {
       for (const [name, model] of Object.entries(req.models)) {
-        predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape, options.batchSize) : tfjs[name];
+        predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape) : tfjs[name];
       }
       const latency = await timeLatency(predictors, data, options.latencyBatch, options.warmup, options.latencyRepeats);
       for (const [name, model] of Object.entries(req.models)) {
         const predictor = predictors[name];
-        const timed = await timeInference(predictor, data, options.warmup, options.repeats);
-        const onnx = predictor.file && onnxCheck(name, predictor.file, timed.outputs, await tfjs[name].predict(data.test.x, data.test.count), options.tolerance);
+        const timed = await timeInference(predictor, data, options.warmup, options.repeats, options.batchSize);
+        const onnx = predictor.file && onnxCheck(name, predictor.file, timed.outputs, await tfjs[name].predict(data.test.x, data.test.count, options.batchSize), options.tolerance);
         if (onnx) files[onnx.file] = predictor.file!;
         const predicted = Array.from(data.toPrice(timed.outputs, 'test'));
         const actual = data.test.targets;
