@@ -117,7 +117,7 @@ function folderBytes(dir: string): number {
 /**
  * A user's install, measured by doing it: `npm ci --omit=dev` of this checkout's package.json and
  * lock into an empty folder (from npm's cache where it can), in MB of 10^6 bytes (apparent size)
- * and seconds. Undefined, with the reason, where npm cannot install.
+ * and seconds; `skipped`, with the reason, where npm cannot install.
  */
 export function userInstall(): { megabytes: number; seconds: number } | { skipped: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runexp-install-'));
