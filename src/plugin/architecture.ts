@@ -5,7 +5,19 @@ import type { LayersModel, Tf } from './tf.ts';
 
 export const LAYER_TYPES = ['conv1d', 'flatten', 'dense'] as const;
 
-const activation = z.enum(['relu', 'linear', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus']);
+export const ACTIVATIONS = ['relu', 'linear', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+const activation = z.enum(ACTIVATIONS);
+
+/**
+ * A built layer's activation, read from its config (a name, or a serialised activation class);
+ * undefined when it is not one runexp builds.
+ */
+export function layerActivation(config: Record<string, unknown>): Activation | undefined {
+  const a = config.activation;
+  const name = (typeof a === 'string' ? a : String((a as { className?: string } | undefined)?.className ?? 'linear')).toLowerCase();
+  return (ACTIVATIONS as readonly string[]).includes(name) ? (name as Activation) : undefined;
+}
 
 export const layerSchema = z.discriminatedUnion('type', [
   z.strictObject({

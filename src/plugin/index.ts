@@ -2,7 +2,7 @@
 // loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
 // Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
 export * from './api.ts';
-export { buildModel, cloneModel, disposeModel, layerNames, layerSchema, type Architecture, type LayerSpec } from './architecture.ts';
+export { ACTIVATIONS, buildModel, cloneModel, disposeModel, layerActivation, layerNames, layerSchema, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
 export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
 export { canonicalJson, sha256, shortHash } from './hash.ts';
 export { macsOf, type MacCount } from './macs.ts';

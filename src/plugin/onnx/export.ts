@@ -2,6 +2,7 @@
 // any order and size, so structured-compact models too) as an ONNX model, opset 13. Tensors keep
 // tfjs's layout, [batch, steps, channels]; each Conv1D is wrapped in two Transposes because ONNX
 // convolves [batch, channels, steps]. The batch dimension is symbolic, so one file serves any batch.
+import { ACTIVATIONS, layerActivation, type Activation } from '../architecture.ts';
 import type { LayersModel } from '../tf.ts';
 import { ATTRIBUTE, modelProto, ONNX_FLOAT } from './schema.ts';
 
@@ -19,7 +20,7 @@ const ints = (name: string, values: number[]): Attribute => ({ name, type: ATTRI
 const int = (name: string, value: number): Attribute => ({ name, type: ATTRIBUTE.INT, i: value });
 
 /** The ONNX operator for each activation runexp's layers accept (`linear` needs none). */
-const ACTIVATIONS: Record<string, string | null> = { linear: null, relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', elu: 'Elu', selu: 'Selu', softplus: 'Softplus' };
+const ONNX_ACTIVATIONS: Record<Activation, string | null> = { linear: null, relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', elu: 'Elu', selu: 'Selu', softplus: 'Softplus' };
 
 export class OnnxExportError extends Error {}
 
@@ -41,11 +42,6 @@ function samePadding(length: number, kernel: number, stride: number): [number, n
   const total = Math.max((outLength - 1) * stride + kernel - length, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
-
-const activationName = (config: Record<string, unknown>): string => {
-  const a = config.activation;
-  return typeof a === 'string' ? a : String((a as { className?: string } | undefined)?.className ?? 'linear').toLowerCase();
-};
 
 /**
  * The model as the bytes of an .onnx file. Its producer is "runexp"; the run's manifest records
@@ -98,9 +94,9 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
         emit('Add', layer.name, [`${layer.name}/bias`]);
       }
     }
-    const activation = activationName(config);
-    if (!(activation in ACTIVATIONS)) throw new OnnxExportError(`layer "${layer.name}" uses the activation "${activation}"; ONNX export supports ${Object.keys(ACTIVATIONS).join(', ')}`);
-    const op = ACTIVATIONS[activation];
+    const activation = layerActivation(config);
+    if (!activation) throw new OnnxExportError(`layer "${layer.name}" uses an activation runexp does not build; ONNX export supports ${ACTIVATIONS.join(', ')}`);
+    const op = ONNX_ACTIVATIONS[activation];
     if (op) emit(op, layer.name, []);
   }
   // The graph's output has a fixed name whatever the last layer is.

@@ -7,7 +7,8 @@
 // of them for every layer and activation (test/unit/backprop.test.ts). A model with anything else
 // (another layer type, dilation, a frozen layer), or a backend this was not tested on (tfjs-node,
 // which cannot install here), gets no gradient function and trains on the tape.
-import type { LayersModel, Tf } from '../../plugin/index.ts';
+import { layerActivation } from '../../plugin/index.ts';
+import type { Activation, LayersModel, Tf } from '../../plugin/index.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 /** A tensor's shape as a plain list (tfjs types it by rank). */
@@ -15,8 +16,6 @@ const dims = (t: Tensor): number[] => t.shape as number[];
 type Variable = InstanceType<Tf['Variable']>;
 export type LossName = 'meanSquaredError' | 'meanAbsoluteError';
 
-const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus'] as const;
-type Activation = (typeof ACTIVATIONS)[number];
 /** tfjs's selu constants (tfjs-core ops/selu_util). */
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU_SCALE_ALPHA = 1.7580993408473768599402175208123;
@@ -35,12 +34,6 @@ interface Saved {
 
 export type GradientFunction = (x: Tensor, y: Tensor) => { value: Tensor; grads: Record<string, Tensor> };
 
-function activationOf(config: Record<string, unknown>): Activation | undefined {
-  const a = config.activation;
-  const name = (typeof a === 'string' ? a : String((a as { className?: string } | undefined)?.className ?? 'linear')).toLowerCase();
-  return (ACTIVATIONS as readonly string[]).includes(name) ? (name as Activation) : undefined;
-}
-
 /** The model as steps this module can differentiate, or undefined. */
 function stepsOf(model: LayersModel): Step[] | undefined {
   const steps: Step[] = [];
@@ -52,7 +45,7 @@ function stepsOf(model: LayersModel): Step[] | undefined {
       continue;
     }
     if ((kind !== 'Dense' && kind !== 'Conv1D') || !layer.trainable) return undefined;
-    const activation = activationOf(config);
+    const activation = layerActivation(config);
     const [kernel, bias] = layer.trainableWeights.map((w) => (w as unknown as { read(): Variable }).read());
     if (!activation || !kernel || layer.trainableWeights.length !== (config.useBias === false ? 1 : 2)) return undefined;
     if (kind === 'Dense') {

@@ -6,11 +6,11 @@
 // the model allows (else from tfjs's tape) and Adam's step from adam.ts on wasm and cpu; the weights
 // stay within 1e-5 of model.fit's after 7 epochs (test/unit/training-loop.test.ts).
 import type { LayersModel, Tf } from '../../plugin/index.ts';
-import { gradientFunction } from './backprop.ts';
+import { gradientFunction, type LossName } from './backprop.ts';
 import { wasmAdamFor } from './adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
-export type LossName = 'meanSquaredError' | 'meanAbsoluteError';
+export type { LossName };
 
 /** The function `compile({loss})` resolves the name to (tf.metrics holds the same ones), so no op differs from fit's. */
 const lossFunction = (tf: Tf, name: LossName) => (yTrue: Tensor, yPred: Tensor): Tensor => tf.metrics[name](yTrue, yPred);
