@@ -3,12 +3,13 @@
 //   0. training the paper's model: runexp's trainer vs model.fit on wasm's own kernels (before issue 11);
 //   1. training the paper's model: wasm backend vs the pure-JS cpu backend;
 //   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
-//   3. a small grid end to end: 2 workers vs 1 worker;
+//   3. a small grid end to end: 2 workers vs 1 worker; the same for two long trainings, and the
+//      machine's ceiling for them (two separate processes at once vs one alone);
 //   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts);
 //   5. peers and tracked figures (bench/peers.ts): PyTorch training and prediction when python3 has
 //      torch, ONNX Runtime prediction on the exported model, experiments/paper.yaml fresh and rerun,
 //      a user's install size. The last line is JSON.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,15 +107,23 @@ async function inferenceMs(batchSize: number): Promise<{ original: number; compa
   return { original: (a + a2) / 2, compact: b };
 }
 
-function gridSeconds(workers: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
-  writeFileSync(
-    join(dir, 'spec.yaml'),
-    `name: bench\nseeds: [1, 3]\ndata: {ticker: SPY, days: [600, 800, 1000]}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: [20, 35, 50]}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`,
-  );
+const GRID_SPEC = `name: bench\nseeds: [1, 3]\ndata: {ticker: SPY, days: [600, 800, 1000]}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: [20, 35, 50]}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
+// Two long trainings (8,000 windows, 20 epochs), where start-up and JIT warm-up hardly count.
+const LONG_SPEC = (seeds: string) => `name: long\nseeds: ${seeds}\ndata: {ticker: ^GSPC, days: 10000}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 20, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: 35}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
+
+/** Wall seconds until every one of some `runexp` processes, started together (one per spec), has finished. */
+async function gridSeconds(specs: string[], workers: number): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], { cwd: dir, env: { ...process.env, CI: 'true' } });
-  if (r.status !== 0) throw new Error(`grid failed: ${r.stderr}`);
+  await Promise.all(
+    specs.map((spec) => {
+      const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
+      writeFileSync(join(dir, 'spec.yaml'), spec);
+      const child = spawn(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      return new Promise<void>((done, fail) => child.on('close', (code) => (code === 0 ? done() : fail(new Error(`grid failed: ${stderr}`)))));
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -123,8 +132,14 @@ const wasm = await trainSeconds('wasm');
 const cpu = await trainSeconds('cpu');
 const oneBatch = await inferenceMs(20_000);
 const batched = await inferenceMs(32);
-const one = gridSeconds(1);
-const two = gridSeconds(2);
+const one = await gridSeconds([GRID_SPEC], 1);
+const two = await gridSeconds([GRID_SPEC], 2);
+// Long trainings: 2 workers against 1, and the machine's own ceiling for two trainings at once
+// (two separate processes, nothing shared but the cores).
+const longOne = await gridSeconds([LONG_SPEC('[1, 3]')], 1);
+const longTwo = await gridSeconds([LONG_SPEC('[1, 3]')], 2);
+const alone = await gridSeconds([LONG_SPEC('[1]')], 0);
+const twoProcesses = await gridSeconds([LONG_SPEC('[1]'), LONG_SPEC('[3]')], 0);
 const structured = await structuredSpeedRows();
 const pytorchSkipped = pytorchMissing();
 const peer = pytorchSkipped ? undefined : await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows());
@@ -138,6 +153,8 @@ const rows = [
   ['predict 20,000 windows in batches of 32: compact / original, wasm', `${batched.compact.toFixed(1)} ms / ${batched.original.toFixed(1)} ms`, `${(batched.compact / batched.original).toFixed(2)}×`],
   ['predict 20,000 windows, original: batches of 32 / one batch', `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`],
   ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
+  ['2 long trainings (8,000 windows, 20 epochs): 1 worker / 2 workers', `${longOne.toFixed(1)} s / ${longTwo.toFixed(1)} s`, `${(longOne / longTwo).toFixed(2)}× faster with 2`],
+  ['the machine\'s ceiling: 1 long training alone ×2 / 2 separate processes at once', `${(2 * alone).toFixed(1)} s / ${twoProcesses.toFixed(1)} s`, `${((2 * alone) / twoProcesses).toFixed(2)}× at most`],
 ];
 const peerRows = peer
   ? [
@@ -158,6 +175,8 @@ console.log(
     predictVsPytorch: peer ? peer.runexpPredictMs / peer.pytorchPredictMs : null,
     predictVsOnnxruntime: ort.runexpPredictMs / ort.onnxPredictMs,
     workers2vs1: one / two,
+    workers2vs1LongTrainings: longOne / longTwo,
+    twoProcessesCeiling: (2 * alone) / twoProcesses,
     paperYamlSeconds: paper.fresh,
     paperYamlCachedSeconds: paper.cached,
     installMegabytes: 'skipped' in install ? null : install.megabytes,

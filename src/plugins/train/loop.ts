@@ -23,6 +23,23 @@ function batchSizes(count: number, batchSize: number): number[] {
 }
 
 /**
+ * Consecutive batches of `x`'s rows, as tensors. Not tf.split: the wasm backend's slice kernel copies
+ * the whole input out of wasm memory for every batch (12,000 windows: 672 KB per batch, 250 MB per
+ * epoch), and those large short-lived arrays cost page faults that also stall the other worker
+ * thread. One read of `x`, then one tensor per batch from a view of it: the same values.
+ */
+function splitRows(tf: Tf, x: Tensor, sizes: number[]): Tensor[] {
+  const values = x.dataSync();
+  const rowLength = x.size / x.shape[0];
+  let row = 0;
+  return sizes.map((size) => {
+    const batch = tf.tensor(values.subarray(row * rowLength, (row + size) * rowLength) as Float32Array, [size, ...x.shape.slice(1)], x.dtype as 'float32');
+    row += size;
+    return batch;
+  });
+}
+
+/**
  * One epoch over `x`, `y` (already in this epoch's order). `afterBatch` runs after every optimizer
  * step (for pruners' hooks). Returns the epoch's training loss, as fit reports it.
  */
@@ -33,8 +50,8 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
   const adam = wasmAdamFor(tf, optimizer);
   const gradients = gradientFunction(tf, model, lossName);
   const sizes = batchSizes(x.shape[0], batchSize);
-  const xs = tf.split(x, sizes);
-  const ys = tf.split(y, sizes);
+  const xs = splitRows(tf, x, sizes);
+  const ys = splitRows(tf, y, sizes);
   let total: Tensor = tf.scalar(0);
   try {
     for (let b = 0; b < sizes.length; b++) {
@@ -68,8 +85,8 @@ export function validationLoss(tf: Tf, model: LayersModel, lossName: LossName, x
   const loss = lossFunction(tf, lossName);
   return tf.tidy(() => {
     const sizes = batchSizes(x.shape[0], batchSize);
-    const xs = tf.split(x, sizes);
-    const ys = tf.split(y, sizes);
+    const xs = splitRows(tf, x, sizes);
+    const ys = splitRows(tf, y, sizes);
     let total: Tensor = tf.scalar(0);
     sizes.forEach((size, b) => {
       total = tf.add(total, tf.mul(size, tf.mean(loss(ys[b], model.predictOnBatch(xs[b]) as Tensor))));
