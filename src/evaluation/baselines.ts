@@ -3,7 +3,8 @@
 //   drift        ŷ_t = y_{t−h} + h · (mean daily change over the training segment)
 //   linear       ridge regression on the same lookback window, fitted on the training split;
 //                inputs and target are divided by the window's last price, so one model fits
-//                every price level (closed form, no dependency).
+//                every price level (closed form, no dependency). Its penalty λ is chosen on the
+//                validation split (chooseRidge), as the network's early stopping is.
 
 export interface BaselineRequest {
   values: readonly number[];
@@ -12,7 +13,7 @@ export interface BaselineRequest {
   test: { from: number; to: number };
   lookback: number;
   horizon: number;
-  /** Ridge penalty, relative to the number of training windows. */
+  /** Ridge penalty, relative to the number of training windows (default 1e-4; see chooseRidge). */
   ridge?: number;
 }
 
@@ -25,17 +26,44 @@ export function baselineForecasts(req: BaselineRequest): Record<BaselineName, nu
   const last = (t: number) => values[t - horizon];
   const slope = (values[req.train.to - 1] - values[req.train.from]) / (req.train.to - req.train.from - 1);
   const weights = fitRelativeRidge(req);
-  const linear = (t: number) => {
-    const anchor = last(t);
-    let y = weights[lookback]; // intercept
-    for (let k = 0; k < lookback; k++) y += weights[k] * (values[t - horizon - lookback + 1 + k] / anchor);
-    return y * anchor;
-  };
+  const linear = (t: number) => ridgePrediction(weights, values, t, lookback, horizon);
   return {
     persistence: targets.map(last),
     drift: targets.map((t) => last(t) + horizon * slope),
     linear: targets.map(linear),
   };
+}
+
+/** The ridge model's price forecast for target t: the window over its last price, times that price. */
+function ridgePrediction(weights: readonly number[], values: readonly number[], t: number, lookback: number, horizon: number): number {
+  const anchor = values[t - horizon];
+  let y = weights[lookback]; // intercept
+  for (let k = 0; k < lookback; k++) y += weights[k] * (values[t - horizon - lookback + 1 + k] / anchor);
+  return y * anchor;
+}
+
+/**
+ * Relative penalties chooseRidge tries, 1e-8 … 10 times the number of windows. Never 0: the
+ * window's last price over itself is always 1, the same column as the intercept.
+ */
+export const RIDGE_CANDIDATES = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10] as const;
+
+/**
+ * The relative ridge penalty with the smallest MSE (in prices) on the validation split's targets,
+ * fitted on the training split: the baseline gets the same tuning data the network's early
+ * stopping gets, and never sees the test period.
+ */
+export function chooseRidge(req: Omit<BaselineRequest, 'test' | 'ridge'>): { ridge: number; validationMse: number } {
+  const { values, lookback, horizon } = req;
+  let best = { ridge: 1e-4, validationMse: Infinity };
+  for (const ridge of RIDGE_CANDIDATES) {
+    const weights = fitRelativeRidge({ ...req, ridge, test: { from: 0, to: 0 } });
+    let sum = 0;
+    for (let t = req.train.firstValidationTarget; t < req.train.to; t++) sum += (values[t] - ridgePrediction(weights, values, t, lookback, horizon)) ** 2;
+    const mse = sum / (req.train.to - req.train.firstValidationTarget);
+    if (mse < best.validationMse) best = { ridge, validationMse: mse };
+  }
+  return best;
 }
 
 /** Ridge regression of y_t / y_{t−h} on the window / y_{t−h}, over the training split's targets. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Series } from '../plugin/api.ts';
 import { trainingTargets } from '../plugin/windows.ts';
 import type { TrainGroup } from '../plan/types.ts';
-import { BASELINES, baselineForecasts, type BaselineName } from './baselines.ts';
+import { BASELINES, baselineForecasts, chooseRidge, type BaselineName } from './baselines.ts';
 import { forecastScoresSchema, naiveScale, scoreForecast, upDayRate, type ForecastScores, type ScoringContext } from './forecast-metrics.ts';
 import { dieboldMariano, testResultSchema } from './stats.ts';
 
@@ -14,6 +14,8 @@ export interface GroupEvaluation {
   baselinePredictions: Record<BaselineName, number[]>;
   baselines: Record<BaselineName, ForecastScores>;
   upDayRate: number;
+  /** The linear baseline's relative ridge penalty, chosen on the validation split. */
+  ridge: number;
 }
 
 /** Work shared by every run of a training group: the targets, the scale and the baselines. */
@@ -27,12 +29,15 @@ export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluatio
     previous: targets.map((t) => series.values[t - horizon]),
     naiveScale: naiveScale(series.values, train.from, train.to),
   };
-  const baselinePredictions = baselineForecasts({ values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, test, lookback, horizon });
+  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon };
+  const { ridge } = chooseRidge(fitOn);
+  const baselinePredictions = baselineForecasts({ ...fitOn, test, ridge });
   const baselines = Object.fromEntries(BASELINES.map((b) => [b, scoreForecast(baselinePredictions[b], scoring)])) as Record<BaselineName, ForecastScores>;
-  return { scoring, baselinePredictions, baselines, upDayRate: upDayRate(scoring.actual, scoring.previous) };
+  return { scoring, baselinePredictions, baselines, upDayRate: upDayRate(scoring.actual, scoring.previous), ridge };
 }
 
-const pairTestsSchema = z.object({ squared: testResultSchema, absolute: testResultSchema });
+/** HLN on squared and absolute errors, and (from issue 12) Newey–West on squared errors. */
+const pairTestsSchema = z.object({ squared: testResultSchema, absolute: testResultSchema, squaredNeweyWest: testResultSchema.optional() });
 export type PairTests = z.output<typeof pairTestsSchema>;
 
 /** What core adds to every successful run record, whatever the measure plugin. */
@@ -40,6 +45,8 @@ export const runEvaluationSchema = z.object({
   forecast: z.object({ original: forecastScoresSchema, compact: forecastScoresSchema }),
   baselines: z.object({ persistence: forecastScoresSchema, drift: forecastScoresSchema, linear: forecastScoresSchema }),
   upDayRate: z.number(),
+  /** The linear baseline's ridge penalty (× training windows), chosen on validation; absent before issue 12. */
+  ridge: z.number().optional(),
   /** Diebold–Mariano tests; a negative statistic favours the first-named forecast. */
   tests: z.object({ compactVsOriginal: pairTestsSchema, originalVsPersistence: pairTestsSchema, compactVsPersistence: pairTestsSchema }),
 });
@@ -54,11 +61,13 @@ export function evaluateRun(shared: GroupEvaluation, predictions: { original: nu
   const pair = (a: number[], b: number[]): PairTests => ({
     squared: dieboldMariano(a, b, { loss: 'squared', h: horizon }),
     absolute: dieboldMariano(a, b, { loss: 'absolute', h: horizon }),
+    squaredNeweyWest: dieboldMariano(a, b, { loss: 'squared', variance: 'newey-west' }),
   });
   return {
     forecast: { original: scoreForecast(predictions.original, shared.scoring), compact: scoreForecast(predictions.compact, shared.scoring) },
     baselines: shared.baselines,
     upDayRate: shared.upDayRate,
+    ridge: shared.ridge,
     tests: { compactVsOriginal: pair(eCompact, eOriginal), originalVsPersistence: pair(eOriginal, ePersistence), compactVsPersistence: pair(eCompact, ePersistence) },
   };
 }

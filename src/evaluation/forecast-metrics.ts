@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { mae, mse, r2, rmse } from '../plugin/metrics.ts';
 import { jsonNumber } from '../plugin/model-report.ts';
+import { direction } from './direction.ts';
 
 export const forecastScoresSchema = z.object({
   mse: jsonNumber,
@@ -16,8 +17,14 @@ export const forecastScoresSchema = z.object({
   /** Errors on simple returns: predicted return ŷ_t / y_{t−h} − 1 against the actual return. */
   returnMse: jsonNumber,
   returnMae: jsonNumber,
-  /** Share of targets where the predicted move (up or down from y_{t−h}) has the actual sign. */
-  directionalAccuracy: jsonNumber,
+  /**
+   * Share of the targets where the forecast moved (up or down from y_{t−h}) on which it moved the
+   * way the price did; null for a forecast that never moves (persistence), which says nothing about
+   * direction. (Records before issue 12 counted a no-change forecast as a miss.)
+   */
+  directionalAccuracy: jsonNumber.nullable(),
+  /** Pesaran–Timmermann test of direction against chance (one-sided); null where undefined. */
+  pesaranTimmermann: z.object({ statistic: jsonNumber, pValue: jsonNumber }).nullable().optional(),
 });
 
 export type ForecastScores = z.output<typeof forecastScoresSchema>;
@@ -49,8 +56,7 @@ export function scoreForecast(predicted: ArrayLike<number>, ctx: ScoringContext)
   const n = actual.length;
   const actualReturns = Array.from({ length: n }, (_, i) => actual[i] / previous[i] - 1);
   const predictedReturns = Array.from({ length: n }, (_, i) => predicted[i] / previous[i] - 1);
-  let hits = 0;
-  for (let i = 0; i < n; i++) if (Math.sign(predicted[i] - previous[i]) === Math.sign(actual[i] - previous[i])) hits++;
+  const moves = direction(predicted, actual, previous);
   const modelMse = mse(actual, predicted);
   return {
     mse: modelMse,
@@ -61,6 +67,7 @@ export function scoreForecast(predicted: ArrayLike<number>, ctx: ScoringContext)
     skill: 1 - modelMse / mse(actual, previous),
     returnMse: mse(actualReturns, predictedReturns),
     returnMae: mae(actualReturns, predictedReturns),
-    directionalAccuracy: hits / n,
+    directionalAccuracy: moves.accuracy,
+    pesaranTimmermann: moves.pesaranTimmermann,
   };
 }

@@ -31,6 +31,9 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const distinct = distinguishingOptions([...loaded.fetchers, ...Object.values(plugins).flat(), ...[...loaded.compactorsOf.values()].flat()]);
   const groups = new Map<string, TrainGroup>();
   const runs: RunConfig[] = [];
+  // Several window plugins (representations) in one grid: their names tell the runs apart, since
+  // each may have no option at all that differs.
+  const windowParams = (win: PluginInstance) => (new Set(plugins.window.map((w) => w.name)).size > 1 ? { plugin: win.name, ...distinct(win) } : distinct(win));
 
   const axes = product({
     data: points,
@@ -66,7 +69,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       compact: distinct(compact),
       measure: distinct(measure),
       train: distinct(train),
-      window: distinct(win),
+      window: windowParams(win),
     };
     const run: RunConfig = {
       runId: shortHash({ dense, prune: call(prune), compact: call(compact), measure: call(measure) }),

@@ -51,3 +51,25 @@ export function trainingTargets(train: { from: number; to: number }, lookback: n
   const firstTarget = train.from + lookback + horizon - 1;
   return { ...split, firstTarget, firstValidationTarget: firstTarget + split.train };
 }
+
+/**
+ * How far the test inputs reach outside the range the model was trained on: the range of the
+ * training windows' inputs, of the test windows' inputs, and the share of test input values
+ * outside the former. A model mostly predicting outside its training range extrapolates, and
+ * conclusions drawn from it (about pruning, say) are confounded with that.
+ */
+export function extrapolation(train: WindowSet, test: WindowSet): { trainRange: [number, number]; testRange: [number, number]; outsideShare: number } {
+  const range = (x: Float32Array): [number, number] => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of x) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi];
+  };
+  const trainRange = range(train.x);
+  let outside = 0;
+  for (const v of test.x) if (v < trainRange[0] || v > trainRange[1]) outside++;
+  return { trainRange, testRange: range(test.x), outsideShare: test.x.length ? outside / test.x.length : 0 };
+}

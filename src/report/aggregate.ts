@@ -1,6 +1,7 @@
 // Grouping runs and summarising metrics over seeds (mean and 95% Student-t interval).
 import type { ModelReport } from '../plugin/api.ts';
 import { meanCi95 } from '../evaluation/stats.ts';
+import { meanBootstrapInterval } from '../evaluation/bootstrap.ts';
 import type { AggregateRow } from './charts/chart.ts';
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { MODELS, type ModelName, type OkRecord } from './load.ts';
@@ -9,23 +10,25 @@ export interface Metric {
   key: string;
   label: string;
   get(run: OkRecord, model: ModelName): number;
+  /** Never negative (errors, times, sizes): its band is a bootstrap interval, which cannot cross zero. */
+  positive?: true;
 }
 
 const report = (f: (m: ModelReport) => number) => (run: OkRecord, model: ModelName) => f(run[model]);
 const forecast = (f: (s: ForecastScores) => number) => (run: OkRecord, model: ModelName) => (run.forecast ? f(run.forecast[model]) : NaN);
 
 export const METRICS: Metric[] = [
-  { key: 'mse', label: 'MSE', get: report((m) => m.mse) },
-  { key: 'rmse', label: 'RMSE', get: report((m) => m.rmse) },
-  { key: 'mae', label: 'MAE', get: report((m) => m.mae) },
+  { key: 'mse', label: 'MSE', get: report((m) => m.mse), positive: true },
+  { key: 'rmse', label: 'RMSE', get: report((m) => m.rmse), positive: true },
+  { key: 'mae', label: 'MAE', get: report((m) => m.mae), positive: true },
   { key: 'r2', label: 'R²', get: report((m) => m.r2) },
   { key: 'skill', label: 'skill vs persistence (1 − MSE/MSE_naive)', get: forecast((s) => s.skill) },
   { key: 'mase', label: 'MASE', get: forecast((s) => s.mase) },
-  { key: 'directionalAccuracy', label: 'directional accuracy', get: forecast((s) => s.directionalAccuracy) },
+  { key: 'directionalAccuracy', label: 'directional accuracy', get: forecast((s) => s.directionalAccuracy ?? NaN) },
   { key: 'returnMae', label: 'MAE on returns', get: forecast((s) => s.returnMae) },
-  { key: 'inferenceMs', label: 'inference time, median (ms)', get: report((m) => m.inference.medianMs) },
-  { key: 'peakMemoryMB', label: 'peak tensor memory (MB)', get: report((m) => m.memory.peakTensorBytes / 2 ** 20) },
-  { key: 'gzipKB', label: 'weights, gzip (KB)', get: report((m) => m.size.gzipBytes / 1024) },
+  { key: 'inferenceMs', label: 'inference time, median (ms)', get: report((m) => m.inference.medianMs), positive: true },
+  { key: 'peakMemoryMB', label: 'peak tensor memory (MB)', get: report((m) => m.memory.peakTensorBytes / 2 ** 20), positive: true },
+  { key: 'gzipKB', label: 'weights, gzip (KB)', get: report((m) => m.size.gzipBytes / 1024), positive: true },
   { key: 'nonzero', label: 'non-zero parameters', get: report((m) => m.nonzeroParams) },
 ];
 
@@ -84,7 +87,8 @@ export function seriesScale(series: readonly string[]) {
 
 /**
  * One row per (ticker, axis value, series, metric): mean and 95% interval over the runs in that
- * cell (seeds, and any other axis that varies). The original model is counted once per training,
+ * cell (seeds, and any other axis that varies): Student t, or for positive metrics a bootstrap
+ * percentile interval of the mean (one bad seed made t bands of MSE reach below zero). The original model is counted once per training,
  * since every pruning run of a training repeats its numbers.
  */
 export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
@@ -101,7 +105,9 @@ export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: read
         for (const metric of metrics) {
           const values = group.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
           if (values.length === 0) continue;
-          rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model: name, metric: metric.label, ...meanCi95(values) });
+          const ci = meanCi95(values);
+          const band = metric.positive ? meanBootstrapInterval(values) : ci;
+          rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model: name, metric: metric.label, ...ci, lo: band.lo, hi: band.hi });
         }
       }
     }

@@ -12,6 +12,7 @@ import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
 import { methodsSection, weightsPerMethod } from './methods-section.ts';
 import { skillChart } from './charts/skill.ts';
+import { statisticsSection } from './statistics-section.ts';
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { byConfiguration, summarizeConfiguration } from './summary.ts';
 import { ALPHA, compareRuns, formatP, type Comparison } from './verdict.ts';
@@ -53,6 +54,15 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
   });
 }
 
+/** A run's stored predictions, or undefined when its folder lacks them (loadResults names the damage). */
+function storedPredictions(outDir: string, runId: string) {
+  try {
+    return readPredictions(outDir, runId);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Everything in a run's configuration except the seed: runs sharing it are repeats. */
 export const configKey = (run: OkRecord): string => configKeyOf(run.params);
 
@@ -91,6 +101,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
+    sections.push(statisticsSection(runs, names.config, (run) => storedPredictions(results.outDir, run.runId), figure));
     const axes = varyingAxes(runs);
     sections.push(
       `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
@@ -174,7 +185,10 @@ function summariseGrid(runs: OkRecord[]): string {
   return parts.map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`).join('; ');
 }
 
-function cell(values: number[], digits = 4): string {
+/** Mean [95% interval] over seeds; n/a where a score does not exist (direction of a no-change forecast). */
+function cell(maybe: (number | null)[], digits = 4): string {
+  const values = maybe.filter((v): v is number => v !== null);
+  if (values.length === 0) return 'n/a';
   const ci = meanCi95(values);
   return ci.n > 1 ? `${num(ci.mean, digits)} <small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
 }
@@ -202,7 +216,7 @@ function table1(repeats: OkRecord[], names: Names): string {
     .join('');
   return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
     n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
-  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
+  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
 }
 
 function allConfigurations(runs: OkRecord[], names: Names): string {

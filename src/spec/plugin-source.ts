@@ -22,7 +22,7 @@ const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../plugins
 /** Built-in plugins by slot. Each is a file src/plugins/<slot>/<name>.ts. */
 export const BUILTINS: Record<Slot, readonly string[]> = {
   fetch: ['snapshot', 'csv', 'yahoo'],
-  window: ['minmax'],
+  window: ['minmax', 'returns', 'normalised'],
   train: ['tfjs'],
   prune: ['magnitude', 'random', 'gradual', 'finetune', 'lottery', 'structured', 'snip'],
   compact: ['copy', 'structured'],

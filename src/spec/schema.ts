@@ -76,7 +76,9 @@ export const experimentSchema = z.strictObject({
       lookback: z.int().positive().default(14),
       horizon: z.int().positive().default(1),
       validationSplit: z.number().gt(0).lt(1).default(0.2).describe('chronological: the last share of training windows'),
-      scaler: pluginRef.default({ plugin: 'minmax' }).describe('window plugin: scales and windows the series'),
+      scaler: axis(pluginRef)
+        .default([{ plugin: 'minmax' }])
+        .describe('window plugin: how the series becomes scaled windows (minmax: price levels, as the paper; returns; normalised); a list is an axis (representations)'),
     })
     .prefault({}),
   architectures: z

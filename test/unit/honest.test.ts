@@ -1,6 +1,6 @@
 // Baselines, forecast metrics and tests against hand computations and reference numbers
 // (scipy 1.17 / numpy, written into the test).
-import { baselineForecasts, solve } from '../../src/evaluation/baselines.ts';
+import { baselineForecasts, chooseRidge, RIDGE_CANDIDATES, solve } from '../../src/evaluation/baselines.ts';
 import { naiveScale, scoreForecast, upDayRate } from '../../src/evaluation/forecast-metrics.ts';
 import { dieboldMariano, pairedTTest } from '../../src/evaluation/stats.ts';
 
@@ -55,6 +55,11 @@ describe('forecast scores', () => {
     expect(s.returnMae).toBeCloseTo((1 / 100 + 1 / 101 + 2 / 103 + 1 / 102) / 4, 12);
     expect(upDayRate(actual, previous)).toBe(0.75);
   });
+  test('a forecast that never moves has no direction (n/a), and a day without a predicted move is left out', () => {
+    expect(scoreForecast(previous, { actual, previous, naiveScale: 2 }).directionalAccuracy).toBeNull();
+    // moves +2, 0, +1, +1 against +1, +2, −1, +2: 2 of the 3 days with a move are right
+    expect(scoreForecast([102, 101, 104, 103], { actual, previous, naiveScale: 2 }).directionalAccuracy).toBeCloseTo(2 / 3, 12);
+  });
   test('persistence has skill 0 by definition', () => {
     expect(scoreForecast(previous, { actual, previous, naiveScale: 1 }).skill).toBe(0);
   });
@@ -72,9 +77,23 @@ describe('baselines', () => {
     // The linear baseline: ridge (λ = 1e-4·n, intercept unpenalised) on the window divided by
     // its last price, fitted on the training split's targets. Reference: numpy.linalg.solve.
     const values = Array.from({ length: 60 }, (_, t) => 100 + 5 * Math.sin(0.7 * t) + 0.3 * t + 2 * Math.cos(1.9 * t));
-    const f = baselineForecasts({ values, train: { from: 0, to: 50, firstValidationTarget: 40 }, test: { from: 50, to: 53 }, lookback: 3, horizon: 1 });
+    const f = baselineForecasts({ values, train: { from: 0, to: 50, firstValidationTarget: 40 }, test: { from: 50, to: 53 }, lookback: 3, horizon: 1, ridge: 1e-4 });
     expect(f.persistence).toEqual([values[49], values[50], values[51]]);
     expect(f.drift[0]).toBeCloseTo(values[49] + (values[49] - values[0]) / 49, 12);
     [118.13752900364935, 114.01850279567567, 108.69409860759365].forEach((y, i) => expect(f.linear[i]).toBeCloseTo(y, 8));
+  });
+  test('the ridge penalty is the candidate with the smallest validation MSE, and never looks at the test period', () => {
+    const values = Array.from({ length: 80 }, (_, t) => 100 + 5 * Math.sin(0.7 * t) + 0.3 * t + 2 * Math.cos(1.9 * t) + 3 * Math.sin(0.13 * t * t));
+    const fitOn = { values, train: { from: 0, to: 60, firstValidationTarget: 48 }, lookback: 3, horizon: 1 };
+    const chosen = chooseRidge(fitOn);
+    // Each candidate's validation MSE, from the forecasts baselineForecasts makes for the validation targets.
+    const validationMse = (ridge: number) => {
+      const f = baselineForecasts({ ...fitOn, test: { from: 48, to: 60 }, ridge });
+      return f.linear.reduce((s, y, i) => s + (values[48 + i] - y) ** 2, 0) / 12;
+    };
+    for (const ridge of RIDGE_CANDIDATES) expect(chosen.validationMse).toBeLessThanOrEqual(validationMse(ridge) + 1e-9);
+    expect(chosen.validationMse).toBeCloseTo(validationMse(chosen.ridge), 9);
+    // Prices after the training segment change nothing.
+    expect(chooseRidge({ ...fitOn, values: [...values.slice(0, 60), ...values.slice(60).map((v) => v * 3)] })).toEqual(chosen);
   });
 });

@@ -91,12 +91,19 @@ describe('grid-axis charts', () => {
   test('only axes that vary get charts', () => {
     expect(varyingAxes(runs).map((a) => a.key)).toEqual(['percentile']);
   });
-  test('mean and 95% interval over seeds', () => {
+  test('mean and 95% interval over seeds: Student t, or a bootstrap band for metrics that cannot go below zero', () => {
     const rows = aggregateBy(runs, AXES.find((a) => a.key === 'percentile')!);
-    const row = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'MSE')!;
-    // 11, 13, 15: mean 13, sd 2, half-width t(0.975, 2) * 2 / sqrt(3) = 4.302653 * 1.154701 = 4.968275
-    expect(row.mean).toBe(13);
-    expect(row.hi - row.mean).toBeCloseTo(4.968275, 5);
+    const row = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'R²')!;
+    // R² 0.9 for all: a zero-width t interval
+    expect([row.lo, row.mean, row.hi]).toEqual([0.9, 0.9, 0.9]);
+    const mse = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'MSE')!;
+    // 11, 13, 15: mean 13; resampled means of three values lie in [11, 15], and the t interval
+    // (half-width t(0.975, 2) · 2 / √3 = 4.968) would reach 8.03 .. 17.97
+    expect(mse.mean).toBe(13);
+    expect(mse.lo).toBeGreaterThanOrEqual(11);
+    expect(mse.hi).toBeLessThanOrEqual(15);
+    expect(mse.lo).toBeLessThan(13);
+    expect(mse.hi).toBeGreaterThan(13);
     const constant = rows.find((r) => r.x === 50 && r.model === 'compact' && r.metric === 'MSE')!;
     expect([constant.lo, constant.hi]).toEqual([20, 20]);
   });

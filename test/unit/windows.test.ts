@@ -1,4 +1,6 @@
 import minmax from '../../src/plugins/window/minmax.ts';
+import returns from '../../src/plugins/window/returns.ts';
+import normalised from '../../src/plugins/window/normalised.ts';
 import type { Series, StageContext } from '../../src/index.ts';
 import { makeWindows, splitCounts, windowCount } from '../../src/plugin/windows.ts';
 
@@ -44,5 +46,53 @@ describe('minmax window plugin', () => {
     expect(data.scaler).toMatchObject({ train: { min: 10, max: 19 }, test: { min: 17, max: 21 } });
     expect(Array.from(data.test.x.slice(0, 3))).toEqual([0, 0.25, 0.5]);
     expect(Array.from(data.toPrice([0.5], 'test'))).toEqual([19]);
+  });
+});
+
+describe('representations: returns, log-returns, per-window normalised', () => {
+  // Prices doubling then halving: 100, 200, 100, 200, ... make every return +1 or −0.5.
+  const zigzag = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 100 : 200));
+  const zz: Series = { ...series, values: zigzag };
+  // training segment 1..9, test targets 10, 11; lookback 2; 7 windows → 5 train, 2 validation.
+  const request = { series: zz, train: { from: 1, to: 10 }, test: { from: 10, to: 12 }, lookback: 2, horizon: 1, validationSplit: 0.25 };
+
+  test('returns: inputs are daily returns, the target the next one; scaled by the training windows only; mapped back to prices exactly', async () => {
+    const data = await returns.run(request, { log: false }, ctx);
+    // first train target is index 3 (200): inputs are the returns into indices 1 and 2: +1, −0.5; target +1.
+    // Min −0.5 and max 1 over the training windows: −0.5 → 0, 1 → 1.
+    expect(data.scaler).toMatchObject({ kind: 'returns', fitOn: 'train', min: -0.5, max: 1 });
+    expect(Array.from(data.train.x.slice(0, 2))).toEqual([1, 0]);
+    expect(data.train.y[0]).toBe(1);
+    // The test targets: index 10 (100, a −50% day), index 11 (200): the outputs that mean those returns map back to them.
+    expect(Array.from(data.toPrice([0, 1], 'test'))).toEqual([100, 200]);
+    expect(Array.from(data.test.targets)).toEqual([100, 200]);
+  });
+  test('log-returns map back through exp', async () => {
+    const data = await returns.run(request, { log: true }, ctx);
+    expect(data.scaler).toMatchObject({ kind: 'log-returns', min: -Math.LN2, max: Math.LN2 });
+    const back = data.toPrice([0, 1], 'test');
+    expect(back[0]).toBeCloseTo(100, 10); // from 200, e^{−ln 2}
+    expect(back[1]).toBeCloseTo(200, 10); // from 100, e^{ln 2}
+    expect(Array.from(data.toPrice([0.5, 0.5], 'test'))).toEqual([200, 100]); // e^0: "no change"
+  });
+  test('normalised: each window over its last price; the last input is always 1', async () => {
+    const data = await normalised.run(request, {}, ctx);
+    // target index 3: window indices 1, 2 (200, 100) over 100 → 2, 1; target 200/100 = 2; train values are 0.5, 1, 2
+    expect(data.scaler).toMatchObject({ kind: 'normalised', min: 0.5, max: 2 });
+    expect(Array.from(data.train.x.slice(0, 2))).toEqual([1, 1 / 3].map(Math.fround));
+    expect(Array.from(data.toPrice([1, 0], 'test'))).toEqual([400, 50]);
+  });
+  test('test prices never reach the scaler, and the extrapolation of test inputs is recorded', async () => {
+    const moved: Series = { ...zz, values: [...zigzag.slice(0, 10), 1000, 5000] };
+    const a = await returns.run(request, { log: false }, ctx);
+    const b = await returns.run({ ...request, series: moved }, { log: false }, ctx);
+    expect(b.scaler.min).toBe(a.scaler.min);
+    expect(b.scaler.max).toBe(a.scaler.max);
+    // Of the 4 test inputs, one is the return into index 10 (1000/200 − 1 = 4): far outside [0, 1] once scaled.
+    expect((b.scaler.testInputs as { outsideShare: number }).outsideShare).toBe(0.25);
+    expect((a.scaler.testInputs as { outsideShare: number }).outsideShare).toBe(0);
+  });
+  test('returns need a price before the first window: a clear error instead of reading before the series', () => {
+    expect(() => returns.run({ ...request, train: { from: 0, to: 10 } }, { log: false }, ctx)).toThrow(/needs 1 price\(s\) before each window.*use fewer training days/);
   });
 });

@@ -4,7 +4,7 @@
 //   per-dataset  — the paper's way: the training data and the test data each scaled by their own
 //                  min/max (the test scaler sees the test period's range: a look-ahead leak).
 import { z } from 'zod';
-import { definePlugin, makeWindows, trainingTargets } from '../../plugin/index.ts';
+import { definePlugin, extrapolation, makeWindows, trainingTargets } from '../../plugin/index.ts';
 
 function minMax(values: ArrayLike<number>, from: number, to: number): { min: number; max: number } {
   let min = Infinity;
@@ -41,18 +41,20 @@ export default definePlugin({
     const testScaled = testFit === trainFit ? trainScaled : scaleWith(series.values, testFit);
     const fits = { train: trainFit, validation: trainFit, test: testFit };
 
+    const train = makeWindows(trainScaled, series.values, series.dates, firstTarget, firstValTarget, lookback, horizon);
+    const test = makeWindows(testScaled, series.values, series.dates, req.test.from, req.test.to, lookback, horizon);
     return {
       lookback,
       features: 1,
-      train: makeWindows(trainScaled, series.values, series.dates, firstTarget, firstValTarget, lookback, horizon),
+      train,
       validation: makeWindows(trainScaled, series.values, series.dates, firstValTarget, req.train.to, lookback, horizon),
-      test: makeWindows(testScaled, series.values, series.dates, req.test.from, req.test.to, lookback, horizon),
+      test,
       toPrice: (scaled, split) => {
         const { min, max } = fits[split];
         const range = max - min || 1;
         return Float64Array.from(scaled, (v) => v * range + min);
       },
-      scaler: { kind: 'minmax', fitOn: options.fitOn, train: trainFit, test: testFit },
+      scaler: { kind: 'minmax', fitOn: options.fitOn, train: trainFit, test: testFit, testInputs: extrapolation(train, test) },
     };
   },
 });

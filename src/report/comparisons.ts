@@ -1,0 +1,90 @@
+// Every comparison one report makes, tested the way a referee would ask: per configuration (the
+// runs that differ only in seed), compact vs original and each model vs persistence, as an MSE
+// ratio with a 95% interval across seeds (log scale: MSEs across seeds are skewed), a bootstrap
+// interval over test days and seeds together, the t-test on log MSE and the Wilcoxon signed-rank
+// test; then Holm and Benjamini–Hochberg over all comparisons of the report, and the Model
+// Confidence Set of each configuration.
+import { logRatioEffect, type RatioEffect } from '../evaluation/effect-size.ts';
+import { mseRatioInterval, type RatioInterval } from '../evaluation/bootstrap.ts';
+import { benjaminiHochberg, holm } from '../evaluation/multiple-testing.ts';
+import { modelConfidenceSet, type McsResult } from '../evaluation/mcs.ts';
+import { wilcoxonSignedRank } from '../evaluation/wilcoxon.ts';
+import type { PredictionRow } from '../results/artifacts.ts';
+import type { OkRecord } from '../results/record.ts';
+import { byConfiguration } from './summary.ts';
+
+export const PAIRS = [
+  { key: 'compactVsOriginal', first: 'compact', second: 'original' },
+  { key: 'originalVsPersistence', first: 'original', second: 'persistence' },
+  { key: 'compactVsPersistence', first: 'compact', second: 'persistence' },
+] as const;
+type Forecaster = 'original' | 'compact' | 'persistence';
+
+export interface ReportComparison {
+  config: OkRecord[];
+  first: Forecaster;
+  second: Forecaster;
+  /** MSE(first) / MSE(second): geometric mean over seeds, 95% t interval, t-test p on log MSE. */
+  effect: RatioEffect;
+  /** The same ratio with an interval from resampling test days (moving blocks) and seeds. */
+  bootstrap?: RatioInterval;
+  /** Wilcoxon signed-rank p over seeds (NaN with fewer than 2 seeds or no differences). */
+  wilcoxonP: number;
+  /** The p-value that is adjusted: the t-test on log MSE across seeds, or with one seed the Newey–West DM test. */
+  p: number;
+  pHow: string;
+  holm: number;
+  bh: number;
+}
+
+type ErrorsOf = (run: OkRecord) => Record<Forecaster, number[]> | undefined;
+
+const mseOf = (run: OkRecord, who: Forecaster) => (who === 'persistence' ? run.baselines.persistence.mse : run[who].mse);
+
+/** Errors (actual − forecast) per test day, from a run's stored predictions. */
+export function errorsFrom(rows: readonly PredictionRow[]): Record<Forecaster, number[]> {
+  const of = (column: string) => rows.map((r) => r.actual - (r[column] as number));
+  return { original: of('original'), compact: of('compact'), persistence: of('persistence') };
+}
+
+function compare(config: OkRecord[], first: Forecaster, second: Forecaster, errorsOf: ErrorsOf): Omit<ReportComparison, 'holm' | 'bh'> {
+  const effect = logRatioEffect(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second)));
+  const errors = config.map(errorsOf);
+  const bootstrap = errors.every((e) => e !== undefined) ? mseRatioInterval(errors.map((e) => e![first]), errors.map((e) => e![second])) : undefined;
+  const wilcoxonP = config.length > 1 ? wilcoxonSignedRank(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second))).pValue : NaN;
+  const key = PAIRS.find((p) => p.first === first && p.second === second)!.key;
+  const single = config.length === 1 ? config[0].tests[key].squaredNeweyWest : undefined;
+  const [p, pHow] = config.length > 1 ? [effect.pValue, `t-test of log MSE over ${config.length} seeds`] : single ? [single.pValue, 'Diebold–Mariano, Newey–West variance'] : [NaN, 'one seed, recorded before issue 12'];
+  return { config, first, second, effect, bootstrap, wilcoxonP, p, pHow };
+}
+
+/** All comparisons of a report, with Holm and BH adjusted p-values over the whole family. */
+export function reportComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): ReportComparison[] {
+  const raw = byConfiguration(runs).flatMap((config) => PAIRS.map(({ first, second }) => compare(config, first, second, errorsOf)));
+  const holms = holm(raw.map((c) => c.p));
+  const bhs = benjaminiHochberg(raw.map((c) => c.p));
+  return raw.map((c, i) => ({ ...c, holm: holms[i], bh: bhs[i] }));
+}
+
+/**
+ * The Model Confidence Set of one configuration, on squared errors averaged over its seeds: the
+ * original, the compact model, the random-pruning control of the same sparsity (when the grid has
+ * one) and the three baselines.
+ */
+export function configurationMcs(config: readonly OkRecord[], control: readonly OkRecord[] | undefined, predictionsOf: (run: OkRecord) => PredictionRow[] | undefined): McsResult | undefined {
+  const rowsOf = config.map(predictionsOf);
+  const controlRows = control?.map(predictionsOf);
+  if (rowsOf.some((r) => r === undefined) || controlRows?.some((r) => r === undefined)) return undefined;
+  const meanSquared = (sets: PredictionRow[][], column: string) => sets[0].map((_, t) => sets.reduce((s, rows) => s + (rows[t].actual - (rows[t][column] as number)) ** 2, 0) / sets.length);
+  const sets = rowsOf as PredictionRow[][];
+  const names = ['original', 'compact', ...(controlRows ? ['random control'] : []), 'persistence', 'drift', 'linear'];
+  const losses = [
+    meanSquared(sets, 'original'),
+    meanSquared(sets, 'compact'),
+    ...(controlRows ? [meanSquared(controlRows as PredictionRow[][], 'compact')] : []),
+    meanSquared(sets, 'persistence'),
+    meanSquared(sets, 'drift'),
+    meanSquared(sets, 'linear'),
+  ];
+  return modelConfidenceSet(names, losses);
+}
