@@ -19,7 +19,11 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(run.stdout).toContain(`report: ${page}`);
   const html = readFileSync(page, 'utf8');
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'axis-days', 'axis-percentile']);
+  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'forest', 'axis-days', 'axis-percentile']);
+  // Every comparison with raw and adjusted p-values, and each configuration's Model Confidence Set.
+  expect(html).toContain('<h2 id="statistics">Effect sizes and tests</h2>');
+  expect(html).toMatch(/<th>Holm p<\/th><th>BH p<\/th>/);
+  expect(html).toContain('<th>MCS p</th>');
   const files = readdirSync(join(dir, 'reports/tiny/charts'));
   for (const id of ids) {
     expect(files).toContain(`${id}.vl.json`);
@@ -91,7 +95,7 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   const visit = await visitReport(join(dir, 'reports/tiny/index.html'), join(dir, 'reports/tiny/screenshot.png'));
   expect(visit.consoleErrors).toEqual([]);
   expect(visit.networkRequests).toEqual([]);
-  expect(visit.charts).toHaveLength(12);
+  expect(visit.charts).toHaveLength(13);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });
