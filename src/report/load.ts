@@ -96,3 +96,12 @@ export const readPrunedWeights = (outDir: string, runId: string): PrunedLayerWei
 export const readPredictions = (outDir: string, runId: string): PredictionRow[] => readPredictionsIn(runDir(outDir, runId));
 
 export type { OkRecord, PredictionRow, PrunedLayerWeights };
+
+/** A run's stored predictions, or undefined when its folder lacks them (loadResults names the damage). */
+export function storedPredictions(outDir: string, runId: string): PredictionRow[] | undefined {
+  try {
+    return readPredictions(outDir, runId);
+  } catch {
+    return undefined;
+  }
+}

@@ -17,7 +17,7 @@ import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { byConfiguration, summarizeConfiguration } from './summary.ts';
 import { ALPHA, compareRuns, formatP, type Comparison } from './verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
-import { MODELS, readPredictions, readPrunedWeights, type ExperimentResults, type OkRecord } from './load.ts';
+import { MODELS, readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
 
 /** How the page names runs and configurations: by what varies across its runs. */
@@ -52,15 +52,6 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
     return 0;
   });
-}
-
-/** A run's stored predictions, or undefined when its folder lacks them (loadResults names the damage). */
-function storedPredictions(outDir: string, runId: string) {
-  try {
-    return readPredictions(outDir, runId);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Everything in a run's configuration except the seed: runs sharing it are repeats. */
