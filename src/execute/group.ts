@@ -6,7 +6,7 @@ import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { counted } from '../plugin/shorten.ts';
-import type { RunConfig } from '../plan/types.ts';
+import type { Ranges, RunConfig } from '../plan/types.ts';
 import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
@@ -46,22 +46,36 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
     runId: run.runId,
     trainKey: group.trainKey,
     params: run.params,
-    data: { ticker: series.ticker, source: series.source, checksum: series.checksum, train: group.ranges.train, test: group.ranges.test },
+    data: { ticker: series.ticker, source: series.source, checksum: series.checksum, train: group.ranges.train, test: run.test ?? group.ranges.test },
     backend,
   });
   const failed = (run: RunConfig, err: unknown, extra: Partial<FailedRecord> = {}) => failedRecord(base(run), failure(err), extra);
+
+  // The windows and baselines of a test period: the group's, or (walk-forward trained once) a
+  // later fold's, with the same training windows.
+  const windowsFor = async (test: Ranges['test']): Promise<{ data: WindowedData; shared: GroupEvaluation }> => {
+    const ranges = { ...group.ranges, test };
+    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir, task.timeouts);
+    const { lookback, horizon, validationSplit } = group.window;
+    const data = await stage('window', windowPlugin.name, task.timeouts, () =>
+      windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
+    );
+    return { data, shared: evaluateGroup(series, { ...group, ranges }) };
+  };
+  const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
+  const windowsOf = async (run: RunConfig) => {
+    if (!run.test) return { data, shared };
+    const key = `${run.test.from}-${run.test.to}`;
+    if (!folds.has(key)) folds.set(key, await windowsFor(run.test));
+    return folds.get(key)!;
+  };
 
   let data: WindowedData;
   let dense: Trained;
   let shared: GroupEvaluation;
   const tensorsAtStart = tf.memory().numTensors;
   try {
-    shared = evaluateGroup(series, group);
-    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir, task.timeouts);
-    const { lookback, horizon, validationSplit } = group.window;
-    data = await stage('window', windowPlugin.name, task.timeouts, () =>
-      windowPlugin.run({ series, train: group.ranges.train, test: group.ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
-    );
+    ({ data, shared } = await windowsFor(group.ranges.test));
     dense = await train({ group, data, tf, specDir: task.specDir, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
@@ -76,7 +90,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       const tensorsBefore = tf.memory().numTensors;
       let outcome: TaskEvent & { type: 'run' };
       try {
-        outcome = { type: 'run', ...(await runOne({ task, run, tf, data, dense, shared, models, base: base(run), started, emit })) };
+        outcome = { type: 'run', ...(await runOne({ task, run, tf, ...(await windowsOf(run)), dense, models, base: base(run), started, emit })) };
       } catch (err) {
         outcome = { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) };
       } finally {

@@ -1,6 +1,6 @@
-// The data axis: every (dataset, test end, data size) the spec asks for, as index ranges into the
-// fetched series — the test period right after the training window — or an issue at the spec
-// path that asked for something the data cannot give.
+// The data axis: every (dataset, test end, walk-forward fold, data size) the spec asks for, as
+// index ranges into the fetched series — the test period right after the training window — or an
+// issue at the spec path that asked for something the data cannot give.
 import type { Series } from '../plugin/api.ts';
 import { trainingTargets } from '../plugin/windows.ts';
 import { shortHash } from '../plugin/hash.ts';
@@ -15,7 +15,14 @@ export interface DataPoint {
   datasetKey: string;
   fetcher: PluginInstance;
   series: Series;
+  /** Training days as the spec gives them (an expanding walk-forward window trains on more). */
+  days: number;
+  /** Where this point's runs train and test. */
   ranges: Ranges;
+  /** Walk-forward: the fold, 1 = the oldest test period. */
+  fold?: number;
+  /** Walk-forward with retrain: once, after the first fold: the first fold's ranges, whose training it shares. */
+  trainedOn?: Ranges;
 }
 
 /** Datasets fetched with the same plugin, options and ticker are fetched once. */
@@ -61,31 +68,54 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
         report(endPath, `the test period must end within ${dataset.ticker}'s data (${s.dates[0]} .. ${s.dates[s.dates.length - 1]})`, end);
         continue;
       }
-      const testTo = endIdx + 1;
-      const testFrom = testTo - spec.test.days;
+      // Walk-forward: folds oldest first, the last one ending at `end`; otherwise one fold.
+      const wf = spec.test.walkForward;
+      const step = wf?.step ?? spec.test.days;
+      const folds = wf?.folds ?? 1;
+      const foldTests = Array.from({ length: folds }, (_, k) => {
+        const to = endIdx + 1 - (folds - 1 - k) * step;
+        return { from: to - spec.test.days, to };
+      });
+      const first = foldTests[0];
       for (const [ki, days] of dataset.days.entries()) {
         const daysPath = [...dataPath, 'days', ...(Array.isArray(rawDataset.days) ? [ki] : [])];
-        const trainFrom = testFrom - days;
-        if (trainFrom < 0) {
+        const trainFrom = first.from - days;
+        if (first.from < 0 || trainFrom < 0) {
+          const periods = wf ? `${wf.folds} test periods of ${spec.test.days} days, ${step} apart,` : `${spec.test.days} test days`;
           report(
             daysPath,
-            `${days} training days + ${spec.test.days} test days need ${days + spec.test.days} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${testTo} (from ${s.dates[0]})`,
+            `${days} training days + ${periods} need ${days + spec.test.days + (foldTests.length - 1) * step} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${endIdx + 1} (from ${s.dates[0]})`,
             days,
-            testFrom > lookback + horizon + 1 ? `use at most ${testFrom} days, or an earlier test.end` : `the data has only ${testTo} trading days up to the test end: use more data or a shorter test period`,
+            first.from > lookback + horizon + 1 ? `use at most ${first.from} days${wf ? ', fewer folds' : ''}, or an earlier test.end` : `the data has only ${endIdx + 1} trading days up to the test end: use more data${wf ? ', fewer folds' : ''} or a shorter test period`,
           );
           continue;
         }
-        const split = trainingTargets({ from: trainFrom, to: testFrom }, lookback, horizon, validationSplit);
+        const split = trainingTargets({ from: trainFrom, to: first.from }, lookback, horizon, validationSplit);
         const windows = split.train + split.validation;
         if (split.train < 1 || split.validation < 1) {
           report(daysPath, `${days} days give ${windows} windows with lookback ${lookback} and horizon ${horizon}: too few to split into training and validation`, days, `use more than ${lookback + horizon + 1} days, or a shorter window.lookback`);
           continue;
         }
-        const ranges: Ranges = {
-          train: { from: trainFrom, to: testFrom, start: s.dates[trainFrom], end: s.dates[testFrom - 1], days },
-          test: { from: testFrom, to: testTo, start: s.dates[testFrom], end: s.dates[endIdx], days: spec.test.days },
-        };
-        points.push({ ticker: dataset.ticker, datasetKey: key, fetcher, series: s, ranges });
+        const rangesOf = (train: { from: number; to: number }, test: { from: number; to: number }): Ranges => ({
+          train: { ...train, start: s.dates[train.from], end: s.dates[train.to - 1], days: train.to - train.from },
+          test: { ...test, start: s.dates[test.from], end: s.dates[test.to - 1], days: spec.test.days },
+        });
+        const firstRanges = rangesOf({ from: trainFrom, to: first.from }, first);
+        foldTests.forEach((test, k) => {
+          const train = !wf || wf.retrain === 'once' ? { from: trainFrom, to: first.from } : { from: wf.window === 'expanding' ? trainFrom : test.from - days, to: test.from };
+          const ranges = rangesOf(train, test);
+          points.push({
+            ticker: dataset.ticker,
+            datasetKey: key,
+            fetcher,
+            series: s,
+            days,
+            ranges,
+            ...(wf ? { fold: k + 1 } : {}),
+            // Trained once: every fold's runs belong to the first fold's training.
+            ...(wf?.retrain === 'once' && k > 0 ? { trainedOn: firstRanges } : {}),
+          });
+        });
       }
     }
   });

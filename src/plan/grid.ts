@@ -1,5 +1,5 @@
 // Expands a loaded spec and its fetched data into runs, and groups the runs that share a dense
-// training. The axes are data (dataset × test end × data size), architecture, seed, and every
+// training. The axes are data (dataset × test end × walk-forward fold × data size), architecture, seed, and every
 // plugin option that is an axis (window, train, prune with its compactor, measure). A run's id is
 // a hash of everything it depends on, in portable form.
 import { shortHash } from '../plugin/hash.ts';
@@ -46,9 +46,11 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   });
   for (const { data, architecture: [archName, layers], seed, window: win, train, pruning, measure } of axes) {
     const { prune, compact } = pruning;
+    // Walk-forward trained once: the first fold's training, for this fold's test period.
+    const trainRanges = data.trainedOn ?? data.ranges;
     const dense = {
       data: { key: data.datasetKey, checksum: data.series.checksum },
-      ranges: data.ranges,
+      ranges: trainRanges,
       window: { ...call(win), lookback, horizon, validationSplit },
       architecture: layers,
       train: call(train),
@@ -59,8 +61,9 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       ticker: data.ticker,
       source: data.fetcher.name,
       fetch: distinct(data.fetcher),
-      days: data.ranges.train.days,
+      days: data.days,
       testEnd: data.ranges.test.end,
+      ...(data.fold ? { fold: data.fold } : {}),
       architecture: archName,
       seed,
       pruner: prune.name,
@@ -71,19 +74,21 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       train: distinct(train),
       window: windowParams(win),
     };
+    const ownTest = data.trainedOn ? { test: data.ranges.test } : {};
     const run: RunConfig = {
-      runId: shortHash({ dense, prune: call(prune), compact: call(compact), measure: call(measure) }),
+      runId: shortHash({ dense, prune: call(prune), compact: call(compact), measure: call(measure), ...ownTest }),
       trainKey,
       datasetKey: data.datasetKey,
       params,
       prune: call(prune),
       compact: call(compact),
       measure: call(measure),
+      ...ownTest,
       ...(prune.hooksTraining ? { prunerTrainKey: shortHash({ dense, pruner: call(prune) }) } : {}),
     };
     let group = groups.get(trainKey);
     if (!group) {
-      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers }, ranges: data.ranges, window: dense.window, train: dense.train, runs: [] };
+      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers }, ranges: trainRanges, window: dense.window, train: dense.train, runs: [] };
       groups.set(trainKey, group);
     }
     if (!group.runs.some((r) => r.runId === run.runId)) {

@@ -29,6 +29,8 @@ export interface RunParams {
   fetch: Record<string, unknown>;
   days: number;
   testEnd: string;
+  /** Walk-forward only: the fold, 1 = the oldest test period. */
+  fold?: number;
   architecture: string;
   seed: number;
   pruner: string;
@@ -51,6 +53,8 @@ export interface RunConfig {
   measure: PluginCall;
   /** Set when the pruner trains a model of its own with its hooks: that training's cache key. */
   prunerTrainKey?: string;
+  /** Walk-forward trained once: this run's test period, when it is not its group's. */
+  test?: Ranges['test'];
 }
 
 /** Everything needed to train the dense model once; every run in `runs` starts from it. */

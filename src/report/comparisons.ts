@@ -12,6 +12,7 @@ import { wilcoxonSignedRank } from '../evaluation/wilcoxon.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import { byConfiguration } from './summary.ts';
+import { configKey } from '../plan/labels.ts';
 
 export const PAIRS = [
   { key: 'compactVsOriginal', first: 'compact', second: 'original' },
@@ -87,4 +88,46 @@ export function configurationMcs(config: readonly OkRecord[], control: readonly 
     meanSquared(sets, 'linear'),
   ];
   return modelConfidenceSet(names, losses);
+}
+
+export interface PooledComparison {
+  /** The runs pooled: every fold of every seed of one configuration. */
+  runs: OkRecord[];
+  folds: number;
+  first: Forecaster;
+  second: Forecaster;
+  /** Per seed, MSE over all folds' test days together. */
+  effect: RatioEffect;
+  bootstrap?: RatioInterval;
+}
+
+/** A walk-forward configuration: everything but the seed, the fold and its test period. */
+export const pooledKey = (run: OkRecord): string => configKey({ ...run.params, testEnd: 'pooled', fold: undefined });
+
+/**
+ * Walk-forward results pooled over folds: for each configuration and seed, the errors of all its
+ * test periods in time order, so each seed gets one MSE over every fold's days.
+ */
+export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): PooledComparison[] {
+  const pools = new Map<string, OkRecord[]>();
+  for (const run of runs.filter((r) => r.params.fold !== undefined)) pools.set(pooledKey(run), [...(pools.get(pooledKey(run)) ?? []), run]);
+  return [...pools.values()].flatMap((pool) => {
+    const seeds = [...new Set(pool.map((r) => r.params.seed))];
+    const folds = new Set(pool.map((r) => r.params.fold)).size;
+    const perSeed = seeds.map((seed) => pool.filter((r) => r.params.seed === seed).sort((a, b) => a.params.fold! - b.params.fold!));
+    // A seed missing a fold (a failed run) cannot be pooled like the others.
+    const complete = perSeed.filter((f) => f.length === folds);
+    const pooled = complete.map((foldRuns) => foldRuns.map(errorsOf));
+    if (complete.length === 0 || pooled.some((f) => f.some((e) => e === undefined))) return [];
+    const concat = (who: Forecaster) => pooled.map((f) => f.flatMap((e) => e![who]));
+    const mse = (errors: number[]) => errors.reduce((s, e) => s + e * e, 0) / errors.length;
+    return PAIRS.map(({ first, second }) => ({
+      runs: complete.flat(),
+      folds,
+      first,
+      second,
+      effect: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
+      bootstrap: mseRatioInterval(concat(first), concat(second)),
+    }));
+  });
 }

@@ -6,11 +6,11 @@ import type { McsResult } from '../evaluation/mcs.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import type { Chart } from './charts/chart.ts';
-import { configurationMcs, errorsFrom, reportComparisons, type ReportComparison } from './comparisons.ts';
+import { configurationMcs, errorsFrom, pooledComparisons, reportComparisons, type PooledComparison, type ReportComparison } from './comparisons.ts';
 import { esc, num, table } from './html.ts';
 import { byConfiguration } from './summary.ts';
 import { ALPHA, formatP } from './verdict.ts';
-import { configKey } from '../plan/labels.ts';
+import { configKey, labeller } from '../plan/labels.ts';
 
 const ratioText = (ratio: number, lo: number, hi: number) => `${num(ratio, 3)} <small>[${num(lo, 3)}, ${num(hi, 3)}]</small>`;
 
@@ -79,6 +79,22 @@ function mcsTable(entries: readonly { label: string; mcs: McsResult }[]): string
   return `<p>The Model Confidence Set (Hansen, Lunde &amp; Nason 2011) at ${first ? first.level * 100 : 10}%: the models that cannot be told apart from the best on these test days, by the range statistic with a moving-block bootstrap (${first?.replicates ?? 0} samples, blocks of ${first?.blockLength ?? 0} days). Losses are squared errors averaged over seeds.</p>${table(['configuration', 'model', 'mean loss', 'MCS p', 'in the set'], rows, { raw: true })}`;
 }
 
+function pooledTable(pooled: readonly PooledComparison[]): string {
+  if (pooled.length === 0) return '';
+  // Named by what varies besides seed, fold and test period.
+  const labels = labeller(pooled.flatMap((c) => c.runs.map((r) => ({ ...r.params, testEnd: 'pooled', fold: undefined }))));
+  const rows = pooled.map((c) => [
+    esc(labels.config({ ...c.runs[0].params, testEnd: 'pooled', fold: undefined })),
+    `${c.first} / ${c.second}`,
+    String(c.folds),
+    String(c.effect.n),
+    ratioText(c.effect.ratio, c.effect.lo, c.effect.hi),
+    c.bootstrap ? ratioText(c.bootstrap.ratio, c.bootstrap.lo, c.bootstrap.hi) : '—',
+    formatP(c.effect.pValue),
+  ]);
+  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds', 'ratio [95% t CI]', 'ratio [95% bootstrap CI]', 'p (t on log MSE)'], rows, { raw: true })}`;
+}
+
 /**
  * The section, or '' when no configuration can be compared. `predictionsOf` reads a run's stored
  * predictions (undefined when they are missing: the bootstrap and MCS are then left out).
@@ -87,10 +103,11 @@ export function statisticsSection(runs: readonly OkRecord[], label: (run: OkReco
   if (runs.length === 0) return '';
   const cache = new Map<string, PredictionRow[] | undefined>();
   const rowsOf = (run: OkRecord) => (cache.has(run.runId) ? cache.get(run.runId) : cache.set(run.runId, predictionsOf(run)).get(run.runId));
-  const comparisons = reportComparisons(runs, (run) => {
+  const errorsOf = (run: OkRecord) => {
     const rows = rowsOf(run);
     return rows ? errorsFrom(rows) : undefined;
-  });
+  };
+  const comparisons = reportComparisons(runs, errorsOf);
   const configs = byConfiguration(runs);
   // The random control of a configuration: the runs with the same everything but the pruner "random".
   const controlKey = (run: OkRecord) => configKey({ ...run.params, pruner: 'random' });
@@ -105,5 +122,6 @@ export function statisticsSection(runs: readonly OkRecord[], label: (run: OkReco
 <p>${comparisons.length} comparisons in this report (${configs.length} configurations × 3). With several seeds each is tested by a t-test on log MSE across seeds (MSEs across seeds are skewed; their log ratio is not), with the Wilcoxon signed-rank test beside it; with one seed, by Diebold–Mariano with a Newey–West variance (daily loss differentials are autocorrelated). p-values are adjusted over all ${comparisons.length} comparisons: Holm (family-wise error) and Benjamini–Hochberg (false discovery rate). Verdicts use Holm at ${ALPHA}: ${significant} of ${comparisons.length} comparisons are significant.</p>
 ${figure(forestChart(comparisons, label))}
 ${comparisonTable(comparisons, label)}
-${mcs.length ? mcsTable(mcs) : ''}`;
+${mcs.length ? mcsTable(mcs) : ''}
+${pooledTable(pooledComparisons(runs, errorsOf))}`;
 }

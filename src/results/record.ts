@@ -16,6 +16,8 @@ export const paramsSchema = z.object({
   ticker: z.string(),
   days: z.number(),
   testEnd: z.string(),
+  /** Walk-forward only (from issue 12). */
+  fold: z.number().optional(),
   architecture: z.string(),
   seed: z.number(),
   pruner: z.string(),

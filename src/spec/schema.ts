@@ -45,6 +45,25 @@ const isoDate = z
   .regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
   .refine(isCalendarDate, { message: 'no such day in the calendar', when: (payload) => payload.issues.length === 0 });
 
+/**
+ * Rolling-origin evaluation: `folds` test periods of `test.days`, `step` trading days apart, the
+ * last one ending at `test.end`. Each fold's model trains on the `days` before its test period
+ * (sliding) or on everything from the first fold's training start (expanding), and is trained
+ * again at every fold or once, on the first fold's window.
+ */
+const walkForwardSchema = z
+  .strictObject({
+    folds: z.int().min(2).max(100).describe('number of consecutive test periods'),
+    step: z.int().positive().optional().describe('trading days between the ends of consecutive test periods (default: test.days, so they do not overlap)'),
+    window: z.enum(['sliding', 'expanding']).default('sliding').describe('sliding: the same number of training days before every fold; expanding: from the first fold\'s training start up to each fold'),
+    retrain: z.enum(['every', 'once']).default('every').describe('every: a new training per fold; once: the first fold\'s model for every fold'),
+  })
+  .refine((w) => !(w.window === 'expanding' && w.retrain === 'once'), {
+    message: 'window: expanding needs retrain: every (a model trained once has one training window)',
+    path: ['window'],
+  })
+  .describe('walk-forward (rolling-origin) evaluation over several consecutive test periods');
+
 export const datasetSchema = z.strictObject({
   source: pluginRef.default({ plugin: 'snapshot' }).describe('fetch plugin: snapshot (bundled, offline), csv, yahoo, or a file'),
   ticker: z.string().min(1).describe('e.g. SPY or ^GSPC'),
@@ -69,6 +88,7 @@ export const experimentSchema = z.strictObject({
     .strictObject({
       days: z.int().positive().describe('trading days in the test period (one prediction per day)'),
       end: axis(z.union([z.literal('last'), isoDate])).default(['last']).describe('last date of the test period; "last" is the last date in the data'),
+      walkForward: walkForwardSchema.optional(),
     })
     .describe('the test period: a separate, later period right after the training window'),
   window: z

@@ -105,3 +105,46 @@ describe('a general grid', () => {
     expect(ids[1]).toEqual(ids[0]);
   });
 });
+
+describe('walk-forward', () => {
+  const walk = (options: string) => tinySpec({ prune: '{plugin: magnitude, percentile: 35}' }).replace('  days: 20\n', `  days: 20\n  walkForward: ${options}\n`);
+
+  test('sliding, retrained every fold: consecutive test periods ending at test.end, each with its own training right before it', async () => {
+    const grid = await gridOf(walk('{folds: 3}'));
+    expect(grid.groups).toHaveLength(3);
+    // SPY has 8,372 days: test periods [8332, 8352), [8352, 8372) ... the last ends at the data's end.
+    expect(grid.groups.map((g) => [g.ranges.train.from, g.ranges.train.to, g.ranges.test.from, g.ranges.test.to])).toEqual([
+      [8192, 8312, 8312, 8332],
+      [8212, 8332, 8332, 8352],
+      [8232, 8352, 8352, 8372],
+    ]);
+    expect(grid.runs.map((r) => r.params.fold)).toEqual([1, 2, 3]);
+    expect(grid.runs.map((r) => r.params.days)).toEqual([120, 120, 120]);
+    expect(labeller(grid.runs.map((r) => r.params)).run(grid.runs[1].params)).toContain('fold=2');
+  });
+
+  test('expanding: every fold trains from the first fold\'s start; step sets how far apart the folds are', async () => {
+    const grid = await gridOf(walk('{folds: 3, step: 10, window: expanding}'));
+    expect(grid.groups.map((g) => [g.ranges.train.from, g.ranges.train.to, g.ranges.test.from, g.ranges.test.to])).toEqual([
+      [8212, 8332, 8332, 8352],
+      [8212, 8342, 8342, 8362],
+      [8212, 8352, 8352, 8372],
+    ]);
+    // The data-size axis keeps the spec's value; the record's data.train.days says what each fold used.
+    expect(grid.runs.map((r) => r.params.days)).toEqual([120, 120, 120]);
+    expect(grid.groups.map((g) => g.ranges.train.days)).toEqual([120, 130, 140]);
+  });
+
+  test('retrained once: one training per seed, each fold a run with its own test period and id', async () => {
+    const grid = await gridOf(walk('{folds: 3, retrain: once}'));
+    expect(grid.groups).toHaveLength(1);
+    const [group] = grid.groups;
+    expect([group.ranges.train.from, group.ranges.train.to]).toEqual([8192, 8312]);
+    expect(group.runs.map((r) => (r.test ?? group.ranges.test).from)).toEqual([8312, 8332, 8352]);
+    expect(new Set(group.runs.map((r) => r.runId)).size).toBe(3);
+    // Without walk-forward the ids are what they always were.
+    const plain = await gridOf(tinySpec({ prune: '{plugin: magnitude, percentile: 35}' }));
+    expect(plain.runs[0].runId).not.toBe(group.runs[2].runId);
+    expect(plain.groups[0].ranges).toEqual((await gridOf(walk('{folds: 3}'))).groups[2].ranges);
+  });
+});
