@@ -4,6 +4,7 @@ import { meanCi95 } from '../evaluation/stats.ts';
 import { labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
 import { byConfiguration, summarizeConfiguration } from '../report/summary.ts';
+import { compareConfigurations } from '../report/verdict.ts';
 
 /** "12.34" for one value, "12.34 ±0.56" (95% half-width) for several. */
 function cell(values: number[], digits: number): string {
@@ -32,9 +33,10 @@ export function table1(records: RunRecord[], limit = 12): string {
   const groups = byConfiguration(ok);
   const lines: string[] = [];
   const header = ['Model', 'MSE', 'RMSE', 'MAE', 'R2', 'skill'];
-  for (const runs of groups.slice(0, limit)) {
+  const verdicts = compareConfigurations(groups);
+  for (const [i, runs] of groups.slice(0, limit).entries()) {
     const first = runs[0];
-    const summary = summarizeConfiguration(runs);
+    const summary = summarizeConfiguration(runs, verdicts[i]);
     const seeds = runs.length > 1 ? `, mean ±95% CI over ${runs.length} seeds` : `, seed ${first.params.seed}`;
     lines.push(`\n${label(first.params)}  (test ${first.data.test.start} .. ${first.data.test.end}${seeds})`);
     const table = summary.rows.map(({ kind, name, scores }) => [

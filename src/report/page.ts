@@ -15,7 +15,7 @@ import { skillChart } from './charts/skill.ts';
 import { statisticsSection } from './statistics-section.ts';
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { byConfiguration, summarizeConfiguration } from './summary.ts';
-import { ALPHA, compareRuns, formatP, type Comparison } from './verdict.ts';
+import { ALPHA, compareConfigurations, formatP, type Comparison } from './verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { MODELS, readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
@@ -78,7 +78,12 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
   sections.push(header(results, runs));
   if (headline) {
     const repeats = runs.filter((r) => configKey(r) === configKey(headline));
-    sections.push(`<h2 id="table1">Table 1 — model performance</h2>${table1(repeats, names)}${allConfigurations(runs, names)}${perRun(runs, names)}`);
+    // Every configuration's verdicts are judged together (Holm over all of them).
+    const configs = byConfiguration(runs);
+    const verdicts = compareConfigurations(configs);
+    sections.push(
+      `<h2 id="table1">Table 1 — model performance</h2>${table1(repeats, verdicts[configs.findIndex((c) => c.includes(headline))], names)}${allConfigurations(configs, verdicts, names)}${perRun(runs, names)}`,
+    );
     const label = names.run(headline);
     const weights = readPrunedWeights(results.outDir, headline.runId);
     sections.push(
@@ -190,10 +195,10 @@ function scoreCells(scores: ForecastScores[]): string[] {
   return [cell(scores.map((s) => s.mse)), cell(scores.map((s) => s.rmse)), cell(scores.map((s) => s.mae)), cell(scores.map((s) => s.r2)), cell(scores.map((s) => s.mase)), cell(scores.map((s) => s.skill)), cell(scores.map((s) => s.directionalAccuracy))];
 }
 
-function table1(repeats: OkRecord[], names: Names): string {
+function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): string {
   const n = repeats.length;
   const first = repeats[0];
-  const summary = summarizeConfiguration(repeats);
+  const summary = summarizeConfiguration(repeats, verdicts);
   const rows = [
     ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
     ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
@@ -202,26 +207,23 @@ function table1(repeats: OkRecord[], names: Names): string {
     .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
     .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
   const t = first.data.test;
-  const verdicts = summary.verdicts
-    .map((c) => `<li class="${c.test.pValue < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`)
-    .join('');
+  const verdictItems = summary.verdicts.map((c) => `<li class="${(c.holm ?? c.test.pValue) < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`).join('');
   return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
     n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
-  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdicts}</ul>`;
+  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdictItems}</ul>`;
 }
 
-function allConfigurations(runs: OkRecord[], names: Names): string {
-  const groups = byConfiguration(runs);
+function allConfigurations(groups: OkRecord[][], verdicts: Comparison[][], names: Names): string {
   if (groups.length < 2) return '';
-  const rows = groups.flatMap((g) => {
-    const [vsOriginal, originalVsNaive, compactVsNaive] = compareRuns(g);
-    const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${c.test.pValue < ALPHA ? ' *' : ''}` : '—');
+  const rows = groups.flatMap((g, i) => {
+    const [vsOriginal, originalVsNaive, compactVsNaive] = verdicts[i];
+    const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${(c.holm ?? c.test.pValue) < ALPHA ? ' *' : ''}` : '—');
     return [
       ...MODELS.map((m) => [esc(names.config(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
       [esc(names.config(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
     ];
   });
-  return `<details><summary>All ${groups.length} configurations, with p-values (* p &lt; ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
+  return `<details><summary>All ${groups.length} configurations, with p-values (* significant after Holm's adjustment, at ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
 }
 
 function perRun(runs: OkRecord[], names: Names): string {

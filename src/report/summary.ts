@@ -20,7 +20,8 @@ export interface ConfigurationSummary {
   verdicts: Comparison[];
 }
 
-export function summarizeConfiguration(runs: OkRecord[]): ConfigurationSummary {
+/** Table 1 of one configuration; `verdicts` from compareConfigurations when others are judged with it. */
+export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[] = compareRuns(runs)): ConfigurationSummary {
   const first = runs[0];
   return {
     runs,
@@ -28,7 +29,7 @@ export function summarizeConfiguration(runs: OkRecord[]): ConfigurationSummary {
       ...MODELS.map((m): SummaryRow => ({ kind: 'model', name: m, scores: runs.map((r) => r.forecast[m]) })),
       ...BASELINES.map((b): SummaryRow => ({ kind: 'baseline', name: b, scores: [first.baselines[b]] })),
     ],
-    verdicts: compareRuns(runs),
+    verdicts,
   };
 }
 

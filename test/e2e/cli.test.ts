@@ -208,6 +208,6 @@ describe('repeats', () => {
     expect(stdout).toContain('mean ±95% CI over 3 seeds');
     expect(stdout).toMatch(/Original\s+[\d.]+ ±[\d.]+/);
     expect(stdout).toMatch(/\(persistence\)\s+[\d.]+/);
-    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference), p = [\d.e-]+ \(paired t-test of MSE over 3 seeds\)/);
+    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference), p = [\d.e-]+, Holm p = [\d.e-]+ of \d+ \(t-test of log MSE over 3 seeds\)/);
   });
 });

@@ -32,7 +32,7 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(html).toContain('Models: mean over 2 seeds with a 95% interval.');
   // baselines, p-values and verdicts
   expect(html).toContain('<tr class="baseline"><td>Baseline: persistence</td>');
-  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference), p = [\d.e-]+ \(paired t-test of MSE over 2 seeds\)<\/li>/);
+  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference), p = [\d.e-]+, Holm p = [\d.e-]+ of 12 \(t-test of log MSE over 2 seeds\)<\/li>/);
   expect(html).toMatch(/original vs persistence: (better|worse|no significant difference), p = /);
   expect(html).not.toMatch(/<script[^>]+src=/); // everything inlined
   const index = readFileSync(join(dir, 'reports/index.html'), 'utf8');
