@@ -1,7 +1,7 @@
 // Expands a loaded spec and its fetched data into runs, and groups the runs that share a dense
-// training. The axes are data (dataset × test end × walk-forward fold × data size), architecture, seed, and every
-// plugin option that is an axis (window, train, prune with its compactor, measure). A run's id is
-// a hash of everything it depends on, in portable form.
+// training. The axes are data (dataset × test end × walk-forward fold × data size), architecture,
+// seed, and every plugin option that is an axis (window, train, prune with its compactor,
+// measure). A run's id is a hash of everything it depends on, in portable form.
 import { shortHash } from '../plugin/hash.ts';
 import type { Series } from '../plugin/api.ts';
 import type { SpecIssue } from '../spec/issues.ts';
@@ -33,7 +33,8 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const runs: RunConfig[] = [];
   // Several window plugins (representations) in one grid: their names tell the runs apart, since
   // each may have no option at all that differs.
-  const windowParams = (win: PluginInstance) => (new Set(plugins.window.map((w) => w.name)).size > 1 ? { plugin: win.name, ...distinct(win) } : distinct(win));
+  const severalWindows = new Set(plugins.window.map((w) => w.name)).size > 1;
+  const windowParams = (win: PluginInstance) => (severalWindows ? { plugin: win.name, ...distinct(win) } : distinct(win));
 
   const axes = product({
     data: points,

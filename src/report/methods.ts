@@ -1,8 +1,12 @@
 // The pruning laboratory's summary: one row per method (pruner, or its control) and sparsity,
 // over seeds — accuracy with 95% intervals, non-zeros, MACs, measured latency and speedup, the
-// compact architecture, and the paired test against the dense original. Shared by the report's
-// "Pruning methods" section and scripts/methods-table.ts (the README table).
-import { meanCi95, pairedTTest, type Interval } from '../evaluation/stats.ts';
+// compact architecture, and the tests against the dense original and persistence (t-test of log
+// MSE across seeds, Holm-adjusted over the whole table). Shared by the report's "Pruning methods"
+// section and scripts/methods-table.ts (the README table).
+import { meanCi95, type Interval } from '../evaluation/stats.ts';
+import { logRatioEffect } from '../evaluation/effect-size.ts';
+import { meanBootstrapInterval } from '../evaluation/bootstrap.ts';
+import { holm } from '../evaluation/multiple-testing.ts';
 import { groupBy } from './aggregate.ts';
 import type { OkRecord } from './load.ts';
 
@@ -27,10 +31,13 @@ export interface MethodRow {
   relativeLatency?: Interval;
   theoreticalSpeedup?: number;
   architecture: string;
-  /** Paired t-test of the compact vs the original MSE over seeds (NaN with one seed). */
+  /** t-test of log(compact MSE / original MSE) over seeds (NaN with one seed). */
   pVsOriginal: number;
-  /** Paired t-test of the compact MSE vs persistence's over seeds. */
+  /** t-test of log(compact MSE / persistence's) over seeds. */
   pVsPersistence: number;
+  /** Both, Holm-adjusted over every row's two tests. */
+  holmVsOriginal: number;
+  holmVsPersistence: number;
 }
 
 /** The sparsity a run asked for: `sparsity`, or the paper's `percentile` / 100. */
@@ -47,6 +54,12 @@ export function methodName(run: OkRecord): string {
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
 
 export function methodRows(runs: readonly OkRecord[]): MethodRow[] {
+  const rows = unadjustedRows(runs);
+  const adjusted = holm(rows.flatMap((r) => [r.pVsOriginal, r.pVsPersistence]));
+  return rows.map((r, i) => ({ ...r, holmVsOriginal: adjusted[2 * i], holmVsPersistence: adjusted[2 * i + 1] }));
+}
+
+function unadjustedRows(runs: readonly OkRecord[]): Omit<MethodRow, 'holmVsOriginal' | 'holmVsPersistence'>[] {
   const withSparsity = runs.filter((r) => sparsityOf(r) !== undefined);
   const groups = groupBy(withSparsity, (r) => `${methodName(r)}|${sparsityOf(r)}|${r.params.ticker}|${r.params.days}|${r.params.architecture}|${r.params.testEnd}`);
   return [...groups.values()].map((g) => {
@@ -61,7 +74,8 @@ export function methodRows(runs: readonly OkRecord[]): MethodRow[] {
       control: first.params.prune.control as string | undefined,
       sparsity: sparsityOf(first)!,
       runs: g.length,
-      compactMse: meanCi95(compactMse),
+      // A bootstrap interval: MSEs across seeds are skewed, and a t interval can reach below zero.
+      compactMse: { ...meanCi95(compactMse), ...meanBootstrapInterval(compactMse) },
       originalMse: meanCi95(g.map((r) => r.original.mse)),
       persistenceMse: meanCi95(g.map((r) => r.baselines.persistence.mse)).mean,
       compactSkill: meanCi95(g.map((r) => r.forecast.compact.skill)),
@@ -74,8 +88,8 @@ export function methodRows(runs: readonly OkRecord[]): MethodRow[] {
       relativeLatency: speedups.length ? meanCi95(speedups.map((x) => 1 / x)) : undefined,
       theoreticalSpeedup: first.efficiency?.theoreticalSpeedup,
       architecture: first.compact.architecture,
-      pVsOriginal: g.length > 1 ? pairedTTest(compactMse, g.map((r) => r.original.mse)).pValue : NaN,
-      pVsPersistence: g.length > 1 ? pairedTTest(compactMse, g.map((r) => r.baselines.persistence.mse)).pValue : NaN,
+      pVsOriginal: logRatioEffect(compactMse, g.map((r) => r.original.mse)).pValue,
+      pVsPersistence: logRatioEffect(compactMse, g.map((r) => r.baselines.persistence.mse)).pValue,
     };
   });
 }
