@@ -46,6 +46,8 @@ export const AXES: Axis[] = [
   { key: 'architecture', label: 'architecture', type: 'nominal', get: (r) => r.params.architecture },
   { key: 'pruner', label: 'pruner', type: 'nominal', get: (r) => r.params.pruner },
   { key: 'testEnd', label: 'test period end', type: 'ordinal', get: (r) => r.params.testEnd },
+  // Set only when a grid lists several window plugins (see plan/grid.ts).
+  { key: 'representation', label: 'representation (window plugin)', type: 'nominal', get: (r) => r.params.window?.plugin as string | undefined },
   // Records written before runtimes existed ran on tfjs.
   { key: 'runtime', label: 'inference runtime', type: 'nominal', get: (r) => r.original.runtime ?? 'tfjs' },
 ];

@@ -90,6 +90,9 @@ describe('grid-axis charts', () => {
   ];
   test('only axes that vary get charts', () => {
     expect(varyingAxes(runs).map((a) => a.key)).toEqual(['percentile']);
+    // Several window plugins in one grid: the representation is an axis.
+    const represented = runs.map((r, i) => ({ ...r, params: { ...r.params, window: { plugin: i % 2 ? 'returns' : 'minmax' } } }));
+    expect(varyingAxes(represented).map((a) => a.key)).toEqual(['percentile', 'representation']);
   });
   test('mean and 95% interval over seeds: Student t, or a bootstrap band for metrics that cannot go below zero', () => {
     const rows = aggregateBy(runs, AXES.find((a) => a.key === 'percentile')!);
