@@ -12,13 +12,9 @@ import { wilcoxonSignedRank } from '../evaluation/wilcoxon.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import { byConfiguration } from './summary.ts';
+import { compareRuns, PAIRS, type Comparison } from './verdict.ts';
 import { configKey } from '../plan/labels.ts';
 
-export const PAIRS = [
-  { key: 'compactVsOriginal', first: 'compact', second: 'original' },
-  { key: 'originalVsPersistence', first: 'original', second: 'persistence' },
-  { key: 'compactVsPersistence', first: 'compact', second: 'persistence' },
-] as const;
 type Forecaster = 'original' | 'compact' | 'persistence';
 
 export interface ReportComparison {
@@ -31,7 +27,7 @@ export interface ReportComparison {
   bootstrap?: RatioInterval;
   /** Wilcoxon signed-rank p over seeds (NaN with fewer than 2 seeds or no differences). */
   wilcoxonP: number;
-  /** The p-value that is adjusted: the t-test on log MSE across seeds, or with one seed the Newey–West DM test. */
+  /** The p-value that is adjusted (the verdicts' test: t on log MSE across seeds, or with one seed Diebold–Mariano). */
   p: number;
   pHow: string;
   holm: number;
@@ -48,20 +44,19 @@ export function errorsFrom(rows: readonly PredictionRow[]): Record<Forecaster, n
   return { original: of('original'), compact: of('compact'), persistence: of('persistence') };
 }
 
-function compare(config: OkRecord[], first: Forecaster, second: Forecaster, errorsOf: ErrorsOf): Omit<ReportComparison, 'holm' | 'bh'> {
+function compare(config: OkRecord[], verdict: Comparison, errorsOf: ErrorsOf): Omit<ReportComparison, 'holm' | 'bh'> {
+  const first = verdict.first as Forecaster;
+  const second = verdict.second as Forecaster;
   const effect = logRatioEffect(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second)));
   const errors = config.map(errorsOf);
   const bootstrap = errors.every((e) => e !== undefined) ? mseRatioInterval(errors.map((e) => e![first]), errors.map((e) => e![second])) : undefined;
   const wilcoxonP = config.length > 1 ? wilcoxonSignedRank(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second))).pValue : NaN;
-  const key = PAIRS.find((p) => p.first === first && p.second === second)!.key;
-  const single = config.length === 1 ? config[0].tests[key].squaredNeweyWest : undefined;
-  const [p, pHow] = config.length > 1 ? [effect.pValue, `t-test of log MSE over ${config.length} seeds`] : single ? [single.pValue, 'Diebold–Mariano, Newey–West variance'] : [NaN, 'one seed, recorded before issue 12'];
-  return { config, first, second, effect, bootstrap, wilcoxonP, p, pHow };
+  return { config, first, second, effect, bootstrap, wilcoxonP, p: verdict.test.pValue, pHow: verdict.how };
 }
 
 /** All comparisons of a report, with Holm and BH adjusted p-values over the whole family. */
 export function reportComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): ReportComparison[] {
-  const raw = byConfiguration(runs).flatMap((config) => PAIRS.map(({ first, second }) => compare(config, first, second, errorsOf)));
+  const raw = byConfiguration(runs).flatMap((config) => compareRuns(config).map((verdict) => compare(config, verdict, errorsOf)));
   const holms = holm(raw.map((c) => c.p));
   const bhs = benjaminiHochberg(raw.map((c) => c.p));
   return raw.map((c, i) => ({ ...c, holm: holms[i], bh: bhs[i] }));

@@ -40,7 +40,8 @@ export interface Comparison {
   text: string;
 }
 
-const PAIRS = [
+/** The three comparisons every configuration gets. */
+export const PAIRS = [
   { key: 'compactVsOriginal', first: 'compact', second: 'original' },
   { key: 'originalVsPersistence', first: 'original', second: 'persistence' },
   { key: 'compactVsPersistence', first: 'compact', second: 'persistence' },
