@@ -13,7 +13,8 @@ export interface DirectionResult {
 }
 
 /**
- * Directional accuracy and the Pesaran–Timmermann test, over the days where the forecast moved.
+ * Directional accuracy and the Pesaran–Timmermann test, over the days where the forecast moved
+ * (a day on which the price itself did not move counts as down: the two outcomes must be binary).
  * PT's statistic is (P − P*) / √(V(P) − V(P*)) with P the hit rate, P* the hit rate expected if the
  * two directions were independent, and is standard normal under independence; the p-value is
  * one-sided (better than chance). With no variation in either direction the test is undefined (null).
