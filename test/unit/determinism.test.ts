@@ -41,9 +41,13 @@ test('two trainings with one seed are identical; another seed differs', async ()
   expect(c.weights).not.toEqual(a.weights);
 });
 
-test('a dead model (constant output) fails with E_DEAD_MODEL instead of being scored', async () => {
+test('a dead model (constant output) fails with E_DEAD_MODEL instead of being scored, and leaves no tensor behind', async () => {
   // With this seed the model's output is constant from the start.
+  const before = tf.memory().numTensors;
   await expect(trainOnce(8)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
+  // The model and its optimizer's own variables are freed: a leak here turned pruners' dead
+  // trainings into E_LEAK failures that also replaced their worker.
+  expect(tf.memory().numTensors).toBe(before);
 });
 
 test('redrawDeadInit draws new seeded initial weights for a model dead at the start', async () => {

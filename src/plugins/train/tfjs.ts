@@ -2,7 +2,7 @@
 // and each epoch's shuffle uses the run's seeded generator instead of fit()'s Math.random.
 // A model whose output is constant (a dead ReLU output layer) fails the run instead of being scored.
 import { z } from 'zod';
-import { buildModel, definePlugin, ErrorCode, permutation, RunexpError } from '../../plugin/index.ts';
+import { buildModel, definePlugin, disposeModel, ErrorCode, permutation, RunexpError } from '../../plugin/index.ts';
 import type { LayersModel, Tf } from '../../plugin/index.ts';
 import { trainEpoch, validationLoss } from './loop.ts';
 
@@ -120,7 +120,8 @@ export default definePlugin({
         );
       }
     } catch (err) {
-      model.dispose();
+      // With its optimizer: Adam keeps two variables of its own, which would otherwise leak.
+      disposeModel(model);
       throw err;
     } finally {
       tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
