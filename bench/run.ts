@@ -5,6 +5,7 @@
 //   2. inference on 20,000 windows: the compact (35% zeros) vs the original model, same backend;
 //   3. a small grid end to end: 2 workers vs 1 worker; the same for two long trainings, and the
 //      machine's ceiling for them (two separate processes at once vs one alone);
+//   3b. the same grid through BullMQ on a local Redis, 1 and 2 worker processes (bench/queue.ts);
 //   4. structured compaction: measured speedup against the MAC ratio (bench/structured.ts);
 //   5. peers and tracked figures (bench/peers.ts): PyTorch training and prediction when python3 has
 //      torch, ONNX Runtime prediction on the exported model, experiments/paper.yaml fresh and rerun,
@@ -18,6 +19,7 @@ import { loadBackend } from '../src/execute/backend.ts';
 import { useXnnpackForTransposedMatMul } from '../src/execute/wasm-matmul.ts';
 import { paperArchitecture, paperWindows } from './paper-architecture.ts';
 import { onnxruntimePeer, paperYamlSeconds, pytorchMissing, pytorchPeer, userInstall } from './peers.ts';
+import { queueRows } from './queue.ts';
 import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { trainEpoch, validationLoss } from '../src/plugins/train/loop.ts';
@@ -134,6 +136,7 @@ const oneBatch = await inferenceMs(20_000);
 const batched = await inferenceMs(32);
 const one = await gridSeconds([GRID_SPEC], 1);
 const two = await gridSeconds([GRID_SPEC], 2);
+const queued = await queueRows(GRID_SPEC, { one, two });
 // Long trainings: 2 workers against 1, and the machine's own ceiling for two trainings at once
 // (two separate processes, nothing shared but the cores).
 const longOne = await gridSeconds([LONG_SPEC('[1, 3]')], 1);
@@ -155,6 +158,7 @@ const rows = [
   ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
   ['2 long trainings (8,000 windows, 20 epochs): 1 worker / 2 workers', `${longOne.toFixed(1)} s / ${longTwo.toFixed(1)} s`, `${(longOne / longTwo).toFixed(2)}× faster with 2`],
   ['the machine\'s ceiling: 1 long training alone ×2 / 2 separate processes at once', `${(2 * alone).toFixed(1)} s / ${twoProcesses.toFixed(1)} s`, `${((2 * alone) / twoProcesses).toFixed(2)}× at most`],
+  ...queued.rows,
 ];
 const peerRows = peer
   ? [
@@ -168,7 +172,7 @@ const trackRows = [
   'skipped' in install ? ['a user\'s install (`npm ci --omit=dev`)', 'skipped', install.skipped] : ['a user\'s install (`npm ci --omit=dev`)', `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
 ];
 console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
-// The last line is for machines: the figures issue 11 tracks (null: not measured here).
+// The last line is for machines: the figures issues 11 and 13 track (null: not measured here).
 console.log(
   JSON.stringify({
     trainVsPytorch: peer ? peer.runexpTrainSeconds / peer.pytorchTrainSeconds : null,
@@ -177,6 +181,7 @@ console.log(
     workers2vs1: one / two,
     workers2vs1LongTrainings: longOne / longTwo,
     twoProcessesCeiling: (2 * alone) / twoProcesses,
+    ...queued.figures,
     paperYamlSeconds: paper.fresh,
     paperYamlCachedSeconds: paper.cached,
     installMegabytes: 'skipped' in install ? null : install.megabytes,

@@ -16,6 +16,7 @@ import { checkPlugin } from './check-plugin.ts';
 import { handleSignals } from '../loader/signals.js';
 import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
+import { importQueuePackages } from './queue-packages.ts';
 import { table1 } from './table-text.ts';
 import { counted } from '../plugin/shorten.ts';
 
@@ -31,6 +32,11 @@ Usage:
                                      test a pruning plugin (a file, or a built-in name) on small
                                      trained models: sparsity, masks, untouched weights, seeds,
                                      leaks, compaction; exit 0 when every property passes
+  runexp worker --queue URL [--workers N]
+                                     take queued grid jobs and run them on this host's threads
+  runexp queue status|retry-failed|clean --queue URL
+                                     show what is queued; send failed jobs back; remove failed
+                                     jobs (and, with --completed, finished ones not yet collected)
 
 Options:
   --workers N     worker threads (default: number of cores, ${availableParallelism()} here);
@@ -41,6 +47,12 @@ Options:
   --reports DIR   where HTML reports go (default: reports/ in the current directory)
   --no-report     do not write the HTML report at the end of a run
   --worker-memory MB  heap limit per worker thread; a worker that exceeds it fails its runs
+  --queue URL     run the grid's trainings as BullMQ jobs on Redis (redis://[:password@]host:port[/db],
+                  rediss:// for TLS) for \`runexp worker\` processes anywhere to take
+  --attempts N    times a queued job may be tried (a worker that dies on it) before its runs
+                  are recorded as failed (default 3)
+  --lock-seconds S  (worker) how long a job stays locked without renewal: a killed worker's job
+                  goes to another after about this long (default 30)
   --debug         print stack traces
   -h, --help      this help
   -v, --version   print the version
@@ -53,7 +65,7 @@ directory, 130 interrupted (finished runs are kept; run again to resume).
 /** Exit codes for errors that are not bad input (2). */
 const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
-const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin'];
+const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin', 'worker', 'queue'];
 
 const OPTIONS = {
   workers: { type: 'string' },
@@ -65,6 +77,10 @@ const OPTIONS = {
   'worker-memory': { type: 'string' },
   'no-report': { type: 'boolean' },
   options: { type: 'string' },
+  queue: { type: 'string' },
+  attempts: { type: 'string' },
+  'lock-seconds': { type: 'string' },
+  completed: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -103,6 +119,7 @@ async function command(argv: string[]): Promise<number> {
   const isCommand = first !== undefined && COMMANDS.includes(first);
   if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
   const command = isCommand ? first : 'run';
+  if (command === 'worker' || command === 'queue') return await queueCommands(command, rest, values);
   const [spec, ...extra] = isCommand ? rest : positionals;
   if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : command === 'check-plugin' ? 'missing the plugin (e.g. ./my-pruner.ts or magnitude)' : 'missing the spec file');
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
@@ -133,6 +150,9 @@ async function command(argv: string[]): Promise<number> {
       process.stdout.write(planText(prepared, values.out ?? defaultOutDir(prepared.loaded.spec.name)));
       return 0;
     }
+    const attempts = positiveInt(values.attempts, 1);
+    if (attempts === null) return usage(`--attempts must be a whole number (at least 1), got "${values.attempts}"`);
+    const launcher = values.queue ? await (await queueModules()).submitLauncher(values.queue, attempts) : undefined;
     const controller = new AbortController();
     const interrupt = (signal: string) => {
       if (controller.signal.aborted) exitNow(130);
@@ -143,7 +163,7 @@ async function command(argv: string[]): Promise<number> {
     const unhandle = handleSignals(interrupt);
     let summary;
     try {
-      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb });
+      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb, launcher });
     } finally {
       unhandle();
     }
@@ -168,6 +188,25 @@ async function command(argv: string[]): Promise<number> {
       return 130;
     }
     return failedNow.length > 0 ? 1 : 0;
+  } catch (err) {
+    return explain(err, values.debug ?? false);
+  }
+}
+
+/** BullMQ loads only for `--queue`, `runexp worker` and `runexp queue` (and is an optional package). */
+const queueModules = () => importQueuePackages(() => import('./queue-commands.ts'));
+
+/** `runexp worker …` and `runexp queue …`: no spec, a queue URL. */
+async function queueCommands(command: 'worker' | 'queue', rest: string[], values: { queue?: string; workers?: string; 'lock-seconds'?: string; completed?: boolean; debug?: boolean }): Promise<number> {
+  const workers = positiveInt(values.workers, 1);
+  if (workers === null) return usage(`--workers must be a whole number (at least 1), got "${values.workers}"`);
+  const lockSeconds = positiveInt(values['lock-seconds'], 5);
+  if (lockSeconds === null) return usage(`--lock-seconds must be a whole number of seconds (at least 5), got "${values['lock-seconds']}"`);
+  const [action, ...extra] = rest;
+  if (extra.length > 0 || (command === 'worker' && action !== undefined)) return usage(`unexpected argument "${extra[0] ?? action}"`);
+  try {
+    const { workerCommand, queueCommand } = await queueModules();
+    return command === 'worker' ? await workerCommand({ queue: values.queue, workers, lockSeconds }) : await queueCommand(action, values);
   } catch (err) {
     return explain(err, values.debug ?? false);
   }

@@ -39,6 +39,21 @@ export async function requireBackend(choice: BackendChoice): Promise<void> {
   }
 }
 
+/**
+ * What "auto" would load on this machine, named, for work sent elsewhere: a queue's workers then
+ * all run the backend the submitter would have run, or refuse the job, instead of each taking its
+ * own (the backends agree only to about 1e-6, and an early stop can turn on the last digit).
+ */
+export function pinBackend(choice: BackendChoice): Exclude<BackendChoice, 'auto'> {
+  if (choice !== 'auto') return choice;
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return 'tensorflow';
+  } catch {
+    return 'wasm';
+  }
+}
+
 export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend> {
   const notes: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {

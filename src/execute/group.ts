@@ -55,7 +55,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   // later fold's, with the same training windows.
   const windowsFor = async (test: Ranges['test']): Promise<{ data: WindowedData; shared: GroupEvaluation }> => {
     const ranges = { ...group.ranges, test };
-    const windowPlugin = await loadPlugin(group.window, 'window', task.specDir, task.timeouts);
+    const windowPlugin = await loadPlugin(group.window, 'window', task, task.timeouts);
     const { lookback, horizon, validationSplit } = group.window;
     const data = await stage('window', windowPlugin.name, task.timeouts, () =>
       windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
@@ -76,7 +76,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   const tensorsAtStart = tf.memory().numTensors;
   try {
     ({ data, shared } = await windowsFor(group.ranges.test));
-    dense = await train({ group, data, tf, specDir: task.specDir, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
+    dense = await train({ group, data, tf, place: task, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
   } catch (err) {
     for (const run of runs) emit({ type: 'run', record: failed(run, err) });
@@ -137,19 +137,19 @@ interface RunContext {
 }
 
 async function runOne({ task, run, tf, data, dense, shared, models, base, started, emit }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
-  const { group, specDir, timeouts } = task;
-  const pruner = await loadPlugin(run.prune, 'prune', specDir, timeouts);
-  const compactor = await loadPlugin(run.compact, 'compact', specDir, timeouts);
-  const measurer = await loadPlugin(run.measure, 'measure', specDir, timeouts);
+  const { group, timeouts } = task;
+  const pruner = await loadPlugin(run.prune, 'prune', task, timeouts);
+  const compactor = await loadPlugin(run.compact, 'compact', task, timeouts);
+  const measurer = await loadPlugin(run.measure, 'measure', task, timeouts);
   const original = dense.model;
   // A pruner that acts during training trains a model of its own; "original" stays the dense one.
   let own: Trained | undefined;
   if (run.prunerTrainKey) {
-    own = await train({ group, data, tf, specDir, timeouts, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
+    own = await train({ group, data, tf, place: task, timeouts, cached: task.cachedTrainings[run.prunerTrainKey], pruner: { call: run.prune, plugin: pruner } });
     models.add(own.model);
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
-  const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', specDir, timeouts), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
+  const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', task, timeouts), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
   const pruned = await stage('prune', pruner.name, timeouts, () =>
     pruner.run(
       { model: own?.model ?? original, dense: original, architecture: group.architecture, data, seed: group.seed, training: own?.summary, train: trainer.train },

@@ -1,7 +1,7 @@
 // The seam between "which runs" and "where they run". A launcher takes plain, serialisable group
 // tasks and streams back events: trainings to cache and finished runs with their files. It never
 // writes the output directory; the main thread's store does. piscina (worker threads) is one
-// launcher, in-process (`--workers 0`) another; one on another machine needs nothing else.
+// launcher, in-process (`--workers 0`) another, BullMQ on Redis (`--queue`, other machines) a third.
 import type { Series } from '../plugin/api.ts';
 import type { TrainGroup } from '../plan/types.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
@@ -17,6 +17,8 @@ export interface GroupTask {
   backend: BackendChoice;
   /** Where this machine keeps the spec: plugin files named relative to it are found there. */
   specDir: string;
+  /** On a queue worker: the bundled code of the user's plugins, by sourceKey (see queue/plugin-bundles.ts). */
+  bundledPlugins?: Record<string, string>;
   /** Trainings already cached, by key (the dense one, and pruners' own), for the task to reuse. */
   cachedTrainings: Record<string, ArtifactFiles>;
   /** The spec's `timeouts`: seconds each stage (and each plugin file's loading) may take. */
@@ -37,6 +39,8 @@ export interface Launcher {
   /** e.g. "piscina" or "in-process", recorded in the manifest. */
   readonly name: string;
   readonly workers: number;
+  /** Where tasks run, for the start line ("on 2 workers" when absent). */
+  readonly where?: string;
   /**
    * Runs one task, calling `onEvent` in order as things finish. Resolves when the task is done,
    * possibly early: a task whose worker had to be replaced (a leak, a timeout) leaves the runs it

@@ -112,7 +112,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   } catch (err) {
     throw outDirError(outDir, err); // before any run: nothing is lost, the folder is unusable
   }
-  const where = launcher.workers === 0 ? 'in this process' : `on ${counted(launcher.workers, 'worker')}`;
+  const where = launcher.where ?? (launcher.workers === 0 ? 'in this process' : `on ${counted(launcher.workers, 'worker')}`);
   const trainings = pendingGroups.flatMap(({ group, pending }) => trainingKeys(group, pending));
   const cached = trainings.filter((key) => cachedTraining(outDir, key)).length;
   log(`runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`);
@@ -126,8 +126,10 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   let interrupted = false;
   const stopped = () => interrupted || fatal !== undefined;
 
+  const recorded = new Set(done);
   const storeRecord = (record: RunRecord) => {
     store.append(record);
+    if (record.status === 'ok') recorded.add(record.runId);
     if (record.backend) backends.add(record.backend);
     if (record.status === 'ok') ok++;
     else failed++;
@@ -148,6 +150,9 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
       if (event.type === 'log') return progress.log(event.message);
       if (event.type === 'retire') return progress.log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
       if (event.type === 'training') return cacheTraining(event.key, event.files);
+      // Recorded once, however often it ran: a queue may run a job again after a worker stalled,
+      // and a submitter run again collects what its predecessor may have stored already.
+      if (event.record.status === 'ok' && recorded.has(event.record.runId)) return;
       let record = event.record;
       if (event.files) {
         try {

@@ -29,7 +29,7 @@ export const LAB_ARCHITECTURES: Architecture[] = [
   },
 ];
 
-const builtin = async <S extends Slot>(slot: S, name: string) => (await importPlugin(moduleUrl({ kind: 'builtin', slot, name }, ''))) as unknown as Plugin<S>;
+const builtin = async <S extends Slot>(slot: S, name: string) => (await importPlugin(moduleUrl({ kind: 'builtin', slot, name }, { specDir: '' }))) as unknown as Plugin<S>;
 
 export interface Lab {
   tf: Tf;

@@ -5,13 +5,13 @@ import { ErrorCode, RunexpError, serializeError, type SerializedError } from '..
 import { withTimeout } from '../plugin/timeout.ts';
 import { mulberry32 } from '../plugin/random.ts';
 import type { PluginCall } from '../plan/types.ts';
-import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
+import { importPlugin, moduleUrl, type PluginPlace } from '../spec/plugin-source.ts';
 import type { Timeouts } from '../spec/schema.ts';
 
 const loaded = new Map<string, Promise<AnyPlugin>>();
 
-export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, specDir: string, timeouts: Timeouts): Promise<Plugin<S>> {
-  const url = moduleUrl(call.source, specDir);
+export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, place: PluginPlace, timeouts: Timeouts): Promise<Plugin<S>> {
+  const url = moduleUrl(call.source, place);
   if (!loaded.has(url)) loaded.set(url, importPlugin(url, timeouts.load));
   const plugin = await loaded.get(url)!;
   if (plugin.slot !== slot) throw new Error(`${url} is a ${plugin.slot} plugin, expected ${slot}`);

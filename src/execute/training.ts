@@ -7,6 +7,7 @@ import { shortHash } from '../plugin/hash.ts';
 import { trainingEvents } from '../plugin/training-events.ts';
 import type { PluginCall, TrainGroup } from '../plan/types.ts';
 import type { Timeouts } from '../spec/schema.ts';
+import type { PluginPlace } from '../spec/plugin-source.ts';
 import { text, type ArtifactFiles } from '../results/artifacts.ts';
 import type { TrainingRecord } from '../results/record.ts';
 import { loadModel, modelFiles } from './model-files.ts';
@@ -23,7 +24,7 @@ interface TrainingSpec {
   group: TrainGroup;
   data: WindowedData;
   tf: Tf;
-  specDir: string;
+  place: PluginPlace;
   timeouts: Timeouts;
   cached?: ArtifactFiles;
   /** The pruner whose hooks act during this training; none for the dense model. */
@@ -36,7 +37,7 @@ const hookSeed = (seed: number, pruner: PluginCall) => parseInt(shortHash({ seed
 export async function train(spec: TrainingSpec): Promise<Trained> {
   const { tf, group, data } = spec;
   if (spec.cached) return fromCache(tf, spec.cached);
-  const trainer = await loadPlugin(group.train, 'train', spec.specDir, spec.timeouts);
+  const trainer = await loadPlugin(group.train, 'train', spec.place, spec.timeouts);
   const hooks = spec.pruner?.plugin.trainingHooks?.(spec.pruner.call.options, stageContext(tf, group.seed, hookSeed(group.seed, spec.pruner.call)));
   const result = await stage('train', trainer.name, spec.timeouts, () =>
     trainer.run({ data, architecture: group.architecture, seed: group.seed, events: trainingEvents(hooks ? [hooks] : []) }, group.train.options, stageContext(tf, group.seed)),

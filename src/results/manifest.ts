@@ -9,8 +9,13 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** runexp's own package.json. */
+export function runexpPackage(): { version: string; peerDependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
+}
+
 export function runexpVersion(): string {
-  return (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return runexpPackage().version;
 }
 
 function packageVersion(name: string): string | undefined {

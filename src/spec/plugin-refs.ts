@@ -73,7 +73,7 @@ export async function resolvePlugin(
     if (!installed) return { instances: [], issues: [at(`unknown ${slot} plugin`, `${suggestHint(name, BUILTINS[slot])}; or give a path like ./plugins/my-${slot}.ts`, name)] };
     source = installed;
   }
-  const url = moduleUrl(source, ctx.specDir);
+  const url = moduleUrl(source, ctx);
   let plugin: AnyPlugin;
   try {
     plugin = await importPlugin(url, ctx.loadSeconds);

@@ -65,12 +65,28 @@ function packageVersion(entry: string, specifier: string): string | undefined {
   return undefined;
 }
 
+/** A user's plugin (file or package) as one name, e.g. for the bundle a queue worker receives of it. */
+export function sourceKey(source: PluginSource): string {
+  if (source.kind === 'file') return `file:${source.path}@${source.sha256}`;
+  if (source.kind === 'package') return `package:${source.specifier}@${source.version}`;
+  return `builtin:${source.slot}/${source.name}`;
+}
+
+/** Where this machine finds plugins: the spec's folder, or bundles of them a queue job brought. */
+export interface PluginPlace {
+  specDir: string;
+  /** Bundled code of a user's plugins (absolute file paths) by sourceKey; checked when written. */
+  bundledPlugins?: Record<string, string>;
+}
+
 /**
- * The module URL behind a source on this machine. `specDir` is where this machine keeps the
- * spec; a file whose content no longer matches its hash is refused, so a task never runs code
- * other than the code it was planned with.
+ * The module URL behind a source on this machine. A file whose content no longer matches its
+ * hash is refused, so a task never runs code other than the code it was planned with.
  */
-export function moduleUrl(source: PluginSource, specDir: string): string {
+export function moduleUrl(source: PluginSource, place: PluginPlace): string {
+  const bundled = place.bundledPlugins?.[sourceKey(source)];
+  if (bundled) return pathToFileURL(bundled).href;
+  const { specDir } = place;
   if (source.kind === 'builtin') return pathToFileURL(resolve(BUILTIN_DIR, source.slot, `${source.name}.ts`)).href;
   if (source.kind === 'package') {
     const entry = resolvePackage(source.specifier, specDir);

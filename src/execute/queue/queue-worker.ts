@@ -1,0 +1,71 @@
+// `runexp worker --queue URL`: takes group tasks from the queue and runs them on this host's own
+// worker threads (the CPU-bound training never blocks this thread, which keeps renewing the job's
+// lock in Redis). A worker killed mid-job stops renewing it; BullMQ sees the job stalled and
+// another worker runs it again from the start. Nothing here writes an output directory.
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { failpoint } from '../../results/failpoints.ts';
+import { runexpVersion } from '../../results/manifest.ts';
+import { requireBackend } from '../backend.ts';
+import type { GroupTask, Launcher, TaskEvent } from '../launcher.ts';
+import { PiscinaLauncher } from '../piscina-launcher.ts';
+import { decodeTask, encodeEvent, type JobData, type JobResult } from './codec.ts';
+import { QUEUE_NAME, type QueueConnection } from './connection.ts';
+import { fetchBundles } from './plugin-bundles.ts';
+
+export interface QueueWorkerOptions {
+  workers: number;
+  /** Seconds a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
+  lockSeconds: number;
+  log: (message: string) => void;
+}
+
+/** Runs one job's task to the end: a thread replaced mid-task (a leak, a timeout) leaves runs to send again. */
+async function runTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]> {
+  const events: TaskEvent[] = [];
+  let left = task.pending;
+  while (left.length > 0) {
+    const before = events.length;
+    await launcher.run({ ...task, pending: left }, (event) => events.push(event));
+    const reported = new Set(events.flatMap((e) => (e.type === 'run' ? [e.record.runId] : [])));
+    left = left.filter((id) => !reported.has(id));
+    if (events.length === before) break; // nothing reported: the submitter records the rest as failed
+  }
+  return events;
+}
+
+export async function startQueueWorker(connection: QueueConnection, options: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
+  const launcher = new PiscinaLauncher(options.workers);
+  const host = hostname();
+  const redis = new Redis(connection.options.url, connection.options); // for plugin bundles
+  redis.on('error', () => {}); // it reconnects by itself; the worker's own connection reports the outage
+  const worker = new Worker<JobData, JobResult>(
+    QUEUE_NAME,
+    async (job) => {
+      if (job.data.runexp !== runexpVersion()) {
+        // Another version may compute other numbers: refuse rather than mix them into one grid.
+        throw new UnrecoverableError(`this worker (${host}) runs runexp ${runexpVersion()}, the grid was submitted with runexp ${job.data.runexp}: run the same version on every machine`);
+      }
+      const { backend } = job.data.task;
+      await requireBackend(backend).catch((err: Error) => {
+        throw new UnrecoverableError(`this worker (${host}) cannot run the grid's backend "${backend}": ${err.message}`);
+      });
+      options.log(`runexp worker: job ${job.id} (${job.data.task.pending.length} runs of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`);
+      failpoint('queue-job'); // tests: a job that fails on every attempt
+      const bundled = await fetchBundles(job.data.bundles, redis);
+      const events = await runTask(launcher, decodeTask(job.data, bundled));
+      return { events: events.map(encodeEvent), host };
+    },
+    { connection: connection.options, concurrency: options.workers, lockDuration: options.lockSeconds * 1000, stalledInterval: options.lockSeconds * 1000, maxStalledCount: 2 },
+  );
+  worker.on('failed', (job, err) => options.log(`runexp worker: job ${job?.id} failed: ${err.message}`));
+  worker.on('error', (err) => options.log(`runexp worker: ${err.message}`));
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      await Promise.allSettled([launcher.close(), redis.quit()]);
+    },
+  };
+}
