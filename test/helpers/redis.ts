@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 export const REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0 ? 'redis-server' : undefined;
 if (!REDIS_SERVER && process.env.CI === 'true') throw new Error('redis-server is missing: .ci/run installs it (apt-get install redis-server); the queue tests must not skip in CI');
+if (!REDIS_SERVER) process.stderr.write('runexp tests: redis-server is not installed, so the queue tests are skipped (apt-get install redis-server)\n');
 
 export async function freePort(): Promise<number> {
   return new Promise((done) => {
