@@ -40,7 +40,10 @@ export async function workerCommand(options: { queue?: string; workers?: number;
   return 0;
 }
 
+const ACTIONS = ['status', 'retry-failed', 'clean'];
+
 export async function queueCommand(action: string | undefined, options: { queue?: string; completed?: boolean }): Promise<number> {
+  if (!ACTIONS.includes(action ?? '')) throw new RunexpError(ErrorCode.USAGE, `unknown queue action "${action ?? ''}"`, 'use runexp queue status | retry-failed | clean [--completed] --queue URL');
   const connection = connectionOf(options.queue);
   await checkRedis(connection, log);
   if (action === 'status') {
@@ -51,9 +54,6 @@ export async function queueCommand(action: string | undefined, options: { queue?
     process.stdout.write(`${await retryFailed(connection)} failed job(s) sent back to the queue\n`);
     return 0;
   }
-  if (action === 'clean') {
-    process.stdout.write(`${await cleanQueue(connection, { completed: options.completed ?? false })} job(s) removed\n`);
-    return 0;
-  }
-  throw new RunexpError(ErrorCode.USAGE, `unknown queue action "${action ?? ''}"`, 'use runexp queue status | retry-failed | clean [--completed] --queue URL');
+  process.stdout.write(`${await cleanQueue(connection, { completed: options.completed ?? false })} job(s) removed\n`);
+  return 0;
 }
