@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { counted } from '../../plugin/shorten.ts';
 import { failpoint } from '../../results/failpoints.ts';
 import { runexpVersion } from '../../results/manifest.ts';
 import { requireBackend } from '../backend.ts';
@@ -51,7 +52,7 @@ export async function startQueueWorker(connection: QueueConnection, options: Que
       await requireBackend(backend).catch((err: Error) => {
         throw new UnrecoverableError(`this worker (${host}) cannot run the grid's backend "${backend}": ${err.message}`);
       });
-      options.log(`runexp worker: job ${job.id} (${job.data.task.pending.length} runs of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`);
+      options.log(`runexp worker: job ${job.id} (${counted(job.data.task.pending.length, 'run')} of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`);
       failpoint('queue-job'); // tests: a job that fails on every attempt
       const bundled = await fetchBundles(job.data.bundles, redis);
       const events = await runTask(launcher, decodeTask(job.data, bundled));
