@@ -178,7 +178,12 @@ function summariseGrid(runs: OkRecord[]): string {
     ['percentiles', distinct(runs.map((r) => r.params.prune.percentile).filter((v) => v !== undefined))],
     ['seeds', distinct(runs.map((r) => r.params.seed))],
   ] as const;
-  return parts.map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`).join('; ');
+  // Of the finished runs only: with none, there is no grid to describe (not "0 tickers ()").
+  if (runs.length === 0) return 'no finished runs';
+  return parts
+    .filter(([, v]) => v.length > 0)
+    .map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`)
+    .join('; ');
 }
 
 /** Mean [95% interval] over seeds; n/a where a score does not exist (direction of a no-change forecast). */

@@ -34,6 +34,14 @@ describe.each([
     expect(failed).toHaveLength(failing);
     for (const f of failed) expect(f.error).toMatchObject({ stage, message: expect.stringContaining(`deliberate ${stage} failure`) });
     const okBefore = rows.filter((r) => r.status === 'ok').map((r) => r.runId);
+    if (stage === 'window') {
+      // Every run failed: the report says so, and describes no grid ("0 tickers ()" it used to).
+      const report = runCli(['report', 'runs/tiny'], dir);
+      expect(report.code).toBe(0);
+      const html = readFileSync(join(dir, 'reports/tiny/index.html'), 'utf8');
+      expect(html).toContain('<th>runs</th><td>0 ok, 2 failed</td>');
+      expect(html).toContain('<th>grid</th><td>no finished runs</td>');
+    }
 
     rmSync(marker);
     const second = runCli(['spec.yaml', '--no-report', '--workers', '0'], dir);

@@ -1,7 +1,7 @@
 // The report's Vega-Lite builders and page, on small hand-made result sets.
 import { aggregateBy, AXES, varyingAxes } from '../../src/report/aggregate.ts';
 import { axisChart } from '../../src/report/charts/axes.ts';
-import { skillChart } from '../../src/report/charts/skill.ts';
+import { skillChart, symlogTicks } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
 import { esc, scriptJson } from '../../src/report/html.ts';
@@ -55,7 +55,11 @@ describe('weight charts', () => {
     const spec = chart.spec as any;
     expect(spec.facet.row.field).toBe('stage');
     const bars = spec.data.values;
-    expect(bars.filter((b: any) => b.stage === '1 before pruning').reduce((n: number, b: any) => n + b.count, 0)).toBe(5);
+    const total = (stage: string) => bars.filter((b: any) => b.stage === stage).reduce((n: number, b: any) => n + b.count, 0);
+    // The after panel draws the 3 kept weights; the 2 set to 0 are counted in its title instead.
+    expect(spec.facet.row.sort).toEqual(['Before pruning: 5 weights', 'After pruning: 3 kept (the 2 set to 0 are not drawn)']);
+    expect(total('Before pruning: 5 weights')).toBe(5);
+    expect(total('After pruning: 3 kept (the 2 set to 0 are not drawn)')).toBe(3);
     expect(spec.spec.layer[1].data.values).toEqual([{ t: -0.5 }, { t: 0.5 }]);
     expect(spec.spec.layer[0].encoding.x).toMatchObject({ field: 'start', bin: { binned: true } });
   });
@@ -140,6 +144,14 @@ test('the skill chart has one row per configuration and forecast, with a zero li
   ]);
   expect(rows.find((r: any) => r.config === '200 days' && r.forecast === 'original').mean).toBe(-1);
   expect(spec.layer[0].data.values).toEqual([{ zero: 0 }]);
+  // Skill between −1 and 0.5: vega's own ticks.
+  expect(spec.layer[1].encoding.x.axis).toEqual({ labelOverlap: 'greedy' });
+});
+
+test("the skill axis's ticks are 0 and the powers of ten inside the data, so they never crowd", () => {
+  expect(symlogTicks(-600, 0.1)).toEqual([-100, -10, -1, 0]);
+  expect(symlogTicks(-12, 1)).toEqual([-10, -1, 0, 1]);
+  expect(symlogTicks(-3, 0.5)).toBeUndefined();
 });
 
 describe('report page', () => {

@@ -7,6 +7,19 @@ import { groupBy } from '../aggregate.ts';
 import { MODELS, type OkRecord } from '../load.ts';
 import type { Chart } from './chart.ts';
 
+/**
+ * Ticks for the symlog axis: 0 and ±powers of ten inside the data. Vega's own ticks on a symlog
+ * scale crowd the far end ("−600−250−150" printed over each other); decades are evenly spaced.
+ * Data within ±10 lies mostly in the scale's linear part, where vega's ticks do not crowd.
+ */
+export function symlogTicks(lo: number, hi: number): number[] | undefined {
+  if (Math.max(-lo, hi) < 10) return undefined;
+  const ticks = [0];
+  for (let p = 1; p <= -lo; p *= 10) ticks.unshift(-p);
+  for (let p = 1; p <= hi; p *= 10) ticks.push(p);
+  return ticks;
+}
+
 export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecord) => string, configKey: (run: OkRecord) => string): Chart {
   const rows = [...groupBy(runs, configKey).values()].flatMap((group) => {
     const config = configLabel(group[0]);
@@ -15,6 +28,8 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
     return [...models, ...baselines];
   });
   const configs = [...new Set(rows.map((r) => r.config))];
+  const values = rows.flatMap((r) => [r.lo, r.mean, r.hi]).filter(Number.isFinite);
+  const ticks = symlogTicks(Math.min(0, ...values), Math.max(0, ...values));
   // Shared by the point and interval layers (not the zero line, which has no configuration).
   const byConfig = {
     y: { field: 'config', type: 'nominal', sort: configs, title: null, axis: { labelLimit: 420 } },
@@ -38,7 +53,7 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
           params: [{ name: 'skill_pick', select: { type: 'point', fields: ['forecast'] }, bind: 'legend' }],
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
           // symlog: linear near 0 (where useful models live), logarithmic for the far-off failures.
-          encoding: { ...byConfig, x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence (symlog scale)', scale: { type: 'symlog' } } },
+          encoding: { ...byConfig, x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence (symlog scale)', scale: { type: 'symlog' }, axis: { ...(ticks ? { values: ticks } : {}), labelOverlap: 'greedy' } } },
         },
         { mark: { type: 'rule', strokeWidth: 2 }, encoding: { ...byConfig, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
       ],
