@@ -129,6 +129,14 @@ describe('grid-axis charts', () => {
     expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });
     expect(spec.transform).toEqual([{ filter: 'datum.metric == metric_pick' }]);
     expect(spec.spec.encoding.x).toMatchObject({ field: 'x', type: 'quantitative' });
+    expect(spec.spec.layer[0].mark.type).toBe('line');
+  });
+  test('a categorical axis gets points side by side per model, never lines', () => {
+    const axis = AXES.find((a) => a.type === 'nominal')!;
+    const spec = axisChart(runs, axis).spec as any;
+    expect(spec.spec.layer[0].mark).toMatchObject({ type: 'point' });
+    expect(spec.spec.encoding.xOffset).toEqual({ field: 'model', type: 'nominal' });
+    expect(spec.spec.layer[1].mark.type).toBe('rule');
   });
 });
 

@@ -10,6 +10,9 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
   const rows = aggregateBy(runs, axis, metrics);
   const seeds = distinct(runs.map((r) => r.params.seed)).length;
   const tickers = distinct(rows.map((r) => r.ticker));
+  // A line between categories (pruners, architectures) would claim an order and a path between
+  // them that does not exist: categories get points, side by side per model.
+  const categorical = axis.type !== 'quantitative';
   const inner = {
     width: tickers.length > 1 ? 340 : 560,
     height: 240,
@@ -17,7 +20,7 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
       {
         // Selections live in a unit view: a facet repeats it per panel.
         params: [{ name: 'model_pick', select: { type: 'point', fields: ['model'] }, bind: 'legend' }],
-        mark: { type: 'line' as const, point: true, tooltip: true },
+        mark: categorical ? { type: 'point' as const, filled: true, size: 60, tooltip: true } : { type: 'line' as const, point: true, tooltip: true },
         encoding: { y: { field: 'mean', type: 'quantitative' as const, scale: { zero: false }, axis: { format: ',.4~r' }, title: 'mean' } },
       },
       // The 95% interval: a band along a numeric axis, an error bar on a categorical one.
@@ -26,7 +29,8 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
         : { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
     ],
     encoding: {
-      x: { field: 'x', type: axis.type, title: axis.label, ...(axis.type === 'quantitative' ? { scale: { zero: false } } : {}) },
+      x: { field: 'x', type: axis.type, title: axis.label, ...(categorical ? {} : { scale: { zero: false } }) },
+      ...(categorical ? { xOffset: { field: 'model', type: 'nominal' as const } } : {}),
       color: { field: 'model', type: 'nominal' as const, scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
       opacity: { condition: { param: 'model_pick', value: 1 }, value: 0.15 },
       tooltip: [
@@ -57,7 +61,7 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
     title: options.title ?? `Metric against ${axis.label}`,
     caption:
       options.caption ??
-      `Choose a metric; lines are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t) as ${axis.type === 'quantitative' ? 'bands' : 'bars'}` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
+      `Choose a metric; ${categorical ? 'points' : 'lines'} are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t) as ${axis.type === 'quantitative' ? 'bands' : 'bars'}` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
     spec,
   };
 }
