@@ -105,7 +105,7 @@ describeRedis('grids on BullMQ and Redis', () => {
     expect(scores(queued)).toEqual(scores(okLines(local)));
   }, 120_000);
 
-  test('a worker refuses, without retrying, a job submitted by another runexp version, and says which', async () => {
+  test('a worker refuses, without retrying, a job submitted by another runexp version or for a backend it lacks, and says which', async () => {
     const queue = new Queue('runexp', { connection: { url: redis.url } });
     try {
       const job = await queue.add('old', { runexp: '0.0.1', bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'wasm' } }, { attempts: 3 });
@@ -120,6 +120,11 @@ describeRedis('grids on BullMQ and Redis', () => {
       await until(() => w.output().split(`job ${job.id} failed`).length === 3, 'the job to be refused again');
       expect(runCli(['queue', 'clean', '--queue', redis.url], tempDir()).stdout).toBe('1 job(s) removed\n');
       expect(await queue.getJob(job.id!)).toBeUndefined();
+      // A backend this worker cannot run (tfjs-node is never installed here: it needs internet).
+      const native = await queue.add('native', { runexp: version, bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'tensorflow' } }, { attempts: 3 });
+      await until(() => w.output().includes(`job ${native.id} failed`), 'the job to be refused');
+      expect(w.output()).toContain(`cannot run the grid's backend "tensorflow": backend "tensorflow" is not available`);
+      expect((await queue.getJob(native.id!))!.attemptsMade).toBe(1);
     } finally {
       await queue.close();
     }
@@ -190,6 +195,26 @@ describeRedis('Redis settings and credentials', () => {
       await guarded.stop();
     }
   }, 30_000);
+
+  test('TLS (rediss://): a grid runs through a Redis that speaks only TLS, its certificate trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const secure = await startRedis([], { tls: true });
+    const dir = tempDir('runexp-queued-');
+    writeSpec(dir, tinySpec());
+    let w: Proc | undefined;
+    try {
+      const untrusted = runCli(['queue', 'status', '--queue', secure.url], dir);
+      expect(untrusted.code).toBe(2);
+      expect(untrusted.stderr).toContain(`cannot reach Redis at ${secure.url}: self-signed certificate`);
+      expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+      const trusted = { NODE_EXTRA_CA_CERTS: secure.caFile! };
+      w = start(['worker', '--queue', secure.url, '--workers', '1'], tempDir('runexp-worker-'), trusted);
+      expect(runCli(['spec.yaml', '--queue', secure.url, '--no-report'], dir, trusted).code).toBe(0);
+      expect(okLines(dir)).toHaveLength(2);
+    } finally {
+      w?.child.kill('SIGKILL');
+      await secure.stop();
+    }
+  }, 60_000);
 
   test('nothing listening: a clear error naming the URL, exit 2', async () => {
     const port = await freePort();

@@ -23,6 +23,8 @@ export async function freePort(): Promise<number> {
 
 export interface TestRedis {
   url: string;
+  /** TLS only: the self-signed certificate a client must trust (e.g. through NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
   port: number;
   dir: string;
   stop(): Promise<void>;
@@ -31,24 +33,37 @@ export interface TestRedis {
 }
 
 /** Up and answering: PONG, or (a server with a password) a refusal to answer without it. */
-function ping(port: number): boolean {
-  return /PONG|NOAUTH/.test(spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout ?? '');
+function ping(port: number, caFile: string | undefined): boolean {
+  const tls = caFile ? ['--tls', '--cacert', caFile] : [];
+  return /PONG|NOAUTH/.test(spawnSync('redis-cli', [...tls, '-p', String(port), 'ping'], { encoding: 'utf8' }).stdout ?? '');
 }
 
-async function launch(port: number, dir: string, extra: string[]): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...extra], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !ping(port); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!ping(port)) {
+/** A self-signed certificate for 127.0.0.1 (openssl): the server's, and the CA a client must trust. */
+function selfSignedCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
+  return { cert, key };
+}
+
+async function launch(port: number, dir: string, extra: string[], caFile: string | undefined): Promise<ChildProcess> {
+  // With TLS the port speaks only TLS: plain connections are off (port 0).
+  const listen = caFile ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', caFile, '--tls-key-file', join(dir, 'key.pem'), '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...extra], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !ping(port, caFile); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!ping(port, caFile)) {
     child.kill('SIGKILL'); // a server left running would keep jest from exiting
     throw new Error(`redis-server did not start on port ${port}`);
   }
   return child;
 }
 
-export async function startRedis(extra: string[] = []): Promise<TestRedis> {
+export async function startRedis(extra: string[] = [], options: { tls?: boolean } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'runexp-redis-'));
-  let child = await launch(port, dir, extra);
+  const caFile = options.tls ? selfSignedCertificate(dir).cert : undefined;
+  let child = await launch(port, dir, extra, caFile);
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
@@ -56,13 +71,14 @@ export async function startRedis(extra: string[] = []): Promise<TestRedis> {
     await exited;
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${caFile ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
+    caFile,
     port,
     dir,
     stop,
     async restart() {
       await stop();
-      child = await launch(port, dir, extra);
+      child = await launch(port, dir, extra, caFile);
     },
   };
 }

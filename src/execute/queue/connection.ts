@@ -53,7 +53,10 @@ export async function checkRedis(connection: QueueConnection, warn: (message: st
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new RunexpError(ErrorCode.USAGE, `cannot reach Redis at ${connection.shown}: ${redact((firstError ?? (err as Error)).message)}`, 'start Redis, or check the host, port, password and TLS (rediss://) in --queue');
+    const why = redact((firstError ?? (err as Error)).message);
+    // A server certificate from a private CA: Node trusts it once told where the CA is.
+    const hint = /certificate/i.test(why) ? "point NODE_EXTRA_CA_CERTS at the PEM file of the server's certificate authority" : 'start Redis, or check the host, port, password and TLS (rediss://) in --queue';
+    throw new RunexpError(ErrorCode.USAGE, `cannot reach Redis at ${connection.shown}: ${why}`, hint);
   }
   try {
     const [, policy] = (await client.config('GET', 'maxmemory-policy')) as string[];
