@@ -29,7 +29,7 @@ main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #
 h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .sub { color: #666; margin: 0 0 16px; }
 table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 10px; text-align: right; white-space: nowrap; }
+th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 8px; text-align: right; white-space: nowrap; }
 .facts td { white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 tr.paper td { color: #777; font-style: italic; }
@@ -41,5 +41,9 @@ figure { margin: 16px 0 28px; } figcaption { color: #555; font-size: 13px; max-w
 .failed { background: #fdecea; border-left: 4px solid #d62728; padding: 8px 12px; margin: 12px 0; }
 code { background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
 details summary { cursor: pointer; color: #1f77b4; }
+details.table1 { margin: 6px 0; } details.table1 > summary { font-weight: 600; }
+td small { color: #666; }
+.scroll { overflow-x: auto; }
+table.index td:nth-child(4), table.index th:nth-child(4) { text-align: left; white-space: normal; min-width: 240px; }
 nav a { margin-right: 12px; }
 `;

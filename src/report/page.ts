@@ -57,10 +57,36 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
 /** Everything in a run's configuration except the seed: runs sharing it are repeats. */
 export const configKey = (run: OkRecord): string => configKeyOf(run.params);
 
+/** One configuration's headline numbers, means over its seeds (for reports/index.html). */
+export interface ConfigurationHeadline {
+  label: string;
+  seeds: number;
+  original: { mse: number; r2: number };
+  compact: { mse: number; r2: number };
+}
+
 export interface ReportPage {
   html: string;
   charts: Chart[];
-  headline?: { label: string; original: { mse: number; r2: number }; compact: { mse: number; r2: number } };
+  configurations: ConfigurationHeadline[];
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function headlineOf(config: OkRecord[], label: string): ConfigurationHeadline {
+  const of = (m: 'original' | 'compact') => ({ mse: mean(config.map((r) => r[m].mse)), r2: mean(config.map((r) => r[m].r2)) });
+  return { label, seeds: config.length, original: of('original'), compact: of('compact') };
+}
+
+/**
+ * Table 1 for every configuration, seeds summarised: the headline's open, the others one click
+ * away (a grid of 15 configurations would otherwise be 15 screens of tables).
+ */
+function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparison[][], names: Names, headline: OkRecord): string {
+  if (configs.length === 1) return table1(configs[0], verdicts[0], names);
+  return configs
+    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})</summary>${table1(config, verdicts[i], names)}</details>`)
+    .join('');
 }
 
 export function buildReport(results: ExperimentResults, bundles: string[]): ReportPage {
@@ -70,6 +96,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
   const sections: string[] = [];
   const headline = runs[0];
   const names = namesFor(runs);
+  const configs = byConfiguration(runs);
   const figure = (chart: Chart) => {
     charts.push(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
@@ -77,12 +104,10 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
 
   sections.push(header(results, runs));
   if (headline) {
-    const repeats = runs.filter((r) => configKey(r) === configKey(headline));
     // Every configuration's verdicts are judged together (Holm over all of them).
-    const configs = byConfiguration(runs);
     const verdicts = compareConfigurations(configs);
     sections.push(
-      `<h2 id="table1">Table 1 — model performance</h2>${table1(repeats, verdicts[configs.findIndex((c) => c.includes(headline))], names)}${allConfigurations(configs, verdicts, names)}${perRun(runs, names)}`,
+      `<h2 id="table1">Table 1 — model performance</h2>${table1PerConfiguration(configs, verdicts, names, headline)}${allConfigurations(configs, verdicts, names)}${perRun(runs, names)}`,
     );
     const label = names.run(headline);
     const weights = readPrunedWeights(results.outDir, headline.runId);
@@ -131,7 +156,7 @@ for (const [id, spec] of Object.entries(specs)) {
   return {
     html,
     charts,
-    headline: headline && { label: names.run(headline), original: { mse: headline.original.mse, r2: headline.original.r2 }, compact: { mse: headline.compact.mse, r2: headline.compact.r2 } },
+    configurations: configs.map((config) => headlineOf(config, names.config(config[0]))),
   };
 }
 
@@ -191,7 +216,8 @@ function cell(maybe: (number | null)[], digits = 4): string {
   const values = maybe.filter((v): v is number => v !== null);
   if (values.length === 0) return 'n/a';
   const ci = meanCi95(values);
-  return ci.n > 1 ? `${num(ci.mean, digits)} <small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
+  // The interval on a line of its own: side by side, 8 columns of them overflow a laptop screen.
+  return ci.n > 1 ? `${num(ci.mean, digits)}<br><small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
 }
 
 const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];

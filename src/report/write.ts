@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../results/store.ts';
 import { vegaBundles } from './bundles.ts';
 import { esc, num, STYLE, table } from './html.ts';
 import { loadResults } from './load.ts';
-import { buildReport } from './page.ts';
+import { buildReport, type ConfigurationHeadline } from './page.ts';
 import { renderSvg } from './svg.ts';
 
 export interface ReportSummary {
@@ -18,7 +18,9 @@ export interface ReportSummary {
   startedAt: string;
   ok: number;
   failed: number;
-  headline?: ReturnType<typeof buildReport>['headline'];
+  configurations?: ConfigurationHeadline[];
+  /** Written before configurations existed: one run's numbers. */
+  headline?: { label: string; original: { mse: number; r2: number }; compact: { mse: number; r2: number } };
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -32,7 +34,7 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
   const dir = join(reportsRoot, name);
   const page = buildReport(results, vegaBundles());
   const svgs = await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
-  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, headline: page.headline };
+  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, configurations: page.configurations };
   try {
     page.charts.forEach((chart, i) => {
       writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
@@ -55,17 +57,22 @@ export function writeIndex(reportsRoot: string): void {
         .map((d) => JSON.parse(readFileSync(join(reportsRoot, d.name, 'summary.json'), 'utf8')) as ReportSummary)
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     : [];
-  const rows = summaries.map((s) => [
-    `<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`,
-    esc(s.startedAt.slice(0, 16).replace('T', ' ')),
-    `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}`,
-    esc(s.headline?.label ?? '—'),
-    s.headline ? `${esc(num(s.headline.original.mse))} → ${esc(num(s.headline.compact.mse))}` : '—',
-    s.headline ? `${esc(num(s.headline.original.r2))} → ${esc(num(s.headline.compact.r2))}` : '—',
-  ]);
+  // One row per configuration; the experiment's own cells only on its first row.
+  const rows = summaries.flatMap((s) => {
+    const configs = s.configurations ?? (s.headline ? [{ ...s.headline, seeds: 1 }] : []);
+    const experiment = [`<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`, esc(s.startedAt.slice(0, 16).replace('T', ' ')), `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}`];
+    if (configs.length === 0) return [[...experiment, '—', '', '—', '—']];
+    return configs.map((c, i) => [
+      ...(i === 0 ? experiment : ['', '', '']),
+      esc(c.label),
+      String(c.seeds),
+      `${esc(num(c.original.mse))} → ${esc(num(c.compact.mse))}`,
+      `${esc(num(c.original.r2))} → ${esc(num(c.compact.r2))}`,
+    ]);
+  });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runexp reports</title><style>${STYLE}</style></head><body><main>
-<h1>runexp reports</h1><p class="sub">${counted(summaries.length, 'experiment')}; headline = the first configuration of each grid, original → compact.</p>
-${table(['experiment', 'run started (UTC)', 'runs', 'headline configuration', 'MSE', 'R²'], rows, { raw: true })}
+<h1>runexp reports</h1><p class="sub">${counted(summaries.length, 'experiment')}; every configuration of each grid, original → compact, means over its seeds.</p>
+<div class="scroll">${table(['experiment', 'run started (UTC)', 'runs', 'configuration', 'seeds', 'MSE', 'R²'], rows, { raw: true, className: 'index' })}</div>
 </main></body></html>
 `;
   writeFileAtomic(join(reportsRoot, 'index.html'), html);

@@ -38,6 +38,15 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   const index = readFileSync(join(dir, 'reports/index.html'), 'utf8');
   expect(index).toContain('<a href="tiny/index.html">tiny</a>');
   expect(index).toContain('8 ok');
+  // Table 1 for each of the 4 configurations (2 sizes × 2 percentiles), the headline's open; the
+  // index lists all 4 with means over their 2 seeds.
+  expect(html.match(/<details class="table1"/g)).toHaveLength(4);
+  expect(html.match(/<details class="table1" open>/g)).toHaveLength(1);
+  expect(html).toMatch(/<td>[\d.,]+<br><small>\[[\d.,]+, [\d.,]+\]<\/small><\/td>/);
+  expect(index).toContain('<table class="index">');
+  const configRows = [...index.matchAll(/<tr><td>(?:<a[^>]*>tiny<\/a>)?<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]+)<\/td><td>2<\/td>/g)].map((m) => m[1]);
+  expect(configRows).toHaveLength(4);
+  expect(new Set(configRows).size).toBe(4);
 });
 
 test('runexp report <dir> --reports DIR writes elsewhere; a bad directory or reports folder is a clear error', () => {
