@@ -16,6 +16,7 @@ import { checkPlugin } from './check-plugin.ts';
 import { handleSignals } from '../loader/signals.js';
 import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
+import { LiveReport } from './live-report.ts';
 import { importQueuePackages } from './queue-packages.ts';
 import { table1 } from './table-text.ts';
 import { counted } from '../plugin/shorten.ts';
@@ -161,11 +162,13 @@ async function command(argv: string[]): Promise<number> {
     };
     // SIGHUP (a closed terminal or ssh session) stops a run like SIGTERM: finished runs kept, lock released.
     const unhandle = handleSignals(interrupt);
+    const live = values['no-report'] ? undefined : new LiveReport(reportsRoot, (m) => process.stderr.write(`${m}\n`));
     let summary;
     try {
-      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb, launcher });
+      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb, launcher, onProgress: live && ((p) => live.update(p)) });
     } finally {
       unhandle();
+      await live?.stop(); // before the final report, which must not be overwritten by a live one
     }
     process.stdout.write(`${table1(summary.records)}\n\n`);
     const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');
@@ -173,7 +176,8 @@ async function command(argv: string[]): Promise<number> {
       const e = rec.error;
       process.stdout.write(`FAILED ${rec.runId}: ${e.stage ? `[${e.stage}] ` : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}\n`);
     }
-    if (!values['no-report'] && summary.records.length > 0) {
+    // After a live report, always: the final one is what stops the page reloading itself.
+    if (!values['no-report'] && (summary.records.length > 0 || live?.written)) {
       try {
         process.stdout.write(`report: ${await report(summary.outDir, reportsRoot)}\n`);
       } catch (err) {

@@ -41,6 +41,8 @@ export interface Launcher {
   readonly workers: number;
   /** Where tasks run, for the start line ("on 2 workers" when absent). */
   readonly where?: string;
+  /** Groups worked on at once, for progress reports (default: workers, at least 1). */
+  readonly concurrent?: number;
   /**
    * Runs one task, calling `onEvent` in order as things finish. Resolves when the task is done,
    * possibly early: a task whose worker had to be replaced (a leak, a timeout) leaves the runs it

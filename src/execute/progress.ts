@@ -1,6 +1,21 @@
 // Progress for a grid: a live line (runs done / total, failures, ETA) on a terminal, plain log
 // lines otherwise (CI, pipes, files).
 
+/** Where a grid stands while it runs (for a live report; see RunOptions.onProgress). */
+export interface GridProgress {
+  outDir: string;
+  /** Runs in the grid, and those stored as ok (this session's and earlier ones). */
+  total: number;
+  ok: number;
+  /** Runs that failed in this session. */
+  failed: number;
+  /** Training groups being worked on now, and those not finished (running included). */
+  groupsRunning: number;
+  groupsLeft: number;
+  /** Seconds to go at this session's pace so far; null before any run finished. */
+  etaSeconds: number | null;
+}
+
 export class Progress {
   private done = 0;
   private failed = 0;
@@ -17,11 +32,17 @@ export class Progress {
     this.live = live;
   }
 
+  /** Seconds to go at the pace so far; null before any run finished. */
+  etaSeconds(): number | null {
+    if (this.done === 0) return null;
+    return ((performance.now() - this.started) / 1000 / this.done) * (this.total - this.done);
+  }
+
   runFinished(label: string, ok: boolean, detail: string): void {
     this.done++;
     if (!ok) this.failed++;
     const elapsed = (performance.now() - this.started) / 1000;
-    const eta = this.done === 0 ? 0 : (elapsed / this.done) * (this.total - this.done);
+    const eta = this.etaSeconds() ?? 0;
     const counts = `[${this.done}/${this.total}${this.failed ? `, ${this.failed} failed` : ''}]`;
     if (this.live) {
       if (!ok) this.log(`  ${label}: ${detail}`);

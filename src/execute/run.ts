@@ -11,14 +11,15 @@ import { prepare, type Prepared } from '../plan/prepare.ts';
 import { trainingKeys, type TrainGroup } from '../plan/types.ts';
 import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
-import { failedRecord, type FailedRecord, type RunRecord } from '../results/record.ts';
+import { failedRecord, type RunRecord } from '../results/record.ts';
 import { outDirError } from '../results/out-dir.ts';
 import { cachedTraining, ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
 import type { BackendChoice } from './backend.ts';
 import { InProcessLauncher } from './in-process-launcher.ts';
 import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
 import { PiscinaLauncher } from './piscina-launcher.ts';
-import { Progress } from './progress.ts';
+import { Progress, type GridProgress } from './progress.ts';
+import { runGroup } from './run-group.ts';
 import { counted } from '../plugin/shorten.ts';
 
 export interface RunOptions {
@@ -34,7 +35,10 @@ export interface RunOptions {
   workerMemoryMb?: number;
   /** Use this launcher instead of choosing one from `workers`. */
   launcher?: Launcher;
+  /** Called once the manifest is written and again as runs and training groups finish (a live report). */
+  onProgress?: (progress: GridProgress) => void;
 }
+
 
 export interface RunSummary {
   outDir: string;
@@ -127,6 +131,10 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const stopped = () => interrupted || fatal !== undefined;
 
   const recorded = new Set(done);
+  let groupsLeft = pendingGroups.length;
+  const capacity = launcher.concurrent ?? Math.max(1, launcher.workers);
+  const reportProgress = () =>
+    options.onProgress?.({ outDir, total: grid.runs.length, ok: recorded.size, failed, groupsRunning: Math.min(capacity, groupsLeft), groupsLeft, etaSeconds: progress.etaSeconds() });
   const storeRecord = (record: RunRecord) => {
     store.append(record);
     if (record.status === 'ok') recorded.add(record.runId);
@@ -135,6 +143,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     else failed++;
     const label = record.params ? labels.run(record.params) : record.runId;
     progress.runFinished(label, record.status === 'ok', record.status === 'ok' ? '' : `${record.error.stage ?? ''} ${record.error.message}`.trim());
+    reportProgress();
   };
   // A training that cannot be cached costs a retraining later, nothing that finished.
   const cacheTraining = (key: string, files: ArtifactFiles) => {
@@ -180,7 +189,12 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped)));
+      reportProgress();
+      const groupDone = () => {
+        groupsLeft--;
+        if (!stopped()) reportProgress();
+      };
+      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped).then(groupDone)));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await launcher.close();
@@ -216,36 +230,4 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
     if (files) cachedTrainings[key] = files;
   }
   return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings, timeouts: prepared.loaded.spec.timeouts };
-}
-
-/**
- * Runs a group's pending runs as one task. A task that ends early because its worker was replaced
- * (a leak, a timeout) is sent again for the runs it did not report, with the trainings cached
- * meanwhile; each round reports at least one run, so this ends. If a worker dies, every run it
- * had not reported fails with the cause.
- */
-async function runGroup(launcher: Launcher, taskOf: (pending: string[]) => GroupTask, pending: string[], onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
-  const reported = new Set<string>();
-  let left = pending;
-  const failLeft = (task: GroupTask, error: FailedRecord['error']) => {
-    for (const run of task.group.runs.filter((r) => left.includes(r.runId) && !reported.has(r.runId))) {
-      onEvent({ type: 'run', record: failedRecord({ runId: run.runId, trainKey: task.group.trainKey, params: run.params }, error) });
-    }
-  };
-  while (left.length > 0 && !stopped()) {
-    const task = taskOf(left);
-    const before = reported.size;
-    try {
-      await launcher.run(task, (event) => {
-        if (event.type === 'run') reported.add(event.record.runId);
-        onEvent(event);
-      });
-    } catch (err) {
-      if (!stopped()) failLeft(task, { ...serializeError(err), code: ErrorCode.WORKER });
-      return;
-    }
-    // A task that ended early without reporting anything would loop for ever: fail its runs.
-    if (reported.size === before) return failLeft(task, { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' });
-    left = left.filter((id) => !reported.has(id));
-  }
 }

@@ -38,6 +38,7 @@ tr.baseline td { color: #444; background: #f6f8fa; }
 .facts td, .facts th { text-align: left; }
 figure { margin: 16px 0 28px; } figcaption { color: #555; font-size: 13px; max-width: 780px; }
 .note { background: #fff7e0; border-left: 4px solid #e0a800; padding: 8px 12px; margin: 12px 0; }
+.banner { background: #e8f1fb; border-left: 4px solid #1f77b4; padding: 8px 12px; margin: 0 0 16px; }
 .failed { background: #fdecea; border-left: 4px solid #d62728; padding: 8px 12px; margin: 12px 0; }
 code { background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
 details summary { cursor: pointer; color: #1f77b4; }

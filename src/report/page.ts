@@ -1,9 +1,8 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
 import { counted } from '../plugin/shorten.ts';
-import { configKey as configKeyOf, labeller } from '../plan/labels.ts';
-import { meanCi95 } from '../evaluation/stats.ts';
-import { distinct, groupBy, varyingAxes } from './aggregate.ts';
+import { configKey as configKeyOf } from '../plan/labels.ts';
+import { distinct, varyingAxes } from './aggregate.ts';
 import { axisChart } from './charts/axes.ts';
 import type { Chart } from './charts/chart.ts';
 import { dataSizeChart, dataSizeSweep } from './charts/data-size.ts';
@@ -13,26 +12,13 @@ import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights
 import { methodsSection, weightsPerMethod } from './methods-section.ts';
 import { skillChart } from './charts/skill.ts';
 import { statisticsSection } from './statistics-section.ts';
-import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
-import { byConfiguration, summarizeConfiguration } from './summary.ts';
-import { ALPHA, compareConfigurations, formatP, type Comparison } from './verdict.ts';
+import { byConfiguration } from './summary.ts';
+import { compareConfigurations } from './verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
-import { MODELS, readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
-import { PAPER_TABLE1 } from './paper-reference.ts';
-
-/** How the page names runs and configurations: by what varies across its runs. */
-interface Names {
-  run(run: OkRecord): string;
-  /** The configuration: what the seeds of one cell share. */
-  base(run: OkRecord): string;
-  /** The configuration, with its test period end. */
-  config(run: OkRecord): string;
-}
-
-function namesFor(runs: readonly OkRecord[]): Names {
-  const labels = labeller(runs.map((r) => r.params));
-  return { run: (r) => labels.run(r.params), base: (r) => labels.config(r.params), config: (r) => `${labels.config(r.params)}, test to ${r.params.testEnd}` };
-}
+import { readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
+import { LIVE_RELOAD_SECONDS, liveBanner, type LiveStatus } from './live-banner.ts';
+import { namesFor, type Names } from './names.ts';
+import { allConfigurations, headlineOf, perRun, table1PerConfiguration, type ConfigurationHeadline } from './table1.ts';
 
 /**
  * Runs in the order the spec lists them (the grid's order, kept in the manifest); without it,
@@ -57,39 +43,13 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
 /** Everything in a run's configuration except the seed: runs sharing it are repeats. */
 export const configKey = (run: OkRecord): string => configKeyOf(run.params);
 
-/** One configuration's headline numbers, means over its seeds (for reports/index.html). */
-export interface ConfigurationHeadline {
-  label: string;
-  seeds: number;
-  original: { mse: number; r2: number };
-  compact: { mse: number; r2: number };
-}
-
 export interface ReportPage {
   html: string;
   charts: Chart[];
   configurations: ConfigurationHeadline[];
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-function headlineOf(config: OkRecord[], label: string): ConfigurationHeadline {
-  const of = (m: 'original' | 'compact') => ({ mse: mean(config.map((r) => r[m].mse)), r2: mean(config.map((r) => r[m].r2)) });
-  return { label, seeds: config.length, original: of('original'), compact: of('compact') };
-}
-
-/**
- * Table 1 for every configuration, seeds summarised: the headline's open, the others one click
- * away (a grid of 15 configurations would otherwise be 15 screens of tables).
- */
-function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparison[][], names: Names, headline: OkRecord): string {
-  if (configs.length === 1) return table1(configs[0], verdicts[0], names);
-  return configs
-    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})</summary>${table1(config, verdicts[i], names)}</details>`)
-    .join('');
-}
-
-export function buildReport(results: ExperimentResults, bundles: string[]): ReportPage {
+export function buildReport(results: ExperimentResults, bundles: string[], live?: LiveStatus): ReportPage {
   const runs = orderRuns(results);
   const { manifest } = results;
   const charts: Chart[] = [];
@@ -102,6 +62,7 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
   };
 
+  if (live) sections.push(liveBanner(live, new Date()));
   sections.push(header(results, runs));
   if (headline) {
     // Every configuration's verdicts are judged together (Holm over all of them).
@@ -122,13 +83,19 @@ export function buildReport(results: ExperimentResults, bundles: string[]): Repo
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
-    sections.push(statisticsSection(runs, names.config, (run) => storedPredictions(results.outDir, run.runId), figure));
+    // Bootstrap intervals and Model Confidence Sets take most of a report's time (7.6 of 8.7 s for
+    // 520 runs): a live report leaves them to the final one.
+    sections.push(
+      live
+        ? '<h2 id="statistics">Effect sizes and tests</h2><p class="note">Computed when the run ends: bootstrap intervals and Model Confidence Sets take seconds for every hundred runs.</p>'
+        : statisticsSection(runs, names.config, (run) => storedPredictions(results.outDir, run.runId), figure),
+    );
     const axes = varyingAxes(runs);
     sections.push(
       `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
     );
   } else {
-    sections.push('<p class="failed">No run finished successfully, so there is nothing to chart.</p>');
+    sections.push(live ? '<p class="note">No run has finished yet: tables and charts appear here as runs finish.</p>' : '<p class="failed">No run finished successfully, so there is nothing to chart.</p>');
   }
 
   const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
@@ -142,7 +109,8 @@ ${bundles.map((b) => `<script>${b}</script>`).join('\n')}
 ${sections.join('\n')}
 </main>
 <script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
-<script>
+<script>${live ? `
+setTimeout(() => location.reload(), ${LIVE_RELOAD_SECONDS * 1000}); // the grid is running: show its progress` : ''}
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 for (const [id, spec] of Object.entries(specs)) {
   vegaEmbed('#chart-' + id, spec, { actions: false, renderer: 'svg' }).catch((err) => {
@@ -209,67 +177,6 @@ function summariseGrid(runs: OkRecord[]): string {
     .filter(([, v]) => v.length > 0)
     .map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`)
     .join('; ');
-}
-
-/** Mean [95% interval] over seeds; n/a where a score does not exist (direction of a no-change forecast). */
-function cell(maybe: (number | null)[], digits = 4): string {
-  const values = maybe.filter((v): v is number => v !== null);
-  if (values.length === 0) return 'n/a';
-  const ci = meanCi95(values);
-  // The interval on a line of its own: side by side, 8 columns of them overflow a laptop screen.
-  return ci.n > 1 ? `${num(ci.mean, digits)}<br><small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
-}
-
-const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];
-
-function scoreCells(scores: ForecastScores[]): string[] {
-  return [cell(scores.map((s) => s.mse)), cell(scores.map((s) => s.rmse)), cell(scores.map((s) => s.mae)), cell(scores.map((s) => s.r2)), cell(scores.map((s) => s.mase)), cell(scores.map((s) => s.skill)), cell(scores.map((s) => s.directionalAccuracy))];
-}
-
-function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): string {
-  const n = repeats.length;
-  const first = repeats[0];
-  const summary = summarizeConfiguration(repeats, verdicts);
-  const rows = [
-    ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
-    ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
-  ];
-  const body = table(TABLE1_COLUMNS, rows, { raw: true })
-    .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
-    .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
-  const t = first.data.test;
-  const verdictItems = summary.verdicts.map((c) => `<li class="${(c.holm ?? c.test.pValue) < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`).join('');
-  return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
-    n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
-  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdictItems}</ul>`;
-}
-
-function allConfigurations(groups: OkRecord[][], verdicts: Comparison[][], names: Names): string {
-  if (groups.length < 2) return '';
-  const rows = groups.flatMap((g, i) => {
-    const [vsOriginal, originalVsNaive, compactVsNaive] = verdicts[i];
-    const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${(c.holm ?? c.test.pValue) < ALPHA ? ' *' : ''}` : '—');
-    return [
-      ...MODELS.map((m) => [esc(names.config(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
-      [esc(names.config(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
-    ];
-  });
-  return `<details><summary>All ${groups.length} configurations, with p-values (* significant after Holm's adjustment, at ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
-}
-
-function perRun(runs: OkRecord[], names: Names): string {
-  const rows = runs.map((r) => [
-    `<code>${esc(r.runId)}</code>`,
-    esc(names.config(r)),
-    String(r.params.seed),
-    num(r.original.mse),
-    num(r.compact.mse),
-    num(r.baselines.persistence.mse),
-    formatP(r.tests.compactVsOriginal.squared.pValue),
-    formatP(r.tests.originalVsPersistence.squared.pValue),
-    String(r.training.epochs),
-  ]);
-  return `<details><summary>Per-run values (${runs.length} runs)</summary>${table(['run', 'configuration', 'seed', 'MSE original', 'MSE compact', 'MSE persistence', 'DM p compact vs original', 'DM p original vs persistence', 'epochs'], rows, { raw: true })}</details>`;
 }
 
 function layerTable(run: OkRecord, names: Names): string {

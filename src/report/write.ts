@@ -9,7 +9,9 @@ import { writeFileAtomic } from '../results/store.ts';
 import { vegaBundles } from './bundles.ts';
 import { esc, num, STYLE, table } from './html.ts';
 import { loadResults } from './load.ts';
-import { buildReport, type ConfigurationHeadline } from './page.ts';
+import type { LiveStatus } from './live-banner.ts';
+import { buildReport } from './page.ts';
+import type { ConfigurationHeadline } from './table1.ts';
 import { renderSvg } from './svg.ts';
 
 export interface ReportSummary {
@@ -18,6 +20,8 @@ export interface ReportSummary {
   startedAt: string;
   ok: number;
   failed: number;
+  /** Written while the grid was running (a live report). */
+  running?: boolean;
   configurations?: ConfigurationHeadline[];
   /** Written before configurations existed: one run's numbers. */
   headline?: { label: string; original: { mse: number; r2: number }; compact: { mse: number; r2: number } };
@@ -25,21 +29,27 @@ export interface ReportSummary {
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
-/** Writes the report; returns its path and what was left out as damaged (see loadResults). */
-export async function writeReport(outDir: string, reportsRoot = resolve('reports')): Promise<{ file: string; problems: string[] }> {
+/**
+ * Writes the report; returns its path and what was left out as damaged (see loadResults). `live`:
+ * the grid is still running; the page gets a progress banner and reloads itself, and the charts'
+ * SVG files (most of the cost of writing a report) wait for the final report.
+ */
+export async function writeReport(outDir: string, reportsRoot = resolve('reports'), live?: LiveStatus): Promise<{ file: string; problems: string[] }> {
   const results = loadResults(resolve(outDir));
   const name = results.manifest.experiment;
   // The name becomes a folder: never let it climb out of the reports root.
   if (!SAFE_NAME.test(name)) throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(name)} cannot name a report folder`);
   const dir = join(reportsRoot, name);
-  const page = buildReport(results, vegaBundles());
-  const svgs = await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
-  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, configurations: page.configurations };
+  const page = buildReport(results, vegaBundles(), live);
+  const svgs = live ? [] : await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
+  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, running: Boolean(live), configurations: page.configurations };
   try {
-    page.charts.forEach((chart, i) => {
-      writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
-      writeFileAtomic(join(dir, 'charts', `${chart.id}.svg`), svgs[i]);
-    });
+    if (!live) {
+      page.charts.forEach((chart, i) => {
+        writeFileAtomic(join(dir, 'charts', `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 1)}\n`);
+        writeFileAtomic(join(dir, 'charts', `${chart.id}.svg`), svgs[i]);
+      });
+    }
     writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
     writeFileAtomic(join(dir, 'index.html'), page.html);
     writeIndex(reportsRoot);
@@ -60,7 +70,7 @@ export function writeIndex(reportsRoot: string): void {
   // One row per configuration; the experiment's own cells only on its first row.
   const rows = summaries.flatMap((s) => {
     const configs = s.configurations ?? (s.headline ? [{ ...s.headline, seeds: 1 }] : []);
-    const experiment = [`<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`, esc(s.startedAt.slice(0, 16).replace('T', ' ')), `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}`];
+    const experiment = [`<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`, esc(s.startedAt.slice(0, 16).replace('T', ' ')), `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}${s.running ? ' (running)' : ''}`];
     if (configs.length === 0) return [[...experiment, '—', '', '—', '—']];
     return configs.map((c, i) => [
       ...(i === 0 ? experiment : ['', '', '']),

@@ -1,9 +1,10 @@
 // The HTML report from a real (tiny) run: files on disk, the index page, and a real browser that
 // opens it from file:// with no network.
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumAvailable, CHROMIUM, visitReport } from '../helpers/browser.ts';
-import { runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
+import { BIN, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 const dir = tempDir('runexp-report-');
 writeSpec(dir, tinySpec({ seeds: '[1, 3]' }).replace('days: 120', 'days: [120, 160]'));
@@ -106,5 +107,28 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   expect(visit.networkRequests).toEqual([]);
   expect(visit.charts).toHaveLength(13);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
+  expect(visit.overlappingLabels).toEqual([]);
+  expect(visit.banner).toBeNull(); // the run has ended
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });
+
+browserTest('watch while it runs: the report is written at the start with a progress banner and reloads itself; the final one has neither', async () => {
+  const live = tempDir('runexp-live-');
+  writeSpec(live, tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}' }).replace('days: 120', 'days: [120, 160]'));
+  const child = spawn(process.execPath, [BIN, 'spec.yaml', '--workers', '1'], { cwd: live, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+  const exited = new Promise((done) => child.on('exit', done));
+  const page = join(live, 'reports/tiny/index.html');
+  for (let i = 0; i < 600 && !(existsSync(page) && readFileSync(page, 'utf8').includes('id="live-banner"')); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(readFileSync(page, 'utf8')).toContain('setTimeout(() => location.reload(), 10000)');
+  const during = await visitReport(page, join(live, 'reports/tiny/screenshot-running.png'));
+  expect(during.banner).toMatch(/^Running: \d of 8 runs done · \d failed · 1 training group running(, \d waiting)? · ETA /);
+  expect(during.consoleErrors).toEqual([]);
+  expect(readFileSync(join(live, 'reports/index.html'), 'utf8')).toMatch(/ok \(running\)|<td>—<\/td>/);
+
+  expect(await exited).toBe(0);
+  const after = await visitReport(page, join(live, 'reports/tiny/screenshot-done.png'));
+  expect(after.banner).toBeNull();
+  expect(readFileSync(page, 'utf8')).not.toContain('location.reload()');
+  expect(after.charts.length).toBeGreaterThan(0);
+  expect(existsSync(join(live, 'reports/tiny/screenshot-running.png'))).toBe(true);
+}, 120_000);

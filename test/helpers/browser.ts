@@ -10,7 +10,31 @@ export interface PageVisit {
   consoleErrors: string[];
   networkRequests: string[];
   charts: { id: string; marks: number }[];
+  /** Pairs of tick labels of one axis drawn over each other, as "chart: a / b". */
+  overlappingLabels: string[];
+  /** The live-progress banner's text, or null when the page has none. */
+  banner: string | null;
 }
+
+/** Runs in the page: visible tick labels of the same axis whose boxes intersect. */
+const OVERLAPS = `(() => {
+  const found = [];
+  for (const chart of document.querySelectorAll('.chart')) {
+    for (const axis of chart.querySelectorAll('g.role-axis')) {
+      const labels = [...axis.querySelectorAll('g.role-axis-label text')]
+        .filter((t) => t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0' && t.textContent.trim() !== '')
+        .map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() }));
+      for (let i = 0; i < labels.length; i++)
+        for (let j = i + 1; j < labels.length; j++) {
+          const a = labels[i].box, b = labels[j].box;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 1 && h > 1) found.push(chart.id + ': ' + labels[i].text + ' / ' + labels[j].text);
+        }
+    }
+  }
+  return found;
+})()`;
 
 export async function visitReport(file: string, screenshot: string): Promise<PageVisit> {
   const { chromium } = await import('playwright-core');
@@ -33,8 +57,10 @@ export async function visitReport(file: string, screenshot: string): Promise<Pag
       // Data marks only (role-mark), not axes, legends or titles.
       els.map((el) => ({ id: el.id, marks: el.querySelectorAll('svg g.role-mark > *').length })),
     );
+    const overlappingLabels = (await page.evaluate(OVERLAPS)) as string[];
+    const banner = await page.$eval('#live-banner', (el) => el.textContent).catch(() => null);
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { consoleErrors, networkRequests, charts };
+    return { consoleErrors, networkRequests, charts, overlappingLabels, banner };
   } finally {
     await browser.close();
   }

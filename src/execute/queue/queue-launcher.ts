@@ -23,6 +23,8 @@ export class QueueLauncher implements Launcher {
   readonly name = 'bullmq';
   /** The submitter runs nothing itself; the workers are wherever `runexp worker` runs. */
   readonly workers = 0;
+  /** Every group is queued at once; as many run as there are workers out there. */
+  readonly concurrent = Infinity;
   readonly where: string;
   private readonly queue: Queue;
   private readonly events: QueueEvents;

@@ -1,0 +1,99 @@
+// Table 1 of a report: the paper's table for every configuration, seeds summarised (mean, 95%
+// interval, n), with baselines, the paper's own rows and verdicts; every configuration in one
+// table; every run's values; and each configuration's headline for reports/index.html.
+import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
+import { meanCi95 } from '../evaluation/stats.ts';
+import { counted } from '../plugin/shorten.ts';
+import { esc, num, table } from './html.ts';
+import { MODELS, type OkRecord } from './load.ts';
+import type { Names } from './names.ts';
+import { PAPER_TABLE1 } from './paper-reference.ts';
+import { summarizeConfiguration } from './summary.ts';
+import { ALPHA, formatP, type Comparison } from './verdict.ts';
+
+/** One configuration's headline numbers, means over its seeds (for reports/index.html). */
+export interface ConfigurationHeadline {
+  label: string;
+  seeds: number;
+  original: { mse: number; r2: number };
+  compact: { mse: number; r2: number };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function headlineOf(config: OkRecord[], label: string): ConfigurationHeadline {
+  const of = (m: 'original' | 'compact') => ({ mse: mean(config.map((r) => r[m].mse)), r2: mean(config.map((r) => r[m].r2)) });
+  return { label, seeds: config.length, original: of('original'), compact: of('compact') };
+}
+
+/**
+ * Table 1 for every configuration, seeds summarised: the headline's open, the others one click
+ * away (a grid of 15 configurations would otherwise be 15 screens of tables).
+ */
+export function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparison[][], names: Names, headline: OkRecord): string {
+  if (configs.length === 1) return table1(configs[0], verdicts[0], names);
+  return configs
+    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})</summary>${table1(config, verdicts[i], names)}</details>`)
+    .join('');
+}
+
+/** Mean [95% interval] over seeds; n/a where a score does not exist (direction of a no-change forecast). */
+function cell(maybe: (number | null)[], digits = 4): string {
+  const values = maybe.filter((v): v is number => v !== null);
+  if (values.length === 0) return 'n/a';
+  const ci = meanCi95(values);
+  // The interval on a line of its own: side by side, 8 columns of them overflow a laptop screen.
+  return ci.n > 1 ? `${num(ci.mean, digits)}<br><small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
+}
+
+const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];
+
+function scoreCells(scores: ForecastScores[]): string[] {
+  return [cell(scores.map((s) => s.mse)), cell(scores.map((s) => s.rmse)), cell(scores.map((s) => s.mae)), cell(scores.map((s) => s.r2)), cell(scores.map((s) => s.mase)), cell(scores.map((s) => s.skill)), cell(scores.map((s) => s.directionalAccuracy))];
+}
+
+function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): string {
+  const n = repeats.length;
+  const first = repeats[0];
+  const summary = summarizeConfiguration(repeats, verdicts);
+  const rows = [
+    ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
+    ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
+  ];
+  const body = table(TABLE1_COLUMNS, rows, { raw: true })
+    .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
+    .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
+  const t = first.data.test;
+  const verdictItems = summary.verdicts.map((c) => `<li class="${(c.holm ?? c.test.pValue) < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`).join('');
+  return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+    n > 1 ? `Models: mean over ${n} seeds with a 95% interval.` : 'One seed.'
+  } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdictItems}</ul>`;
+}
+
+export function allConfigurations(groups: OkRecord[][], verdicts: Comparison[][], names: Names): string {
+  if (groups.length < 2) return '';
+  const rows = groups.flatMap((g, i) => {
+    const [vsOriginal, originalVsNaive, compactVsNaive] = verdicts[i];
+    const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${(c.holm ?? c.test.pValue) < ALPHA ? ' *' : ''}` : '—');
+    return [
+      ...MODELS.map((m) => [esc(names.config(g[0])), m, cell(g.map((r) => r[m].mse)), cell(g.map((r) => r.forecast[m].skill)), cell(g.map((r) => r[m].r2)), m === 'compact' ? p(vsOriginal) : '', p(m === 'original' ? originalVsNaive : compactVsNaive), String(g.length)]),
+      [esc(names.config(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
+    ];
+  });
+  return `<details><summary>All ${groups.length} configurations, with p-values (* significant after Holm's adjustment, at ${ALPHA})</summary>${table(['configuration', 'model', 'MSE', 'skill', 'R²', 'p vs original', 'p vs persistence', 'runs'], rows, { raw: true })}</details>`;
+}
+
+export function perRun(runs: OkRecord[], names: Names): string {
+  const rows = runs.map((r) => [
+    `<code>${esc(r.runId)}</code>`,
+    esc(names.config(r)),
+    String(r.params.seed),
+    num(r.original.mse),
+    num(r.compact.mse),
+    num(r.baselines.persistence.mse),
+    formatP(r.tests.compactVsOriginal.squared.pValue),
+    formatP(r.tests.originalVsPersistence.squared.pValue),
+    String(r.training.epochs),
+  ]);
+  return `<details><summary>Per-run values (${runs.length} runs)</summary>${table(['run', 'configuration', 'seed', 'MSE original', 'MSE compact', 'MSE persistence', 'DM p compact vs original', 'DM p original vs persistence', 'epochs'], rows, { raw: true })}</details>`;
+}
