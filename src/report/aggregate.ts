@@ -2,7 +2,10 @@
 import type { ModelReport } from '../plugin/api.ts';
 import { meanCi95 } from '../evaluation/stats.ts';
 import { meanBootstrapInterval } from '../evaluation/bootstrap.ts';
-import type { AggregateRow } from './charts/chart.ts';
+import type { AggregateRow, Axis } from './charts/chart.ts';
+import { optionAxes } from './option-axes.ts';
+
+export type { Axis };
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { MODELS, type ModelName, type OkRecord } from './load.ts';
 
@@ -32,12 +35,6 @@ export const METRICS: Metric[] = [
   { key: 'nonzero', label: 'non-zero parameters', get: report((m) => m.nonzeroParams) },
 ];
 
-export interface Axis {
-  key: string;
-  label: string;
-  type: 'quantitative' | 'nominal' | 'ordinal';
-  get(run: OkRecord): string | number | undefined;
-}
 
 /** Grid axes a chart can be drawn against (ticker and seed are facets and repeats, not axes). */
 export const AXES: Axis[] = [
@@ -56,10 +53,13 @@ export function distinct<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
 
-/** Axes along which the stored runs vary within one ticker (tickers differ in dates and scale). */
+/**
+ * Axes along which the stored runs vary within one ticker (tickers differ in dates and scale):
+ * the fixed ones, then every plugin option the grid varies.
+ */
 export function varyingAxes(runs: readonly OkRecord[]): Axis[] {
   const byTicker = [...groupBy(runs, (r) => r.params.ticker).values()];
-  return AXES.filter((a) => byTicker.some((group) => distinct(group.map(a.get).filter((v) => v !== undefined)).length > 1));
+  return [...AXES, ...optionAxes(runs)].filter((a) => byTicker.some((group) => distinct(group.map(a.get).filter((v) => v !== undefined)).length > 1));
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -76,7 +76,14 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
  * grid has several pruners (averaging magnitude and random pruning together would mean nothing).
  */
 export function seriesOf(runs: readonly OkRecord[], axis: Axis): (run: OkRecord, model: ModelName) => string {
-  const perPruner = axis.key !== 'pruner' && distinct(runs.map((r) => r.params.pruner)).length > 1;
+  if (axis.key === 'pruner') {
+    // Against the pruner, each of its settings is a series of its own: a point averaged over 50%
+    // and 90% sparsity would describe neither.
+    const varying = Object.keys(Object.assign({}, ...runs.map((r) => r.params.prune))).filter((k) => distinct(runs.map((r) => JSON.stringify(r.params.prune[k]))).length > 1);
+    const settings = (run: OkRecord) => varying.filter((k) => run.params.prune[k] !== undefined).map((k) => `${k} ${JSON.stringify(run.params.prune[k])}`);
+    return (run, model) => (model === 'original' || settings(run).length === 0 ? model : `compact (${settings(run).join(', ')})`);
+  }
+  const perPruner = distinct(runs.map((r) => r.params.pruner)).length > 1;
   return (run, model) => (model === 'original' || !perPruner ? model : `compact (${run.params.pruner})`);
 }
 

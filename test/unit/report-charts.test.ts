@@ -124,6 +124,32 @@ describe('grid-axis charts', () => {
     ]);
   });
 
+  test("every option a grid varies is an axis, a user's pruner's included; numbers as numbers, the rest as categories", () => {
+    const user = [1, 2].flatMap((seed) =>
+      [0.2, 0.5].map((keep) => run(`u${seed}${keep}`, { seed, pruner: 'mine', prune: { keep, mode: keep > 0.3 ? 'a' : 'b' }, train: { epochs: seed * 10 } }, [10, 10 + keep * 10])),
+    );
+    const axes = varyingAxes(user);
+    expect(axes.map((a) => [a.key, a.type, a.label])).toEqual([
+      ['prune-keep', 'quantitative', 'pruner option "keep"'],
+      ['prune-mode', 'nominal', 'pruner option "mode"'],
+      ['train-epochs', 'quantitative', 'trainer option "epochs"'],
+    ]);
+    const rows = aggregateBy(user, axes[0]).filter((r) => r.metric === 'MSE' && r.model === 'compact');
+    expect(rows.map((r) => [r.x, r.mean])).toEqual([
+      [0.2, 12],
+      [0.5, 15],
+    ]);
+  });
+  test('against the pruner, each of its settings is its own series, not an average over them', () => {
+    const both = runs.map((r) => ({ ...r, params: { ...r.params, pruner: r.runId < 'd' ? 'magnitude' : 'random' } }));
+    const rows = aggregateBy(both, AXES.find((a) => a.key === 'pruner')!).filter((r) => r.metric === 'MSE');
+    expect(rows.map((r) => [r.x, r.model, r.mean])).toEqual([
+      ['magnitude', 'original', 12],
+      ['magnitude', 'compact (percentile 20)', 13],
+      ['random', 'original', 10],
+      ['random', 'compact (percentile 50)', 20],
+    ]);
+  });
   test('the chart filters on a metric picked from a menu', () => {
     const spec = axisChart(runs, AXES.find((a) => a.key === 'percentile')!).spec as any;
     expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });

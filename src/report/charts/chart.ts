@@ -1,5 +1,6 @@
 // What every report chart is: an id (file name), a title, a one-line caption, a Vega-Lite spec.
 import type { TopLevelSpec } from 'vega-lite';
+import type { OkRecord } from '../load.ts';
 
 export interface Chart {
   id: string;
@@ -26,4 +27,12 @@ export interface AggregateRow {
   hi: number;
   n: number;
   [key: string]: string | number;
+}
+
+/** Something a grid varies, to draw a metric against. */
+export interface Axis {
+  key: string;
+  label: string;
+  type: 'quantitative' | 'nominal' | 'ordinal';
+  get(run: OkRecord): string | number | undefined;
 }
