@@ -1,6 +1,7 @@
 // The report's Vega-Lite builders and page, on small hand-made result sets.
 import { aggregateBy, AXES, varyingAxes } from '../../src/report/aggregate.ts';
 import { axisChart } from '../../src/report/charts/axes.ts';
+import { dataSizeChart } from '../../src/report/charts/data-size.ts';
 import { skillChart, symlogTicks } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
@@ -69,6 +70,29 @@ describe('weight charts', () => {
     expect(total('kept')).toBe(3);
     expect(total('pruned')).toBe(2);
   });
+});
+
+test("Figure 3: inference time carries its repeats' 10th–90th percentile, says where the models differ by less than the noise, and drops a flat memory panel", () => {
+  const timed = (days: number, original: [number, number, number], compact: [number, number, number]) => {
+    const r = run(`d${days}`, { days }, [10, 12]);
+    const inference = ([p10Ms, medianMs, p90Ms]: number[]) => ({ p10Ms, medianMs, p90Ms, repeats: 50, windows: 20 });
+    return { ...r, original: { ...r.original, inference: inference(original) }, compact: { ...r.compact, inference: inference(compact) } };
+  };
+  // 100 days: ranges [1, 3] and [2, 4] overlap; 200 days: [1, 2] and [5, 6] do not.
+  const chart = dataSizeChart([timed(100, [1, 2, 3], [2, 3, 4]), timed(200, [1, 1.5, 2], [5, 5.5, 6])]);
+  const rows = (chart.spec as any).data.values;
+  const inference = rows.filter((r: any) => r.metric === 'inference time, median (ms)');
+  expect(inference.map((r: any) => [r.x, r.model, r.p10, r.mean, r.p90])).toEqual([
+    [100, 'original', 1, 2, 3],
+    [100, 'compact', 2, 3, 4],
+    [200, 'original', 1, 1.5, 2],
+    [200, 'compact', 5, 5.5, 6],
+  ]);
+  expect(chart.caption).toContain('the 10th–90th percentile of its 50 repeated timings');
+  expect(chart.caption).toContain('At 1 of 2 data sizes the original\'s and the compact\'s ranges overlap');
+  // Every run's inference memory is the same 1 KB: no panel, a sentence instead.
+  expect(rows.some((r: any) => r.metric === 'peak tensor memory (MB)')).toBe(false);
+  expect(chart.caption).toContain('Inference memory (peak tfjs tensor bytes) is 0.001 MB for every size and both models');
 });
 
 test('Figure 4 is a zoomable time series of actual and both models', () => {

@@ -1,7 +1,8 @@
 // Figure 3: execution time, peak memory, MSE and MAE against data size, for both models.
 import type { TopLevelSpec } from 'vega-lite';
-import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesScale } from '../aggregate.ts';
-import type { OkRecord } from '../load.ts';
+import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesOf, seriesScale, type Axis } from '../aggregate.ts';
+import type { ModelReport } from '../../plugin/api.ts';
+import { MODELS, type OkRecord } from '../load.ts';
 import type { AggregateRow, Chart } from './chart.ts';
 import { meanCi95 } from '../../evaluation/stats.ts';
 
@@ -28,10 +29,52 @@ export function dataSizeSweep(runs: readonly OkRecord[]): OkRecord[] | undefined
   return best && distinct(best.map((r) => r.params.days)).length > 1 ? best : undefined;
 }
 
+const INFERENCE = METRICS.find((m) => m.key === 'inferenceMs')!;
+const MEMORY = METRICS.find((m) => m.key === 'peakMemoryMB')!;
+
+/**
+ * The spread of repeated timings (10th–90th percentile of the repeats, averaged over seeds) added
+ * to the inference-time rows: how much the machine's own noise moves one measurement.
+ */
+function withRepeatSpread(rows: AggregateRow[], sweep: readonly OkRecord[], axis: Axis): AggregateRow[] {
+  const series = seriesOf(sweep, axis);
+  const cells = groupBy(
+    MODELS.flatMap((model) => sweep.map((run) => ({ run, model, name: series(run, model) }))),
+    (c) => JSON.stringify([c.run.params.days, c.name]),
+  );
+  return rows.map((row) => {
+    if (row.metric !== INFERENCE.label) return row;
+    const cell = cells.get(JSON.stringify([row.x, row.model]));
+    if (!cell) return row;
+    const mean = (f: (m: ModelReport) => number) => cell.reduce((sum, c) => sum + f(c.run[c.model]), 0) / cell.length;
+    return { ...row, p10: mean((m) => m.inference.p10Ms), p90: mean((m) => m.inference.p90Ms), repeats: cell[0].run[cell[0].model].inference.repeats };
+  });
+}
+
+/** Data sizes where the original's and the compact's repeat spreads overlap: differences there are noise. */
+function withinNoise(rows: AggregateRow[]): { overlapping: number; sizes: number } {
+  const byX = groupBy(
+    rows.filter((r) => r.metric === INFERENCE.label && r.p10 !== undefined),
+    (r) => String(r.x),
+  );
+  let overlapping = 0;
+  for (const cell of byX.values()) {
+    const original = cell.find((r) => r.model === 'original');
+    const compacts = cell.filter((r) => r.model !== 'original');
+    if (original && compacts.some((c) => Number(c.p10) <= Number(original.p90) && Number(original.p10) <= Number(c.p90))) overlapping++;
+  }
+  return { overlapping, sizes: byX.size };
+}
+
 export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
   const axis = AXES.find((a) => a.key === 'days')!;
-  const metrics = METRICS.filter((m) => FIGURE3.includes(m.key));
-  const rows = [...trainingRows(sweep), ...aggregateBy(sweep, axis, metrics)];
+  // Inference memory is the same for every size when the test set is: one value, said in words.
+  const memory = distinct(sweep.flatMap((r) => MODELS.map((m) => MEMORY.get(r, m))));
+  const flatMemory = memory.length === 1 ? memory[0] : undefined;
+  const metrics = METRICS.filter((m) => FIGURE3.includes(m.key) && !(m === MEMORY && flatMemory !== undefined));
+  const rows = [...trainingRows(sweep), ...withRepeatSpread(aggregateBy(sweep, axis, metrics), sweep, axis)];
+  const noise = withinNoise(rows);
+  const repeats = rows.find((r) => r.repeats !== undefined)?.repeats;
   const order = ['training time (s)', 'peak tensor memory, training (MB)', ...metrics.map((m) => m.label)];
   const ticker = sweep[0].params.ticker;
   const spec = {
@@ -51,6 +94,8 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
           encoding: { y: { field: 'mean', type: 'quantitative', scale: { zero: false }, axis: { format: ',.4~r' }, title: null } },
         },
         { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+        // Inference time only: the repeats' 10th–90th percentile, wide and pale behind the interval.
+        { transform: [{ filter: 'isValid(datum.p10)' }], mark: { type: 'rule', strokeWidth: 9 }, encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } } },
       ],
       encoding: {
         x: { field: 'x', type: 'quantitative', title: `${ticker}: training days` },
@@ -62,7 +107,15 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
   return {
     id: 'data-size',
     title: 'Figure 3 — execution time, peak memory, MSE and MAE against data size',
-    caption: `${ticker}, one training per data size; the training window ends where the fixed test period starts. Training time and memory grow with the data; inference time (median of repeated predictions of the test set) and inference memory (peak tfjs tensor bytes) do not, because the test set is the same for every size.`,
+    caption: [
+      `${ticker}, one training per data size; the training window ends where the fixed test period starts. Training time and memory grow with the data; inference time (median of repeated predictions of the test set) does not, because the test set is the same for every size.`,
+      `Thin bars: 95% interval over seeds. Inference time's wide pale bars: the 10th–90th percentile of its ${repeats ?? ''} repeated timings, the machine's own noise.`,
+      noise.sizes ? `At ${noise.overlapping} of ${noise.sizes} data sizes the original's and the compact's ranges overlap: there the difference in inference time is smaller than the noise.` : '',
+      'Training time is one measurement per training and moves with the load on the machine when it ran.',
+      flatMemory !== undefined ? `Inference memory (peak tfjs tensor bytes) is ${flatMemory.toFixed(3)} MB for every size and both models, so it has no panel.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     spec,
   };
 }
