@@ -9,11 +9,20 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** A table in a box that scrolls sideways when a table is wider than the page, never the page itself. */
 export function table(header: string[], rows: (string | number)[][], options: { className?: string; raw?: boolean } = {}): string {
   const cell = (v: string | number) => (options.raw ? String(v) : esc(v));
-  return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="scroll"><table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
+}
+
+/** `digits` significant digits: a mean of 1,488.6334 needs no four decimals to be compared. */
+export function sig(v: number | null | undefined, digits: number): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(digits - 1) : v.toLocaleString('en-US', { maximumSignificantDigits: digits });
 }
 
 export function num(v: number | null | undefined, digits = 4): string {
@@ -31,7 +40,7 @@ h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin-top: 36px; border-bottom: 1
 table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 8px; text-align: right; white-space: nowrap; }
 .facts td { white-space: normal; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child { text-align: left; white-space: normal; min-width: 9em; }
 tr.paper td { color: #777; font-style: italic; }
 tr.baseline td { color: #444; background: #f6f8fa; }
 .verdicts li { margin: 2px 0; } .verdicts li.significant { font-weight: 600; }

@@ -142,7 +142,9 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
   ];
   const data = table(
     ['ticker', 'source', 'first', 'last', 'rows', 'sha256'],
-    manifest.data.map((d) => [d.ticker, d.source, d.first, d.last, d.rows, d.checksum]),
+    // The first 12 hex digits identify a snapshot; the whole checksum is one hover away.
+    manifest.data.map((d) => [esc(d.ticker), esc(d.source), esc(d.first), esc(d.last), d.rows, `<code title="${esc(d.checksum)}">${esc(d.checksum.slice(0, 12))}…</code>`]),
+    { raw: true },
   );
   const fits = distinct(runs.map((r) => r.scaler.fitOn).filter(Boolean));
   const leakNote = fits.includes('per-dataset')

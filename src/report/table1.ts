@@ -4,7 +4,7 @@
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
 import { meanCi95 } from '../evaluation/stats.ts';
 import { counted } from '../plugin/shorten.ts';
-import { esc, num, table } from './html.ts';
+import { esc, num, sig, table } from './html.ts';
 import { MODELS, type OkRecord } from './load.ts';
 import type { Names } from './names.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
@@ -43,7 +43,7 @@ function cell(maybe: (number | null)[], digits = 4): string {
   if (values.length === 0) return 'n/a';
   const ci = meanCi95(values);
   // The interval on a line of its own: side by side, 8 columns of them overflow a laptop screen.
-  return ci.n > 1 ? `${num(ci.mean, digits)}<br><small>[${num(ci.lo, digits)}, ${num(ci.hi, digits)}]</small>` : num(ci.mean, 6);
+  return ci.n > 1 ? `${sig(ci.mean, digits + 1)}<br><small>[${sig(ci.lo, digits)}, ${sig(ci.hi, digits)}]</small>` : sig(ci.mean, 6);
 }
 
 const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];
@@ -60,7 +60,7 @@ function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): stri
     ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
     ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
   ];
-  const body = table(TABLE1_COLUMNS, rows, { raw: true })
+  const body = table(TABLE1_COLUMNS, rows, { raw: true, className: 'table1' })
     .replace(/<tr><td>Paper:/g, '<tr class="paper"><td>Paper:')
     .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
   const t = first.data.test;

@@ -108,6 +108,9 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   expect(visit.charts).toHaveLength(13);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
   expect(visit.overlappingLabels).toEqual([]);
+  // At 1200 px, every Table 1 (2 seeds: means with intervals) fits, and no table widens the page.
+  expect(visit.wideTables).toEqual([]);
+  expect(visit.pageOverflow).toBe(0);
   expect(visit.banner).toBeNull(); // the run has ended
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });

@@ -14,7 +14,17 @@ export interface PageVisit {
   overlappingLabels: string[];
   /** The live-progress banner's text, or null when the page has none. */
   banner: string | null;
+  /** Pixels the page is wider than the window (1200 px): 0 when nothing makes it scroll sideways. */
+  pageOverflow: number;
+  /** Table 1 tables wider than the page's text column, in pixels beyond it. */
+  wideTables: number[];
 }
+
+/** Runs in the page: how far the page, and each Table 1, reach beyond where they should end. */
+const WIDTHS = `(() => ({
+  pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+  wideTables: [...document.querySelectorAll('table.table1')].map((t) => t.scrollWidth - t.parentElement.clientWidth).filter((over) => over > 0),
+}))()`;
 
 /** Runs in the page: visible tick labels of the same axis whose boxes intersect. */
 const OVERLAPS = `(() => {
@@ -59,8 +69,11 @@ export async function visitReport(file: string, screenshot: string): Promise<Pag
     );
     const overlappingLabels = (await page.evaluate(OVERLAPS)) as string[];
     const banner = await page.$eval('#live-banner', (el) => el.textContent).catch(() => null);
+    // Open every folded table first: a closed <details> has no width.
+    await page.$$eval('details', (els) => els.forEach((d) => d.setAttribute('open', '')));
+    const { pageOverflow, wideTables } = (await page.evaluate(WIDTHS)) as { pageOverflow: number; wideTables: number[] };
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { consoleErrors, networkRequests, charts, overlappingLabels, banner };
+    return { consoleErrors, networkRequests, charts, overlappingLabels, banner, pageOverflow, wideTables };
   } finally {
     await browser.close();
   }
