@@ -1,20 +1,9 @@
 // Progress for a grid: a live line (runs done / total, failures, ETA) on a terminal, plain log
 // lines otherwise (CI, pipes, files).
+import type { LiveStatus } from '../results/live-status.ts';
 
-/** Where a grid stands while it runs (for a live report; see RunOptions.onProgress). */
-export interface GridProgress {
-  outDir: string;
-  /** Runs in the grid, and those stored as ok (this session's and earlier ones). */
-  total: number;
-  ok: number;
-  /** Runs that failed in this session. */
-  failed: number;
-  /** Training groups being worked on now, and those not finished (running included). */
-  groupsRunning: number;
-  groupsLeft: number;
-  /** Seconds to go at this session's pace so far; null before any run finished. */
-  etaSeconds: number | null;
-}
+/** Where a grid stands while it runs, and where its results go (see RunOptions.onProgress). */
+export type GridProgress = LiveStatus & { outDir: string };
 
 export class Progress {
   private done = 0;

@@ -1,16 +1,7 @@
 // The banner of a report written while its grid runs: progress, ETA and when it was written.
 import { counted } from '../plugin/shorten.ts';
+import type { LiveStatus } from '../results/live-status.ts';
 import { esc } from './html.ts';
-
-/** A grid still running, as its runner reports it (execute/run.ts GridProgress). */
-export interface LiveStatus {
-  total: number;
-  ok: number;
-  failed: number;
-  groupsRunning: number;
-  groupsLeft: number;
-  etaSeconds: number | null;
-}
 
 /** Seconds this page waits before reloading itself while its grid runs. */
 export const LIVE_RELOAD_SECONDS = 10;

@@ -16,7 +16,8 @@ import { byConfiguration } from './summary.ts';
 import { compareConfigurations } from './verdict.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
-import { LIVE_RELOAD_SECONDS, liveBanner, type LiveStatus } from './live-banner.ts';
+import type { LiveStatus } from '../results/live-status.ts';
+import { LIVE_RELOAD_SECONDS, liveBanner } from './live-banner.ts';
 import { namesFor, type Names } from './names.ts';
 import { allConfigurations, headlineOf, perRun, table1PerConfiguration, type ConfigurationHeadline } from './table1.ts';
 

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../results/store.ts';
 import { vegaBundles } from './bundles.ts';
 import { esc, num, STYLE, table } from './html.ts';
 import { loadResults } from './load.ts';
-import type { LiveStatus } from './live-banner.ts';
+import type { LiveStatus } from '../results/live-status.ts';
 import { buildReport } from './page.ts';
 import type { ConfigurationHeadline } from './table1.ts';
 import { renderSvg } from './svg.ts';
