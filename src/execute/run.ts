@@ -39,7 +39,6 @@ export interface RunOptions {
   onProgress?: (progress: GridProgress) => void;
 }
 
-
 export interface RunSummary {
   outDir: string;
   total: number;

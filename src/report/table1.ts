@@ -2,7 +2,7 @@
 // interval, n), with baselines, the paper's own rows and verdicts; every configuration in one
 // table; every run's values; and each configuration's headline for reports/index.html.
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
-import { meanCi95 } from '../evaluation/stats.ts';
+import { mean, meanCi95 } from '../evaluation/stats.ts';
 import { counted } from '../plugin/shorten.ts';
 import { esc, num, sig, table } from './html.ts';
 import { MODELS, type OkRecord } from './load.ts';
@@ -18,8 +18,6 @@ export interface ConfigurationHeadline {
   original: { mse: number; r2: number };
   compact: { mse: number; r2: number };
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export function headlineOf(config: OkRecord[], label: string): ConfigurationHeadline {
   const of = (m: 'original' | 'compact') => ({ mse: mean(config.map((r) => r[m].mse)), r2: mean(config.map((r) => r[m].r2)) });

@@ -1,8 +1,8 @@
 // The submitting side of a grid on BullMQ: each group task becomes a job, whatever worker takes
 // it runs it, and its events come back with the job's result for this process (the only one that
-// writes the output directory) to store. A job's id is the group's training key and the runs it
-// asks for, so submitting the same grid twice (or again after this process was killed) attaches
-// to the jobs already queued, running or finished instead of adding new ones.
+// writes the output directory) to store. A job's id is the group's training key, the runs it asks
+// for and the backend, so submitting the same grid twice (or again after this process was killed)
+// attaches to the jobs already queued, running or finished instead of adding new ones.
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { shortHash } from '../../plugin/hash.ts';
@@ -30,6 +30,7 @@ export class QueueLauncher implements Launcher {
   private readonly events: QueueEvents;
   private readonly bundles: BundleStore;
   private readonly redis: Redis;
+  private closing = false;
 
   constructor(
     connection: QueueConnection,
@@ -62,11 +63,14 @@ export class QueueLauncher implements Launcher {
     // it) rejects here, and the caller records its runs as failed.
     const result = (await job.waitUntilFinished(this.events)) as JobResult;
     for (const event of result.events) onEvent(decodeEvent(event));
-    // Stored now: the result has done its work.
-    await job.remove().catch(() => {});
+    // Stored now, so the result has done its work; unless this grid is stopping (interrupted, or
+    // its results cannot be written), in which case the events were not stored: keep them for the
+    // next submission to collect.
+    if (!this.closing) await job.remove().catch(() => {});
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([this.events.close(), this.queue.close(), this.redis.quit()]);
   }
 }

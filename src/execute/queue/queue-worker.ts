@@ -11,6 +11,7 @@ import { runexpVersion } from '../../results/manifest.ts';
 import { requireBackend } from '../backend.ts';
 import type { GroupTask, Launcher, TaskEvent } from '../launcher.ts';
 import { PiscinaLauncher } from '../piscina-launcher.ts';
+import { runGroup } from '../run-group.ts';
 import { decodeTask, encodeEvent, type JobData, type JobResult } from './codec.ts';
 import { QUEUE_NAME, type QueueConnection } from './connection.ts';
 import { fetchBundles } from './plugin-bundles.ts';
@@ -22,17 +23,15 @@ export interface QueueWorkerOptions {
   log: (message: string) => void;
 }
 
-/** Runs one job's task to the end: a thread replaced mid-task (a leak, a timeout) leaves runs to send again. */
+/**
+ * Runs one job's task to the end exactly as a local run does (run-group.ts): a thread replaced
+ * mid-task gets the rest again, with the trainings it reported meanwhile; a thread that dies fails
+ * its runs with the cause. The events go back to the submitter as the job's result.
+ */
 async function runTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]> {
   const events: TaskEvent[] = [];
-  let left = task.pending;
-  while (left.length > 0) {
-    const before = events.length;
-    await launcher.run({ ...task, pending: left }, (event) => events.push(event));
-    const reported = new Set(events.flatMap((e) => (e.type === 'run' ? [e.record.runId] : [])));
-    left = left.filter((id) => !reported.has(id));
-    if (events.length === before) break; // nothing reported: the submitter records the rest as failed
-  }
+  const trained = () => Object.fromEntries(events.flatMap((e) => (e.type === 'training' ? [[e.key, e.files]] : [])));
+  await runGroup(launcher, (pending) => ({ ...task, pending, cachedTrainings: { ...task.cachedTrainings, ...trained() } }), task.pending, (e) => events.push(e), () => false);
   return events;
 }
 

@@ -4,7 +4,7 @@ import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesOf, seriesScale, t
 import type { ModelReport } from '../../plugin/api.ts';
 import { MODELS, type OkRecord } from '../load.ts';
 import type { AggregateRow, Chart } from './chart.ts';
-import { meanCi95 } from '../../evaluation/stats.ts';
+import { mean, meanCi95 } from '../../evaluation/stats.ts';
 
 const FIGURE3 = ['inferenceMs', 'peakMemoryMB', 'mse', 'mae'];
 
@@ -46,8 +46,8 @@ function withRepeatSpread(rows: AggregateRow[], sweep: readonly OkRecord[], axis
     if (row.metric !== INFERENCE.label) return row;
     const cell = cells.get(JSON.stringify([row.x, row.model]));
     if (!cell) return row;
-    const mean = (f: (m: ModelReport) => number) => cell.reduce((sum, c) => sum + f(c.run[c.model]), 0) / cell.length;
-    return { ...row, p10: mean((m) => m.inference.p10Ms), p90: mean((m) => m.inference.p90Ms), repeats: cell[0].run[cell[0].model].inference.repeats };
+    const average = (f: (m: ModelReport) => number) => mean(cell.map((c) => f(c.run[c.model])));
+    return { ...row, p10: average((m) => m.inference.p10Ms), p90: average((m) => m.inference.p90Ms), repeats: cell[0].run[cell[0].model].inference.repeats };
   });
 }
 
