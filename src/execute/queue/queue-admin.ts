@@ -5,9 +5,18 @@ import { QUEUE_NAME, type QueueConnection } from './connection.ts';
 
 const STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
 
-export async function queueStatus(connection: QueueConnection): Promise<string> {
+/** One short-lived connection to the queue per command. */
+async function withQueue<T>(connection: QueueConnection, use: (queue: Queue) => Promise<T>): Promise<T> {
   const queue = new Queue(QUEUE_NAME, { connection: connection.options });
   try {
+    return await use(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function queueStatus(connection: QueueConnection): Promise<string> {
+  return withQueue(connection, async (queue) => {
     const counts = await queue.getJobCounts(...STATES);
     const workers = await queue.getWorkers();
     const failed = await queue.getFailed(0, 9);
@@ -18,21 +27,16 @@ export async function queueStatus(connection: QueueConnection): Promise<string> 
       ...failed.map((job) => `failed ${job.id} (${job.attemptsMade} attempts): ${job.failedReason}`),
     ];
     return lines.join('\n');
-  } finally {
-    await queue.close();
-  }
+  });
 }
 
 /** Sends every failed job back to the queue; their submitters, waiting or run again, collect them. */
 export async function retryFailed(connection: QueueConnection): Promise<number> {
-  const queue = new Queue(QUEUE_NAME, { connection: connection.options });
-  try {
+  return withQueue(connection, async (queue) => {
     const failed = await queue.getFailed();
     for (const job of failed) await job.retry('failed');
     return failed.length;
-  } finally {
-    await queue.close();
-  }
+  });
 }
 
 /**
@@ -40,12 +44,9 @@ export async function retryFailed(connection: QueueConnection): Promise<number> 
  * yet, so they go only with `completed: true`.
  */
 export async function cleanQueue(connection: QueueConnection, options: { completed: boolean }): Promise<number> {
-  const queue = new Queue(QUEUE_NAME, { connection: connection.options });
-  try {
+  return withQueue(connection, async (queue) => {
     const removed = await queue.clean(0, 100_000, 'failed');
     const done = options.completed ? await queue.clean(0, 100_000, 'completed') : [];
     return removed.length + done.length;
-  } finally {
-    await queue.close();
-  }
+  });
 }

@@ -31,6 +31,7 @@ export class QueueLauncher implements Launcher {
   private readonly bundles: BundleStore;
   private readonly redis: Redis;
   private closing = false;
+  private readonly version = runexpVersion();
 
   constructor(
     connection: QueueConnection,
@@ -49,7 +50,7 @@ export class QueueLauncher implements Launcher {
     const bundles = await this.bundles.refsFor(task.group, task.specDir);
     await this.events.waitUntilReady();
     // Kept until collected: a finished job's result is this grid's only copy until it is stored.
-    const job = await this.queue.add(task.group.trainKey, encodeTask(task, runexpVersion(), bundles), {
+    const job = await this.queue.add(task.group.trainKey, encodeTask(task, this.version, bundles), {
       jobId: jobIdOf(task),
       attempts: this.attempts,
       backoff: { type: 'fixed', delay: 1000 },

@@ -38,14 +38,15 @@ async function runTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]
 export async function startQueueWorker(connection: QueueConnection, options: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
   const launcher = new PiscinaLauncher(options.workers);
   const host = hostname();
+  const version = runexpVersion(); // read once, not per job
   const redis = new Redis(connection.options.url, connection.options); // for plugin bundles
   redis.on('error', () => {}); // it reconnects by itself; the worker's own connection reports the outage
   const worker = new Worker<JobData, JobResult>(
     QUEUE_NAME,
     async (job) => {
-      if (job.data.runexp !== runexpVersion()) {
+      if (job.data.runexp !== version) {
         // Another version may compute other numbers: refuse rather than mix them into one grid.
-        throw new UnrecoverableError(`this worker (${host}) runs runexp ${runexpVersion()}, the grid was submitted with runexp ${job.data.runexp}: run the same version on every machine`);
+        throw new UnrecoverableError(`this worker (${host}) runs runexp ${version}, the grid was submitted with runexp ${job.data.runexp}: run the same version on every machine`);
       }
       const { backend } = job.data.task;
       await requireBackend(backend).catch((err: Error) => {
