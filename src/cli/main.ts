@@ -18,7 +18,7 @@ import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { LiveReport } from './live-report.ts';
 import { importQueuePackages } from './queue-packages.ts';
-import { table1 } from './table-text.ts';
+import { storedErrors, table1 } from './table-text.ts';
 import { counted } from '../plugin/shorten.ts';
 
 const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
@@ -170,7 +170,8 @@ async function command(argv: string[]): Promise<number> {
       unhandle();
       await live?.stop(); // before the final report, which must not be overwritten by a live one
     }
-    process.stdout.write(`${table1(summary.records)}\n\n`);
+    const outDir = summary.outDir;
+    process.stdout.write(`${table1(summary.records, storedErrors(outDir))}\n\n`);
     const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');
     for (const rec of failedNow) {
       const e = rec.error;

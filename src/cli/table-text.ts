@@ -1,16 +1,20 @@
 // The end-of-run summary in the layout of the paper's Table 1 (model, MSE, RMSE, MAE, R²), with
 // the baselines beside the models, skill against persistence, intervals over seeds and verdicts.
-import { meanCi95 } from '../evaluation/stats.ts';
-import { labeller } from '../plan/labels.ts';
+import { summarizeSeeds } from '../evaluation/seed-summary.ts';
+import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
-import { byConfiguration, summarizeConfiguration } from '../report/summary.ts';
-import { compareConfigurations } from '../report/verdict.ts';
+import { summarizeConfiguration } from '../report/summary.ts';
+import { storedPredictions } from '../report/load.ts';
+import { comparisonsOf, errorsFrom, judge, type ErrorsOf } from '../report/verdict.ts';
 
-/** "12.34" for one value, "12.34 ±0.56" (95% half-width) for several. */
-function cell(values: number[], digits: number): string {
-  const ci = meanCi95(values);
-  if (!Number.isFinite(ci.mean)) return '—';
-  return ci.n > 1 ? `${ci.mean.toFixed(digits)} ±${((ci.hi - ci.lo) / 2).toFixed(digits)}` : ci.mean.toFixed(digits);
+/**
+ * "12.34" for one value, "12.34 [11.8, 12.9]" for several: errors by their geometric mean, scores
+ * by their mean, with the 95% interval over seeds.
+ */
+function cell(values: number[], digits: number, positive: boolean): string {
+  const s = summarizeSeeds(values, positive);
+  if (!Number.isFinite(s.mean)) return '—';
+  return s.n > 1 ? `${s.mean.toFixed(digits)} [${s.lo.toFixed(digits)}, ${s.hi.toFixed(digits)}]` : s.mean.toFixed(digits);
 }
 
 function pruningNotes(rec: OkRecord): string[] {
@@ -26,26 +30,27 @@ function pruningNotes(rec: OkRecord): string[] {
 
 const ROW_NAMES: Record<string, string> = { original: 'Original', compact: 'Compact' };
 
-export function table1(records: RunRecord[], limit = 12): string {
+/** `errorsOf` reads a run's stored errors per test day, which every verdict is tested on. */
+export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): string {
   const ok = records.filter((r): r is OkRecord => r.status === 'ok');
   if (ok.length === 0) return 'no successful runs';
   const label = labeller(ok.map((r) => r.params)).config;
   const groups = byConfiguration(ok);
   const lines: string[] = [];
   const header = ['Model', 'MSE', 'RMSE', 'MAE', 'R2', 'skill'];
-  const verdicts = compareConfigurations(groups);
-  for (const [i, runs] of groups.slice(0, limit).entries()) {
+  const comparisons = judge(ok, errorsOf);
+  for (const runs of groups.slice(0, limit)) {
     const first = runs[0];
-    const summary = summarizeConfiguration(runs, verdicts[i]);
-    const seeds = runs.length > 1 ? `, mean ±95% CI over ${runs.length} seeds` : `, seed ${first.params.seed}`;
+    const summary = summarizeConfiguration(runs, comparisonsOf(comparisons, runs));
+    const seeds = runs.length > 1 ? `, over ${runs.length} seeds: errors' geometric mean, R² and skill's mean [95% CI]` : `, seed ${first.params.seed}`;
     lines.push(`\n${label(first.params)}  (test ${first.data.test.start} .. ${first.data.test.end}${seeds})`);
     const table = summary.rows.map(({ kind, name, scores }) => [
       kind === 'model' ? ROW_NAMES[name] : `(${name})`,
-      cell(scores.map((x) => x.mse), 4),
-      cell(scores.map((x) => x.rmse), 4),
-      cell(scores.map((x) => x.mae), 4),
-      cell(scores.map((x) => x.r2), 4),
-      cell(scores.map((x) => x.skill), 3),
+      cell(scores.map((x) => x.mse), 4, true),
+      cell(scores.map((x) => x.rmse), 4, true),
+      cell(scores.map((x) => x.mae), 4, true),
+      cell(scores.map((x) => x.r2), 4, false),
+      cell(scores.map((x) => x.skill), 3, false),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -55,4 +60,12 @@ export function table1(records: RunRecord[], limit = 12): string {
   }
   if (groups.length > limit) lines.push(`\n... and ${groups.length - limit} more configurations in results.jsonl and the report`);
   return lines.join('\n').trimStart();
+}
+
+/** Errors per test day from the runs' stored predictions in an output folder. */
+export function storedErrors(outDir: string): ErrorsOf {
+  return (run) => {
+    const rows = storedPredictions(outDir, run.runId);
+    return rows && errorsFrom(rows);
+  };
 }

@@ -6,15 +6,16 @@ import { normalUpperTail } from './distributions.ts';
 export interface DirectionResult {
   /** Hits among the days where the forecast moved; null when it never moved. */
   accuracy: number | null;
-  /** Days where the forecast moved (predicted ≠ last known price). */
+  /** Days where the forecast and the price both moved (predicted ≠ last known price ≠ actual). */
   days: number;
   /** Pesaran–Timmermann (1992) test that forecast and actual directions are independent. */
   pesaranTimmermann: { statistic: number; pValue: number } | null;
 }
 
 /**
- * Directional accuracy and the Pesaran–Timmermann test, over the days where the forecast moved
- * (a day on which the price itself did not move counts as down: the two outcomes must be binary).
+ * Directional accuracy and the Pesaran–Timmermann test, over the days where both the forecast
+ * and the price moved (a day without a price move is neither up nor down, so it cannot be called
+ * right or wrong; the two outcomes must be binary).
  * PT's statistic is (P − P*) / √(V(P) − V(P*)) with P the hit rate, P* the hit rate expected if the
  * two directions were independent, and is standard normal under independence; the p-value is
  * one-sided (better than chance). With no variation in either direction the test is undefined (null).
@@ -26,8 +27,8 @@ export function direction(predicted: ArrayLike<number>, actual: ArrayLike<number
   let actualUp = 0;
   for (let i = 0; i < actual.length; i++) {
     const move = Math.sign(predicted[i] - previous[i]);
-    if (move === 0) continue;
-    const truth = actual[i] > previous[i] ? 1 : -1;
+    const truth = Math.sign(actual[i] - previous[i]);
+    if (move === 0 || truth === 0) continue;
     n++;
     if (move === truth) hits++;
     if (move > 0) predictedUp++;

@@ -62,7 +62,8 @@ export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`tQuantile needs 0 < p < 1, got ${p}`);
   let lo = -1e3;
   let hi = 1e3;
-  for (let i = 0; i < 200; i++) {
+  // Until the bracket is as narrow as a double can tell apart (about 60 halvings).
+  while (hi - lo > 1e-13 * Math.max(1, Math.abs(lo))) {
     const mid = (lo + hi) / 2;
     if (tCdf(mid, df) < p) lo = mid;
     else hi = mid;

@@ -1,13 +1,13 @@
 // The effect of pruning as a ratio: the compact model's MSE over the original's, per seed, on a
 // log scale. MSEs across seeds are skewed (one bad seed dominates a mean), the log of a ratio is
 // symmetric around "no effect" (0), and its interval, mapped back, can never go below zero.
-import { meanCi95 } from './stats.ts';
+import { arithmeticSummary } from './seed-summary.ts';
 import { twoSided } from './distributions.ts';
 
 export interface RatioEffect {
   /** exp(mean of ln(a/b)): the geometric-mean ratio. 1 means no effect. */
   ratio: number;
-  /** 95% Student-t interval of the mean log ratio, mapped back to a ratio. */
+  /** 95% Student-t interval of the mean log ratio, mapped back to a ratio (NaN with one seed). */
   lo: number;
   hi: number;
   /** Mean and standard error scale: the log ratio itself. */
@@ -21,7 +21,7 @@ export interface RatioEffect {
 export function logRatioEffect(a: readonly number[], b: readonly number[]): RatioEffect {
   if (a.length !== b.length) throw new Error('log-ratio effect: samples differ in length');
   const logs = a.map((x, i) => Math.log(x / b[i]));
-  const ci = meanCi95(logs);
+  const ci = arithmeticSummary(logs);
   let pValue = NaN;
   if (logs.length > 1) {
     const sd = Math.sqrt(logs.reduce((s, x) => s + (x - ci.mean) ** 2, 0) / (logs.length - 1));

@@ -7,7 +7,7 @@ import { trainingTargets } from '../plugin/windows.ts';
 import type { TrainGroup } from '../plan/types.ts';
 import { BASELINES, baselineForecasts, chooseRidge, type BaselineName } from './baselines.ts';
 import { forecastScoresSchema, naiveScale, scoreForecast, upDayRate, type ForecastScores, type ScoringContext } from './forecast-metrics.ts';
-import { dieboldMariano, testResultSchema } from './stats.ts';
+import { dieboldMariano, neweyWestBandwidth, testResultSchema } from './stats.ts';
 
 export interface GroupEvaluation {
   scoring: ScoringContext;
@@ -45,6 +45,8 @@ export const runEvaluationSchema = z.object({
   forecast: z.object({ original: forecastScoresSchema, compact: forecastScoresSchema }),
   baselines: z.object({ persistence: forecastScoresSchema, drift: forecastScoresSchema, linear: forecastScoresSchema }),
   upDayRate: z.number(),
+  /** Days ahead each forecast is made (absent before issue 22: those records are 1 day ahead). */
+  horizon: z.number().optional(),
   /** The linear baseline's ridge penalty (× training windows), chosen on validation; absent before issue 12. */
   ridge: z.number().optional(),
   /** Diebold–Mariano tests; a negative statistic favours the first-named forecast. */
@@ -61,12 +63,14 @@ export function evaluateRun(shared: GroupEvaluation, predictions: { original: nu
   const pair = (a: number[], b: number[]): PairTests => ({
     squared: dieboldMariano(a, b, { loss: 'squared', h: horizon }),
     absolute: dieboldMariano(a, b, { loss: 'absolute', h: horizon }),
-    squaredNeweyWest: dieboldMariano(a, b, { loss: 'squared', variance: 'newey-west' }),
+    // Overlapping h-day forecasts are correlated up to lag h − 1 at least.
+    squaredNeweyWest: dieboldMariano(a, b, { loss: 'squared', variance: 'newey-west', bandwidth: Math.max(neweyWestBandwidth(a.length), horizon - 1) }),
   });
   return {
     forecast: { original: scoreForecast(predictions.original, shared.scoring), compact: scoreForecast(predictions.compact, shared.scoring) },
     baselines: shared.baselines,
     upDayRate: shared.upDayRate,
+    horizon,
     ridge: shared.ridge,
     tests: { compactVsOriginal: pair(eCompact, eOriginal), originalVsPersistence: pair(eOriginal, ePersistence), compactVsPersistence: pair(eCompact, ePersistence) },
   };

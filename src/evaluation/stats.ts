@@ -1,8 +1,9 @@
-// Small, exact statistics in plain TypeScript: summaries, Student-t intervals, the
-// Diebold–Mariano test (HLN or Newey–West variance) and the paired t-test.
+// Small, exact statistics in plain TypeScript: mean and standard deviation, the Diebold–Mariano
+// test (HLN or Newey–West variance) and the paired t-test. Intervals over seeds are in
+// seed-summary.ts, the verdict test in seeds-days.ts.
 import { z } from 'zod';
 import { jsonNumber } from '../plugin/model-report.ts';
-import { tQuantile, twoSided } from './distributions.ts';
+import { twoSided } from './distributions.ts';
 
 export { incompleteBeta, tCdf, tQuantile, twoSided } from './distributions.ts';
 
@@ -15,21 +16,6 @@ export function sampleSd(xs: readonly number[]): number {
   if (xs.length < 2) return NaN;
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-}
-
-export interface Interval {
-  n: number;
-  mean: number;
-  lo: number;
-  hi: number;
-}
-
-/** Mean with a two-sided 95% Student-t interval; with one value the interval is the value. */
-export function meanCi95(xs: readonly number[]): Interval {
-  const m = mean(xs);
-  if (xs.length < 2) return { n: xs.length, mean: m, lo: m, hi: m };
-  const half = tQuantile(0.975, xs.length - 1) * (sampleSd(xs) / Math.sqrt(xs.length));
-  return { n: xs.length, mean: m, lo: m - half, hi: m + half };
 }
 
 export const testResultSchema = z.object({
@@ -48,7 +34,7 @@ export const testResultSchema = z.object({
 
 export type TestResult = z.output<typeof testResultSchema>;
 
-/** The Newey–West (1994) rule of thumb for the Bartlett kernel's bandwidth: ⌊4 (n/100)^(2/9)⌋ (5 for 250 days). */
+/** The Newey–West (1994) rule of thumb for the Bartlett kernel's bandwidth: ⌊4 (n/100)^(2/9)⌋ (4 for 250 days, as statsmodels' default). */
 export function neweyWestBandwidth(n: number): number {
   return Math.floor(4 * (n / 100) ** (2 / 9));
 }
@@ -69,7 +55,7 @@ export type DmVariance = 'hln' | 'newey-west';
  */
 export function dieboldMariano(e1: readonly number[], e2: readonly number[], options: { loss: 'squared' | 'absolute'; h?: number; variance?: DmVariance; bandwidth?: number }): TestResult {
   if (e1.length !== e2.length) throw new Error('Diebold–Mariano: error series differ in length');
-  const h = options.h ?? 1;
+  let h = options.h ?? 1;
   const g = options.loss === 'squared' ? (e: number) => e * e : Math.abs;
   const d = e1.map((e, i) => g(e) - g(e2[i]));
   const n = d.length;
@@ -80,9 +66,18 @@ export function dieboldMariano(e1: readonly number[], e2: readonly number[], opt
     return s / n;
   };
   const hac = options.variance === 'newey-west';
-  const bandwidth = hac ? (options.bandwidth ?? neweyWestBandwidth(n)) : h - 1;
-  let variance = autocov(0);
-  for (let k = 1; k <= bandwidth; k++) variance += 2 * (hac ? 1 - k / (bandwidth + 1) : 1) * autocov(k);
+  let bandwidth = hac ? (options.bandwidth ?? neweyWestBandwidth(n)) : h - 1;
+  const longRun = (lags: number) => {
+    let v = autocov(0);
+    for (let k = 1; k <= lags; k++) v += 2 * (hac ? 1 - k / (lags + 1) : 1) * autocov(k);
+    return v;
+  };
+  let variance = longRun(bandwidth);
+  // The truncated (HLN) sum can go negative for h > 1; as R's forecast::dm.test, test as if h = 1.
+  if (!hac && variance < 0) {
+    h = 1;
+    variance = longRun((bandwidth = 0));
+  }
   const dm = dBar / Math.sqrt(variance / n);
   const correction = hac ? 1 : Math.sqrt((n + 1 - 2 * h + (h * (h - 1)) / n) / n);
   const statistic = variance === 0 ? (dBar === 0 ? 0 : Math.sign(dBar) * Infinity) : dm * correction;

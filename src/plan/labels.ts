@@ -46,3 +46,13 @@ export function configKey(p: Params): string {
   const { seed: _seed, ...rest } = p;
   return canonicalJson(rest);
 }
+
+/** Runs grouped by configuration (everything but the seed), in the order given. */
+export function byConfiguration<T extends { params: Params }>(runs: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const run of runs) {
+    const key = configKey(run.params);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()];
+}

@@ -1,7 +1,7 @@
-// Grouping runs and summarising metrics over seeds (mean and 95% Student-t interval).
+// Grouping runs and summarising metrics over seeds (evaluation/seed-summary.ts: positive metrics
+// by their geometric mean, the others by their mean, each with its 95% t interval).
 import type { ModelReport } from '../plugin/api.ts';
-import { meanCi95 } from '../evaluation/stats.ts';
-import { meanBootstrapInterval } from '../evaluation/bootstrap.ts';
+import { summarizeSeeds } from '../evaluation/seed-summary.ts';
 import type { AggregateRow, Axis } from './charts/chart.ts';
 import { optionAxes } from './option-axes.ts';
 
@@ -13,7 +13,7 @@ export interface Metric {
   key: string;
   label: string;
   get(run: OkRecord, model: ModelName): number;
-  /** Never negative (errors, times, sizes): its band is a bootstrap interval, which cannot cross zero. */
+  /** Never negative (errors, times, sizes): summarised by its geometric mean, whose interval cannot cross zero. */
   positive?: true;
 }
 
@@ -95,10 +95,10 @@ export function seriesScale(series: readonly string[]) {
 }
 
 /**
- * One row per (ticker, axis value, series, metric): mean and 95% interval over the runs in that
- * cell (seeds, and any other axis that varies): Student t, or for positive metrics a bootstrap
- * percentile interval of the mean (one bad seed made t bands of MSE reach below zero). The original model is counted once per training,
- * since every pruning run of a training repeats its numbers.
+ * One row per (ticker, axis value, series, metric): the seed summary and its 95% interval over the
+ * runs in that cell (geometric for positive metrics: one bad seed made arithmetic t bands of MSE
+ * reach below zero). The original model is counted once per training, since every pruning run of
+ * a training repeats its numbers.
  */
 export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
   const rows: AggregateRow[] = [];
@@ -114,9 +114,8 @@ export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: read
         for (const metric of metrics) {
           const values = group.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
           if (values.length === 0) continue;
-          const ci = meanCi95(values);
-          const band = metric.positive ? meanBootstrapInterval(values) : ci;
-          rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model: name, metric: metric.label, ...ci, lo: band.lo, hi: band.hi });
+          const { n, mean, lo, hi } = summarizeSeeds(values, metric.positive === true);
+          rows.push({ ticker: cell[0].params.ticker, x: axis.get(cell[0])!, model: name, metric: metric.label, n, mean, lo, hi });
         }
       }
     }

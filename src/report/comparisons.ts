@@ -1,66 +1,14 @@
-// Every comparison one report makes, tested the way a referee would ask: per configuration (the
-// runs that differ only in seed), compact vs original and each model vs persistence, as an MSE
-// ratio with a 95% interval across seeds (log scale: MSEs across seeds are skewed), a bootstrap
-// interval over test days and seeds together, the t-test on log MSE and the Wilcoxon signed-rank
-// test; then Holm and Benjamini–Hochberg over all comparisons of the report, and the Model
-// Confidence Set of each configuration.
+// What a report adds to the verdicts (verdict.ts): the Model Confidence Set of each configuration,
+// walk-forward results pooled over folds, and every comparison as plain JSON (comparisons.json)
+// for people who take the numbers elsewhere.
 import { logRatioEffect, type RatioEffect } from '../evaluation/effect-size.ts';
-import { mseRatioInterval, type RatioInterval } from '../evaluation/bootstrap.ts';
-import { benjaminiHochberg, holm } from '../evaluation/multiple-testing.ts';
 import { modelConfidenceSet, type McsResult } from '../evaluation/mcs.ts';
-import { wilcoxonSignedRank } from '../evaluation/wilcoxon.ts';
+import { holm } from '../evaluation/multiple-testing.ts';
+import { seedsAndDaysTest, type SeedsDaysTest } from '../evaluation/seeds-days.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
-import { byConfiguration } from './summary.ts';
-import { compareRuns, PAIRS, type Comparison } from './verdict.ts';
 import { configKey } from '../plan/labels.ts';
-
-type Forecaster = 'original' | 'compact' | 'persistence';
-
-export interface ReportComparison {
-  config: OkRecord[];
-  first: Forecaster;
-  second: Forecaster;
-  /** MSE(first) / MSE(second): geometric mean over seeds, 95% t interval, t-test p on log MSE. */
-  effect: RatioEffect;
-  /** The same ratio with an interval from resampling test days (moving blocks) and seeds. */
-  bootstrap?: RatioInterval;
-  /** Wilcoxon signed-rank p over seeds (NaN with fewer than 2 seeds or no differences). */
-  wilcoxonP: number;
-  /** The p-value that is adjusted (the verdicts' test: t on log MSE across seeds, or with one seed Diebold–Mariano). */
-  p: number;
-  pHow: string;
-  holm: number;
-  bh: number;
-}
-
-type ErrorsOf = (run: OkRecord) => Record<Forecaster, number[]> | undefined;
-
-const mseOf = (run: OkRecord, who: Forecaster) => (who === 'persistence' ? run.baselines.persistence.mse : run[who].mse);
-
-/** Errors (actual − forecast) per test day, from a run's stored predictions. */
-export function errorsFrom(rows: readonly PredictionRow[]): Record<Forecaster, number[]> {
-  const of = (column: string) => rows.map((r) => r.actual - (r[column] as number));
-  return { original: of('original'), compact: of('compact'), persistence: of('persistence') };
-}
-
-function compare(config: OkRecord[], verdict: Comparison, errorsOf: ErrorsOf): Omit<ReportComparison, 'holm' | 'bh'> {
-  const first = verdict.first as Forecaster;
-  const second = verdict.second as Forecaster;
-  const effect = logRatioEffect(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second)));
-  const errors = config.map(errorsOf);
-  const bootstrap = errors.every((e) => e !== undefined) ? mseRatioInterval(errors.map((e) => e![first]), errors.map((e) => e![second])) : undefined;
-  const wilcoxonP = config.length > 1 ? wilcoxonSignedRank(config.map((r) => mseOf(r, first)), config.map((r) => mseOf(r, second))).pValue : NaN;
-  return { config, first, second, effect, bootstrap, wilcoxonP, p: verdict.test.pValue, pHow: verdict.how };
-}
-
-/** All comparisons of a report, with Holm and BH adjusted p-values over the whole family. */
-export function reportComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): ReportComparison[] {
-  const raw = byConfiguration(runs).flatMap((config) => compareRuns(config).map((verdict) => compare(config, verdict, errorsOf)));
-  const holms = holm(raw.map((c) => c.p));
-  const bhs = benjaminiHochberg(raw.map((c) => c.p));
-  return raw.map((c, i) => ({ ...c, holm: holms[i], bh: bhs[i] }));
-}
+import type { Comparison, ErrorsOf } from './verdict.ts';
 
 /**
  * The Model Confidence Set of one configuration, on squared errors averaged over its seeds: the
@@ -89,24 +37,33 @@ export interface PooledComparison {
   /** The runs pooled: every fold of every seed of one configuration. */
   runs: OkRecord[];
   folds: number;
-  first: Forecaster;
-  second: Forecaster;
-  /** Per seed, MSE over all folds' test days together. */
-  effect: RatioEffect;
-  bootstrap?: RatioInterval;
+  first: 'original' | 'compact';
+  second: 'original' | 'persistence';
+  /** The seeds-and-days test over every fold's test days in time order. */
+  test: SeedsDaysTest;
+  /** Per seed, MSE over all folds' days: the t-test across seeds, conditional on those days. */
+  acrossSeeds: RatioEffect;
+  /** Holm within the pooled comparisons of the report. */
+  holm: number;
 }
+
+const POOLED_PAIRS = [
+  { first: 'compact', second: 'original' },
+  { first: 'original', second: 'persistence' },
+  { first: 'compact', second: 'persistence' },
+] as const;
 
 /** A walk-forward configuration: everything but the seed, the fold and its test period. */
 export const pooledKey = (run: OkRecord): string => configKey({ ...run.params, testEnd: 'pooled', fold: undefined });
 
 /**
  * Walk-forward results pooled over folds: for each configuration and seed, the errors of all its
- * test periods in time order, so each seed gets one MSE over every fold's days.
+ * test periods in time order, tested like any comparison (seeds and days), Holm over the pooled family.
  */
 export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): PooledComparison[] {
   const pools = new Map<string, OkRecord[]>();
   for (const run of runs.filter((r) => r.params.fold !== undefined)) pools.set(pooledKey(run), [...(pools.get(pooledKey(run)) ?? []), run]);
-  return [...pools.values()].flatMap((pool) => {
+  const raw = [...pools.values()].flatMap((pool) => {
     const seeds = [...new Set(pool.map((r) => r.params.seed))];
     const folds = new Set(pool.map((r) => r.params.fold)).size;
     const perSeed = seeds.map((seed) => pool.filter((r) => r.params.seed === seed).sort((a, b) => a.params.fold! - b.params.fold!));
@@ -114,15 +71,74 @@ export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf)
     const complete = perSeed.filter((f) => f.length === folds);
     const pooled = complete.map((foldRuns) => foldRuns.map(errorsOf));
     if (complete.length === 0 || pooled.some((f) => f.some((e) => e === undefined))) return [];
-    const concat = (who: Forecaster) => pooled.map((f) => f.flatMap((e) => e![who]));
+    const concat = (who: 'original' | 'compact' | 'persistence') => pooled.map((f) => f.flatMap((e) => e![who]));
     const mse = (errors: number[]) => errors.reduce((s, e) => s + e * e, 0) / errors.length;
-    return PAIRS.map(({ first, second }) => ({
+    const horizon = complete[0][0].horizon ?? 1;
+    return POOLED_PAIRS.map(({ first, second }) => ({
       runs: complete.flat(),
       folds,
       first,
       second,
-      effect: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
-      bootstrap: mseRatioInterval(concat(first), concat(second)),
+      test: seedsAndDaysTest(concat(first), concat(second), { horizon }),
+      acrossSeeds: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
     }));
+  });
+  const adjusted = holm(raw.map((c) => c.test.pValue));
+  return raw.map((c, i) => ({ ...c, holm: adjusted[i] }));
+}
+
+/** One entry of comparisons.json. */
+export interface ComparisonEntry {
+  configuration: string;
+  params: Record<string, unknown>;
+  question: string;
+  first: string;
+  second: string;
+  family: string;
+  familySize: number;
+  test: string;
+  statistic: number | null;
+  df: number | null;
+  p: number | null;
+  holm: number | null;
+  bh: number | null;
+  effect: { measure: 'MSE ratio (geometric mean over seeds)'; ratio: number | null; lo: number | null; hi: number | null };
+  acrossSeeds: { test: 't-test of log MSE across seeds, conditional on the test period'; p: number | null; lo: number | null; hi: number | null };
+  wilcoxonP: number | null;
+  seeds: number;
+  days: number;
+  testPeriod: { start: string; end: string };
+  runIds: string[];
+}
+
+const json = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** Every comparison as plain data: what was compared, in which family, by which test, with what result. */
+export function comparisonEntries(comparisons: readonly Comparison[], label: (run: OkRecord) => string): ComparisonEntry[] {
+  return comparisons.map((c) => {
+    const { params, data } = c.runs[0];
+    const { seed: _seed, ...shared } = params;
+    return {
+      configuration: label(c.runs[0]),
+      params: shared,
+      question: `${c.first} vs ${c.second}`,
+      first: c.first,
+      second: c.second,
+      family: c.family,
+      familySize: c.familySize,
+      test: c.test.name,
+      statistic: json(c.test.statistic),
+      df: json(c.test.df),
+      p: json(c.test.pValue),
+      holm: json(c.holm),
+      bh: json(c.bh),
+      effect: { measure: 'MSE ratio (geometric mean over seeds)', ratio: json(c.test.ratio), lo: json(c.test.lo), hi: json(c.test.hi) },
+      acrossSeeds: { test: 't-test of log MSE across seeds, conditional on the test period', p: json(c.acrossSeeds.pValue), lo: json(c.acrossSeeds.lo), hi: json(c.acrossSeeds.hi) },
+      wilcoxonP: json(c.wilcoxonP),
+      seeds: c.test.seeds,
+      days: c.test.days,
+      testPeriod: { start: data.test.start, end: data.test.end },
+      runIds: c.runs.map((r) => r.runId),
+    };
   });
 }

@@ -7,25 +7,26 @@ import { esc, num, table } from './html.ts';
 import { readPrunedWeights, type OkRecord } from './load.ts';
 import { weightsBeforeAfterChart } from './charts/weights.ts';
 import { methodName, methodRows, sparsityOf, type MethodRow } from './methods.ts';
-import { ALPHA, formatP } from './verdict.ts';
+import { ALPHA, formatP, type Comparison } from './verdict.ts';
 
 const ci = (i: { mean: number; lo: number; hi: number; n: number }, digits = 4) => (i.n > 1 ? `${num(i.mean, digits)} <small>[${num(i.lo, digits)}, ${num(i.hi, digits)}]</small>` : num(i.mean, digits));
-/** The raw p, and Holm's over the whole table in brackets; * when the adjusted one is below ALPHA. */
-const p = (raw: number, adjusted: number) => (Number.isNaN(raw) ? '—' : `${formatP(raw)} <small>(${formatP(adjusted)})</small>${adjusted < ALPHA ? ' *' : ''}`);
+/** The verdict test's p, and Holm's within its family in brackets; * when the adjusted one is below ALPHA. */
+const p = (c: Comparison | undefined) => (!c || Number.isNaN(c.test.pValue) ? '—' : `${formatP(c.test.pValue)} <small>(${formatP(c.holm)})</small>${c.holm < ALPHA ? ' *' : ''}`);
 
-export function methodsSection(runs: readonly OkRecord[], figure: (chart: Chart) => string): string {
-  const rows = methodRows(runs);
+export function methodsSection(runs: readonly OkRecord[], comparisons: readonly Comparison[], figure: (chart: Chart) => string): string {
+  const rows = methodRows(runs, comparisons);
   if (distinct(rows.map((r) => r.method)).length < 2 && distinct(rows.map((r) => r.sparsity)).length < 2) return '';
   const first = runs[0];
   const body = table(
-    ['method', 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
+    ['method', 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'p vs random control (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
     [...rows].sort(byMethodThenSparsity).map((r) => [
       esc(r.method),
       `${num(r.sparsity * 100, 3)}%`,
       String(r.runs),
       ci(r.compactMse),
-      p(r.pVsOriginal, r.holmVsOriginal),
-      p(r.pVsPersistence, r.holmVsPersistence),
+      p(r.vsOriginal),
+      p(r.vsPersistence),
+      p(r.vsControl),
       ci(r.compactSkill, 3),
       Math.round(r.nonzero).toLocaleString('en-US'),
       r.architecture === first.params.architecture ? 'same as original' : `<b>${esc(r.architecture)}</b>`,
@@ -35,7 +36,7 @@ export function methodsSection(runs: readonly OkRecord[], figure: (chart: Chart)
     { raw: true },
   );
   const dense = rows[0];
-  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity: means over seeds with 95% intervals (bootstrap for MSE, which cannot go below zero); p-values are t-tests over seeds of the log ratio of the compact model's test MSE to the dense original's (mean ${esc(num(dense.originalMse.mean, 4))}) and to persistence's (${esc(num(dense.persistenceMse, 4))}), with Holm's adjustment over the whole table in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
+  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (geometric mean ${esc(num(dense.originalMse.mean, 4))}), persistence's (${esc(num(dense.persistenceMse, 4))}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
 }
 
 function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {

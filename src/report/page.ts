@@ -1,7 +1,7 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
 import { counted } from '../plugin/shorten.ts';
-import { configKey as configKeyOf } from '../plan/labels.ts';
+import { byConfiguration, configKey as configKeyOf } from '../plan/labels.ts';
 import { distinct, varyingAxes } from './aggregate.ts';
 import { axisChart } from './charts/axes.ts';
 import type { Chart } from './charts/chart.ts';
@@ -12,8 +12,8 @@ import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights
 import { methodsSection, weightsPerMethod } from './methods-section.ts';
 import { skillChart } from './charts/skill.ts';
 import { statisticsSection } from './statistics-section.ts';
-import { byConfiguration } from './summary.ts';
-import { compareConfigurations } from './verdict.ts';
+import { comparisonsOf, errorsFrom, judge } from './verdict.ts';
+import { comparisonEntries, type ComparisonEntry } from './comparisons.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
 import type { LiveStatus } from '../results/live-status.ts';
@@ -48,6 +48,8 @@ export interface ReportPage {
   html: string;
   charts: Chart[];
   configurations: ConfigurationHeadline[];
+  /** Every comparison's test, for comparisons.json. */
+  comparisons: ComparisonEntry[];
 }
 
 export function buildReport(results: ExperimentResults, bundles: string[], live?: LiveStatus): ReportPage {
@@ -58,6 +60,14 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
   const headline = runs[0];
   const names = namesFor(runs);
   const configs = byConfiguration(runs);
+  // Every verdict is tested on the stored predictions (test days and seeds), judged together.
+  const predictions = new Map(runs.map((run) => [run.runId, storedPredictions(results.outDir, run.runId)]));
+  const predictionsOf = (run: OkRecord) => predictions.get(run.runId);
+  const errorsOf = (run: OkRecord) => {
+    const rows = predictionsOf(run);
+    return rows && errorsFrom(rows);
+  };
+  const comparisons = judge(runs, errorsOf);
   const figure = (chart: Chart) => {
     charts.push(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
@@ -66,8 +76,7 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
   if (live) sections.push(liveBanner(live, new Date()));
   sections.push(header(results, runs));
   if (headline) {
-    // Every configuration's verdicts are judged together (Holm over all of them).
-    const verdicts = compareConfigurations(configs);
+    const verdicts = configs.map((config) => comparisonsOf(comparisons, config));
     sections.push(
       `<h2 id="table1">Table 1 — model performance</h2>${table1PerConfiguration(configs, verdicts, names, headline)}${allConfigurations(configs, verdicts, names)}${perRun(runs, names)}`,
     );
@@ -82,14 +91,14 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     );
     sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
-    sections.push(methodsSection(runs, figure));
+    sections.push(methodsSection(runs, comparisons, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     // Bootstrap intervals and Model Confidence Sets take most of a report's time (7.6 of 8.7 s for
     // 520 runs): a live report leaves them to the final one.
     sections.push(
       live
         ? '<h2 id="statistics">Effect sizes and tests</h2><p class="note">Computed when the run ends: bootstrap intervals and Model Confidence Sets take seconds for every hundred runs.</p>'
-        : statisticsSection(runs, names.config, (run) => storedPredictions(results.outDir, run.runId), figure),
+        : statisticsSection(runs, comparisons, names.config, predictionsOf, errorsOf, figure),
     );
     const axes = varyingAxes(runs);
     sections.push(
@@ -126,6 +135,7 @@ for (const [id, spec] of Object.entries(specs)) {
     html,
     charts,
     configurations: configs.map((config) => headlineOf(config, names.config(config[0]))),
+    comparisons: comparisonEntries(comparisons, names.config),
   };
 }
 

@@ -6,40 +6,36 @@ import type { McsResult } from '../evaluation/mcs.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import type { Chart } from './charts/chart.ts';
-import { configurationMcs, errorsFrom, pooledComparisons, reportComparisons, type PooledComparison, type ReportComparison } from './comparisons.ts';
+import { configurationMcs, pooledComparisons, type PooledComparison } from './comparisons.ts';
 import { esc, num, table } from './html.ts';
-import { byConfiguration } from './summary.ts';
-import { ALPHA, formatP } from './verdict.ts';
-import { configKey, labeller } from '../plan/labels.ts';
+import { ALPHA, FAMILIES, formatP, outcome, randomControlOf, type Comparison, type ErrorsOf } from './verdict.ts';
+import { byConfiguration, configKey, labeller } from '../plan/labels.ts';
 
-const ratioText = (ratio: number, lo: number, hi: number) => `${num(ratio, 3)} <small>[${num(lo, 3)}, ${num(hi, 3)}]</small>`;
+const ratioText = (ratio: number, lo: number, hi: number) => (Number.isFinite(lo) ? `${num(ratio, 3)} <small>[${num(lo, 3)}, ${num(hi, 3)}]</small>` : `${num(ratio, 3)} <small>(one seed: n/a)</small>`);
 
-/** "worse" / "better" / "no significant difference", from the Holm-adjusted p. */
-export function adjustedVerdict(c: ReportComparison): string {
-  if (Number.isNaN(c.holm)) return 'not testable';
-  return c.holm < ALPHA ? (c.effect.ratio > 1 ? 'worse' : 'better') : 'no significant difference';
-}
-
-function forestChart(comparisons: readonly ReportComparison[], label: (run: OkRecord) => string): Chart {
+function forestChart(comparisons: readonly Comparison[], label: (run: OkRecord) => string): Chart {
+  // The seeds-only interval is drawn only where it exists (two seeds or more).
   const rows = comparisons.map((c) => ({
-    config: label(c.config[0]),
+    config: label(c.runs[0]),
     comparison: `${c.first} / ${c.second}`,
-    ratio: c.effect.ratio,
-    lo: c.effect.lo,
-    hi: c.effect.hi,
-    bootLo: c.bootstrap?.lo ?? c.effect.lo,
-    bootHi: c.bootstrap?.hi ?? c.effect.hi,
+    ratio: c.test.ratio,
+    lo: c.test.lo,
+    hi: c.test.hi,
+    seedsLo: Number.isFinite(c.acrossSeeds.lo) ? c.acrossSeeds.lo : c.test.ratio,
+    seedsHi: Number.isFinite(c.acrossSeeds.hi) ? c.acrossSeeds.hi : c.test.ratio,
+    p: formatP(c.test.pValue),
     holm: formatP(c.holm),
+    family: `${c.family} (${c.familySize})`,
   }));
   const configs = [...new Set(rows.map((r) => r.config))];
   const y = { field: 'config', type: 'nominal', sort: configs, title: null, axis: { labelLimit: 420 } };
-  const color = { field: 'comparison', type: 'nominal', title: null, scale: { range: ['#ff7f0e', '#1f77b4', '#d62728'] } };
+  const color = { field: 'comparison', type: 'nominal', title: null, scale: { range: ['#ff7f0e', '#1f77b4', '#d62728', '#2ca02c'] } };
   const encoding = { y, yOffset: { field: 'comparison', type: 'nominal' }, color };
   return {
     id: 'forest',
     title: 'Effect sizes: MSE ratios with 95% intervals',
     caption:
-      'MSE of the first model over the second, geometric mean over seeds (log scale; 1 = equal, right of 1 = the first is worse). Thick bar: 95% t interval of the mean log ratio across seeds; thin bar: 95% bootstrap interval resampling test days (moving blocks) and seeds together.',
+      'MSE of the first model over the second, geometric mean over seeds (log scale; 1 = equal, right of 1 = the first is worse). Thick bar: the 95% interval of the verdict test, which counts both seeds and test days as random (with one seed: test days only, for that trained model). Thin bar, where there are several seeds: the t interval across seeds alone, which holds the test days fixed and is narrower than it should be when the seeds share their errors.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 560,
@@ -47,7 +43,7 @@ function forestChart(comparisons: readonly ReportComparison[], label: (run: OkRe
       data: { values: rows },
       layer: [
         { mark: { type: 'rule', color: '#999' }, data: { values: [{ one: 1 }] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
-        { mark: { type: 'rule', strokeWidth: 1 }, encoding: { ...encoding, x: { field: 'bootLo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'bootHi' } } },
+        { mark: { type: 'rule', strokeWidth: 1 }, encoding: { ...encoding, x: { field: 'seedsLo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'seedsHi' } } },
         { mark: { type: 'rule', strokeWidth: 3 }, encoding: { ...encoding, x: { field: 'lo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'hi' } } },
         { mark: { type: 'point', filled: true, size: 50, tooltip: { content: 'data' } }, encoding: { ...encoding, x: { field: 'ratio', type: 'quantitative', title: 'MSE ratio (log scale)', scale: { type: 'log' } } } },
       ],
@@ -55,20 +51,20 @@ function forestChart(comparisons: readonly ReportComparison[], label: (run: OkRe
   };
 }
 
-function comparisonTable(comparisons: readonly ReportComparison[], label: (run: OkRecord) => string): string {
+function comparisonTable(comparisons: readonly Comparison[], label: (run: OkRecord) => string): string {
   const rows = comparisons.map((c) => [
-    esc(label(c.config[0])),
+    esc(label(c.runs[0])),
     `${c.first} / ${c.second}`,
-    String(c.config.length),
-    ratioText(c.effect.ratio, c.effect.lo, c.effect.hi),
-    c.bootstrap ? ratioText(c.bootstrap.ratio, c.bootstrap.lo, c.bootstrap.hi) : '—',
-    `${formatP(c.p)} <small>${esc(c.pHow)}</small>`,
-    formatP(c.wilcoxonP),
-    formatP(c.holm),
+    `${c.test.seeds} × ${c.test.days}`,
+    ratioText(c.test.ratio, c.test.lo, c.test.hi),
+    formatP(c.test.pValue),
+    `${formatP(c.holm)} <small>${esc(c.family)} (${c.familySize})</small>`,
     formatP(c.bh),
-    `<b>${adjustedVerdict(c)}</b>`,
+    `<b>${outcome(c)}</b>`,
+    c.test.seeds > 1 ? `${formatP(c.acrossSeeds.pValue)} <small>[${num(c.acrossSeeds.lo, 3)}, ${num(c.acrossSeeds.hi, 3)}]</small>` : 'n/a',
+    formatP(c.wilcoxonP),
   ]);
-  return table(['configuration', 'MSE ratio', 'seeds', 'ratio [95% t CI]', 'ratio [95% bootstrap CI]', 'p', 'Wilcoxon p', 'Holm p', 'BH p', 'verdict (Holm)'], rows, { raw: true });
+  return table(['configuration', 'MSE ratio', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p (family, tests)', 'BH p', 'verdict (Holm)', 'across seeds only: t p [CI]', 'Wilcoxon p'], rows, { raw: true });
 }
 
 function mcsTable(entries: readonly { label: string; mcs: McsResult }[]): string {
@@ -87,39 +83,32 @@ function pooledTable(pooled: readonly PooledComparison[]): string {
     esc(labels.config({ ...c.runs[0].params, testEnd: 'pooled', fold: undefined })),
     `${c.first} / ${c.second}`,
     String(c.folds),
-    String(c.effect.n),
-    ratioText(c.effect.ratio, c.effect.lo, c.effect.hi),
-    c.bootstrap ? ratioText(c.bootstrap.ratio, c.bootstrap.lo, c.bootstrap.hi) : '—',
-    formatP(c.effect.pValue),
+    `${c.test.seeds} × ${c.test.days}`,
+    ratioText(c.test.ratio, c.test.lo, c.test.hi),
+    formatP(c.test.pValue),
+    formatP(c.holm),
+    c.test.seeds > 1 ? formatP(c.acrossSeeds.pValue) : 'n/a',
   ]);
-  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds', 'ratio [95% t CI]', 'ratio [95% bootstrap CI]', 'p (t on log MSE)'], rows, { raw: true })}`;
+  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together, tested as every comparison (seeds and days), Holm over these ${pooled.length} pooled comparisons (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p', 'across seeds only: t p'], rows, { raw: true })}`;
 }
 
 /**
- * The section, or '' when no configuration can be compared. `predictionsOf` reads a run's stored
- * predictions (undefined when they are missing: the bootstrap and MCS are then left out).
+ * The section, or '' when no configuration can be compared. `comparisons` are the report's
+ * verdicts (judge()); `predictionsOf` reads a run's stored predictions (undefined when missing:
+ * the MCS is then left out).
  */
-export function statisticsSection(runs: readonly OkRecord[], label: (run: OkRecord) => string, predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, figure: (chart: Chart) => string): string {
+export function statisticsSection(runs: readonly OkRecord[], comparisons: readonly Comparison[], label: (run: OkRecord) => string, predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, errorsOf: ErrorsOf, figure: (chart: Chart) => string): string {
   if (runs.length === 0) return '';
-  const cache = new Map<string, PredictionRow[] | undefined>();
-  const rowsOf = (run: OkRecord) => (cache.has(run.runId) ? cache.get(run.runId) : cache.set(run.runId, predictionsOf(run)).get(run.runId));
-  const errorsOf = (run: OkRecord) => {
-    const rows = rowsOf(run);
-    return rows ? errorsFrom(rows) : undefined;
-  };
-  const comparisons = reportComparisons(runs, errorsOf);
   const configs = byConfiguration(runs);
-  // The random control of a configuration: the runs with the same everything but the pruner "random".
-  const controlKey = (run: OkRecord) => configKey({ ...run.params, pruner: 'random' });
   const byKey = new Map(configs.map((c) => [configKey(c[0].params), c]));
   const mcs = configs.flatMap((config) => {
-    const control = config[0].params.pruner === 'random' ? undefined : byKey.get(controlKey(config[0]));
-    const result = configurationMcs(config, control, rowsOf);
+    const result = configurationMcs(config, randomControlOf(config, byKey), predictionsOf);
     return result ? [{ label: label(config[0]), mcs: result }] : [];
   });
-  const significant = comparisons.filter((c) => c.holm < ALPHA).length;
+  const families = FAMILIES.map((family) => ({ family, tests: comparisons.find((c) => c.family === family)?.familySize ?? 0, significant: new Set(comparisons.filter((c) => c.family === family && c.holm < ALPHA).map((c) => c.id)).size })).filter((f) => f.tests > 0);
+  const familyText = families.map((f) => `<b>${esc(f.family)}</b>: ${f.tests} distinct tests, ${f.significant} significant`).join('; ');
   return `<h2 id="statistics">Effect sizes and tests</h2>
-<p>${comparisons.length} comparisons in this report (${configs.length} configurations × 3). With several seeds each is tested by a t-test on log MSE across seeds (MSEs across seeds are skewed; their log ratio is not), with the Wilcoxon signed-rank test beside it; with one seed, by Diebold–Mariano with a Newey–West variance (daily loss differentials are autocorrelated). p-values are adjusted over all ${comparisons.length} comparisons: Holm (family-wise error) and Benjamini–Hochberg (false discovery rate). Verdicts use Holm at ${ALPHA}: ${significant} of ${comparisons.length} comparisons are significant.</p>
+<p>${comparisons.length} comparisons in ${configs.length} configurations. Each is tested by the <b>seeds-and-days test</b> of the log MSE ratio: its variance adds the spread across seeds to what the shared, autocorrelated test days contribute (a prewhitened Newey–West long-run variance), with Welch–Satterthwaite degrees of freedom, so a verdict holds for a new seed <i>and</i> a new test period (with one seed, for that trained model only). p-values are adjusted within one family per question, each distinct test counted once (the dense original is shared by every pruning of its training, so "original vs persistence" enters its family once): ${familyText}. Verdicts use Holm at ${ALPHA}; Benjamini–Hochberg (false discovery rate) is beside it. The t-test of log MSE across seeds and the Wilcoxon signed-rank test are shown for reference: both hold the test days fixed. Every comparison is in <code>comparisons.json</code> next to this page.</p>
 ${figure(forestChart(comparisons, label))}
 ${comparisonTable(comparisons, label)}
 ${mcs.length ? mcsTable(mcs) : ''}

@@ -2,10 +2,9 @@
 // baselines (which need no seed), and the verdicts. The CLI prints it as text, the report as HTML.
 import { BASELINES, type BaselineName } from '../evaluation/baselines.ts';
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
-import { configKey } from '../plan/labels.ts';
 import type { OkRecord } from '../results/record.ts';
 import { MODELS, type ModelName } from './load.ts';
-import { compareRuns, type Comparison } from './verdict.ts';
+import type { Comparison } from './verdict.ts';
 
 export interface SummaryRow {
   kind: 'model' | 'baseline';
@@ -20,8 +19,8 @@ export interface ConfigurationSummary {
   verdicts: Comparison[];
 }
 
-/** Table 1 of one configuration; `verdicts` from compareConfigurations when others are judged with it. */
-export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[] = compareRuns(runs)): ConfigurationSummary {
+/** Table 1 of one configuration, with its verdicts (from judge(), where every configuration is judged together). */
+export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[]): ConfigurationSummary {
   const first = runs[0];
   return {
     runs,
@@ -31,14 +30,4 @@ export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[] 
     ],
     verdicts,
   };
-}
-
-/** The runs grouped by configuration (everything but the seed), in the order given. */
-export function byConfiguration(runs: readonly OkRecord[]): OkRecord[][] {
-  const groups = new Map<string, OkRecord[]>();
-  for (const run of runs) {
-    const key = configKey(run.params);
-    groups.set(key, [...(groups.get(key) ?? []), run]);
-  }
-  return [...groups.values()];
 }

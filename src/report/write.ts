@@ -1,5 +1,6 @@
 // `runexp report`: writes reports/<experiment>/index.html with each chart beside it as .vl.json
-// and .svg, then rebuilds reports/index.html from every report's summary.json.
+// and .svg, every comparison's test in comparisons.json, then rebuilds reports/index.html from
+// every report's summary.json.
 import { counted } from '../plugin/shorten.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,6 +52,7 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
       });
     }
     writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
+    writeFileAtomic(join(dir, 'comparisons.json'), `${JSON.stringify({ comparisons: page.comparisons }, null, 1)}\n`);
     writeFileAtomic(join(dir, 'index.html'), page.html);
     writeIndex(reportsRoot);
   } catch (err) {

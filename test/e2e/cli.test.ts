@@ -205,9 +205,12 @@ describe('repeats', () => {
       expect(row.tests.compactVsOriginal.squared.pValue).toBeLessThanOrEqual(1);
       expect(row.scaler.fitOn).toBe('train');
     }
-    expect(stdout).toContain('mean ±95% CI over 3 seeds');
-    expect(stdout).toMatch(/Original\s+[\d.]+ ±[\d.]+/);
+    expect(stdout).toContain("over 3 seeds: errors' geometric mean, R² and skill's mean [95% CI]");
+    expect(stdout).toMatch(/Original\s+[\d.]+ \[[\d.]+, [\d.]+\]/);
     expect(stdout).toMatch(/\(persistence\)\s+[\d.]+/);
-    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference), p = [\d.e-]+, Holm p = [\d.e-]+ of \d+ \(t-test of log MSE over 3 seeds\)/);
+    // One configuration: a family of one test per question, so no Holm; the test named with its data.
+    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+; seeds-and-days t \(log MSE ratio\), 3 seeds × \d+ days/);
+    // vs persistence: the original and the compact model, two distinct tests in one family.
+    expect(stdout).toMatch(/original vs persistence: .*, Holm p = [\d.e-]+ of 2 in 'vs persistence'; seeds-and-days t/);
   });
 });

@@ -23,18 +23,28 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'forest', 'axis-days', 'axis-percentile']);
   // Every comparison with raw and adjusted p-values, and each configuration's Model Confidence Set.
   expect(html).toContain('<h2 id="statistics">Effect sizes and tests</h2>');
-  expect(html).toMatch(/<th>Holm p<\/th><th>BH p<\/th>/);
+  expect(html).toMatch(/<th>Holm p \(family, tests\)<\/th><th>BH p<\/th>/);
   expect(html).toContain('<th>MCS p</th>');
   const files = readdirSync(join(dir, 'reports/tiny/charts'));
   for (const id of ids) {
     expect(files).toContain(`${id}.vl.json`);
     expect(readFileSync(join(dir, 'reports/tiny/charts', `${id}.svg`), 'utf8')).toMatch(/^<svg[^>]*>.*<\/svg>$/s);
   }
-  expect(html).toContain('Models: mean over 2 seeds with a 95% interval.');
+  expect(html).toContain('Models over 2 seeds: errors (MSE, RMSE, MAE, MASE) as their geometric mean');
   // baselines, p-values and verdicts
   expect(html).toContain('<tr class="baseline"><td>Baseline: persistence</td>');
-  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference), p = [\d.e-]+, Holm p = [\d.e-]+ of 12 \(t-test of log MSE over 2 seeds\)<\/li>/);
-  expect(html).toMatch(/original vs persistence: (better|worse|no significant difference), p = /);
+  // One family per question, each distinct test once: 4 configurations, 2 trainings (one per size).
+  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+, Holm p = [\d.e-]+ of 4 in &#39;compact vs original&#39;; seeds-and-days t \(log MSE ratio\), 2 seeds × \d+ days<\/li>/);
+  const { comparisons } = JSON.parse(readFileSync(join(dir, 'reports/tiny/comparisons.json'), 'utf8'));
+  expect(comparisons).toHaveLength(12);
+  expect(new Set(comparisons.map((c: { family: string; familySize: number }) => `${c.family}: ${c.familySize}`))).toEqual(new Set(['compact vs original: 4', 'vs persistence: 6']));
+  for (const c of comparisons) {
+    expect(c).toMatchObject({ test: 'seeds-and-days t (log MSE ratio)', seeds: 2 });
+    expect(c.p).toBeGreaterThan(0);
+    expect(c.holm).toBeGreaterThanOrEqual(c.p);
+    expect(c.runIds).toHaveLength(2);
+  }
+  expect(html).toMatch(/original vs persistence: (better|worse|no significant difference) \(MSE ratio /);
   expect(html).not.toMatch(/<script[^>]+src=/); // everything inlined
   const index = readFileSync(join(dir, 'reports/index.html'), 'utf8');
   expect(index).toContain('<a href="tiny/index.html">tiny</a>');

@@ -8,7 +8,7 @@ import { wilcoxonSignedRank } from '../../src/evaluation/wilcoxon.ts';
 import { logRatioEffect } from '../../src/evaluation/effect-size.ts';
 import { direction } from '../../src/evaluation/direction.ts';
 import { mcsFromSamples, modelConfidenceSet } from '../../src/evaluation/mcs.ts';
-import { meanBootstrapInterval, movingBlockIndices, mseRatioInterval, percentileInterval } from '../../src/evaluation/bootstrap.ts';
+import { movingBlockIndices, percentileInterval } from '../../src/evaluation/bootstrap.ts';
 import { mulberry32 } from '../../src/plugin/random.ts';
 
 // numpy default_rng(12): a common random walk plus noise, rounded to 3 decimals (evaluation.py).
@@ -33,6 +33,15 @@ describe('Diebold–Mariano with a Newey–West variance', () => {
   });
   test('without the option it is the HLN test, with no bandwidth field (records stay as they were)', () => {
     expect(dieboldMariano(e1, e2, { loss: 'squared' })).not.toHaveProperty('bandwidth');
+  });
+  test('HLN with h > 1 whose truncated variance is negative is tested as h = 1, as R forecast::dm.test', () => {
+    // d = 1, −1, 0 repeated (+0.1): γ0 = 2/3, γ1 = γ2 = −1/3, so γ0 + 2γ1 + 2γ2 < 0 at h = 3.
+    const d = Array.from({ length: 30 }, (_, t) => [1, -1, 0][t % 3] + 0.1);
+    const ones = d.map(() => 1);
+    const a = d.map((x) => Math.sqrt(1 + x));
+    const h3 = dieboldMariano(a, ones, { loss: 'squared', h: 3 });
+    expect(Number.isNaN(h3.pValue)).toBe(false);
+    expect(h3).toEqual(dieboldMariano(a, ones, { loss: 'squared', h: 1 }));
   });
 });
 
@@ -65,6 +74,9 @@ describe('Wilcoxon signed-rank', () => {
     expect(w.n).toBe(10); // two zero differences dropped
     expect(w.pValue).toBeCloseTo(0.009765625, 14);
   });
+  test('all pairs equal: p = 1, as scipy (nothing to rank)', () => {
+    expect(wilcoxonSignedRank([1, 2, 3], [1, 2, 3]).pValue).toBe(1);
+  });
   test('the normal approximation with the tie correction (scipy 1.10.1: p = 0.010069745065626336)', () => {
     expect(wilcoxonSignedRank(c, e, 'normal').pValue).toBeCloseTo(0.010069745065626336, 12);
   });
@@ -88,6 +100,13 @@ describe('direction', () => {
     expect(result.accuracy).toBeCloseTo(7 / 11, 14);
     expect(result.pesaranTimmermann!.statistic).toBeCloseTo(0.7453940198968322, 12);
     expect(result.pesaranTimmermann!.pValue).toBeCloseTo(0.2280167789841599, 12);
+  });
+  test('a day the price did not move is neither up nor down: left out, not counted as down', () => {
+    const predicted = [0.5, -0.2, 0.1, 0.3, 0.4, -0.1, 0.2, -0.3, 0.0, 0.2, 0.1, -0.2].map((x) => 100 + x);
+    const flatDay = actual.map((x, i) => (i === 1 ? 100 : x));
+    const result = direction(predicted, flatDay, previous);
+    expect(result.days).toBe(10);
+    expect(result.accuracy).toBeCloseTo(6 / 10, 14);
   });
   test('a forecast of no change has no direction: n/a, not 0', () => {
     expect(direction(previous, actual, previous)).toEqual({ accuracy: null, days: 0, pesaranTimmermann: null });
@@ -129,21 +148,5 @@ describe('bootstrap', () => {
   });
   test('percentiles interpolate as numpy.percentile: 1..5 gives 1.1 and 4.9', () => {
     expect(percentileInterval([5, 1, 4, 2, 3])).toEqual({ lo: 1.1, hi: 4.9 });
-  });
-  test('an MSE ratio interval covers its point, and a model twice as far off has ratio 4 exactly', () => {
-    const seeds = [e1, e1.map((e) => e * 1.1), e1.map((e) => e * 0.95)];
-    const doubled = mseRatioInterval(seeds.map((s) => s.map((e) => 2 * e)), seeds);
-    expect(doubled.ratio).toBeCloseTo(4, 12);
-    expect(doubled.lo).toBeCloseTo(4, 12);
-    expect(doubled.hi).toBeCloseTo(4, 12);
-    const other = mseRatioInterval([e2, e2, e2], seeds, { replicates: 500 });
-    expect(other.lo).toBeLessThan(other.ratio);
-    expect(other.hi).toBeGreaterThan(other.ratio);
-  });
-  test('a band of positive values never goes below zero, where the t interval does', () => {
-    const skewed = [10, 12, 11, 9, 400]; // one bad seed, as the paper's compact MSEs have
-    const band = meanBootstrapInterval(skewed);
-    expect(band.lo).toBeGreaterThan(0);
-    expect(band.hi).toBeLessThanOrEqual(400);
   });
 });

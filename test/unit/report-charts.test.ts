@@ -10,6 +10,7 @@ import type { ExperimentResults, OkRecord } from '../../src/report/load.ts';
 import { buildReport, orderRuns } from '../../src/report/page.ts';
 import { methodRows } from '../../src/report/methods.ts';
 import { methodsSection } from '../../src/report/methods-section.ts';
+import { judge } from '../../src/report/verdict.ts';
 import type { ModelReport } from '../../src/index.ts';
 
 function model(mse: number): ModelReport {
@@ -122,28 +123,27 @@ describe('grid-axis charts', () => {
     const represented = runs.map((r, i) => ({ ...r, params: { ...r.params, window: { plugin: i % 2 ? 'returns' : 'minmax' } } }));
     expect(varyingAxes(represented).map((a) => a.key)).toEqual(['percentile', 'representation']);
   });
-  test('mean and 95% interval over seeds: Student t, or a bootstrap band for metrics that cannot go below zero', () => {
+  test('over seeds: the mean and t interval of a score, the geometric mean and log-scale t interval of an error', () => {
     const rows = aggregateBy(runs, AXES.find((a) => a.key === 'percentile')!);
     const row = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'R²')!;
     // R² 0.9 for all: a zero-width t interval
     expect([row.lo, row.mean, row.hi]).toEqual([0.9, 0.9, 0.9]);
     const mse = rows.find((r) => r.x === 20 && r.model === 'compact' && r.metric === 'MSE')!;
-    // 11, 13, 15: mean 13; resampled means of three values lie in [11, 15], and the t interval
-    // (half-width t(0.975, 2) · 2 / √3 = 4.968) would reach 8.03 .. 17.97
-    expect(mse.mean).toBe(13);
-    expect(mse.lo).toBeGreaterThanOrEqual(11);
-    expect(mse.hi).toBeLessThanOrEqual(15);
-    expect(mse.lo).toBeLessThan(13);
-    expect(mse.hi).toBeGreaterThan(13);
+    // 11, 13, 15: geometric mean 2145^(1/3) = 12.8966; logs' sd 0.155263, half-width
+    // t(0.975, 2) · 0.155263 / √3 = 0.385680: 8.7701 .. 18.9647 (never below zero)
+    expect(mse.mean).toBeCloseTo(12.896615902172917, 12);
+    expect(mse.lo).toBeCloseTo(8.770101720596138, 8);
+    expect(mse.hi).toBeCloseTo(18.964740321948483, 8);
     const constant = rows.find((r) => r.x === 50 && r.model === 'compact' && r.metric === 'MSE')!;
-    expect([constant.lo, constant.hi]).toEqual([20, 20]);
+    expect([constant.lo, constant.hi].map((x) => Number(x.toFixed(12)))).toEqual([20, 20]);
   });
   test('with several pruners, each gets its own compact line; the original counts once per training', () => {
     const both = [...runs, ...runs.map((r) => ({ ...r, runId: `${r.runId}-random`, params: { ...r.params, pruner: 'random' }, compact: { ...r.compact, mse: 100 } }))];
     const rows = aggregateBy(both, AXES.find((a) => a.key === 'percentile')!).filter((r) => r.metric === 'MSE' && r.x === 20);
-    expect(rows.map((r) => [r.model, r.mean, r.n])).toEqual([
-      ['original', 12, 3],
-      ['compact (magnitude)', 13, 3],
+    // Geometric means: 10, 12, 14 → 11.8878; 11, 13, 15 → 12.8966.
+    expect(rows.map((r) => [r.model, Number(r.mean.toFixed(4)), r.n])).toEqual([
+      ['original', 11.8878, 3],
+      ['compact (magnitude)', 12.8966, 3],
       ['compact (random)', 100, 3],
     ]);
   });
@@ -159,7 +159,7 @@ describe('grid-axis charts', () => {
       ['train-epochs', 'quantitative', 'trainer option "epochs"'],
     ]);
     const rows = aggregateBy(user, axes[0]).filter((r) => r.metric === 'MSE' && r.model === 'compact');
-    expect(rows.map((r) => [r.x, r.mean])).toEqual([
+    expect(rows.map((r) => [r.x, Number(r.mean.toFixed(12))])).toEqual([
       [0.2, 12],
       [0.5, 15],
     ]);
@@ -167,9 +167,9 @@ describe('grid-axis charts', () => {
   test('against the pruner, each of its settings is its own series, not an average over them', () => {
     const both = runs.map((r) => ({ ...r, params: { ...r.params, pruner: r.runId < 'd' ? 'magnitude' : 'random' } }));
     const rows = aggregateBy(both, AXES.find((a) => a.key === 'pruner')!).filter((r) => r.metric === 'MSE');
-    expect(rows.map((r) => [r.x, r.model, r.mean])).toEqual([
-      ['magnitude', 'original', 12],
-      ['magnitude', 'compact (percentile 20)', 13],
+    expect(rows.map((r) => [r.x, r.model, Number(r.mean.toFixed(4))])).toEqual([
+      ['magnitude', 'original', 11.8878],
+      ['magnitude', 'compact (percentile 20)', 12.8966],
       ['random', 'original', 10],
       ['random', 'compact (percentile 50)', 20],
     ]);
@@ -253,32 +253,37 @@ describe('pruning methods summary', () => {
     run('p0', { seed: 0, prune: { percentile: 35 } }, [10, 10]),
   ];
 
-  test('one row per method and sparsity, with means and the paper percentile read as sparsity', () => {
-    const rows = methodRows(runs);
-    expect(rows.map((r) => [r.method, r.sparsity, r.runs, r.compactMse.mean])).toEqual([
-      ['magnitude', 0.5, 2, 12],
-      ['magnitude (random control)', 0.5, 2, 25],
+  test('one row per configuration with a sparsity, errors as geometric means, the verdict tests of each', () => {
+    const comparisons = judge(runs, () => undefined);
+    const rows = methodRows(runs, comparisons);
+    expect(rows.map((r) => [r.method, r.sparsity, r.runs, Number(r.compactMse.mean.toFixed(4))])).toEqual([
+      ['magnitude', 0.5, 2, 11.9583], // √(11 · 13)
+      ['magnitude (random control)', 0.5, 2, 24.4949], // √(20 · 30)
       ['magnitude', 0.35, 1, 10],
     ]);
-    // The MSE band resamples {11, 13}: means of 11, 12 or 13, never the t interval's 12 ± 12.706.
-    expect(rows[0].compactMse.lo).toBeGreaterThanOrEqual(11);
-    expect(rows[0].compactMse.hi).toBeLessThanOrEqual(13);
     expect(rows[0].originalNonzero).toBe(8);
+    // Without stored predictions, the verdict is the t-test across seeds, and says so:
     // ln(11/10), ln(13/10): mean 0.1788, sd 0.1181, t = 2.141 with 1 df → p = 0.27817 (scipy ttest_1samp)
-    expect(rows[0].pVsOriginal).toBeCloseTo(0.2781691158289131, 10);
-    // Holm over the table's 6 tests, two of them untestable (one seed: NaN, left out of the family).
-    expect(Number.isNaN(rows[2].pVsOriginal)).toBe(true);
-    expect(Number.isNaN(rows[2].holmVsOriginal)).toBe(true);
-    expect(rows[0].holmVsOriginal).toBeGreaterThanOrEqual(rows[0].pVsOriginal);
+    expect(rows[0].vsOriginal!.test.pValue).toBeCloseTo(0.2781691158289131, 10);
+    expect(rows[0].vsOriginal!.test.name).toContain('across seeds only');
+    // Against its random control, seed by seed: ln(11/20), ln(13/30): t = −6.015, 1 df → p = 0.10488
+    expect(rows[0].vsControl!.test.pValue).toBeCloseTo(0.104876382641241, 10);
+    expect(rows[1].vsControl).toBeUndefined();
+    // One seed has no across-seeds test: NaN, left out of its family.
+    expect(Number.isNaN(rows[2].vsOriginal!.test.pValue)).toBe(true);
+    expect(Number.isNaN(rows[2].vsOriginal!.holm)).toBe(true);
+    expect(rows[0].vsOriginal!.familySize).toBe(2);
+    expect(rows[0].vsOriginal!.holm).toBeGreaterThanOrEqual(rows[0].vsOriginal!.test.pValue);
   });
 
   test('the methods section: a row per method and sparsity, and its three charts', () => {
     const charts: string[] = [];
-    const html = methodsSection(runs, (chart) => (charts.push(chart.id), `<figure>${chart.id}</figure>`));
+    const comparisons = judge(runs, () => undefined);
+    const html = methodsSection(runs, comparisons, (chart) => (charts.push(chart.id), `<figure>${chart.id}</figure>`));
     expect(html).toContain('<h2 id="methods">Pruning methods</h2>');
     expect(charts).toEqual(['methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency']);
     expect(html).toContain('<td>magnitude (random control)</td><td>50%</td><td>2</td>');
     // One method at one sparsity compares nothing: no section.
-    expect(methodsSection(runs.slice(0, 2), () => '')).toBe('');
+    expect(methodsSection(runs.slice(0, 2), judge(runs.slice(0, 2), () => undefined), () => '')).toBe('');
   });
 });

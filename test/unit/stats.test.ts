@@ -1,4 +1,5 @@
-import { incompleteBeta, meanCi95, sampleSd, tCdf, tQuantile, twoSided } from '../../src/evaluation/stats.ts';
+import { incompleteBeta, sampleSd, tCdf, tQuantile, twoSided } from '../../src/evaluation/stats.ts';
+import { arithmeticSummary, geometricSummary, summarizeSeeds } from '../../src/evaluation/seed-summary.ts';
 import { formatP } from '../../src/report/verdict.ts';
 
 describe('Student t', () => {
@@ -19,14 +20,31 @@ describe('Student t', () => {
   });
 });
 
-test('mean with a 95% interval, by hand', () => {
+test('mean with a 95% interval, by hand; one value has no interval', () => {
   // 1..5: mean 3, sd sqrt(2.5), half-width 2.776445 * sqrt(2.5)/sqrt(5) = 1.963243
   expect(sampleSd([1, 2, 3, 4, 5])).toBeCloseTo(Math.sqrt(2.5), 12);
-  const ci = meanCi95([1, 2, 3, 4, 5]);
+  const ci = arithmeticSummary([1, 2, 3, 4, 5]);
   expect(ci.mean).toBe(3);
   expect(ci.lo).toBeCloseTo(3 - 1.963243, 5);
   expect(ci.hi).toBeCloseTo(3 + 1.963243, 5);
-  expect(meanCi95([7])).toEqual({ n: 1, mean: 7, lo: 7, hi: 7 });
+  const one = arithmeticSummary([7]);
+  expect([one.n, one.mean, Number.isNaN(one.lo), Number.isNaN(one.hi)]).toEqual([1, 7, true, true]);
+});
+
+test('positive values over seeds: the geometric mean and the t interval of the mean log', () => {
+  // 1, e, e²: logs 0, 1, 2 (mean 1, sd 1), half-width t(0.975, 2)/√3 = 4.30265273/1.73205081 = 2.48413771
+  const g = geometricSummary([1, Math.E, Math.E ** 2]);
+  expect(g.scale).toBe('geometric');
+  expect(g.mean).toBeCloseTo(Math.E, 12);
+  expect(Math.log(g.lo)).toBeCloseTo(1 - 2.48413771, 7);
+  expect(Math.log(g.hi)).toBeCloseTo(1 + 2.48413771, 7);
+  // One bad seed: the interval stays above zero, where the arithmetic one does not.
+  const skewed = [10, 12, 11, 9, 400];
+  expect(geometricSummary(skewed).lo).toBeGreaterThan(0);
+  expect(arithmeticSummary(skewed).lo).toBeLessThan(0);
+  // A zero or negative value cannot be logged: the arithmetic summary, said as such.
+  expect(summarizeSeeds([0, 1, 2], true).scale).toBe('arithmetic');
+  expect(summarizeSeeds([-1, 1], false).mean).toBe(0);
 });
 
 test('tiny p-values are computed, not rounded to 0, and never print as 0.0e+0', () => {

@@ -1,35 +1,101 @@
-// Verdicts judged together: the raw test of each configuration, Holm over all of them, and a
-// verdict that follows the adjusted p.
-import { compareConfigurations, compareRuns } from '../../src/report/verdict.ts';
+// Verdicts judged together: one family per question, each distinct test once, Holm within the
+// family, the verdict following the adjusted p, and every p named by the test that made it.
+import { seedsAndDaysTest } from '../../src/evaluation/seeds-days.ts';
+import { holm } from '../../src/evaluation/multiple-testing.ts';
+import { mulberry32 } from '../../src/plugin/random.ts';
 import type { OkRecord } from '../../src/results/record.ts';
+import { comparisonsOf, judge, type ErrorsOf } from '../../src/report/verdict.ts';
+import { byConfiguration } from '../../src/plan/labels.ts';
 
-// Only what the verdicts read: each model's MSE and persistence's, per seed.
-const run = (original: number, compact: number, persistence: number) =>
-  ({ original: { mse: original }, compact: { mse: compact }, baselines: { persistence: { mse: persistence } } }) as unknown as OkRecord;
+const DAYS = 40;
+const noise = (seed: number, scale: number) => {
+  const random = mulberry32(seed);
+  return Array.from({ length: DAYS }, () => scale * (random() - 0.5));
+};
+const persistence = noise(1, 2);
+const mse = (e: number[]) => e.reduce((s, x) => s + x * x, 0) / e.length;
 
-test('several seeds: a t-test of log MSE, the sign from the mean log ratio', () => {
-  // ln(compact/original) = ln 2, ln 4, ln 2: mean 0.9242, sd 0.4002, t = 4.0, df 2 → p = 0.0572 (scipy ttest_1samp)
-  const [vsOriginal] = compareRuns([run(10, 20, 5), run(10, 40, 5), run(20, 40, 5)]);
-  expect(vsOriginal.how).toBe('t-test of log MSE over 3 seeds');
-  expect(vsOriginal.test.meanDifference).toBeCloseTo((Math.log(2) * 2 + Math.log(4)) / 3, 12);
-  expect(vsOriginal.test.pValue).toBeCloseTo(0.0571909584179366, 10);
-  expect(vsOriginal.text).toBe('compact vs original: no significant difference, p = 0.057 (t-test of log MSE over 3 seeds)');
+/** A run with its errors per day: the original shared by every pruner of its seed, as in a grid. */
+function grid() {
+  const errors = new Map<string, Record<'original' | 'compact' | 'persistence', number[]>>();
+  const runs: OkRecord[] = [];
+  for (const seed of [1, 2, 3]) {
+    const original = noise(100 + seed, 2.4);
+    for (const [pruner, percentile, scale] of [['magnitude', 35, 1.3], ['magnitude', 50, 2], ['random', 35, 4]] as const) {
+      const compact = original.map((e, t) => e * scale + noise(1000 * seed + percentile + scale, 0.3)[t]);
+      const runId = `${pruner}${percentile}-${seed}`;
+      errors.set(runId, { original, compact, persistence });
+      runs.push({
+        runId,
+        trainKey: `train-${seed}`,
+        params: { ticker: 'SPY', days: 100, testEnd: '2025-12-31', architecture: 'paper', seed, pruner, prune: { percentile }, train: {}, window: {} },
+        data: { test: { start: '2025-11-01', end: '2025-12-31', days: DAYS } },
+        original: { mse: mse(original) },
+        compact: { mse: mse(compact) },
+        baselines: { persistence: { mse: mse(persistence) } },
+      } as unknown as OkRecord);
+    }
+  }
+  return { runs, errorsOf: ((run: OkRecord) => errors.get(run.runId)) as ErrorsOf, errors };
+}
+
+test('families per question, each distinct test once, Holm within the family', () => {
+  const { runs, errorsOf, errors } = grid();
+  const comparisons = judge(runs, errorsOf);
+  // 3 configurations × (compact vs original, original vs persistence, compact vs persistence) + magnitude 35% against the random pruner at 35%.
+  expect(comparisons).toHaveLength(3 * 3 + 1);
+  const sizes = Object.fromEntries(comparisons.map((c) => [c.family, c.familySize]));
+  // vs persistence: one shared original + three compacts = 4 distinct tests, not 6 entries.
+  expect(sizes).toEqual({ 'compact vs original': 3, 'vs persistence': 4, 'vs random control': 1 });
+  const originals = comparisons.filter((c) => c.key === 'originalVsPersistence');
+  expect(new Set(originals.map((c) => c.id)).size).toBe(1);
+  expect(new Set(originals.map((c) => c.holm)).size).toBe(1);
+
+  // The test is the seeds-and-days test on the stored errors.
+  const first = comparisons[0];
+  const expected = seedsAndDaysTest(first.runs.map((r) => errors.get(r.runId)!.compact), first.runs.map((r) => errors.get(r.runId)!.original));
+  expect(first.key).toBe('compactVsOriginal');
+  expect(first.test.pValue).toBe(expected.pValue);
+  expect(first.test.name).toBe('seeds-and-days t (log MSE ratio)');
+
+  // Holm by hand over the family's three distinct p-values.
+  const family = comparisons.filter((c) => c.family === 'compact vs original');
+  const adjusted = holm(family.map((c) => c.test.pValue));
+  family.forEach((c, i) => expect(c.holm).toBeCloseTo(adjusted[i], 14));
+  for (const c of comparisons) {
+    // A family of one needs no adjustment, and its text shows none.
+    if (c.familySize > 1) expect(c.text).toContain(`of ${c.familySize} in '${c.family}'`);
+    else expect(c.text).not.toContain('Holm');
+    expect(c.text.includes(': worse (') || c.text.includes(': better (')).toBe(c.holm < 0.05);
+  }
 });
 
-test('over several configurations the verdict follows the Holm-adjusted p', () => {
-  // Every original is 2× persistence across seeds with a little spread: p small; Holm over 6 comparisons.
-  const a = [run(10, 11, 5), run(12, 12.5, 6), run(11, 12, 5.4)];
-  const b = [run(10, 30, 5), run(12, 37, 6), run(11, 32, 5.4)];
-  const [first, second] = compareConfigurations([a, b]);
-  const raw = [...compareRuns(a), ...compareRuns(b)].map((c) => c.test.pValue);
-  const sorted = [...raw].sort((x, y) => x - y);
-  // Holm by hand for the smallest: 6 × p(1)
-  const smallest = [...first, ...second].find((c) => c.test.pValue === sorted[0])!;
-  expect(smallest.holm).toBeCloseTo(Math.min(1, 6 * sorted[0]), 12);
-  for (const c of [...first, ...second]) {
-    expect(c.holm).toBeGreaterThanOrEqual(c.test.pValue);
-    expect(c.text).toContain(`Holm p = `);
-    expect(c.text).toContain(' of 6 ');
-    expect(c.text.includes(': worse,') || c.text.includes(': better,')).toBe(c.holm! < 0.05);
-  }
+test('the random control pairs the same seeds of the same settings, and a configuration lists its own comparisons', () => {
+  const { runs, errorsOf } = grid();
+  const comparisons = judge(runs, errorsOf);
+  const [magnitude35, , random35] = byConfiguration(runs);
+  const own = comparisonsOf(comparisons, magnitude35);
+  expect(own.map((c) => c.key)).toEqual(['compactVsOriginal', 'originalVsPersistence', 'compactVsPersistence', 'compactVsControl']);
+  // The random pruner at 4× the error is the control at 35%: the magnitude model is better than it.
+  const control = own[3];
+  expect(control.test.ratio).toBeLessThan(1);
+  expect(control.text.startsWith('compact vs random control: better')).toBe(true);
+  // The random pruner has no control of its own.
+  expect(comparisonsOf(comparisons, random35).map((c) => c.key)).toEqual(['compactVsOriginal', 'originalVsPersistence', 'compactVsPersistence']);
+});
+
+test('without stored predictions the verdict says it only tested across seeds', () => {
+  const { runs } = grid();
+  const [c] = judge(runs, () => undefined);
+  expect(c.test.name).toBe('t-test of log MSE across seeds only (stored predictions missing)');
+  expect(c.test.pValue).toBe(c.acrossSeeds.pValue);
+});
+
+test('one seed: the interval over test days of that model, and the text says so', () => {
+  const { runs, errorsOf } = grid();
+  const [c] = judge(runs.filter((r) => r.params.seed === 1), errorsOf);
+  expect(c.test.seeds).toBe(1);
+  expect(c.test.name).toContain('one seed: conditional on it');
+  expect(Number.isNaN(c.acrossSeeds.lo)).toBe(true);
+  expect(c.text).toContain('1 seed × 40 days');
 });

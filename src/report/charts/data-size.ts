@@ -4,7 +4,8 @@ import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesOf, seriesScale, t
 import type { ModelReport } from '../../plugin/api.ts';
 import { MODELS, type OkRecord } from '../load.ts';
 import type { AggregateRow, Chart } from './chart.ts';
-import { mean, meanCi95 } from '../../evaluation/stats.ts';
+import { mean } from '../../evaluation/stats.ts';
+import { summarizeSeeds } from '../../evaluation/seed-summary.ts';
 
 const FIGURE3 = ['inferenceMs', 'peakMemoryMB', 'mse', 'mae'];
 
@@ -17,7 +18,11 @@ function trainingRows(sweep: readonly OkRecord[]): AggregateRow[] {
       { metric: 'training time (s)', values: cell.map((r) => r.training.timeMs / 1000) },
       { metric: 'peak tensor memory, training (MB)', values: cell.filter((r) => r.training.peakTensorBytes !== undefined).map((r) => r.training.peakTensorBytes! / 2 ** 20) },
     ];
-    for (const { metric, values } of series) if (values.length) rows.push({ ticker: cell[0].params.ticker, x: cell[0].params.days, model: 'original', metric, ...meanCi95(values) });
+    for (const { metric, values } of series) {
+      if (values.length === 0) continue;
+      const { n, mean: center, lo, hi } = summarizeSeeds(values, true);
+      rows.push({ ticker: cell[0].params.ticker, x: cell[0].params.days, model: 'original', metric, n, mean: center, lo, hi });
+    }
   }
   return rows;
 }

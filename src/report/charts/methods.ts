@@ -10,9 +10,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
-  // MSE is drawn on a log axis: an interval reaching below zero is cut at the axis floor.
-  const floor = Math.min(...rows.map((r) => r.compactMse.mean), ...rows.map((r) => r.originalMse.mean)) / 2;
-  const points = rows.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: Math.max(floor, r.compactMse.lo), hi: r.compactMse.hi, n: r.runs }));
+  const points = rows.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: r.compactMse.lo, hi: r.compactMse.hi, n: r.runs }));
   const references = [
     { value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
     { value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
@@ -31,7 +29,7 @@ export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
           {
             mark: { type: 'line', point: true, tooltip: true },
             encoding: {
-              y: { field: 'mean', ...y, title: 'test MSE of the compact model, mean over seeds' },
+              y: { field: 'mean', ...y, title: 'test MSE of the compact model, geometric mean over seeds' },
               tooltip: [{ field: 'method' }, { field: 'sparsity' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g', title: '95% low' }, { field: 'hi', format: '.4~g', title: '95% high' }, { field: 'n', title: 'seeds' }],
             },
           },
@@ -47,7 +45,7 @@ export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
   return {
     id: 'methods-accuracy',
     title: 'Accuracy against sparsity, every method',
-    caption: 'Test MSE on prices, mean over seeds with 95% intervals (Student t) as bands, on a log scale (an interval reaching below zero is cut at the axis floor); dashed lines: the dense original model and persistence (tomorrow = today). A method\'s "(random control)" removes as many weights per layer at random.',
+    caption: 'Test MSE on prices, geometric mean over seeds with the 95% t interval of the mean log as bands (no band with one seed), on a log scale; dashed lines: the dense original model and persistence (tomorrow = today). A method\'s "(random control)" removes as many weights per layer at random.',
     spec,
   };
 }
@@ -68,7 +66,7 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
     mark: { type: 'point', filled: true, size: 70, tooltip: true },
     encoding: {
       x: { field: 'x', type: 'quantitative', title, scale: { zero: false } },
-      y: { field: 'mse', type: 'quantitative', title: 'test MSE, mean over seeds', scale: { type: 'log' } },
+      y: { field: 'mse', type: 'quantitative', title: 'test MSE, geometric mean over seeds', scale: { type: 'log' } },
       color: { field: 'method', type: 'nominal', scale: { scheme: 'tableau20' } },
       shape: { condition: { test: "datum.method == 'original (dense)'", value: 'diamond' }, value: 'circle' },
       tooltip: [{ field: 'method' }, { field: 'sparsity', title: 'sparsity %' }, { field: 'x', title, format: ',.4~g' }, { field: 'mse', format: '.4~g' }, { field: 'architecture' }],
@@ -79,7 +77,7 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
     title: by === 'nonzero' ? 'Error against non-zero parameters' : 'Error against measured latency',
     caption:
       by === 'nonzero'
-        ? 'Each point is a method at one sparsity (mean over seeds); lower and further left is better. The diamond is the dense original.'
+        ? 'Each point is a method at one sparsity (geometric mean of MSE over seeds); lower and further left is better. The diamond is the dense original.'
         : 'Median latency of the compact model on one large batch divided by the original\'s, timed in alternating rounds in the same run (mean over seeds); only a smaller architecture (structured pruning) moves a point left, zeros alone do not. The diamond is the dense original, at 1.',
     spec,
   };

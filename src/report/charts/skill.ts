@@ -2,7 +2,7 @@
 // of both models (mean and 95% interval over seeds) and of the drift and linear baselines.
 // Left of the zero line means worse than "tomorrow = today".
 import type { TopLevelSpec } from 'vega-lite';
-import { meanCi95 } from '../../evaluation/stats.ts';
+import { arithmeticSummary } from '../../evaluation/seed-summary.ts';
 import { groupBy } from '../aggregate.ts';
 import { MODELS, type OkRecord } from '../load.ts';
 import type { Chart } from './chart.ts';
@@ -23,8 +23,8 @@ export function symlogTicks(lo: number, hi: number): number[] | undefined {
 export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecord) => string, configKey: (run: OkRecord) => string): Chart {
   const rows = [...groupBy(runs, configKey).values()].flatMap((group) => {
     const config = configLabel(group[0]);
-    const models = MODELS.map((m) => ({ config, forecast: m, ...meanCi95(group.map((r) => r.forecast[m].skill)) }));
-    const baselines = (['drift', 'linear'] as const).map((b) => ({ config, forecast: `${b} (baseline)`, ...meanCi95([group[0].baselines[b].skill]) }));
+    const models = MODELS.map((m) => ({ config, forecast: m, ...arithmeticSummary(group.map((r) => r.forecast[m].skill)) }));
+    const baselines = (['drift', 'linear'] as const).map((b) => ({ config, forecast: `${b} (baseline)`, ...arithmeticSummary([group[0].baselines[b].skill]) }));
     return [...models, ...baselines];
   });
   const configs = [...new Set(rows.map((r) => r.config))];
@@ -41,7 +41,7 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
     id: 'skill',
     title: 'Skill against the naive forecast, across the grid',
     caption:
-      'Skill = 1 − MSE / MSE of persistence ("tomorrow = today") on the same test days; 0 is persistence, below 0 is worse. Models: mean and 95% interval over seeds; baselines need no seed.',
+      'Skill = 1 − MSE / MSE of persistence ("tomorrow = today") on the same test days; 0 is persistence, below 0 is worse. Models: mean and 95% t interval over seeds (none with one seed); baselines need no seed.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 560,
