@@ -124,7 +124,8 @@ function satterthwaiteDf(seedVariance: number, seeds: number, dayVariance: numbe
   return total === 0 ? k : total ** 2 / (seedTerm ** 2 / k + dayVariance ** 2 / dayDf);
 }
 
-const meanSquare = (e: readonly number[]) => {
+/** Mean of squared errors. */
+export const meanSquare = (e: readonly number[]): number => {
   let s = 0;
   for (const x of e) s += x * x;
   return s / e.length;

@@ -16,7 +16,8 @@
 // population's geometric mean.
 import { mulberry32 } from '../plugin/random.ts';
 import type { OkRecord } from '../results/record.ts';
-import { summarizeSeeds, arithmeticSummary } from '../evaluation/seed-summary.ts';
+import { arithmeticSummary, summarizeSeeds } from '../evaluation/seed-summary.ts';
+import { meanSquare } from '../evaluation/seeds-days.ts';
 import { judge, type ErrorsOf } from './verdict.ts';
 
 export interface Design {
@@ -96,8 +97,6 @@ function simulate(g: Gen, design: Design, ratio: number, days: number): { first:
   }
   return { first, second };
 }
-
-const meanSquare = (e: readonly number[]) => e.reduce((s, x) => s + x * x, 0) / e.length;
 
 /** The simulated seeds as run records, so the verdict is the report's own: compact vs original, or compact vs persistence. */
 function verdictOf(sim: { first: number[][]; second: number[][] }, design: Design, days: number) {

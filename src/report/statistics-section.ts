@@ -64,7 +64,7 @@ function comparisonTable(comparisons: readonly Comparison[], label: (run: OkReco
     c.test.seeds > 1 ? `${formatP(c.acrossSeeds.pValue)} <small>[${num(c.acrossSeeds.lo, 3)}, ${num(c.acrossSeeds.hi, 3)}]</small>` : 'n/a',
     formatP(c.wilcoxonP),
   ]);
-  return table(['configuration', 'MSE ratio', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p (family, tests)', 'BH p', 'verdict (Holm)', 'across seeds only: t p [CI]', 'Wilcoxon p'], rows, { raw: true });
+  return table(['configuration', 'MSE ratio', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p (family, tests)', 'BH p', 'verdict (Holm)', 'across seeds only, test days fixed: t p [CI]', 'Wilcoxon p'], rows, { raw: true });
 }
 
 function mcsTable(entries: readonly { label: string; mcs: McsResult }[]): string {
@@ -89,7 +89,7 @@ function pooledTable(pooled: readonly PooledComparison[]): string {
     formatP(c.holm),
     c.test.seeds > 1 ? formatP(c.acrossSeeds.pValue) : 'n/a',
   ]);
-  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together, tested as every comparison (seeds and days), Holm over these ${pooled.length} pooled comparisons (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p', 'across seeds only: t p'], rows, { raw: true })}`;
+  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together, tested as every comparison (seeds and days), Holm over these ${pooled.length} pooled comparisons (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p', 'across seeds only, test days fixed: t p'], rows, { raw: true })}`;
 }
 
 /**

@@ -116,20 +116,19 @@ function testPair(pair: Pair, a: Side, b: Side, errorsOf: ErrorsOf): Omit<Compar
   }
   const wilcoxonP = mseA.length > 1 ? wilcoxonSignedRank(mseA, mseB).pValue : NaN;
   const t = a.runs[0].data.test;
-  const id = JSON.stringify([t.start, t.end, a.runs.map((r, i) => [r.params.seed, mseA[i], mseB[i]])]);
+  // In seed order: configurations list their runs in the order they finished.
+  const id = JSON.stringify([t.start, t.end, a.runs.map((r, i) => [r.params.seed, mseA[i], mseB[i]]).sort((x, y) => x[0] - y[0])]);
   return { ...pair, runs: a.runs, test, acrossSeeds, wilcoxonP, id };
 }
 
-/** "compact vs original: worse (ratio 3.48 [1.70, 7.11]), p = 0.003, Holm p = 0.015 of 5 in 'compact vs original'; seeds-and-days t …". */
-export function verdictText(c: Pick<Comparison, 'first' | 'second' | 'test' | 'holm' | 'familySize' | 'family'>): string {
-  const p = c.familySize > 1 ? c.holm : c.test.pValue;
-  const outcome = Number.isNaN(p) ? 'not testable' : p < ALPHA ? (c.test.ratio < 1 ? 'better' : 'worse') : 'no significant difference';
+/** "compact vs original: worse (MSE ratio 3.48 [1.69, 7.17]), p = 0.003, Holm p = 0.031 of 30 in 'compact vs original'; seeds-and-days t …". */
+function verdictText(c: Pick<Comparison, 'first' | 'second' | 'test' | 'holm' | 'familySize' | 'family'>): string {
   const interval = Number.isFinite(c.test.lo) ? ` [${c.test.lo.toPrecision(3)}, ${c.test.hi.toPrecision(3)}]` : '';
   const holmText = c.familySize > 1 ? `, Holm p = ${formatP(c.holm)} of ${c.familySize} in '${c.family}'` : '';
-  return `${c.first} vs ${c.second}: ${outcome} (MSE ratio ${c.test.ratio.toPrecision(3)}${interval}), p = ${formatP(c.test.pValue)}${holmText}; ${c.test.name}, ${c.test.seeds} seed${c.test.seeds === 1 ? '' : 's'} × ${c.test.days} days`;
+  return `${c.first} vs ${c.second}: ${outcome(c)} (MSE ratio ${c.test.ratio.toPrecision(3)}${interval}), p = ${formatP(c.test.pValue)}${holmText}; ${c.test.name}, ${c.test.seeds} seed${c.test.seeds === 1 ? '' : 's'} × ${c.test.days} days`;
 }
 
-/** The verdict word from the adjusted p: worse, better, no significant difference, not testable. */
+/** The verdict word from the adjusted p (the raw one in a family of one): worse, better, no significant difference, not testable. */
 export function outcome(c: Pick<Comparison, 'holm' | 'test'>): string {
   if (Number.isNaN(c.holm)) return 'not testable';
   return c.holm < ALPHA ? (c.test.ratio > 1 ? 'worse' : 'better') : 'no significant difference';

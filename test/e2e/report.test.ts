@@ -132,7 +132,11 @@ browserTest('watch while it runs: the report is written at the start with a prog
   const exited = new Promise((done) => child.on('exit', done));
   const page = join(live, 'reports/tiny/index.html');
   for (let i = 0; i < 600 && !(existsSync(page) && readFileSync(page, 'utf8').includes('id="live-banner"')); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(readFileSync(page, 'utf8')).toContain('setTimeout(() => location.reload(), 10000)');
+  const livePage = readFileSync(page, 'utf8');
+  expect(livePage).toContain('setTimeout(() => location.reload(), 10000)');
+  // No verdicts while runs arrive: a family is judged over the whole grid.
+  expect(livePage).not.toMatch(/<li[^>]*>compact vs original: /);
+  if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Judged when the run ends');
   const during = await visitReport(page, join(live, 'reports/tiny/screenshot-running.png'));
   expect(during.banner).toMatch(/^Running: \d of 8 runs done · \d failed · 1 training group running(, \d waiting)? · ETA /);
   expect(during.consoleErrors).toEqual([]);
@@ -142,6 +146,7 @@ browserTest('watch while it runs: the report is written at the start with a prog
   const after = await visitReport(page, join(live, 'reports/tiny/screenshot-done.png'));
   expect(after.banner).toBeNull();
   expect(readFileSync(page, 'utf8')).not.toContain('location.reload()');
+  expect(readFileSync(page, 'utf8')).toMatch(/<li[^>]*>compact vs original: /);
   expect(after.charts.length).toBeGreaterThan(0);
   expect(existsSync(join(live, 'reports/tiny/screenshot-running.png'))).toBe(true);
 }, 120_000);
