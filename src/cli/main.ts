@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, requireBackend, type BackendChoice } from '../execute/backend.ts';
 import { defaultOutDir, runExperiment } from '../execute/run.ts';
 import { prepare } from '../plan/prepare.ts';
-import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { describeFailure, ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import { runexpVersion } from '../results/manifest.ts';
 import type { FailedRecord } from '../results/record.ts';
@@ -175,7 +175,8 @@ async function command(argv: string[]): Promise<number> {
     const failedNow = summary.records.filter((r): r is FailedRecord => r.status === 'failed');
     for (const rec of failedNow) {
       const e = rec.error;
-      process.stdout.write(`FAILED ${rec.runId}: ${e.stage ? `[${e.stage}] ` : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}\n`);
+      const [first, ...more] = describeFailure(e);
+      process.stdout.write(`FAILED ${rec.runId}: ${first}\n${more.map((line) => `  ${line}\n`).join('')}`);
     }
     // After a live report, always: the final one is what stops the page reloading itself.
     if (!values['no-report'] && (summary.records.length > 0 || live?.written)) {

@@ -1,6 +1,7 @@
 // The end-of-run summary in the layout of the paper's Table 1 (model, MSE, RMSE, MAE, R²), with
 // the baselines beside the models, skill against persistence, intervals over seeds and verdicts.
 import { summarizeSeeds } from '../evaluation/seed-summary.ts';
+import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
 import { summarizeConfiguration } from '../report/summary.ts';
@@ -59,6 +60,9 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
     lines.push(...summary.verdicts.map((c) => `  ${c.text}`));
   }
   if (groups.length > limit) lines.push(`\n... and ${groups.length - limit} more configurations in results.jsonl and the report`);
+  // Not cut with the tables: a pruner that changed what it should not is said for every configuration.
+  const changed = groups.filter((g) => g.some((r) => (r.untouchedWeightsChanged ?? 0) > 0 && !r.prunerTraining && !r.pruning.trainings?.length));
+  if (changed.length) lines.push(`\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not retrain: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`);
   return lines.join('\n').trimStart();
 }
 

@@ -4,7 +4,7 @@
 import type { LayersModel, PrunedLayer, Tf, WindowedData } from '../plugin/api.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { quoted } from '../plugin/shorten.ts';
-import { weightsOf } from '../plugin/weights.ts';
+import { weightsOf, type LayerWeights } from '../plugin/weights.ts';
 
 /** How far the compact model's test predictions are from the pruned original's (should be 0). */
 export function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: WindowedData): number {
@@ -31,6 +31,37 @@ export function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Se
     }),
   );
   return changed;
+}
+
+/** Values that differ between two snapshots of one model's weights (NaN equal to NaN). */
+export function differences(before: readonly LayerWeights[], after: readonly LayerWeights[]): number {
+  let changed = 0;
+  before.forEach((layer, li) => layer.tensors.forEach((t, ti) => t.values.forEach((v, i) => (changed += Number(!Object.is(v, after[li].tensors[ti].values[i]))))));
+  return changed;
+}
+
+/**
+ * The dense model is every run's "original": a plugin that returns it as its own result, or
+ * changes it in place, fails its run naming itself, before the original's metrics are taken from
+ * a model that is no longer the original (or later runs find it disposed).
+ */
+export function requireOriginalUnchanged(tf: Tf, before: readonly LayerWeights[], original: LayersModel, returned: LayersModel, stage: 'prune' | 'compact', plugin: string): void {
+  const fail = (what: string) =>
+    Object.assign(new RunexpError(ErrorCode.PLUGIN, `the ${stage} plugin ${what}`, `work on a copy (pruneKernels and cloneModel make one) and return that; runexp check-plugin tests this`), { stage, plugin });
+  const changed = differences(before, weightsOf(original));
+  // Put the original back first: the group's later runs start from it.
+  if (changed) restoreWeights(tf, original, before);
+  if (returned === original) throw fail('returned the original model itself (req.model), not a copy');
+  if (changed) throw fail(`modified the original model in place (${changed.toLocaleString('en-US')} weight values changed), so it is no longer the original`);
+}
+
+function restoreWeights(tf: Tf, model: LayersModel, snapshot: readonly LayerWeights[]): void {
+  for (const [li, layer] of snapshot.entries()) {
+    if (layer.tensors.length === 0) continue;
+    const tensors = layer.tensors.map((t) => tf.tensor(t.values, t.shape));
+    model.layers[li].setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
+  }
 }
 
 /** A run whose scores are not finite fails with its own code, so no stored line holds a NaN score. */

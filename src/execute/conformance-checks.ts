@@ -2,8 +2,9 @@
 // produced to pass / fail / n/a with what was expected and what was seen.
 import type { CompactResult, LayersModel, PruneResult, Tf, TrainingHooks, WindowedData } from '../plugin/api.ts';
 import { buildModel } from '../plugin/architecture.ts';
+import { describeFailure, type SerializedError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
-import { maxAbsDifference } from './checks.ts';
+import { differences, maxAbsDifference } from './checks.ts';
 
 export interface PropertyResult {
   property: string;
@@ -107,7 +108,10 @@ export function masksHeld(watch: ReturnType<typeof maskWatcher>, trained: boolea
   return pass(name, `${watch.steps()} optimizer steps watched`);
 }
 
-/** Outside the pruned layers nothing changes; inside, every value is kept as it was or zeroed. */
+/**
+ * Outside the pruned kernels nothing changes: other layers, and every bias (the targeted layers'
+ * included); inside a targeted kernel every value is kept as it was or zeroed.
+ */
 export function untouchedUnchanged(before: LayersModel, result: PruneResult, trained: boolean): PropertyResult {
   const name = 'layers and biases it does not target are unchanged';
   if (trained) return na(name, 'the plugin retrains, so every weight may change');
@@ -118,14 +122,25 @@ export function untouchedUnchanged(before: LayersModel, result: PruneResult, tra
   a.forEach((layer, li) =>
     layer.tensors.forEach((t, ti) => {
       const other = b[li].tensors[ti].values;
+      const prunable = ti === 0 && targets.has(layer.layer);
       let changed = 0;
       t.values.forEach((v, i) => {
-        if (v !== other[i] && !(targets.has(layer.layer) && other[i] === 0)) changed++;
+        if (v !== other[i] && !(prunable && other[i] === 0)) changed++;
       });
-      if (changed) problems.push(`${changed} value(s) of ${t.name}${targets.has(layer.layer) ? ' changed to something other than 0' : ' changed, though the layer is not targeted'}`);
+      if (!changed) return;
+      const why = prunable ? 'changed to something other than 0' : targets.has(layer.layer) ? 'changed: a targeted layer\'s bias is not pruned' : 'changed, though the layer is not targeted';
+      problems.push(`${changed} value(s) of ${t.name} ${why}`);
     }),
   );
-  return problems.length ? fail(name, `expected no change outside the pruned weights; ${problems.join('; ')}`) : pass(name, `${a.length} layers compared`);
+  return problems.length ? fail(name, `expected no change outside the pruned kernels; ${problems.join('; ')}`) : pass(name, `${a.length} layers compared`);
+}
+
+/** The request's model is the pruner's to read, not to change: a pruner works on a copy. */
+export function requestLeftAlone(before: ReturnType<typeof weightsOf>, request: LayersModel, result: PruneResult): PropertyResult {
+  const name = 'req.model is left as it was';
+  if (result.model === request) return fail(name, 'the pruner returned req.model itself: prune a copy (pruneKernels and cloneModel make one) and return that');
+  const changed = differences(before, weightsOf(request));
+  return changed ? fail(name, `the pruner modified req.model in place (${changed} value(s) changed): prune a copy (pruneKernels and cloneModel make one), so the original stays the original`) : pass(name, 'every weight as before');
 }
 
 export function sameResult(first: PruneResult, second: PruneResult, seed: number): PropertyResult {
@@ -139,6 +154,11 @@ export function sameResult(first: PruneResult, second: PruneResult, seed: number
     }
   }
   return pass(name, 'two runs, bit-identical weights');
+}
+
+/** The plugin threw: its own error and where, first (a leak it left while unwinding is not the finding). */
+export function ranWithoutThrowing(error: SerializedError): PropertyResult {
+  return fail('the pruner runs without throwing', describeFailure(error).join('; '));
 }
 
 export function noLeak(before: number, after: number): PropertyResult {

@@ -3,7 +3,8 @@
 // a spec would resolve it, so what passes here loads the same way in an experiment.
 import type { LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
-import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
+import { weightsOf } from '../plugin/weights.ts';
 import { trainingEvents } from '../plugin/training-events.ts';
 import { formatIssue } from '../spec/issues.ts';
 import { importPlugin } from '../spec/plugin-source.ts';
@@ -73,10 +74,25 @@ async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstan
     return { result, made };
   };
   const tensorsBefore = tf.memory().numTensors;
-  const first = await runOnce();
+  const denseBefore = weightsOf(dense);
+  let first: Awaited<ReturnType<typeof runOnce>>;
+  try {
+    first = await runOnce();
+  } catch (err) {
+    // The plugin's own error, with where it was thrown, is the finding; what it left behind is freed.
+    models.forEach(disposeModel);
+    return [check.ranWithoutThrowing(serializeError(err, { plugin: instance.name }))];
+  }
+  const leftAlone = check.requestLeftAlone(denseBefore, dense, first.result);
+  if (leftAlone.status === 'fail') {
+    // Nothing else can be checked against an original that changed (or is the result itself).
+    models.forEach(disposeModel);
+    return [leftAlone];
+  }
   const trained = trainer.trainings.length > 0 || pruner.trainingHooks !== undefined;
   const compact = await compactor.run({ original: dense, pruned: first.result, architecture }, compactor.options.parse({}), stageContext(tf, seed));
   const properties = [
+    leftAlone,
     check.sparsityMatches(first.result, check.requestedSparsity(instance.options)),
     check.reportMatchesModel(first.result),
     check.masksHeld(watch, trained),
@@ -85,14 +101,14 @@ async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstan
     check.compactArchitectureValid(tf, compact, [lab.data.lookback, lab.data.features]),
   ];
   const second = await runOnce();
-  properties.splice(4, 0, check.sameResult(first.result, second.result, seed));
+  properties.splice(5, 0, check.sameResult(first.result, second.result, seed));
   // Everything both runs made, freed: what is still alive beyond the start leaked.
   disposeModel(compact.model);
   for (const m of new Set([...first.made, ...second.made])) {
     models.delete(m);
     disposeModel(m);
   }
-  properties.splice(5, 0, check.noLeak(tensorsBefore, tf.memory().numTensors));
+  properties.splice(6, 0, check.noLeak(tensorsBefore, tf.memory().numTensors));
   models.forEach(disposeModel);
   return properties;
 }

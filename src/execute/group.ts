@@ -6,12 +6,13 @@ import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { counted } from '../plugin/shorten.ts';
+import { weightsOf } from '../plugin/weights.ts';
 import type { Ranges, RunConfig } from '../plan/types.ts';
 import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
-import { changedOutside, maxAbsDifference, pluginFiles, requireFiniteScores, requireValidCounts } from './checks.ts';
+import { changedOutside, maxAbsDifference, pluginFiles, requireFiniteScores, requireOriginalUnchanged, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
@@ -98,7 +99,12 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       }
       const timedOut = outcome.record.status === 'failed' && outcome.record.error.code === ErrorCode.TIMEOUT;
       const leaked = timedOut ? 0 : tf.memory().numTensors - tensorsBefore;
-      if (leaked > 0) outcome = { type: 'run', record: failed(run, leakError(leaked, run), { training: dense.summary, durationMs: performance.now() - started }) };
+      if (leaked > 0) {
+        const leak = leakError(leaked, run);
+        // A plugin that threw half-way leaves its tensors behind: its own error is the cause.
+        if (outcome.record.status === 'failed') outcome.record.error.afterwards = `while unwinding, ${leak.message}`;
+        else outcome = { type: 'run', record: failed(run, leak, { training: dense.summary, durationMs: performance.now() - started }) };
+      }
       emit(outcome);
       if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
       if (leaked > 0) return { retire: `run ${run.runId} leaked ${counted(leaked, 'tensor')}` };
@@ -149,6 +155,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     models.add(own.model);
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
+  const originalBefore = weightsOf(original);
   const trainer = prunerTrainer({ tf, trainer: await loadPlugin(group.train, 'train', task, timeouts), trainerOptions: group.train.options, data, architecture: group.architecture, seed: group.seed, keep: (m) => models.add(m) });
   const pruned = await stage('prune', pruner.name, timeouts, () =>
     pruner.run(
@@ -157,9 +164,11 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
       stageContext(tf, group.seed),
     ),
   );
+  requireOriginalUnchanged(tf, originalBefore, original, pruned.model, 'prune', pruner.name);
   models.add(pruned.model);
   requireValidCounts(pruned.layers, pruner.name);
   const compact = await stage('compact', compactor.name, timeouts, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
+  requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);
   models.add(compact.model);
   const measured = await stage('measure', measurer.name, timeouts, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
   requireFiniteScores(measured.reports, measurer.name);

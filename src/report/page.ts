@@ -1,5 +1,6 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
+import { describeFailure } from '../plugin/errors.ts';
 import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, configKey as configKeyOf } from '../plan/labels.ts';
 import { distinct, varyingAxes } from './aggregate.ts';
@@ -166,7 +167,7 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
     : '';
   const failures = failed.length
     ? `<div class="failed"><b>${counted(failed.length, 'failed run')}:</b><ul>${failed
-        .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${esc(f.error.stage ? `[${f.error.stage}] ` : '')}${esc(f.error.message)}</li>`)
+        .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${describeFailure(f.error).map(esc).join('<br>')}</li>`)
         .join('')}</ul></div>`
     : '';
   const damaged = results.problems.length

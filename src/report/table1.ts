@@ -32,8 +32,19 @@ export function headlineOf(config: OkRecord[], label: string): ConfigurationHead
 export function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparison[][], names: Names, headline: OkRecord): string {
   if (configs.length === 1) return table1(configs[0], verdicts[0], names);
   return configs
-    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})</summary>${table1(config, verdicts[i], names)}</details>`)
+    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})${untouchedWarning(config) ? ' — warning: weights changed outside the pruned kernels' : ''}</summary>${table1(config, verdicts[i], names)}</details>`)
     .join('');
+}
+
+/**
+ * A pruner that does not retrain should change nothing but the kernels it prunes; where it changed
+ * other layers or biases anyway (a bug check-plugin would catch), the configuration says so.
+ */
+export function untouchedWarning(config: readonly OkRecord[]): string {
+  const changed = config.filter((r) => (r.untouchedWeightsChanged ?? 0) > 0 && !r.prunerTraining && !r.pruning.trainings?.length);
+  if (changed.length === 0) return '';
+  const most = Math.max(...changed.map((r) => r.untouchedWeightsChanged!));
+  return `<p class="failed"><b>Warning:</b> in ${changed.length} of ${counted(config.length, 'run')} the pruner changed values outside the kernels it pruned (other layers or biases; up to ${most.toLocaleString('en-US')} values), though it does not retrain. Its compact model is not the paper's "same weights, some zeroed"; <code>runexp check-plugin</code> shows which values.</p>`;
 }
 
 /**
@@ -75,7 +86,7 @@ function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): stri
     .replace(/<tr><td>Baseline:/g, '<tr class="baseline"><td>Baseline:');
   const t = first.data.test;
   const verdictItems = summary.verdicts.map((c) => `<li class="${c.holm < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`).join('');
-  return `<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
+  return `${untouchedWarning(repeats)}<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
     n > 1 ? `Models over ${n} seeds: errors (MSE, RMSE, MAE, MASE) as their geometric mean, scores (R², skill, direction) as their mean, each with a 95% t interval (of the mean log for errors).` : 'One seed: no interval over seeds.'
   } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdictItems}</ul>`;
 }

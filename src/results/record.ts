@@ -51,7 +51,11 @@ export const errorSchema = z.object({
   hint: z.string().optional(),
   stage: z.string().optional(),
   plugin: z.string().optional(),
+  /** The plugin's `file:line:col` where it was thrown (from issue 23). */
+  at: z.string().optional(),
   stack: z.string().optional(),
+  /** Found while unwinding the failure, e.g. tensors left undisposed (from issue 23). */
+  afterwards: z.string().optional(),
 });
 
 const prunedLayerSchema = z.object({

@@ -36,11 +36,23 @@ test.each(BUILT_INS)('%s %j passes every property', async (name, options) => {
 test('lottery tickets end at exactly round(s·n) pruned weights; structured compaction really shrinks the model', async () => {
   const [lottery] = await checkPrunePlugin(tf, 'lottery', { sparsity: 0.7, levels: 2 });
   // small-cnn's first dense layer: 12 steps × 4 filters × 16 units = 768 weights, 538 pruned.
-  expect(lottery.properties[0].detail).toContain('dense 230/768 kept');
+  expect(lottery.properties.find((p) => p.property.startsWith('achieved sparsity'))!.detail).toContain('dense 230/768 kept');
   const [structured] = await checkPrunePlugin(tf, 'structured', { sparsity: 0.5 });
   const architecture = structured.properties.find((p) => p.property === 'the compact architecture is valid')!;
   // 4 → 2 filters and 16 → 8 units: conv 3×1×2, flatten 12×2 = 24 inputs to dense 24×8, output 8×1.
   expect(architecture.detail).toBe('small-cnn[conv1d:2,dense:8]: 3×1×2, 2, 24×8, 8, 8×1, 1');
+}, 60_000);
+
+test.each([
+  ['throws-after-copy', {}, 'the pruner runs without throwing', /^plugin "throws-after-copy" at \S*test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)$/],
+  ['zeroes-biases', {}, 'layers and biases it does not target are unchanged', /value\(s\) of dense\/bias\S* changed: a targeted layer's bias is not pruned$/],
+  ['in-place', {}, 'req.model is left as it was', /^the pruner returned req\.model itself: prune a copy/],
+  ['in-place', { copy: true }, 'req.model is left as it was', /^the pruner modified req\.model in place \(768 value\(s\) changed\)/],
+])('%s %j fails "%s", saying why in words', async (fixture, options, property, detail) => {
+  const [first] = await checkPrunePlugin(tf, `${FIXTURES}/plugins/${fixture}.ts`, options);
+  const failed = first.properties.filter((p) => p.status === 'fail');
+  expect(failed.map((p) => p.property)).toEqual([property]);
+  expect(failed[0].detail).toMatch(detail);
 }, 60_000);
 
 test('a broken plugin fails what it breaks, each failure saying what was expected and seen (exit 1)', () => {
@@ -50,7 +62,8 @@ test('a broken plugin fails what it breaks, each failure saying what was expecte
     expect(stdout).toMatch(new RegExp(`FAIL  ${property}: expected`));
   }
   expect(stdout).toContain('PASS  the compact model reproduces the pruned model');
-  expect(stdout).toMatch(/FAILED: 4 of 14 checks passed, 10 failed/);
+  expect(stdout).toContain('PASS  req.model is left as it was');
+  expect(stdout).toMatch(/FAILED: 6 of 16 checks passed, 10 failed/);
   expect(BIN).toMatch(/runexp\.js$/);
 }, 120_000);
 

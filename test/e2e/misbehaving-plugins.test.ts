@@ -63,3 +63,26 @@ test('a trainer that leaks a tensor: its runs are fine, but its worker is replac
   expect(run.code).toBe(0);
   expect(run.stderr).toMatch(/runexp: group [0-9a-f]+ \(window minmax, train faulty-tfjs\) left 1 tensor undisposed: its worker is replaced by a fresh one/);
 }, 60_000);
+
+test("a plugin's own error comes first with its file:line, the leak it left is a second line; an original changed in place fails that run and is put back; changed biases warn", () => {
+  const dir = tempDir();
+  const fixture = (name: string, options = '') => `{plugin: ${join(FIXTURES, `plugins/${name}.ts`)}${options}}`;
+  writeSpec(dir, tinySpec({ prune: `[${fixture('throws-after-copy')}, ${fixture('in-place')}, {plugin: magnitude, percentile: 35}, ${fixture('in-place', ', copy: true')}, ${fixture('zeroes-biases')}]` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  const of = (pruner: string, copy?: boolean) => rows.find((r) => r.params.pruner === pruner && r.params.prune.copy === copy)!;
+  const threw = of('throws-after-copy');
+  expect(threw.error).toMatchObject({ stage: 'prune', plugin: 'throws-after-copy', message: "Cannot read properties of undefined (reading 'length')" });
+  expect(threw.error.at).toMatch(/test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+$/);
+  expect(threw.error.afterwards).toBe('while unwinding, the run left 6 tensors undisposed (plugins: throws-after-copy, copy, standard); its worker is replaced');
+  expect(run.stdout).toMatch(/FAILED \w+: \[prune\] plugin "throws-after-copy" at \S+throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)\n {2}afterwards: while unwinding, the run left 6 tensors/);
+  expect(of('in-place', false).error.message).toBe('the prune plugin returned the original model itself (req.model), not a copy');
+  expect(of('in-place', true).error.message).toBe('the prune plugin modified the original model in place (8,400 weight values changed), so it is no longer the original');
+  // Every ok run measured the same, untouched original.
+  const ok = rows.filter((r) => r.status === 'ok');
+  expect(ok.map((r) => r.params.pruner).sort()).toEqual(['magnitude', 'zeroes-biases']);
+  expect(new Set(ok.map((r) => r.original.mse)).size).toBe(1);
+  expect(of('zeroes-biases').untouchedWeightsChanged).toBeGreaterThan(0);
+  expect(run.stdout).toMatch(/WARNING: in 1 configuration the pruner changed weights outside the kernels it pruned \(other layers or biases\), though it does not retrain: SPY 120d paper zeroes-biases/);
+}, 120_000);
