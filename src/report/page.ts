@@ -18,6 +18,7 @@ import { comparisonEntries, type ComparisonEntry } from './comparisons.ts';
 import { esc, num, scriptJson, STYLE, table } from './html.ts';
 import { readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
 import type { LiveStatus } from '../results/live-status.ts';
+import type { FailedRecord, RecordParams } from '../results/record.ts';
 import { LIVE_RELOAD_SECONDS, liveBanner } from './live-banner.ts';
 import { namesFor, type Names } from './names.ts';
 import { allConfigurations, headlineOf, perRun, table1PerConfiguration, type ConfigurationHeadline } from './table1.ts';
@@ -148,7 +149,7 @@ function header(results: ExperimentResults, runs: OkRecord[]): string {
   const facts: [string, string][] = [
     ['spec', esc(manifest.spec)],
     ['runs', `${results.ok.length} ok, ${failed.length} failed`],
-    ['grid', esc(summariseGrid(runs))],
+    ['grid', esc(summariseGrid(runs, failed))],
     ['backend', esc(manifest.backends.join(', ') || 'n/a')],
     ['versions', esc(`runexp ${manifest.runexp}, Node ${manifest.node}, tfjs ${manifest.packages['@tensorflow/tfjs-core'] ?? manifest.packages['@tensorflow/tfjs'] ?? '?'}`)],
     ['git commit', `<code>${esc(manifest.gitCommit)}</code>`],
@@ -179,20 +180,28 @@ ${results.resolvedSpec ? `<details><summary>The resolved spec</summary><pre>${es
 <h3>Data</h3>${data}${leakNote}${failures}`;
 }
 
-function summariseGrid(runs: OkRecord[]): string {
-  const parts = [
-    ['tickers', distinct(runs.map((r) => r.params.ticker))],
-    ['data sizes', distinct(runs.map((r) => r.params.days))],
-    ['architectures', distinct(runs.map((r) => r.params.architecture))],
-    ['pruners', distinct(runs.map((r) => r.params.pruner))],
-    ['percentiles', distinct(runs.map((r) => r.params.prune.percentile).filter((v) => v !== undefined))],
-    ['seeds', distinct(runs.map((r) => r.params.seed))],
-  ] as const;
+/** "2 tickers (SPY, QQQ); 1 data size (1250); 2 seeds (1, 2; no finished run for 2)": the grid the records describe. */
+function summariseGrid(runs: OkRecord[], failed: readonly FailedRecord[]): string {
   // Of the finished runs only: with none, there is no grid to describe (not "0 tickers ()").
   if (runs.length === 0) return 'no finished runs';
+  const all = [...runs.map((r) => r.params), ...failed.flatMap((f) => (f.params ? [f.params] : []))];
+  const parts: [string, (p: RecordParams) => unknown][] = [
+    ['ticker', (p) => p.ticker],
+    ['data size', (p) => p.days],
+    ['architecture', (p) => p.architecture],
+    ['pruner', (p) => p.pruner],
+    ['percentile', (p) => p.prune.percentile],
+    ['seed', (p) => p.seed],
+  ];
   return parts
-    .filter(([, v]) => v.length > 0)
-    .map(([k, v]) => `${v.length} ${k} (${v.slice(0, 8).join(', ')}${v.length > 8 ? ', …' : ''})`)
+    .map(([noun, get]) => {
+      const values = distinct(all.map(get).filter((v) => v !== undefined));
+      const finished = new Set(runs.map((r) => get(r.params)));
+      const unfinished = values.filter((v) => !finished.has(v));
+      const shown = `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', …' : ''}`;
+      return values.length ? `${counted(values.length, noun)} (${shown}${unfinished.length ? `; no finished run for ${unfinished.join(', ')}` : ''})` : '';
+    })
+    .filter(Boolean)
     .join('; ');
 }
 

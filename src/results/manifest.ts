@@ -18,11 +18,17 @@ export function runexpVersion(): string {
   return runexpPackage().version;
 }
 
+/**
+ * The version of a package as Node would resolve it from runexp: in runexp's own node_modules (a
+ * clone), or in a folder above it (an installed runexp, whose dependencies npm hoists beside it).
+ */
 function packageVersion(name: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(resolve(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return undefined;
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      if (dirname(dir) === dir) return undefined;
+    }
   }
 }
 

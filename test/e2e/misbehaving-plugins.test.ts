@@ -2,6 +2,7 @@
 // plugin and stage) while the rest of the grid goes on; one that leaks tensors fails its run with
 // E_LEAK and its worker is replaced; one that calls process.exit(0) while it loads or fetches is
 // an error (exit 2), not a silent success.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
@@ -85,4 +86,11 @@ test("a plugin's own error comes first with its file:line, the leak it left is a
   expect(new Set(ok.map((r) => r.original.mse)).size).toBe(1);
   expect(of('zeroes-biases').untouchedWeightsChanged).toBeGreaterThan(0);
   expect(run.stdout).toMatch(/WARNING: in 1 configuration the pruner changed weights outside the kernels it pruned \(other layers or biases\), though it does not retrain: SPY 120d paper zeroes-biases/);
+  // The report: the grid as planned (pruners that finished nothing included), the failure's cause and where, the warning.
+  expect(runCli(['report', 'runs/tiny'], dir).code).toBe(0);
+  // Only the page's own text: matching the whole page would print its inlined vega bundles on failure.
+  const html = readFileSync(join(dir, 'reports/tiny/index.html'), 'utf8').replace(/<script>[\s\S]*?<\/script>/g, '');
+  expect(/<th>grid<\/th><td>([^<]*)/.exec(html)?.[1]).toBe('1 ticker (SPY); 1 data size (120); 1 architecture (paper); 4 pruners (magnitude, zeroes-biases, throws-after-copy, in-place; no finished run for throws-after-copy, in-place); 1 percentile (35); 1 seed (1)');
+  expect(/\[prune\] plugin &quot;throws-after-copy&quot; at \S+throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading &#39;length&#39;\)<br>afterwards: while unwinding/.test(html)).toBe(true);
+  expect(html.includes('<b>Warning:</b> in 1 of 1 run the pruner changed values outside the kernels it pruned')).toBe(true);
 }, 120_000);

@@ -42,9 +42,14 @@ test('two trainings with one seed are identical; another seed differs', async ()
 });
 
 test('a dead model (constant output) fails with E_DEAD_MODEL instead of being scored, and leaves no tensor behind', async () => {
-  // With this seed the model's output is constant from the start.
+  // With this seed (learning rate 0.01) the model's output is constant after training.
   const before = tf.memory().numTensors;
-  await expect(trainOnce(8)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
+  // Its last layer is linear: the hint is about the hidden ReLU layer, not "use linear".
+  await expect(trainOnce(8)).rejects.toMatchObject({
+    code: 'E_DEAD_MODEL',
+    message: expect.stringMatching(/constant on all \d+ validation windows, after training$/),
+    hint: 'the last layer is linear, so a hidden ReLU layer stopped responding to every window during training: lower train.learningRate, try another seed',
+  });
   // The model and its optimizer's own variables are freed: a leak here turned pruners' dead
   // trainings into E_LEAK failures that also replaced their worker.
   expect(tf.memory().numTensors).toBe(before);
@@ -53,7 +58,12 @@ test('a dead model (constant output) fails with E_DEAD_MODEL instead of being sc
 test('redrawDeadInit draws new seeded initial weights for a model dead at the start', async () => {
   // The paper's ReLU output: with seed 0 it outputs 0 for every input before any training.
   const paper = paperArchitecture('relu');
-  await expect(trainOnce(0, 0, paper)).rejects.toMatchObject({ code: 'E_DEAD_MODEL' });
+  await expect(trainOnce(0, 0, paper)).rejects.toMatchObject({
+    code: 'E_DEAD_MODEL',
+    hint: 'the ReLU output layer (activation: relu on the last layer) outputs 0 for every window: raise train.redrawDeadInit (now 0), try another seed, or use activation: linear on the last layer',
+  });
+  // The default draws again up to 10 times: a grid does not lose a third of its seeds to it.
+  expect(tfjs.options.parse({}).redrawDeadInit).toBe(10);
   const a = await trainOnce(0, 5, paper);
   expect(a.redraws).toBeGreaterThan(0);
   expect((await trainOnce(0, 5, paper)).weights).toEqual(a.weights);
