@@ -5,17 +5,19 @@ import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
 import { summarizeConfiguration } from '../report/summary.ts';
+import { sig } from '../report/html.ts';
 import { storedPredictions } from '../report/load.ts';
 import { comparisonsOf, errorsFrom, judge, type ErrorsOf } from '../report/verdict.ts';
 
 /**
- * "12.34" for one value, "12.34 [11.8, 12.9]" for several: errors by their geometric mean, scores
- * by their mean, with the 95% interval over seeds.
+ * "12.345" for one value, "12.345 [11.8, 12.9]" for several: errors by their geometric mean, scores
+ * by their mean, with the 95% interval over seeds; significant digits, so an FX rate's MSE of
+ * 0.0000123 is not "0.0000".
  */
-function cell(values: number[], digits: number, positive: boolean): string {
+function cell(values: number[], positive: boolean): string {
   const s = summarizeSeeds(values, positive);
   if (!Number.isFinite(s.mean)) return '—';
-  return s.n > 1 ? `${s.mean.toFixed(digits)} [${s.lo.toFixed(digits)}, ${s.hi.toFixed(digits)}]` : s.mean.toFixed(digits);
+  return s.n > 1 ? `${sig(s.mean, 5)} [${sig(s.lo, 4)}, ${sig(s.hi, 4)}]` : sig(s.mean, 5);
 }
 
 function pruningNotes(rec: OkRecord): string[] {
@@ -47,11 +49,11 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
     lines.push(`\n${label(first.params)}  (test ${first.data.test.start} .. ${first.data.test.end}${seeds})`);
     const table = summary.rows.map(({ kind, name, scores }) => [
       kind === 'model' ? ROW_NAMES[name] : `(${name})`,
-      cell(scores.map((x) => x.mse), 4, true),
-      cell(scores.map((x) => x.rmse), 4, true),
-      cell(scores.map((x) => x.mae), 4, true),
-      cell(scores.map((x) => x.r2), 4, false),
-      cell(scores.map((x) => x.skill), 3, false),
+      cell(scores.map((x) => x.mse), true),
+      cell(scores.map((x) => x.rmse), true),
+      cell(scores.map((x) => x.mae), true),
+      cell(scores.map((x) => x.r2), false),
+      cell(scores.map((x) => x.skill), false),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -29,13 +29,25 @@ export interface Labeller {
 }
 
 export function labeller(all: readonly Params[]): Labeller {
+  const axes = (p: Params) => Object.entries(p.prune).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${show(v)}`);
+  // What every label shows anyway; an option that follows from it (a dataset's fetch columns, the
+  // compactor a pruner brings) tells nothing more and is left out.
+  const shown = (p: Params) => `${p.ticker} ${p.days} ${p.architecture} ${p.pruner} ${axes(p).join(' ')}`;
   const seen = new Map<string, Set<string>>();
-  for (const p of all) for (const [k, v] of extras(p)) seen.set(k, (seen.get(k) ?? new Set()).add(show(v)));
-  const varying = new Set([...seen].filter(([, values]) => values.size > 1).map(([k]) => k));
+  const byShown = new Map<string, Map<string, Set<string>>>();
+  for (const p of all) {
+    for (const [k, v] of extras(p)) {
+      seen.set(k, (seen.get(k) ?? new Set()).add(show(v)));
+      const perKey = byShown.get(k) ?? new Map<string, Set<string>>();
+      perKey.set(shown(p), (perKey.get(shown(p)) ?? new Set()).add(show(v)));
+      byShown.set(k, perKey);
+    }
+  }
+  const implied = (k: string) => [...byShown.get(k)!.values()].every((values) => values.size === 1);
+  const varying = new Set([...seen].filter(([k, values]) => values.size > 1 && !implied(k)).map(([k]) => k));
   const pruning = (p: Params) => {
-    const axes = Object.entries(p.prune).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${show(v)}`);
     const more = extras(p).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${show(v)}`);
-    return [p.pruner, ...axes, ...more].join(' ');
+    return [p.pruner, ...axes(p), ...more].join(' ');
   };
   const config = (p: Params) => `${p.ticker} ${p.days}d ${p.architecture} ${pruning(p)}`;
   return { pruning, config, run: (p) => `${config(p)} seed=${p.seed}` };

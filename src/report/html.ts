@@ -25,11 +25,18 @@ export function sig(v: number | null | undefined, digits: number): string {
   return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(digits - 1) : v.toLocaleString('en-US', { maximumSignificantDigits: digits });
 }
 
+/**
+ * At most `digits` + 1 significant digits (never fewer than the number's whole digits) and at
+ * most `digits` decimals, whichever is less: 43.467, 0.0123, 1,488.6, 123,457; exponents below
+ * 0.001 and from a million (an FX rate's MSE of 1.23e-5 is not 0).
+ */
 export function num(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(3) : v.toLocaleString('en-US', { maximumFractionDigits: digits });
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(3);
+  const whole = abs >= 1 ? Math.floor(Math.log10(abs)) + 1 : 0;
+  return v.toLocaleString('en-US', { maximumSignificantDigits: Math.min(21, Math.max(digits + 1, whole)), maximumFractionDigits: digits, roundingPriority: 'lessPrecision' });
 }
 
 export const STYLE = `

@@ -61,7 +61,7 @@ describe('runexp <spec>', () => {
       expect(csv[0]).toBe('date,actual,original,compact,persistence,drift,linear');
       expect(csv).toHaveLength(21);
     }
-    expect(stdout).toMatch(/Original\s+[\d.]+\s+[\d.]+/);
+    expect(stdout).toMatch(/Original\s+[\d.,]+\s+[\d.,]+/);
     expect(stdout).toContain('pruned dense: 8,400 weights → 5,460 non-zero');
     const manifest = JSON.parse(readFileSync(join(dir, 'runs/tiny/manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ experiment: 'tiny', status: 'ok', backends: [AUTO_BACKEND], counts: { ok: 2, failed: 0 } });
@@ -206,8 +206,8 @@ describe('repeats', () => {
       expect(row.scaler.fitOn).toBe('train');
     }
     expect(stdout).toContain("over 3 seeds: errors' geometric mean, R² and skill's mean [95% CI]");
-    expect(stdout).toMatch(/Original\s+[\d.]+ \[[\d.]+, [\d.]+\]/);
-    expect(stdout).toMatch(/\(persistence\)\s+[\d.]+/);
+    expect(stdout).toMatch(/Original\s+[\d.,]+ \[[\d.,]+, [\d.,]+\]/);
+    expect(stdout).toMatch(/\(persistence\)\s+[\d.,]+/);
     // One configuration: a family of one test per question, so no Holm; the test named with its data.
     expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+; seeds-and-days t \(log MSE ratio\), 3 seeds × \d+ days/);
     // vs persistence: the original and the compact model, two distinct tests in one family.

@@ -72,6 +72,19 @@ describe('a general grid', () => {
       ['with-compactor', 'compact-with-data'],
     ]);
     expect(grid.runs[1].compact.source).toMatchObject({ kind: 'file', path: expect.stringMatching(/test\/fixtures\/plugins\/compact-with-data\.ts$/) });
+    // The compactor follows from the pruner: labels leave it out (it still tells runs apart in params and ids).
+    const labels = labeller(grid.runs.map((r) => r.params));
+    expect(grid.runs.map((r) => labels.config(r.params))).toEqual(['SPY 120d paper magnitude percentile=35', 'SPY 120d paper with-compactor']);
+  });
+
+  test('labels show an option only where it varies beside what they already show', () => {
+    const base = { ticker: 'SPY', days: 100, testEnd: 'e', architecture: 'paper', seed: 1, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {} };
+    // Two datasets with their own CSV columns: the columns follow from the ticker.
+    const fetched = [{ ...base, fetch: { column: 'price' } }, { ...base, ticker: 'QQQ', fetch: { column: 'close' } }];
+    expect(fetched.map((p) => labeller(fetched).config(p))).toEqual(['SPY 100d paper magnitude percentile=35', 'QQQ 100d paper magnitude percentile=35']);
+    // Two epochs settings for the same everything else: shown.
+    const trained = [{ ...base, train: { epochs: 10 } }, { ...base, train: { epochs: 20 } }];
+    expect(labeller(trained).config(trained[1])).toBe('SPY 100d paper magnitude percentile=35 train.epochs=20');
   });
 
   test('a pruner with training hooks shares the dense training and gets one of its own', async () => {

@@ -5,7 +5,7 @@ import { dataSizeChart } from '../../src/report/charts/data-size.ts';
 import { skillChart, symlogTicks } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
-import { esc, scriptJson } from '../../src/report/html.ts';
+import { esc, num, scriptJson, sig } from '../../src/report/html.ts';
 import type { ExperimentResults, OkRecord } from '../../src/report/load.ts';
 import { buildReport, orderRuns } from '../../src/report/page.ts';
 import { methodRows } from '../../src/report/methods.ts';
@@ -213,6 +213,14 @@ test("the skill axis's ticks are 0 and the powers of ten inside the data, so the
 });
 
 describe('report page', () => {
+  test('numbers to significant digits: an FX rate\'s MSE is not 0, a large MSE carries no four decimals', () => {
+    expect(num(0.0000123)).toBe('1.230e-5');
+    expect(num(1488.6334)).toBe('1,488.6');
+    expect(num(43.4672)).toBe('43.467');
+    expect(num(0.0123456)).toBe('0.0123');
+    expect(num(123456.7)).toBe('123,457');
+    expect(sig(0.0000123, 4)).toBe('1.230e-5');
+  });
   test('strings from specs and results are escaped', () => {
     expect(esc('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(scriptJson({ a: '</script><script>x' })).not.toContain('</script>');
