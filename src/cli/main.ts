@@ -1,7 +1,6 @@
 // The command line: parse arguments, call the programmatic API, print, return an exit code.
 // This is the one place that catches errors for the user.
 //   0  every run ok      1  some runs failed (the rest are stored)      2  invalid input
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, requireBackend, type BackendChoice } from '../execute/backend.ts';
@@ -18,55 +17,17 @@ import { exitNow, trapProcessExit } from './exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { LiveReport } from './live-report.ts';
 import { importQueuePackages } from './queue-packages.ts';
-import { storedErrors, table1 } from './table-text.ts';
+import { table1 } from './table-text.ts';
+import { RESULTS_COMMANDS, resultsCommand, type ResultsCommand } from './results-commands.ts';
+import { HELP } from './help.ts';
+import { storedErrors } from '../report/load.ts';
 import { counted } from '../plugin/shorten.ts';
 
-const HELP = `runexp — declarative ML experiments (CNN weight pruning for time series)
-
-Usage:
-  runexp <spec.yaml> [options]       run the experiment (only runs not already finished)
-  runexp run <spec.yaml> [options]   the same
-  runexp validate <spec.yaml>        check the spec and its data; writes nothing
-  runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
-  runexp report <output dir>         write reports/<experiment>/index.html from stored results
-  runexp check-plugin <pruner> [--options JSON]
-                                     test a pruning plugin (a file, or a built-in name) on small
-                                     trained models: sparsity, masks, untouched weights, seeds,
-                                     leaks, compaction; exit 0 when every property passes
-  runexp worker --queue URL [--workers N]
-                                     take queued grid jobs and run them on this host's threads
-  runexp queue status|retry-failed|clean --queue URL
-                                     show what is queued; send failed jobs back; remove failed
-                                     jobs (and, with --completed, finished ones not yet collected)
-
-Options:
-  --workers N     worker threads (default: number of cores, ${availableParallelism()} here);
-                  0 runs everything in this process (for debugging; same results)
-  --out DIR       output directory (default: runs/<experiment name>/)
-  --fresh         ignore finished runs and cached trainings; redo everything
-  --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)
-  --reports DIR   where HTML reports go (default: reports/ in the current directory)
-  --no-report     do not write the HTML report at the end of a run
-  --worker-memory MB  heap limit per worker thread; a worker that exceeds it fails its runs
-  --queue URL     run the grid's trainings as BullMQ jobs on Redis (redis://[:password@]host:port[/db],
-                  rediss:// for TLS) for \`runexp worker\` processes anywhere to take
-  --attempts N    times a queued job may be tried (a worker that dies on it) before its runs
-                  are recorded as failed (default 3)
-  --lock-seconds S  (worker) how long a job stays locked without renewal: a killed worker's job
-                  goes to another after about this long (default 30)
-  --debug         print stack traces
-  -h, --help      this help
-  -v, --version   print the version
-
-Exit codes: 0 all runs ok, 1 some runs failed or results could not be written (finished runs
-are kept), 2 invalid input (nothing written), 75 another runexp is writing to the same output
-directory, 130 interrupted (finished runs are kept; run again to resume).
-`;
 
 /** Exit codes for errors that are not bad input (2). */
 const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
-const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin', 'worker', 'queue'];
+const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin', 'worker', 'queue', ...RESULTS_COMMANDS];
 
 const OPTIONS = {
   workers: { type: 'string' },
@@ -78,6 +39,7 @@ const OPTIONS = {
   'worker-memory': { type: 'string' },
   'no-report': { type: 'boolean' },
   options: { type: 'string' },
+  format: { type: 'string' },
   queue: { type: 'string' },
   attempts: { type: 'string' },
   'lock-seconds': { type: 'string' },
@@ -121,6 +83,7 @@ async function command(argv: string[]): Promise<number> {
   if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
   const command = isCommand ? first : 'run';
   if (command === 'worker' || command === 'queue') return await queueCommands(command, rest, values);
+  if ((RESULTS_COMMANDS as readonly string[]).includes(command)) return await resultsCommand(command as ResultsCommand, rest, values).catch((err) => explain(err, values.debug ?? false));
   const [spec, ...extra] = isCommand ? rest : positionals;
   if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : command === 'check-plugin' ? 'missing the plugin (e.g. ./my-pruner.ts or magnitude)' : 'missing the spec file');
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);

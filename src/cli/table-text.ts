@@ -6,8 +6,7 @@ import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
 import { summarizeConfiguration } from '../report/summary.ts';
 import { sig } from '../report/html.ts';
-import { storedPredictions } from '../report/load.ts';
-import { comparisonsOf, errorsFrom, judge, type ErrorsOf } from '../report/verdict.ts';
+import { comparisonsOf, judge, type ErrorsOf } from '../report/verdict.ts';
 
 /**
  * "12.345" for one value, "12.345 [11.8, 12.9]" for several: errors by their geometric mean, scores
@@ -68,10 +67,3 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
   return lines.join('\n').trimStart();
 }
 
-/** Errors per test day from the runs' stored predictions in an output folder. */
-export function storedErrors(outDir: string): ErrorsOf {
-  return (run) => {
-    const rows = storedPredictions(outDir, run.runId);
-    return rows && errorsFrom(rows);
-  };
-}

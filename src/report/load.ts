@@ -8,6 +8,7 @@ import { folderProblem, readPredictions as readPredictionsIn, readPrunedWeights 
 import { MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, readManifest, type Manifest } from '../results/manifest.ts';
 import { nonFiniteScores, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
 import { readResults, RESULTS_FILE, runDir } from '../results/store.ts';
+import { errorsFrom, type ErrorsOf } from './verdict.ts';
 
 export type ModelName = 'original' | 'compact';
 export const MODELS: readonly ModelName[] = ['original', 'compact'];
@@ -104,4 +105,12 @@ export function storedPredictions(outDir: string, runId: string): PredictionRow[
   } catch {
     return undefined;
   }
+}
+
+/** Errors per test day from the runs' stored predictions in an output folder (what every verdict is tested on). */
+export function storedErrors(outDir: string): ErrorsOf {
+  return (run) => {
+    const rows = storedPredictions(outDir, run.runId);
+    return rows && errorsFrom(rows);
+  };
 }

@@ -3,6 +3,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 // What "auto" picks here: native TensorFlow where @tensorflow/tfjs-node is installed, else wasm.
@@ -93,6 +94,26 @@ describe('runexp <spec>', () => {
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('valid — 2 runs, 1 training');
     expect(readdirSync(fresh)).toEqual(['spec.yaml']);
+  });
+
+  test('export, compare and methods-table ship with the CLI and read what was stored', () => {
+    const { dir, results } = copy();
+    const stored = readJsonl(results);
+    const csv = runCli(['export', 'runs/tiny', '--out', 'runs.csv'], dir);
+    expect(csv.code).toBe(0);
+    const rows = parse(readFileSync(join(dir, 'runs.csv'), 'utf8'), { columns: true, cast: true }) as Record<string, unknown>[];
+    expect(rows.map((r) => [r.run_id, r['prune.percentile'], r.original_mse, r.compact_mse, r.status])).toEqual(stored.map((r) => [r.runId, r.params.prune.percentile, r.original.mse, r.compact.mse, 'ok']));
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['seed', 'persistence_mse', 'linear_mse', 'sparsity', 'measured_speedup', 'training_ms', 'error_message']));
+    const json = JSON.parse(runCli(['export', 'runs/tiny', '--format', 'json'], dir).stdout);
+    expect(json.map((r: { compact_mse: number }) => r.compact_mse)).toEqual(stored.map((r) => r.compact.mse));
+    expect(runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir)).toMatchObject({ code: 0, stdout: 'identical: 2 runs, every score, count, size, training curve and prediction\n' });
+    writeFileSync(results, readFileSync(results, 'utf8').replace(/"compact":\{"mse":[\d.e+-]+/, '"compact":{"mse":1'));
+    const changed = runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/compact\.mse/);
+    const table = runCli(['methods-table', join(first, 'runs/tiny')], dir);
+    expect(table.stdout).toMatch(/^\| magnitude \| 35% \| 1 \| [\d.]+ \[n\/a, n\/a\] \|/m);
+    expect(runCli(['export', 'runs/tiny', '--format', 'xml'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be csv or json, got "xml"') });
   });
 
   test('--fresh redoes everything and gives the same numbers (seeded)', () => {
