@@ -3,7 +3,7 @@
 // non-zeros, MACs, measured latency and speedup, the compact architecture, and the verdict tests
 // against the dense original, persistence and the method's random control (seeds and test days,
 // Holm within each question's family). Shared by the report's "Pruning methods" section and
-// scripts/methods-table.ts (the README table).
+// `runexp methods-table` (methods-markdown.ts, the README table).
 import { summarizeSeeds, type SeedSummary } from '../evaluation/seed-summary.ts';
 import { byConfiguration } from '../plan/labels.ts';
 import type { RecordParams } from '../results/record.ts';
