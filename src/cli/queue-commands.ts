@@ -19,7 +19,9 @@ function connectionOf(url: string | undefined) {
 export async function submitLauncher(url: string, attempts: number | undefined): Promise<QueueLauncher> {
   const connection = parseQueueUrl(url);
   await checkRedis(connection, log);
-  return new QueueLauncher(connection, attempts);
+  // After 30 s without a connected worker the submitter says so (RUNEXP_QUEUE_IDLE_SECONDS to change it).
+  const seconds = Number(process.env.RUNEXP_QUEUE_IDLE_SECONDS ?? 30);
+  return new QueueLauncher(connection, attempts, { log, seconds: seconds > 0 ? seconds : 30 });
 }
 
 /** Runs until SIGINT/SIGTERM, then lets its jobs finish being handed back (BullMQ closes gracefully). */

@@ -130,6 +130,17 @@ describeRedis('grids on BullMQ and Redis', () => {
     }
   }, 60_000);
 
+  test('a submitter with no worker connected says so and how to start one; the grid runs once one comes', async () => {
+    const dir = tempDir('runexp-queued-');
+    writeSpec(dir, spec.replace('seeds: [1, 2]', 'seeds: [1]').replace('days: [120, 160]', 'days: 120'));
+    const submitter = start(['spec.yaml', '--queue', redis.url, '--no-report'], dir, { RUNEXP_QUEUE_IDLE_SECONDS: '2' });
+    await until(() => submitter.output().includes('no worker has been connected'), 'the idle notice', 30);
+    expect(submitter.output()).toMatch(/runexp: no worker has been connected to redis:\/\/127\.0\.0\.1:\d+ for \d+ s; the jobs wait until one is\. Start one on any machine with runexp installed: runexp worker --queue redis:\/\/127\.0\.0\.1:\d+/);
+    worker();
+    expect(await submitter.exited).toBe(0);
+    expect(okLines(dir)).toHaveLength(2);
+  }, 120_000);
+
   test('Redis restarted mid-grid (AOF): nothing is lost', async () => {
     const dir = tempDir('runexp-queued-');
     writeSpec(dir, spec.replace('seeds: [1, 2]', 'seeds: [1]'));

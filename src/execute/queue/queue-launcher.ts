@@ -32,10 +32,13 @@ export class QueueLauncher implements Launcher {
   private readonly redis: Redis;
   private closing = false;
   private readonly version = runexpVersion();
+  private watchdog?: NodeJS.Timeout;
 
   constructor(
-    connection: QueueConnection,
+    private readonly connection: QueueConnection,
     private readonly attempts = DEFAULT_ATTEMPTS,
+    /** Where to say that no worker is taking the jobs, and after how long without one. */
+    private readonly idle: { log: (message: string) => void; seconds: number } = { log: () => {}, seconds: Infinity },
   ) {
     this.where = `through the queue at ${connection.shown}`;
     this.queue = new Queue(QUEUE_NAME, { connection: connection.options });
@@ -45,7 +48,36 @@ export class QueueLauncher implements Launcher {
     this.bundles = new BundleStore(this.redis);
   }
 
+  /**
+   * A submitter waits on its jobs; with no `runexp worker` connected it would wait in silence.
+   * Every few seconds it asks Redis which workers are connected, and once none has been for
+   * `idle.seconds` it says so, with the command that starts one (again every 5 minutes).
+   */
+  private watchWorkers(): void {
+    if (this.watchdog || !Number.isFinite(this.idle.seconds)) return;
+    let lastSeen = Date.now();
+    let lastSaid = 0;
+    this.watchdog = setInterval(
+      () => {
+        this.queue
+          .getWorkers()
+          .then((workers) => {
+            const now = Date.now();
+            if (workers.length > 0) lastSeen = now;
+            else if (now - lastSeen >= this.idle.seconds * 1000 && now - lastSaid >= 300_000) {
+              lastSaid = now;
+              this.idle.log(`runexp: no worker has been connected to ${this.connection.shown} for ${Math.round((now - lastSeen) / 1000)} s; the jobs wait until one is. Start one on any machine with runexp installed: runexp worker --queue ${this.connection.shown}`);
+            }
+          })
+          .catch(() => {}); // Redis down: waiting on the job reports it
+      },
+      Math.min(10_000, (this.idle.seconds * 1000) / 3),
+    );
+    this.watchdog.unref();
+  }
+
   async run(local: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
+    this.watchWorkers();
     const task = { ...local, backend: pinBackend(local.backend) };
     const bundles = await this.bundles.refsFor(task.group, task.specDir);
     await this.events.waitUntilReady();
@@ -72,6 +104,7 @@ export class QueueLauncher implements Launcher {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.allSettled([this.events.close(), this.queue.close(), this.redis.quit()]);
   }
 }
