@@ -4,6 +4,7 @@ import type { ModelReport } from '../plugin/api.ts';
 import { summarizeSeeds } from '../evaluation/seed-summary.ts';
 import type { AggregateRow, Axis } from './charts/chart.ts';
 import { optionAxes } from './option-axes.ts';
+import { seriesOf } from './series.ts';
 
 export type { Axis };
 import type { ForecastScores } from '../evaluation/forecast-metrics.ts';
@@ -38,15 +39,16 @@ export const METRICS: Metric[] = [
 
 /** Grid axes a chart can be drawn against (ticker and seed are facets and repeats, not axes). */
 export const AXES: Axis[] = [
-  { key: 'days', label: 'data size (training days)', type: 'quantitative', get: (r) => r.params.days },
-  { key: 'percentile', label: 'pruning percentile', type: 'quantitative', get: (r) => r.params.prune.percentile as number | undefined },
-  { key: 'architecture', label: 'architecture', type: 'nominal', get: (r) => r.params.architecture },
-  { key: 'pruner', label: 'pruner', type: 'nominal', get: (r) => r.params.pruner },
-  { key: 'testEnd', label: 'test period end', type: 'ordinal', get: (r) => r.params.testEnd },
+  { key: 'days', label: 'data size (training days)', type: 'quantitative', get: (r) => r.params.days, params: ['days'] },
+  { key: 'percentile', label: 'pruning percentile', type: 'quantitative', get: (r) => r.params.prune.percentile as number | undefined, params: ['prune.percentile'] },
+  { key: 'architecture', label: 'architecture', type: 'nominal', get: (r) => r.params.architecture, params: ['architecture'] },
+  { key: 'pruner', label: 'pruner', type: 'nominal', get: (r) => r.params.pruner, params: ['pruner'] },
+  // A walk-forward fold is its test period.
+  { key: 'testEnd', label: 'test period end', type: 'ordinal', get: (r) => r.params.testEnd, params: ['testEnd', 'fold'] },
   // Set only when a grid lists several window plugins (see plan/grid.ts).
-  { key: 'representation', label: 'representation (window plugin)', type: 'nominal', get: (r) => r.params.window?.plugin as string | undefined },
+  { key: 'representation', label: 'representation (window plugin)', type: 'nominal', get: (r) => r.params.window?.plugin as string | undefined, params: ['window.plugin'] },
   // Records written before runtimes existed ran on tfjs.
-  { key: 'runtime', label: 'inference runtime', type: 'nominal', get: (r) => r.original.runtime ?? 'tfjs' },
+  { key: 'runtime', label: 'inference runtime', type: 'nominal', get: (r) => r.original.runtime ?? 'tfjs', params: ['measure.runtime'] },
 ];
 
 export function distinct<T>(values: readonly T[]): T[] {
@@ -71,34 +73,19 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
-/**
- * The lines of an axis chart: the original model, and the compact model per pruner when the
- * grid has several pruners (averaging magnitude and random pruning together would mean nothing).
- */
-export function seriesOf(runs: readonly OkRecord[], axis: Axis): (run: OkRecord, model: ModelName) => string {
-  if (axis.key === 'pruner') {
-    // Against the pruner, each of its settings is a series of its own: a point averaged over 50%
-    // and 90% sparsity would describe neither.
-    const varying = Object.keys(Object.assign({}, ...runs.map((r) => r.params.prune))).filter((k) => distinct(runs.map((r) => JSON.stringify(r.params.prune[k]))).length > 1);
-    const settings = (run: OkRecord) => varying.filter((k) => run.params.prune[k] !== undefined).map((k) => `${k} ${JSON.stringify(run.params.prune[k])}`);
-    return (run, model) => (model === 'original' || settings(run).length === 0 ? model : `compact (${settings(run).join(', ')})`);
-  }
-  const perPruner = distinct(runs.map((r) => r.params.pruner)).length > 1;
-  return (run, model) => (model === 'original' || !perPruner ? model : `compact (${run.params.pruner})`);
-}
-
-/** Colours: the original always blue, then one colour per compact series. */
+/** Colours: the originals in blues, then one colour per compact series. */
 export function seriesScale(series: readonly string[]) {
-  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-  const compact = series.filter((s) => s !== 'original');
-  return { domain: ['original', ...compact], range: ['#1f77b4', ...compact.map((_, i) => palette[i % palette.length])] };
+  const blues = ['#1f77b4', '#6baed6', '#08519c', '#9ecae1', '#3182bd', '#c6dbef'];
+  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const originals = series.filter((s) => s.startsWith('original'));
+  const compact = series.filter((s) => !s.startsWith('original'));
+  return { domain: [...originals, ...compact], range: [...originals.map((_, i) => blues[i % blues.length]), ...compact.map((_, i) => palette[i % palette.length])] };
 }
 
 /**
  * One row per (ticker, axis value, series, metric): the seed summary and its 95% interval over the
- * runs in that cell (geometric for positive metrics: one bad seed made arithmetic t bands of MSE
- * reach below zero). The original model is counted once per training, since every pruning run of
- * a training repeats its numbers.
+ * seeds of that series (geometric for positive metrics: one bad seed made arithmetic t bands of MSE
+ * reach below zero). Series are series.ts's: nothing but the seed is averaged.
  */
 export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: readonly Metric[] = METRICS): AggregateRow[] {
   const rows: AggregateRow[] = [];
@@ -109,8 +96,9 @@ export function aggregateBy(runs: readonly OkRecord[], axis: Axis, metrics: read
   );
   for (const cell of cells.values()) {
     for (const model of MODELS) {
-      const members = model === 'original' ? [...groupBy(cell, (r) => r.trainKey).values()].map((g) => g[0]) : cell;
-      for (const [name, group] of groupBy(members, (r) => series(r, model))) {
+      for (const [name, members] of groupBy(cell, (r) => series(r, model))) {
+        // The runs of a series differ in their seed only; the original, shared by the pruning runs of its training, counts once.
+        const group = model === 'original' ? [...groupBy(members, (r) => r.trainKey).values()].map((g) => g[0]) : members;
         for (const metric of metrics) {
           const values = group.map((r) => metric.get(r, model)).filter((v) => !Number.isNaN(v));
           if (values.length === 0) continue;

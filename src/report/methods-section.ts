@@ -17,10 +17,13 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
   const rows = methodRows(runs, comparisons);
   if (distinct(rows.map((r) => r.method)).length < 2 && distinct(rows.map((r) => r.sparsity)).length < 2) return '';
   const first = runs[0];
+  // A method at one sparsity in several configurations (two data sizes, say): a column says which.
+  const configured = rows.some((r) => r.configuration);
   const body = table(
-    ['method', 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'p vs random control (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
+    ['method', ...(configured ? ['configuration'] : []), 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'p vs random control (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
     [...rows].sort(byMethodThenSparsity).map((r) => [
       esc(r.method),
+      ...(configured ? [esc(r.configuration)] : []),
       `${num(r.sparsity * 100, 3)}%`,
       String(r.runs),
       ci(r.compactMse),
@@ -40,7 +43,7 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
 }
 
 function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {
-  return a.method < b.method ? -1 : a.method > b.method ? 1 : a.sparsity - b.sparsity;
+  return a.method < b.method ? -1 : a.method > b.method ? 1 : a.configuration < b.configuration ? -1 : a.configuration > b.configuration ? 1 : a.sparsity - b.sparsity;
 }
 
 /**

@@ -8,11 +8,14 @@ import { summarizeSeeds, type SeedSummary } from '../evaluation/seed-summary.ts'
 import { byConfiguration } from '../plan/labels.ts';
 import type { RecordParams } from '../results/record.ts';
 import type { OkRecord } from './load.ts';
+import { otherParameters } from './series.ts';
 import { comparisonsOf, type Comparison } from './verdict.ts';
 
 export interface MethodRow {
   /** "magnitude", "magnitude (random control)", ... */
   method: string;
+  /** What else tells this row apart from another of the same method and sparsity ("days 950"), or ''. */
+  configuration: string;
   pruner: string;
   control?: string;
   sparsity: number;
@@ -50,9 +53,16 @@ export function methodName(run: { params: RecordParams }): string {
 
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
 
+/** What tells a method's runs at one sparsity apart beyond the method: data size, representation, … ('' when nothing does). */
+export function methodConfiguration(runs: readonly OkRecord[]): (run: { params: RecordParams }) => string {
+  return otherParameters(runs.filter((r) => sparsityOf(r) !== undefined), (k) => k === 'pruner' || k === 'compactor' || k.startsWith('prune.') || k.startsWith('compact.'));
+}
+
 /** One row per configuration with a sparsity; `comparisons` from judge() over the same runs. */
 export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comparison[]): MethodRow[] {
-  return byConfiguration(runs.filter((r) => sparsityOf(r) !== undefined)).map((g) => {
+  const withSparsity = runs.filter((r) => sparsityOf(r) !== undefined);
+  const rest = methodConfiguration(withSparsity);
+  return byConfiguration(withSparsity).map((g) => {
     const first = g[0];
     const latency = defined(g.map((r) => r.compact.latency?.medianMs));
     const originalLatency = defined(g.map((r) => r.original.latency?.medianMs));
@@ -62,6 +72,7 @@ export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comp
     const positive = (xs: number[]) => summarizeSeeds(xs, true);
     return {
       method: methodName(first),
+      configuration: rest(first),
       pruner: first.params.pruner,
       control: first.params.prune.control as string | undefined,
       sparsity: sparsityOf(first)!,

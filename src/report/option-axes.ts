@@ -33,7 +33,7 @@ export function optionAxes(runs: readonly OkRecord[]): Axis[] {
       .map((key): Axis => {
         const numeric = runs.every((r) => ['number', 'undefined'].includes(typeof (r.params[slot] as Record<string, unknown> | undefined)?.[key]));
         // The key names a chart's files and DOM id: keep it to safe characters.
-        return { key: `${slot}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`, label: `${name} option "${key}"`, type: numeric ? 'quantitative' : 'nominal', get: (r) => valueOf(r, slot, key) };
+        return { key: `${slot}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`, label: `${name} option "${key}"`, type: numeric ? 'quantitative' : 'nominal', get: (r) => valueOf(r, slot, key), params: [`${slot}.${key}`] };
       });
   });
 }

@@ -158,20 +158,28 @@ describe('grid-axis charts', () => {
       ['prune-mode', 'nominal', 'pruner option "mode"'],
       ['train-epochs', 'quantitative', 'trainer option "epochs"'],
     ]);
-    const rows = aggregateBy(user, axes[0]).filter((r) => r.metric === 'MSE' && r.model === 'compact');
-    expect(rows.map((r) => [r.x, Number(r.mean.toFixed(12))])).toEqual([
-      [0.2, 12],
-      [0.5, 15],
+    // Each seed trained for its own number of epochs: two configurations, two lines, never one mean
+    // (`mode` follows from `keep`, the axis, and names no line).
+    const rows = aggregateBy(user, axes[0]).filter((r) => r.metric === 'MSE' && r.model.startsWith('compact'));
+    expect(rows.map((r) => [r.x, r.model, Number(r.mean.toFixed(12)), r.n])).toEqual([
+      [0.2, 'compact (train.epochs 10)', 12, 1],
+      [0.2, 'compact (train.epochs 20)', 12, 1],
+      [0.5, 'compact (train.epochs 10)', 15, 1],
+      [0.5, 'compact (train.epochs 20)', 15, 1],
     ]);
   });
   test('against the pruner, each of its settings is its own series, not an average over them', () => {
-    const both = runs.map((r) => ({ ...r, params: { ...r.params, pruner: r.runId < 'd' ? 'magnitude' : 'random' } }));
+    const both = [...runs, ...runs.map((r) => ({ ...r, runId: `${r.runId}-random`, params: { ...r.params, pruner: 'random' }, compact: { ...r.compact, mse: 100 } }))];
     const rows = aggregateBy(both, AXES.find((a) => a.key === 'pruner')!).filter((r) => r.metric === 'MSE');
+    // The original does not depend on the pruning: one line, each training counted once (three
+    // training keys, one per seed; the first run of each holds 10, 12, 14).
     expect(rows.map((r) => [r.x, r.model, Number(r.mean.toFixed(4))])).toEqual([
-      ['magnitude', 'original', 11.8878],
+      ['magnitude', 'original', Number(Math.cbrt(10 * 12 * 14).toFixed(4))],
       ['magnitude', 'compact (percentile 20)', 12.8966],
-      ['random', 'original', 10],
-      ['random', 'compact (percentile 50)', 20],
+      ['magnitude', 'compact (percentile 50)', 20],
+      ['random', 'original', Number(Math.cbrt(10 * 12 * 14).toFixed(4))],
+      ['random', 'compact (percentile 20)', 100],
+      ['random', 'compact (percentile 50)', 100],
     ]);
   });
   test('the chart filters on a metric picked from a menu', () => {

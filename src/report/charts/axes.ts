@@ -1,5 +1,6 @@
 // Charts chosen from the grid's own axes: a metric (picked from a menu) against each axis that
-// varies, for both models, mean ± 95% interval over seeds; one panel per ticker.
+// varies, one series per configuration of everything else (series.ts), its seeds summarised with
+// a 95% interval; one panel per ticker.
 import type { TopLevelSpec } from 'vega-lite';
 import { aggregateBy, distinct, METRICS, seriesScale, type Axis } from '../aggregate.ts';
 import type { OkRecord } from '../load.ts';
@@ -41,7 +42,7 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
         { field: 'mean', type: 'quantitative' as const, format: '.4~g' },
         { field: 'lo', type: 'quantitative' as const, format: '.4~g', title: '95% CI low' },
         { field: 'hi', type: 'quantitative' as const, format: '.4~g', title: '95% CI high' },
-        { field: 'n', type: 'quantitative' as const, title: 'runs' },
+        { field: 'n', type: 'quantitative' as const, title: 'seeds' },
       ],
     },
   };
@@ -61,7 +62,7 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
     title: options.title ?? `Metric against ${axis.label}`,
     caption:
       options.caption ??
-      `Choose a metric; ${categorical ? 'points' : 'lines'} are means${seeds > 1 ? ` over ${seeds} seeds with 95% intervals (Student t) as ${axis.type === 'quantitative' ? 'bands' : 'bars'}` : ' (one seed: no interval)'}, averaged over any other axis that varies.`,
+      `Choose a metric; ${categorical ? 'points' : 'lines'} summarise the seeds of one configuration (errors, times and sizes by their geometric mean, other metrics by their mean)${seeds > 1 ? `, with the 95% interval over those seeds as ${axis.type === 'quantitative' ? 'bands' : 'bars'} (n in the tooltip)` : '; one seed has no interval'}. Every other parameter the grid varies is a series of its own: nothing else is averaged.`,
     spec,
   };
 }

@@ -35,4 +35,6 @@ export interface Axis {
   label: string;
   type: 'quantitative' | 'nominal' | 'ordinal';
   get(run: OkRecord): string | number | undefined;
+  /** The run parameters (flattened, `slot.option`) this axis draws: every other varying one is a series of its own. */
+  params: string[];
 }

@@ -1,6 +1,7 @@
 // Figure 3: execution time, peak memory, MSE and MAE against data size, for both models.
 import type { TopLevelSpec } from 'vega-lite';
-import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesOf, seriesScale, type Axis } from '../aggregate.ts';
+import { aggregateBy, AXES, distinct, groupBy, METRICS, seriesScale, type Axis } from '../aggregate.ts';
+import { seriesOf } from '../series.ts';
 import type { ModelReport } from '../../plugin/api.ts';
 import { MODELS, type OkRecord } from '../load.ts';
 import type { AggregateRow, Chart } from './chart.ts';
@@ -9,19 +10,20 @@ import { summarizeSeeds } from '../../evaluation/seed-summary.ts';
 
 const FIGURE3 = ['inferenceMs', 'peakMemoryMB', 'mse', 'mae'];
 
-/** Training happens once per data size, for the original model only. */
-function trainingRows(sweep: readonly OkRecord[]): AggregateRow[] {
-  const cells = groupBy(sweep, (r) => String(r.params.days));
+/** Training is the original model's, once per training: per data size and original series, over its seeds. */
+function trainingRows(sweep: readonly OkRecord[], axis: Axis): AggregateRow[] {
+  const series = seriesOf(sweep, axis);
   const rows: AggregateRow[] = [];
-  for (const cell of cells.values()) {
-    const series = [
-      { metric: 'training time (s)', values: cell.map((r) => r.training.timeMs / 1000) },
-      { metric: 'peak tensor memory, training (MB)', values: cell.filter((r) => r.training.peakTensorBytes !== undefined).map((r) => r.training.peakTensorBytes! / 2 ** 20) },
+  for (const cell of groupBy(sweep, (r) => JSON.stringify([r.params.days, series(r, 'original')])).values()) {
+    const trainings = [...groupBy(cell, (r) => r.trainKey).values()].map((g) => g[0]);
+    const metrics = [
+      { metric: 'training time (s)', values: trainings.map((r) => r.training.timeMs / 1000) },
+      { metric: 'peak tensor memory, training (MB)', values: trainings.filter((r) => r.training.peakTensorBytes !== undefined).map((r) => r.training.peakTensorBytes! / 2 ** 20) },
     ];
-    for (const { metric, values } of series) {
+    for (const { metric, values } of metrics) {
       if (values.length === 0) continue;
       const { n, mean: center, lo, hi } = summarizeSeeds(values, true);
-      rows.push({ ticker: cell[0].params.ticker, x: cell[0].params.days, model: 'original', metric, n, mean: center, lo, hi });
+      rows.push({ ticker: cell[0].params.ticker, x: cell[0].params.days, model: series(cell[0], 'original'), metric, n, mean: center, lo, hi });
     }
   }
   return rows;
@@ -64,8 +66,8 @@ function withinNoise(rows: AggregateRow[]): { overlapping: number; sizes: number
   );
   let overlapping = 0;
   for (const cell of byX.values()) {
-    const original = cell.find((r) => r.model === 'original');
-    const compacts = cell.filter((r) => r.model !== 'original');
+    const original = cell.find((r) => r.model.startsWith('original'));
+    const compacts = cell.filter((r) => r.model.startsWith('compact'));
     if (original && compacts.some((c) => Number(c.p10) <= Number(original.p90) && Number(original.p10) <= Number(c.p90))) overlapping++;
   }
   return { overlapping, sizes: byX.size };
@@ -77,7 +79,7 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
   const memory = distinct(sweep.flatMap((r) => MODELS.map((m) => MEMORY.get(r, m))));
   const flatMemory = memory.length === 1 ? memory[0] : undefined;
   const metrics = METRICS.filter((m) => FIGURE3.includes(m.key) && !(m === MEMORY && flatMemory !== undefined));
-  const rows = [...trainingRows(sweep), ...withRepeatSpread(aggregateBy(sweep, axis, metrics), sweep, axis)];
+  const rows = [...trainingRows(sweep, axis), ...withRepeatSpread(aggregateBy(sweep, axis, metrics), sweep, axis)];
   const noise = withinNoise(rows);
   const repeats = rows.find((r) => r.repeats !== undefined)?.repeats;
   const order = ['training time (s)', 'peak tensor memory, training (MB)', ...metrics.map((m) => m.label)];
@@ -103,7 +105,8 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
         { transform: [{ filter: 'isValid(datum.p10)' }], mark: { type: 'rule', strokeWidth: 9 }, encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } } },
       ],
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: `${ticker}: training days` },
+        // Sizes close together (950 and 1,000) would print over each other: drop overlapping labels.
+        x: { field: 'x', type: 'quantitative', title: `${ticker}: training days`, axis: { labelOverlap: 'greedy', labelSeparation: 6 } },
         color: { field: 'model', type: 'nominal', scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
         opacity: { condition: { param: 'model_pick3', value: 1 }, value: 0.15 },
       },
@@ -114,7 +117,7 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
     title: 'Figure 3 — execution time, peak memory, MSE and MAE against data size',
     caption: [
       `${ticker}, one training per data size; the training window ends where the fixed test period starts. Training time and memory grow with the data; inference time (median of repeated predictions of the test set) does not, because the test set is the same for every size.`,
-      `Thin bars: 95% interval over seeds. Inference time's wide pale bars: the 10th–90th percentile of its ${repeats ?? ''} repeated timings, the machine's own noise.`,
+      `Each line is one configuration (everything but the data size and the seed); thin bars: 95% interval over its seeds. Inference time's wide pale bars: the 10th–90th percentile of its ${repeats ?? ''} repeated timings, the machine's own noise.`,
       noise.sizes ? `At ${noise.overlapping} of ${noise.sizes} data sizes the original's and the compact's ranges overlap: there the difference in inference time is smaller than the noise.` : '',
       'Training time is one measurement per training and moves with the load on the machine when it ran.',
       flatMemory !== undefined ? `Inference memory (peak tfjs tensor bytes) is ${flatMemory.toFixed(3)} MB for every size and both models, so it has no panel.` : '',

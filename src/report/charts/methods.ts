@@ -7,14 +7,22 @@ import type { Chart } from './chart.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** A method's series: the method, and whatever else tells its configuration apart (never pooled). */
+const seriesName = (r: MethodRow, name = r.method) => (r.configuration ? `${name} · ${r.configuration}` : name);
+
+/** The dense original of each configuration, from the row with the most seeds (every method starts from it). */
+function denseOriginals(rows: readonly MethodRow[]): MethodRow[] {
+  const best = new Map<string, MethodRow>();
+  for (const r of rows) if ((best.get(r.configuration)?.runs ?? 0) < r.runs) best.set(r.configuration, r);
+  return [...best.values()];
+}
 
 export function accuracyVsSparsityChart(rows: readonly MethodRow[]): Chart {
-  const points = rows.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: r.compactMse.lo, hi: r.compactMse.hi, n: r.runs }));
-  const references = [
-    { value: mean(rows.map((r) => r.originalMse.mean)), reference: 'original (dense)' },
-    { value: mean(rows.map((r) => r.persistenceMse)), reference: 'persistence' },
-  ];
+  const points = rows.map((r) => ({ method: seriesName(r), sparsity: r.sparsity * 100, mean: r.compactMse.mean, lo: r.compactMse.lo, hi: r.compactMse.hi, n: r.runs }));
+  const references = denseOriginals(rows).flatMap((r) => [
+    { value: r.originalMse.mean, reference: seriesName(r, 'original (dense)') },
+    { value: r.persistenceMse, reference: seriesName(r, 'persistence') },
+  ]);
   const y = { type: 'quantitative', scale: { type: 'log' } };
   const spec = {
     $schema: SCHEMA,
@@ -54,9 +62,9 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
   const measured = rows.filter((r) => by === 'nonzero' || r.relativeLatency);
   // Latency relative to the original timed in the same run: absolute times drift between runs.
   const cost = (r: MethodRow, model: 'compact' | 'original') => (by === 'nonzero' ? (model === 'compact' ? r.nonzero : r.originalNonzero) : model === 'compact' ? r.relativeLatency!.mean : 1);
-  const points = measured.map((r) => ({ method: r.method, sparsity: r.sparsity * 100, x: cost(r, 'compact'), mse: r.compactMse.mean, architecture: r.architecture }));
-  // The dense original, once: its cost and error averaged over every row's runs.
-  if (measured.length) points.push({ method: 'original (dense)', sparsity: 0, x: mean(measured.map((r) => cost(r, 'original'))), mse: mean(measured.map((r) => r.originalMse.mean)), architecture: '' });
+  const points = measured.map((r) => ({ method: seriesName(r), sparsity: r.sparsity * 100, x: cost(r, 'compact'), mse: r.compactMse.mean, architecture: r.architecture }));
+  // The dense original, once per configuration.
+  for (const r of denseOriginals(measured)) points.push({ method: seriesName(r, 'original (dense)'), sparsity: 0, x: cost(r, 'original'), mse: r.originalMse.mean, architecture: '' });
   const title = by === 'nonzero' ? 'non-zero parameters' : 'latency relative to the original (one large batch)';
   const spec = {
     $schema: SCHEMA,
@@ -68,7 +76,7 @@ export function paretoChart(rows: readonly MethodRow[], by: 'nonzero' | 'latency
       x: { field: 'x', type: 'quantitative', title, scale: { zero: false } },
       y: { field: 'mse', type: 'quantitative', title: 'test MSE, geometric mean over seeds', scale: { type: 'log' } },
       color: { field: 'method', type: 'nominal', scale: { scheme: 'tableau20' } },
-      shape: { condition: { test: "datum.method == 'original (dense)'", value: 'diamond' }, value: 'circle' },
+      shape: { condition: { test: "indexof(datum.method, 'original (dense)') == 0", value: 'diamond' }, value: 'circle' },
       tooltip: [{ field: 'method' }, { field: 'sparsity', title: 'sparsity %' }, { field: 'x', title, format: ',.4~g' }, { field: 'mse', format: '.4~g' }, { field: 'architecture' }],
     },
   } as unknown as TopLevelSpec;
