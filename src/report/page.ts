@@ -76,6 +76,9 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
   // runs still arrive invite stopping the moment one looks significant.
   const comparisons = live ? [] : judge(runs, errorsOf);
   const figure = (chart: Chart) => {
+    // Series are named by what tells them apart ("compact (days 950, control random)"): room for it in legends.
+    const config = (chart.spec as { config?: Record<string, unknown> }).config ?? {};
+    chart = { ...chart, spec: { ...chart.spec, config: { ...config, legend: { labelLimit: 360, ...(config.legend as object) } } } as Chart['spec'] };
     charts.push(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
   };

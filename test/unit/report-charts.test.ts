@@ -185,7 +185,10 @@ describe('grid-axis charts', () => {
   test('the chart filters on a metric picked from a menu', () => {
     const spec = axisChart(runs, AXES.find((a) => a.key === 'percentile')!).spec as any;
     expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });
-    expect(spec.transform).toEqual([{ filter: 'datum.metric == metric_pick' }]);
+    expect(spec.transform[0]).toEqual({ filter: 'datum.metric == metric_pick' });
+    // Errors on a log axis, R² linear: the picked metric decides.
+    expect(spec.params[1].expr).toBe('indexof(["MSE","RMSE","MAE","inference time, median (ms)","peak tensor memory (MB)","weights, gzip (KB)"], metric_pick) >= 0');
+    expect(spec.transform[1]).toEqual({ calculate: 'log_y ? log(datum.mean) / LN10 : datum.mean', as: 'y' });
     expect(spec.spec.encoding.x).toMatchObject({ field: 'x', type: 'quantitative' });
     expect(spec.spec.layer[0].mark.type).toBe('line');
   });

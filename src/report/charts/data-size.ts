@@ -84,33 +84,40 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
   const repeats = rows.find((r) => r.repeats !== undefined)?.repeats;
   const order = ['training time (s)', 'peak tensor memory, training (MB)', ...metrics.map((m) => m.label)];
   const ticker = sweep[0].params.ticker;
+  const sizes = distinct(sweep.map((r) => r.params.days)).sort((x, y) => x - y);
+  const colour = { field: 'model', type: 'nominal', scale: seriesScale(distinct(rows.map((r) => r.model))), title: null };
+  // One panel per metric, two to a row (concatenated, not faceted: a facet leaves an empty panel
+  // with axes when the count is odd). Errors on a log axis: a random control's MSE dwarfs the rest.
+  const panel = (metric: string, index: number) => ({
+    title: metric,
+    width: 340,
+    height: 190,
+    transform: [{ filter: { field: 'metric', equal: metric } }],
+    layer: [
+      {
+        // The legend's selection lives in the first panel; the others follow it.
+        ...(index === 0 ? { params: [{ name: 'model_pick3', select: { type: 'point', fields: ['model'] }, bind: 'legend' }] } : {}),
+        mark: { type: 'line', point: true, tooltip: true },
+        encoding: { y: { field: 'mean', type: 'quantitative', scale: /MSE|MAE/.test(metric) ? { type: 'log' } : { zero: false }, axis: { format: ',.4~r', labelOverlap: 'greedy' }, title: null } },
+      },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      // Inference time only: the repeats' 10th–90th percentile, wide and pale behind the interval.
+      { transform: [{ filter: 'isValid(datum.p10)' }], mark: { type: 'rule', strokeWidth: 9 }, encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } } },
+    ],
+    encoding: {
+      // Ticks at the grid's sizes only, overlapping ones dropped (950 and 1,000 printed "9501,000").
+      x: { field: 'x', type: 'quantitative', title: `${ticker}: training days`, axis: { values: sizes, format: ',.6~g', labelOverlap: 'greedy', labelSeparation: 6 } },
+      color: colour,
+      opacity: { condition: { param: 'model_pick3', value: 1 }, value: 0.15 },
+      tooltip: [{ field: 'model' }, { field: 'x', title: 'training days' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g', title: '95% low' }, { field: 'hi', format: '.4~g', title: '95% high' }, { field: 'n', title: 'seeds' }],
+    },
+  });
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: rows },
-    facet: { field: 'metric', type: 'nominal', title: null, sort: order },
+    concat: order.filter((metric) => rows.some((r) => r.metric === metric)).map(panel),
     columns: 2,
     resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 340,
-      height: 190,
-      layer: [
-        {
-          // Selections live in a unit view: a facet repeats it per panel.
-          params: [{ name: 'model_pick3', select: { type: 'point', fields: ['model'] }, bind: 'legend' }],
-          mark: { type: 'line', point: true, tooltip: true },
-          encoding: { y: { field: 'mean', type: 'quantitative', scale: { zero: false }, axis: { format: ',.4~r' }, title: null } },
-        },
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-        // Inference time only: the repeats' 10th–90th percentile, wide and pale behind the interval.
-        { transform: [{ filter: 'isValid(datum.p10)' }], mark: { type: 'rule', strokeWidth: 9 }, encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } } },
-      ],
-      encoding: {
-        // Sizes close together (950 and 1,000) would print over each other: drop overlapping labels.
-        x: { field: 'x', type: 'quantitative', title: `${ticker}: training days`, axis: { labelOverlap: 'greedy', labelSeparation: 6 } },
-        color: { field: 'model', type: 'nominal', scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
-        opacity: { condition: { param: 'model_pick3', value: 1 }, value: 0.15 },
-      },
-    },
   } as unknown as TopLevelSpec;
   return {
     id: 'data-size',
