@@ -4,9 +4,8 @@ import type { Chart } from './charts/chart.ts';
 import { accuracyVsSparsityChart, paretoChart } from './charts/methods.ts';
 import { distinct } from './aggregate.ts';
 import { esc, num, table } from './html.ts';
-import { readPrunedWeights, type OkRecord } from './load.ts';
-import { weightsBeforeAfterChart } from './charts/weights.ts';
-import { methodName, methodRows, sparsityOf, type MethodRow } from './methods.ts';
+import type { OkRecord } from './load.ts';
+import { methodRows, type MethodRow } from './methods.ts';
 import { ALPHA, formatP, type Comparison } from './verdict.ts';
 
 const ci = (i: { mean: number; lo: number; hi: number; n: number }, digits = 4) => (i.n > 1 ? `${num(i.mean, digits)} <small>[${num(i.lo, digits)}, ${num(i.hi, digits)}]</small>` : num(i.mean, digits));
@@ -44,19 +43,4 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
 
 function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {
   return a.method < b.method ? -1 : a.method > b.method ? 1 : a.configuration < b.configuration ? -1 : a.configuration > b.configuration ? 1 : a.sparsity - b.sparsity;
-}
-
-/**
- * Figure 1 for each method other than the headline's: its first run at its highest sparsity.
- * Threshold lines appear only where the method pruned by a |w| threshold.
- */
-export function weightsPerMethod(runs: readonly OkRecord[], outDir: string, figure: (chart: Chart) => string, label: (run: OkRecord) => string): string {
-  const methods = distinct(runs.map(methodName));
-  if (methods.length < 2) return '';
-  const charts = methods.slice(1).flatMap((method) => {
-    const ofMethod = runs.filter((r) => methodName(r) === method);
-    const run = ofMethod.reduce((best, r) => ((sparsityOf(r) ?? 0) > (sparsityOf(best) ?? 0) ? r : best), ofMethod[0]);
-    return readPrunedWeights(outDir, run.runId).map((layer) => figure({ ...weightsBeforeAfterChart(layer, label(run)), id: `weights-${run.runId}-${layer.layer}`, title: `${method}: ${layer.layer} before and after pruning` }));
-  });
-  return `<details><summary>The same for every other method (${methods.length - 1})</summary>${charts.join('')}</details>`;
 }

@@ -10,7 +10,9 @@ import { dataSizeChart, dataSizeSweep } from './charts/data-size.ts';
 import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
-import { methodsSection, weightsPerMethod } from './methods-section.ts';
+import { methodsSection } from './methods-section.ts';
+import { lossChart } from './charts/loss.ts';
+import { PICKER_LIMIT } from './charts/picker.ts';
 import { skillChart } from './charts/skill.ts';
 import { statisticsSection } from './statistics-section.ts';
 import { comparisonsOf, errorsFrom, judge } from './verdict.ts';
@@ -91,15 +93,22 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
       `<h2 id="table1">Table 1 — model performance</h2>${table1PerConfiguration(configs, verdicts, names, headline)}${allConfigurations(configs, verdicts, names)}${perRun(runs, names)}`,
     );
     const label = names.run(headline);
-    const weights = readPrunedWeights(results.outDir, headline.runId);
-    sections.push(
-      `<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weights.map((l) => figure(weightsBeforeAfterChart(l, label)) + figure(keptVersusPrunedChart(l, label))).join('')}${weightsPerMethod(runs, results.outDir, figure, names.run)}`,
-    );
+    // Figures 1, 2 and 4 and the loss curves: one configuration at a time, picked from a list
+    // (each configuration's first seed; the headline's first).
+    const picked = configs.slice(0, PICKER_LIMIT).map((config) => ({ label: names.run(config[0]), run: config[0], config }));
+    const weightChoices = picked.map((p) => ({ label: p.label, layers: readPrunedWeights(results.outDir, p.run.runId) }));
+    const layerNames = distinct(weightChoices[0].layers.map((l) => l.layer));
+    const weightFigures = layerNames.map((name) => {
+      const choices = weightChoices.flatMap((c) => c.layers.filter((l) => l.layer === name).map((value) => ({ label: c.label, value })));
+      return figure(weightsBeforeAfterChart(name, choices, configs.length)) + figure(keptVersusPrunedChart(name, choices, configs.length));
+    });
+    sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weightFigures.join('')}`);
     const sweep = dataSizeSweep(runs);
     sections.push(
       `<h2 id="data-size">Execution time, memory and accuracy against data size (Figure 3)</h2>${sweep ? figure(dataSizeChart(sweep)) : '<p>This grid has a single data size; list several under <code>data.days</code> to draw Figure 3.</p>'}`,
     );
-    sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(readPredictions(results.outDir, headline.runId), label))}`);
+    sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(picked.map((p) => ({ label: p.label, value: readPredictions(results.outDir, p.run.runId) })), configs.length))}`);
+    sections.push(`<h2 id="loss">Training curves</h2>${figure(lossChart(picked.map((p) => ({ label: names.config(p.run), value: p.config })), configs.length))}`);
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, comparisons, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);

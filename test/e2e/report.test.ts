@@ -20,7 +20,7 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(run.stdout).toContain(`report: ${page}`);
   const html = readFileSync(page, 'utf8');
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'forest', 'axis-days', 'axis-percentile']);
+  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'loss', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'forest', 'axis-days', 'axis-percentile']);
   // Every comparison with raw and adjusted p-values, and each configuration's Model Confidence Set.
   expect(html).toContain('<h2 id="statistics">Effect sizes and tests</h2>');
   expect(html).toMatch(/<th>Holm p \(family, tests\)<\/th><th>BH p<\/th>/);
@@ -115,8 +115,11 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   const visit = await visitReport(join(dir, 'reports/tiny/index.html'), join(dir, 'reports/tiny/screenshot.png'));
   expect(visit.consoleErrors).toEqual([]);
   expect(visit.networkRequests).toEqual([]);
-  expect(visit.charts).toHaveLength(13);
+  expect(visit.charts).toHaveLength(14);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
+  // Figures 1, 2 and 4 pick one of the 4 configurations, the loss curves one of its 2 data sizes'
+  // trainings (two percentiles share one): picking another redraws them.
+  expect(visit.pickers).toEqual([4, 4, 4, 2].map((options, i) => ({ id: `chart-${['weights-dense', 'weights-dense-fate', 'predictions', 'loss'][i]}`, options, changed: true })));
   expect(visit.overlappingLabels).toEqual([]);
   // At 1200 px, every Table 1 (2 seeds: means with intervals) fits, and no table widens the page.
   expect(visit.wideTables).toEqual([]);
@@ -124,6 +127,30 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   expect(visit.banner).toBeNull(); // the run has ended
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });
+
+browserTest('a grid of two data sizes × a random control: no chart averages over either, every interval is over seeds only', async () => {
+  const grid = tempDir('runexp-control-');
+  writeSpec(grid, tinySpec({ name: 'control', seeds: '[1, 2]', prune: '{plugin: magnitude, sparsity: [0.35, 0.7], control: [none, random]}' }).replace('days: 120', 'days: [120, 160]'));
+  expect(runCli(['spec.yaml'], grid).code).toBe(0);
+  const charts = join(grid, 'reports/control/charts');
+  // Every aggregated point summarises the seeds of one configuration: n is never more than 2.
+  for (const id of ['axis-days', 'axis-prune-sparsity', 'data-size', 'methods-accuracy']) {
+    const spec = JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8'));
+    const rows = (spec.data?.values ?? spec.layer[0].data.values) as { n?: number; model?: string; method?: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.n ?? 0).toBeLessThanOrEqual(2);
+  }
+  // The series say what tells them apart: the data size and the control.
+  const models = (id: string) => new Set((JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8')).data.values as { model: string }[]).map((r) => r.model));
+  expect(models('axis-prune-sparsity')).toEqual(new Set(['original (days 120)', 'original (days 160)', 'compact (days 120)', 'compact (days 120, control random)', 'compact (days 160)', 'compact (days 160, control random)']));
+  expect(models('data-size')).toEqual(new Set(['original', 'compact (sparsity 0.35)', 'compact (sparsity 0.35, control random)', 'compact (sparsity 0.7)', 'compact (sparsity 0.7, control random)']));
+  const visit = await visitReport(join(grid, 'reports/control/index.html'), join(grid, 'reports/control/screenshot-control.png'));
+  expect(visit.consoleErrors).toEqual([]);
+  expect(visit.overlappingLabels).toEqual([]);
+  for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
+  // 8 configurations; the loss curves: 2 trainings (the data sizes), the pruning shares them.
+  expect(visit.pickers.map((p) => [p.options, p.changed])).toEqual([[8, true], [8, true], [8, true], [2, true]]);
+}, 120_000);
 
 browserTest('watch while it runs: the report is written at the start with a progress banner and reloads itself; the final one has neither', async () => {
   const live = tempDir('runexp-live-');

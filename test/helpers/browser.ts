@@ -1,6 +1,7 @@
 // Opens a page from file:// in Debian's headless Chromium through playwright-core, recording
 // console errors and every request that is not for a local file.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,7 +19,15 @@ export interface PageVisit {
   pageOverflow: number;
   /** Table 1 tables wider than the page's text column, in pixels beyond it. */
   wideTables: number[];
+  /** Each configuration picker: its chart, how many options, and whether picking the second redrew the chart. */
+  pickers: { id: string; options: number; changed: boolean }[];
 }
+
+/** Where screenshots go for CI to keep: test-artifacts/screenshots/ in the repository (ignored by git). */
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'screenshots');
+
+/** Runs in the page: what one chart draws (paths, positions and texts), to tell whether a pick changed it. */
+const drawing = (id: string) => `(() => { const svg = document.querySelector('#${id} svg'); return svg ? [...svg.querySelectorAll('path, text, line, rect')].map((e) => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '') + e.textContent).join('|') : ''; })()`;
 
 /** Runs in the page: how far the page, and each Table 1, reach beyond where they should end. */
 const WIDTHS = `(() => ({
@@ -68,12 +77,27 @@ export async function visitReport(file: string, screenshot: string): Promise<Pag
       els.map((el) => ({ id: el.id, marks: el.querySelectorAll('svg g.role-mark > *').length })),
     );
     const overlappingLabels = (await page.evaluate(OVERLAPS)) as string[];
+    // Every configuration picker: pick its second option and see the chart redraw.
+    const pickers: PageVisit['pickers'] = [];
+    for (const select of await page.$$('.chart .vega-bindings select')) {
+      const id = await select.evaluate((el) => el.closest('.chart')!.id);
+      const options = await select.evaluate((el) => (el as unknown as { options: { length: number } }).options.length);
+      if (!/configuration/.test(await select.evaluate((el) => el.parentElement!.textContent ?? ''))) continue;
+      const before = (await page.evaluate(drawing(id))) as string;
+      await select.selectOption({ index: 1 });
+      await page.waitForTimeout(300);
+      pickers.push({ id, options, changed: ((await page.evaluate(drawing(id))) as string) !== before });
+      await select.selectOption({ index: 0 });
+    }
     const banner = await page.$eval('#live-banner', (el) => el.textContent).catch(() => null);
     // Open every folded table first: a closed <details> has no width.
     await page.$$eval('details', (els) => els.forEach((d) => d.setAttribute('open', '')));
     const { pageOverflow, wideTables } = (await page.evaluate(WIDTHS)) as { pageOverflow: number; wideTables: number[] };
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { consoleErrors, networkRequests, charts, overlappingLabels, banner, pageOverflow, wideTables };
+    // A copy where CI keeps it, named after the report.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    copyFileSync(screenshot, join(ARTIFACTS, basename(screenshot)));
+    return { consoleErrors, networkRequests, charts, overlappingLabels, banner, pageOverflow, wideTables, pickers };
   } finally {
     await browser.close();
   }

@@ -4,6 +4,7 @@ import { axisChart } from '../../src/report/charts/axes.ts';
 import { dataSizeChart } from '../../src/report/charts/data-size.ts';
 import { skillChart, symlogTicks } from '../../src/report/charts/skill.ts';
 import { predictionsChart } from '../../src/report/charts/predictions.ts';
+import { lossChart } from '../../src/report/charts/loss.ts';
 import { histogram, keptVersusPrunedChart, weightsBeforeAfterChart } from '../../src/report/charts/weights.ts';
 import { esc, num, scriptJson, sig } from '../../src/report/html.ts';
 import type { ExperimentResults, OkRecord } from '../../src/report/load.ts';
@@ -52,24 +53,38 @@ describe('histogram', () => {
 
 describe('weight charts', () => {
   const layer = { layer: 'dense', threshold: 0.5, before: [-1, -0.4, 0.2, 0.6, 1], after: [-1, 0, 0, 0.6, 1] };
+  const one = [{ label: 'run', value: layer }];
   test('Figure 1 marks ±threshold and bins both stages over one domain', () => {
-    const chart = weightsBeforeAfterChart(layer, 'run');
+    const chart = weightsBeforeAfterChart('dense', one);
     const spec = chart.spec as any;
-    expect(spec.facet.row.field).toBe('stage');
+    expect(spec.facet.row).toMatchObject({ field: 'stage', sort: { field: 'order' } });
     const bars = spec.data.values;
     const total = (stage: string) => bars.filter((b: any) => b.stage === stage).reduce((n: number, b: any) => n + b.count, 0);
     // The after panel draws the 3 kept weights; the 2 set to 0 are counted in its title instead.
-    expect(spec.facet.row.sort).toEqual(['Before pruning: 5 weights', 'After pruning: 3 kept (the 2 set to 0 are not drawn)']);
     expect(total('Before pruning: 5 weights')).toBe(5);
     expect(total('After pruning: 3 kept (the 2 set to 0 are not drawn)')).toBe(3);
-    expect(spec.spec.layer[1].data.values).toEqual([{ t: -0.5 }, { t: 0.5 }]);
+    expect(spec.spec.layer[1].data.values).toEqual([
+      { t: -0.5, choice: 'run' },
+      { t: 0.5, choice: 'run' },
+    ]);
     expect(spec.spec.layer[0].encoding.x).toMatchObject({ field: 'start', bin: { binned: true } });
+    // One configuration: no picker.
+    expect(spec.params).toEqual([]);
   });
   test('Figure 2 splits the original weights by fate', () => {
-    const values = (keptVersusPrunedChart(layer, 'run').spec as any).data.values;
-    const total = (fate: string) => values.filter((v: any) => v.fate.startsWith(fate)).reduce((n: number, v: any) => n + v.count, 0);
+    const values = (keptVersusPrunedChart('dense', one).spec as any).data.values;
+    const total = (fate: string) => values.filter((v: any) => v.fate === fate).reduce((n: number, v: any) => n + v.count, 0);
     expect(total('kept')).toBe(3);
     expect(total('pruned')).toBe(2);
+  });
+  test('several configurations: every one\'s data in the chart, a drop-down picks one (the first at the start)', () => {
+    const other = { ...layer, threshold: 0.1, after: [-1, -0.4, 0.2, 0.6, 1] };
+    const spec = weightsBeforeAfterChart('dense', [...one, { label: 'other', value: other }], 3).spec as any;
+    expect(spec.params).toEqual([{ name: 'weights_pick', value: 'run', bind: { input: 'select', options: ['run', 'other'], name: 'configuration ' } }]);
+    expect(spec.transform).toEqual([{ filter: 'datum.choice == weights_pick' }]);
+    expect(new Set(spec.data.values.map((b: any) => b.choice))).toEqual(new Set(['run', 'other']));
+    expect(spec.spec.layer[1].transform).toEqual([{ filter: 'datum.choice == weights_pick' }]);
+    expect(weightsBeforeAfterChart('dense', [...one, { label: 'other', value: other }], 3).caption).toContain('Pick a configuration above the chart (2 of 3, the first in the grid\'s order).');
   });
 });
 
@@ -96,12 +111,33 @@ test("Figure 3: inference time carries its repeats' 10th–90th percentile, says
   expect(chart.caption).toContain('Inference memory (peak tfjs tensor bytes) is 0.001 MB for every size and both models');
 });
 
+test('loss curves: the mean over seeds per epoch while they trained, n per point; the pruner\'s own training beside; its retrainings marked', () => {
+  const a = run('a', { seed: 1 }, [1, 1]);
+  const b = run('b', { seed: 2 }, [1, 1]);
+  const config = [
+    { ...a, trainKey: 'k1', training: { ...a.training, loss: [1, 0.5], valLoss: [2, 1] } },
+    // Seed 2 stopped after one epoch; the pruner fine-tuned twice.
+    { ...b, trainKey: 'k2', training: { ...b.training, loss: [2], valLoss: [4] }, prunerTraining: { ...b.training, loss: [3], valLoss: [6] }, pruning: { ...b.pruning, trainings: [{ epochs: 5, bestEpoch: 5, loss: 0.1, valLoss: 0.2, timeMs: 1, fromWeights: true }] } },
+  ] as OkRecord[];
+  const spec = lossChart([{ label: 'c', value: config }]).spec as any;
+  const lines = spec.layer[0].data.values.map((r: any) => [r.series, r.epoch, r.mean, r.n]);
+  expect(lines).toEqual([
+    ['dense training: training loss', 1, 1.5, 2],
+    ['dense training: training loss', 2, 0.5, 1],
+    ['dense training: validation loss', 1, 3, 2],
+    ['dense training: validation loss', 2, 1, 1],
+    ["pruner's own training (its hooks): training loss", 1, 3, 1],
+    ["pruner's own training (its hooks): validation loss", 1, 6, 1],
+  ]);
+  expect(spec.layer[1].data.values).toEqual([{ choice: 'c', series: "pruner's req.train (end)", epoch: 5, mean: 0.2, n: 1, index: 1 }]);
+});
+
 test('Figure 4 is a zoomable time series of actual and both models', () => {
-  const spec = predictionsChart([{ date: '2026-01-02', actual: 1, original: 2, compact: 3 }], 'run').spec as any;
+  const spec = predictionsChart([{ label: 'run', value: [{ date: '2026-01-02', actual: 1, original: 2, compact: 3 }] }]).spec as any;
   expect(spec.data.values).toEqual([
-    { date: '2026-01-02', series: 'actual', price: 1 },
-    { date: '2026-01-02', series: 'original', price: 2 },
-    { date: '2026-01-02', series: 'compact', price: 3 },
+    { date: '2026-01-02', series: 'actual', price: 1, choice: 'run' },
+    { date: '2026-01-02', series: 'original', price: 2, choice: 'run' },
+    { date: '2026-01-02', series: 'compact', price: 3, choice: 'run' },
   ]);
   expect(spec.encoding.x).toMatchObject({ field: 'date', type: 'temporal' });
   expect(spec.params.find((p: any) => p.bind === 'scales').select.encodings).toEqual(['x']);

@@ -1,6 +1,7 @@
 // Figures 1 and 2: the pruned layer's weights before and after pruning, threshold marked.
 import type { PrunedLayerWeights } from '../load.ts';
 import type { Chart } from './chart.ts';
+import { pickedOnly, pickerNote, pickerParam, type Choice } from './picker.ts';
 
 export interface Bin {
   start: number;
@@ -36,28 +37,46 @@ function magnitudeThreshold(layer: PrunedLayerWeights): number | null {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/**
- * Figure 1: the distribution before pruning and after, one panel each. The "after" panel draws
- * the kept weights only and names how many were set to 0: drawn, the pruned weights' spike at 0
- * (2,940 of 8,400 in the paper) flattens every other bar.
- */
-export function weightsBeforeAfterChart(layer: PrunedLayerWeights, runLabel: string): Chart {
+/** The rows of Figure 1 for one choice: both panels' bins, and the panels' titles with their counts. */
+function beforeAfterRows(layer: PrunedLayerWeights, choice: string) {
   const domain = domainOf(layer.before);
   const kept = layer.after.filter((v) => v !== 0);
   const pruned = layer.after.filter((v, i) => v === 0 && layer.before[i] !== 0).length;
   const before = `Before pruning: ${count(layer.before.length)} weights`;
   const after = `After pruning: ${count(kept.length)} kept (the ${count(pruned)} set to 0 are not drawn)`;
-  const rows = [...histogram(layer.before, BINS, domain).map((b) => ({ ...b, stage: before })), ...histogram(kept, BINS, domain).map((b) => ({ ...b, stage: after }))];
+  return [
+    ...histogram(layer.before, BINS, domain).map((b) => ({ ...b, stage: before, order: 0, choice })),
+    ...histogram(kept, BINS, domain).map((b) => ({ ...b, stage: after, order: 1, choice })),
+  ];
+}
+
+const thresholdNote = (layer: PrunedLayerWeights) => {
   const threshold = magnitudeThreshold(layer);
-  const rules = threshold === null ? [] : [{ t: -threshold }, { t: threshold }];
+  return threshold === null ? `no |w| threshold (${layer.criterion ?? 'no criterion'} pruning)` : `red lines mark ±threshold (|w| = ${threshold.toPrecision(4)})`;
+};
+
+/**
+ * Figure 1: the distribution before pruning and after, one panel each, for each configuration the
+ * picker offers. The "after" panel draws the kept weights only and names how many were set to 0:
+ * drawn, the pruned weights' spike at 0 (2,940 of 8,400 in the paper) flattens every other bar.
+ */
+export function weightsBeforeAfterChart(layerName: string, choices: readonly Choice<PrunedLayerWeights>[], total = choices.length): Chart {
+  const rows = choices.flatMap((c) => beforeAfterRows(c.value, c.label));
+  const rules = choices.flatMap((c) => {
+    const t = magnitudeThreshold(c.value);
+    return t === null ? [] : [{ t: -t, choice: c.label }, { t, choice: c.label }];
+  });
+  const first = choices[0].value;
   return {
-    id: `weights-${layer.layer}`,
-    title: `Figure 1 — ${layer.layer} weight distribution before and after pruning`,
-    caption: `Histogram of the ${layer.before.length.toLocaleString('en-US')} weights of layer "${layer.layer}" (${runLabel}); ${threshold === null ? `no |w| threshold (${layer.criterion ?? 'no criterion'} pruning)` : `red lines mark ±threshold (|w| = ${threshold.toPrecision(4)})`}; the lower panel shows the weights pruning kept, on the same axis.`,
+    id: `weights-${layerName}`,
+    title: `Figure 1 — ${layerName} weight distribution before and after pruning`,
+    caption: `Histogram of the ${first.before.length.toLocaleString('en-US')} weights of layer "${layerName}" (${choices[0].label}: ${thresholdNote(first)}); the lower panel shows the weights pruning kept, on the same axis.${pickerNote(choices.length, total)}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: rows },
-      facet: { row: { field: 'stage', type: 'nominal', title: null, sort: [before, after], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontSize: 12 } } },
+      params: choices.length > 1 ? [pickerParam('weights_pick', choices.map((c) => c.label))] : [],
+      transform: choices.length > 1 ? [pickedOnly('weights_pick')] : [],
+      facet: { row: { field: 'stage', type: 'nominal', title: null, sort: { field: 'order' }, header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontSize: 12 } } },
       resolve: { scale: { y: 'independent' } },
       spec: {
         width: 640,
@@ -73,7 +92,7 @@ export function weightsBeforeAfterChart(layer: PrunedLayerWeights, runLabel: str
             },
           },
           ...(rules.length
-            ? [{ data: { values: rules }, mark: { type: 'rule' as const, color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' as const } } }]
+            ? [{ data: { values: rules }, transform: choices.length > 1 ? [pickedOnly('weights_pick')] : [], mark: { type: 'rule' as const, color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' as const } } }]
             : []),
         ],
       },
@@ -81,32 +100,36 @@ export function weightsBeforeAfterChart(layer: PrunedLayerWeights, runLabel: str
   };
 }
 
-/** Figure 2: the original distribution split into weights kept and weights pruned. */
-export function keptVersusPrunedChart(layer: PrunedLayerWeights, runLabel: string): Chart {
-  const domain = domainOf(layer.before);
-  const kept = layer.before.filter((_, i) => layer.after[i] !== 0);
-  const pruned = layer.before.filter((_, i) => layer.after[i] === 0);
-  const rows = [
-    ...histogram(kept, BINS, domain).map((b) => ({ ...b, fate: `kept (${kept.length})` })),
-    ...histogram(pruned, BINS, domain).map((b) => ({ ...b, fate: `pruned (${pruned.length})` })),
-  ];
+/** Figure 2: the original distribution split into weights kept and weights pruned, per configuration picked. */
+export function keptVersusPrunedChart(layerName: string, choices: readonly Choice<PrunedLayerWeights>[], total = choices.length): Chart {
+  const rows = choices.flatMap(({ label, value: layer }) => {
+    const domain = domainOf(layer.before);
+    const kept = layer.before.filter((_, i) => layer.after[i] !== 0);
+    const pruned = layer.before.filter((_, i) => layer.after[i] === 0);
+    return [
+      ...histogram(kept, BINS, domain).map((b) => ({ ...b, fate: 'kept', weights: kept.length, choice: label })),
+      ...histogram(pruned, BINS, domain).map((b) => ({ ...b, fate: 'pruned', weights: pruned.length, choice: label })),
+    ];
+  });
   return {
-    id: `weights-${layer.layer}-fate`,
-    title: `Figure 2 — which ${layer.layer} weights were kept`,
-    caption: `The same weights before pruning, coloured by their fate (${runLabel}): magnitude pruning removes the band around zero.`,
+    id: `weights-${layerName}-fate`,
+    title: `Figure 2 — which ${layerName} weights were kept`,
+    caption: `The same weights before pruning, coloured by their fate (${choices[0].label}): magnitude pruning removes the band around zero.${pickerNote(choices.length, total)}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 640,
       height: 220,
       data: { values: rows },
-      params: [{ name: 'fate_pick', select: { type: 'point', fields: ['fate'] }, bind: 'legend' }],
+      params: [{ name: 'fate_pick', select: { type: 'point', fields: ['fate'] }, bind: 'legend' }, ...(choices.length > 1 ? [pickerParam('fate_config_pick', choices.map((c) => c.label))] : [])],
+      transform: choices.length > 1 ? [pickedOnly('fate_config_pick')] : [],
       mark: { type: 'bar', tooltip: true },
       encoding: {
         x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: 'weight value (before pruning)' },
         x2: { field: 'end' },
         y: { field: 'count', type: 'quantitative', stack: true, title: 'weights' },
-        color: { field: 'fate', type: 'nominal', scale: { range: ['#2ca02c', '#d62728'] }, title: null },
+        color: { field: 'fate', type: 'nominal', scale: { domain: ['kept', 'pruned'], range: ['#2ca02c', '#d62728'] }, title: null },
         opacity: { condition: { param: 'fate_pick', value: 1 }, value: 0.2 },
+        tooltip: [{ field: 'fate' }, { field: 'weights', title: 'weights in all' }, { field: 'count', title: 'in this bin' }, { field: 'start', format: '.4~g' }],
       },
     },
   };
