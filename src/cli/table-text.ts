@@ -6,7 +6,7 @@ import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
 import { summarizeConfiguration } from '../report/summary.ts';
 import { sig } from '../report/html.ts';
-import { comparisonsOf, judge, type ErrorsOf } from '../report/verdict.ts';
+import { comparisonsOf, formatP, judge, outcome, type ErrorsOf } from '../report/verdict.ts';
 
 /**
  * "12.345" for one value, "12.345 [11.8, 12.9]" for several: errors by their geometric mean, scores
@@ -60,7 +60,15 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
     lines.push(...pruningNotes(first));
     lines.push(...summary.verdicts.map((c) => `  ${c.text}`));
   }
-  if (groups.length > limit) lines.push(`\n... and ${groups.length - limit} more configurations in results.jsonl and the report`);
+  // The rest in a line each, nothing cut: MSE of both models and the compact-vs-original verdict.
+  if (groups.length > limit) {
+    lines.push(`\n${groups.length - limit} more configurations (full tables in the report), MSE original → compact over their seeds:`);
+    for (const runs of groups.slice(limit)) {
+      const verdict = comparisonsOf(comparisons, runs).find((c) => c.key === 'compactVsOriginal');
+      const mse = (m: 'original' | 'compact') => cell(runs.map((r) => r[m].mse), true);
+      lines.push(`  ${label(runs[0].params)}: ${mse('original')} → ${mse('compact')}${verdict ? `; compact vs original ${outcome(verdict)}, p = ${formatP(verdict.test.pValue)}${verdict.familySize > 1 ? `, Holm p = ${formatP(verdict.holm)}` : ''}` : ''}`);
+    }
+  }
   // Not cut with the tables: a pruner that changed what it should not is said for every configuration.
   const changed = groups.filter((g) => g.some((r) => (r.untouchedWeightsChanged ?? 0) > 0 && !r.prunerTraining && !r.pruning.trainings?.length));
   if (changed.length) lines.push(`\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not retrain: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`);
