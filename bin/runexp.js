@@ -11,5 +11,16 @@ installSignalHandlers();
 registerLoaders();
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
-// Exit explicitly: tfjs and piscina can hold handles open after the work is done.
+// Exit explicitly (tfjs and piscina can hold handles open after the work is done), but only once
+// what was written has left: into a pipe with a slow reader, output still queued would be lost.
+await Promise.all([process.stdout, process.stderr].map(flushed));
 exit(code);
+
+/** Resolves when everything written to `stream` so far has been handed to the OS (or it is gone). */
+function flushed(stream) {
+  return new Promise((done) => {
+    stream.once('error', done); // EPIPE: the reader left; nothing more to wait for
+    if (stream.writableLength === 0) return done();
+    stream.write('', () => done());
+  });
+}

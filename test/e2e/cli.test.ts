@@ -1,10 +1,11 @@
 // The CLI end to end on tiny specs in temporary folders: results, exit codes 0/1/2, resume,
 // and a user's plugin named by path.
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
+import { BIN, FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 // What "auto" picks here: native TensorFlow where @tensorflow/tfjs-node is installed, else wasm.
 const AUTO_BACKEND = (() => {
@@ -235,3 +236,14 @@ describe('repeats', () => {
     expect(stdout).toMatch(/original vs persistence: .*, Holm p = [\d.e-]+ of 2 in 'vs persistence'; seeds-and-days t/);
   });
 });
+
+test('output into a pipe with a slow reader is never cut: plan of a 1,000-run grid arrives whole', () => {
+  const dir = tempDir();
+  const seeds = Array.from({ length: 50 }, (_, i) => i + 1).join(', ');
+  const percentiles = Array.from({ length: 20 }, (_, i) => 5 * i + 2).join(', ');
+  writeSpec(dir, tinySpec({ seeds: `[${seeds}]`, prune: `{plugin: magnitude, percentile: [${percentiles}]}` }));
+  // The reader sleeps before it reads: the pipe fills (the plan is over 100 KB) and runexp must
+  // wait for it before it exits (it lost 395 of 1,005 lines before).
+  const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan spec.yaml | (sleep 3; grep -c '^todo ')`], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  expect(piped.stdout.trim()).toBe('1000');
+}, 60_000);
