@@ -18,6 +18,7 @@ import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
+import { LogBudget } from './log-budget.ts';
 import { train, type Trained } from './training.ts';
 
 const RESULT_FILE = 'result.json';
@@ -31,15 +32,16 @@ type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | '
  * running — and then stops early: the runs it did not report are for a fresh worker.
  */
 export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
-  const unroute = routePluginLogs((message) => emit({ type: 'log', message }));
+  const logs = new LogBudget((message) => emit({ type: 'log', message }));
+  const unroute = routePluginLogs((message) => logs.add(message));
   try {
-    return await runGroup(task, tf, backend, emit);
+    return await runGroup(task, tf, backend, emit, logs);
   } finally {
     unroute();
   }
 }
 
-async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
+async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void, logs: LogBudget): Promise<{ retire?: string }> {
   const { group, series } = task;
   const runs = group.runs.filter((r) => task.pending.includes(r.runId));
   const base = (run: RunConfig): Base => ({
@@ -79,8 +81,10 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
     ({ data, shared } = await windowsFor(group.ranges.test));
     dense = await train({ group, data, tf, place: task, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
+    logs.take(); // the training's lines were shown (within their own budget); runs start afresh
   } catch (err) {
-    for (const run of runs) emit({ type: 'run', record: failed(run, err) });
+    const groupLog = logs.take();
+    for (const run of runs) emit({ type: 'run', record: groupLog ? { ...failed(run, err), log: groupLog } : failed(run, err) });
     // A window or training that timed out may still be running: this thread takes no more work.
     return (err as { code?: string }).code === ErrorCode.TIMEOUT ? { retire: `the ${(err as { stage?: string }).stage} stage of group ${group.trainKey} timed out` } : {};
   }
@@ -105,7 +109,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
         if (outcome.record.status === 'failed') outcome.record.error.afterwards = `while unwinding, ${leak.message}`;
         else outcome = { type: 'run', record: failed(run, leak, { training: dense.summary, durationMs: performance.now() - started }) };
       }
-      emit(outcome);
+      emit({ ...outcome, record: logs.attach(outcome.record) });
       if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
       if (leaked > 0) return { retire: `run ${run.runId} leaked ${counted(leaked, 'tensor')}` };
     }

@@ -75,6 +75,8 @@ const common = {
   backend: z.string().optional(),
   finishedAt: z.string(),
   durationMs: z.number().optional(),
+  /** What the run's plugins logged (ctx.log): the first 64 KB, and how much more was only counted (from issue 24). */
+  log: z.object({ lines: z.array(z.string()), droppedLines: z.number(), droppedBytes: z.number() }).optional(),
 };
 
 export const okRecordSchema = z.looseObject({

@@ -79,7 +79,16 @@ export const experimentSchema = z.strictObject({
     .refine((n) => n.toLowerCase() !== 'index.html', 'the name "index.html" is taken by the list of reports; choose another')
     .describe('names the output folder runs/<name>/'),
   description: z.string().optional(),
-  seeds: axis(z.int().min(0)).default([0]).describe('one training per seed; a list is a grid axis'),
+  seeds: axis(z.int().min(0))
+    // [1, 1, 1.0] would train seed 1 once and look like three repeats: said where the second one is.
+    .superRefine((seeds, ctx) => {
+      seeds.forEach((seed, i) => {
+        const first = seeds.indexOf(seed);
+        if (first < i) ctx.addIssue({ code: 'custom', path: [i], input: seed, message: `seed ${seed} is listed twice (first at seeds[${first}]); each seed trains once, so list every seed once` });
+      });
+    })
+    .default([0])
+    .describe('one training per seed; a list is a grid axis'),
   maxRuns: z.int().positive().default(100_000).describe('the most runs this grid may expand to; a bigger grid is refused before it is expanded'),
   timeouts: timeoutsSchema,
   repeats: z.int().positive().max(1000).optional().describe('shorthand for seeds 0..repeats-1 (use seeds or repeats, not both)'),

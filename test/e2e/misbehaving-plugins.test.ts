@@ -94,3 +94,18 @@ test("a plugin's own error comes first with its file:line, the leak it left is a
   expect(/\[prune\] plugin &quot;throws-after-copy&quot; at \S+throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading &#39;length&#39;\)<br>afterwards: while unwinding/.test(html)).toBe(true);
   expect(html.includes('<b>Warning:</b> in 1 of 1 run the pruner changed values outside the kernels it pruned')).toBe(true);
 }, 120_000);
+
+test('a plugin that logs 5 MB shows and keeps the first 64 KB of it; the rest is counted, in the record and in one line', () => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec({ prune: `${join(FIXTURES, 'plugins/chatty-prune.ts')}` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(0);
+  const [record] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  const kept = record.log.lines as string[];
+  expect(kept[0]).toBe(`chatty line 000000: ${'.'.repeat(30)}`);
+  expect(kept.reduce((n, l) => n + l.length + 1, 0)).toBeLessThanOrEqual(64 * 1024);
+  expect(kept.length + record.log.droppedLines).toBe(100_000);
+  const shown = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('chatty line'));
+  expect(shown.length).toBe(kept.length);
+  expect(`${run.stdout}${run.stderr}`).toContain(`runexp: ${record.log.droppedLines.toLocaleString('en-US')} more log lines`);
+}, 60_000);
