@@ -43,6 +43,7 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
   const dir = join(reportsRoot, name);
   const page = buildReport(results, vegaBundles(), live);
   const svgs = live ? [] : await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
+  let indexProblems: string[] = [];
   const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, running: Boolean(live), configurations: page.configurations };
   try {
     if (!live) {
@@ -54,21 +55,33 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
     writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
     writeFileAtomic(join(dir, 'comparisons.json'), `${JSON.stringify({ comparisons: page.comparisons }, null, 1)}\n`);
     writeFileAtomic(join(dir, 'index.html'), page.html);
-    writeIndex(reportsRoot);
+    indexProblems = writeIndex(reportsRoot);
   } catch (err) {
     throw outDirError(dir, err, '--reports');
   }
-  return { file: join(dir, 'index.html'), problems: results.problems };
+  return { file: join(dir, 'index.html'), problems: [...results.problems, ...indexProblems] };
 }
 
-/** reports/index.html: every experiment report, newest first, with its headline numbers. */
-export function writeIndex(reportsRoot: string): void {
-  const summaries: ReportSummary[] = existsSync(reportsRoot)
+/** A report folder's summary.json, or why it cannot be listed (another experiment's damaged file never blocks this one). */
+function readSummary(file: string): ReportSummary | string {
+  try {
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
+    if (typeof summary?.experiment !== 'string' || typeof summary.startedAt !== 'string' || typeof summary.ok !== 'number') return `${file} is not a report summary; it is left out of reports/index.html (write that report again)`;
+    return summary;
+  } catch (err) {
+    return `${file} cannot be read (${(err as Error).message}); it is left out of reports/index.html (write that report again)`;
+  }
+}
+
+/** reports/index.html: every experiment report, newest first, with its headline numbers. Returns what it left out. */
+export function writeIndex(reportsRoot: string): string[] {
+  const read = existsSync(reportsRoot)
     ? readdirSync(reportsRoot, { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(join(reportsRoot, d.name, 'summary.json')))
-        .map((d) => JSON.parse(readFileSync(join(reportsRoot, d.name, 'summary.json'), 'utf8')) as ReportSummary)
-        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+        .map((d) => readSummary(join(reportsRoot, d.name, 'summary.json')))
     : [];
+  const skipped = read.filter((r): r is string => typeof r === 'string');
+  const summaries = read.filter((r): r is ReportSummary => typeof r !== 'string').sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   // One row per configuration; the experiment's own cells only on its first row.
   const rows = summaries.flatMap((s) => {
     const configs = s.configurations ?? (s.headline ? [{ ...s.headline, seeds: 1 }] : []);
@@ -88,4 +101,5 @@ export function writeIndex(reportsRoot: string): void {
 </main></body></html>
 `;
   writeFileAtomic(join(reportsRoot, 'index.html'), html);
+  return skipped;
 }

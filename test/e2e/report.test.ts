@@ -1,7 +1,7 @@
 // The HTML report from a real (tiny) run: files on disk, the index page, and a real browser that
 // opens it from file:// with no network.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumAvailable, CHROMIUM, visitReport } from '../helpers/browser.ts';
 import { BIN, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
@@ -61,8 +61,13 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
 });
 
 test('runexp report <dir> --reports DIR writes elsewhere; a bad directory or reports folder is a clear error', () => {
+  // Another experiment's damaged summary.json never blocks this report: it is left out of the index, with a line.
+  mkdirSync(join(dir, 'elsewhere/broken'), { recursive: true });
+  writeFileSync(join(dir, 'elsewhere/broken/summary.json'), '{"experiment": "broken", ');
   const other = runCli(['report', 'runs/tiny', '--reports', 'elsewhere'], dir);
   expect(other.code).toBe(0);
+  expect(other.stderr).toMatch(/runexp: report: \S+elsewhere\/broken\/summary\.json cannot be read \(.*\); it is left out of reports\/index\.html \(write that report again\)/);
+  expect(readFileSync(join(dir, 'elsewhere/index.html'), 'utf8')).toContain('tiny/index.html');
   expect(existsSync(join(dir, 'elsewhere/tiny/index.html'))).toBe(true);
   const bad = runCli(['report', 'no-such-dir'], dir);
   expect(bad.code).toBe(2);
