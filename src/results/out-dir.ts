@@ -1,9 +1,11 @@
 // Why an output folder cannot be used, in words a user can act on. Node's own errors say EEXIST
 // for a file in the way, ENOTDIR for a path under a file, and ENOENT or EROFS for a read-only
 // mount; this names the path at fault and what to do instead.
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { counted } from '../plugin/shorten.ts';
+import { MANIFEST_FILE, manifestSchema } from './manifest.ts';
 
 const shown = (path: string) => relative(process.cwd(), path) || path;
 
@@ -49,4 +51,36 @@ export function outDirError(dir: string, err: unknown, flag: keyof typeof FOLDER
   };
   const reason = (code && why[code]) ?? `cannot be written (${(err as Error).message})`;
   return new RunexpError(ErrorCode.OUT_DIR, `${what} ${shown(dir)} ${reason}`, hint);
+}
+
+/** Says "runexp wrote this folder": runexp writes into an output folder only if it is empty, new, or holds this. */
+export const MARKER_FILE = '.runexp-output';
+
+/** A manifest.json runexp wrote (folders from before the marker existed). */
+function isRunexpManifest(file: string): boolean {
+  try {
+    return manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8'))).success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `outDir` runexp's, or refuses (exit 2) a folder with files runexp did not write: a user's
+ * own manifest.json or results.jsonl would be overwritten or appended to, and `--fresh` would
+ * delete what is under its cache/. A folder of an older runexp (no marker, but runexp's manifest)
+ * is claimed as it is.
+ */
+export function claimOutputFolder(outDir: string): void {
+  if (existsSync(outDir) && statSync(outDir).isDirectory()) {
+    const entries = readdirSync(outDir);
+    const ours = entries.length === 0 || entries.includes(MARKER_FILE) || (entries.includes(MANIFEST_FILE) && isRunexpManifest(join(outDir, MANIFEST_FILE)));
+    if (!ours) {
+      const listed = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, and ${counted(entries.length - 4, 'more')}` : '');
+      throw new RunexpError(ErrorCode.USAGE, `the output folder ${shown(outDir)} holds files runexp did not write (${listed}); runexp writes only into a new or empty folder, or one it wrote before`, 'choose another --out (runexp makes the folder), or empty this one');
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  const marker = join(outDir, MARKER_FILE);
+  if (!existsSync(marker)) writeFileSync(marker, 'This folder holds runexp results; runexp writes here because of this file.\n');
 }

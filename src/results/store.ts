@@ -8,7 +8,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
 import { failpoint, failpointHit } from './failpoints.ts';
-import { outDirError } from './out-dir.ts';
+import { claimOutputFolder, outDirError } from './out-dir.ts';
 import { acquireLock } from './lock.ts';
 export { LOCK_FILE } from './lock.ts';
 import { nonFiniteScores, parseRecord, type RunRecord } from './record.ts';
@@ -150,7 +150,7 @@ export class ExperimentStore {
   open(): void {
     try {
       failpoint('out-dir-create');
-      mkdirSync(this.outDir, { recursive: true });
+      claimOutputFolder(this.outDir);
       this.release = acquireLock(this.outDir);
       removeStaleTemporaries(this.outDir);
       const file = join(this.outDir, RESULTS_FILE);
