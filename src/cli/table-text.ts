@@ -4,7 +4,7 @@ import { summarizeSeeds } from '../evaluation/seed-summary.ts';
 import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
-import { summarizeConfiguration } from '../report/summary.ts';
+import { summarizeConfiguration, unexpectedChanges } from '../report/summary.ts';
 import { sig } from '../report/html.ts';
 import { comparisonsOf, formatP, judge, outcome, type ErrorsOf } from '../report/verdict.ts';
 
@@ -24,7 +24,8 @@ function pruningNotes(rec: OkRecord): string[] {
     (l) =>
       `  pruned ${l.layer}: ${l.total.toLocaleString('en-US')} weights → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : ` (${l.criterion ?? '|w|'} > ${l.threshold.toPrecision(4)})`}`,
   );
-  if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${rec.pruning.trainings?.length ? ' (the pruner retrained them)' : ''}`}`);
+  if (rec.pruning.retrains === 'all') notes.push('  other layers and all biases: retrained by the pruner (it declares retrains: all)');
+  else if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${unexpectedChanges(rec) ? '' : ' (the pruner retrained them)'}`}`);
   const diff = rec.compactVsPruned.maxAbsDifference;
   notes.push(`  compact vs pruned original outputs: ${diff === 0 ? 'identical' : `max |difference| ${diff.toExponential(2)}`}`);
   return notes;
@@ -70,8 +71,8 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
     }
   }
   // Not cut with the tables: a pruner that changed what it should not is said for every configuration.
-  const changed = groups.filter((g) => g.some((r) => (r.untouchedWeightsChanged ?? 0) > 0 && !r.prunerTraining && !r.pruning.trainings?.length));
-  if (changed.length) lines.push(`\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not retrain: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`);
+  const changed = groups.filter((g) => g.some((r) => unexpectedChanges(r) > 0));
+  if (changed.length) lines.push(`\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not declare that it retrains them: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`);
   return lines.join('\n').trimStart();
 }
 

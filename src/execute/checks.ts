@@ -1,7 +1,7 @@
 // Checks every run makes on itself: that what the plugins returned makes sense (counts, finite
 // scores), that the compact model reproduces the pruned one, and that nothing outside the pruned
 // kernels changed.
-import type { LayersModel, PrunedLayer, Tf, WindowedData } from '../plugin/api.ts';
+import type { LayersModel, PrunedLayer, PruneResult, Tf, WindowedData } from '../plugin/api.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { quoted } from '../plugin/shorten.ts';
 import { weightsOf, type LayerWeights } from '../plugin/weights.ts';
@@ -16,14 +16,17 @@ export function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: W
   });
 }
 
-/** Counts weight values that differ between two same-shaped models, skipping the pruned kernels. */
-export function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Set<string>): number {
+/**
+ * Counts weight values that differ between two same-shaped models, skipping the pruned kernels
+ * and the layers a pruner declares it retrains.
+ */
+export function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Set<string>, retrained: ReadonlySet<string> = new Set()): number {
   const wa = weightsOf(a);
   const wb = weightsOf(b);
   let changed = 0;
   wa.forEach((layer, li) =>
     layer.tensors.forEach((t, ti) => {
-      if (ti === 0 && prunedKernels.has(layer.layer)) return;
+      if ((ti === 0 && prunedKernels.has(layer.layer)) || retrained.has(layer.layer)) return;
       const other = wb[li].tensors[ti].values;
       t.values.forEach((v, i) => {
         if (v !== other[i]) changed++;
@@ -61,6 +64,109 @@ function restoreWeights(tf: Tf, model: LayersModel, snapshot: readonly LayerWeig
     const tensors = layer.tensors.map((t) => tf.tensor(t.values, t.shape));
     model.layers[li].setWeights(tensors);
     tensors.forEach((t) => t.dispose());
+  }
+}
+
+const nonzero = (values: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
+  return n;
+};
+
+/**
+ * The counts a pruner reports are taken from its model, never on its word: every reported layer
+ * exists with that many weights and that many non-zero, and (unless it retrains every weight) no
+ * layer it does not report lost weights to zero. A mismatch fails the run, naming both numbers.
+ */
+export function requireCountsFromModel(original: LayersModel, result: { model: LayersModel; layers: readonly PrunedLayer[] }, retrains: 'all' | readonly string[] | undefined, pruner: string): void {
+  const fail = (what: string) => Object.assign(new RunexpError(ErrorCode.PLUGIN, `the prune plugin ${what}`, 'report what the returned model holds (pruneKernels and maskedResult count it for you); runexp check-plugin tests this'), { stage: 'prune', plugin: pruner });
+  const names = new Set(result.model.layers.map((l) => l.name));
+  for (const reported of result.layers) {
+    if (!names.has(reported.layer)) throw fail(`reported layer ${quoted(reported.layer)}, which the model does not have`);
+    const kernel = result.model.getLayer(reported.layer).getWeights()[0];
+    const values = kernel.dataSync();
+    if (values.length !== reported.total) throw fail(`reported ${reported.total.toLocaleString('en-US')} weights for layer ${reported.layer}, whose kernel has ${values.length.toLocaleString('en-US')}`);
+    const kept = nonzero(values);
+    if (kept !== reported.kept) throw fail(`reported ${reported.kept.toLocaleString('en-US')} of ${reported.total.toLocaleString('en-US')} weights kept in layer ${reported.layer}, but the model holds ${kept.toLocaleString('en-US')} non-zero`);
+  }
+  if (retrains === 'all') return;
+  const reportedNames = new Set([...result.layers.map((l) => l.layer), ...(retrains ?? [])]);
+  const before = new Map(original.layers.map((l) => [l.name, l]));
+  for (const layer of result.model.layers) {
+    const source = before.get(layer.name);
+    if (reportedNames.has(layer.name) || !source || layer.getWeights().length === 0) continue;
+    const was = nonzero(source.getWeights()[0].dataSync());
+    const now = nonzero(layer.getWeights()[0].dataSync());
+    if (now < was) throw fail(`set ${(was - now).toLocaleString('en-US')} weights of layer ${layer.name} to 0 but reports only ${[...result.layers.map((l) => l.layer)].join(', ') || 'no layer'}`);
+  }
+}
+
+/** One property of a plugin's result: pass / fail / n/a with what was expected and what was seen. */
+export interface PropertyResult {
+  property: string;
+  status: 'pass' | 'fail' | 'n/a';
+  detail: string;
+}
+
+export const pass = (property: string, detail: string): PropertyResult => ({ property, status: 'pass', detail });
+export const fail = (property: string, detail: string): PropertyResult => ({ property, status: 'fail', detail });
+export const na = (property: string, detail: string): PropertyResult => ({ property, status: 'n/a', detail });
+
+/** The sparsity a plugin was asked for: `sparsity`, or `percentile` / 100. */
+export function requestedSparsity(options: Record<string, unknown>): number | undefined {
+  if (typeof options.sparsity === 'number') return options.sparsity;
+  if (typeof options.percentile === 'number') return options.percentile / 100;
+  return undefined;
+}
+
+export function sparsityMatches(result: PruneResult, requested: number | undefined): PropertyResult {
+  const name = 'achieved sparsity matches the request';
+  const total = result.layers.reduce((a, l) => a + l.total, 0);
+  const kept = result.layers.reduce((a, l) => a + l.kept, 0);
+  const achieved = total === 0 ? 0 : 1 - kept / total;
+  const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${l.layer} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
+  if (requested === undefined) return na(name, `no sparsity or percentile option; ${seen}`);
+  // A structured pruner's sparsity counts units, which it reports as data.units and data.removed.
+  const units = result.data?.units as Record<string, number> | undefined;
+  const removed = result.data?.removed as Record<string, number[]> | undefined;
+  if (units && removed) {
+    const all = Object.values(units).reduce((a, b) => a + b, 0);
+    const gone = Object.values(removed).reduce((a, r) => a + r.length, 0);
+    const unitsSeen = `${gone} of ${all} units removed (${Object.keys(units).map((l) => `${l} ${units[l] - (removed[l]?.length ?? 0)}/${units[l]} kept`).join(', ')})`;
+    const tolerance = Math.max(0.02, ...Object.values(units).map((n) => 0.5 / n));
+    return Math.abs(gone / all - requested) <= tolerance ? pass(name, unitsSeen) : fail(name, `expected ${(requested * 100).toFixed(1)}% of units removed, saw ${unitsSeen}`);
+  }
+  if (total === 0) return fail(name, `expected ${(requested * 100).toFixed(1)}% removed, but the result reports no pruned layers`);
+  // Exact counts round per layer (or per unit, for structured pruning): allow that much.
+  const tolerance = Math.max(0.02, ...result.layers.map((l) => 1 / l.total));
+  return Math.abs(achieved - requested) <= tolerance ? pass(name, seen) : fail(name, `expected ${(requested * 100).toFixed(1)}% removed, saw ${seen}`);
+}
+
+/**
+ * A pruner asked for a sparsity (or the paper's percentile) delivers it in the model it returns,
+ * within rounding: early stopping that restored a pre-mask epoch, say, fails the run rather than
+ * being recorded as pruned.
+ */
+export function requireRequestedSparsity(result: PruneResult, options: Record<string, unknown>, pruner: string): void {
+  const found = sparsityMatches(result, requestedSparsity(options));
+  if (found.status === 'fail') {
+    throw Object.assign(new RunexpError(ErrorCode.PLUGIN, `the prune plugin's model does not hold the sparsity it was asked for: ${found.detail}`, 'a mask that early stopping\'s restore undid, or a schedule that ended early, leaves fewer zeros; runexp check-plugin tests this'), { stage: 'prune', plugin: pruner });
+  }
+}
+
+/** A measure plugin's parameter counts are the models' own: total and non-zero, checked. */
+export function requireReportedCounts(models: Record<'original' | 'compact', LayersModel>, reports: Record<'original' | 'compact', { totalParams: number; nonzeroParams: number }>, measurer: string): void {
+  for (const which of ['original', 'compact'] as const) {
+    const all = weightsOf(models[which]).flatMap((l) => l.tensors.map((t) => t.values));
+    const total = all.reduce((n, v) => n + v.length, 0);
+    const kept = all.reduce((n, v) => n + nonzero(v), 0);
+    const r = reports[which];
+    if (r.totalParams !== total || r.nonzeroParams !== kept) {
+      throw Object.assign(
+        new RunexpError(ErrorCode.PLUGIN, `the measure plugin reported the ${which} model with ${r.totalParams} parameters, ${r.nonzeroParams} non-zero; the model holds ${total}, ${kept} non-zero`, 'count parameters from the model (totalParams, nonzeroParams)'),
+        { stage: 'measure', plugin: measurer },
+      );
+    }
   }
 }
 

@@ -4,47 +4,10 @@ import type { CompactResult, LayersModel, PruneResult, Tf, TrainingHooks, Window
 import { buildModel } from '../plugin/architecture.ts';
 import { describeFailure, type SerializedError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
-import { differences, maxAbsDifference } from './checks.ts';
+import { differences, maxAbsDifference, pass, fail, na, type PropertyResult } from './checks.ts';
+export { requestedSparsity, sparsityMatches } from './checks.ts';
 
-export interface PropertyResult {
-  property: string;
-  status: 'pass' | 'fail' | 'n/a';
-  detail: string;
-}
-
-const pass = (property: string, detail: string): PropertyResult => ({ property, status: 'pass', detail });
-const fail = (property: string, detail: string): PropertyResult => ({ property, status: 'fail', detail });
-const na = (property: string, detail: string): PropertyResult => ({ property, status: 'n/a', detail });
-
-/** The sparsity a plugin was asked for: `sparsity`, or `percentile` / 100. */
-export function requestedSparsity(options: Record<string, unknown>): number | undefined {
-  if (typeof options.sparsity === 'number') return options.sparsity;
-  if (typeof options.percentile === 'number') return options.percentile / 100;
-  return undefined;
-}
-
-export function sparsityMatches(result: PruneResult, requested: number | undefined): PropertyResult {
-  const name = 'achieved sparsity matches the request';
-  const total = result.layers.reduce((a, l) => a + l.total, 0);
-  const kept = result.layers.reduce((a, l) => a + l.kept, 0);
-  const achieved = total === 0 ? 0 : 1 - kept / total;
-  const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${l.layer} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
-  if (requested === undefined) return na(name, `no sparsity or percentile option; ${seen}`);
-  // A structured pruner's sparsity counts units, which it reports as data.units and data.removed.
-  const units = result.data?.units as Record<string, number> | undefined;
-  const removed = result.data?.removed as Record<string, number[]> | undefined;
-  if (units && removed) {
-    const all = Object.values(units).reduce((a, b) => a + b, 0);
-    const gone = Object.values(removed).reduce((a, r) => a + r.length, 0);
-    const unitsSeen = `${gone} of ${all} units removed (${Object.keys(units).map((l) => `${l} ${units[l] - (removed[l]?.length ?? 0)}/${units[l]} kept`).join(', ')})`;
-    const tolerance = Math.max(0.02, ...Object.values(units).map((n) => 0.5 / n));
-    return Math.abs(gone / all - requested) <= tolerance ? pass(name, unitsSeen) : fail(name, `expected ${(requested * 100).toFixed(1)}% of units removed, saw ${unitsSeen}`);
-  }
-  if (total === 0) return fail(name, `expected ${(requested * 100).toFixed(1)}% removed, but the result reports no pruned layers`);
-  // Exact counts round per layer (or per unit, for structured pruning): allow that much.
-  const tolerance = Math.max(0.02, ...result.layers.map((l) => 1 / l.total));
-  return Math.abs(achieved - requested) <= tolerance ? pass(name, seen) : fail(name, `expected ${(requested * 100).toFixed(1)}% removed, saw ${seen}`);
-}
+export type { PropertyResult };
 
 /** The reported `after` weights are what the model holds. */
 export function reportMatchesModel(result: PruneResult): PropertyResult {
@@ -53,6 +16,7 @@ export function reportMatchesModel(result: PruneResult): PropertyResult {
     const actual = result.model.getLayer(layer.layer).getWeights()[0].dataSync() as Float32Array;
     const differ = layer.after.findIndex((w, i) => w !== actual[i]);
     if (differ >= 0 || actual.length !== layer.after.length) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer}: weight ${differ} is reported as ${layer.after[differ]}, the model holds ${actual[differ]}`);
+    if (layer.total !== actual.length) return fail(name, `expected \`total\` to count the kernel's weights; layer ${layer.layer} reports ${layer.total}, its kernel has ${actual.length}`);
     let nonzero = 0;
     for (const w of actual) if (w !== 0) nonzero++;
     if (nonzero !== layer.kept) return fail(name, `expected \`kept\` to count the model's non-zero weights; layer ${layer.layer} reports ${layer.kept}, the model has ${nonzero}`);
@@ -112,15 +76,17 @@ export function masksHeld(watch: ReturnType<typeof maskWatcher>, trained: boolea
  * Outside the pruned kernels nothing changes: other layers, and every bias (the targeted layers'
  * included); inside a targeted kernel every value is kept as it was or zeroed.
  */
-export function untouchedUnchanged(before: LayersModel, result: PruneResult, trained: boolean): PropertyResult {
+export function untouchedUnchanged(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
   const name = 'layers and biases it does not target are unchanged';
-  if (trained) return na(name, 'the plugin retrains, so every weight may change');
+  if (retrains === 'all') return na(name, 'the plugin declares retrains: all, so every weight may change');
   const targets = new Set(result.layers.map((l) => l.layer));
+  const retrained = new Set(retrains ?? []);
   const a = weightsOf(before);
   const b = weightsOf(result.model);
   const problems: string[] = [];
   a.forEach((layer, li) =>
     layer.tensors.forEach((t, ti) => {
+      if (retrained.has(layer.layer)) return;
       const other = b[li].tensors[ti].values;
       const prunable = ti === 0 && targets.has(layer.layer);
       let changed = 0;
@@ -156,9 +122,46 @@ export function sameResult(first: PruneResult, second: PruneResult, seed: number
   return pass(name, 'two runs, bit-identical weights');
 }
 
-/** The plugin threw: its own error and where, first (a leak it left while unwinding is not the finding). */
-export function ranWithoutThrowing(error: SerializedError): PropertyResult {
-  return fail('the pruner runs without throwing', describeFailure(error).join('; '));
+/** A plugin threw: its own error and where, first (a leak it left while unwinding is not the finding). */
+export function ranWithoutThrowing(property: string, error: SerializedError): PropertyResult {
+  return fail(property, describeFailure(error).join('; '));
+}
+
+/** The pruner's retraining ended in a dead model on this seed: not a finding about the pruner. */
+export function deadInTraining(error: SerializedError): PropertyResult {
+  return na('the pruner runs without throwing', `a training it ran ended with a dead model (${error.message}); this seed checks nothing else`);
+}
+
+/**
+ * One property over several seeds: failed if it failed for any (the first such seed named), n/a
+ * if it was n/a for all, else passed.
+ */
+export function mergeSeeds(perSeed: readonly PropertyResult[][], seeds: readonly number[]): PropertyResult[] {
+  const names = [...new Set(perSeed.flatMap((results) => results.map((r) => r.property)))];
+  return names.map((property) => {
+    const found = perSeed.map((results, i) => ({ seed: seeds[i], result: results.find((r) => r.property === property) })).filter((f) => f.result);
+    const failed = found.find((f) => f.result!.status === 'fail');
+    if (failed) return fail(property, `${found.length > 1 ? `seed ${failed.seed}: ` : ''}${failed.result!.detail}`);
+    const passed = found.find((f) => f.result!.status === 'pass');
+    if (passed) return pass(property, `${passed.result!.detail}${found.length > 1 ? ` (seeds ${found.map((f) => f.seed).join(', ')})` : ''}`);
+    return found[0].result!;
+  });
+}
+
+/** Zeros in a layer it does not report are pruning it hides (or reports under another name). */
+export function reportsWhatItPruned(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
+  const name = 'it reports every layer it pruned';
+  if (retrains === 'all') return na(name, 'the plugin retrains every weight, so zeros elsewhere may be learned');
+  const reported = new Set([...result.layers.map((l) => l.layer), ...(retrains ?? [])]);
+  const was = new Map(weightsOf(before).map((l) => [l.layer, l]));
+  for (const layer of weightsOf(result.model)) {
+    const source = was.get(layer.layer);
+    if (reported.has(layer.layer) || !source || layer.tensors.length === 0) continue;
+    const zeros = (v: Float32Array) => v.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
+    const added = zeros(layer.tensors[0].values) - zeros(source.tensors[0].values);
+    if (added > 0) return fail(name, `expected pruned weights only in the reported layers (${result.layers.map((l) => l.layer).join(', ') || 'none'}); layer ${layer.layer} has ${added} more zeros than before`);
+  }
+  return pass(name, `${result.layers.map((l) => l.layer).join(', ') || 'no layer'} reported; no other layer lost weights`);
 }
 
 export function noLeak(before: number, after: number): PropertyResult {

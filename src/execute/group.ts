@@ -12,13 +12,14 @@ import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
-import { changedOutside, maxAbsDifference, pluginFiles, requireFiniteScores, requireOriginalUnchanged, requireValidCounts } from './checks.ts';
+import { changedOutside, maxAbsDifference, pluginFiles, requireCountsFromModel, requireFiniteScores, requireOriginalUnchanged, requireReportedCounts, requireRequestedSparsity, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
 import { LogBudget } from './log-budget.ts';
+import { requireMeasurement, requireModel, requireWindows } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
 
 const RESULT_FILE = 'result.json';
@@ -63,6 +64,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
     const data = await stage('window', windowPlugin.name, task.timeouts, () =>
       windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
+    requireWindows(data, windowPlugin.name);
     return { data, shared: evaluateGroup(series, { ...group, ranges }) };
   };
   const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
@@ -168,14 +170,20 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
       stageContext(tf, group.seed),
     ),
   );
+  requireModel(pruned, 'prune', pruner.name);
   requireOriginalUnchanged(tf, originalBefore, original, pruned.model, 'prune', pruner.name);
   models.add(pruned.model);
   requireValidCounts(pruned.layers, pruner.name);
+  requireCountsFromModel(own?.model ?? original, pruned, pruner.retrains, pruner.name);
+  requireRequestedSparsity(pruned, run.prune.options, pruner.name);
   const compact = await stage('compact', compactor.name, timeouts, () => compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)));
+  requireModel(compact, 'compact', compactor.name);
   requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);
   models.add(compact.model);
   const measured = await stage('measure', measurer.name, timeouts, () => measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)));
+  requireMeasurement(measured, measurer.name);
   requireFiniteScores(measured.reports, measurer.name);
+  requireReportedCounts({ original, compact: compact.model }, measured.reports, measurer.name);
   const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
   const prunedNames = new Set(pruned.layers.map((l) => l.layer));
 
@@ -199,6 +207,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
       options: run.prune.options,
       layers: pruned.layers.map(({ layer, criterion, threshold, total, kept }) => ({ layer, criterion, threshold, total, kept, sparsity: 1 - kept / total })),
       ...(pruned.data ? { data: pruned.data } : {}),
+      retrains: pruner.retrains === 'all' ? 'all' : [...(pruner.retrains ?? [])],
       ...(trainer.trainings.length ? { trainings: trainer.trainings } : {}),
     },
     original: measured.reports.original,
@@ -206,8 +215,9 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     ...evaluateRun(shared, byModel, group.window.horizon),
     efficiency: efficiencyOf(measured.reports.original, measured.reports.compact),
     compactVsPruned: { maxAbsDifference: maxAbsDifference(tf, pruned.model, compact.model, data) },
-    // Values that changed outside the pruned kernels (conv, output layer, every bias): should be 0.
-    untouchedWeightsChanged: compact.architecture === group.architecture ? changedOutside(original, compact.model, prunedNames) : null,
+    // Values that changed outside the pruned kernels and the layers the pruner says it retrains
+    // (conv, output layer, every bias): should be 0. n/a for a pruner that retrains everything.
+    untouchedWeightsChanged: compact.architecture === group.architecture && pruner.retrains !== 'all' ? changedOutside(original, compact.model, prunedNames, new Set(pruner.retrains ?? [])) : null,
     // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
     files: { originalWeightsBytes: savedOriginal.weightBytes, compactWeightsBytes: savedCompact.weightBytes, sha256: checksums(files) },
     durationMs: performance.now() - started,

@@ -148,6 +148,12 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    */
   trainingHooks?: S extends 'prune' ? (options: O, ctx: StageContext) => TrainingHooks : never;
   /**
+   * Prune plugins only: the weights the pruner may change besides zeroing the kernels it reports,
+   * because it trains them ('all', or the names of the layers it retrains). Without it, runexp
+   * checks that nothing else changed (check-plugin fails such a pruner; a run warns).
+   */
+  retrains?: S extends 'prune' ? 'all' | readonly string[] : never;
+  /**
    * Prune plugins only: the compact plugin its results need (a built-in name, or a path relative
    * to this plugin's file, or `{plugin, ...options}`). Without it the spec's `compact` is used.
    */

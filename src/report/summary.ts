@@ -31,3 +31,13 @@ export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[])
     verdicts,
   };
 }
+
+/**
+ * Values a run's pruner changed outside its pruned kernels and the layers it declares it retrains
+ * (0 when none). Records from before the declaration existed count a pruner that trained as
+ * retraining everything.
+ */
+export function unexpectedChanges(run: OkRecord): number {
+  const legacyRetraining = run.pruning.retrains === undefined && (run.prunerTraining !== undefined || (run.pruning.trainings?.length ?? 0) > 0);
+  return legacyRetraining ? 0 : (run.untouchedWeightsChanged ?? 0);
+}

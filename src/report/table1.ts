@@ -9,7 +9,7 @@ import { esc, num, sig, table } from './html.ts';
 import { MODELS, type OkRecord } from './load.ts';
 import type { Names } from './names.ts';
 import { PAPER_TABLE1 } from './paper-reference.ts';
-import { summarizeConfiguration } from './summary.ts';
+import { summarizeConfiguration, unexpectedChanges } from './summary.ts';
 import { ALPHA, formatP, type Comparison } from './verdict.ts';
 
 /** One configuration's headline numbers over its seeds: MSE's geometric mean, R²'s mean (for reports/index.html). */
@@ -41,10 +41,10 @@ export function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparis
  * other layers or biases anyway (a bug check-plugin would catch), the configuration says so.
  */
 export function untouchedWarning(config: readonly OkRecord[]): string {
-  const changed = config.filter((r) => (r.untouchedWeightsChanged ?? 0) > 0 && !r.prunerTraining && !r.pruning.trainings?.length);
+  const changed = config.filter((r) => unexpectedChanges(r) > 0);
   if (changed.length === 0) return '';
-  const most = Math.max(...changed.map((r) => r.untouchedWeightsChanged!));
-  return `<p class="failed"><b>Warning:</b> in ${changed.length} of ${counted(config.length, 'run')} the pruner changed values outside the kernels it pruned (other layers or biases; up to ${most.toLocaleString('en-US')} values), though it does not retrain. Its compact model is not the paper's "same weights, some zeroed"; <code>runexp check-plugin</code> shows which values.</p>`;
+  const most = Math.max(...changed.map(unexpectedChanges));
+  return `<p class="failed"><b>Warning:</b> in ${changed.length} of ${counted(config.length, 'run')} the pruner changed values outside the kernels it pruned (other layers or biases; up to ${most.toLocaleString('en-US')} values), though it does not declare that it retrains them (<code>retrains</code>). Its compact model is not the paper's "same weights, some zeroed"; <code>runexp check-plugin</code> shows which values.</p>`;
 }
 
 /**

@@ -95,6 +95,8 @@ export const okRecordSchema = z.looseObject({
     layers: z.array(prunedLayerSchema),
     /** Plugin-defined data the pruner passed to its compactor (removed units, masks, ...). */
     data: options.optional(),
+    /** What the pruner declares it retrains ('all', or layer names; [] for nothing); absent before issue 24. */
+    retrains: z.union([z.literal('all'), z.array(z.string())]).optional(),
     /** The trainings the pruner ran itself through `req.train` (fine-tuning, lottery levels, ...). */
     trainings: z
       .array(z.object({ epochs: z.number(), bestEpoch: z.number(), loss: jsonNumber, valLoss: jsonNumber, timeMs: z.number(), fromWeights: z.boolean() }))

@@ -85,7 +85,7 @@ test("a plugin's own error comes first with its file:line, the leak it left is a
   expect(ok.map((r) => r.params.pruner).sort()).toEqual(['magnitude', 'zeroes-biases']);
   expect(new Set(ok.map((r) => r.original.mse)).size).toBe(1);
   expect(of('zeroes-biases').untouchedWeightsChanged).toBeGreaterThan(0);
-  expect(run.stdout).toMatch(/WARNING: in 1 configuration the pruner changed weights outside the kernels it pruned \(other layers or biases\), though it does not retrain: SPY 120d paper zeroes-biases/);
+  expect(run.stdout).toMatch(/WARNING: in 1 configuration the pruner changed weights outside the kernels it pruned \(other layers or biases\), though it does not declare that it retrains them: SPY 120d paper zeroes-biases/);
   // The report: the grid as planned (pruners that finished nothing included), the failure's cause and where, the warning.
   expect(runCli(['report', 'runs/tiny'], dir).code).toBe(0);
   // Only the page's own text: matching the whole page would print its inlined vega bundles on failure.
@@ -108,4 +108,44 @@ test('a plugin that logs 5 MB shows and keeps the first 64 KB of it; the rest is
   const shown = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('chatty line'));
   expect(shown.length).toBe(kept.length);
   expect(`${run.stdout}${run.stderr}`).toContain(`runexp: ${record.log.droppedLines.toLocaleString('en-US')} more log lines`);
+}, 60_000);
+
+test('counts come from the model, never on a pruner\'s word: each lie fails its run naming the plugin and both numbers', () => {
+  const dir = tempDir();
+  const liar = (lie: string) => `{plugin: ${join(FIXTURES, 'plugins/liar.ts')}, lie: ${lie}}`;
+  writeSpec(dir, tinySpec({ seeds: '[1, 2]', prune: `[${['double-total', 'other-layer', 'fake-retrain', 'seed-2'].map(liar).join(', ')}]` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  const error = (lie: string, seed: number) => rows.find((r) => r.params.prune.lie === lie && r.params.seed === seed)!.error;
+  expect(error('double-total', 1)).toMatchObject({ stage: 'prune', plugin: 'liar', message: 'the prune plugin reported 16,800 weights for layer dense, whose kernel has 8,400' });
+  // It pruned the output layer (120 weights) and called it dense.
+  expect(error('other-layer', 1).message).toBe('the prune plugin reported 120 weights for layer dense, whose kernel has 8,400');
+  expect(error('fake-retrain', 1).message).toMatch(/^the prune plugin set 5 weights of layer conv1d to 0 but reports only dense$/);
+  // Honest for seed 1, lying for seed 2.
+  expect(rows.find((r) => r.params.prune.lie === 'seed-2' && r.params.seed === 1)!.status).toBe('ok');
+  expect(error('seed-2', 2).message).toBe('the prune plugin reported 4,200 of 8,400 weights kept in layer dense, but the model holds 8,400 non-zero');
+}, 120_000);
+
+test('a pruner whose mask never came (its training ended first, or a restore undid it) fails its run instead of being recorded as pruned', () => {
+  const dir = tempDir();
+  // One epoch: late-masks masks from the second epoch on, so its model holds no zeros.
+  writeSpec(dir, tinySpec({ prune: `{plugin: ${join(FIXTURES, 'plugins/late-masks.ts')}, sparsity: 0.5}`, train: '{plugin: tfjs, epochs: 1, earlyStopping: false}' }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '0'], dir);
+  expect(run.code).toBe(1);
+  const [row] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  expect(row.error).toMatchObject({ stage: 'prune', plugin: 'late-masks', message: "the prune plugin's model does not hold the sparsity it was asked for: expected 50.0% removed, saw 0.0% of 8400 targeted weights removed (dense 8400/8400 kept)" });
+}, 60_000);
+
+test.each([
+  ['window', { window: `${join(FIXTURES, 'plugins/short-window.ts')}` }, { stage: 'window', plugin: 'short-window', message: 'the window plugin returned train.y with 83 targets for 84 windows' }],
+  ['compact', { compact: `{plugin: ${join(FIXTURES, 'plugins/odd-compactor.ts')}, mode: 'null'}` }, { stage: 'compact', plugin: 'odd-compactor', message: 'the compact plugin returned a result whose model is null' }],
+  ['measure', { measure: `${join(FIXTURES, 'plugins/reportless-measure.ts')}` }, { stage: 'measure', plugin: 'reportless', message: 'the measure plugin returned no report for the compact model (reports.compact)' }],
+])('a %s plugin returning the wrong shape fails its run naming itself and its stage', (_slot, parts, error) => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec({ prune: '{plugin: magnitude, percentile: 35}', ...parts }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  const [row] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  expect(row.error).toMatchObject(error);
 }, 60_000);

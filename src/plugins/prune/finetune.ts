@@ -9,6 +9,8 @@ import {
 export default definePlugin({
   slot: 'prune',
   name: 'finetune',
+  // It trains after (or while) it prunes: every weight may change.
+  retrains: 'all',
   description: 'Magnitude pruning followed by N epochs of retraining with the masks held.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5),

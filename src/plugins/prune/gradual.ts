@@ -19,6 +19,8 @@ export function polynomialSparsity(step: number, o: { initialSparsity: number; s
 export default definePlugin({
   slot: 'prune',
   name: 'gradual',
+  // It trains after (or while) it prunes: every weight may change.
+  retrains: 'all',
   description: 'Gradual magnitude pruning during training with a polynomial schedule (Zhu & Gupta; tfmot PolynomialDecay).',
   options: z
     .strictObject({

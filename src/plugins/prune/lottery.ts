@@ -15,6 +15,8 @@ import {
 export default definePlugin({
   slot: 'prune',
   name: 'lottery',
+  // It trains after (or while) it prunes: every weight may change.
+  retrains: 'all',
   description: 'Iterative magnitude pruning with rewinding (lottery tickets), with reinit and random-mask controls.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.8).describe('sparsity after the last level; a list is a grid axis'),

@@ -45,6 +45,8 @@ function sampleBatch(req: PruneRequest, size: number, random: () => number) {
 export default definePlugin({
   slot: 'prune',
   name: 'snip',
+  // It trains after (or while) it prunes: every weight may change.
+  retrains: 'all',
   description: 'SNIP: prune at initialisation by connection sensitivity |g·w|, then train with the masks held.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5),

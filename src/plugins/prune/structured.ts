@@ -36,6 +36,8 @@ export function unitNorms(kernel: Float32Array, units: number, norm: 'l1' | 'l2'
 export default definePlugin({
   slot: 'prune',
   name: 'structured',
+  // It trains after (or while) it prunes: every weight may change.
+  retrains: 'all',
   description: 'Structured pruning: removes Dense units and Conv1D filters by L1/L2 norm; its compactor builds a smaller model.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5).describe('fraction of the target layers\' units (filters) removed; a list is a grid axis'),
