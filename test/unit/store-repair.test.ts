@@ -4,12 +4,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentStore, readResults } from '../../src/results/store.ts';
+import { MARKER_FILE } from '../../src/results/out-dir.ts';
 
 const [first, second] = readFileSync('test/fixtures/v1-output/results.jsonl').toString('utf8').split('\n');
 
 function reopen(content: Buffer): { bytes: Buffer; ids: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'runexp-repair-'));
   writeFileSync(join(dir, 'results.jsonl'), content);
+  writeFileSync(join(dir, MARKER_FILE), ''); // a folder runexp wrote
   const store = new ExperimentStore(dir);
   store.open();
   store.close();
