@@ -17,7 +17,7 @@ import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import { prunerTrainer } from './pruner-training.ts';
-import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
+import { failure, loadPlugin, routePluginLogs, stage, stageContext, watchStages } from './stages.ts';
 import { LogBudget } from './log-budget.ts';
 import { requireMeasurement, requireModel, requireWindows } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
@@ -35,14 +35,18 @@ type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | '
 export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void): Promise<{ retire?: string }> {
   const logs = new LogBudget((message) => emit({ type: 'log', message }));
   const unroute = routePluginLogs((message) => logs.add(message));
+  // Whose runs a stage's deadline is for: the whole group's before its runs start, then each run's.
+  let current = task.pending;
+  const unwatch = watchStages((deadline) => emit({ type: 'deadline', deadline: deadline && { ...deadline, runIds: current } }));
   try {
-    return await runGroup(task, tf, backend, emit, logs);
+    return await runGroup(task, tf, backend, emit, logs, (runIds) => (current = runIds));
   } finally {
+    unwatch();
     unroute();
   }
 }
 
-async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void, logs: LogBudget): Promise<{ retire?: string }> {
+async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: TaskEvent) => void, logs: LogBudget, runsAtStake: (runIds: string[]) => void): Promise<{ retire?: string }> {
   const { group, series } = task;
   const runs = group.runs.filter((r) => task.pending.includes(r.runId));
   const base = (run: RunConfig): Base => ({
@@ -92,6 +96,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
   }
   try {
     for (const run of runs) {
+      runsAtStake([run.runId]);
       const started = performance.now();
       const models = new Set<LayersModel>();
       const tensorsBefore = tf.memory().numTensors;

@@ -33,7 +33,21 @@ export type TaskEvent =
   /** The task stopped early: its thread is not to be trusted with more work (see runGroupTask). */
   | { type: 'retire'; reason: string }
   /** A line a plugin logged (ctx.log), printed by the main thread between progress updates. */
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  /**
+   * A stage started (its deadline, and the runs that fail if it passes) or ended (null). For the
+   * launcher: code that keeps running past its limit cannot stop itself, so the thread running it
+   * is stopped from outside (see piscina-launcher.ts).
+   */
+  | { type: 'deadline'; deadline: StageDeadline | null };
+
+export interface StageDeadline {
+  stage: string;
+  plugin: string;
+  seconds: number;
+  /** The runs that fail if the stage passes its deadline: one run's, or every pending run of the group (its window, its training). */
+  runIds: string[];
+}
 
 export interface Launcher {
   /** e.g. "piscina" or "in-process", recorded in the manifest. */

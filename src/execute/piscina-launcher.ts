@@ -3,6 +3,7 @@
 // Events come back on a MessagePort per task, in order.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { DeadlineWatch } from './deadline-watch.ts';
 import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
 
 const WORKER = new URL('./worker-entry.js', import.meta.url).href;
@@ -30,8 +31,17 @@ export class PiscinaLauncher implements Launcher {
     const abort = new AbortController();
     let markDone = () => {};
     const done = new Promise<void>((resolveDone) => (markDone = resolveDone));
+    // A stage past its deadline (and the grace) whose thread never got a turn to fail it: its
+    // runs fail here and the thread is stopped; the caller sends the group's other runs again.
+    const deadlines = new DeadlineWatch(task, (records) => {
+      port1.close();
+      for (const record of records) onEvent({ type: 'run', record });
+      abort.abort();
+    });
     port1.on('message', (message: TaskEvent | { type: 'done' }) => {
       if (message.type === 'done') return markDone();
+      if (message.type === 'deadline') return deadlines.set(message.deadline);
+      if (message.type === 'run') deadlines.reportedRun(message.record.runId);
       // The worker is not to be trusted with more work: aborting its task makes piscina
       // terminate that thread and start a fresh one. Its events so far have all arrived.
       if (message.type === 'retire') abort.abort();
@@ -43,6 +53,7 @@ export class PiscinaLauncher implements Launcher {
     } catch (err) {
       if (!abort.signal.aborted) throw err;
     } finally {
+      deadlines.clear();
       port1.close();
     }
   }

@@ -158,6 +158,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
       if (event.type === 'log') return progress.log(event.message);
       if (event.type === 'retire') return progress.log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
       if (event.type === 'training') return cacheTraining(event.key, event.files);
+      if (event.type === 'deadline') return; // the launcher's business (see deadline-watch.ts)
       // Recorded once, however often it ran: a queue may run a job again after a worker stalled,
       // and a submitter run again collects what its predecessor may have stored already.
       if (event.record.status === 'ok' && recorded.has(event.record.runId)) return;

@@ -1,7 +1,7 @@
-// Plugins that misbehave: one that never settles fails its own run with E_TIMEOUT (naming the
-// plugin and stage) while the rest of the grid goes on; one that leaks tensors fails its run with
-// E_LEAK and its worker is replaced; one that calls process.exit(0) while it loads or fetches is
-// an error (exit 2), not a silent success.
+// Plugins that misbehave: one that never settles, or keeps its thread busy, fails its own run with
+// E_TIMEOUT (naming the plugin and stage) while the rest of the grid goes on; one that leaks
+// tensors fails its run with E_LEAK and its worker is replaced; one that calls process.exit(0)
+// while it loads or fetches is an error (exit 2), not a silent success.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
@@ -21,6 +21,25 @@ test.each([['a worker thread', ['--workers', '1']]])('a pruner whose promise nev
   expect(failed.error).toMatchObject({ code: 'E_TIMEOUT', stage: 'prune', plugin: 'faulty-magnitude', message: 'the prune plugin "faulty-magnitude" did not finish within 2 s' });
   expect(run.stdout).toContain('raise timeouts.prune');
 }, 120_000);
+
+// Code that keeps its thread busy never lets the stage's own timer fire: the launcher stops the thread.
+test.each([
+  ['the built-in trainer asked for 1e9 epochs', { train: '{plugin: tfjs, epochs: 1000000000, earlyStopping: false}' }, 'train: 3', 'train', 'tfjs', 3],
+  ['a measure plugin in a CPU loop', { measure: `{plugin: ${join(FIXTURES, 'plugins/faulty-measure.ts')}, marker: MARKER, fault: spin, warmup: 1, repeats: 2}` }, 'measure: 2', 'measure', 'faulty-standard', 2],
+])('%s is stopped at its timeout: each run fails with E_TIMEOUT and the grid goes on', (_what, parts, timeouts, stage, plugin, seconds) => {
+  const dir = tempDir();
+  const measure = 'measure' in parts ? parts.measure.replace('MARKER', join(dir, 'spec.yaml')) : undefined;
+  writeSpec(dir, `${tinySpec({ ...parts, measure })}timeouts: {${timeouts}}\n`);
+  const started = Date.now();
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  expect(Date.now() - started).toBeLessThan(45_000);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  expect(rows).toHaveLength(2);
+  for (const row of rows) {
+    expect(row.error).toMatchObject({ code: 'E_TIMEOUT', stage, plugin, message: `the ${stage} plugin "${plugin}" did not finish within ${seconds} s; its thread was stopped` });
+  }
+}, 90_000);
 
 test.each([
   ['while it loads', { prune: `{plugin: ${join(FIXTURES, 'plugins/exits-on-import.ts')}}` }, /prune\.plugin: the plugin called process\.exit\(0\)/],
