@@ -1,26 +1,13 @@
 #!/usr/bin/env node
-// Entry point for `npx runexp`. The sources are TypeScript; tsx compiles them on the fly so that
-// the CLI, its worker threads and a user's `.ts` plugins all load the same way without a build step.
-import { registerLoaders } from '../src/loader/register.js';
-import { installSignalHandlers } from '../src/loader/signals.js';
-
-// The real exit is kept: while a command runs, process.exit is trapped (plugins may not call it).
-const exit = process.exit.bind(process);
-// From here on an interrupt ends the process with code 130, until the CLI handles it itself.
-installSignalHandlers();
-registerLoaders();
-const { main } = await import('../src/cli/main.ts');
-const code = await main(process.argv.slice(2));
-// Exit explicitly (tfjs and piscina can hold handles open after the work is done), but only once
-// what was written has left: into a pipe with a slow reader, output still queued would be lost.
-await Promise.all([process.stdout, process.stderr].map(flushed));
-exit(code);
-
-/** Resolves when everything written to `stream` so far has been handed to the OS (or it is gone). */
-function flushed(stream) {
-  return new Promise((done) => {
-    stream.once('error', done); // EPIPE: the reader left; nothing more to wait for
-    if (stream.writableLength === 0) return done();
-    stream.write('', () => done());
-  });
+// Entry point for `npx runexp`. runexp runs in a child process watched by a small supervisor
+// (src/loader/supervise.js) that can always stop it: plugin code on runexp's main thread that
+// never yields cannot block a signal or outlive its limit. RUNEXP_SUPERVISOR=off, or a debugger
+// (--inspect), runs everything in this one process.
+const direct = process.env.RUNEXP_SUPERVISOR === 'off' || process.execArgv.some((a) => a.startsWith('--inspect'));
+if (direct) {
+  await import('../src/loader/cli-process.js');
+} else {
+  const { supervise } = await import('../src/loader/supervise.js');
+  const code = await supervise(process.argv.slice(2));
+  process.stderr.write('', () => process.exit(code));
 }

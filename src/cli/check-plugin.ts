@@ -6,7 +6,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', 'n/a': ' n/a' } as const;
 
-export async function checkPlugin(ref: string, optionsJson: string | undefined, backend: BackendChoice): Promise<number> {
+export async function checkPlugin(ref: string, optionsJson: string | undefined, backend: BackendChoice, seconds?: number): Promise<number> {
   let options: Record<string, unknown> = {};
   if (optionsJson !== undefined) {
     try {
@@ -17,7 +17,7 @@ export async function checkPlugin(ref: string, optionsJson: string | undefined, 
     if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new RunexpError(ErrorCode.USAGE, '--options must be a JSON object', `e.g. --options '{"sparsity": 0.5}'`);
   }
   const { tf, name } = await loadBackend(backend === 'auto' ? 'wasm' : backend);
-  const results = await checkPrunePlugin(tf, ref, options);
+  const results = await checkPrunePlugin(tf, ref, options, { seconds });
   let failed = 0;
   for (const r of results) {
     process.stdout.write(`\n${ref} ${JSON.stringify(r.options)} on ${r.architecture} (${name} backend)\n`);

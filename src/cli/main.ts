@@ -39,6 +39,7 @@ const OPTIONS = {
   'worker-memory': { type: 'string' },
   'no-report': { type: 'boolean' },
   options: { type: 'string' },
+  timeout: { type: 'string' },
   format: { type: 'string' },
   queue: { type: 'string' },
   attempts: { type: 'string' },
@@ -104,7 +105,11 @@ async function command(argv: string[]): Promise<number> {
       process.stdout.write(`${spec}: valid — ${counted(prepared.grid.runs.length, 'run')}, ${counted(prepared.grid.groups.length, 'training')}\n`);
       return 0;
     }
-    if (command === 'check-plugin') return await checkPlugin(spec, values.options, backend);
+    if (command === 'check-plugin') {
+      const seconds = positiveInt(values.timeout, 1);
+      if (seconds === null) return usage(`--timeout must be a whole number of seconds (at least 1), got "${values.timeout}"`);
+      return await checkPlugin(spec, values.options, backend, seconds);
+    }
     if (command === 'report') {
       process.stdout.write(`report: ${await report(spec, reportsRoot)}\n`);
       return 0;

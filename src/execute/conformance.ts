@@ -3,6 +3,7 @@
 // a spec would resolve it, so what passes here loads the same way in an experiment.
 import type { CompactResult, LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
+import { underDeadline } from '../plugin/deadlines.ts';
 import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { trainingEvents } from '../plugin/training-events.ts';
@@ -42,7 +43,23 @@ interface Compactor {
 /** Seeds each property is checked on: a pruner that misbehaves for some seeds only is caught. */
 export const CHECK_SEEDS = [1, 2, 3];
 
-export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<string, unknown>, cwd = process.cwd(), seeds = CHECK_SEEDS): Promise<ConformanceResult[]> {
+/** How long a whole check may take by default (seconds): the lab's models are small, a check takes about a minute. */
+export const CHECK_SECONDS = 600;
+
+/**
+ * Checks a pruner on the lab's architectures and seeds. The whole check runs under one deadline
+ * (`seconds`), and every call into the plugin announces itself within it: a pruner that never
+ * settles or never yields is stopped and named (see plugin/deadlines.ts).
+ */
+export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<string, unknown>, { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {}): Promise<ConformanceResult[]> {
+  const endsAt = Date.now() + seconds * 1000;
+  return underDeadline('check-plugin', ref, seconds, () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, Math.max(0, (endsAt - Date.now()) / 1000), fn)));
+}
+
+/** Runs `fn`, a call into plugin `plugin`'s `stage`, within the check's deadline. */
+type Within = <T>(stage: string, plugin: string, fn: () => Promise<T>) => Promise<T>;
+
+async function checkAll(tf: Tf, ref: string, options: Record<string, unknown>, cwd: string, seeds: number[], within: Within): Promise<ConformanceResult[]> {
   const instances = await resolvePruner(ref, options, cwd);
   const lab = await smallLab(tf);
   const results: ConformanceResult[] = [];
@@ -51,14 +68,24 @@ export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<stri
     const compactor = await compactorOf(instance, cwd);
     for (const architecture of LAB_ARCHITECTURES) {
       const perSeed: check.PropertyResult[][] = [];
-      for (const seed of seeds) perSeed.push(await checkOn(lab, pruner, instance, compactor, architecture, seed));
+      for (const seed of seeds) perSeed.push(await checkOn({ lab, pruner, instance, compactor, architecture, seed, within }));
       results.push({ options: instance.options, architecture: architecture.name, properties: check.mergeSeeds(perSeed, seeds) });
     }
   }
   return results;
 }
 
-async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstance, compactor: Compactor, architecture: (typeof LAB_ARCHITECTURES)[number], seed: number): Promise<check.PropertyResult[]> {
+interface CheckCase {
+  lab: Lab;
+  pruner: Plugin<'prune'>;
+  instance: PluginInstance;
+  compactor: Compactor;
+  architecture: (typeof LAB_ARCHITECTURES)[number];
+  seed: number;
+  within: Within;
+}
+
+async function checkOn({ lab, pruner, instance, compactor, architecture, seed, within }: CheckCase): Promise<check.PropertyResult[]> {
   const { tf } = lab;
   const models = new Set<LayersModel>();
   const { request, trainer } = await labRequest(lab, architecture, seed, models);
@@ -72,7 +99,7 @@ async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstan
     let model = dense;
     if (pruner.trainingHooks) {
       const hooks = pruner.trainingHooks(instance.options, stageContext(tf, seed, seed + 1));
-      const own = await trainer.train({ hooks: chain(hooks, watch.hooks) });
+      const own = await within('prune', pruner.name, () => trainer.train({ hooks: chain(hooks, watch.hooks) }));
       model = keep(own.model);
     }
     const train = async (o?: RetrainOptions) => {
@@ -80,7 +107,7 @@ async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstan
       keep(r.model);
       return r;
     };
-    const result = await pruner.run({ ...request, model, train }, instance.options, stageContext(tf, seed));
+    const result = await within('prune', pruner.name, async () => pruner.run({ ...request, model, train }, instance.options, stageContext(tf, seed)));
     keep(result.model);
     return { result, made };
   };
@@ -118,7 +145,7 @@ async function checkOn(lab: Lab, pruner: Plugin<'prune'>, instance: PluginInstan
   const trained = trainer.trainings.length > 0 || pruner.trainingHooks !== undefined;
   let compact: CompactResult;
   try {
-    compact = await compactor.plugin.run({ original: dense, pruned: first.result, architecture }, compactor.options, stageContext(tf, seed));
+    compact = await within('compact', compactor.plugin.name, async () => compactor.plugin.run({ original: dense, pruned: first.result, architecture }, compactor.options, stageContext(tf, seed)));
   } catch (err) {
     free(first.made, models);
     return [leftAlone, check.ranWithoutThrowing('the compactor runs without throwing', serializeError(err, { plugin: compactor.plugin.name }))];

@@ -1,10 +1,10 @@
-// The outside half of a stage timeout. A stage's own timer (stages.ts) fires only when its thread
-// gets a turn; code that keeps the thread busy (a CPU loop, a trainer asked for 1e9 epochs whose
-// steps never yield to timers) never gives it one. The launcher therefore keeps each stage's
-// deadline too, and when one passes it fails the runs at stake and stops the thread.
+// The outside half of a stage timeout for a worker thread (see plugin/deadlines.ts): the launcher
+// keeps the deadlines of the stages its thread is running, and when one passes (the thread never
+// got a turn to fail the stage itself) it fails the runs at stake and stops the thread.
 import type { RunRecord } from '../results/record.ts';
 import { failedRecord } from '../results/record.ts';
 import { ErrorCode } from '../plugin/errors.ts';
+import { firstToPass } from '../plugin/deadlines.ts';
 import type { GroupTask, StageDeadline } from './launcher.ts';
 
 /**
@@ -28,11 +28,12 @@ export class DeadlineWatch {
     this.reported.add(runId);
   }
 
-  /** A stage started (its deadline) or the thread left every stage (null). */
-  set(deadline: StageDeadline | null): void {
+  /** The deadlines of the stages the thread is running now (none: it is between stages). */
+  set(running: StageDeadline[]): void {
     this.clear();
-    if (!deadline) return;
-    this.timer = setTimeout(() => this.expire(this.failures(deadline)), (deadline.seconds + GRACE_SECONDS) * 1000);
+    const first = firstToPass(running);
+    if (!first) return;
+    this.timer = setTimeout(() => this.expire(this.failures(first)), first.expiresAt + GRACE_SECONDS * 1000 - Date.now());
     this.timer.unref();
   }
 

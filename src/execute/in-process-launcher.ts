@@ -3,6 +3,7 @@
 // them. Closing stops it between tasks.
 import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
 import { runTask } from './worker.ts';
+import { toSupervisor } from '../plugin/deadlines.ts';
 
 export class InProcessLauncher implements Launcher {
   readonly name = 'in-process';
@@ -13,7 +14,8 @@ export class InProcessLauncher implements Launcher {
   run(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
     const next = this.queue.then(async () => {
       if (this.closed) return;
-      const emit = (event: TaskEvent) => !this.closed && onEvent(event);
+      // No thread to stop here: a stage's deadline goes to the supervisor, which stops runexp.
+      const emit = (event: TaskEvent) => (event.type === 'deadline' ? toSupervisor(event.running) : !this.closed && onEvent(event));
       // This thread cannot be replaced; the caller is told, and the group's remaining runs go on here.
       const { retire } = await runTask(task, emit);
       if (retire) emit({ type: 'retire', reason: retire });

@@ -8,6 +8,7 @@ import type { ArtifactFiles } from '../results/artifacts.ts';
 import type { RunRecord } from '../results/record.ts';
 import type { Timeouts } from '../spec/schema.ts';
 import type { BackendChoice } from './backend.ts';
+import type { Deadline } from '../plugin/deadlines.ts';
 
 export interface GroupTask {
   group: TrainGroup;
@@ -35,16 +36,13 @@ export type TaskEvent =
   /** A line a plugin logged (ctx.log), printed by the main thread between progress updates. */
   | { type: 'log'; message: string }
   /**
-   * A stage started (its deadline, and the runs that fail if it passes) or ended (null). For the
-   * launcher: code that keeps running past its limit cannot stop itself, so the thread running it
-   * is stopped from outside (see piscina-launcher.ts).
+   * The deadlines of the stages running now (none: between stages), each with the runs that fail
+   * if it passes. For the launcher: code that keeps running past its limit cannot stop itself, so
+   * the thread running it is stopped from outside (see deadline-watch.ts).
    */
-  | { type: 'deadline'; deadline: StageDeadline | null };
+  | { type: 'deadline'; running: StageDeadline[] };
 
-export interface StageDeadline {
-  stage: string;
-  plugin: string;
-  seconds: number;
+export interface StageDeadline extends Deadline {
   /** The runs that fail if the stage passes its deadline: one run's, or every pending run of the group (its window, its training). */
   runIds: string[];
 }

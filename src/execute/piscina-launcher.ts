@@ -40,7 +40,7 @@ export class PiscinaLauncher implements Launcher {
     });
     port1.on('message', (message: TaskEvent | { type: 'done' }) => {
       if (message.type === 'done') return markDone();
-      if (message.type === 'deadline') return deadlines.set(message.deadline);
+      if (message.type === 'deadline') return deadlines.set(message.running);
       if (message.type === 'run') deadlines.reportedRun(message.record.runId);
       // The worker is not to be trusted with more work: aborting its task makes piscina
       // terminate that thread and start a fresh one. Its events so far have all arrived.

@@ -3,6 +3,7 @@
 import type { AnyPlugin, Plugin, Slot, StageContext, Tf } from '../plugin/api.ts';
 import { ErrorCode, RunexpError, serializeError, type SerializedError } from '../plugin/errors.ts';
 import { withTimeout } from '../plugin/timeout.ts';
+import { underDeadline } from '../plugin/deadlines.ts';
 import { mulberry32 } from '../plugin/random.ts';
 import type { PluginCall } from '../plan/types.ts';
 import { importPlugin, moduleUrl, type PluginPlace } from '../spec/plugin-source.ts';
@@ -10,40 +11,9 @@ import type { Timeouts } from '../spec/schema.ts';
 
 const loaded = new Map<string, Promise<AnyPlugin>>();
 
-type Deadline = { stage: string; plugin: string; seconds: number };
-
-/** Where the innermost running stage's deadline is announced (null: none): the task sends it to its launcher. */
-let announce: (deadline: Deadline | null) => void = () => {};
-/** Stages now running, outermost first: a stage can run inside another (a plugin file loading during one). */
-const running: Deadline[] = [];
-
-/** Announces stage deadlines to `sink` until the returned function is called. */
-export function watchStages(sink: typeof announce): () => void {
-  const previous = announce;
-  announce = sink;
-  return () => {
-    announce = previous;
-  };
-}
-
-/** Runs `fn` under `deadline`, announcing it on entry and the enclosing one (or none) on exit. */
-async function underDeadline<T>(deadline: Deadline, fn: () => Promise<T>): Promise<T> {
-  running.push(deadline);
-  announce(deadline);
-  try {
-    return await fn();
-  } finally {
-    running.splice(running.lastIndexOf(deadline), 1);
-    announce(running.at(-1) ?? null);
-  }
-}
-
 export async function loadPlugin<S extends Slot>(call: PluginCall, slot: S, place: PluginPlace, timeouts: Timeouts): Promise<Plugin<S>> {
   const url = moduleUrl(call.source, place);
-  if (!loaded.has(url)) {
-    // A plugin file's top level runs here: it gets the same outside limit as a stage.
-    loaded.set(url, underDeadline({ stage: 'load', plugin: call.name, seconds: timeouts.load }, () => importPlugin(url, timeouts.load)));
-  }
+  if (!loaded.has(url)) loaded.set(url, importPlugin(url, timeouts.load));
   const plugin = await loaded.get(url)!;
   if (plugin.slot !== slot) throw new Error(`${url} is a ${plugin.slot} plugin, expected ${slot}`);
   return plugin as unknown as Plugin<S>;
@@ -74,13 +44,13 @@ export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageCont
 /**
  * Runs a stage within its timeout so that its errors carry the stage and plugin name. A stage
  * whose promise does not settle in time fails its run here; code that keeps the thread busy past
- * the limit (a loop) cannot be stopped from inside, so the stage's deadline is also announced to
- * the launcher, which stops the thread from outside.
+ * the limit (a loop) cannot be stopped from inside, so the deadline is also announced to whoever
+ * can stop the thread from outside (see plugin/deadlines.ts).
  */
 export async function stage<T>(name: Slot, plugin: string, timeouts: Timeouts, fn: () => Promise<T> | T): Promise<T> {
   const seconds = timeouts[name];
   try {
-    return await underDeadline({ stage: name, plugin, seconds }, () =>
+    return await underDeadline(name, plugin, seconds, () =>
       withTimeout(
         Promise.resolve().then(fn),
         seconds,

@@ -12,7 +12,13 @@ let installed = false;
 export function installSignalHandlers() {
   if (installed) return;
   installed = true;
-  for (const signal of SIGNALS) process.on(signal, () => handler(signal));
+  for (const signal of SIGNALS) {
+    process.on(signal, () => {
+      // Tell the supervisor (supervise.js) this process is alive and acting on it.
+      if (process.connected) process.send({ type: 'answered' });
+      handler(signal);
+    });
+  }
 }
 
 /** Routes signals to `next` (it gets the signal's name); returns a function restoring the previous handler. */

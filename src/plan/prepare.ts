@@ -3,6 +3,7 @@
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { checkSeries } from '../plugin/series-check.ts';
 import { withTimeout } from '../plugin/timeout.ts';
+import { underDeadline } from '../plugin/deadlines.ts';
 import { SpecError, type SpecIssue } from '../spec/issues.ts';
 import type { Plugin, Series } from '../plugin/api.ts';
 import { loadExperiment, type LoadedExperiment } from '../spec/load.ts';
@@ -30,8 +31,13 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
     if (series.has(key)) continue;
     const plugin = (await importPlugin(fetcher.module, spec.timeouts.load)) as Plugin<'fetch'>;
     try {
-      const fetching = plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log });
-      const s = await withTimeout(Promise.resolve(fetching), spec.timeouts.fetch, () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'));
+      const s = await underDeadline('fetch', plugin.name, spec.timeouts.fetch, () =>
+        withTimeout(
+          Promise.resolve().then(() => plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log })),
+          spec.timeouts.fetch,
+          () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'),
+        ),
+      );
       const { problem, warnings } = checkSeries(s);
       for (const warning of warnings) log(`runexp: warning: ${warning}`);
       if (problem) throw new RunexpError(ErrorCode.DATA, `${plugin.name}: ${problem}`, 'fix the data, or the fetch plugin that produced it');
