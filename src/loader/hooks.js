@@ -40,8 +40,19 @@ export async function resolve(specifier, context, nextResolve) {
     return nextResolve(specifier, { ...context, parentURL: RUNEXP_PARENT });
   }
   const resolved = await nextResolve(specifier, context);
-  if (isUserFile(resolved.url) && MODULE_EXTENSIONS.test(resolved.url) && packageType(fileURLToPath(resolved.url)) !== 'commonjs') {
-    return { ...resolved, format: 'module' };
+  const url = withoutTsxCommonjsQuery(resolved.url);
+  if (isUserFile(url) && MODULE_EXTENSIONS.test(url) && packageType(fileURLToPath(url)) !== 'commonjs') {
+    return { ...resolved, url, format: 'module' };
   }
   return resolved;
+}
+
+/**
+ * tsx takes a file in a folder without "type": "module" for CommonJS, and when an ES module
+ * imports one it marks the URL with queries of its own (`rule.ts%3Ftsx-commonjs-export-preparse=1?…`)
+ * to load it as CommonJS. A user's helper is an ES module like the plugin importing it: drop them.
+ */
+function withoutTsxCommonjsQuery(url) {
+  const cut = url.search(/(%3F|\?)tsx-commonjs-/);
+  return cut === -1 ? url : url.slice(0, cut);
 }

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
-import { sha256 } from '../plugin/hash.ts';
+import { closureHash } from './plugin-closure.ts';
 import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
 import { underDeadline } from '../plugin/deadlines.ts';
 import { withTimeout } from '../plugin/timeout.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_TIMEOUTS } from './schema.ts';
 export type PluginSource =
   | { kind: 'builtin'; slot: Slot; name: string }
   | { kind: 'package'; specifier: string; version: string }
+  /** `sha256`: of the file and the local files it imports (plugin-closure.ts). */
   | { kind: 'file'; path: string; sha256: string };
 
 const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../plugins');
@@ -34,9 +35,9 @@ export function isPathRef(ref: string): boolean {
   return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs|mts)$/.test(ref);
 }
 
-/** A file plugin's source: its path relative to the spec's folder (POSIX separators) and hash. */
+/** A file plugin's source: its path relative to the spec's folder (POSIX separators) and the hash of its code, helpers included. */
 export function fileSource(file: string, specDir: string): PluginSource {
-  return { kind: 'file', path: relative(specDir, file).split(sep).join('/'), sha256: sha256(readFileSync(file)) };
+  return { kind: 'file', path: relative(specDir, file).split(sep).join('/'), sha256: closureHash(file, specDir) };
 }
 
 /** The source of an installed package as seen from `fromDir`, or undefined when none resolves. */
@@ -81,8 +82,8 @@ export interface PluginPlace {
 }
 
 /**
- * The module URL behind a source on this machine. A file whose content no longer matches its
- * hash is refused, so a task never runs code other than the code it was planned with.
+ * The module URL behind a source on this machine. A file whose code (its own or a helper's) no
+ * longer matches its hash is refused, so a task never runs code other than what was planned.
  */
 export function moduleUrl(source: PluginSource, place: PluginPlace): string {
   const bundled = place.bundledPlugins?.[sourceKey(source)];
@@ -96,9 +97,9 @@ export function moduleUrl(source: PluginSource, place: PluginPlace): string {
   }
   const file = isAbsolute(source.path) ? source.path : resolve(specDir, source.path);
   if (!existsSync(file)) throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} is missing (relative to ${specDir})`);
-  const actual = sha256(readFileSync(file));
+  const actual = closureHash(file, specDir);
   if (actual !== source.sha256) {
-    throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`, 'run the experiment again to plan with the current file');
+    throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} (or a file it imports) changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`, 'run the experiment again to plan with the current files');
   }
   return pathToFileURL(file).href;
 }

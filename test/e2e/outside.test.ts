@@ -72,3 +72,25 @@ test('(2) a folder whose package.json installs runexp: npx runexp spec.yaml', ()
   expect(run.status).toBe(0);
   expectBalancedRun(dir);
 }, 240_000);
+
+test("a helper beside a plugin loads as an ES module with runexp's zod and runexp/plugin; editing it redoes the plugin's runs", () => {
+  const dir = userFolder();
+  const helper = (criterion: string) =>
+    `import { z } from 'zod';\nimport { sparsityOption } from 'runexp/plugin';\nexport const options = z.strictObject({ sparsity: sparsityOption.default(0.5) });\nexport const criterion = '${criterion}';\n`;
+  writeFileSync(join(dir, 'plugins/rule.ts'), helper('every other'));
+  writeFileSync(
+    join(dir, 'plugins/helped.ts'),
+    "import { definePlugin, pruneKernels } from 'runexp/plugin';\nimport { criterion, options } from './rule.ts';\nexport default definePlugin({ slot: 'prune', name: 'helped', options, run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ criterion, keep: (i) => i % 2 === 0 })) });\n",
+  );
+  writeSpec(dir, tinySpec({ name: 'mine', prune: './plugins/helped.ts' }));
+  const first = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(first.stderr).not.toMatch(/Cannot find module/);
+  expect(first.code).toBe(0);
+  writeFileSync(join(dir, 'plugins/rule.ts'), helper('every other, edited'));
+  const second = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('1 run (0 already done)');
+  const rows = readJsonl(join(dir, 'runs/mine/results.jsonl'));
+  expect(rows.map((r) => r.pruning.layers[0].criterion)).toEqual(['every other', 'every other, edited']);
+  expect(rows[0].runId).not.toBe(rows[1].runId);
+}, 120_000);
