@@ -4,7 +4,7 @@ import { registerLoaders } from '../src/loader/register.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
-registerLoaders();
+await registerLoaders();
 const [file, ...rest] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node bin/dev.js <file.ts> [args...]');

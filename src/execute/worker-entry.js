@@ -4,7 +4,7 @@
 // port's 'close' event does not fire reliably in the parent).
 import { registerLoaders } from '../loader/register.js';
 
-registerLoaders();
+await registerLoaders();
 const { runTask } = await import('./worker.ts');
 
 // A task that asks to retire this thread (it leaked tensors, or a stage timed out) posts

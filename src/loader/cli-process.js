@@ -15,7 +15,13 @@ if (process.channel) {
   process.channel.unref();
   process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
-registerLoaders();
+try {
+  await registerLoaders();
+} catch (err) {
+  // An unsafe cache folder (private-dir.js): nothing of runexp's has run yet.
+  process.stderr.write(`runexp: ${err.message}\n`);
+  exit(2);
+}
 const { main } = await import('../cli/main.ts');
 const { runningNow } = await import('../plugin/deadlines.ts');
 

@@ -2,9 +2,32 @@
 // and runexp's hooks (hooks.js) let plugins outside runexp's folder import runexp and zod.
 // Registered after tsx so that runexp's hooks run first and hand on to tsx's.
 import { register as registerHooks } from 'node:module';
-import { register as registerTsx } from 'tsx/esm/api';
+import { privateDir } from './private-dir.js';
 
-export function registerLoaders() {
-  registerTsx();
+export async function registerLoaders() {
+  // tsx caches what it compiles in <temp folder>/tsx-<uid>, trusted as found: in a shared /tmp
+  // another user could plant compiled "runexp" there. It gets a private folder instead (it
+  // reads the temp folder once, when it loads), or no cache at all.
+  const cache = privateDir('tsx');
+  if (!cache) process.env.TSX_DISABLE_CACHE = '1';
+  const { register: registerTsx } = await withTempFolder(cache, () => import('tsx/esm/api'));
+  withTempFolder(cache, () => registerTsx());
   registerHooks('./hooks.js', import.meta.url);
+}
+
+/** Runs `fn` with the temp folder (TMPDIR) set to `dir` when given, then puts it back. */
+function withTempFolder(dir, fn) {
+  if (!dir) return fn();
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  const restore = () => (before === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = before));
+  try {
+    const result = fn();
+    if (result instanceof Promise) return result.finally(restore);
+    restore();
+    return result;
+  } catch (err) {
+    restore();
+    throw err;
+  }
 }

@@ -4,9 +4,10 @@
 // depend on where the checkout lives. `moduleUrl` turns a source back into something to import.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { sha256 } from '../plugin/hash.ts';
 import { closureHash } from './plugin-closure.ts';
 import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
 import { underDeadline } from '../plugin/deadlines.ts';
@@ -87,7 +88,10 @@ export interface PluginPlace {
  */
 export function moduleUrl(source: PluginSource, place: PluginPlace): string {
   const bundled = place.bundledPlugins?.[sourceKey(source)];
-  if (bundled) return pathToFileURL(bundled).href;
+  if (bundled) {
+    if (!bundleMatches(bundled)) throw new RunexpError(ErrorCode.PLUGIN, `the bundle of plugin ${sourceKey(source)} at ${bundled} does not match its hash: it changed after it was fetched`, 'the worker fetches it again for the next job; check who else writes its cache folder');
+    return pathToFileURL(bundled).href;
+  }
   const { specDir } = place;
   if (source.kind === 'builtin') return pathToFileURL(resolve(BUILTIN_DIR, source.slot, `${source.name}.ts`)).href;
   if (source.kind === 'package') {
@@ -102,6 +106,11 @@ export function moduleUrl(source: PluginSource, place: PluginPlace): string {
     throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} (or a file it imports) changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`, 'run the experiment again to plan with the current files');
   }
   return pathToFileURL(file).href;
+}
+
+/** Whether a bundle file (named `<sha256>.mjs` by the queue worker) still holds the code its name promises. */
+export function bundleMatches(file: string): boolean {
+  return sha256(readFileSync(file)) === basename(file, '.mjs');
 }
 
 /** Thrown when a module loads but its default (or `plugin`) export is not a well-formed plugin. */

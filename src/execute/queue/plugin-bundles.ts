@@ -4,7 +4,7 @@
 // worker fetches a bundle it has not seen, checks the hash, and keeps it in a local cache folder.
 // `runexp`, `runexp/*` and `zod` stay imports: the worker's own runexp provides them, as it does
 // for plugin files loaded locally (src/loader/hooks.js).
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import type { Redis } from 'ioredis';
 import { ErrorCode, RunexpError } from '../../plugin/errors.ts';
 import { sha256 } from '../../plugin/hash.ts';
 import type { PluginCall, TrainGroup } from '../../plan/types.ts';
-import { moduleUrl, sourceKey, type PluginSource } from '../../spec/plugin-source.ts';
+import { bundleMatches, moduleUrl, sourceKey, type PluginSource } from '../../spec/plugin-source.ts';
+import { privateDir } from '../../loader/private-dir.js';
 
 /** Bundle hashes by sourceKey: what a job needs besides the built-in plugins. */
 export type BundleRefs = Record<string, string>;
@@ -82,26 +83,34 @@ export class BundleStore {
   }
 }
 
-/** Where a worker keeps the bundles it has fetched, one file per content hash. */
-export const BUNDLE_CACHE = join(tmpdir(), 'runexp-plugin-bundles');
+let cache: string | undefined;
+
+/**
+ * Where a worker keeps the bundles it has fetched, one file per content hash: runexp's private
+ * cache folder (loader/private-dir.js), or a private temp folder of this process's own.
+ */
+export function bundleCache(): string {
+  cache ??= privateDir('plugin-bundles') ?? mkdtempSync(join(tmpdir(), 'runexp-plugin-bundles-'));
+  return cache;
+}
 
 /**
  * The worker side: the local file of each bundle a job names, fetched from Redis when not cached
- * yet. A bundle whose content does not match its hash is refused, so a worker never runs code
- * other than what the submitter planned with.
+ * yet. A bundle whose content does not match its hash, in Redis or in the cache, is not used
+ * (and is checked again whenever it is loaded, see spec/plugin-source.ts), so a worker never
+ * runs code other than what the submitter planned with.
  */
-export async function fetchBundles(refs: BundleRefs, redis: Redis, cacheDir = BUNDLE_CACHE): Promise<Record<string, string>> {
-  mkdirSync(cacheDir, { recursive: true });
+export async function fetchBundles(refs: BundleRefs, redis: Redis, cacheDir = bundleCache()): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const [key, hash] of Object.entries(refs)) {
     const file = join(cacheDir, `${hash}.mjs`);
-    if (!existsSync(file)) {
+    if (!existsSync(file) || !bundleMatches(file)) {
       const code = await redis.get(redisKey(hash));
       if (code === null) throw new Error(`the bundle of plugin ${key} (${hash.slice(0, 12)}…) is not in Redis: submit the grid again`);
       if (sha256(code) !== hash) throw new Error(`the bundle of plugin ${key} in Redis does not match its hash ${hash.slice(0, 12)}…`);
       // Written whole or not at all: another worker on this host may be reading the folder.
       const partial = `${file}.${process.pid}.partial`;
-      writeFileSync(partial, code);
+      writeFileSync(partial, code, { mode: 0o600 });
       renameSync(partial, file);
     }
     files[key] = file;
