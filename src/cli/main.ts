@@ -13,7 +13,7 @@ import type { FailedRecord } from '../results/record.ts';
 import { formatIssue, SpecError } from '../spec/issues.ts';
 import { checkPlugin } from './check-plugin.ts';
 import { handleSignals } from '../loader/signals.js';
-import { exitNow, trapProcessExit } from './exit-trap.ts';
+import { exitNow, trapProcessExit } from '../execute/exit-trap.ts';
 import { planText } from './plan-text.ts';
 import { LiveReport } from './live-report.ts';
 import { importQueuePackages } from './queue-packages.ts';

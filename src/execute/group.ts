@@ -20,6 +20,7 @@ import { prunerTrainer } from './pruner-training.ts';
 import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
 import { watchDeadlines } from '../plugin/deadlines.ts';
 import { LogBudget } from './log-budget.ts';
+import { trapProcessExit } from './exit-trap.ts';
 import { requireMeasurement, requireModel, requireWindows } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
 
@@ -38,11 +39,13 @@ export async function runGroupTask(task: GroupTask, tf: Tf, backend: string, emi
   const unroute = routePluginLogs((message) => logs.add(message));
   // Whose runs a stage's deadline is for: the whole group's before its runs start, then each run's.
   let current = task.pending;
+  const untrap = trapProcessExit();
   const unwatch = watchDeadlines((running) => emit({ type: 'deadline', running: running.map((d) => ({ ...d, runIds: current })) }));
   try {
     return await runGroup(task, tf, backend, emit, logs, (runIds) => (current = runIds));
   } finally {
     unwatch();
+    untrap();
     unroute();
   }
 }

@@ -27,11 +27,17 @@ export async function runGroup(launcher: Launcher, taskOf: (pending: string[]) =
         onEvent(event);
       });
     } catch (err) {
-      if (!stopped()) failLeft(task, { ...serializeError(err), code: ErrorCode.WORKER });
+      if (!stopped()) failLeft(task, { ...serializeError(err), code: ErrorCode.WORKER, ...workerHint(err) });
       return;
     }
     // A task that ended early without reporting anything would loop for ever: fail its runs.
     if (reported.size === before) return failLeft(task, { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' });
     left = left.filter((id) => !reported.has(id));
   }
+}
+
+/** What to do about a worker that died: the one cause runexp can name is a heap that ran out. */
+function workerHint(err: unknown): { hint?: string } {
+  if ((err as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return {};
+  return { hint: 'the worker thread ran out of heap: raise --worker-memory (MB), run fewer --workers, or use smaller data or architectures' };
 }

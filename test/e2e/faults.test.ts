@@ -53,11 +53,19 @@ describe.each([
   });
 });
 
+test('a pruner that calls process.exit(3) in a worker thread fails its own runs, naming itself; the built-in runs of its groups finish', () => {
+  const { dir, results } = setup((m) => tinySpec({ days: '[120, 130]', prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: exit}]` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  const rows = checkStore(results);
+  expect(rows.filter((r) => r.status === 'ok').map((r) => r.params.pruner)).toEqual(['magnitude', 'magnitude']);
+  const failed = rows.filter((r) => r.status === 'failed');
+  expect(failed).toHaveLength(2);
+  for (const f of failed) expect(f.error).toMatchObject({ code: 'E_PLUGIN', stage: 'prune', plugin: 'faulty-magnitude', message: 'the plugin called process.exit(3)' });
+});
+
 describe('a worker thread that dies', () => {
-  test.each([
-    ['exits', 'exit', []],
-    ['runs out of memory', 'oom', ['--worker-memory', '64']],
-  ])('%s: its unfinished runs fail with E_WORKER, the rest is kept', (_label, fault, flags) => {
+  test.each([['runs out of memory', 'oom', ['--worker-memory', '64']]])('%s: its unfinished runs fail with E_WORKER, the rest is kept', (_label, fault, flags) => {
     const { dir, marker, results } = setup((m) => tinySpec({ days: '[120, 130]', prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: ${fault}}]` }));
     const first = runCli(['spec.yaml', '--no-report', '--workers', '1', ...(flags as string[])], dir);
     expect(first.code).toBe(1);
@@ -65,7 +73,7 @@ describe('a worker thread that dies', () => {
     const failed = rows.filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const f of failed) expect(f.error.code).toBe('E_WORKER');
-    if (fault === 'oom') expect(failed[0].error.message).toMatch(/memory/i);
+    if (fault === 'oom') expect(failed[0].error).toMatchObject({ message: expect.stringMatching(/memory/i), hint: expect.stringContaining('raise --worker-memory') });
     rmSync(marker);
     const second = runCli(['spec.yaml', '--no-report'], dir);
     expect(second.code).toBe(0);

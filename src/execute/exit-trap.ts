@@ -1,7 +1,9 @@
-// While a command runs, nothing but runexp may end the process: a plugin that calls
-// process.exit(0) while it loads or fetches would otherwise make `validate` or a run exit 0 with
-// nothing said. The trap turns such a call into an error where it happened, so it is reported
-// against that plugin (exit 2 at validation, a failed run in a stage) like any other throw.
+// While a command or a task runs, nothing but runexp may end the process (or a worker thread):
+// a plugin that calls process.exit(0) while it loads or fetches would otherwise make `validate`
+// or a run exit 0 with nothing said, and one that calls it in a stage would end its worker thread
+// and fail every run of its group, naming nobody. The trap turns such a call into an error where
+// it happened, so it is reported against that plugin (exit 2 at validation, a failed run in a
+// stage) like any other throw.
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 
 /** The real process.exit, for runexp's own use (a second Ctrl-C) while the trap is set. */
