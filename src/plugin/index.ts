@@ -12,7 +12,7 @@ export { parsePriceCsv } from './prices.ts';
 export { percentile } from './percentile.ts';
 export { mulberry32, permutation } from './random.ts';
 export { quoted, quotedList } from './shorten.ts';
-export { decodeText, type DecodedText } from './text-decoding.ts';
+export { decodeText, textEncoding, type DecodedText } from './text-decoding.ts';
 export { daysBetween, isCalendarDate } from './dates.ts';
 export { suggestHint } from './suggest.ts';
 export { extrapolation, makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';

@@ -7,6 +7,13 @@ import { counted, quoted } from './shorten.ts';
 /** Gaps longer than this between consecutive days are worth a warning (markets close days, not years). */
 const LONG_GAP_DAYS = 2 * 365;
 
+/**
+ * Prices whose squares are not ordinary (normal) doubles: squared errors of such prices underflow
+ * to 0 (MSE 0, R² 1 for any model) or overflow to Infinity, so no score of them means anything.
+ */
+const SMALLEST_PRICE = Math.sqrt(2.2250738585072014e-308); // ≈ 1.5e-154
+const LARGEST_PRICE = Math.sqrt(Number.MAX_VALUE); // ≈ 1.3e154
+
 /** The first problem that makes `series` unusable, or undefined; and warnings about what is odd. */
 export function checkSeries(series: Series): { problem?: string; warnings: string[] } {
   const { dates, values } = series;
@@ -19,6 +26,7 @@ export function checkSeries(series: Series): { problem?: string; warnings: strin
     if (typeof date !== 'string' || !isCalendarDate(date)) return { problem: `row ${i + 1}: ${quoted(String(date))} is not a date written YYYY-MM-DD`, warnings };
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return { problem: `row ${i + 1} (${date}): the price ${typeof value === 'number' ? String(value) : quoted(String(value))} is not a finite positive number`, warnings };
+    if (value < SMALLEST_PRICE || value > LARGEST_PRICE) return { problem: `row ${i + 1} (${date}): the price ${value} is too ${value < SMALLEST_PRICE ? 'small' : 'large'}: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)`, warnings };
     if (i === 0) continue;
     const gap = daysBetween(dates[i - 1], date);
     if (gap <= 0) return { problem: `row ${i + 1}: ${date} ${gap === 0 ? 'repeats' : 'comes before'} ${dates[i - 1]}; dates must increase`, warnings };

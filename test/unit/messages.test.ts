@@ -1,7 +1,8 @@
 // The small helpers behind runexp's messages and input checks, on hand-made values: quoting what
 // users wrote, calendar dates, text encodings, price series and the counts a pruner reports.
 import { pluginFiles, requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
-import { isCalendarDate } from '../../src/plugin/dates.ts';
+import { dayCode, dayText, isCalendarDate } from '../../src/plugin/dates.ts';
+import { parsePriceCsv } from '../../src/plugin/prices.ts';
 import { checkSeries } from '../../src/plugin/series-check.ts';
 import { quoted, quotedList } from '../../src/plugin/shorten.ts';
 import { decodeText } from '../../src/plugin/text-decoding.ts';
@@ -16,7 +17,24 @@ test('quoted values are escaped and cut to a readable length', () => {
 
 test('calendar dates: only YYYY-MM-DD days that exist', () => {
   for (const ok of ['2024-02-29', '2000-02-29', '1927-12-30', '2026-12-31']) expect(isCalendarDate(ok)).toBe(true);
-  for (const bad of ['2026-02-30', '2000-13-32', '1900-02-29', '2025-02-24garbage', '2025-2-24', ' 2025-02-24', '']) expect(isCalendarDate(bad)).toBe(false);
+  for (const bad of ['2026-02-30', '2000-13-32', '1900-02-29', '2025-02-24garbage', '2025-2-24', ' 2025-02-24', '', '2025-00-10', '2025-04-31', '2025-0a-10']) expect(isCalendarDate(bad)).toBe(false);
+  expect(dayCode('2024-02-29')).toBe(20240229);
+  expect(dayText(20240229)).toBe('2024-02-29');
+  expect(dayText(dayCode('0050-01-02')!)).toBe('0050-01-02');
+});
+
+test('a price CSV is read strictly, from text or UTF-8 bytes alike: field counts per row, no spaces around a date or price', () => {
+  const csv = (rows: string[]) => ['Date, Adj Close ,Volume', ...rows].join('\n');
+  const good = csv(['2024-01-02,1.5,10', '"2024-01-03","2.25",11']);
+  const expected = { dates: ['2024-01-02', '2024-01-03'], values: [1.5, 2.25] };
+  expect(parsePriceCsv(good, { column: 'Adj Close', name: 'p.csv' })).toEqual(expected);
+  expect(parsePriceCsv(Buffer.from(good), { column: 'Adj Close', name: 'p.csv' })).toEqual(expected);
+  const problem = (rows: string[]) => () => parsePriceCsv(csv(rows), { column: 'Adj Close', name: 'p.csv' });
+  expect(problem(['2024-01-02,1.5,10,extra'])).toThrow('p.csv line 2: 4 fields, but the header has 3');
+  expect(problem(['2024-01-02,1.5,10', '2024-01-03,2'])).toThrow('p.csv line 3: 2 fields, but the header has 3');
+  expect(problem(['2024-01-02 ,1.5,10'])).toThrow('p.csv line 2: Date "2024-01-02 " has spaces around it');
+  expect(problem(['2024-01-02,\t1.5,10'])).toThrow('p.csv line 2: Adj Close "\\t1.5" has spaces around it');
+  expect(problem(['2024-01-03,1.5,10', '2024-01-02,1.5,10'])).toThrow('p.csv line 3: dates out of order (2024-01-02 after 2024-01-03)');
 });
 
 test('text is decoded by its byte-order mark; UTF-16 without one is refused by name', () => {
@@ -42,6 +60,8 @@ describe('price series', () => {
     [['2020-01-02', '2020-01-02'], [1, 2], 'row 2: 2020-01-02 repeats 2020-01-02; dates must increase'],
     [['2020-01-02', '2020-01-03'], [1, NaN], 'row 2 (2020-01-03): the price NaN is not a finite positive number'],
     [['2020-01-02', '2020-01-03'], [0, 1], 'row 1 (2020-01-02): the price 0 is not a finite positive number'],
+    [['2020-01-02', '2020-01-03'], [1, 3e-310], 'row 2 (2020-01-03): the price 3e-310 is too small: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)'],
+    [['2020-01-02', '2020-01-03'], [1e200, 1], 'row 1 (2020-01-02): the price 1e+200 is too large: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)'],
     [['2020-01-02', '2020-01-03'], [7, 7], 'every price is 7: a constant series has nothing to forecast (and cannot be min-max scaled)'],
   ])('%j %j: %s', (dates, values, problem) => {
     expect(checkSeries(series(dates, values)).problem).toBe(problem);

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { decodeText, definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, type DecodedText } from '../../plugin/index.ts';
+import { decodeText, definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, textEncoding } from '../../plugin/index.ts';
 
 /** A daily price history is a few MB; anything this large is not one. */
 const MAX_CSV_BYTES = 256 * 2 ** 20;
@@ -29,14 +29,16 @@ export default definePlugin({
       if (err instanceof RunexpError) throw err;
       throw new RunexpError(ErrorCode.DATA, `cannot read CSV ${relative(process.cwd(), file) || file}: ${(err as NodeJS.ErrnoException).code}`, 'paths are relative to the spec file');
     }
-    let decoded: DecodedText;
+    let text: ReturnType<typeof textEncoding>;
     try {
-      decoded = decodeText(bytes);
+      text = textEncoding(bytes);
     } catch (err) {
       throw new RunexpError(ErrorCode.DATA, `${options.path} is not readable text: ${(err as Error).message}`, 'export the prices again as CSV (UTF-8)');
     }
-    const table = parsePriceCsv(decoded.text, { column: options.column, dateColumn: options.dateColumn, name: options.path });
+    // UTF-8 is parsed from the bytes: a large file is never also held as one long string.
+    const input = text.encoding.startsWith('UTF-8') ? text.body : decodeText(bytes).text;
+    const table = parsePriceCsv(input, { column: options.column, dateColumn: options.dateColumn, name: options.path });
     // The encoding is named where it is not plain UTF-8, so a record says how the file was read.
-    return { ticker, ...table, checksum: sha256(bytes), source: `csv:${options.path}${decoded.encoding === 'UTF-8' ? '' : ` (${decoded.encoding})`}` };
+    return { ticker, ...table, checksum: sha256(bytes), source: `csv:${options.path}${text.encoding === 'UTF-8' ? '' : ` (${text.encoding})`}` };
   },
 });
