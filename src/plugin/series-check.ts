@@ -26,7 +26,7 @@ export function checkSeries(series: Series): { problem?: string; warnings: strin
     if (typeof date !== 'string' || !isCalendarDate(date)) return { problem: `row ${i + 1}: ${quoted(String(date))} is not a date written YYYY-MM-DD`, warnings };
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return { problem: `row ${i + 1} (${date}): the price ${typeof value === 'number' ? String(value) : quoted(String(value))} is not a finite positive number`, warnings };
-    if (value < SMALLEST_PRICE || value > LARGEST_PRICE) return { problem: `row ${i + 1} (${date}): the price ${value} is too ${value < SMALLEST_PRICE ? 'small' : 'large'}: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)`, warnings };
+    if (value < SMALLEST_PRICE || value > LARGEST_PRICE) return { problem: `row ${i + 1} (${date}): the price ${value} is too ${value < SMALLEST_PRICE ? 'small' : 'large'}: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)`, warnings };
     if (i === 0) continue;
     const gap = daysBetween(dates[i - 1], date);
     if (gap <= 0) return { problem: `row ${i + 1}: ${date} ${gap === 0 ? 'repeats' : 'comes before'} ${dates[i - 1]}; dates must increase`, warnings };

@@ -60,8 +60,8 @@ describe('price series', () => {
     [['2020-01-02', '2020-01-02'], [1, 2], 'row 2: 2020-01-02 repeats 2020-01-02; dates must increase'],
     [['2020-01-02', '2020-01-03'], [1, NaN], 'row 2 (2020-01-03): the price NaN is not a finite positive number'],
     [['2020-01-02', '2020-01-03'], [0, 1], 'row 1 (2020-01-02): the price 0 is not a finite positive number'],
-    [['2020-01-02', '2020-01-03'], [1, 3e-310], 'row 2 (2020-01-03): the price 3e-310 is too small: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)'],
-    [['2020-01-02', '2020-01-03'], [1e200, 1], 'row 1 (2020-01-02): the price 1e+200 is too large: squared errors of it cannot be computed (prices must lie between 1e-150 and 1e150; rescale the series)'],
+    [['2020-01-02', '2020-01-03'], [1, 3e-310], 'row 2 (2020-01-03): the price 3e-310 is too small: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)'],
+    [['2020-01-02', '2020-01-03'], [1e200, 1], 'row 1 (2020-01-02): the price 1e+200 is too large: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)'],
     [['2020-01-02', '2020-01-03'], [7, 7], 'every price is 7: a constant series has nothing to forecast (and cannot be min-max scaled)'],
   ])('%j %j: %s', (dates, values, problem) => {
     expect(checkSeries(series(dates, values)).problem).toBe(problem);
