@@ -14,8 +14,11 @@ export function reportMatchesModel(result: PruneResult): PropertyResult {
   const name = 'reported weights are the model\'s weights';
   for (const layer of result.layers) {
     const actual = result.model.getLayer(layer.layer).getWeights()[0].dataSync() as Float32Array;
-    const differ = layer.after.findIndex((w, i) => w !== actual[i]);
-    if (differ >= 0 || actual.length !== layer.after.length) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer}: weight ${differ} is reported as ${layer.after[differ]}, the model holds ${actual[differ]}`);
+    const bad = actual.findIndex((w) => !Number.isFinite(w));
+    if (bad >= 0) return fail(name, `expected finite weights; layer ${layer.layer} of the pruned model holds ${actual[bad]} at weight ${bad}`);
+    if (actual.length !== layer.after.length) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer} reports ${layer.after.length} of them, its kernel has ${actual.length}`);
+    const differ = layer.after.findIndex((w, i) => w !== actual[i] && !(Number.isNaN(w) && Number.isNaN(actual[i])));
+    if (differ >= 0) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer}: weight ${differ} is reported as ${layer.after[differ]}, the model holds ${actual[differ]}`);
     if (layer.total !== actual.length) return fail(name, `expected \`total\` to count the kernel's weights; layer ${layer.layer} reports ${layer.total}, its kernel has ${actual.length}`);
     let nonzero = 0;
     for (const w of actual) if (w !== 0) nonzero++;

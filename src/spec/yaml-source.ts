@@ -19,6 +19,8 @@ export interface YamlSource {
   locate(path: readonly (string | number)[], keyOf?: string): { line: number; column: number; text?: string } | undefined;
 }
 
+const TOO_DEEP = /Maximum call stack size exceeded/;
+
 export function parseYamlSpec(text: string, file: string): { source?: YamlSource; issues: SpecIssue[] } {
   const lineCounter = new LineCounter();
   const issues: SpecIssue[] = [];
@@ -36,7 +38,8 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
   const syntax = problems.findIndex((e) => !STANDALONE.has(e.code));
   const reported = tab ? [tab] : syntax < 0 ? problems : problems.slice(0, syntax + 1);
   for (const err of reported) {
-    const pos = lineCounter.linePos(err.pos[0]);
+    // Where the parser runs out of stack depends on the stack, not the file: say the file.
+    const pos = TOO_DEEP.test(err.message) ? { line: 1, col: 1 } : lineCounter.linePos(err.pos[0]);
     if (linesWithErrors.has(pos.line)) continue;
     linesWithErrors.add(pos.line);
     issues.push({
@@ -45,7 +48,7 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
       line: pos.line,
       column: pos.col,
       message: describeYamlProblem(err.code, err.message),
-      hint: yamlHint(err.code),
+      hint: yamlHint(err.code, err.message),
     });
   }
   if (issues.length > 0) return { issues };
@@ -79,13 +82,16 @@ function describeYamlProblem(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return `duplicate key: ${first}`;
   if (code === 'TAG_RESOLVE_FAILED') return `custom YAML tags are not allowed: ${first}`;
   if (code === 'TAB_AS_INDENT') return 'tab used for indentation';
+  // The parser recurses once per level: thousands of nested brackets exhaust the stack.
+  if (TOO_DEEP.test(first)) return 'the YAML nests too deeply to read (thousands of levels)';
   return `YAML syntax error: ${first}`;
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, message: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'remove one of the two entries';
   if (code === 'TAG_RESOLVE_FAILED') return 'remove the !tag; specs hold plain data only';
   if (code === 'TAB_AS_INDENT') return 'indent with spaces';
+  if (TOO_DEEP.test(message)) return 'a spec nests a few levels deep; look for brackets that never close';
   return undefined;
 }
 

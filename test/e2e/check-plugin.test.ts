@@ -53,6 +53,7 @@ test.each([
   // It called req.train once (as if it retrained) but declares nothing: the checks still apply.
   ['liar', { lie: 'fake-retrain' }, ['it reports every layer it pruned', 'layers and biases it does not target are unchanged'], /^seed 1: expected pruned weights only in the reported layers \(dense\); layer conv1d has 12 more zeros than before$/],
   ['liar', { lie: 'seed-2' }, ["reported weights are the model's weights"], /^seed 2: expected `kept` to count the model's non-zero weights; layer dense reports 384, the model has 768$/],
+  ['liar', { lie: 'nan-weight' }, ["reported weights are the model's weights", 'layers and biases it does not target are unchanged'], /^seed 1: expected finite weights; layer dense of the pruned model holds NaN at weight 0$/],
   ['late-masks', {}, ['masks hold through training steps'], /^seed \d: expected pruned weights to stay zero after every optimizer step; \d+ pruned weight\(s\) of dense came back/],
   ['prune-with-throws-compactor', {}, ['the compactor runs without throwing'], /^seed 1: plugin "odd-compactor" at \S*odd-compactor\.ts:\d+:\d+: Cannot read properties of undefined \(reading 'go'\)$/],
   // A compactor that hands back the pruned model: freed once, and every check runs.
