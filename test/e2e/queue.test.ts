@@ -1,40 +1,17 @@
 // Grids through BullMQ on a real Redis (redis-server on a free port, AOF on): a submitter and
 // worker processes, with the faults the queue must survive.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { BIN, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 import { freePort, REDIS_SERVER, startRedis, type TestRedis } from '../helpers/redis.ts';
+import { okLines, start, until, type Proc } from '../helpers/processes.ts';
 
 const describeRedis = REDIS_SERVER ? describe : describe.skip;
 const EXAMPLE = resolve('examples/my-pruner');
 // Long enough per job (about a second) that a worker can be killed in the middle of one.
 const spec = tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 25, earlyStopping: false, redrawDeadInit: 5}' }).replace('days: 120', 'days: [120, 160]');
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], cwd: string, env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...env } });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  return { child, output: () => text, exited: new Promise((done) => child.on('exit', (code) => done(code))) };
-}
-
-async function until(condition: () => boolean, what: string, seconds = 60): Promise<void> {
-  for (let i = 0; i < seconds * 10; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const okLines = (dir: string) => (existsSync(join(dir, 'runs/tiny/results.jsonl')) ? readJsonl(join(dir, 'runs/tiny/results.jsonl')).filter((r) => r.status === 'ok') : []);
 const scores = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.runId, [r.original.mse, r.compact.mse, r.forecast.original.mae]]));
 
 describeRedis('grids on BullMQ and Redis', () => {
@@ -137,7 +114,9 @@ describeRedis('grids on BullMQ and Redis', () => {
     await until(() => submitter.output().includes('no worker has been connected'), 'the idle notice', 30);
     expect(submitter.output()).toMatch(/runexp: no worker has been connected to redis:\/\/127\.0\.0\.1:\d+ for \d+ s; the jobs wait until one is\. Start one on any machine with runexp installed: runexp worker --queue redis:\/\/127\.0\.0\.1:\d+/);
     worker();
-    expect(await submitter.exited).toBe(0);
+    const code = await submitter.exited;
+    if (code !== 0) console.log(submitter.output());
+    expect(code).toBe(0);
     expect(okLines(dir)).toHaveLength(2);
   }, 120_000);
 

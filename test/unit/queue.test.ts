@@ -25,7 +25,9 @@ describe('queue URLs', () => {
   test('a URL that is not Redis is refused, naming the URL without its password', () => {
     expect(() => parseQueueUrl('http://:pw@host:6379')).toThrow('--queue must start with redis:// or rediss://, got "http://***@host:6379"');
     expect(() => parseQueueUrl(':pw@nothing')).toThrow('--queue must be a Redis URL, got "***@nothing"');
-    expect(parseQueueUrl('rediss://:pw@h:1/2')).toEqual({ options: { url: 'rediss://:pw@h:1/2', maxRetriesPerRequest: null }, shown: 'rediss://***@h:1/2' });
+    expect(parseQueueUrl('rediss://:pw@h:1/2')).toEqual({ options: { host: 'h', port: 1, password: 'pw', db: 2, tls: {}, maxRetriesPerRequest: null }, shown: 'rediss://***@h:1/2' });
+    expect(parseQueueUrl('redis://user:p%40ss@[::1]').options).toEqual({ host: '::1', port: 6379, username: 'user', password: 'p@ss', db: 0, maxRetriesPerRequest: null });
+    expect(() => parseQueueUrl('redis://:pw@h:1/abc')).toThrow('the database in --queue must be a number, got "abc" in "redis://***@h:1/abc"');
   });
 });
 

@@ -57,6 +57,7 @@ export async function bundlePlugin(source: PluginSource, specDir: string): Promi
 /** The submitting side: bundles (once per process) and stores each of a group's user plugins. */
 export class BundleStore {
   private readonly stored = new Map<string, Promise<string>>();
+  private readonly code = new Map<string, string>();
 
   constructor(private readonly redis: Redis) {}
 
@@ -74,12 +75,18 @@ export class BundleStore {
         (async () => {
           const code = await bundlePlugin(source, specDir);
           const hash = sha256(code);
+          this.code.set(hash, code);
           await this.redis.set(redisKey(hash), code, 'NX'); // the same code is stored once
           return hash;
         })(),
       );
     }
     return this.stored.get(key)!;
+  }
+
+  /** Stores the bundles again where Redis lost them (it restarted without persistence). */
+  async storeAgain(refs: BundleRefs): Promise<void> {
+    for (const hash of Object.values(refs)) await this.redis.set(redisKey(hash), this.code.get(hash)!, 'NX');
   }
 }
 

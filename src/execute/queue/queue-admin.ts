@@ -8,6 +8,7 @@ const STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
 /** One short-lived connection to the queue per command. */
 async function withQueue<T>(connection: QueueConnection, use: (queue: Queue) => Promise<T>): Promise<T> {
   const queue = new Queue(QUEUE_NAME, { connection: connection.options });
+  queue.on('error', () => {}); // a command that fails says why; these are the reconnects behind it
   try {
     return await use(queue);
   } finally {

@@ -2,14 +2,16 @@
 // it runs it, and its events come back with the job's result for this process (the only one that
 // writes the output directory) to store. A job's id is the group's training key, the runs it asks
 // for and the backend, so submitting the same grid twice (or again after this process was killed)
-// attaches to the jobs already queued, running or finished instead of adding new ones.
-import { Queue, QueueEvents } from 'bullmq';
+// attaches to the jobs already queued, running or finished instead of adding new ones; finished
+// jobs of the same training that an earlier submitter left uncollected are collected first.
+import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { shortHash } from '../../plugin/hash.ts';
 import { runexpVersion } from '../../results/manifest.ts';
 import { pinBackend } from '../backend.ts';
 import type { GroupTask, Launcher, TaskEvent } from '../launcher.ts';
-import { decodeEvent, encodeTask, type JobResult } from './codec.ts';
+import { decodeEvent, encodeTask, type EncodedEvent, type JobData, type JobResult } from './codec.ts';
+import { waitForJob } from './job-wait.ts';
 import { QUEUE_NAME, type QueueConnection } from './connection.ts';
 import { BundleStore } from './plugin-bundles.ts';
 
@@ -27,8 +29,9 @@ export class QueueLauncher implements Launcher {
   readonly concurrent = Infinity;
   readonly where: string;
   private readonly queue: Queue;
-  private readonly events: QueueEvents;
   private readonly bundles: BundleStore;
+  /** Completed jobs in the queue when this submitter started, by training key: possibly never collected. */
+  private leftovers?: Promise<Map<string, Job<JobData, JobResult>[]>>;
   private readonly redis: Redis;
   private closing = false;
   private readonly version = runexpVersion();
@@ -42,9 +45,18 @@ export class QueueLauncher implements Launcher {
   ) {
     this.where = `through the queue at ${connection.shown}`;
     this.queue = new Queue(QUEUE_NAME, { connection: connection.options });
-    this.events = new QueueEvents(QUEUE_NAME, { connection: connection.options });
-    this.redis = new Redis(connection.options.url, connection.options);
-    this.redis.on('error', () => {}); // it reconnects by itself; waiting on a job reports the outage
+    this.queue.on('error', () => {}); // it reconnects by itself; waiting on a job says so once (job-wait.ts)
+    this.redis = new Redis(connection.options);
+    // It reconnects by itself, and the jobs' waits hold their commands until it has: say so once.
+    let outage = false;
+    this.redis.on('error', (err: Error) => {
+      if (!outage) this.idle.log(`runexp: cannot reach Redis at ${connection.shown} (${err.message}); waiting for it`);
+      outage = true;
+    });
+    this.redis.on('ready', () => {
+      if (outage) this.idle.log(`runexp: Redis at ${connection.shown} answers again`);
+      outage = false;
+    });
     this.bundles = new BundleStore(this.redis);
   }
 
@@ -79,32 +91,59 @@ export class QueueLauncher implements Launcher {
   async run(local: GroupTask, onEvent: (event: TaskEvent) => void): Promise<void> {
     this.watchWorkers();
     const task = { ...local, backend: pinBackend(local.backend) };
+    // What an earlier submitter left: its finished runs are stored now; the caller sends the rest again.
+    if ((await this.collectLeftovers(task, onEvent)) > 0) return;
     const bundles = await this.bundles.refsFor(task.group, task.specDir);
-    await this.events.waitUntilReady();
+    const jobId = jobIdOf(task);
     // Kept until collected: a finished job's result is this grid's only copy until it is stored.
-    const job = await this.queue.add(task.group.trainKey, encodeTask(task, this.version, bundles), {
-      jobId: jobIdOf(task),
-      attempts: this.attempts,
-      backoff: { type: 'fixed', delay: 1000 },
-      removeOnComplete: false,
-      removeOnFail: false,
-    });
+    const add = () =>
+      this.queue.add(task.group.trainKey, encodeTask(task, this.version, bundles), { jobId, attempts: this.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+    const job = await add();
     // Failed for good on an earlier submission: running the grid again tries again, as it does
     // for failed runs without a queue.
     if (await job.isFailed()) await job.retry('failed');
+    const requeue = async () => {
+      await this.bundles.storeAgain(bundles);
+      await add();
+    };
+    const outcome = await waitForJob({ queue: this.queue, jobId, requeue, closing: () => this.closing, log: this.idle.log, shown: this.connection.shown });
+    if (outcome.state === 'closed') return;
     // A job that fails for good (a worker that crashed on it `attempts` times, a worker refusing
-    // it) rejects here, and the caller records its runs as failed.
-    const result = (await job.waitUntilFinished(this.events)) as JobResult;
-    for (const event of result.events) onEvent(decodeEvent(event));
+    // it): the caller records its runs as failed.
+    if (outcome.state === 'failed') throw new Error(outcome.reason);
+    for (const event of outcome.result.events) onEvent(decodeEvent(event));
     // Stored now, so the result has done its work; unless this grid is stopping (interrupted, or
     // its results cannot be written), in which case the events were not stored: keep them for the
     // next submission to collect.
     if (!this.closing) await job.remove().catch(() => {});
   }
 
+  /**
+   * Stores the finished runs and trainings of completed jobs of this task's training that no
+   * submitter collected (one stopped by a full disk, or killed after its jobs finished) and
+   * removes those jobs; returns how many of the task's pending runs they finished.
+   */
+  private async collectLeftovers(task: GroupTask, onEvent: (event: TaskEvent) => void): Promise<number> {
+    this.leftovers ??= this.queue.getCompleted(0, -1).then((jobs) => {
+      const byKey = new Map<string, Job<JobData, JobResult>[]>();
+      for (const job of jobs) byKey.set(job.name, [...(byKey.get(job.name) ?? []), job]);
+      return byKey;
+    });
+    const jobs = (await this.leftovers).get(task.group.trainKey) ?? [];
+    const useful = (e: EncodedEvent) => e.type === 'training' || (e.type === 'run' && e.record.status === 'ok' && task.pending.includes(e.record.runId));
+    let finished = 0;
+    for (const job of jobs.splice(0)) {
+      const events = (job.returnvalue?.events ?? []).filter(useful);
+      for (const event of events) onEvent(decodeEvent(event));
+      finished += events.filter((e) => e.type === 'run').length;
+      if (!this.closing) await job.remove().catch(() => {});
+    }
+    return finished;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
-    await Promise.allSettled([this.events.close(), this.queue.close(), this.redis.quit()]);
+    await Promise.allSettled([this.queue.close(), this.redis.quit()]);
   }
 }

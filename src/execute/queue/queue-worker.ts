@@ -15,6 +15,7 @@ import { runGroup } from '../run-group.ts';
 import { decodeTask, encodeEvent, type JobData, type JobResult } from './codec.ts';
 import { QUEUE_NAME, type QueueConnection } from './connection.ts';
 import { fetchBundles } from './plugin-bundles.ts';
+import { RedisTrouble } from './redis-trouble.ts';
 
 export interface QueueWorkerOptions {
   workers: number;
@@ -39,7 +40,7 @@ export async function startQueueWorker(connection: QueueConnection, options: Que
   const launcher = new PiscinaLauncher(options.workers);
   const host = hostname();
   const version = runexpVersion(); // read once, not per job
-  const redis = new Redis(connection.options.url, connection.options); // for plugin bundles
+  const redis = new Redis(connection.options); // for plugin bundles
   redis.on('error', () => {}); // it reconnects by itself; the worker's own connection reports the outage
   const worker = new Worker<JobData, JobResult>(
     QUEUE_NAME,
@@ -61,7 +62,10 @@ export async function startQueueWorker(connection: QueueConnection, options: Que
     { connection: connection.options, concurrency: options.workers, lockDuration: options.lockSeconds * 1000, stalledInterval: options.lockSeconds * 1000, maxStalledCount: 2 },
   );
   worker.on('failed', (job, err) => options.log(`runexp worker: job ${job?.id} failed: ${err.message}`));
-  worker.on('error', (err) => options.log(`runexp worker: ${err.message}`));
+  const trouble = new RedisTrouble(worker, options.log);
+  worker.on('error', (err) => trouble.failed(err));
+  worker.on('active', () => trouble.answered());
+  redis.on('ready', () => trouble.answered()); // reconnected after an outage
   await worker.waitUntilReady();
   return {
     async close() {
