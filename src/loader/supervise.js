@@ -6,20 +6,18 @@
 // stops it when the plugin code it announced (see src/plugin/deadlines.ts) runs past its limit.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('./cli-process.js', import.meta.url));
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** A runexp whose signal handler has not run this long after a signal is stuck in plugin code. */
 const ANSWER_SECONDS = 3;
 /** Past a deadline, how long runexp may take to fail the stage itself (its own timer, when it gets a turn). */
 const GRACE_SECONDS = 3;
 
-/** Runs the CLI with `args` in a child process; resolves with the exit code to end with. */
-export function supervise(args) {
+/** Runs the CLI (the script `cli`, src/cli/process.js) with `args` in a child process; resolves with the exit code to end with. */
+export function supervise(cli, args) {
   // Its own process group: a terminal's Ctrl-C reaches the supervisor alone, which forwards it
   // once (the child would otherwise get it twice and take the second as "quit at once").
-  const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+  const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
   let running = [];
   let deadlineTimer;
   let answerTimer;

@@ -152,6 +152,7 @@ describe('two processes on one output directory', () => {
     writeSpec(dir, tinySpec());
     const lockDir = join(dir, 'runs/tiny');
     mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, '.runexp-output'), ''); // the folder is runexp's, as the first run's would be
     writeFileSync(join(lockDir, '.runexp.lock'), JSON.stringify({ pid: process.pid, startedAt: 'now' }));
     const refused = runCli(['spec.yaml', '--no-report'], dir);
     expect(refused.code).toBe(75);

@@ -1,9 +1,9 @@
-// The CLI's own process: started by the supervisor (supervise.js), or directly by bin/runexp.js
+// The CLI's own process: started by the supervisor (loader/supervise.js), or directly by bin/runexp.js
 // when there is none (RUNEXP_SUPERVISOR=off, or under a debugger). The sources are TypeScript;
 // tsx compiles them on the fly so that the CLI, its worker threads and a user's `.ts` plugins all
 // load the same way without a build step.
-import { registerLoaders } from './register.js';
-import { installSignalHandlers } from './signals.js';
+import { registerLoaders } from '../loader/register.js';
+import { installSignalHandlers } from '../loader/signals.js';
 
 // The real exit is kept: while a command runs, process.exit is trapped (plugins may not call it).
 const exit = process.exit.bind(process);
@@ -22,7 +22,7 @@ try {
   process.stderr.write(`runexp: ${err.message}\n`);
   exit(2);
 }
-const { main } = await import('../cli/main.ts');
+const { main } = await import('./main.ts');
 const { runningNow } = await import('../plugin/deadlines.ts');
 
 // Nothing is left that could settle what runexp awaits (a plugin returned a promise that can
