@@ -71,6 +71,16 @@ describeRedis('queue faults', () => {
     expect(runCli(['queue', 'status', '--queue', redis.url], dir).stdout).toContain('0 completed');
   }, 90_000);
 
+  test('two submitters of one grid into two output folders, attached to the same jobs: each stores every run, neither fails the other', async () => {
+    const dirs = [tempDir('runexp-queued-'), tempDir('runexp-queued-')];
+    for (const dir of dirs) writeSpec(dir, tinySpec());
+    const submitters = dirs.map((dir) => launch(['spec.yaml', '--queue', redis.url, '--no-report'], dir));
+    worker();
+    expect(await Promise.all(submitters.map((s) => s.exited))).toEqual([0, 0]);
+    for (const dir of dirs) expect(okLines(dir)).toHaveLength(2);
+    expect(okLines(dirs[0]).map((r) => r.original.mse)).toEqual(okLines(dirs[1]).map((r) => r.original.mse));
+  }, 90_000);
+
   test('a database the server does not have is refused by name, before anything is written', () => {
     const dir = tempDir('runexp-queued-');
     writeSpec(dir, tinySpec());
