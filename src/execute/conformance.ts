@@ -52,8 +52,10 @@ export const CHECK_SECONDS = 600;
  * settles or never yields is stopped and named (see plugin/deadlines.ts).
  */
 export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<string, unknown>, { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {}): Promise<ConformanceResult[]> {
+  // Each call into the plugin shares the whole check's deadline: the check is what passes it,
+  // and the call running then is named as what kept it busy.
   const endsAt = Date.now() + seconds * 1000;
-  return underDeadline('check-plugin', ref, seconds, () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, Math.max(0, (endsAt - Date.now()) / 1000), fn)));
+  return underDeadline('check-plugin', ref, seconds, () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt)), endsAt);
 }
 
 /** Runs `fn`, a call into plugin `plugin`'s `stage`, within the check's deadline. */

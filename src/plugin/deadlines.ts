@@ -35,9 +35,12 @@ export function watchDeadlines(next: Sink): () => void {
   };
 }
 
-/** Runs `fn` with a deadline of `seconds` from now, announced while it runs. */
-export async function underDeadline<T>(stage: string, plugin: string, seconds: number, fn: () => Promise<T>): Promise<T> {
-  const deadline: Deadline = { stage, plugin, seconds, expiresAt: Date.now() + seconds * 1000 };
+/**
+ * Runs `fn` with a deadline of `seconds` from now (or at `expiresAt`, one it shares with the code
+ * around it), announced while it runs.
+ */
+export async function underDeadline<T>(stage: string, plugin: string, seconds: number, fn: () => Promise<T>, expiresAt = Date.now() + seconds * 1000): Promise<T> {
+  const deadline: Deadline = { stage, plugin, seconds, expiresAt };
   running.push(deadline);
   sink([...running]);
   try {
@@ -53,7 +56,7 @@ export function runningNow(): readonly Deadline[] {
   return [...running];
 }
 
-/** Of a list of deadlines, the one that passes first. */
+/** Of a list of deadlines, the one that passes first (the outermost of those that pass together). */
 export function firstToPass<D extends Deadline>(list: readonly D[]): D | undefined {
   return list.reduce<D | undefined>((first, d) => (!first || d.expiresAt < first.expiresAt ? d : first), undefined);
 }

@@ -12,6 +12,16 @@ const EXAMPLE = resolve('examples/my-pruner');
 // Long enough per job (about a second) that a worker can be killed in the middle of one.
 const spec = tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 25, earlyStopping: false, redrawDeadInit: 5}' }).replace('days: 120', 'days: [120, 160]');
 
+/** Waits until Redis lists no connected worker: a killed worker's runexp process is gone. */
+async function noWorkerConnected(url: string): Promise<void> {
+  const queue = new Queue('runexp', { connection: { url } });
+  try {
+    for (let i = 0; i < 100 && (await queue.getWorkers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await queue.close();
+  }
+}
+
 const scores = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.runId, [r.original.mse, r.compact.mse, r.forecast.original.mae]]));
 
 describeRedis('grids on BullMQ and Redis', () => {
@@ -146,8 +156,11 @@ describeRedis('grids on BullMQ and Redis', () => {
     expect(status.stdout).toMatch(/\(2 attempts\): EIO: injected fault at queue-job/);
     // The fault is fixed (a healthy worker): the same command again runs the failed job again.
     failing.child.kill('SIGKILL');
+    await noWorkerConnected(redis.url); // its runexp process ends a moment after the one killed
     worker();
-    expect(runCli(['spec.yaml', '--queue', redis.url, '--no-report'], dir).code).toBe(0);
+    const again = runCli(['spec.yaml', '--queue', redis.url, '--no-report'], dir);
+    if (again.code !== 0) console.log(again.stdout, again.stderr);
+    expect(again.code).toBe(0);
     expect(okLines(dir)).toHaveLength(2);
     expect(runCli(['queue', 'status', '--queue', redis.url], dir).stdout).toContain('0 waiting, 0 active, 0 completed, 0 failed');
   }, 120_000);
