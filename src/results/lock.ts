@@ -11,6 +11,8 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 export const LOCK_FILE = '.runexp.lock';
 /** A takeover directory older than this was left by a process that died while taking over. */
 const TAKEOVER_STALE_MS = 30_000;
+/** How long an owner whose supervising process is gone may take to end itself. */
+const ORPHAN_WAIT_MS = 5_000;
 
 interface Owner {
   pid: number;
@@ -18,6 +20,11 @@ interface Owner {
   /** /proc/<pid>/stat field 22: clock ticks from boot to the process's start (Linux). */
   processStart?: string;
   bootId?: string;
+  /**
+   * The process runexp runs under (bin/runexp.js's supervisor), when there is one: runexp ends
+   * itself a moment after it does (cli/process.js), so an owner whose supervisor is gone is ending.
+   */
+  supervisor?: { pid: number; processStart?: string };
 }
 
 function readOptional(path: string): string | undefined {
@@ -49,6 +56,19 @@ export function ownerAlive(owner: Owner): boolean {
   return true;
 }
 
+/** This process's supervisor (it talks to us over an IPC channel), for the lock's owner. */
+function supervisor(): Owner['supervisor'] {
+  if (!process.channel) return undefined;
+  return { pid: process.ppid, processStart: identity(process.ppid).processStart };
+}
+
+/** Whether `owner` ended within `ms` (a short, blocking wait: the lock is taken once per run). */
+function endsWithin(owner: Owner, ms: number): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + ms; Date.now() < until; Atomics.wait(pause, 0, 0, 50)) if (!ownerAlive(owner)) return true;
+  return !ownerAlive(owner);
+}
+
 function readOwner(file: string): { owner?: Owner; raw?: string } {
   const raw = readOptional(file);
   try {
@@ -61,7 +81,7 @@ function readOwner(file: string): { owner?: Owner; raw?: string } {
 /** Takes the lock of `dir` or throws E_LOCKED; returns the function that releases it. */
 export function acquireLock(dir: string): () => void {
   const file = join(dir, LOCK_FILE);
-  const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...identity(process.pid) } satisfies Owner);
+  const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...identity(process.pid), supervisor: supervisor() } satisfies Owner);
   const staged = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     writeFileSync(staged, content);
@@ -75,8 +95,11 @@ export function acquireLock(dir: string): () => void {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const { owner, raw } = readOwner(file);
-      if (owner && ownerAlive(owner)) {
-        throw new RunexpError(ErrorCode.LOCKED, `another runexp (pid ${owner.pid}, since ${owner.startedAt}) is writing to ${dir}`, 'wait for it to finish, or use another --out');
+      // An owner whose supervisor was killed (kill -9 of the runexp a user sees) ends a moment later.
+      const orphan = owner?.supervisor !== undefined && !ownerAlive({ ...owner.supervisor, startedAt: '' });
+      if (owner && ownerAlive(owner) && !(orphan && endsWithin(owner, ORPHAN_WAIT_MS))) {
+        const hint = orphan ? `its supervising process has ended but it has not; end it (kill -9 ${owner.pid})` : 'wait for it to finish, or use another --out';
+        throw new RunexpError(ErrorCode.LOCKED, `another runexp (pid ${owner.pid}, since ${owner.startedAt}) is writing to ${dir}`, hint);
       }
       takeOver(file, raw, dir);
     }
