@@ -4,6 +4,7 @@
 // load the same way without a build step.
 import { registerLoaders } from '../loader/register.js';
 import { installSignalHandlers } from '../loader/signals.js';
+import { describeDeadline } from '../loader/supervise.js';
 
 // The real exit is kept: while a command runs, process.exit is trapped (plugins may not call it).
 const exit = process.exit.bind(process);
@@ -31,7 +32,7 @@ let finished = false;
 process.on('beforeExit', () => {
   if (finished) return;
   const d = runningNow().at(-1);
-  const what = d ? (d.stage === 'load' ? `the plugin file ${d.plugin}` : `the ${d.stage} plugin "${d.plugin}"`) : 'a plugin';
+  const what = d ? describeDeadline(d) : 'a plugin';
   process.stderr.write(`runexp: ${what} returned a promise that can never settle (nothing was left running that could settle it); stopped\n  hint: the plugin must resolve or reject every promise it returns\n`);
   exit(1);
 });

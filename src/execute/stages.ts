@@ -2,8 +2,7 @@
 // every stage a fresh seeded context, and tag anything a stage throws with the stage and plugin.
 import type { AnyPlugin, Plugin, Slot, StageContext, Tf } from '../plugin/api.ts';
 import { ErrorCode, RunexpError, serializeError, type SerializedError } from '../plugin/errors.ts';
-import { withTimeout } from '../plugin/timeout.ts';
-import { underDeadline } from '../plugin/deadlines.ts';
+import { limited } from '../plugin/deadlines.ts';
 import { mulberry32 } from '../plugin/random.ts';
 import type { PluginCall } from '../plan/types.ts';
 import { importPlugin, moduleUrl, type PluginPlace } from '../spec/plugin-source.ts';
@@ -50,13 +49,7 @@ export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageCont
 export async function stage<T>(name: Slot, plugin: string, timeouts: Timeouts, fn: () => Promise<T> | T): Promise<T> {
   const seconds = timeouts[name];
   try {
-    return await underDeadline(name, plugin, seconds, () =>
-      withTimeout(
-        Promise.resolve().then(fn),
-        seconds,
-        () => new RunexpError(ErrorCode.TIMEOUT, `the ${name} plugin "${plugin}" did not finish within ${seconds} s`, `a promise in the plugin may never settle; if it is just slow, raise timeouts.${name} (seconds) in the spec`),
-      ),
-    );
+    return await limited(name, plugin, seconds, fn, () => new RunexpError(ErrorCode.TIMEOUT, `the ${name} plugin "${plugin}" did not finish within ${seconds} s`, `a promise in the plugin may never settle; if it is just slow, raise timeouts.${name} (seconds) in the spec`));
   } catch (err) {
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { stage: name, plugin });
   }

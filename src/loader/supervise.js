@@ -32,7 +32,7 @@ export function supervise(cli, args) {
   };
   const busyWith = () => {
     const d = running.at(-1);
-    return d ? `${describe(d)} was running` : 'its main thread was busy';
+    return d ? `${describeDeadline(d)} was running` : 'its main thread was busy';
   };
 
   child.on('message', (message) => {
@@ -44,8 +44,8 @@ export function supervise(cli, args) {
     if (!first) return;
     deadlineTimer = setTimeout(() => {
       const culprit = running.at(-1);
-      const busy = culprit === first ? 'it kept runexp busy' : `${describe(culprit)} kept runexp busy`;
-      stop(`${describe(first)} did not finish within ${first.seconds} s: ${busy}, so runexp was stopped\n  hint: ${hintFor(first)}`, first.stage === 'load' || first.stage === 'fetch' ? 2 : 1);
+      const busy = culprit === first ? 'it kept runexp busy' : `${describeDeadline(culprit)} kept runexp busy`;
+      stop(`${describeDeadline(first)} did not finish within ${first.seconds} s: ${busy}, so runexp was stopped\n  hint: ${hintFor(first)}`, first.stage === 'load' || first.stage === 'fetch' ? 2 : 1);
     }, Math.max(0, first.expiresAt + GRACE_SECONDS * 1000 - Date.now()));
   });
   for (const signal of SIGNALS) {
@@ -72,7 +72,8 @@ function hintFor({ stage }) {
   return `fix the plugin (a loop that never ends?); if it is just slow, raise timeouts.${stage} (seconds) in the spec`;
 }
 
-function describe({ stage, plugin }) {
+/** What a deadline (src/plugin/deadlines.ts) is for, in words: "the fetch plugin \"csv\"". */
+export function describeDeadline({ stage, plugin }) {
   if (stage === 'load') return `the plugin file ${plugin} (its top-level code)`;
   if (stage === 'check-plugin') return `check-plugin of ${plugin}`;
   return `the ${stage} plugin "${plugin}"`;

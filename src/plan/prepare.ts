@@ -2,8 +2,7 @@
 // once (main thread), and expand the grid. Any problem anywhere becomes one SpecError.
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { checkSeries } from '../plugin/series-check.ts';
-import { withTimeout } from '../plugin/timeout.ts';
-import { underDeadline } from '../plugin/deadlines.ts';
+import { limited } from '../plugin/deadlines.ts';
 import { SpecError, type SpecIssue } from '../spec/issues.ts';
 import type { Plugin, Series } from '../plugin/api.ts';
 import { loadExperiment, type LoadedExperiment } from '../spec/load.ts';
@@ -31,12 +30,12 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
     if (series.has(key)) continue;
     const plugin = (await importPlugin(fetcher.module, spec.timeouts.load)) as Plugin<'fetch'>;
     try {
-      const s = await underDeadline('fetch', plugin.name, spec.timeouts.fetch, () =>
-        withTimeout(
-          Promise.resolve().then(() => plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log })),
-          spec.timeouts.fetch,
-          () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'),
-        ),
+      const s = await limited(
+        'fetch',
+        plugin.name,
+        spec.timeouts.fetch,
+        () => plugin.run({ ticker: dataset.ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log }),
+        () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'),
       );
       const { problem, warnings } = checkSeries(s);
       for (const warning of warnings) log(`runexp: warning: ${warning}`);

@@ -5,6 +5,8 @@
 // the thread (execute/deadline-watch.ts); on runexp's main thread to the supervising process
 // (loader/supervise.js), which stops runexp and says which plugin kept it busy.
 
+import { withTimeout } from './timeout.ts';
+
 export interface Deadline {
   /** The stage ("fetch", "prune", …), "load" for a plugin file's top level, or a whole command ("check-plugin"). */
   stage: string;
@@ -49,6 +51,15 @@ export async function underDeadline<T>(stage: string, plugin: string, seconds: n
     running.splice(running.lastIndexOf(deadline), 1);
     sink([...running]);
   }
+}
+
+/**
+ * Runs plugin code under a limit both ways: its own timer rejects with `timedOut()` when the thread
+ * gets a turn (a promise that never settles), and the announced deadline lets whoever watches from
+ * outside stop code that never yields.
+ */
+export function limited<T>(stage: string, plugin: string, seconds: number, work: () => Promise<T> | T, timedOut: () => Error): Promise<T> {
+  return underDeadline(stage, plugin, seconds, () => withTimeout(Promise.resolve().then(work), seconds, timedOut));
 }
 
 /** The plugin code running now, innermost last. */

@@ -10,8 +10,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { closureHash } from './plugin-closure.ts';
 import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
-import { underDeadline } from '../plugin/deadlines.ts';
-import { withTimeout } from '../plugin/timeout.ts';
+import { limited } from '../plugin/deadlines.ts';
 import { DEFAULT_TIMEOUTS } from './schema.ts';
 
 export type PluginSource =
@@ -139,12 +138,12 @@ function shapeProblem(candidate: unknown): string | undefined {
 export async function importPlugin(url: string, loadSeconds: number = DEFAULT_TIMEOUTS.load): Promise<AnyPlugin> {
   const shown = url.startsWith('file:') ? relative(process.cwd(), fileURLToPath(url)) : url;
   // Its top-level code runs now: announced, so that a loop there is stopped from outside too.
-  const mod = (await underDeadline('load', shown, loadSeconds, () =>
-    withTimeout(
-      import(url),
-      loadSeconds,
-      () => new RunexpError(ErrorCode.TIMEOUT, `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`, 'fix the plugin file, or raise timeouts.load (seconds) in the spec'),
-    ),
+  const mod = (await limited(
+    'load',
+    shown,
+    loadSeconds,
+    () => import(url),
+    () => new RunexpError(ErrorCode.TIMEOUT, `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`, 'fix the plugin file, or raise timeouts.load (seconds) in the spec'),
   )) as { default?: unknown; plugin?: unknown };
   const candidate = mod.default ?? mod.plugin;
   const problem = shapeProblem(candidate);

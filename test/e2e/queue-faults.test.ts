@@ -76,7 +76,8 @@ describeRedis('queue faults', () => {
     for (const dir of dirs) writeSpec(dir, tinySpec());
     const submitters = dirs.map((dir) => launch(['spec.yaml', '--queue', redis.url, '--no-report'], dir));
     worker();
-    expect(await Promise.all(submitters.map((s) => s.exited))).toEqual([0, 0]);
+    const codes = await Promise.all(submitters.map((s) => s.exited));
+    expect(codes.map((code, i) => (code === 0 ? 0 : `exit ${code}: ${submitters[i].output()}`))).toEqual([0, 0]);
     for (const dir of dirs) expect(okLines(dir)).toHaveLength(2);
     expect(okLines(dirs[0]).map((r) => r.original.mse)).toEqual(okLines(dirs[1]).map((r) => r.original.mse));
   }, 90_000);

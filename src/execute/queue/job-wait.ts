@@ -33,8 +33,12 @@ export async function waitForJob({ queue, jobId, requeue, closing, log, shown }:
         await requeue();
       } else {
         const state = await job.getState();
-        if (state === 'completed') return { state, result: job.returnvalue };
-        if (state === 'failed') return { state, reason: job.failedReason };
+        // `job` may have been read before it finished, without its result: read it again. A
+        // finished job's result and state are written at once, so this read has both, unless the
+        // job was collected (and perhaps queued again) meanwhile: then the next poll sees to it.
+        const finished = state === 'completed' || state === 'failed' ? await Job.fromId<unknown, JobResult>(queue, jobId) : undefined;
+        if (state === 'completed' && finished?.returnvalue) return { state, result: finished.returnvalue };
+        if (state === 'failed' && finished?.finishedOn) return { state, reason: finished.failedReason };
       }
     } catch (err) {
       if (closing()) break;

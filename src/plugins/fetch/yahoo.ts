@@ -53,8 +53,10 @@ function readCache(dir: string | undefined, ticker: string): CachedSeries | unde
 function writeCache(dir: string, entry: CachedSeries): void {
   const file = cacheFile(dir, entry.ticker);
   mkdirSync(join(dir, 'yahoo'), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(entry));
-  renameSync(`${file}.tmp`, file);
+  // A name of this process's own: two runs fetching one ticker at once must not share a partial file.
+  const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(partial, JSON.stringify(entry));
+  renameSync(partial, file);
 }
 
 /**
