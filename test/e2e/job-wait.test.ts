@@ -15,8 +15,9 @@ describeRedis('waiting on a job', () => {
     redis = await startRedis();
     queue = new Queue('wait-test', { connection: { port: redis.port, maxRetriesPerRequest: null } });
   });
+  const originalGetState = Job.prototype.getState;
   afterEach(async () => {
-    jest.restoreAllMocks();
+    Job.prototype.getState = originalGetState;
     await worker?.close();
     await queue.close();
     await redis.stop();
@@ -40,16 +41,15 @@ describeRedis('waiting on a job', () => {
 
   /** The first state asked for is answered only after the job has finished: the job object read before it is stale. */
   const finishBeforeStateIsAsked = (held: { finish: () => void; done: Promise<void> }) => {
-    const original = Job.prototype.getState;
     let first = true;
-    jest.spyOn(Job.prototype, 'getState').mockImplementation(async function (this: Job) {
+    Job.prototype.getState = async function (this: Job) {
       if (first) {
         first = false;
         held.finish();
         await held.done;
       }
-      return original.call(this);
-    });
+      return originalGetState.call(this);
+    };
   };
 
   const wait = () => waitForJob({ queue, jobId: 'j1', requeue: async () => {}, closing: () => false, log: () => {}, shown: redis.url });
