@@ -11,7 +11,7 @@ const PAPER = paperArchitecture('linear');
 
 /** The paper model with `filters` conv filters and `units` dense units, as structured compaction builds it. */
 function shrunk(filters: number, units: number): Architecture {
-  return { name: `paper[conv1d:${filters},dense:${units}]`, layers: PAPER.layers.map((l) => (l.type === 'conv1d' ? { ...l, filters } : l.type === 'dense' && l.units > 1 ? { ...l, units } : l)) };
+  return { name: `paper[conv1d:${filters},dense:${units}]`, layers: PAPER.layers.map((l) => (l.type === 'conv1d' ? { ...l, filters } : l.type === 'dense' && (l.units as number) > 1 ? { ...l, units } : l)) };
 }
 
 function medianLatency(tf: Tf, models: LayersModel[], batch: number, rounds = 25): number[] {

@@ -1,42 +1,20 @@
 // Named layer stacks from the spec, and the one function that turns them into tfjs models.
 // Training and compaction both build models here, so an "identical" compact model really is.
+// What each layer kind accepts and builds is its descriptor's (layers/registry.ts).
 import { z } from 'zod';
+import { ACTIVATIONS, layerActivation, type Activation } from './layers/activations.ts';
+import { LAYER_KINDS, LAYER_TYPES, layerKind } from './layers/registry.ts';
 import type { LayersModel, Tf } from './tf.ts';
 
-export const LAYER_TYPES = ['conv1d', 'flatten', 'dense'] as const;
+export { ACTIVATIONS, LAYER_TYPES, layerActivation, type Activation };
 
-export const ACTIVATIONS = ['relu', 'linear', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-const activation = z.enum(ACTIVATIONS);
+/** A layer of the spec: its kind's `type` and that kind's options (layers/kinds/). */
+export type LayerSpec = { type: string } & Record<string, unknown>;
 
-/**
- * A built layer's activation, read from its config (a name, or a serialised activation class);
- * undefined when it is not one runexp builds.
- */
-export function layerActivation(config: Record<string, unknown>): Activation | undefined {
-  const a = config.activation;
-  const name = (typeof a === 'string' ? a : String((a as { className?: string } | undefined)?.className ?? 'linear')).toLowerCase();
-  return (ACTIVATIONS as readonly string[]).includes(name) ? (name as Activation) : undefined;
-}
-
-export const layerSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('conv1d'),
-    filters: z.int().positive(),
-    kernelSize: z.int().positive(),
-    strides: z.int().positive().default(1),
-    padding: z.enum(['valid', 'same']).default('valid'),
-    activation: activation.default('linear'),
-  }),
-  z.strictObject({ type: z.literal('flatten') }),
-  z.strictObject({
-    type: z.literal('dense'),
-    units: z.int().positive(),
-    activation: activation.default('linear'),
-  }),
-], { error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${LAYER_TYPES.join(', ')}` : undefined) });
-
-export type LayerSpec = z.output<typeof layerSchema>;
+const kindSchemas = LAYER_KINDS.map((kind) => kind.options.extend({ type: z.literal(kind.type) }));
+export const layerSchema = z.discriminatedUnion('type', kindSchemas as unknown as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]], {
+  error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${LAYER_TYPES.join(', ')}` : undefined),
+}) as unknown as z.ZodType<LayerSpec>;
 
 export interface Architecture {
   name: string;
@@ -61,15 +39,11 @@ export function buildModel(tf: Tf, architecture: Architecture, inputShape: [numb
   const names = layerNames(architecture.layers);
   const model = tf.sequential({ name: architecture.name });
   architecture.layers.forEach((layer, i) => {
-    const first = i === 0 ? { inputShape } : {};
-    const kernelInitializer = tf.initializers.glorotUniform({ seed: seed * 1000 + i });
-    if (layer.type === 'conv1d') {
-      model.add(tf.layers.conv1d({ ...first, name: names[i], filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, activation: layer.activation, kernelInitializer }));
-    } else if (layer.type === 'flatten') {
-      model.add(tf.layers.flatten({ ...first, name: names[i] }));
-    } else {
-      model.add(tf.layers.dense({ ...first, name: names[i], units: layer.units, activation: layer.activation, kernelInitializer }));
-    }
+    const kind = layerKind(layer.type);
+    if (!kind) throw new Error(`layer ${i} of architecture "${architecture.name}" has the type "${layer.type}", which runexp has no layer kind for`);
+    // k = 0 gives what runexp has always seeded a kernel with: old runs keep their initial weights.
+    const at = { name: names[i], seed: (k: number) => seed * 1000 + i + k * 1_000_003, ...(i === 0 ? { inputShape } : {}) };
+    model.add(kind.build(tf, layer, at));
   });
   return model;
 }

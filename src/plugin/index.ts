@@ -3,6 +3,10 @@
 // Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
 export * from './api.ts';
 export { ACTIVATIONS, buildModel, cloneModel, disposeModel, layerActivation, layerNames, layerSchema, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
+export { ACTIVATION_TABLE } from './layers/activations.ts';
+export { defineLayerKind, inputShapeOf, outputShapeOf, type BuildContext, type Layer, type LayerKind, type Shape, type WeightInfo } from './layers/kind.ts';
+export { kindOfLayer, LAYER_KINDS, LAYER_TYPES, layerKind, prunableLayers, weightIndex, weightsOfLayer } from './layers/registry.ts';
+export { OnnxGraph } from './onnx/graph.ts';
 export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
 export { canonicalJson, sha256, shortHash } from './hash.ts';
 export { macsOf, type MacCount } from './macs.ts';

@@ -3,11 +3,13 @@
 // with exact counts: sparsity s of n weights removes round(s·n) of them, ties broken by index,
 // so a mask never depends on sort stability or on how many weights share a value.
 import type { LayersModel, PrunedLayer, PruneResult, Tf, TrainingHooks } from './api.ts';
+import { weightIndex, weightsOfLayer } from './layers/registry.ts';
 
-/** Which values of one weight variable are kept: `weight` 0 is a layer's kernel, 1 its bias. */
+/** Which values of one weight variable are kept, the weight named as its layer kind names it. */
 export interface WeightMask {
   layer: string;
-  weight: number;
+  /** `kernel`, `recurrentKernel`, `bias`, … (layers/kinds/). */
+  weight: string;
   /** 1 = kept, 0 = pruned; one entry per value, in the variable's row-major order. */
   keep: Uint8Array;
 }
@@ -35,7 +37,7 @@ export function keepAllBut(scores: ArrayLike<number>, count: number): Uint8Array
  */
 export function masksFromScores(scores: Map<string, ArrayLike<number>>, sparsity: number, scope: 'layer' | 'global'): WeightMask[] {
   if (scope === 'layer') {
-    return [...scores].map(([layer, s]) => ({ layer, weight: 0, keep: keepAllBut(s, prunedCount(s.length, sparsity)) }));
+    return [...scores].map(([layer, s]) => ({ layer, weight: 'kernel', keep: keepAllBut(s, prunedCount(s.length, sparsity)) }));
   }
   const all = Float64Array.from([...scores.values()].flatMap((s) => Array.from(s)));
   const keepAll = keepAllBut(all, prunedCount(all.length, sparsity));
@@ -43,7 +45,7 @@ export function masksFromScores(scores: Map<string, ArrayLike<number>>, sparsity
   return [...scores].map(([layer, s]) => {
     const keep = keepAll.slice(offset, offset + s.length);
     offset += s.length;
-    return { layer, weight: 0, keep };
+    return { layer, weight: 'kernel', keep };
   });
 }
 
@@ -56,8 +58,9 @@ export function randomMasksLike(masks: readonly WeightMask[], random: () => numb
 }
 
 /** A weight variable's values (a copy). */
-export function weightValues(model: LayersModel, layer: string, weight = 0): Float32Array {
-  return Float32Array.from(model.getLayer(layer).getWeights()[weight].dataSync() as Float32Array);
+export function weightValues(model: LayersModel, layer: string, weight = 'kernel'): Float32Array {
+  const target = model.getLayer(layer);
+  return Float32Array.from(target.getWeights()[weightIndex(target, weight)].dataSync() as Float32Array);
 }
 
 /** Zeroes the pruned values of `model` in place. */
@@ -65,8 +68,10 @@ export function applyMasks(tf: Tf, model: LayersModel, masks: readonly WeightMas
   for (const layer of new Set(masks.map((m) => m.layer))) {
     const target = model.getLayer(layer);
     const weights = target.getWeights();
+    const names = weightsOfLayer(target).map((w) => w.name);
+    for (const m of masks) if (m.layer === layer) weightIndex(target, m.weight); // a name the layer does not have fails here, naming its weights
     const masked = weights.map((w, i) => {
-      const mask = masks.find((m) => m.layer === layer && m.weight === i);
+      const mask = masks.find((m) => m.layer === layer && m.weight === names[i]);
       if (!mask) return w;
       const values = w.dataSync() as Float32Array;
       return tf.tensor(values.map((v, k) => (mask.keep[k] ? v : 0)), w.shape);
@@ -91,7 +96,7 @@ export function maskHooks(tf: Tf, masks: () => readonly WeightMask[]): TrainingH
  */
 export function maskedResult(model: LayersModel, before: LayersModel, masks: readonly WeightMask[], how: { criterion: string; threshold?: number }): PruneResult {
   const layers: PrunedLayer[] = masks
-    .filter((m) => m.weight === 0)
+    .filter((m) => m.weight === 'kernel')
     .map(({ layer }) => {
       const after = weightValues(model, layer);
       let kept = 0;

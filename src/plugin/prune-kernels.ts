@@ -4,26 +4,32 @@ import { z } from 'zod';
 import { cloneModel } from './architecture.ts';
 import { ErrorCode, RunexpError } from './errors.ts';
 import type { LayersModel, PrunedLayer, PruneRequest, PruneResult, Tf } from './api.ts';
+import { kindOfLayer, prunableLayers } from './layers/registry.ts';
 import { suggestHint } from './suggest.ts';
 
 /** The `layers` option every kernel pruner accepts. */
 export const targetLayersOption = z
-  .union([z.enum(['first-dense', 'hidden-dense']), z.array(z.string().min(1)).min(1)])
+  .union([z.enum(['first-dense', 'hidden-dense', 'first', 'hidden']), z.array(z.string().min(1)).min(1)])
   .default('first-dense')
-  .describe('first-dense (the paper), hidden-dense (every dense layer but the output), or a list of layer names');
+  .describe('first-dense (the paper), hidden-dense (every dense layer but the output), first (the first layer with a kernel, of any kind), hidden (every layer with a kernel but the output), or a list of layer names');
 
 export function resolveTargetLayers(model: LayersModel, choice: z.output<typeof targetLayersOption>): string[] {
-  const dense = model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.name);
-  if (choice === 'first-dense') {
-    if (dense.length === 0) throw new RunexpError(ErrorCode.PLUGIN, 'the model has no dense layer to prune');
-    return [dense[0]];
+  if (typeof choice === 'string') {
+    // The -dense selectors are the paper's; first and hidden span any architecture, so one
+    // pruner entry serves a grid of recurrent and convolutional models alike.
+    const weighted = choice.endsWith('-dense') ? model.layers.filter((l) => l.getClassName() === 'Dense') : prunableLayers(model.layers);
+    const what = choice.endsWith('-dense') ? 'dense layer' : 'layer with a kernel';
+    if (choice.startsWith('first')) {
+      if (weighted.length === 0) throw new RunexpError(ErrorCode.PLUGIN, `the model has no ${what} to prune`);
+      return [weighted[0].name];
+    }
+    return weighted.slice(0, -1).map((l) => l.name);
   }
-  if (choice === 'hidden-dense') return dense.slice(0, -1);
   const names = model.layers.map((l) => l.name);
   for (const name of choice) {
     const layer = model.layers.find((l) => l.name === name);
     if (!layer) throw new RunexpError(ErrorCode.PLUGIN, `no layer named "${name}" in the model`, suggestHint(name, names));
-    if (layer.getWeights().length === 0) throw new RunexpError(ErrorCode.PLUGIN, `layer "${name}" has no weights to prune`);
+    if (!kindOfLayer(layer).prunable) throw new RunexpError(ErrorCode.PLUGIN, `layer "${name}" has no weights to prune`);
   }
   return choice;
 }

@@ -5,6 +5,7 @@ import { decodeText } from '../plugin/text-decoding.ts';
 import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
 import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
+import { checkArchitectureShapes } from './architecture-shapes.ts';
 import { checkTargetLayers } from './target-layers.ts';
 import { gridSize } from './grid-size.ts';
 import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
@@ -124,7 +125,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     if (r.instances[0]) fetchers.push(r.instances[0]);
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
-  issues.push(...pluginIssues, ...checkTargetLayers(plugins.prune, spec.architectures, source));
+  issues.push(...pluginIssues, ...checkArchitectureShapes(spec.architectures, spec.window.lookback, source), ...checkTargetLayers(plugins.prune, spec.architectures, source));
   const runs = gridSize(spec, plugins, compactorsOf);
   if (runs > spec.maxRuns) {
     issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));

@@ -3,13 +3,14 @@
 // misspelt name fails `runexp validate` instead of every run after its training.
 import type { Architecture } from '../plugin/architecture.ts';
 import { layerNames } from '../plugin/architecture.ts';
+import { LAYER_KINDS, layerKind } from '../plugin/layers/registry.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
 import type { PluginInstance } from './plugin-refs.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt } from './zod-issues.ts';
 
-const WEIGHTED = new Set(['conv1d', 'dense']);
+const isWeightedType = (type: string): boolean => layerKind(type)?.prunable ?? false;
 
 export function checkTargetLayers(pruners: readonly PluginInstance[], architectures: Record<string, Architecture['layers']>, source: YamlSource): SpecIssue[] {
   const issues = new Map<string, SpecIssue>();
@@ -24,9 +25,9 @@ export function checkTargetLayers(pruners: readonly PluginInstance[], architectu
         const path = [...pruner.specPath, 'layers', i];
         let issue: SpecIssue | undefined;
         if (index < 0) {
-          issue = issueAt(source, path, `architecture "${archName}" has no layer named "${name}" (its layers: ${names.join(', ')})`, { value: name, hint: suggestHint(name, names.filter((_, k) => WEIGHTED.has(layers[k].type))) });
-        } else if (!WEIGHTED.has(layers[index].type)) {
-          issue = issueAt(source, path, `layer "${name}" of architecture "${archName}" has no weights to prune`, { value: name, hint: 'name a conv1d or dense layer' });
+          issue = issueAt(source, path, `architecture "${archName}" has no layer named "${name}" (its layers: ${names.join(', ')})`, { value: name, hint: suggestHint(name, names.filter((_, k) => isWeightedType(layers[k].type))) });
+        } else if (!isWeightedType(layers[index].type)) {
+          issue = issueAt(source, path, `layer "${name}" of architecture "${archName}" has no weights to prune`, { value: name, hint: `name a layer with a kernel (${LAYER_KINDS.filter((k) => k.prunable).map((k) => k.type).join(', ')})` });
         }
         if (issue) issues.set(`${issue.path}|${issue.message}`, issue);
       }

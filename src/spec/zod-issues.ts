@@ -51,7 +51,7 @@ function toSpecIssues(issue: ZodIssueLike, schema: z.ZodType, value: unknown, ct
   }
   const fullPath = tidyPath([...(ctx.basePath ?? []), ...localPath], ctx.root ?? value, ctx.basePath?.length ?? 0, value);
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeys(schema, localPath);
+    const known = knownKeys(schema, localPath, readAt(value, localPath));
     return (issue.keys ?? []).map((key) =>
       withPosition(
         { path: formatPath(fullPath), message: `unknown key "${key}"`, hint: known.length ? suggestHint(key, known) : undefined },
@@ -175,12 +175,12 @@ function readAt(value: unknown, path: Path): unknown {
 type Def = { type: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown; options?: unknown[]; in?: unknown; out?: unknown; valueType?: unknown };
 
 /** The keys an object schema accepts at a path, for did-you-mean on unknown keys. */
-export function knownKeys(schema: unknown, path: Path): string[] {
+export function knownKeys(schema: unknown, path: Path, value?: unknown): string[] {
   let current: unknown[] = [schema];
   for (const seg of [...path, null]) {
     const next: unknown[] = [];
     const keys = new Set<string>();
-    for (const s of current.flatMap(unwrap)) {
+    for (const s of seg === null ? sameType(current.flatMap(unwrap), value) : current.flatMap(unwrap)) {
       const def = defOf(s);
       if (def.type === 'object' && def.shape) {
         if (seg === null) Object.keys(def.shape).forEach((k) => keys.add(k));
@@ -192,6 +192,18 @@ export function knownKeys(schema: unknown, path: Path): string[] {
     current = next;
   }
   return [];
+}
+
+/**
+ * The branches of a union discriminated by `type` (a layer kind) that the object's own `type`
+ * selects: its unknown key is judged against that kind's options, not every kind's.
+ */
+function sameType(schemas: unknown[], value: unknown): unknown[] {
+  const type = (value as { type?: unknown } | undefined)?.type;
+  if (typeof type !== 'string') return schemas;
+  const literal = (s: unknown) => defOf(defOf(s).shape?.type) as { type: string; values?: unknown[] };
+  const chosen = schemas.filter((s) => literal(s).type === 'literal' && literal(s).values?.includes(type));
+  return chosen.length > 0 ? chosen : schemas;
 }
 
 function defOf(s: unknown): Def {

@@ -28,3 +28,44 @@ export const EVERY_LAYER: Record<string, LayerSpec[]> = {
     { type: 'dense', units: 1, activation: 'linear' },
   ],
 };
+
+/**
+ * Models that together use every layer kind of the registry beyond the paper's three, and every
+ * activation: for ONNX export and the layer-kind tests. (They train on the tape, not backprop.ts.)
+ */
+export const EVERY_KIND: Record<string, LayerSpec[]> = {
+  'dilated convolutions, batch norm, max pooling, dropout, gelu': [
+    { type: 'conv1d', filters: 6, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'gelu' },
+    { type: 'batchNormalization' },
+    { type: 'maxPooling1d', poolSize: 2 },
+    { type: 'conv1d', filters: 4, kernelSize: 2, dilationRate: 3, activation: 'swish' },
+    { type: 'dropout', rate: 0.3 },
+    { type: 'flatten' },
+    { type: 'dense', units: 5, activation: 'mish' },
+    { type: 'dense', units: 1 },
+  ],
+  'layer norm, average pooling (same), global max pooling': [
+    { type: 'conv1d', filters: 5, kernelSize: 3, activation: 'relu6' },
+    { type: 'layerNormalization' },
+    { type: 'averagePooling1d', poolSize: 3, strides: 2, padding: 'same' },
+    { type: 'globalMaxPooling1d' },
+    { type: 'dense', units: 4, activation: 'gelu_new' },
+    { type: 'dense', units: 3, activation: 'softsign' },
+    { type: 'dense', units: 2, activation: 'hardSigmoid' },
+    { type: 'dense', units: 1, activation: 'softmax' },
+  ],
+  'lstm returning sequences, then gru': [
+    { type: 'lstm', units: 6, returnSequences: true },
+    { type: 'gru', units: 5 },
+    { type: 'dense', units: 1 },
+  ],
+  'simple rnn with relu, global average pooling': [
+    { type: 'simpleRnn', units: 4, returnSequences: true, activation: 'relu' },
+    { type: 'globalAveragePooling1d' },
+    { type: 'dense', units: 1 },
+  ],
+  'lstm with tfjs\'s hard-sigmoid gates': [
+    { type: 'lstm', units: 3, recurrentActivation: 'hardSigmoid' },
+    { type: 'dense', units: 1 },
+  ],
+};

@@ -4,14 +4,17 @@
 // (0 for relu, linear, tanh, elu, selu; not for sigmoid or softplus); that constant is folded into
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
-import type { Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import { buildModel, definePlugin, ErrorCode, layerNames, RunexpError } from '../../plugin/index.ts';
+import type { Activation, Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
+import { ACTIVATION_TABLE, buildModel, definePlugin, ErrorCode, inputShapeOf, LAYER_KINDS, layerKind, layerNames, outputShapeOf, RunexpError } from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 
-const ACTIVATION_AT_ZERO: Record<string, number> = { relu: 0, linear: 0, tanh: 0, elu: 0, selu: 0, sigmoid: 0.5, softplus: Math.log(2) };
-
-const width = (layer: LayerSpec) => (layer.type === 'conv1d' ? layer.filters : layer.type === 'dense' ? layer.units : 0);
+/** A layer kind that structured pruning can shrink: it says how many units it has and builds itself with fewer. */
+function shrinkable(layer: LayerSpec, name: string) {
+  const kind = layerKind(layer.type);
+  if (!kind?.units || !kind.withUnits) throw new RunexpError(ErrorCode.PLUGIN, `layer "${name}" is a ${layer.type}, which structured compaction cannot shrink`, `it shrinks ${LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(' and ')} layers`);
+  return { units: kind.units(layer), withUnits: (n: number) => kind.withUnits!(layer, n) as LayerSpec };
+}
 
 /** The architecture without the removed units, named after what shrank, e.g. "paper[conv1d:2,dense:60]". */
 export function shrunkArchitecture(architecture: Architecture, removed: Record<string, number[]>): Architecture {
@@ -20,9 +23,10 @@ export function shrunkArchitecture(architecture: Architecture, removed: Record<s
   const layers = architecture.layers.map((layer, i) => {
     const gone = removed[names[i]]?.length ?? 0;
     if (gone === 0) return layer;
-    if (gone >= width(layer)) throw new RunexpError(ErrorCode.PLUGIN, `layer "${names[i]}" would lose all its units`);
-    changed.push(`${names[i]}:${width(layer) - gone}`);
-    return layer.type === 'conv1d' ? { ...layer, filters: layer.filters - gone } : { ...layer, units: (layer as { units: number }).units - gone };
+    const { units, withUnits } = shrinkable(layer, names[i]);
+    if (gone >= units) throw new RunexpError(ErrorCode.PLUGIN, `layer "${names[i]}" would lose all its units`);
+    changed.push(`${names[i]}:${units - gone}`);
+    return withUnits(units - gone);
   });
   return { name: `${architecture.name}[${changed.join(',')}]`, layers };
 }
@@ -89,10 +93,16 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
       }
       return;
     }
+    if (sourceLayer.getWeights().length === 0) {
+      // Weightless layers that keep the channel axis (dropout, pooling) hand the kept channels on
+      // as they are; a removed channel's constant stays that constant through them.
+      if (inputShapeOf(sourceLayer).at(-1) === outputShapeOf(sourceLayer).at(-1)) return;
+      throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot pass removed units through layer "${names[i]}" (${layer.type})`);
+    }
     const [kernelT, biasT] = sourceLayer.getWeights();
     const kernel = kernelT.dataSync() as Float32Array;
     const bias = Float32Array.from(biasT.dataSync() as Float32Array);
-    const n = width(layer);
+    const n = shrinkable(layer, names[i]).units;
     const gone = new Set(removed[names[i]] ?? []);
     const own = gone.size ? Array.from({ length: n }, (_, u) => u).filter((u) => !gone.has(u)) : null;
     // Fold the constants of removed inputs into this layer's bias (exact for dense layers).
@@ -103,7 +113,7 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
     tensors.push(tf.tensor(pick(kernel, kernelT.shape, keepAlong), keepAlong.map((k, d) => k?.length ?? kernelT.shape[d])));
     tensors.push(tf.tensor(own ? Float32Array.from(own, (u) => bias[u]) : bias, [own?.length ?? n]));
     keptIn = own;
-    constantIn = new Map([...gone].map((u) => [u, ACTIVATION_AT_ZERO[layer.activation] ?? NaN]));
+    constantIn = new Map([...gone].map((u) => [u, ACTIVATION_TABLE[layer.activation as Activation]?.atZero ?? NaN]));
   });
   return tensors;
 }

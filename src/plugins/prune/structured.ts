@@ -5,16 +5,18 @@
 import { z } from 'zod';
 import type { LayersModel, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, prunableLayers, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
-const WEIGHTED = new Set(['Conv1D', 'Dense']);
-
-/** Hidden conv1d and dense layers by default; never the output layer (it would lose its only unit). */
+/** Hidden layers whose kind can shrink (conv1d, dense) by default; never the output layer (it would lose its only unit). */
 function targetLayers(model: LayersModel, choice: 'hidden' | string[]): string[] {
-  const weighted = model.layers.filter((l) => WEIGHTED.has(l.getClassName())).map((l) => l.name);
+  const weighted = model.layers.filter((l) => kindOfLayer(l).units).map((l) => l.name);
   const hidden = weighted.slice(0, -1);
-  if (choice === 'hidden') return hidden;
+  if (choice === 'hidden') {
+    if (hidden.length > 0) return hidden;
+    const kinds = [...new Set(prunableLayers(model.layers).slice(0, -1).map((l) => kindOfLayer(l).type))];
+    throw new RunexpError(ErrorCode.PLUGIN, `structured pruning has no hidden layer it can shrink in this model${kinds.length ? ` (its hidden ${kinds.join(', ')} layers cannot be shrunk yet)` : ''}`, `it shrinks ${LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(' and ')} layers; use an unstructured pruner (magnitude, layers: hidden) on this architecture`);
+  }
   for (const name of choice) {
     if (!hidden.includes(name)) {
       const why = name === weighted.at(-1) ? `"${name}" is the output layer` : `no hidden conv1d or dense layer is named "${name}"`;
@@ -66,7 +68,7 @@ export default definePlugin({
     const masks: WeightMask[] = unitMasks.flatMap(({ layer, keep }) => {
       const n = units.get(layer)!;
       const size = req.model.getLayer(layer).getWeights()[0].size;
-      return [{ layer, weight: 0, keep: Uint8Array.from({ length: size }, (_, i) => keep[i % n]) }, { layer, weight: 1, keep }];
+      return [{ layer, weight: 'kernel', keep: Uint8Array.from({ length: size }, (_, i) => keep[i % n]) }, { layer, weight: 'bias', keep }];
     });
     let model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
     applyMasks(tf, model, masks);

@@ -8,7 +8,12 @@
 // (another layer type, dilation, a frozen layer), or a backend this was not tested on (tfjs-node,
 // which cannot install here), gets no gradient function and trains on the tape.
 import { layerActivation } from '../../plugin/index.ts';
-import type { Activation, LayersModel, Tf } from '../../plugin/index.ts';
+import type { LayersModel, Tf } from '../../plugin/index.ts';
+
+/** The activations this module differentiates by hand; a model with any other trains on the tape. */
+const FAST_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus'] as const;
+type Activation = (typeof FAST_ACTIVATIONS)[number];
+const isFast = (a: string | undefined): a is Activation => (FAST_ACTIVATIONS as readonly (string | undefined)[]).includes(a);
 
 type Tensor = InstanceType<Tf['Tensor']>;
 /** A tensor's shape as a plain list (tfjs types it by rank). */
@@ -47,7 +52,7 @@ function stepsOf(model: LayersModel): Step[] | undefined {
     if ((kind !== 'Dense' && kind !== 'Conv1D') || !layer.trainable) return undefined;
     const activation = layerActivation(config);
     const [kernel, bias] = layer.trainableWeights.map((w) => (w as unknown as { read(): Variable }).read());
-    if (!activation || !kernel || layer.trainableWeights.length !== (config.useBias === false ? 1 : 2)) return undefined;
+    if (!isFast(activation) || !kernel || layer.trainableWeights.length !== (config.useBias === false ? 1 : 2)) return undefined;
     if (kind === 'Dense') {
       steps.push({ kind: 'dense', kernel, bias, activation });
       continue;

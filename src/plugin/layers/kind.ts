@@ -1,0 +1,76 @@
+// What runexp knows about one kind of layer, in one place: its spec options, how to build it, its
+// named weights, what it costs, how it is written in ONNX and how structured pruning shrinks it.
+// Built-in kinds (kinds/) and a user's own are written against this same interface; everything that
+// walks a model (masks, pruners, MACs, ONNX export, the structured compactor, the report) asks the
+// registry (registry.ts) rather than testing class names, and a kind that lacks what is asked for
+// fails with its name.
+import type { z } from 'zod';
+import type { OnnxGraph } from '../onnx/graph.ts';
+import type { LayersModel, Tf } from '../tf.ts';
+
+/** A built tfjs layer. */
+export type Layer = LayersModel['layers'][number];
+
+/** One weight variable of a layer, in the order tfjs's `getWeights()` returns them. */
+export interface WeightInfo {
+  /** `kernel`, `recurrentKernel`, `bias`, `gamma`, `beta`, `movingMean`, … */
+  name: string;
+  /** Pruned when a pruner is not told which weights: kernels are, biases and normalisation parameters are not. */
+  prunedByDefault: boolean;
+}
+
+export interface BuildContext {
+  /** The layer's name in the model (`dense_1`, `lstm`). */
+  name: string;
+  /** The window's [steps, features], for the first layer only. */
+  inputShape?: [number, number];
+  /**
+   * A seed for the layer's `k`-th random initialiser: the same spec and seed give the same
+   * initial weights. k = 0 is what runexp has always used for a kernel, so old runs keep theirs.
+   */
+  seed(k: number): number;
+}
+
+/** A tensor's shape without its batch dimension: [steps, channels] or [features]. */
+export type Shape = number[];
+
+export interface LayerKind<Options extends Record<string, unknown> = Record<string, unknown>> {
+  /** The spec's `type:`. */
+  type: string;
+  /** The tfjs class it builds (`getClassName()`), by which a built layer finds its kind. */
+  className: string;
+  /** One line for `runexp plugins` and the docs. */
+  description: string;
+  /** Whether it has weights pruners prune when not told which (a kernel): known before any model is built. */
+  prunable: boolean;
+  /** Its options besides `type`. New options must be optional without a default, or run ids of existing specs change. */
+  options: z.ZodObject;
+  /** The shape it outputs for an input shape, or a sentence saying why it cannot take that input. */
+  outputShape(input: Shape, options: Options): Shape | string;
+  build(tf: Tf, options: Options, at: BuildContext): Layer;
+  /** Its weights, named, in `getWeights()` order (they may depend on the layer's config, e.g. useBias). */
+  weights(layer: Layer): WeightInfo[];
+  /**
+   * How many times each value of a weight is multiplied per input window, by weight name; a weight
+   * not listed is only added (a bias) or not used at inference. Gives exact MACs (macs.ts).
+   */
+  uses(layer: Layer): Record<string, number>;
+  /** Writes the layer (without its activation, which the exporter adds) into an ONNX graph. */
+  onnx?(layer: Layer, graph: OnnxGraph): void;
+  /** For structured pruning: how many units (filters) it has; the last axis of its kernel. */
+  units?(options: Options): number;
+  /** For structured pruning: the same options with `units` units. */
+  withUnits?(options: Options, units: number): Options;
+}
+
+/** Declares a layer kind; types its options from the schema. */
+export function defineLayerKind<S extends z.ZodObject>(kind: Omit<LayerKind<z.output<S>>, 'options'> & { options: S }): LayerKind {
+  return kind as unknown as LayerKind;
+}
+
+/** The built layer's input and output shapes without the batch dimension. */
+export const inputShapeOf = (layer: Layer): Shape => ((layer.input as unknown as { shape: (number | null)[] }).shape.slice(1) as number[]);
+export const outputShapeOf = (layer: Layer): Shape => ((layer.outputShape as (number | null)[]).slice(1) as number[]);
+export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+/** Kernel and (unless useBias is false) bias: the weights of a dense, conv or recurrent-free layer. */
+export const kernelAndBias = (layer: Layer): WeightInfo[] => [{ name: 'kernel', prunedByDefault: true }, ...((layer.getConfig() as { useBias?: boolean }).useBias === false ? [] : [{ name: 'bias', prunedByDefault: false }])];

@@ -1,0 +1,17 @@
+// Flattens [steps, channels] into one vector per window, as the paper's model does before its dense layers.
+import { z } from 'zod';
+import { defineLayerKind, product } from '../kind.ts';
+import { int } from '../../onnx/graph.ts';
+
+export default defineLayerKind({
+  type: 'flatten',
+  className: 'Flatten',
+  description: 'one vector per window from [steps, channels]',
+  prunable: false,
+  options: z.strictObject({}),
+  outputShape: (input) => [product(input)],
+  build: (tf, _o, at) => tf.layers.flatten({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name }),
+  weights: () => [],
+  uses: () => ({}),
+  onnx: (layer, graph) => void graph.op('Flatten', layer.name, [], [int('axis', 1)]),
+});

@@ -1,0 +1,130 @@
+// What the recurrent kinds (lstm, gru, simpleRnn) share: options, building with seeded kernel and
+// recurrent initialisers, named weights, MACs, and export as ONNX's LSTM, GRU and RNN operators.
+// tfjs keeps each gate's columns side by side in one kernel ([in, gates·units], Keras's gate
+// order); ONNX wants [gates·units, in] in its own gate order, with separate input and recurrent biases.
+import { z } from 'zod';
+import { activationSchema, type Activation } from '../activations.ts';
+import { defineLayerKind, inputShapeOf, type Layer, type LayerKind } from '../kind.ts';
+import { floats, int, ints, OnnxExportError, strings, type OnnxGraph } from '../../onnx/graph.ts';
+import type { Tf } from '../../tf.ts';
+
+export interface RecurrentSpec {
+  type: string;
+  className: 'LSTM' | 'GRU' | 'SimpleRNN';
+  description: string;
+  /** Gates per unit: 4 (LSTM), 3 (GRU), 1 (RNN). */
+  gates: number;
+  onnxOp: 'LSTM' | 'GRU' | 'RNN';
+  /** For each ONNX gate, the index of the same gate in tfjs's kernel. */
+  onnxGateOrder: number[];
+  /** Whether it has a recurrent (gate) activation besides its activation. */
+  gated: boolean;
+  build: (tf: Tf) => (args: Record<string, unknown>) => Layer;
+}
+
+/** ONNX's names for the activations its recurrent operators accept; tfjs's hardSigmoid is ONNX's with alpha 0.2, beta 0.5. */
+const ONNX_RNN_ACTIVATIONS: Partial<Record<Activation, { name: string; alpha?: number; beta?: number }>> = {
+  tanh: { name: 'Tanh' },
+  sigmoid: { name: 'Sigmoid' },
+  relu: { name: 'Relu' },
+  hardSigmoid: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
+  softsign: { name: 'Softsign' },
+  softplus: { name: 'Softplus' },
+  elu: { name: 'Elu', alpha: 1 },
+};
+
+/** A kernel [in, gates·units] (tfjs) as [gates·units, in] in ONNX's gate order. */
+function toOnnxGates(values: Float32Array, rows: number, units: number, order: number[]): Float32Array {
+  const out = new Float32Array(values.length);
+  const columns = order.length * units;
+  order.forEach((tfGate, g) => {
+    for (let j = 0; j < units; j++) for (let i = 0; i < rows; i++) out[(g * units + j) * rows + i] = values[i * columns + tfGate * units + j];
+  });
+  return out;
+}
+
+const activationOf = (config: Record<string, unknown>, key: string): Activation => {
+  const a = config[key];
+  return (typeof a === 'string' ? a : (a as { className: string }).className) as Activation;
+};
+
+export function recurrentKind(spec: RecurrentSpec): LayerKind {
+  return defineLayerKind({
+    type: spec.type,
+    className: spec.className,
+    description: spec.description,
+    prunable: true,
+    options: z.strictObject({
+      units: z.int().positive(),
+      returnSequences: z.boolean().optional().describe('output every step ([steps, units]) for a following recurrent or conv layer; the last step only when left out'),
+      activation: activationSchema.optional().describe('tanh when left out'),
+      ...(spec.gated ? { recurrentActivation: activationSchema.optional().describe('of the gates; sigmoid when left out (tfjs\'s own default is hardSigmoid)') } : {}),
+    }),
+    outputShape(input, o) {
+      if (input.length !== 2) return `${spec.type} needs [steps, features] input (after a flatten, a dense on a flat input or a recurrent layer without returnSequences?)`;
+      return o.returnSequences ? [input[0], o.units] : [o.units];
+    },
+    build: (tf, o, at) =>
+      spec.build(tf)({
+        ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+        name: at.name,
+        units: o.units,
+        returnSequences: o.returnSequences ?? false,
+        activation: o.activation ?? 'tanh',
+        ...(spec.gated ? { recurrentActivation: (o as { recurrentActivation?: Activation }).recurrentActivation ?? 'sigmoid' } : {}),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: at.seed(1) }),
+      }),
+    weights: () => [
+      { name: 'kernel', prunedByDefault: true },
+      { name: 'recurrentKernel', prunedByDefault: true },
+      { name: 'bias', prunedByDefault: false },
+    ],
+    uses: (layer) => ({ kernel: inputShapeOf(layer)[0], recurrentKernel: inputShapeOf(layer)[0] }),
+    onnx: (layer, graph) => recurrentOnnx(spec, layer, graph),
+  });
+}
+
+function recurrentOnnx(spec: RecurrentSpec, layer: Layer, graph: OnnxGraph): void {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const [kernel, recurrent, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+  const units = config.units as number;
+  const features = inputShapeOf(layer)[1];
+  const n = layer.name;
+  // ONNX's list: LSTM f, g, h (gates, cell input, cell output); GRU f, g; RNN f.
+  const activation = activationOf(config, 'activation');
+  const gate = spec.gated ? activationOf(config, 'recurrentActivation') : activation;
+  const listed = spec.onnxOp === 'LSTM' ? [gate, activation, activation] : spec.onnxOp === 'GRU' ? [gate, activation] : [activation];
+  const named = listed.map((a) => {
+    const known = ONNX_RNN_ACTIVATIONS[a];
+    if (!known) throw new OnnxExportError(`layer "${n}" (${spec.type}) uses the activation ${a}, which ONNX's ${spec.onnxOp} operator does not offer; it offers ${Object.keys(ONNX_RNN_ACTIVATIONS).join(', ')}`);
+    return known;
+  });
+  const gates = spec.gates;
+  // ONNX adds an input bias and a recurrent bias; tfjs has one, so the recurrent one is zero.
+  const onnxBias = new Float32Array(2 * gates * units);
+  onnxBias.set(toOnnxGates(bias, 1, units, spec.onnxGateOrder));
+  const inputs = [
+    graph.constant(`${n}/W`, [1, gates * units, features], toOnnxGates(kernel, features, units, spec.onnxGateOrder)),
+    graph.constant(`${n}/R`, [1, gates * units, units], toOnnxGates(recurrent, units, units, spec.onnxGateOrder)),
+    graph.constant(`${n}/B`, [1, 2 * gates * units], onnxBias),
+  ];
+  const attributes = [int('hidden_size', units), strings('activations', named.map((a) => a.name))];
+  // Alphas and betas are listed for the activations that take them, in order.
+  const alphas = named.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
+  const betas = named.filter((a) => a.beta !== undefined).map((a) => a.beta!);
+  if (alphas.length) attributes.push(floats('activation_alpha', alphas));
+  if (betas.length) attributes.push(floats('activation_beta', betas));
+  if (spec.onnxOp === 'GRU') attributes.push(int('linear_before_reset', 0)); // tfjs's GRU resets before the recurrent product
+  // ONNX runs over [steps, batch, features].
+  const stepsFirst = graph.op('Transpose', `${n}/in`, [], [ints('perm', [1, 0, 2])]);
+  const [sequence, last] = graph.opWithOutputs(spec.onnxOp, n, [stepsFirst, ...inputs], attributes, ['Y', 'Y_h']);
+  if (config.returnSequences) {
+    // Y is [steps, directions, batch, units].
+    graph.op('Squeeze', `${n}/sequence`, [graph.int64(`${n}/axis1`, [1])], undefined, sequence);
+    graph.op('Transpose', `${n}/out`, [], [ints('perm', [1, 0, 2])]);
+  } else {
+    // Y_h is [directions, batch, units].
+    graph.op('Squeeze', `${n}/last`, [graph.int64(`${n}/axis0`, [0])], undefined, last);
+  }
+}

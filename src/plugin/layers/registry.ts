@@ -1,0 +1,57 @@
+// The layer kinds runexp knows, by spec `type` and by tfjs class. A spec's layers are validated
+// against it, models are built from it, and every walk over a built model (masks, pruners, MACs,
+// ONNX export, structured compaction) finds each layer's kind here, or fails naming the layer.
+import { ErrorCode, RunexpError } from '../errors.ts';
+import type { Layer, LayerKind, WeightInfo } from './kind.ts';
+import averagePooling1d from './kinds/average-pooling1d.ts';
+import batchNormalization from './kinds/batch-normalization.ts';
+import conv1d from './kinds/conv1d.ts';
+import dense from './kinds/dense.ts';
+import dropout from './kinds/dropout.ts';
+import flatten from './kinds/flatten.ts';
+import globalAveragePooling1d from './kinds/global-average-pooling1d.ts';
+import globalMaxPooling1d from './kinds/global-max-pooling1d.ts';
+import gru from './kinds/gru.ts';
+import layerNormalization from './kinds/layer-normalization.ts';
+import lstm from './kinds/lstm.ts';
+import maxPooling1d from './kinds/max-pooling1d.ts';
+import simpleRnn from './kinds/simple-rnn.ts';
+
+/** In the order the docs list them; the paper's three first. */
+export const LAYER_KINDS: readonly LayerKind[] = [
+  conv1d, flatten, dense,
+  dropout, batchNormalization, layerNormalization,
+  maxPooling1d, averagePooling1d, globalMaxPooling1d, globalAveragePooling1d,
+  lstm, gru, simpleRnn,
+];
+
+export const LAYER_TYPES = LAYER_KINDS.map((k) => k.type);
+
+/** The kind a spec's `type` names. */
+export function layerKind(type: string): LayerKind | undefined {
+  return LAYER_KINDS.find((k) => k.type === type);
+}
+
+/** The kind of a built layer; a layer runexp has no kind for is an error naming it. */
+export function kindOfLayer(layer: Layer): LayerKind {
+  const className = layer.getClassName();
+  const kind = LAYER_KINDS.find((k) => k.className === className);
+  if (!kind) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" is a ${className}, which runexp has no layer kind for`, `the layer kinds are: ${LAYER_TYPES.join(', ')}`);
+  return kind;
+}
+
+/** A built layer's weights, named, in `getWeights()` order. */
+export function weightsOfLayer(layer: Layer): WeightInfo[] {
+  return kindOfLayer(layer).weights(layer);
+}
+
+/** The position of the weight called `name` in `layer.getWeights()`; an error naming the layer's weights when it has none of that name. */
+export function weightIndex(layer: Layer, name: string): number {
+  const weights = weightsOfLayer(layer);
+  const index = weights.findIndex((w) => w.name === name);
+  if (index < 0) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" (${kindOfLayer(layer).type}) has no weight named "${name}"`, weights.length ? `its weights: ${weights.map((w) => w.name).join(', ')}` : 'it has no weights');
+  return index;
+}
+
+/** The model's layers that have weights pruners prune when not told which (kernels), in order. */
+export const prunableLayers = (layers: readonly Layer[]): Layer[] => layers.filter((l) => kindOfLayer(l).prunable);
