@@ -1,6 +1,7 @@
 // The end-of-run summary in the layout of the paper's Table 1 (model, MSE, RMSE, MAE, R²), with
 // the baselines beside the models, skill against persistence, intervals over seeds and verdicts.
 import { summarizeSeeds } from '../evaluation/seed-summary.ts';
+import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, labeller } from '../plan/labels.ts';
 import type { OkRecord, RunRecord } from '../results/record.ts';
@@ -22,7 +23,7 @@ function cell(values: number[], positive: boolean): string {
 function pruningNotes(rec: OkRecord): string[] {
   const notes = rec.pruning.layers.map(
     (l) =>
-      `  pruned ${l.layer}: ${l.total.toLocaleString('en-US')} weights → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : ` (${l.criterion ?? '|w|'} > ${l.threshold.toPrecision(4)})`}`,
+      `  pruned ${prunedLabel(l)}: ${l.total.toLocaleString('en-US')} weights → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : ` (${l.criterion ?? '|w|'} > ${l.threshold.toPrecision(4)})`}`,
   );
   if (rec.pruning.retrains === 'all') notes.push('  other layers and all biases: retrained by the pruner (it declares retrains: all)');
   else if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${unexpectedChanges(rec) ? '' : ' (the pruner retrained them)'}`}`);

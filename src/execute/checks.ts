@@ -3,6 +3,8 @@
 // kernels changed.
 import type { LayersModel, PrunedLayer, PruneResult, Tf, WindowedData } from '../plugin/api.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { weightsOfLayer } from '../plugin/layers/registry.ts';
+import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { quoted } from '../plugin/shorten.ts';
 import { weightsOf, type LayerWeights } from '../plugin/weights.ts';
 
@@ -17,16 +19,17 @@ export function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: W
 }
 
 /**
- * Counts weight values that differ between two same-shaped models, skipping the pruned kernels
+ * Counts weight values that differ between two same-shaped models, skipping the pruned weights ("layer:weight")
  * and the layers a pruner declares it retrains.
  */
-export function changedOutside(a: LayersModel, b: LayersModel, prunedKernels: Set<string>, retrained: ReadonlySet<string> = new Set()): number {
+export function changedOutside(a: LayersModel, b: LayersModel, prunedWeights: Set<string>, retrained: ReadonlySet<string> = new Set()): number {
   const wa = weightsOf(a);
   const wb = weightsOf(b);
   let changed = 0;
   wa.forEach((layer, li) =>
     layer.tensors.forEach((t, ti) => {
-      if ((ti === 0 && prunedKernels.has(layer.layer)) || retrained.has(layer.layer)) return;
+      const weight = weightsOfLayer(a.layers[li])[ti]?.name;
+      if (prunedWeights.has(`${layer.layer}:${weight}`) || retrained.has(layer.layer)) return;
       const other = wb[li].tensors[ti].values;
       t.values.forEach((v, i) => {
         if (v !== other[i]) changed++;
@@ -83,23 +86,36 @@ export function requireCountsFromModel(original: LayersModel, result: { model: L
   const names = new Set(result.model.layers.map((l) => l.name));
   for (const reported of result.layers) {
     if (!names.has(reported.layer)) throw fail(`reported layer ${quoted(reported.layer)}, which the model does not have`);
-    const kernel = result.model.getLayer(reported.layer).getWeights()[0];
-    const values = kernel.dataSync();
-    if (values.length !== reported.total) throw fail(`reported ${reported.total.toLocaleString('en-US')} weights for layer ${reported.layer}, whose kernel has ${values.length.toLocaleString('en-US')}`);
+    const layer = result.model.getLayer(reported.layer);
+    const weight = reported.weight ?? 'kernel';
+    const index = weightsOfLayer(layer).findIndex((w) => w.name === weight);
+    if (index < 0) throw fail(`reported weight ${quoted(weight)} of layer ${reported.layer}, which has ${weightsOfLayer(layer).map((w) => w.name).join(', ') || 'no weights'}`);
+    const values = layer.getWeights()[index].dataSync();
+    if (values.length !== reported.total) throw fail(`reported ${reported.total.toLocaleString('en-US')} weights for layer ${reported.layer}, whose ${weight} has ${values.length.toLocaleString('en-US')}`);
     const kept = nonzero(values);
-    if (kept !== reported.kept) throw fail(`reported ${reported.kept.toLocaleString('en-US')} of ${reported.total.toLocaleString('en-US')} weights kept in layer ${reported.layer}, but the model holds ${kept.toLocaleString('en-US')} non-zero`);
+    if (kept !== reported.kept) throw fail(`reported ${reported.kept.toLocaleString('en-US')} of ${reported.total.toLocaleString('en-US')} weights kept in ${layerWord(reported)}, but the model holds ${kept.toLocaleString('en-US')} non-zero`);
   }
   if (retrains === 'all') return;
-  const reportedNames = new Set([...result.layers.map((l) => l.layer), ...(retrains ?? [])]);
+  // Every kernel (and recurrent kernel) that lost values to zero must be among those reported.
+  // Biases and normalisation parameters changed are a warning (changedOutside), not a failure.
+  const reportedWeights = new Set([...result.layers.map((l) => `${l.layer}:${l.weight ?? 'kernel'}`)]);
+  const retrained = new Set(retrains ?? []);
   const before = new Map(original.layers.map((l) => [l.name, l]));
   for (const layer of result.model.layers) {
     const source = before.get(layer.name);
-    if (reportedNames.has(layer.name) || !source || layer.getWeights().length === 0) continue;
-    const was = nonzero(source.getWeights()[0].dataSync());
-    const now = nonzero(layer.getWeights()[0].dataSync());
-    if (now < was) throw fail(`set ${(was - now).toLocaleString('en-US')} weights of layer ${layer.name} to 0 but reports only ${[...result.layers.map((l) => l.layer)].join(', ') || 'no layer'}`);
+    if (retrained.has(layer.name) || !source) continue;
+    const was = source.getWeights();
+    const now = layer.getWeights();
+    weightsOfLayer(layer).forEach(({ name, prunedByDefault }, i) => {
+      if (!prunedByDefault || reportedWeights.has(`${layer.name}:${name}`)) return;
+      const lost = nonzero(was[i].dataSync()) - nonzero(now[i].dataSync());
+      if (lost > 0) throw fail(`set ${lost.toLocaleString('en-US')} weights of ${layerWord({ layer: layer.name, weight: name })} to 0 but reports only ${result.layers.map(prunedLabel).join(', ') || 'no layer'}`);
+    });
   }
 }
+
+/** "layer dense", or "layer lstm (recurrentKernel)" for a weight other than the kernel. */
+const layerWord = ({ layer, weight }: { layer: string; weight?: string }) => `layer ${layer}${weight && weight !== 'kernel' ? ` (${weight})` : ''}`;
 
 /** One property of a plugin's result: pass / fail / n/a with what was expected and what was seen. */
 export interface PropertyResult {

@@ -3,6 +3,8 @@
 import type { CompactResult, LayersModel, PruneResult, Tf, TrainingHooks, WindowedData } from '../plugin/api.ts';
 import { buildModel } from '../plugin/architecture.ts';
 import { describeFailure, type SerializedError } from '../plugin/errors.ts';
+import { weightIndex } from '../plugin/layers/registry.ts';
+import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { differences, maxAbsDifference, pass, fail, na, type PropertyResult } from './checks.ts';
 export { requestedSparsity, sparsityMatches } from './checks.ts';
@@ -12,8 +14,10 @@ export type { PropertyResult };
 /** The reported `after` weights are what the model holds. */
 export function reportMatchesModel(result: PruneResult): PropertyResult {
   const name = 'reported weights are the model\'s weights';
-  for (const layer of result.layers) {
-    const actual = result.model.getLayer(layer.layer).getWeights()[0].dataSync() as Float32Array;
+  for (const reported of result.layers) {
+    const layer = { ...reported, layer: prunedLabel(reported) };
+    const found = result.model.getLayer(reported.layer);
+    const actual = found.getWeights()[weightIndex(found, reported.weight ?? 'kernel')].dataSync() as Float32Array;
     const bad = actual.findIndex((w) => !Number.isFinite(w));
     if (bad >= 0) return fail(name, `expected finite weights; layer ${layer.layer} of the pruned model holds ${actual[bad]} at weight ${bad}`);
     if (actual.length !== layer.after.length) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer} reports ${layer.after.length} of them, its kernel has ${actual.length}`);

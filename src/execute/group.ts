@@ -194,7 +194,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
   requireFiniteScores(measured.reports, measurer.name);
   requireReportedCounts({ original, compact: compact.model }, measured.reports, measurer.name);
   const byModel = measured.predictions.byModel as { original: number[]; compact: number[] };
-  const prunedNames = new Set(pruned.layers.map((l) => l.layer));
+  const prunedNames = new Set(pruned.layers.map((l) => `${l.layer}:${l.weight ?? 'kernel'}`));
 
   const savedOriginal = await modelFiles(tf, original, 'original/');
   const savedCompact = await modelFiles(tf, compact.model, 'compact/');
@@ -214,7 +214,7 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     pruning: {
       plugin: pruner.name,
       options: run.prune.options,
-      layers: pruned.layers.map(({ layer, criterion, threshold, total, kept }) => ({ layer, criterion, threshold, total, kept, sparsity: 1 - kept / total })),
+      layers: pruned.layers.map(({ layer, weight, criterion, threshold, total, kept }) => ({ layer, ...(weight ? { weight } : {}), criterion, threshold, total, kept, sparsity: 1 - kept / total })),
       ...(pruned.data ? { data: pruned.data } : {}),
       retrains: pruner.retrains === 'all' ? 'all' : [...(pruner.retrains ?? [])],
       ...(trainer.trainings.length ? { trainings: trainer.trainings } : {}),

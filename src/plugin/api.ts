@@ -45,6 +45,8 @@ export interface PruneRequest {
 
 export interface PrunedLayer {
   layer: string;
+  /** The weight pruned, as its layer kind names it (`recurrentKernel`, …); the kernel when absent. */
+  weight?: string;
   /** How weights were chosen, e.g. "|w|" or "random"; shown in reports. */
   criterion?: string;
   /** The score threshold used, when there is one: weights with score <= threshold were zeroed. */

@@ -20,7 +20,7 @@ export { decodeText, textEncoding, type DecodedText } from './text-decoding.ts';
 export { daysBetween, isCalendarDate } from './dates.ts';
 export { suggestHint } from './suggest.ts';
 export { extrapolation, makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';
-export { controlOf, controlOption, magnitudeScores, percentileOption, pruneKernels, sparsityOrPercentile, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption } from './prune-kernels.ts';
+export { controlOf, controlOption, magnitudeScores, percentileOption, pruneKernels, sparsityOrPercentile, resolveTargetLayers, prunedLabel, resolveTargets, scopeOption, sparsityOption, splitTarget, targetLayersOption, targetWeightsOption, weightTarget } from './prune-kernels.ts';
 export { applyMasks, keepAllBut, lowestIndexes, maskedResult, maskHooks, masksFromScores, prunedCount, randomMasksLike, weightValues, type WeightMask } from './masks.ts';
 export { trainingEvents } from './training-events.ts';
 export { weightsOf } from './weights.ts';

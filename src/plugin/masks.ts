@@ -4,6 +4,7 @@
 // so a mask never depends on sort stability or on how many weights share a value.
 import type { LayersModel, PrunedLayer, PruneResult, Tf, TrainingHooks } from './api.ts';
 import { weightIndex, weightsOfLayer } from './layers/registry.ts';
+import { splitTarget } from './prune-kernels.ts';
 
 /** Which values of one weight variable are kept, the weight named as its layer kind names it. */
 export interface WeightMask {
@@ -37,15 +38,15 @@ export function keepAllBut(scores: ArrayLike<number>, count: number): Uint8Array
  */
 export function masksFromScores(scores: Map<string, ArrayLike<number>>, sparsity: number, scope: 'layer' | 'global'): WeightMask[] {
   if (scope === 'layer') {
-    return [...scores].map(([layer, s]) => ({ layer, weight: 'kernel', keep: keepAllBut(s, prunedCount(s.length, sparsity)) }));
+    return [...scores].map(([target, s]) => ({ ...splitTarget(target), keep: keepAllBut(s, prunedCount(s.length, sparsity)) }));
   }
   const all = Float64Array.from([...scores.values()].flatMap((s) => Array.from(s)));
   const keepAll = keepAllBut(all, prunedCount(all.length, sparsity));
   let offset = 0;
-  return [...scores].map(([layer, s]) => {
+  return [...scores].map(([target, s]) => {
     const keep = keepAll.slice(offset, offset + s.length);
     offset += s.length;
-    return { layer, weight: 'kernel', keep };
+    return { ...splitTarget(target), keep };
   });
 }
 
@@ -91,17 +92,16 @@ export function maskHooks(tf: Tf, masks: () => readonly WeightMask[]): TrainingH
 }
 
 /**
- * A pruner's result from a model whose pruned weights are already zero: what each masked kernel
- * held in `before` and holds now. `model` becomes the result's model.
+ * A pruner's result from a model whose pruned weights are already zero: what each masked weight
+ * held in `before` and holds now (only the masks `reported` keeps: a structured pruner's bias
+ * masks follow its kernel masks and are not reported apart). `model` becomes the result's model.
  */
-export function maskedResult(model: LayersModel, before: LayersModel, masks: readonly WeightMask[], how: { criterion: string; threshold?: number }): PruneResult {
-  const layers: PrunedLayer[] = masks
-    .filter((m) => m.weight === 'kernel')
-    .map(({ layer }) => {
-      const after = weightValues(model, layer);
-      let kept = 0;
-      for (const w of after) if (w !== 0) kept++;
-      return { layer, criterion: how.criterion, threshold: how.threshold, total: after.length, kept, before: weightValues(before, layer), after };
-    });
+export function maskedResult(model: LayersModel, before: LayersModel, masks: readonly WeightMask[], how: { criterion: string; threshold?: number }, reported: (mask: WeightMask) => boolean = () => true): PruneResult {
+  const layers: PrunedLayer[] = masks.filter(reported).map(({ layer, weight }) => {
+    const after = weightValues(model, layer, weight);
+    let kept = 0;
+    for (const w of after) if (w !== 0) kept++;
+    return { layer, ...(weight === 'kernel' ? {} : { weight }), criterion: how.criterion, threshold: how.threshold, total: after.length, kept, before: weightValues(before, layer, weight), after };
+  });
   return { model, layers };
 }

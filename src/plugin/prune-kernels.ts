@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { cloneModel } from './architecture.ts';
 import { ErrorCode, RunexpError } from './errors.ts';
 import type { LayersModel, PrunedLayer, PruneRequest, PruneResult, Tf } from './api.ts';
-import { kindOfLayer, prunableLayers } from './layers/registry.ts';
+import { kindOfLayer, prunableLayers, weightIndex, weightsOfLayer } from './layers/registry.ts';
 import { suggestHint } from './suggest.ts';
 
 /** The `layers` option every kernel pruner accepts. */
@@ -12,6 +12,47 @@ export const targetLayersOption = z
   .union([z.enum(['first-dense', 'hidden-dense', 'first', 'hidden']), z.array(z.string().min(1)).min(1)])
   .default('first-dense')
   .describe('first-dense (the paper), hidden-dense (every dense layer but the output), first (the first layer with a kernel, of any kind), hidden (every layer with a kernel but the output), or a list of layer names');
+
+/** The `weights` option: which weights of each target layer a pruner prunes. */
+export const targetWeightsOption = z
+  .union([z.literal('kernels'), z.array(z.string().min(1)).min(1)])
+  .optional()
+  .describe('kernels (the default: a layer\'s kernel, and a recurrent layer\'s recurrent kernel too), or a list of weight names (kernel, recurrentKernel, bias, gamma, …)');
+
+/**
+ * A pruning target: one weight of one layer, written as the layer's name for its kernel (what
+ * pruners have always reported) and `layer:weight` for any other.
+ */
+export const weightTarget = (layer: string, weight: string): string => (weight === 'kernel' ? layer : `${layer}:${weight}`);
+export function splitTarget(target: string): { layer: string; weight: string } {
+  const at = target.indexOf(':');
+  return at < 0 ? { layer: target, weight: 'kernel' } : { layer: target.slice(0, at), weight: target.slice(at + 1) };
+}
+
+/** How a pruned weight is shown: the layer's name for its kernel, "lstm recurrentKernel" for another. */
+export const prunedLabel = ({ layer, weight }: { layer: string; weight?: string }): string => (weight && weight !== 'kernel' ? `${layer} ${weight}` : layer);
+
+/** A target's values (a copy) and shape. */
+function targetValues(model: LayersModel, target: string): { values: Float32Array; shape: number[] } {
+  const { layer, weight } = splitTarget(target);
+  const found = model.getLayer(layer);
+  const tensor = found.getWeights()[weightIndex(found, weight)];
+  return { values: Float32Array.from(tensor.dataSync() as Float32Array), shape: tensor.shape };
+}
+
+/**
+ * The targets a pruner's `layers` and `weights` options choose: each target layer's kernels (a
+ * recurrent layer's recurrent kernel too) unless `weights` names others. Layers come from
+ * `resolveTargetLayers`; a weight name a layer does not have is an error listing its weights.
+ */
+export function resolveTargets(model: LayersModel, layers: z.output<typeof targetLayersOption>, weights?: z.output<typeof targetWeightsOption>): string[] {
+  return resolveTargetLayers(model, layers).flatMap((name) => {
+    const layer = model.getLayer(name);
+    const chosen = weights === undefined || weights === 'kernels' ? weightsOfLayer(layer).filter((w) => w.prunedByDefault).map((w) => w.name) : weights;
+    for (const weight of chosen) weightIndex(layer, weight);
+    return chosen.map((weight) => weightTarget(name, weight));
+  });
+}
 
 export function resolveTargetLayers(model: LayersModel, choice: z.output<typeof targetLayersOption>): string[] {
   if (typeof choice === 'string') {
@@ -43,8 +84,9 @@ export interface KernelDecision {
 }
 
 /**
- * Copies the model and, for each target layer, keeps the kernel weights for which `keep` says
- * true. `decide` sees each layer's kernel and returns its keep mask (and what it was based on).
+ * Copies the model and, for each target (a layer's kernel, or `layer:weight` from resolveTargets),
+ * keeps the weights for which `keep` says true. `decide` sees each target's values and returns
+ * its keep mask (and what it was based on).
  */
 export function pruneKernels(
   tf: Tf,
@@ -54,18 +96,20 @@ export function pruneKernels(
 ): PruneResult {
   const model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
   const layers: PrunedLayer[] = [];
-  for (const name of targets) {
+  for (const target of targets) {
+    const { layer: name, weight } = splitTarget(target);
     const layer = model.getLayer(name);
-    const [kernel, ...rest] = layer.getWeights();
-    const before = Float32Array.from(kernel.dataSync() as Float32Array);
-    const { threshold, criterion, keep } = decide(name, before);
+    const weights = layer.getWeights();
+    const index = weightIndex(layer, weight);
+    const before = Float32Array.from(weights[index].dataSync() as Float32Array);
+    const { threshold, criterion, keep } = decide(target, before);
     const after = before.map((w, i) => (keep(i) ? w : 0));
     let kept = 0;
     for (const w of after) if (w !== 0) kept++;
-    const pruned = tf.tensor(after, kernel.shape);
-    layer.setWeights([pruned, ...rest]);
+    const pruned = tf.tensor(after, weights[index].shape);
+    layer.setWeights(weights.map((w, i) => (i === index ? pruned : w)));
     pruned.dispose();
-    layers.push({ layer: name, criterion, threshold, total: before.length, kept, before, after });
+    layers.push({ layer: name, ...(weight === 'kernel' ? {} : { weight }), criterion, threshold, total: before.length, kept, before, after });
   }
   return { model, layers };
 }
@@ -103,7 +147,7 @@ export function controlOf<C extends string>(controls: readonly [C, ...C[]]) {
     .describe(`the method's control: ${controls.join(' or ')}; none (the default) runs the method itself; a list like [none, ${controls[0]}] runs both`);
 }
 
-/** |w| of each target layer's kernel, the score of magnitude-based methods. */
+/** |w| of each target (a layer's kernel, or `layer:weight`), the score of magnitude-based methods. */
 export function magnitudeScores(model: LayersModel, targets: readonly string[]): Map<string, Float64Array> {
-  return new Map(targets.map((name) => [name, Float64Array.from(model.getLayer(name).getWeights()[0].dataSync() as Float32Array, Math.abs)]));
+  return new Map(targets.map((target) => [target, Float64Array.from(targetValues(model, target).values, Math.abs)]));
 }

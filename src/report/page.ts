@@ -1,6 +1,7 @@
 // Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
 // layer-wise counts and sizes, and charts along the grid's own axes.
 import { describeFailure } from '../plugin/errors.ts';
+import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, configKey as configKeyOf } from '../plan/labels.ts';
 import { distinct, varyingAxes } from './aggregate.ts';
@@ -97,9 +98,9 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     // (each configuration's first seed; the headline's first).
     const picked = configs.slice(0, PICKER_LIMIT).map((config) => ({ label: names.run(config[0]), run: config[0], config }));
     const weightChoices = picked.map((p) => ({ label: p.label, layers: readPrunedWeights(results.outDir, p.run.runId) }));
-    const layerNames = distinct(weightChoices[0].layers.map((l) => l.layer));
+    const layerNames = distinct(weightChoices[0].layers.map(prunedLabel));
     const weightFigures = layerNames.map((name) => {
-      const choices = weightChoices.flatMap((c) => c.layers.filter((l) => l.layer === name).map((value) => ({ label: c.label, value })));
+      const choices = weightChoices.flatMap((c) => c.layers.filter((l) => prunedLabel(l) === name).map((value) => ({ label: c.label, value })));
       return figure(weightsBeforeAfterChart(name, choices, configs.length)) + figure(keptVersusPrunedChart(name, choices, configs.length));
     });
     sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weightFigures.join('')}`);
@@ -224,7 +225,7 @@ function layerTable(run: OkRecord, names: Names): string {
   });
   rows.push(['total', run.original.totalParams, run.original.nonzeroParams, run.compact.nonzeroParams, `${num((1 - run.compact.nonzeroParams / run.compact.totalParams) * 100, 2)}%`]);
   const pruned = run.pruning.layers
-    .map((l) => `<li><code>${esc(l.layer)}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : `, threshold ${esc(l.criterion ?? '|w|')} &gt; ${esc(num(l.threshold, 6))}`}</li>`)
+    .map((l) => `<li><code>${esc(prunedLabel(l))}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : `, threshold ${esc(l.criterion ?? '|w|')} &gt; ${esc(num(l.threshold, 6))}`}</li>`)
     .join('');
   return `<p>${esc(names.run(run))}. Compression ratio (all parameters / non-zero): original ${esc(num(run.original.compressionRatio, 3))}, compact ${esc(num(run.compact.compressionRatio, 3))}.</p><ul>${pruned}</ul>${table(['layer', 'parameters', 'non-zero (original)', 'non-zero (compact)', 'sparsity (compact)'], rows)}`;
 }

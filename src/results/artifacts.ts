@@ -100,6 +100,8 @@ export function readPredictions(runFolder: string): PredictionRow[] {
 
 export interface PrunedLayerWeights {
   layer: string;
+  /** Absent for a layer's kernel. */
+  weight?: string;
   criterion?: string;
   /** null when the pruner used no score threshold. */
   threshold: number | null;
@@ -109,7 +111,7 @@ export interface PrunedLayerWeights {
 
 export function prunedWeightsJson(layers: PrunedLayer[]): string {
   return JSON.stringify(
-    layers.map((l) => ({ layer: l.layer, criterion: l.criterion, threshold: l.threshold ?? null, total: l.total, kept: l.kept, before: Array.from(l.before), after: Array.from(l.after) })),
+    layers.map((l) => ({ layer: l.layer, ...(l.weight ? { weight: l.weight } : {}), criterion: l.criterion, threshold: l.threshold ?? null, total: l.total, kept: l.kept, before: Array.from(l.before), after: Array.from(l.after) })),
   );
 }
 

@@ -60,6 +60,8 @@ export const errorSchema = z.object({
 
 const prunedLayerSchema = z.object({
   layer: z.string(),
+  /** The weight pruned when it is not the layer's kernel (from the layer registry, issue 25). */
+  weight: z.string().optional(),
   criterion: z.string().optional(),
   /** Absent (null in version 1) when the pruner used no score threshold. */
   threshold: z.number().nullish().transform((t) => (t === null || t === undefined || Number.isNaN(t) ? undefined : t)),

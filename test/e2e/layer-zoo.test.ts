@@ -41,9 +41,11 @@ test('an LSTM and a dilated CNN train, prune and run on ONNX Runtime; structured
   const failed = records.find((r) => r.status === 'failed')!;
   expect(failed.error.message).toBe('structured pruning has no hidden layer it can shrink in this model (its hidden lstm layers cannot be shrunk yet)');
   for (const r of records.filter((r) => r.status === 'ok')) expect(r.compact.onnx.maxAbsDifference).toBeLessThan(1e-5);
-  // Magnitude on `hidden`: the LSTM's kernel (1 feature × 4 gates × 6 units) loses half.
+  // Magnitude on `hidden`: the LSTM's kernel (1 feature × 4 gates × 6 units) and its recurrent
+  // kernel (6 × 24) each lose half; the bias is untouched.
   const lstm = records.find((r) => arm(r) === 'lstm magnitude ok')!;
-  expect(lstm.pruning.layers.map((l: Record<string, number>) => [l.layer, l.total, l.kept])).toEqual([['lstm', 24, 12]]);
+  expect(lstm.pruning.layers.map((l: Record<string, number>) => [l.layer, l.weight, l.total, l.kept])).toEqual([['lstm', undefined, 24, 12], ['lstm', 'recurrentKernel', 144, 72]]);
+  expect(lstm.untouchedWeightsChanged).toBe(0);
   // Structured: half the dilated conv's filters and half the hidden dense units are gone from the compact model.
   const tcn = records.find((r) => arm(r) === 'tcn structured ok')!;
   expect(tcn.compact.architecture).toBe('tcn[conv1d:2,dense:4]');

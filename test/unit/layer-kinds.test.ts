@@ -6,7 +6,7 @@
 // name and the kind-neutral selectors span architectures. ONNX export of every kind is in
 // onnx-export.test.ts.
 import { loadBackend } from '../../src/execute/backend.ts';
-import { applyMasks, buildModel, kindOfLayer, layerKind, macsOf, mulberry32, resolveTargetLayers, weightValues, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
+import { applyMasks, buildModel, kindOfLayer, layerKind, macsOf, mulberry32, resolveTargetLayers, resolveTargets, weightValues, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
 import { EVERY_KIND, EVERY_LAYER } from '../helpers/architectures.ts';
 
 let tf: Tf;
@@ -96,4 +96,12 @@ test('a dilated conv1d trains: its gradients equal those of the plain convolutio
   expect(close(dx, dxPlain)).toBeLessThan(1e-6);
   expect(close(dk, tf.gather(dkPlain, [0, 2, 4]))).toBeLessThan(1e-6);
   expect(Math.max(...(tf.abs(dk).dataSync() as Float32Array))).toBeGreaterThan(0.01);
+});
+
+test('a pruner\'s targets: kernels and recurrent kernels by default, or the weights its `weights` option names', () => {
+  const model = build([{ type: 'lstm', units: 4, returnSequences: true }, { type: 'gru', units: 3 }, { type: 'dense', units: 2 }, { type: 'dense', units: 1 }], [14, 1]);
+  expect(resolveTargets(model, 'hidden')).toEqual(['lstm', 'lstm:recurrentKernel', 'gru', 'gru:recurrentKernel', 'dense']);
+  expect(resolveTargets(model, 'first', ['recurrentKernel', 'bias'])).toEqual(['lstm:recurrentKernel', 'lstm:bias']);
+  expect(() => resolveTargets(model, 'hidden', ['recurrentKernel'])).toThrow('layer "dense" (dense) has no weight named "recurrentKernel"');
+  model.dispose();
 });

@@ -3,7 +3,7 @@
 // model's weights; pruned weights are zeroed again after every optimizer step.
 import { z } from 'zod';
 import {
-  controlOption, definePlugin, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+  controlOption, definePlugin, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
@@ -16,12 +16,13 @@ export default definePlugin({
     sparsity: sparsityOption.default(0.5),
     epochs: z.int().positive().default(10).describe('epochs of retraining after pruning (the trainer\'s early stopping still applies)'),
     layers: targetLayersOption,
+    weights: targetWeightsOption,
     scope: scopeOption,
     control: controlOption,
   }),
   axes: ['sparsity', 'epochs', 'control'],
   run: async (req, options, ctx) => {
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     let masks = masksFromScores(magnitudeScores(req.model, targets), options.sparsity, options.scope);
     if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
     const tuned = await req.train({ from: req.model, epochs: options.epochs, hooks: maskHooks(ctx.tf, () => masks) });

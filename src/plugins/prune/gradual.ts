@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { LayersModel, TrainingHooks, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, controlOption, definePlugin, magnitudeScores, maskedResult, masksFromScores, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+  applyMasks, controlOption, definePlugin, weightTarget, magnitudeScores, maskedResult, masksFromScores, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export function polynomialSparsity(step: number, o: { initialSparsity: number; sparsity: number; beginStep: number; endStep: number; power: number }): number {
@@ -31,6 +31,7 @@ export default definePlugin({
       frequency: z.int().positive().default(100).describe('prune every this many steps'),
       power: z.number().positive().default(3),
       layers: targetLayersOption,
+      weights: targetWeightsOption,
       scope: scopeOption,
       control: controlOption,
     })
@@ -38,7 +39,7 @@ export default definePlugin({
   axes: ['sparsity', 'control'],
   run: async (req, options, ctx) => {
     const { tf } = ctx;
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     let masks: WeightMask[] = [];
     let epoch = 0;
     let finalEpoch: number | undefined; // the epoch (0-based) during which the final masks were set
@@ -48,9 +49,9 @@ export default definePlugin({
     const prune = (model: LayersModel, sparsity: number) => {
       const scores = magnitudeScores(model, targets);
       if (options.control === 'random') {
-        for (const [layer, s] of scores) {
-          const old = masks.find((m) => m.layer === layer)?.keep;
-          scores.set(layer, Float64Array.from(s, (_, i) => (old && !old[i] ? -Infinity : ctx.random())));
+        for (const [target, s] of scores) {
+          const old = masks.find((m) => weightTarget(m.layer, m.weight) === target)?.keep;
+          scores.set(target, Float64Array.from(s, (_, i) => (old && !old[i] ? -Infinity : ctx.random())));
         }
       }
       masks = masksFromScores(scores, sparsity, options.scope);

@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf, WeightMask } from '../../plugin/index.ts';
 import {
-  cloneModel, controlOf, definePlugin, disposeModel, ErrorCode, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargetLayers, RunexpError, scopeOption,
-  sparsityOption, targetLayersOption,
+  cloneModel, controlOf, definePlugin, weightTarget, disposeModel, ErrorCode, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargets, RunexpError, scopeOption,
+  sparsityOption, targetLayersOption, targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
@@ -23,6 +23,7 @@ export default definePlugin({
     levels: z.int().positive().max(20).default(3).describe('pruning rounds; each removes 1 − (1 − sparsity)^(1/levels) of the weights left'),
     rewindEpoch: z.int().min(0).default(0).describe('rewind to the weights after this epoch of training; 0 rewinds to initialisation'),
     layers: targetLayersOption,
+    weights: targetWeightsOption,
     scope: scopeOption,
     control: controlOf(['reinit', 'random']),
   }),
@@ -30,7 +31,7 @@ export default definePlugin({
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const input: [number, number] = [req.data.lookback, req.data.features];
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     const owned: LayersModel[] = [];
     try {
       const rewind = await rewindPoint(req, options.rewindEpoch, input, owned, tf);
@@ -41,7 +42,7 @@ export default definePlugin({
       for (let level = 1; level <= options.levels && !skipLevels; level++) {
         // Weights pruned at earlier levels score -Infinity, so they stay pruned.
         const scores = magnitudeScores(trained, targets);
-        for (const m of masks) scores.set(m.layer, scores.get(m.layer)!.map((s, i) => (m.keep[i] ? s : -Infinity)));
+        for (const m of masks) scores.set(weightTarget(m.layer, m.weight), scores.get(weightTarget(m.layer, m.weight))!.map((s, i) => (m.keep[i] ? s : -Infinity)));
         masks = masksFromScores(scores, 1 - (1 - options.sparsity) ** (level / options.levels), options.scope);
         const result = await req.train({ from: rewind, hooks: maskHooks(tf, () => masks) });
         levelValLoss.push(Math.min(...result.valLoss));

@@ -3,7 +3,7 @@
 // With `sparsity` instead, exactly round(s·n) weights go, the smallest |w| first (ties by index).
 import { z } from 'zod';
 import {
-  controlOption, definePlugin, percentileOption, sparsityOrPercentile, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption, targetLayersOption,
+  controlOption, definePlugin, weightTarget, percentileOption, sparsityOrPercentile, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
@@ -15,24 +15,25 @@ export default definePlugin({
       sparsity: sparsityOption.optional(),
       percentile: percentileOption,
       layers: targetLayersOption,
+      weights: targetWeightsOption,
       scope: scopeOption,
       control: controlOption,
     }),
   ),
   axes: ['sparsity', 'percentile', 'control'],
   run: (req, options, ctx) => {
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     if (options.sparsity !== undefined || options.control) {
       const sparsity = options.sparsity ?? options.percentile! / 100;
       let masks = masksFromScores(magnitudeScores(req.model, targets), sparsity, options.scope);
       if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
-      const keep = new Map(masks.map((m) => [m.layer, m.keep]));
+      const keep = new Map(masks.map((m) => [weightTarget(m.layer, m.weight), m.keep]));
       return pruneKernels(ctx.tf, req, targets, (layer) => ({ criterion: options.control ?? '|w|', keep: (i) => keep.get(layer)![i] === 1 }));
     }
     const abs = (w: Float32Array) => Float64Array.from(w, Math.abs);
     let globalThreshold: number | undefined;
     if (options.scope === 'global') {
-      const all = targets.flatMap((name) => Array.from(abs(req.model.getLayer(name).getWeights()[0].dataSync() as Float32Array)));
+      const all = [...magnitudeScores(req.model, targets).values()].flatMap((scores) => Array.from(scores));
       globalThreshold = percentile(all, options.percentile!);
     }
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {

@@ -2,7 +2,7 @@
 // round(s·n) per layer. If random pruning scores as well as a method, the method's criterion
 // carries no information.
 import { z } from 'zod';
-import { definePlugin, percentileOption, sparsityOrPercentile, pruneKernels, resolveTargetLayers, sparsityOption, targetLayersOption } from '../../plugin/index.ts';
+import { definePlugin, percentileOption, sparsityOrPercentile, pruneKernels, resolveTargets, sparsityOption, targetLayersOption, targetWeightsOption } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -13,11 +13,12 @@ export default definePlugin({
       sparsity: sparsityOption.optional(),
       percentile: percentileOption,
       layers: targetLayersOption,
+      weights: targetWeightsOption,
     }),
   ),
   axes: ['sparsity', 'percentile'],
   run: (req, options, ctx) => {
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     const share = options.sparsity ?? options.percentile! / 100;
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {
       const drop = Math.round(share * kernel.length);

@@ -4,15 +4,19 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
 import {
-  controlOption, definePlugin, maskedResult, maskHooks, masksFromScores, permutation, randomMasksLike, resolveTargetLayers, scopeOption, sparsityOption,
-  targetLayersOption,
+  controlOption, definePlugin, splitTarget, weightIndex, maskedResult, maskHooks, masksFromScores, permutation, randomMasksLike, resolveTargets, scopeOption, sparsityOption,
+  targetLayersOption, targetWeightsOption,
 } from '../../plugin/index.ts';
 
 /** |g ⊙ w| per target kernel, with g the gradient of the mean squared error on the given windows. */
 export function connectionSensitivity(tf: Tf, model: LayersModel, targets: readonly string[], x: Float32Array, y: Float32Array, shape: [number, number, number]): Map<string, Float64Array> {
   const xs = tf.tensor3d(x, shape);
   const ys = tf.tensor2d(y, [shape[0], 1]);
-  const kernels = targets.map((name) => model.getLayer(name).trainableWeights[0].read() as InstanceType<Tf['Variable']>);
+  const kernels = targets.map((target) => {
+    const { layer, weight } = splitTarget(target);
+    const found = model.getLayer(layer);
+    return found.weights[weightIndex(found, weight)].read() as InstanceType<Tf['Variable']>;
+  });
   const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs) as InstanceType<Tf['Tensor']>).asScalar(), kernels);
   try {
     return new Map(
@@ -52,13 +56,14 @@ export default definePlugin({
     sparsity: sparsityOption.default(0.5),
     batchSize: z.int().positive().default(128).describe('training windows in the batch that scores the connections'),
     layers: targetLayersOption,
+    weights: targetWeightsOption,
     scope: scopeOption,
     control: controlOption,
   }),
   axes: ['sparsity', 'control'],
   run: async (req, options, ctx) => {
     const { tf } = ctx;
-    const targets = resolveTargetLayers(req.model, options.layers);
+    const targets = resolveTargets(req.model, options.layers, options.weights);
     // The dense model's initialisation: a training of 0 epochs is the trainer's own initial
     // model for this seed (a redrawn one too, when the trainer redraws dead initialisations).
     const init = (await req.train({ epochs: 0 })).model;

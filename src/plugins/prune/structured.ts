@@ -78,7 +78,7 @@ export default definePlugin({
       model = tuned.model;
     }
     const removed = Object.fromEntries(unitMasks.map(({ layer, keep }) => [layer, [...keep.keys()].filter((u) => !keep[u])]));
-    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` });
+    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => m.weight === 'kernel');
     return { ...result, data: { removed, units: Object.fromEntries(units) } };
   },
 });
