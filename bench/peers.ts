@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildModel, exportOnnx, mulberry32, onnxSession, trainingEvents, type Tf, type WindowedData } from '../src/plugin/index.ts';
+import { buildModel, exportOnnx, mulberry32, onnxSession, trainingEvents, type Architecture, type Tf, type WindowedData } from '../src/plugin/index.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 
@@ -28,15 +28,23 @@ export function pytorchMissing(): string | undefined {
   return probe.status === 0 ? undefined : 'python3 has no torch (apt-get install python3-torch libopenblas0-pthread)';
 }
 
+/** The peer models: the paper's CNN, and an LSTM(32) and a GRU(32) forecaster (a recurrent layer, then Dense(1)). */
+export type PeerModel = 'paper' | 'lstm' | 'gru';
+const PEER_ARCHITECTURES: Record<PeerModel, Architecture> = {
+  paper: paperArchitecture('linear'),
+  lstm: { name: 'lstm32', layers: [{ type: 'lstm', units: 32 }, { type: 'dense', units: 1 }] },
+  gru: { name: 'gru32', layers: [{ type: 'gru', units: 32 }, { type: 'dense', units: 1 }] },
+};
+
 /**
- * Trains the paper's model (linear output, 50 epochs, batch 32, no early stopping) with runexp's
+ * Trains a peer model (linear output, 50 epochs, batch 32, no early stopping) with runexp's
  * trainer and with PyTorch on one thread, interleaved `repeats` times, and times a 20,000-window
  * prediction in one batch in each. Medians.
  */
-export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3): Promise<PeerResult> {
+export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3, kind: PeerModel = 'paper'): Promise<PeerResult> {
   const dir = mkdtempSync(join(tmpdir(), 'runexp-peer-'));
   const input = join(dir, 'windows.json');
-  writeFileSync(input, JSON.stringify({ x: Array.from(data.train.x), y: Array.from(data.train.y), lookback: data.lookback, epochs: 50, repeats: 1 }));
+  writeFileSync(input, JSON.stringify({ x: Array.from(data.train.x), y: Array.from(data.train.y), lookback: data.lookback, epochs: 50, repeats: 1, model: kind, units: 32 }));
   const runexp: number[] = [];
   const pytorch: number[] = [];
   const pytorchPredict: number[] = [];
@@ -45,7 +53,7 @@ export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3): Prom
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     const trained = await tfjs.run(
-      { data, architecture: paperArchitecture('linear'), seed: 11 + i, events: trainingEvents([]) },
+      { data, architecture: PEER_ARCHITECTURES[kind], seed: 11 + i, events: trainingEvents([]) },
       { epochs: 50, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 0 },
       { tf, seed: 11 + i, random: mulberry32(11 + i), log: () => {} },
     );

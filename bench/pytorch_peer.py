@@ -1,6 +1,7 @@
-# The paper's model in PyTorch, for `npm run bench`: the same windows (read from a JSON file that
-# bench/peers.ts writes), batch 32, Adam 0.001, MSE, no early stopping, one thread. Prints one JSON
-# line: training seconds per repeat, and the median time to predict 20,000 windows in one batch.
+# The paper's model (or an LSTM or GRU forecaster) in PyTorch, for `npm run bench`: the same windows
+# (read from a JSON file that bench/peers.ts writes), batch 32, Adam 0.001, MSE, no early stopping,
+# one thread. Prints one JSON line: training seconds per repeat, and the median time to predict
+# 20,000 windows in one batch.
 import json
 import sys
 import time
@@ -11,12 +12,32 @@ torch.set_num_threads(1)
 spec = json.load(open(sys.argv[1]))
 epochs, repeats = spec["epochs"], spec["repeats"]
 lookback = spec["lookback"]
-x = torch.tensor(spec["x"], dtype=torch.float32).reshape(-1, lookback, 1).permute(0, 2, 1).contiguous()
+kind, units = spec.get("model", "paper"), spec.get("units", 32)
+steps_first = kind != "paper"  # recurrent layers read [batch, steps, features]; Conv1d [batch, channels, steps]
+x = torch.tensor(spec["x"], dtype=torch.float32).reshape(-1, lookback, 1)
+x = x if steps_first else x.permute(0, 2, 1).contiguous()
 y = torch.tensor(spec["y"], dtype=torch.float32).reshape(-1, 1)
+
+
+class Recurrent(torch.nn.Module):
+    """A recurrent layer of `units` and a linear output on its last step, as runexp's [lstm|gru, dense 1]."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = cell(1, units, batch_first=True)
+        self.out = torch.nn.Linear(units, 1)
+
+    def forward(self, windows):
+        sequence, _ = self.rnn(windows)
+        return self.out(sequence[:, -1])
 
 
 def model_for(seed):
     torch.manual_seed(seed)
+    if kind == "lstm":
+        return Recurrent(torch.nn.LSTM)
+    if kind == "gru":
+        return Recurrent(torch.nn.GRU)
     return torch.nn.Sequential(
         torch.nn.Conv1d(1, 5, kernel_size=1), torch.nn.ReLU(), torch.nn.Flatten(),
         torch.nn.Linear(5 * lookback, 120), torch.nn.ReLU(), torch.nn.Linear(120, 1),
@@ -41,7 +62,7 @@ for r in range(repeats):
     train_seconds.append(time.perf_counter() - started)
 
 model.eval()
-windows = torch.rand(20000, 1, lookback)
+windows = torch.rand(20000, lookback, 1) if steps_first else torch.rand(20000, 1, lookback)
 times = []
 with torch.no_grad():
     for i in range(18):

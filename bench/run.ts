@@ -146,6 +146,8 @@ const twoProcesses = await gridSeconds([LONG_SPEC('[1]'), LONG_SPEC('[3]')], 0);
 const structured = await structuredSpeedRows();
 const pytorchSkipped = pytorchMissing();
 const peer = pytorchSkipped ? undefined : await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows());
+// The recurrent kinds train on tfjs's tape (backprop.ts covers conv1d, flatten and dense).
+const recurrentPeers = pytorchSkipped ? undefined : { lstm: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'lstm'), gru: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'gru') };
 const ort = await onnxruntimePeer((await loadBackend('wasm')).tf);
 const paper = paperYamlSeconds();
 const install = userInstall();
@@ -166,17 +168,22 @@ const peerRows = peer
       ['predict 20,000 windows in one batch: runexp wasm / PyTorch', `${peer.runexpPredictMs.toFixed(1)} ms / ${peer.pytorchPredictMs.toFixed(1)} ms`, `runexp takes ${(peer.runexpPredictMs / peer.pytorchPredictMs).toFixed(2)}×`],
     ]
   : [['PyTorch peer', 'skipped', pytorchSkipped!]];
+const recurrentRows = recurrentPeers
+  ? Object.entries(recurrentPeers).map(([kind, r]) => [`train an ${kind.toUpperCase()}(32) forecaster (same windows, 50 epochs, batch 32): runexp wasm (tape) / PyTorch ${r.torch}, 1 thread`, `${r.runexpTrainSeconds.toFixed(2)} s / ${r.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(r.runexpTrainSeconds / r.pytorchTrainSeconds).toFixed(2)}×`])
+  : [];
 const trackRows = [
   ['predict 20,000 windows in one batch: runexp wasm / ONNX Runtime 1 thread (the same model, exported by runexp)', `${ort.runexpPredictMs.toFixed(1)} ms / ${ort.onnxPredictMs.toFixed(1)} ms`, `runexp takes ${(ort.runexpPredictMs / ort.onnxPredictMs).toFixed(2)}×; outputs within ${ort.maxAbsDifference.toExponential(1)}`],
   ['`runexp experiments/paper.yaml --no-report`: fresh / rerun with every run done', `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`, `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`],
   'skipped' in install ? ['a user\'s install (`npm ci --omit=dev`)', 'skipped', install.skipped] : ['a user\'s install (`npm ci --omit=dev`)', `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
 ];
-console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...recurrentRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
 // The last line is for machines: the figures issues 11 and 13 track (null: not measured here).
 console.log(
   JSON.stringify({
     trainVsPytorch: peer ? peer.runexpTrainSeconds / peer.pytorchTrainSeconds : null,
     predictVsPytorch: peer ? peer.runexpPredictMs / peer.pytorchPredictMs : null,
+    lstmTrainVsPytorch: recurrentPeers ? recurrentPeers.lstm.runexpTrainSeconds / recurrentPeers.lstm.pytorchTrainSeconds : null,
+    gruTrainVsPytorch: recurrentPeers ? recurrentPeers.gru.runexpTrainSeconds / recurrentPeers.gru.pytorchTrainSeconds : null,
     predictVsOnnxruntime: ort.runexpPredictMs / ort.onnxPredictMs,
     workers2vs1: one / two,
     workers2vs1LongTrainings: longOne / longTwo,

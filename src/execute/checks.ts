@@ -140,7 +140,7 @@ export function sparsityMatches(result: PruneResult, requested: number | undefin
   const total = result.layers.reduce((a, l) => a + l.total, 0);
   const kept = result.layers.reduce((a, l) => a + l.kept, 0);
   const achieved = total === 0 ? 0 : 1 - kept / total;
-  const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${l.layer} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
+  const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${prunedLabel(l)} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
   if (requested === undefined) return na(name, `no sparsity or percentile option; ${seen}`);
   // A structured pruner's sparsity counts units, which it reports as data.units and data.removed.
   const units = result.data?.units as Record<string, number> | undefined;

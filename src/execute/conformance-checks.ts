@@ -3,7 +3,7 @@
 import type { CompactResult, LayersModel, PruneResult, Tf, TrainingHooks, WindowedData } from '../plugin/api.ts';
 import { buildModel } from '../plugin/architecture.ts';
 import { describeFailure, type SerializedError } from '../plugin/errors.ts';
-import { weightIndex } from '../plugin/layers/registry.ts';
+import { weightIndex, weightsOfLayer } from '../plugin/layers/registry.ts';
 import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { differences, maxAbsDifference, pass, fail, na, type PropertyResult } from './checks.ts';
@@ -80,13 +80,14 @@ export function masksHeld(watch: ReturnType<typeof maskWatcher>, trained: boolea
 }
 
 /**
- * Outside the pruned kernels nothing changes: other layers, and every bias (the targeted layers'
- * included); inside a targeted kernel every value is kept as it was or zeroed.
+ * Outside the pruned weights nothing changes: other layers, and every bias (the targeted layers'
+ * included); inside a pruned weight (a kernel, a recurrent kernel) every value is kept as it was or zeroed.
  */
 export function untouchedUnchanged(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
   const name = 'layers and biases it does not target are unchanged';
   if (retrains === 'all') return na(name, 'the plugin declares retrains: all, so every weight may change');
   const targets = new Set(result.layers.map((l) => l.layer));
+  const prunedWeights = new Set(result.layers.map((l) => `${l.layer}:${l.weight ?? 'kernel'}`));
   const retrained = new Set(retrains ?? []);
   const a = weightsOf(before);
   const b = weightsOf(result.model);
@@ -95,17 +96,18 @@ export function untouchedUnchanged(before: LayersModel, result: PruneResult, ret
     layer.tensors.forEach((t, ti) => {
       if (retrained.has(layer.layer)) return;
       const other = b[li].tensors[ti].values;
-      const prunable = ti === 0 && targets.has(layer.layer);
+      const weight = weightsOfLayer(before.layers[li])[ti]?.name;
+      const prunable = prunedWeights.has(`${layer.layer}:${weight}`);
       let changed = 0;
       t.values.forEach((v, i) => {
         if (v !== other[i] && !(prunable && other[i] === 0)) changed++;
       });
       if (!changed) return;
-      const why = prunable ? 'changed to something other than 0' : targets.has(layer.layer) ? 'changed: a targeted layer\'s bias is not pruned' : 'changed, though the layer is not targeted';
+      const why = prunable ? 'changed to something other than 0' : targets.has(layer.layer) ? `changed: a targeted layer's ${weight} is not pruned` : 'changed, though the layer is not targeted';
       problems.push(`${changed} value(s) of ${t.name} ${why}`);
     }),
   );
-  return problems.length ? fail(name, `expected no change outside the pruned kernels; ${problems.join('; ')}`) : pass(name, `${a.length} layers compared`);
+  return problems.length ? fail(name, `expected no change outside the pruned weights; ${problems.join('; ')}`) : pass(name, `${a.length} layers compared`);
 }
 
 /** The request's model is the pruner's to read, not to change: a pruner works on a copy. */
@@ -155,20 +157,28 @@ export function mergeSeeds(perSeed: readonly PropertyResult[][], seeds: readonly
   });
 }
 
-/** Zeros in a layer it does not report are pruning it hides (or reports under another name). */
+/** Zeros in a kernel (or recurrent kernel) it does not report are pruning it hides (or reports under another name). */
 export function reportsWhatItPruned(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
   const name = 'it reports every layer it pruned';
   if (retrains === 'all') return na(name, 'the plugin retrains every weight, so zeros elsewhere may be learned');
-  const reported = new Set([...result.layers.map((l) => l.layer), ...(retrains ?? [])]);
-  const was = new Map(weightsOf(before).map((l) => [l.layer, l]));
-  for (const layer of weightsOf(result.model)) {
-    const source = was.get(layer.layer);
-    if (reported.has(layer.layer) || !source || layer.tensors.length === 0) continue;
-    const zeros = (v: Float32Array) => v.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
-    const added = zeros(layer.tensors[0].values) - zeros(source.tensors[0].values);
-    if (added > 0) return fail(name, `expected pruned weights only in the reported layers (${result.layers.map((l) => l.layer).join(', ') || 'none'}); layer ${layer.layer} has ${added} more zeros than before`);
+  const reported = new Set(result.layers.map((l) => `${l.layer}:${l.weight ?? 'kernel'}`));
+  const retrained = new Set(retrains ?? []);
+  const zeros = (v: ArrayLike<number>) => {
+    let n = 0;
+    for (let i = 0; i < v.length; i++) if (v[i] === 0) n++;
+    return n;
+  };
+  for (const layer of result.model.layers) {
+    const source = before.layers.find((l) => l.name === layer.name);
+    if (!source || retrained.has(layer.name)) continue;
+    const [was, now] = [source.getWeights(), layer.getWeights()];
+    for (const [i, weight] of weightsOfLayer(layer).entries()) {
+      if (!weight.prunedByDefault || reported.has(`${layer.name}:${weight.name}`)) continue;
+      const added = zeros(now[i].dataSync()) - zeros(was[i].dataSync());
+      if (added > 0) return fail(name, `expected pruned weights only in the reported layers (${result.layers.map(prunedLabel).join(', ') || 'none'}); layer ${prunedLabel({ layer: layer.name, weight: weight.name })} has ${added} more zeros than before`);
+    }
   }
-  return pass(name, `${result.layers.map((l) => l.layer).join(', ') || 'no layer'} reported; no other layer lost weights`);
+  return pass(name, `${result.layers.map(prunedLabel).join(', ') || 'no layer'} reported; no other layer lost weights`);
 }
 
 export function noLeak(before: number, after: number): PropertyResult {

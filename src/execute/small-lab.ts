@@ -1,5 +1,6 @@
 // Small, real models to run a pruner on outside an experiment (`runexp check-plugin`, tests):
-// the bundled SPY snapshot scaled on its training part, two small architectures, each trained
+// the bundled SPY snapshot scaled on its training part, four small architectures (the paper's
+// kinds, a normalised CNN and a recurrent model), each trained
 // for a few epochs with the built-in tfjs trainer. Small enough to train in a second or two.
 import type { LayersModel, Plugin, PruneRequest, Slot, Tf, WindowedData } from '../plugin/api.ts';
 import type { Architecture } from '../plugin/architecture.ts';
@@ -24,6 +25,27 @@ export const LAB_ARCHITECTURES: Architecture[] = [
       { type: 'flatten' },
       { type: 'dense', units: 12, activation: 'relu' },
       { type: 'dense', units: 8, activation: 'sigmoid' },
+      { type: 'dense', units: 1, activation: 'linear' },
+    ],
+  },
+  {
+    // Batch norm after a convolution: structured pruning must carry removed filters through it.
+    name: 'normalised-cnn',
+    layers: [
+      { type: 'conv1d', filters: 4, kernelSize: 3, activation: 'relu' },
+      { type: 'batchNormalization' },
+      { type: 'maxPooling1d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 8, activation: 'tanh' },
+      { type: 'dense', units: 1, activation: 'linear' },
+    ],
+  },
+  {
+    // Kernels and recurrent kernels: pruners must keep both masked through training.
+    name: 'small-lstm',
+    layers: [
+      { type: 'lstm', units: 6 },
+      { type: 'dense', units: 4, activation: 'tanh' },
       { type: 'dense', units: 1, activation: 'linear' },
     ],
   },

@@ -60,23 +60,33 @@ export default definePlugin({
     const architecture = shrunkArchitecture(req.architecture, removed);
     const input = req.original.inputs[0].shape.slice(1) as [number, number];
     const model = buildModel(ctx.tf, architecture, input, 0);
-    const weights = compactWeights(ctx.tf, req.pruned.model, req.architecture, removed);
-    model.setWeights(weights);
-    ctx.tf.dispose(weights);
+    // Layer by layer: a model's own weight list puts every trainable weight before the
+    // non-trainable ones (batch norm's statistics), so it cannot be filled in layer order.
+    for (const [name, weights] of compactWeights(ctx.tf, req.pruned.model, req.architecture, removed)) {
+      model.getLayer(name).setWeights(weights);
+      ctx.tf.dispose(weights);
+    }
     return { model, architecture };
   },
 });
 
-/** The kept weights of every layer, in the small model's order, with removed constants folded. */
-function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture, removed: Record<string, number[]>) {
+/** The kept weights of every layer with weights, by layer name, with removed constants folded. */
+function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture, removed: Record<string, number[]>): Map<string, InstanceType<Tf['Tensor']>[]> {
   const names = layerNames(architecture.layers);
   // What the previous layer hands on: which of its outputs are kept (null: all) and the constant
   // each removed output carries.
   let keptIn: number[] | null = null;
   let constantIn = new Map<number, number>();
-  const tensors: InstanceType<Tf['Tensor']>[] = [];
+  const byLayer = new Map<string, InstanceType<Tf['Tensor']>[]>();
   architecture.layers.forEach((layer, i) => {
     const sourceLayer = source.getLayer(names[i]);
+    const tensors: InstanceType<Tf['Tensor']>[] = [];
+    byLayer.set(names[i], tensors);
+    if (keptIn === null && !removed[names[i]]?.length) {
+      // Nothing removed here or before: any kind (a recurrent layer before the pruned ones) is copied.
+      for (const w of sourceLayer.getWeights()) tensors.push(tf.clone(w));
+      return;
+    }
     if (layer.type === 'flatten') {
       const [steps, channels] = (sourceLayer.input as { shape: number[] }).shape.slice(1);
       if (keptIn) {
@@ -91,6 +101,15 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
           }
         }
       }
+      return;
+    }
+    if (layer.type === 'batchNormalization') {
+      // Per channel: the kept channels keep their statistics; a removed channel's constant c
+      // leaves as (c − mean) · γ / √(var + ε) + β, which the next dense layer folds.
+      const epsilon = (sourceLayer.getConfig() as { epsilon: number }).epsilon;
+      const [gamma, beta, mean, variance] = sourceLayer.getWeights().map((w) => w.dataSync() as Float32Array);
+      constantIn = new Map([...constantIn].map(([c, v]) => [c, ((v - mean[c]) * gamma[c]) / Math.sqrt(variance[c] + epsilon) + beta[c]]));
+      for (const values of [gamma, beta, mean, variance]) tensors.push(tf.tensor(keptIn ? Float32Array.from(keptIn, (c) => values[c]) : values, [keptIn?.length ?? values.length]));
       return;
     }
     if (sourceLayer.getWeights().length === 0) {
@@ -115,5 +134,5 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
     keptIn = own;
     constantIn = new Map([...gone].map((u) => [u, ACTIVATION_TABLE[layer.activation as Activation]?.atZero ?? NaN]));
   });
-  return tensors;
+  return byLayer;
 }
