@@ -1,19 +1,27 @@
 // Named layer stacks from the spec, and the one function that turns them into tfjs models.
 // Training and compaction both build models here, so an "identical" compact model really is.
-// What each layer kind accepts and builds is its descriptor's (layers/registry.ts).
+// What each layer kind accepts and builds is its descriptor's (layers/registry.ts); a `residual`
+// block (layers/residual.ts) adds its input to its layers' output.
 import { z } from 'zod';
 import { ACTIVATIONS, layerActivation, type Activation } from './layers/activations.ts';
 import { LAYER_KINDS, LAYER_TYPES, layerKind } from './layers/registry.ts';
+import { isResidual, projectionKind, RESIDUAL } from './layers/residual.ts';
 import type { LayersModel, Tf } from './tf.ts';
 
-export { ACTIVATIONS, LAYER_TYPES, layerActivation, type Activation };
+export { ACTIVATIONS, layerActivation, type Activation };
+/** Every `type` a spec's layer may have. */
+export const SPEC_LAYER_TYPES = [...LAYER_TYPES, RESIDUAL];
 
-/** A layer of the spec: its kind's `type` and that kind's options (layers/kinds/). */
+/** A layer of the spec: its kind's `type` and that kind's options (layers/kinds/), or a residual block. */
 export type LayerSpec = { type: string } & Record<string, unknown>;
 
-const kindSchemas = LAYER_KINDS.map((kind) => kind.options.extend({ type: z.literal(kind.type) }));
-export const layerSchema = z.discriminatedUnion('type', kindSchemas as unknown as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]], {
-  error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${LAYER_TYPES.join(', ')}` : undefined),
+const kindSchemas = LAYER_KINDS.filter((kind) => !kind.internal).map((kind) => kind.options.extend({ type: z.literal(kind.type) }));
+const residualSchema = z.strictObject({
+  type: z.literal(RESIDUAL),
+  layers: z.array(z.lazy(() => layerSchema)).min(1).describe('the block\'s layers; their output is added to the block\'s input (through a 1×1 projection when the shapes differ)'),
+});
+export const layerSchema: z.ZodType<LayerSpec> = z.discriminatedUnion('type', [...kindSchemas, residualSchema] as unknown as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]], {
+  error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${SPEC_LAYER_TYPES.join(', ')}` : undefined),
 }) as unknown as z.ZodType<LayerSpec>;
 
 export interface Architecture {
@@ -21,31 +29,87 @@ export interface Architecture {
   layers: LayerSpec[];
 }
 
-/** Keras-style layer names (conv1d, flatten, dense, dense_1, ...), as the paper refers to them. */
-export function layerNames(layers: readonly LayerSpec[]): string[] {
-  const seen = new Map<string, number>();
-  return layers.map((layer) => {
-    const n = seen.get(layer.type) ?? 0;
-    seen.set(layer.type, n + 1);
-    return n === 0 ? layer.type : `${layer.type}_${n}`;
-  });
+/** A spec layer in build order, with its model name; a residual block's layers come before the block itself (its Add). */
+export interface NamedLayer {
+  spec: LayerSpec;
+  name: string;
+  /** Its index in build order: seeds its initialisers. */
+  index: number;
 }
+
+/**
+ * Every layer in build order, Keras-style named (conv1d, flatten, dense, dense_1, ...; the paper's
+ * names). One counter per type spans the whole model, blocks included, so names are unique.
+ */
+export function namedLayers(layers: readonly LayerSpec[]): NamedLayer[] {
+  const seen = new Map<string, number>();
+  const out: NamedLayer[] = [];
+  const walk = (list: readonly LayerSpec[]) => {
+    for (const spec of list) {
+      if (isResidual(spec)) walk(spec.layers as LayerSpec[]);
+      const n = seen.get(spec.type) ?? 0;
+      seen.set(spec.type, n + 1);
+      out.push({ spec, name: n === 0 ? spec.type : `${spec.type}_${n}`, index: out.length });
+    }
+  };
+  walk(layers);
+  return out;
+}
+
+/** The names of the top-level layers (a residual block by its own name), in order. */
+export function layerNames(layers: readonly LayerSpec[]): string[] {
+  const byLayer = new Map(namedLayers(layers).map((l) => [l.spec, l.name]));
+  return layers.map((l) => byLayer.get(l)!);
+}
+
+/** Whether an architecture has a residual block anywhere (it is then built with tfjs's functional API). */
+export const hasResidual = (layers: readonly LayerSpec[]): boolean => layers.some(isResidual);
 
 /**
  * Builds an uncompiled model for windows of `lookback × features`. Kernel initialisers are
  * seeded per layer, so the same seed gives the same initial weights on the same backend.
  */
 export function buildModel(tf: Tf, architecture: Architecture, inputShape: [number, number], seed: number): LayersModel {
-  const names = layerNames(architecture.layers);
-  const model = tf.sequential({ name: architecture.name });
-  architecture.layers.forEach((layer, i) => {
-    const kind = layerKind(layer.type);
-    if (!kind) throw new Error(`layer ${i} of architecture "${architecture.name}" has the type "${layer.type}", which runexp has no layer kind for`);
+  const named = namedLayers(architecture.layers);
+  const nameOf = new Map(named.map((l) => [l.spec, l]));
+  const at = (layer: NamedLayer, first: boolean) => ({
+    name: layer.name,
     // k = 0 gives what runexp has always seeded a kernel with: old runs keep their initial weights.
-    const at = { name: names[i], seed: (k: number) => seed * 1000 + i + k * 1_000_003, ...(i === 0 ? { inputShape } : {}) };
-    model.add(kind.build(tf, layer, at));
+    seed: (k: number) => seed * 1000 + layer.index + k * 1_000_003,
+    ...(first ? { inputShape } : {}),
   });
-  return model;
+  const kindOf = (spec: LayerSpec) => {
+    const kind = layerKind(spec.type);
+    if (!kind) throw new Error(`architecture "${architecture.name}" has a layer of type "${spec.type}", which runexp has no layer kind for`);
+    return kind;
+  };
+  if (!hasResidual(architecture.layers)) {
+    const model = tf.sequential({ name: architecture.name });
+    architecture.layers.forEach((spec, i) => model.add(kindOf(spec).build(tf, spec, at(nameOf.get(spec)!, i === 0))));
+    return model;
+  }
+  // A residual block branches, which a sequential model cannot: the functional API.
+  type Symbolic = ReturnType<Tf['input']>;
+  const apply = (list: readonly LayerSpec[], x: Symbolic): Symbolic => {
+    for (const spec of list) {
+      const layer = nameOf.get(spec)!;
+      if (!isResidual(spec)) {
+        x = kindOf(spec).build(tf, spec, at(layer, false)).apply(x) as Symbolic;
+        continue;
+      }
+      let skip = x;
+      const inner = apply(spec.layers as LayerSpec[], x);
+      const [from, to] = [skip.shape.slice(1) as number[], inner.shape.slice(1) as number[]];
+      if (from.join() !== to.join()) {
+        const projection = projectionKind(from, to);
+        skip = layerKind(projection.type)!.build(tf, projection, { name: `${layer.name}_projection`, seed: (k) => seed * 1000 + layer.index + 500 + k * 1_000_003 }).apply(skip) as Symbolic;
+      }
+      x = tf.layers.add({ name: layer.name }).apply([inner, skip]) as Symbolic;
+    }
+    return x;
+  };
+  const input = tf.input({ shape: inputShape, name: 'window' });
+  return tf.model({ inputs: input, outputs: apply(architecture.layers, input), name: architecture.name });
 }
 
 /** A new model of the same architecture holding a copy of `source`'s weights. */

@@ -2,7 +2,7 @@
 // loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
 // Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
 export * from './api.ts';
-export { ACTIVATIONS, buildModel, cloneModel, disposeModel, layerActivation, layerNames, layerSchema, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
+export { ACTIVATIONS, buildModel, cloneModel, disposeModel, hasResidual, layerActivation, layerNames, layerSchema, namedLayers, SPEC_LAYER_TYPES, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
 export { ACTIVATION_TABLE } from './layers/activations.ts';
 export { defineLayerKind, inputShapeOf, outputShapeOf, type BuildContext, type Layer, type LayerKind, type Shape, type WeightInfo } from './layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, LAYER_TYPES, layerKind, prunableLayers, weightIndex, weightsOfLayer } from './layers/registry.ts';

@@ -23,6 +23,14 @@ architectures:
     - {type: flatten}
     - {type: dense, units: 8, activation: gelu}
     - {type: dense, units: 1}
+  residual:
+    - {type: conv1d, filters: 4, kernelSize: 1, activation: relu}
+    - type: residual
+      layers:
+        - {type: conv1d, filters: 6, kernelSize: 3, dilationRate: 2, padding: same, activation: relu}
+        - {type: batchNormalization}
+    - {type: globalAveragePooling1d}
+    - {type: dense, units: 1}
 train: {plugin: tfjs, epochs: 2, earlyStopping: false}
 prune:
   - {plugin: magnitude, sparsity: 0.5, layers: hidden}
@@ -30,16 +38,20 @@ prune:
 measure: {plugin: standard, warmup: 1, repeats: 2, runtime: onnxruntime}
 `;
 
-test('an LSTM and a dilated CNN train, prune and run on ONNX Runtime; structured pruning of the LSTM says why it cannot', () => {
+test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Runtime; structured pruning says why it cannot where it cannot', () => {
   const dir = tempDir('runexp-zoo-');
   writeSpec(dir, SPEC);
   const run = runCli(['spec.yaml', '--no-report'], dir);
   expect(run.code).toBe(1); // the one arm that cannot run yet
   const records = readJsonl(join(dir, 'runs/zoo/results.jsonl'));
   const arm = (r: Record<string, any>) => `${r.params.architecture} ${r.params.pruner} ${r.status}`;
-  expect(records.map(arm).sort()).toEqual(['lstm magnitude ok', 'lstm structured failed', 'tcn magnitude ok', 'tcn structured ok']);
-  const failed = records.find((r) => r.status === 'failed')!;
-  expect(failed.error.message).toBe('structured pruning has no hidden layer it can shrink in this model (its hidden lstm layers cannot be shrunk yet)');
+  expect(records.map(arm).sort()).toEqual(['lstm magnitude ok', 'lstm structured failed', 'residual magnitude ok', 'residual structured failed', 'tcn magnitude ok', 'tcn structured ok']);
+  const failure = (architecture: string) => records.find((r) => r.status === 'failed' && r.params.architecture === architecture)!.error.message;
+  expect(failure('lstm')).toBe('structured pruning has no hidden layer it can shrink in this model (its hidden lstm layers cannot be shrunk yet)');
+  expect(failure('residual')).toBe('structured compaction cannot shrink architecture "residual" yet: it has a residual block');
+  // A residual model prunes every kernel, its block's projection (4 → 6 channels) included.
+  const residual = records.find((r) => arm(r) === 'residual magnitude ok')!;
+  expect(residual.pruning.layers.map((l: Record<string, string>) => l.layer)).toEqual(['conv1d', 'conv1d_1', 'residual_projection']);
   for (const r of records.filter((r) => r.status === 'ok')) expect(r.compact.onnx.maxAbsDifference).toBeLessThan(1e-5);
   // Magnitude on `hidden`: the LSTM's kernel (1 feature × 4 gates × 6 units) and its recurrent
   // kernel (6 × 24) each lose half; the bias is untouched.

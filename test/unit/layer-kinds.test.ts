@@ -16,7 +16,9 @@ beforeAll(async () => {
 
 const build = (layers: LayerSpec[], input: [number, number] = [14, 2], seed = 3) => buildModel(tf, { name: 'm', layers }, input, seed);
 
-test.each(Object.entries({ ...EVERY_LAYER, ...EVERY_KIND }))('%s: the kinds declare the shapes and weights tfjs builds', (_, layers) => {
+const SEQUENTIAL = Object.entries({ ...EVERY_LAYER, ...EVERY_KIND }).filter(([, layers]) => !layers.some((l) => l.type === 'residual'));
+
+test.each(SEQUENTIAL)('%s: the kinds declare the shapes and weights tfjs builds', (_, layers) => {
   const model = build(layers);
   let shape = [14, 2];
   model.layers.forEach((layer, i) => {
@@ -104,4 +106,24 @@ test('a pruner\'s targets: kernels and recurrent kernels by default, or the weig
   expect(resolveTargets(model, 'first', ['recurrentKernel', 'bias'])).toEqual(['lstm:recurrentKernel', 'lstm:bias']);
   expect(() => resolveTargets(model, 'hidden', ['recurrentKernel'])).toThrow('layer "dense" (dense) has no weight named "recurrentKernel"');
   model.dispose();
+});
+
+test('a residual block adds its input to its layers\' output (hand-computed), projecting it when the channels change', () => {
+  // conv1d(1 filter, kernel 1, linear) with w = 2, b = 0.5 inside the block: each step x becomes
+  // x + (2x + 0.5) = 3x + 0.5; then flatten and a dense summing the 3 steps.
+  const model = build([{ type: 'residual', layers: [{ type: 'conv1d', filters: 1, kernelSize: 1 }] }, { type: 'flatten' }, { type: 'dense', units: 1 }], [3, 1]);
+  expect(model.layers.map((l) => `${l.name}:${kindOfLayer(l).type}`)).toEqual(['window:input', 'conv1d:conv1d', 'residual:add', 'flatten:flatten', 'dense:dense']);
+  const weights = [tf.tensor3d([2], [1, 1, 1]), tf.tensor1d([0.5]), tf.tensor2d([1, 1, 1], [3, 1]), tf.tensor1d([0])];
+  model.setWeights(weights);
+  const out = model.predict(tf.tensor3d([1, 2, 3], [1, 3, 1])) as InstanceType<Tf['Tensor']>;
+  expect(out.dataSync()[0]).toBeCloseTo(3 * (1 + 2 + 3) + 1.5, 5);
+  model.dispose();
+  // Channels 4 → 6 inside the second block: a linear 1×1 conv1d projects its input, and is a layer with a kernel like any other.
+  const tcn = build(EVERY_KIND['dilated residual CNN: one block keeps its channels, one is projected'], [14, 1]);
+  expect(tcn.layers.map((l) => l.name)).toEqual(['window', 'conv1d', 'conv1d_1', 'conv1d_2', 'residual', 'conv1d_3', 'dropout', 'residual_1_projection', 'residual_1', 'globalAveragePooling1d', 'dense', 'residual_2_projection', 'residual_2', 'dense_1']);
+  expect(resolveTargetLayers(tcn, 'hidden')).toEqual(['conv1d', 'conv1d_1', 'conv1d_2', 'conv1d_3', 'residual_1_projection', 'dense', 'residual_2_projection']);
+  // MACs: 14·4 + 2·(14·48) + 14·72 + 14·24 (projection 4→6) + 18 + 18 (dense 6→3, projection 6→3) + 3.
+  expect(macsOf(tcn).macs).toBe(14 * 4 + 2 * 14 * 48 + 14 * 72 + 14 * 24 + 18 + 18 + 3);
+  tf.dispose(weights);
+  tcn.dispose();
 });

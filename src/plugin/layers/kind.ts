@@ -43,6 +43,8 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
   description: string;
   /** Whether it has weights pruners prune when not told which (a kernel): known before any model is built. */
   prunable: boolean;
+  /** A layer of built models that specs do not name (the input, a residual block's sum). */
+  internal?: boolean;
   /** Its options besides `type`. New options must be optional without a default, or run ids of existing specs change. */
   options: z.ZodObject;
   /** The shape it outputs for an input shape, or a sentence saying why it cannot take that input. */

@@ -3,6 +3,7 @@
 // ONNX export, structured compaction) finds each layer's kind here, or fails naming the layer.
 import { ErrorCode, RunexpError } from '../errors.ts';
 import type { Layer, LayerKind, WeightInfo } from './kind.ts';
+import add from './kinds/add.ts';
 import averagePooling1d from './kinds/average-pooling1d.ts';
 import batchNormalization from './kinds/batch-normalization.ts';
 import conv1d from './kinds/conv1d.ts';
@@ -12,6 +13,7 @@ import flatten from './kinds/flatten.ts';
 import globalAveragePooling1d from './kinds/global-average-pooling1d.ts';
 import globalMaxPooling1d from './kinds/global-max-pooling1d.ts';
 import gru from './kinds/gru.ts';
+import input from './kinds/input.ts';
 import layerNormalization from './kinds/layer-normalization.ts';
 import lstm from './kinds/lstm.ts';
 import maxPooling1d from './kinds/max-pooling1d.ts';
@@ -23,13 +25,15 @@ export const LAYER_KINDS: readonly LayerKind[] = [
   dropout, batchNormalization, layerNormalization,
   maxPooling1d, averagePooling1d, globalMaxPooling1d, globalAveragePooling1d,
   lstm, gru, simpleRnn,
+  add, input,
 ];
 
-export const LAYER_TYPES = LAYER_KINDS.map((k) => k.type);
+/** The types a spec's layers may name (a residual block besides, architecture.ts). */
+export const LAYER_TYPES = LAYER_KINDS.filter((k) => !k.internal).map((k) => k.type);
 
 /** The kind a spec's `type` names. */
 export function layerKind(type: string): LayerKind | undefined {
-  return LAYER_KINDS.find((k) => k.type === type);
+  return LAYER_KINDS.find((k) => k.type === type && !k.internal);
 }
 
 /** The kind of a built layer; a layer runexp has no kind for is an error naming it. */

@@ -25,17 +25,26 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
   const inputShape = model.inputs[0].shape;
   if (inputShape.length !== 3) throw new OnnxExportError(`expected an input of [batch, steps, features], not [${inputShape.join(', ')}]`);
   const graph = new OnnxGraph(ONNX_INPUT);
+  // Each layer reads what the layers feeding it left (a residual block's sum reads two); the
+  // model's input layer, listed or hidden (a sequential model's), is the graph's input.
+  const outputOf = new Map<string, string>();
   for (const layer of model.layers) {
+    const inbound = (layer as unknown as { inboundNodes: { inboundLayers: { name: string }[] }[] }).inboundNodes[0]?.inboundLayers ?? [];
+    graph.inputs = inbound.map((l) => outputOf.get(l.name) ?? ONNX_INPUT);
+    graph.current = graph.inputs[0] ?? ONNX_INPUT;
     const kind = kindOfLayer(layer);
     if (!kind.onnx) throw new OnnxExportError(`layer "${layer.name}" is a ${kind.type}, which has no ONNX export`);
     kind.onnx(layer, graph);
     const config = layer.getConfig() as Record<string, unknown>;
     // The recurrent kinds apply their activations inside their own operator.
-    if (!('activation' in config) || ['LSTM', 'GRU', 'SimpleRNN'].includes(layer.getClassName())) continue;
-    const activation = layerActivation(config);
-    if (!activation) throw new OnnxExportError(`layer "${layer.name}" uses an activation tfjs does not name (${JSON.stringify(config.activation)})`);
-    ACTIVATION_TABLE[activation].onnx(graph, layer.name);
+    if ('activation' in config && !['LSTM', 'GRU', 'SimpleRNN'].includes(layer.getClassName())) {
+      const activation = layerActivation(config);
+      if (!activation) throw new OnnxExportError(`layer "${layer.name}" uses an activation tfjs does not name (${JSON.stringify(config.activation)})`);
+      ACTIVATION_TABLE[activation].onnx(graph, layer.name);
+    }
+    outputOf.set(layer.name, graph.current);
   }
+  graph.current = outputOf.get(model.layers.at(-1)!.name)!;
   // The graph's output has a fixed name whatever the last layer is; a model of identities alone gets one node.
   if (graph.current === ONNX_INPUT) graph.op('Identity', 'output');
   const last = [...graph.nodes].reverse().find((n) => n.output.includes(graph.current))!;

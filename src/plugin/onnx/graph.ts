@@ -18,6 +18,8 @@ export class OnnxExportError extends Error {}
 export class OnnxGraph {
   readonly nodes: Node[] = [];
   readonly initializers: Initializer[] = [];
+  /** The tensors the layer being written reads (the exporter sets them; `current` is the first). */
+  inputs: string[] = [];
 
   constructor(
     /** The tensor the next node reads by default. */

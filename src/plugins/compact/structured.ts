@@ -5,7 +5,7 @@
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
 import type { Activation, Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import { ACTIVATION_TABLE, buildModel, definePlugin, ErrorCode, inputShapeOf, LAYER_KINDS, layerKind, layerNames, outputShapeOf, RunexpError } from '../../plugin/index.ts';
+import { ACTIVATION_TABLE, buildModel, definePlugin, ErrorCode, hasResidual, inputShapeOf, LAYER_KINDS, layerKind, layerNames, outputShapeOf, RunexpError } from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 
@@ -18,6 +18,7 @@ function shrinkable(layer: LayerSpec, name: string) {
 
 /** The architecture without the removed units, named after what shrank, e.g. "paper[conv1d:2,dense:60]". */
 export function shrunkArchitecture(architecture: Architecture, removed: Record<string, number[]>): Architecture {
+  if (hasResidual(architecture.layers)) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot shrink architecture "${architecture.name}" yet: it has a residual block`, 'prune it with an unstructured pruner (magnitude, layers: hidden), or use an architecture without residual blocks');
   const names = layerNames(architecture.layers);
   const changed: string[] = [];
   const layers = architecture.layers.map((layer, i) => {
