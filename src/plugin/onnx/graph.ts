@@ -15,6 +15,16 @@ export const strings = (name: string, values: string[]): Attribute => ({ name, t
 
 export class OnnxExportError extends Error {}
 
+/**
+ * ONNX `pads` [begin, end] for tfjs's `same` padding of a window `span` steps wide moving by
+ * `stride` over `length` steps: the extra step at the end, as TensorFlow does. `valid` pads nothing.
+ */
+export function samePads(padding: unknown, length: number, span: number, stride: number): [number, number] {
+  if (padding !== 'same') return [0, 0];
+  const total = Math.max((Math.ceil(length / stride) - 1) * stride + span - length, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
 export class OnnxGraph {
   readonly nodes: Node[] = [];
   readonly initializers: Initializer[] = [];

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { activationSchema } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, kernelAndBias, outputShapeOf } from '../kind.ts';
-import { ints } from '../../onnx/graph.ts';
+import { ints, samePads } from '../../onnx/graph.ts';
 import { ensureDilatedGradient } from './dilated-gradient.ts';
 
 /** tfjs stores a Conv1D kernel as [kernel, in, out]; ONNX wants [out, in, kernel]. */
@@ -63,13 +63,11 @@ export default defineLayerKind({
     const [k, cin, f] = kernel.shape;
     const stride = (config.strides as number[])[0];
     const dilation = dilationOf(config);
-    const length = inputShapeOf(layer)[0];
-    // tfjs's `same` puts the extra padding at the end, as TensorFlow does.
-    const total = config.padding === 'same' ? Math.max((Math.ceil(length / stride) - 1) * stride + (k - 1) * dilation + 1 - length, 0) : 0;
+    const pads = samePads(config.padding, inputShapeOf(layer)[0], (k - 1) * dilation + 1, stride);
     const inputs = [graph.constant(`${layer.name}/kernel`, [f, cin, k], kernelToOnnx(kernel.dataSync() as Float32Array, kernel.shape))];
     if (bias) inputs.push(graph.constant(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array));
     graph.op('Transpose', `${layer.name}/in`, [], [ints('perm', [0, 2, 1])]);
-    graph.op('Conv', layer.name, inputs, [ints('kernel_shape', [k]), ints('strides', [stride]), ints('pads', [Math.floor(total / 2), total - Math.floor(total / 2)]), ints('dilations', [dilation])]);
+    graph.op('Conv', layer.name, inputs, [ints('kernel_shape', [k]), ints('strides', [stride]), ints('pads', pads), ints('dilations', [dilation])]);
     graph.op('Transpose', `${layer.name}/out`, [], [ints('perm', [0, 2, 1])]);
   },
   units: (o) => o.filters,

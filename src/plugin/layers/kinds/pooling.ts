@@ -1,8 +1,8 @@
 // What the four 1-D pooling kinds share: windowed pooling over steps (max or average) and global
 // pooling over all steps. No weights; ONNX pools [batch, channels, steps], hence the Transposes.
 import { z } from 'zod';
-import { defineLayerKind, type LayerKind } from '../kind.ts';
-import { int, ints } from '../../onnx/graph.ts';
+import { defineLayerKind, inputShapeOf, type LayerKind } from '../kind.ts';
+import { int, ints, samePads } from '../../onnx/graph.ts';
 
 const needsSteps = (type: string, input: number[]) => (input.length === 2 ? undefined : `${type} needs [steps, channels] input`);
 
@@ -34,11 +34,10 @@ export function windowedPooling(type: string, className: 'MaxPooling1D' | 'Avera
       const config = layer.getConfig() as { poolSize: number[] | number; strides: number[] | number; padding: string };
       const pool = [config.poolSize].flat()[0];
       const stride = [config.strides].flat()[0];
-      const length = (layer.input as unknown as { shape: number[] }).shape[1];
-      const total = config.padding === 'same' ? Math.max((Math.ceil(length / stride) - 1) * stride + pool - length, 0) : 0;
+      const pads = samePads(config.padding, inputShapeOf(layer)[0], pool, stride);
       graph.op('Transpose', `${layer.name}/in`, [], [ints('perm', [0, 2, 1])]);
       // Averages over the steps inside the input only, as tfjs does at the padded edge.
-      graph.op(onnxOp, layer.name, [], [ints('kernel_shape', [pool]), ints('strides', [stride]), ints('pads', [Math.floor(total / 2), total - Math.floor(total / 2)])]);
+      graph.op(onnxOp, layer.name, [], [ints('kernel_shape', [pool]), ints('strides', [stride]), ints('pads', pads)]);
       graph.op('Transpose', `${layer.name}/out`, [], [ints('perm', [0, 2, 1])]);
     },
   });

@@ -48,6 +48,26 @@ const activationOf = (config: Record<string, unknown>, key: string): Activation 
   return (typeof a === 'string' ? a : (a as { className: string }).className) as Activation;
 };
 
+/**
+ * Keras's recurrent initialiser (orthogonal), seeded. tfjs warns "Slowness may result" above 2,000
+ * values, which an LSTM(32) already has (32 × 128) and which takes milliseconds: said once per
+ * model build, it would fill a grid's output; that one warning is left out.
+ */
+function quietOrthogonal(tf: Tf, seed: number) {
+  const orthogonal = tf.initializers.orthogonal({ seed });
+  const quiet = Object.create(orthogonal) as typeof orthogonal;
+  quiet.apply = (shape, dtype) => {
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void (String(args[0]).includes('Slowness may result') || warn(...args));
+    try {
+      return orthogonal.apply(shape, dtype);
+    } finally {
+      console.warn = warn;
+    }
+  };
+  return quiet;
+}
+
 export function recurrentKind(spec: RecurrentSpec): LayerKind {
   return defineLayerKind({
     type: spec.type,
@@ -73,7 +93,7 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
         activation: o.activation ?? 'tanh',
         ...(spec.gated ? { recurrentActivation: (o as { recurrentActivation?: Activation }).recurrentActivation ?? 'sigmoid' } : {}),
         kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }),
-        recurrentInitializer: tf.initializers.orthogonal({ seed: at.seed(1) }),
+        recurrentInitializer: quietOrthogonal(tf, at.seed(1)),
       }),
     weights: () => [
       { name: 'kernel', prunedByDefault: true },
