@@ -1,7 +1,7 @@
 // Structured pruning and its compactor on a model small enough to check by hand: the unit with
 // the smallest L1 norm goes, the next layer loses its input, and the constant sigmoid(0) = 0.5
 // the removed unit still sent is folded into the next bias.
-import { buildModel, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
+import { buildModel, mulberry32, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
 import structured from '../../src/plugins/prune/structured.ts';
 import shrink from '../../src/plugins/compact/structured.ts';
 import { cpuTf, noTraining, stageContext } from '../helpers/tf.ts';
@@ -50,4 +50,32 @@ test('the output layer cannot be pruned, and the compactor needs its pruner\'s d
   await expect(structured.run(req, structured.options.parse({ layers: ['dense_1'] }), stageContext(tf))).rejects.toThrow('"dense_1" is the output layer');
   const pruned = { model, layers: [] };
   expect(() => shrink.run({ original: model, pruned, architecture }, {}, stageContext(tf))).toThrow('needs `data.removed`');
+});
+
+test.each([
+  ['a GRU returning sequences into an LSTM', [{ type: 'gru', units: 5, returnSequences: true }, { type: 'lstm', units: 4 }, { type: 'dense', units: 3, activation: 'sigmoid' }, { type: 'dense', units: 1 }]],
+  ['a simple RNN (relu) into a flatten', [{ type: 'simpleRnn', units: 4, returnSequences: true, activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+])('recurrent units (all their gates) go, and the smaller model computes what the masked one does: %s', async (_, layers) => {
+  const arch: Architecture = { name: 'rnn', layers: layers as Architecture['layers'] };
+  const model = buildModel(tf, arch, [6, 2], 3);
+  // Away from initialisation: every weight drawn, so removed gates would show if they leaked.
+  const random = mulberry32(4);
+  const weights = model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => random() - 0.5), w.shape));
+  model.setWeights(weights);
+  const data = { lookback: 6, features: 2 } as WindowedData;
+  const pruned = await structured.run({ model, dense: model, architecture: arch, data, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.4 }), stageContext(tf));
+  const compact = await shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf));
+  expect(compact.model.countParams()).toBeLessThan(model.countParams());
+  const x = tf.tensor3d(Float32Array.from({ length: 5 * 12 }, () => random() * 2 - 1), [5, 6, 2]);
+  const masked = (pruned.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync();
+  const small = (compact.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync();
+  masked.forEach((m, i) => expect(Math.abs(m - small[i])).toBeLessThan(1e-5));
+  tf.dispose(weights);
+});
+
+test('a simple RNN whose activation is not 0 at 0 cannot lose units', async () => {
+  const arch: Architecture = { name: 'rnn', layers: [{ type: 'simpleRnn', units: 4, activation: 'sigmoid' }, { type: 'dense', units: 1 }] };
+  const model = buildModel(tf, arch, [6, 2], 3);
+  const pruned = await structured.run({ model, dense: model, architecture: arch, data: { lookback: 6, features: 2 } as WindowedData, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.5 }), stageContext(tf));
+  expect(() => shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf))).toThrow('cannot remove units of simpleRnn layer "simpleRnn": its activation is not 0 at 0');
 });

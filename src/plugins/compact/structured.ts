@@ -5,7 +5,7 @@
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
 import type { Activation, Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import { ACTIVATION_TABLE, buildModel, definePlugin, ErrorCode, hasResidual, inputShapeOf, LAYER_KINDS, layerKind, layerNames, outputShapeOf, RunexpError } from '../../plugin/index.ts';
+import { ACTIVATION_TABLE, buildModel, definePlugin, ErrorCode, hasResidual, inputShapeOf, LAYER_KINDS, layerKind, layerNames, outputShapeOf, RunexpError, weightsOfLayer } from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 
@@ -119,21 +119,36 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
       if (inputShapeOf(sourceLayer).at(-1) === outputShapeOf(sourceLayer).at(-1)) return;
       throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot pass removed units through layer "${names[i]}" (${layer.type})`);
     }
-    const [kernelT, biasT] = sourceLayer.getWeights();
-    const kernel = kernelT.dataSync() as Float32Array;
-    const bias = Float32Array.from(biasT.dataSync() as Float32Array);
+    const named = new Map(weightsOfLayer(sourceLayer).map((w, k) => [w.name, sourceLayer.getWeights()[k]]));
+    const [kernelT, biasT, recurrentT] = ['kernel', 'bias', 'recurrentKernel'].map((w) => named.get(w));
+    const kernel = kernelT!.dataSync() as Float32Array;
+    const bias = Float32Array.from(biasT!.dataSync() as Float32Array);
     const n = shrinkable(layer, names[i]).units;
+    // A recurrent kernel holds every gate's columns side by side: [in, gates · units].
+    const width = kernelT!.shape.at(-1)!;
     const gone = new Set(removed[names[i]] ?? []);
     const own = gone.size ? Array.from({ length: n }, (_, u) => u).filter((u) => !gone.has(u)) : null;
-    // Fold the constants of removed inputs into this layer's bias (exact for dense layers).
+    const columns = own && Array.from({ length: width / n }, (_, g) => own.map((u) => g * n + u)).flat();
+    // Fold the constants of removed inputs into this layer's bias (exact for dense and recurrent
+    // layers, whose every step sees the same constant input).
     const nonZero = [...constantIn].filter(([, v]) => v !== 0);
     if (nonZero.length && layer.type === 'conv1d') throw new RunexpError(ErrorCode.PLUGIN, `cannot fold the constant output of removed filters into conv1d layer "${names[i]}"`, 'use an activation with f(0) = 0 (relu, linear, tanh) on the pruned conv1d layer');
-    for (const [row, value] of nonZero) for (let u = 0; u < n; u++) bias[u] += value * kernel[row * n + u];
-    const keepAlong = layer.type === 'conv1d' ? [null, keptIn, own] : [keptIn, own];
-    tensors.push(tf.tensor(pick(kernel, kernelT.shape, keepAlong), keepAlong.map((k, d) => k?.length ?? kernelT.shape[d])));
-    tensors.push(tf.tensor(own ? Float32Array.from(own, (u) => bias[u]) : bias, [own?.length ?? n]));
+    for (const [row, value] of nonZero) for (let c = 0; c < width; c++) bias[c] += value * kernel[row * width + c];
+    const keepAlong = layer.type === 'conv1d' ? [null, keptIn, columns] : [keptIn, columns];
+    // In the layer's own weight order: kernel, recurrent kernel, bias.
+    tensors.push(tf.tensor(pick(kernel, kernelT!.shape, keepAlong), keepAlong.map((k, d) => k?.length ?? kernelT!.shape[d])));
+    if (recurrentT) {
+      // Only the kept units feed the recurrence; a removed unit's row carried its output, 0.
+      const along = [own, columns];
+      tensors.push(tf.tensor(pick(recurrentT.dataSync() as Float32Array, recurrentT.shape, along), along.map((k, d) => k?.length ?? recurrentT.shape[d])));
+    }
+    tensors.push(tf.tensor(columns ? Float32Array.from(columns, (c) => bias[c]) : bias, [columns?.length ?? width]));
     keptIn = own;
-    constantIn = new Map([...gone].map((u) => [u, ACTIVATION_TABLE[layer.activation as Activation]?.atZero ?? NaN]));
+    // A removed unit outputs activation(0); a removed recurrent unit (all gates zeroed) outputs 0
+    // at every step, except a simpleRnn whose activation is not 0 at 0, which is refused.
+    const atZero = ACTIVATION_TABLE[(layer.activation ?? 'tanh') as Activation]?.atZero ?? NaN;
+    if (recurrentT && layer.type === 'simpleRnn' && atZero !== 0 && gone.size) throw new RunexpError(ErrorCode.PLUGIN, `cannot remove units of simpleRnn layer "${names[i]}": its activation is not 0 at 0, so a removed unit would feed a constant back into the others`, 'use tanh or relu');
+    constantIn = new Map([...gone].map((u) => [u, recurrentT && layer.type !== 'simpleRnn' ? 0 : atZero]));
   });
   return byLayer;
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { LayersModel, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, prunableLayers, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
 /** Hidden layers whose kind can shrink (conv1d, dense) by default; never the output layer (it would lose its only unit). */
@@ -40,10 +40,10 @@ export default definePlugin({
   name: 'structured',
   // It trains after (or while) it prunes: every weight may change.
   retrains: 'all',
-  description: 'Structured pruning: removes Dense units and Conv1D filters by L1/L2 norm; its compactor builds a smaller model.',
+  description: 'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units by L1/L2 norm; its compactor builds a smaller model.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5).describe('fraction of the target layers\' units (filters) removed; a list is a grid axis'),
-    layers: z.union([z.literal('hidden'), z.array(z.string().min(1)).min(1)]).default('hidden').describe('hidden: every conv1d and dense layer but the output; or a list of names'),
+    layers: z.union([z.literal('hidden'), z.array(z.string().min(1)).min(1)]).default('hidden').describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
     norm: z.enum(['l1', 'l2']).default('l1'),
     scope: scopeOption,
     finetuneEpochs: z.int().min(0).default(0).describe('epochs of retraining after pruning, removed units held at zero'),
@@ -54,21 +54,34 @@ export default definePlugin({
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const targets = targetLayers(req.model, options.layers);
-    const units = new Map(targets.map((name) => [name, req.model.getLayer(name).getWeights()[0].shape.at(-1)!]));
-    const scores = new Map(targets.map((name) => {
-      const kernel = req.model.getLayer(name).getWeights()[0].dataSync() as Float32Array;
-      return [name, unitNorms(kernel, units.get(name)!, options.norm, options.scope === 'global')];
+    // A unit's incoming weights: its kernel column (a filter's), and a recurrent unit's columns in
+    // every gate of its kernel and recurrent kernel. Value i of any of them belongs to unit i mod units.
+    const units = new Map(targets.map((name) => {
+      const layer = req.model.getLayer(name);
+      return [name, kindOfLayer(layer).units!(layer.getConfig() as Record<string, unknown>)];
     }));
+    const incoming = (name: string) => {
+      const layer = req.model.getLayer(name);
+      const values = layer.getWeights();
+      return weightsOfLayer(layer).flatMap((w, i) => (w.name === 'kernel' || w.name === 'recurrentKernel' ? Array.from(values[i].dataSync() as Float32Array) : []));
+    };
+    const scores = new Map(targets.map((name) => [name, unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global')]));
     let unitMasks = masksFromScores(scores, options.sparsity, options.scope);
     if (options.control === 'random') unitMasks = randomMasksLike(unitMasks, ctx.random);
     for (const m of unitMasks) {
       // A layer keeps at least its best unit, or nothing would flow through it.
       if (!m.keep.includes(1)) m.keep[scores.get(m.layer)!.indexOf(Math.max(...scores.get(m.layer)!))] = 1;
     }
+    // A removed unit's kernel, recurrent-kernel and bias entries (in every gate) are zeroed: it
+    // then outputs activation(0), and a recurrent unit outputs 0 at every step.
     const masks: WeightMask[] = unitMasks.flatMap(({ layer, keep }) => {
       const n = units.get(layer)!;
-      const size = req.model.getLayer(layer).getWeights()[0].size;
-      return [{ layer, weight: 'kernel', keep: Uint8Array.from({ length: size }, (_, i) => keep[i % n]) }, { layer, weight: 'bias', keep }];
+      const found = req.model.getLayer(layer);
+      const values = found.getWeights();
+      return weightsOfLayer(found)
+        .map((w, i) => ({ name: w.name, size: values[i].size }))
+        .filter((w) => ['kernel', 'recurrentKernel', 'bias'].includes(w.name))
+        .map((w) => ({ layer, weight: w.name, keep: Uint8Array.from({ length: w.size }, (_, i) => keep[i % n]) }));
     });
     let model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
     applyMasks(tf, model, masks);
@@ -78,7 +91,7 @@ export default definePlugin({
       model = tuned.model;
     }
     const removed = Object.fromEntries(unitMasks.map(({ layer, keep }) => [layer, [...keep.keys()].filter((u) => !keep[u])]));
-    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => m.weight === 'kernel');
+    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => m.weight !== 'bias');
     return { ...result, data: { removed, units: Object.fromEntries(units) } };
   },
 });
