@@ -98,7 +98,8 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     // (each configuration's first seed; the headline's first).
     const picked = configs.slice(0, PICKER_LIMIT).map((config) => ({ label: names.run(config[0]), run: config[0], config }));
     const weightChoices = picked.map((p) => ({ label: p.label, layers: readPrunedWeights(results.outDir, p.run.runId) }));
-    const layerNames = distinct(weightChoices[0].layers.map(prunedLabel));
+    // Every pruned weight of every picked configuration: architectures of a grid prune different layers.
+    const layerNames = distinct(weightChoices.flatMap((c) => c.layers.map(prunedLabel)));
     const weightFigures = layerNames.map((name) => {
       const choices = weightChoices.flatMap((c) => c.layers.filter((l) => prunedLabel(l) === name).map((value) => ({ label: c.label, value })));
       return figure(weightsBeforeAfterChart(name, choices, configs.length)) + figure(keptVersusPrunedChart(name, choices, configs.length));

@@ -2,6 +2,7 @@
 // and a dilated CNN with pooling and dropout train, prune (magnitude on every hidden kernel,
 // structured through the pooling) and run on ONNX Runtime within tolerance; what cannot be done
 // yet (structured pruning through a residual block) fails with its reason, not with a count.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonl, runCli, tempDir, writeSpec } from '../helpers/cli.ts';
 
@@ -62,4 +63,8 @@ test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Run
   expect(tcn.compact.architecture).toBe('tcn[conv1d:2,dense:4]');
   // Structured on the LSTM: half its units go, every gate of each, and the dense after it loses their inputs.
   expect(records.find((r) => arm(r) === 'lstm structured ok')!.compact.architecture).toBe('lstm[lstm:3]');
+  // The report draws the weights every architecture pruned, the LSTM's recurrent kernel and the block's projection among them.
+  expect(runCli(['report', 'runs/zoo'], dir).code).toBe(0);
+  const html = readFileSync(join(dir, 'reports/zoo/index.html'), 'utf8');
+  for (const weight of ['lstm recurrentKernel', 'residual_projection', 'conv1d_1']) expect(html).toContain(`${weight} weight distribution before and after pruning`);
 }, 120_000);
