@@ -18,6 +18,11 @@ function shown(file: string): string {
 export function loadErrorMessage(err: unknown, url: string): string {
   if (!(err instanceof Error)) return `it threw ${err === undefined ? 'undefined' : JSON.stringify(err) ?? String(err)} (not an Error) while loading`;
   const message = err.message;
+  // A file with import/export in a folder whose package.json says "type": "commonjs" (which
+  // `npm init -y` writes) is loaded as CommonJS, and Node then refuses the ES modules it imports.
+  if (/Cannot require\(\) ES Module/.test(message)) {
+    return `${url.startsWith('file:') ? shown(fileURLToPath(url)) : url} is loaded as CommonJS (its package.json says "type": "commonjs", which \`npm init -y\` writes), but it or what it imports is an ES module: remove that line, or set "type": "module" (npm pkg set type=module)`;
+  }
   const located = ESBUILD_LOCATION.exec(message);
   // esbuild counts columns from 0; editors and Node from 1.
   if (located) return `${shown(located[1])}:${located[2]}:${Number(located[3]) + 1}: ${located[4]}`;

@@ -50,6 +50,13 @@ test('(1) with {"type": "module"}, and a JavaScript plugin importing the runexp 
   expect(stdout).toContain('valid — 2 runs, 1 training');
 });
 
+test('a folder `npm init -y` made ("type": "commonjs"): an import/export plugin is refused saying why and how to fix it', () => {
+  const dir = userFolder({ name: 'mine', version: '1.0.0', type: 'commonjs' });
+  const { code, stderr } = runCli(['validate', 'spec.yaml'], dir);
+  expect(code).toBe(2);
+  expect(stderr).toContain('plugins/balanced.ts is loaded as CommonJS (its package.json says "type": "commonjs", which `npm init -y` writes), but it or what it imports is an ES module: remove that line, or set "type": "module" (npm pkg set type=module)');
+});
+
 test('a syntax error in a plugin points at its own file, line and column, without --debug', () => {
   const dir = userFolder();
   writeFileSync(join(dir, 'plugins/broken.ts'), "import { definePlugin } from 'runexp/plugin';\n\nexport default definePlugin({\n  slot: 'prune',\n  name: ,\n});\n");
