@@ -59,6 +59,8 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
   uses(layer: Layer): Record<string, number>;
   /** Writes the layer (without its activation, which the exporter adds) into an ONNX graph. */
   onnx?(layer: Layer, graph: OnnxGraph): void;
+  /** Its `onnx` writes its activations itself (the recurrent operators take them as attributes). */
+  onnxActivates?: boolean;
   /** For structured pruning: how many units (filters) it has; the last axis of its kernel. */
   units?(options: Options): number;
   /** For structured pruning: the same options with `units` units. */

@@ -36,8 +36,7 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
     if (!kind.onnx) throw new OnnxExportError(`layer "${layer.name}" is a ${kind.type}, which has no ONNX export`);
     kind.onnx(layer, graph);
     const config = layer.getConfig() as Record<string, unknown>;
-    // The recurrent kinds apply their activations inside their own operator.
-    if ('activation' in config && !['LSTM', 'GRU', 'SimpleRNN'].includes(layer.getClassName())) {
+    if ('activation' in config && !kind.onnxActivates) {
       const activation = layerActivation(config);
       if (!activation) throw new OnnxExportError(`layer "${layer.name}" uses an activation tfjs does not name (${JSON.stringify(config.activation)})`);
       ACTIVATION_TABLE[activation].onnx(graph, layer.name);

@@ -102,6 +102,7 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     ],
     uses: (layer) => ({ kernel: inputShapeOf(layer)[0], recurrentKernel: inputShapeOf(layer)[0] }),
     onnx: (layer, graph) => recurrentOnnx(spec, layer, graph),
+    onnxActivates: true,
     units: (o) => o.units,
     withUnits: (o, units) => ({ ...o, units }),
   });
