@@ -27,11 +27,26 @@ export const EVERY_LAYER: Record<string, LayerSpec[]> = {
     { type: 'flatten' },
     { type: 'dense', units: 1, activation: 'linear' },
   ],
+  'convolution, lstm and gru returning sequences, simple rnn with relu': [
+    { type: 'conv1d', filters: 3, kernelSize: 2, activation: 'tanh' },
+    { type: 'lstm', units: 6, returnSequences: true },
+    { type: 'gru', units: 5, returnSequences: true },
+    { type: 'simpleRnn', units: 4, activation: 'relu' },
+    { type: 'dense', units: 2, activation: 'linear' },
+  ],
+  'lstm forecaster': [
+    { type: 'lstm', units: 8 },
+    { type: 'dense', units: 1 },
+  ],
+  'gru forecaster': [
+    { type: 'gru', units: 8 },
+    { type: 'dense', units: 1 },
+  ],
 };
 
 /**
  * Models that together use every layer kind of the registry beyond the paper's three, and every
- * activation: for ONNX export and the layer-kind tests. (They train on the tape, not backprop.ts.)
+ * activation: for ONNX export and the layer-kind tests.
  */
 export const EVERY_KIND: Record<string, LayerSpec[]> = {
   'dilated convolutions, batch norm, max pooling, dropout, gelu': [

@@ -58,7 +58,7 @@ test('on the paper model with 32-window batches the gradients are the tape\'s to
   model.dispose();
 });
 
-test('a model with a layer it does not know trains on the tape instead', () => {
+test('a model with a layer whose configuration has no fast gradient (hard-sigmoid gates) trains on the tape instead', () => {
   const model = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [14, 1] }), tf.layers.dense({ units: 1 })] });
   expect(gradientFunction(tf, model, 'meanSquaredError')).toBeUndefined();
   model.dispose();

@@ -6,7 +6,7 @@
 // fails with its name.
 import type { z } from 'zod';
 import type { OnnxGraph } from '../onnx/graph.ts';
-import type { LayersModel, Tf } from '../tf.ts';
+import type { LayersModel, Tensor, Tf } from '../tf.ts';
 
 /** A built tfjs layer. */
 export type Layer = LayersModel['layers'][number];
@@ -29,6 +29,17 @@ export interface BuildContext {
    * initial weights. k = 0 is what runexp has always used for a kernel, so old runs keep theirs.
    */
   seed(k: number): number;
+}
+
+/**
+ * A layer's tape-free gradient (src/plugins/train/backprop.ts chains them): a forward pass that keeps
+ * what the backward pass needs, and a backward pass from dLoss/dOutput to dLoss/dInput and to each
+ * trainable weight's gradient, keyed by the weight variable's name (`dense/kernel`).
+ */
+export interface LayerGradient<Saved = unknown> {
+  forward(input: Tensor): { output: Tensor; saved: Saved };
+  /** `needInput` is false for the model's first layer, whose input gradient nobody reads. */
+  backward(dOutput: Tensor, saved: Saved, needInput: boolean): { dInput?: Tensor; grads: Record<string, Tensor> };
 }
 
 /** A tensor's shape without its batch dimension: [steps, channels] or [features]. */
@@ -61,6 +72,11 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
   onnx?(layer: Layer, graph: OnnxGraph): void;
   /** Its `onnx` writes its activations itself (the recurrent operators take them as attributes). */
   onnxActivates?: boolean;
+  /**
+   * A tape-free gradient for this built layer (trainable, on the wasm or cpu backend), or undefined
+   * when its configuration is not covered: then the whole model trains on tfjs's tape.
+   */
+  gradient?(tf: Tf, layer: Layer): LayerGradient | undefined;
   /** For structured pruning: how many units (filters) it has; the last axis of its kernel. */
   units?(options: Options): number;
   /** For structured pruning: the same options with `units` units. */
@@ -78,3 +94,9 @@ export const outputShapeOf = (layer: Layer): Shape => ((layer.outputShape as (nu
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 /** Kernel and (unless useBias is false) bias: the weights of a dense, conv or recurrent-free layer. */
 export const kernelAndBias = (layer: Layer): WeightInfo[] => [{ name: 'kernel', prunedByDefault: true }, ...((layer.getConfig() as { useBias?: boolean }).useBias === false ? [] : [{ name: 'bias', prunedByDefault: false }])];
+
+/** A tensor's shape as a plain list (tfjs types it by rank). */
+export const dims = (t: Tensor): number[] => t.shape as number[];
+export type Variable = InstanceType<Tf['Variable']>;
+/** A built layer's trainable weight variables, in `getWeights()` order. */
+export const trainableVariables = (layer: Layer): Variable[] => layer.trainableWeights.map((w) => (w as unknown as { read(): Variable }).read());

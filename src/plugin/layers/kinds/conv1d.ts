@@ -6,6 +6,7 @@ import { activationSchema } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, kernelAndBias, outputShapeOf } from '../kind.ts';
 import { ints, samePads } from '../../onnx/graph.ts';
 import { ensureDilatedGradient } from './dilated-gradient.ts';
+import { affineGradient, convProduct } from './affine-gradient.ts';
 
 /** tfjs stores a Conv1D kernel as [kernel, in, out]; ONNX wants [out, in, kernel]. */
 function kernelToOnnx(values: Float32Array, [k, cin, f]: number[]): Float32Array {
@@ -69,6 +70,11 @@ export default defineLayerKind({
     graph.op('Transpose', `${layer.name}/in`, [], [ints('perm', [0, 2, 1])]);
     graph.op('Conv', layer.name, inputs, [ints('kernel_shape', [k]), ints('strides', [stride]), ints('pads', pads), ints('dilations', [dilation])]);
     graph.op('Transpose', `${layer.name}/out`, [], [ints('perm', [0, 2, 1])]);
+  },
+  gradient(tf, layer) {
+    const config = layer.getConfig() as Record<string, unknown>;
+    if (dilationOf(config) !== 1) return undefined;
+    return affineGradient(tf, layer, convProduct(tf, (config.strides as number[])[0], config.padding as 'valid' | 'same'));
   },
   units: (o) => o.filters,
   withUnits: (o, filters) => ({ ...o, filters }),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { activationSchema } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, kernelAndBias, product } from '../kind.ts';
+import { affineGradient, denseProduct } from './affine-gradient.ts';
 
 export default defineLayerKind({
   type: 'dense',
@@ -22,6 +23,7 @@ export default defineLayerKind({
     graph.op('MatMul', layer.name, [graph.constant(`${layer.name}/kernel`, kernel.shape, kernel.dataSync() as Float32Array)]);
     if (bias) graph.op('Add', layer.name, [graph.constant(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array)]);
   },
+  gradient: (tf, layer) => affineGradient(tf, layer, denseProduct(tf)),
   units: (o) => o.units,
   withUnits: (o, units) => ({ ...o, units }),
 });

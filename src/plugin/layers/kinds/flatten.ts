@@ -13,5 +13,9 @@ export default defineLayerKind({
   build: (tf, _o, at) => tf.layers.flatten({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name }),
   weights: () => [],
   uses: () => ({}),
+  gradient: (tf) => ({
+    forward: (input) => ({ output: tf.reshape(input, [input.shape[0], -1]), saved: input.shape }),
+    backward: (dOutput, shape) => ({ dInput: tf.reshape(dOutput, shape as number[]), grads: {} }),
+  }),
   onnx: (layer, graph) => void graph.op('Flatten', layer.name, [], [int('axis', 1)]),
 });

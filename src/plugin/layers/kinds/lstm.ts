@@ -1,4 +1,5 @@
 import { recurrentKind } from './recurrent.ts';
+import { lstmGradient } from './recurrent-gradient.ts';
 
 // Long short-term memory. tfjs's gates are input, forget, cell, output; ONNX's input, output, forget, cell.
 export default recurrentKind({
@@ -9,5 +10,6 @@ export default recurrentKind({
   onnxOp: 'LSTM',
   onnxGateOrder: [0, 3, 1, 2],
   gated: true,
+  gradient: lstmGradient,
   build: (tf) => (args) => tf.layers.lstm(args as never),
 });

@@ -20,6 +20,8 @@ export interface RecurrentSpec {
   /** Whether it has a recurrent (gate) activation besides its activation. */
   gated: boolean;
   build: (tf: Tf) => (args: Record<string, unknown>) => Layer;
+  /** Its tape-free gradient (recurrent-gradient.ts). */
+  gradient: LayerKind['gradient'];
 }
 
 /** ONNX's names for the activations its recurrent operators accept; tfjs's hardSigmoid is ONNX's with alpha 0.2, beta 0.5. */
@@ -101,6 +103,7 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
       { name: 'bias', prunedByDefault: false },
     ],
     uses: (layer) => ({ kernel: inputShapeOf(layer)[0], recurrentKernel: inputShapeOf(layer)[0] }),
+    gradient: spec.gradient,
     onnx: (layer, graph) => recurrentOnnx(spec, layer, graph),
     onnxActivates: true,
     units: (o) => o.units,

@@ -1,4 +1,5 @@
 import { recurrentKind } from './recurrent.ts';
+import { simpleRnnGradient } from './recurrent-gradient.ts';
 
 // The plain recurrent layer: h = activation(x W + h R + b).
 export default recurrentKind({
@@ -9,5 +10,6 @@ export default recurrentKind({
   onnxOp: 'RNN',
   onnxGateOrder: [0],
   gated: false,
+  gradient: simpleRnnGradient,
   build: (tf) => (args) => tf.layers.simpleRNN(args as never),
 });
