@@ -1,6 +1,7 @@
 // tfjs models as in-memory files (the "layers-model" format: model.json + weights.bin), written
 // and read without tfjs-node's file IO, so a worker hands them to the store as plain bytes.
 import type { LayersModel, Tf } from '../plugin/api.ts';
+import { registerLayerClasses } from '../plugin/index.ts';
 import { text, type ArtifactFiles } from '../results/artifacts.ts';
 
 export async function modelFiles(tf: Tf, model: LayersModel, prefix = ''): Promise<{ files: ArtifactFiles; weightBytes: number }> {
@@ -28,6 +29,7 @@ export async function modelFiles(tf: Tf, model: LayersModel, prefix = ''): Promi
 export async function loadModel(tf: Tf, files: ArtifactFiles, prefix = ''): Promise<LayersModel> {
   const modelJson = JSON.parse(new TextDecoder().decode(files[`${prefix}model.json`]));
   const weights = files[`${prefix}weights.bin`];
+  registerLayerClasses(tf);
   return tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer }),
   );

@@ -87,6 +87,12 @@ export const EVERY_KIND: Record<string, LayerSpec[]> = {
     { type: 'residual', layers: [{ type: 'dense', units: 3, activation: 'tanh' }] },
     { type: 'dense', units: 1 },
   ],
+  'causal convolutions, dilated and strided': [
+    { type: 'conv1d', filters: 3, kernelSize: 3, dilationRate: 2, padding: 'causal', activation: 'relu' },
+    { type: 'conv1d', filters: 2, kernelSize: 2, strides: 2, padding: 'causal', activation: 'tanh' },
+    { type: 'flatten' },
+    { type: 'dense', units: 1 },
+  ],
   'lstm with tfjs\'s hard-sigmoid gates': [
     { type: 'lstm', units: 3, recurrentActivation: 'hardSigmoid' },
     { type: 'dense', units: 1 },

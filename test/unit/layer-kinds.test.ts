@@ -6,6 +6,7 @@
 // name and the kind-neutral selectors span architectures. ONNX export of every kind is in
 // onnx-export.test.ts.
 import { loadBackend } from '../../src/execute/backend.ts';
+import { loadModel, modelFiles } from '../../src/execute/model-files.ts';
 import { applyMasks, buildModel, kindOfLayer, layerKind, macsOf, mulberry32, resolveTargetLayers, resolveTargets, weightValues, type LayerSpec, type Tf } from '../../src/plugin/index.ts';
 import { EVERY_KIND, EVERY_LAYER } from '../helpers/architectures.ts';
 
@@ -98,6 +99,25 @@ test('a dilated conv1d trains: its gradients equal those of the plain convolutio
   expect(close(dx, dxPlain)).toBeLessThan(1e-6);
   expect(close(dk, tf.gather(dkPlain, [0, 2, 4]))).toBeLessThan(1e-6);
   expect(Math.max(...(tf.abs(dk).dataSync() as Float32Array))).toBeGreaterThan(0.01);
+});
+
+test('a causal conv1d sees only the current and earlier steps (hand-computed), and its saved model loads again', async () => {
+  const model = build([{ type: 'conv1d', filters: 1, kernelSize: 3, dilationRate: 2, padding: 'causal', activation: 'linear' }], [6, 1]);
+  model.layers[0].setWeights([tf.tensor3d([[[1]], [[10]], [[100]]]), tf.tensor1d([0.5])]);
+  const x = tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 6, 1]);
+  // y_t = 1·x_{t-4} + 10·x_{t-2} + 100·x_t + 0.5, zeros before the window
+  const expected = [100.5, 200.5, 310.5, 420.5, 531.5, 642.5];
+  expect(Array.from((model.predict(x) as InstanceType<Tf['Tensor']>).dataSync())).toEqual(expected);
+  const later = tf.tensor3d([1, 2, 3, 4, 5, 60], [1, 6, 1]);
+  expect(Array.from((model.predict(later) as InstanceType<Tf['Tensor']>).dataSync()).slice(0, 5)).toEqual(expected.slice(0, 5));
+  expect(kindOfLayer(model.layers[0]).type).toBe('conv1d');
+  const { files } = await modelFiles(tf, model);
+  const loaded = await loadModel(tf, files);
+  expect(loaded.layers[0].getConfig()).toMatchObject({ padding: 'causal' });
+  expect(Array.from((loaded.predict(x) as InstanceType<Tf['Tensor']>).dataSync())).toEqual(expected);
+  tf.dispose([x, later]);
+  model.dispose();
+  loaded.dispose();
 });
 
 test('a pruner\'s targets: kernels and recurrent kernels by default, or the weights its `weights` option names', () => {

@@ -50,6 +50,10 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
   type: string;
   /** The tfjs class it builds (`getClassName()`), by which a built layer finds its kind. */
   className: string;
+  /** Other tfjs classes it builds (a subclass for an option tfjs lacks), registered by `register`. */
+  aliases?: string[];
+  /** Registers the tfjs classes it defines for tfjs's serialization, so saved models load; called before any model is loaded. */
+  register?(tf: Tf): void;
   /** One line for `runexp plugins` and the docs. */
   description: string;
   /** Whether it has weights pruners prune when not told which (a kernel): known before any model is built. */

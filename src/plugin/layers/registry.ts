@@ -2,6 +2,7 @@
 // against it, models are built from it, and every walk over a built model (masks, pruners, MACs,
 // ONNX export, structured compaction) finds each layer's kind here, or fails naming the layer.
 import { ErrorCode, RunexpError } from '../errors.ts';
+import type { Tf } from '../tf.ts';
 import type { Layer, LayerKind, WeightInfo } from './kind.ts';
 import add from './kinds/add.ts';
 import averagePooling1d from './kinds/average-pooling1d.ts';
@@ -39,9 +40,14 @@ export function layerKind(type: string): LayerKind | undefined {
 /** The kind of a built layer; a layer runexp has no kind for is an error naming it. */
 export function kindOfLayer(layer: Layer): LayerKind {
   const className = layer.getClassName();
-  const kind = LAYER_KINDS.find((k) => k.className === className);
+  const kind = LAYER_KINDS.find((k) => k.className === className || k.aliases?.includes(className));
   if (!kind) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" is a ${className}, which runexp has no layer kind for`, `the layer kinds are: ${LAYER_TYPES.join(', ')}`);
   return kind;
+}
+
+/** Registers every kind's own tfjs classes, so that a saved model using them loads. */
+export function registerLayerClasses(tf: Tf): void {
+  for (const kind of LAYER_KINDS) kind.register?.(tf);
 }
 
 /** A built layer's weights, named, in `getWeights()` order. */

@@ -1,12 +1,14 @@
 // A 1-D convolution over the window's steps: the paper's first layer. `dilationRate` spaces the
-// kernel's taps (TCN-style stacks); ONNX convolves [batch, channels, steps], so its export wraps
-// the Conv in two Transposes.
+// kernel's taps and `padding: causal` keeps each output from seeing later steps (TCN-style
+// stacks, causal-conv1d.ts); ONNX convolves [batch, channels, steps], so its export wraps the Conv
+// in two Transposes.
 import { z } from 'zod';
 import { activationSchema } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, kernelAndBias, outputShapeOf } from '../kind.ts';
 import { ints, samePads } from '../../onnx/graph.ts';
 import { ensureDilatedGradient } from './dilated-gradient.ts';
 import { affineGradient, convProduct } from './affine-gradient.ts';
+import { CAUSAL_CLASS_NAME, causalConv1dClass } from './causal-conv1d.ts';
 
 /** tfjs stores a Conv1D kernel as [kernel, in, out]; ONNX wants [out, in, kernel]. */
 function kernelToOnnx(values: Float32Array, [k, cin, f]: number[]): Float32Array {
@@ -23,13 +25,15 @@ const dilationOf = (config: Record<string, unknown>): number => {
 export default defineLayerKind({
   type: 'conv1d',
   className: 'Conv1D',
+  aliases: [CAUSAL_CLASS_NAME],
+  register: (tf) => void causalConv1dClass(tf),
   description: '1-D convolution: filters kernels of kernelSize steps slide over the window',
   prunable: true,
   options: z.strictObject({
     filters: z.int().positive(),
     kernelSize: z.int().positive(),
     strides: z.int().positive().default(1),
-    padding: z.enum(['valid', 'same']).default('valid'),
+    padding: z.enum(['valid', 'same', 'causal']).default('valid').describe('valid: no padding; same: as many steps out as in; causal: as many, each from its own and earlier steps only'),
     dilationRate: z.int().positive().optional().describe('spacing of the kernel\'s taps (1 when left out); needs strides 1'),
     activation: activationSchema.default('linear'),
   }),
@@ -38,13 +42,13 @@ export default defineLayerKind({
     const dilation = o.dilationRate ?? 1;
     if (dilation > 1 && o.strides > 1) return 'conv1d cannot combine dilationRate > 1 with strides > 1 (tfjs does not support it)';
     const span = (o.kernelSize - 1) * dilation + 1;
-    const steps = o.padding === 'same' ? Math.ceil(input[0] / o.strides) : Math.floor((input[0] - span) / o.strides) + 1;
+    const steps = o.padding !== 'valid' ? Math.ceil(input[0] / o.strides) : Math.floor((input[0] - span) / o.strides) + 1;
     if (steps < 1) return `conv1d's kernel spans ${span} steps but its input has only ${input[0]}`;
     return [steps, o.filters];
   },
   build: (tf, o, at) => {
     if ((o.dilationRate ?? 1) > 1) ensureDilatedGradient(tf);
-    return tf.layers.conv1d({
+    const args = {
       ...(at.inputShape ? { inputShape: at.inputShape } : {}),
       name: at.name,
       filters: o.filters,
@@ -54,7 +58,8 @@ export default defineLayerKind({
       ...(o.dilationRate ? { dilationRate: o.dilationRate } : {}),
       activation: o.activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }),
-    });
+    };
+    return o.padding === 'causal' ? new (causalConv1dClass(tf))(args) : tf.layers.conv1d(args as typeof args & { padding: 'valid' | 'same' });
   },
   weights: kernelAndBias,
   uses: (layer) => ({ kernel: outputShapeOf(layer)[0] }),
@@ -64,7 +69,8 @@ export default defineLayerKind({
     const [k, cin, f] = kernel.shape;
     const stride = (config.strides as number[])[0];
     const dilation = dilationOf(config);
-    const pads = samePads(config.padding, inputShapeOf(layer)[0], (k - 1) * dilation + 1, stride);
+    const span = (k - 1) * dilation + 1;
+    const pads = config.padding === 'causal' ? [span - 1, 0] : samePads(config.padding, inputShapeOf(layer)[0], span, stride);
     const inputs = [graph.constant(`${layer.name}/kernel`, [f, cin, k], kernelToOnnx(kernel.dataSync() as Float32Array, kernel.shape))];
     if (bias) inputs.push(graph.constant(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array));
     graph.op('Transpose', `${layer.name}/in`, [], [ints('perm', [0, 2, 1])]);
@@ -73,7 +79,7 @@ export default defineLayerKind({
   },
   gradient(tf, layer) {
     const config = layer.getConfig() as Record<string, unknown>;
-    if (dilationOf(config) !== 1) return undefined;
+    if (dilationOf(config) !== 1 || config.padding === 'causal') return undefined;
     return affineGradient(tf, layer, convProduct(tf, (config.strides as number[])[0], config.padding as 'valid' | 'same'));
   },
   units: (o) => o.filters,
