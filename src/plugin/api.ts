@@ -160,6 +160,13 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    * to this plugin's file, or `{plugin, ...options}`). Without it the spec's `compact` is used.
    */
   compactor?: S extends 'prune' ? string | ({ plugin: string } & Record<string, unknown>) : never;
+  /**
+   * Prune and compact plugins: why this plugin, with these options, cannot work on an architecture
+   * of the spec (undefined when it can). `runexp validate` asks it for every architecture of the
+   * grid, so that a pruner that could never run on one fails there, pointing at the pruner,
+   * instead of every run of that architecture after its training.
+   */
+  refuses?: S extends 'prune' | 'compact' ? (architecture: Architecture, options: O) => { problem: string; hint?: string } | undefined : never;
 }
 
 export type AnyPlugin = { [S in Slot]: Plugin<S> }[Slot];

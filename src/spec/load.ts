@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { decodeText } from '../plugin/text-decoding.ts';
 import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
+import { checkArchitectureSupport } from './architecture-support.ts';
 import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugin-refs.ts';
 import { checkArchitectureShapes } from './architecture-shapes.ts';
 import { checkTargetLayers } from './target-layers.ts';
@@ -126,6 +127,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
   issues.push(...pluginIssues, ...checkArchitectureShapes(spec.architectures, spec.window.lookback, source), ...checkTargetLayers(plugins.prune, spec.architectures, source));
+  if (!issues.length) issues.push(...(await checkArchitectureSupport(plugins.prune, compactorsOf, plugins.compact, spec.architectures, source)));
   const runs = gridSize(spec, plugins, compactorsOf);
   if (runs > spec.maxRuns) {
     issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));

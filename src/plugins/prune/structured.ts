@@ -3,9 +3,9 @@
 // weights and biases; its compactor (compact/structured.ts) then builds a genuinely smaller
 // model without them, so the following layers' inputs shrink too. Optional fine-tuning.
 import { z } from 'zod';
-import type { LayersModel, WeightMask } from '../../plugin/index.ts';
+import type { Architecture, LayersModel, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, layerKind, namedLayers, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
 /** Hidden layers whose kind can shrink (conv1d, dense) by default; never the output layer (it would lose its only unit). */
@@ -24,6 +24,17 @@ function targetLayers(model: LayersModel, choice: 'hidden' | string[]): string[]
     }
   }
   return choice;
+}
+
+/** Why structured pruning cannot run on an architecture of the spec (Plugin.refuses). */
+function refuses(architecture: Architecture, options: { layers: 'hidden' | string[] }) {
+  const weighted = namedLayers(architecture.layers).filter((l) => layerKind(l.spec.type)?.units);
+  const hidden = weighted.slice(0, -1).map((l) => l.name);
+  const kinds = LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(', ');
+  if (options.layers === 'hidden' && hidden.length === 0) return { problem: `it has no hidden layer structured pruning can shrink (it shrinks ${kinds})`, hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
+  const outside = options.layers === 'hidden' ? [] : options.layers.filter((name) => !hidden.includes(name));
+  if (outside.length) return { problem: `${outside.map((n) => `"${n}"`).join(', ')} ${outside.length > 1 ? 'are not hidden layers' : 'is not a hidden layer'} it can shrink (${kinds}; never the output layer)`, hint: suggestHint(outside[0], hidden) };
+  return undefined;
 }
 
 /** Each unit's (or filter's) norm of incoming weights; a kernel's last dimension is its unit. */
@@ -51,6 +62,7 @@ export default definePlugin({
   }),
   axes: ['sparsity', 'norm', 'finetuneEpochs', 'control'],
   compactor: 'structured',
+  refuses,
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const targets = targetLayers(req.model, options.layers);
