@@ -98,9 +98,13 @@ export default definePlugin({
     let model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
     applyMasks(tf, model, masks);
     if (options.finetuneEpochs > 0) {
-      const tuned = await req.train({ from: model, epochs: options.finetuneEpochs, hooks: maskHooks(tf, () => masks) });
-      disposeModel(model);
-      model = tuned.model;
+      // The clone is ours whether or not the fine-tuning succeeds (a dead model throws).
+      const clone = model;
+      try {
+        model = (await req.train({ from: clone, epochs: options.finetuneEpochs, hooks: maskHooks(tf, () => masks) })).model;
+      } finally {
+        disposeModel(clone);
+      }
     }
     const removed = Object.fromEntries(unitMasks.map(({ layer, keep }) => [layer, [...keep.keys()].filter((u) => !keep[u])]));
     const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => m.weight !== 'bias');
