@@ -79,3 +79,12 @@ test('a simple RNN whose activation is not 0 at 0 cannot lose units', async () =
   const pruned = await structured.run({ model, dense: model, architecture: arch, data: { lookback: 6, features: 2 } as WindowedData, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.5 }), stageContext(tf));
   expect(() => shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf))).toThrow('cannot remove units of simpleRnn layer "simpleRnn": its activation is not 0 at 0');
 });
+
+test('a fine-tuning that fails (a dead model) leaves no tensor of the pruner behind', async () => {
+  const model = buildModel(tf, architecture, [2, 1], 1);
+  const req = { model, dense: model, architecture, data: { lookback: 2, features: 1 } as WindowedData, seed: 1, train: () => Promise.reject(new Error('the trained model is dead')) };
+  const before = tf.memory().numTensors;
+  await expect(structured.run(req, structured.options.parse({ sparsity: 0.5, layers: ['dense'], finetuneEpochs: 2 }), stageContext(tf))).rejects.toThrow('dead');
+  expect(tf.memory().numTensors).toBe(before);
+  model.dispose();
+});
