@@ -1,7 +1,7 @@
 // Architectures beyond the paper's three layer kinds, end to end from a spec: a recurrent model
 // and a dilated CNN with pooling and dropout train, prune (magnitude on every hidden kernel,
 // structured through the pooling) and run on ONNX Runtime within tolerance; what cannot be done
-// yet (structured pruning through a residual block) fails with its reason, not with a count.
+// yet (structured pruning through a residual block) is refused by validate, naming the architecture.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonl, runCli, tempDir, writeSpec } from '../helpers/cli.ts';
@@ -39,16 +39,21 @@ prune:
 measure: {plugin: standard, warmup: 1, repeats: 2, runtime: onnxruntime}
 `;
 
-test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Runtime; structured pruning shrinks the LSTM and says why it cannot shrink the residual CNN', () => {
+test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Runtime; structured pruning shrinks the LSTM, and validate says why it cannot shrink the residual CNN', () => {
   const dir = tempDir('runexp-zoo-');
   writeSpec(dir, SPEC);
-  const run = runCli(['spec.yaml', '--no-report'], dir);
-  expect(run.code).toBe(1); // the arm that cannot run yet
-  const records = readJsonl(join(dir, 'runs/zoo/results.jsonl'));
+  const refused = runCli(['validate', 'spec.yaml'], dir);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('the structured compactor (of the structured pruner) cannot run on architecture "residual": it has a residual block');
+  // The residual architecture with the magnitude pruner only, then the others with both.
+  const [others, residualOnly] = SPEC.split('  residual:\n');
+  writeSpec(dir, `${others}${residualOnly.slice(residualOnly.indexOf('train:'))}`);
+  expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
+  writeSpec(dir, SPEC.replace('name: zoo', 'name: zoo-residual').replace(/  lstm:\n[\s\S]*?(?=  residual:)/, '').replace('  - {plugin: structured, sparsity: 0.5}\n', ''));
+  expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
+  const records = [...readJsonl(join(dir, 'runs/zoo/results.jsonl')), ...readJsonl(join(dir, 'runs/zoo-residual/results.jsonl'))];
   const arm = (r: Record<string, any>) => `${r.params.architecture} ${r.params.pruner} ${r.status}`;
-  expect(records.map(arm).sort()).toEqual(['lstm magnitude ok', 'lstm structured ok', 'residual magnitude ok', 'residual structured failed', 'tcn magnitude ok', 'tcn structured ok']);
-  const failure = (architecture: string) => records.find((r) => r.status === 'failed' && r.params.architecture === architecture)!.error.message;
-  expect(failure('residual')).toBe('structured compaction cannot shrink architecture "residual" yet: it has a residual block');
+  expect(records.map(arm).sort()).toEqual(['lstm magnitude ok', 'lstm structured ok', 'residual magnitude ok', 'tcn magnitude ok', 'tcn structured ok']);
   // A residual model prunes every kernel, its block's projection (4 → 6 channels) included.
   const residual = records.find((r) => arm(r) === 'residual magnitude ok')!;
   expect(residual.pruning.layers.map((l: Record<string, string>) => l.layer)).toEqual(['conv1d', 'conv1d_1', 'residual_projection']);
@@ -65,6 +70,7 @@ test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Run
   expect(records.find((r) => arm(r) === 'lstm structured ok')!.compact.architecture).toBe('lstm[lstm:3]');
   // The report draws the weights every architecture pruned, the LSTM's recurrent kernel and the block's projection among them.
   expect(runCli(['report', 'runs/zoo'], dir).code).toBe(0);
-  const html = readFileSync(join(dir, 'reports/zoo/index.html'), 'utf8');
+  expect(runCli(['report', 'runs/zoo-residual'], dir).code).toBe(0);
+  const html = readFileSync(join(dir, 'reports/zoo/index.html'), 'utf8') + readFileSync(join(dir, 'reports/zoo-residual/index.html'), 'utf8');
   for (const weight of ['lstm recurrentKernel', 'residual_projection', 'conv1d_1']) expect(html).toContain(`${weight} weight distribution before and after pruning`);
 }, 120_000);
