@@ -9,11 +9,10 @@ import type { Tensor, Tf } from '../../tf.ts';
 
 export interface Product {
   forward(input: Tensor, kernel: Tensor): Tensor;
-  /** dLoss/dKernel and (when asked) dLoss/dInput from dLoss/dProduct. */
-  backward(input: Tensor, dz: Tensor, kernel: Tensor, needInput: boolean): { dKernel: Tensor; dInput?: Tensor };
-  /** Adds the bias (broadcast over the last axis) and sums dz into its gradient. */
+  /** dLoss/dKernel, and when asked dLoss/dBias (dz summed per output) and dLoss/dInput, from dLoss/dProduct. */
+  backward(input: Tensor, dz: Tensor, kernel: Tensor, needBias: boolean, needInput: boolean): { dKernel: Tensor; dBias?: Tensor; dInput?: Tensor };
+  /** Adds the bias (broadcast over the last axis). */
   addBias(z: Tensor, bias: Tensor): Tensor;
-  biasGradient(dz: Tensor): Tensor;
 }
 
 interface Saved {
@@ -36,10 +35,8 @@ export function affineGradient(tf: Tf, layer: Layer, product: Product): LayerGra
     },
     backward(da, { input, z, output }, needInput) {
       const dz = activationGradient(tf, da, z, output, activation);
-      const { dKernel, dInput } = product.backward(input, dz, kernel, needInput);
-      const grads: Record<string, Tensor> = { [kernel.name]: dKernel };
-      if (bias) grads[bias.name] = product.biasGradient(dz);
-      return { dInput, grads };
+      const { dKernel, dBias, dInput } = product.backward(input, dz, kernel, Boolean(bias), needInput);
+      return { dInput, grads: bias ? { [kernel.name]: dKernel, [bias.name]: dBias! } : { [kernel.name]: dKernel } };
     },
   };
 }
@@ -50,14 +47,14 @@ export const denseProduct = (tf: Tf): Product => ({
     const rows = tf.reshape(input, [-1, dims(input).at(-1)!]);
     return tf.reshape(tf.matMul(rows as never, kernel as never), [...dims(input).slice(0, -1), dims(kernel)[1]]);
   },
-  backward(input, dz, kernel, needInput) {
+  backward(input, dz, kernel, needBias, needInput) {
     const rows = tf.reshape(input, [-1, dims(input).at(-1)!]);
     const dzRows = tf.reshape(dz, [-1, dims(kernel)[1]]);
     const dKernel = tf.matMul(rows as never, dzRows as never, true, false);
-    return { dKernel, dInput: needInput ? tf.reshape(tf.matMul(dzRows as never, kernel as never, false, true), input.shape) : undefined };
+    const dBias = needBias ? tf.sum(dzRows, 0) : undefined;
+    return { dKernel, dBias, dInput: needInput ? tf.reshape(tf.matMul(dzRows as never, kernel as never, false, true), input.shape) : undefined };
   },
   addBias: (z, bias) => tf.add(z, bias),
-  biasGradient: (dz) => tf.sum(tf.reshape(dz, [-1, dims(dz).at(-1)!]), 0),
 });
 
 /** A conv1d as tfjs runs it: a conv2d over [batch, 1, steps, channels] with a [1, k, in, out] filter. */
@@ -75,17 +72,17 @@ export const convProduct = (tf: Tf, stride: number, padding: 'valid' | 'same'): 
     const [n, , steps, filters] = dims(out);
     return tf.reshape(out, [n, steps, filters]);
   },
-  backward(input, dz, kernel, needInput) {
+  backward(input, dz, kernel, needBias, needInput) {
     const { x4, filterShape } = as2d(tf, input, kernel);
     const [n, steps, filters] = dims(dz);
     const dz4 = tf.reshape(dz, [n, 1, steps, filters]);
     const attrs = { strides: [1, stride], pad: padding, dataFormat: 'NHWC', dimRoundingMode: undefined };
     const dFilter = tf.engine().runKernel('Conv2DBackpropFilter', { x: x4, dy: dz4 }, { ...attrs, filterShape } as never) as Tensor;
     const dKernel = tf.reshape(dFilter, kernel.shape);
-    if (!needInput) return { dKernel };
+    const dBias = needBias ? tf.sum(dz, [0, 1]) : undefined;
+    if (!needInput) return { dKernel, dBias };
     const dInput = tf.engine().runKernel('Conv2DBackpropInput', { dy: dz4, filter: tf.reshape(kernel, filterShape) }, { ...attrs, inputShape: x4.shape } as never) as Tensor;
-    return { dKernel, dInput: tf.reshape(dInput, input.shape) };
+    return { dKernel, dBias, dInput: tf.reshape(dInput, input.shape) };
   },
   addBias: (z, bias) => tf.add(z, tf.reshape(bias, [1, 1, -1])),
-  biasGradient: (dz) => tf.sum(dz, [0, 1]),
 });
