@@ -12,6 +12,7 @@ import { text, type ArtifactFiles } from '../results/artifacts.ts';
 import type { TrainingRecord } from '../results/record.ts';
 import { loadModel, modelFiles } from './model-files.ts';
 import { loadPlugin, stage, stageContext } from './stages.ts';
+import { loadLayerKinds } from './layer-kinds.ts';
 
 export interface Trained {
   model: LayersModel;
@@ -36,6 +37,7 @@ const hookSeed = (seed: number, pruner: PluginCall) => parseInt(shortHash({ seed
 
 export async function train(spec: TrainingSpec): Promise<Trained> {
   const { tf, group, data } = spec;
+  await loadLayerKinds(group.architecture, spec.place, spec.timeouts.load);
   if (spec.cached) return fromCache(tf, spec.cached);
   const trainer = await loadPlugin(group.train, 'train', spec.place, spec.timeouts);
   const hooks = spec.pruner?.plugin.trainingHooks?.(spec.pruner.call.options, stageContext(tf, group.seed, hookSeed(group.seed, spec.pruner.call)));

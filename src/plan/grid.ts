@@ -7,6 +7,8 @@ import type { Series } from '../plugin/api.ts';
 import type { SpecIssue } from '../spec/issues.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import type { PluginInstance } from '../spec/plugin-refs.ts';
+import type { PluginSource } from '../spec/plugin-source.ts';
+import type { LayerSpec } from '../plugin/architecture.ts';
 import { dataPoints, datasetKey, type DataPoint } from './data-points.ts';
 import { distinguishingOptions } from './distinguish.ts';
 import type { Grid, PluginCall, RunConfig, RunParams, TrainGroup } from './types.ts';
@@ -49,11 +51,14 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     const { prune, compact } = pruning;
     // Walk-forward trained once: the first fold's training, for this fold's test period.
     const trainRanges = data.trainedOn ?? data.ranges;
+    // A user's layer kinds (their code's hash) are part of what is trained; specs without any keep their ids.
+    const kinds = kindsUsed(layers, loaded.layerKinds);
     const dense = {
       data: { key: data.datasetKey, checksum: data.series.checksum },
       ranges: trainRanges,
       window: { ...call(win), lookback, horizon, validationSplit },
       architecture: layers,
+      ...(kinds ? { layerKinds: kinds } : {}),
       train: call(train),
       seed,
     };
@@ -89,7 +94,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     };
     let group = groups.get(trainKey);
     if (!group) {
-      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers }, ranges: trainRanges, window: dense.window, train: dense.train, runs: [] };
+      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers, ...(kinds ? { kinds } : {}) }, ranges: trainRanges, window: dense.window, train: dense.train, runs: [] };
       groups.set(trainKey, group);
     }
     if (!group.runs.some((r) => r.runId === run.runId)) {
@@ -101,3 +106,16 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
 }
 
 export type { DataPoint };
+
+/** The user's layer kinds an architecture's layers name (residual blocks included), or undefined when none. */
+function kindsUsed(layers: readonly LayerSpec[], all: Record<string, PluginSource>): Record<string, PluginSource> | undefined {
+  const used: Record<string, PluginSource> = {};
+  const walk = (list: readonly LayerSpec[]) => {
+    for (const layer of list) {
+      if (all[layer.type]) used[layer.type] = all[layer.type];
+      if (Array.isArray(layer.layers)) walk(layer.layers as LayerSpec[]);
+    }
+  };
+  walk(layers);
+  return Object.keys(used).length ? used : undefined;
+}

@@ -4,6 +4,7 @@
 // block (layers/residual.ts) adds its input to its layers' output.
 import { z } from 'zod';
 import { ACTIVATIONS, layerActivation, type Activation } from './layers/activations.ts';
+import type { LayerKind } from './layers/kind.ts';
 import { LAYER_KINDS, LAYER_TYPES, layerKind } from './layers/registry.ts';
 import { isResidual, projectionKind, RESIDUAL } from './layers/residual.ts';
 import type { LayersModel, Tf } from './tf.ts';
@@ -15,18 +16,35 @@ export const SPEC_LAYER_TYPES = [...LAYER_TYPES, RESIDUAL];
 /** A layer of the spec: its kind's `type` and that kind's options (layers/kinds/), or a residual block. */
 export type LayerSpec = { type: string } & Record<string, unknown>;
 
-const kindSchemas = LAYER_KINDS.filter((kind) => !kind.internal).map((kind) => kind.options.extend({ type: z.literal(kind.type) }));
-const residualSchema = z.strictObject({
-  type: z.literal(RESIDUAL),
-  layers: z.array(z.lazy(() => layerSchema)).min(1).describe('the block\'s layers; their output is added to the block\'s input (through a 1×1 projection when the shapes differ)'),
-});
-export const layerSchema: z.ZodType<LayerSpec> = z.discriminatedUnion('type', [...kindSchemas, residualSchema] as unknown as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]], {
-  error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${SPEC_LAYER_TYPES.join(', ')}` : undefined),
-}) as unknown as z.ZodType<LayerSpec>;
+const kindSchema = (kind: LayerKind, type = kind.type) => kind.options.extend({ type: z.literal(type) });
+
+/**
+ * A spec layer: a built-in kind, a residual block, or one of `userKinds` (a user's own kinds,
+ * by their file's reference, `./layers/glu.ts`: the spec loader builds this once it has loaded them).
+ */
+export function layerSchemaFor(userKinds: ReadonlyMap<string, LayerKind>): z.ZodType<LayerSpec> {
+  const residualSchema = z.strictObject({
+    type: z.literal(RESIDUAL),
+    layers: z.array(z.lazy(() => schema)).min(1).describe('the block\'s layers; their output is added to the block\'s input (through a 1×1 projection when the shapes differ)'),
+  });
+  const kinds = [...LAYER_KINDS.filter((kind) => !kind.internal).map((kind) => kindSchema(kind)), residualSchema, ...[...userKinds].map(([ref, kind]) => kindSchema(kind, ref))];
+  const schema: z.ZodType<LayerSpec> = z.discriminatedUnion('type', kinds as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${SPEC_LAYER_TYPES.join(', ')}, or the path of your own layer kind's file (./layers/my-layer.ts)` : undefined),
+  }) as unknown as z.ZodType<LayerSpec>;
+  return schema;
+}
+
+/** A spec layer of the built-in kinds (the JSON Schema's). */
+export const layerSchema = layerSchemaFor(new Map());
 
 export interface Architecture {
   name: string;
   layers: LayerSpec[];
+  /**
+   * The user's own layer kinds its layers name, by reference: where each one's code is (relative
+   * to the spec) and its hash. Set by the planner; workers load them before building a model.
+   */
+  kinds?: Record<string, { kind: 'file'; path: string; sha256: string } | { kind: string }>;
 }
 
 /** A spec layer in build order, with its model name; a residual block's layers come before the block itself (its Add). */
@@ -47,9 +65,11 @@ export function namedLayers(layers: readonly LayerSpec[]): NamedLayer[] {
   const walk = (list: readonly LayerSpec[]) => {
     for (const spec of list) {
       if (isResidual(spec)) walk(spec.layers as LayerSpec[]);
-      const n = seen.get(spec.type) ?? 0;
-      seen.set(spec.type, n + 1);
-      out.push({ spec, name: n === 0 ? spec.type : `${spec.type}_${n}`, index: out.length });
+      // A user's kind is named by its own type (glu, glu_1), not by its file's reference.
+      const type = layerKind(spec.type)?.type ?? spec.type;
+      const n = seen.get(type) ?? 0;
+      seen.set(type, n + 1);
+      out.push({ spec, name: n === 0 ? type : `${type}_${n}`, index: out.length });
     }
   };
   walk(layers);

@@ -2,10 +2,10 @@
 // loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
 // Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
 export * from './api.ts';
-export { ACTIVATIONS, buildModel, cloneModel, disposeModel, hasResidual, layerActivation, layerNames, layerSchema, namedLayers, SPEC_LAYER_TYPES, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
+export { ACTIVATIONS, buildModel, cloneModel, disposeModel, hasResidual, layerActivation, layerNames, layerSchema, layerSchemaFor, namedLayers, SPEC_LAYER_TYPES, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
 export { ACTIVATION_TABLE } from './layers/activations.ts';
 export { defineLayerKind, dims, inputShapeOf, outputShapeOf, trainableVariables, type BuildContext, type Layer, type LayerGradient, type LayerKind, type Shape, type WeightInfo } from './layers/kind.ts';
-export { kindOfLayer, LAYER_KINDS, LAYER_TYPES, layerKind, prunableLayers, registerLayerClasses, weightIndex, weightsOfLayer } from './layers/registry.ts';
+export { kindOfLayer, LAYER_KINDS, LAYER_TYPES, layerKind, prunableLayers, registerLayerClasses, registerLayerKind, weightIndex, weightsOfLayer } from './layers/registry.ts';
 export { OnnxGraph } from './onnx/graph.ts';
 export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
 export { canonicalJson, sha256, shortHash } from './hash.ts';

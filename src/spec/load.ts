@@ -9,7 +9,9 @@ import { resolvePlugin, type PluginInstance, type ResolveContext } from './plugi
 import { checkArchitectureShapes } from './architecture-shapes.ts';
 import { checkTargetLayers } from './target-layers.ts';
 import { gridSize } from './grid-size.ts';
-import { experimentSchema, pluginRef, type Experiment } from './schema.ts';
+import { experimentSchemaWith, pluginRef, type Experiment } from './schema.ts';
+import { loadUserLayerKinds } from './layer-kinds.ts';
+import type { PluginSource } from './plugin-source.ts';
 import { parseYamlSpec, type YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
 
@@ -25,6 +27,8 @@ export interface LoadedExperiment {
   plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>;
   /** The compactor instances of each pruner that names its own (the others use `plugins.compact`). */
   compactorsOf: Map<PluginInstance, PluginInstance[]>;
+  /** The user's own layer kinds the architectures name, by their reference (`./layers/glu.ts`). */
+  layerKinds: Record<string, PluginSource>;
 }
 
 const MAX_SPEC_BYTES = 1_000_000;
@@ -105,8 +109,14 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   if (!parsed.source) throw new SpecError(parsed.issues);
   const source = parsed.source;
   const root = source.data;
-  const checked = validateWith(experimentSchema, root, { source, root });
   const specDir = dirname(file);
+  const rawLoadSeconds = (root as { timeouts?: { load?: unknown } }).timeouts?.load;
+  const layerKinds = await loadUserLayerKinds(root, specDir, source, typeof rawLoadSeconds === 'number' && rawLoadSeconds > 0 ? rawLoadSeconds : undefined);
+  // A layer whose kind did not load is reported once, by the loader, not again as an unknown type.
+  const unloaded = layerKinds.issues.map((i) => i.path.replace(/\.type$/, ''));
+  const checked = validateWith(experimentSchemaWith(layerKinds.kinds), root, { source, root });
+  if (!checked.ok) checked.issues = checked.issues.filter((i) => !unloaded.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
+  if (layerKinds.issues.length) throw new SpecError([...layerKinds.issues, ...(checked.ok ? [] : checked.issues), ...(await resolveSections(root, { specDir, source, root })).issues]);
   const ctx = { specDir, source, root, loadSeconds: checked.ok ? checked.data.timeouts.load : undefined };
   if (!checked.ok) {
     // Report plugin problems too, so that one run of `validate` shows everything at once.
@@ -133,5 +143,5 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));
   }
   if (issues.length > 0) throw new SpecError(issues);
-  return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf };
+  return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf, layerKinds: layerKinds.sources };
 }

@@ -136,6 +136,14 @@ function shapeProblem(candidate: unknown): string | undefined {
  * top-level code does not finish within `loadSeconds` is refused (a top-level await that hangs).
  */
 export async function importPlugin(url: string, loadSeconds: number = DEFAULT_TIMEOUTS.load): Promise<AnyPlugin> {
+  const candidate = await importDefault(url, loadSeconds);
+  const problem = shapeProblem(candidate);
+  if (problem) throw new PluginShapeError(problem);
+  return candidate as AnyPlugin;
+}
+
+/** A module's default (or `plugin`) export, its top-level code limited to `loadSeconds`. */
+export async function importDefault(url: string, loadSeconds: number = DEFAULT_TIMEOUTS.load): Promise<unknown> {
   const shown = url.startsWith('file:') ? relative(process.cwd(), fileURLToPath(url)) : url;
   // Its top-level code runs now: announced, so that a loop there is stopped from outside too.
   const mod = (await limited(
@@ -145,8 +153,5 @@ export async function importPlugin(url: string, loadSeconds: number = DEFAULT_TI
     () => import(url),
     () => new RunexpError(ErrorCode.TIMEOUT, `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`, 'fix the plugin file, or raise timeouts.load (seconds) in the spec'),
   )) as { default?: unknown; plugin?: unknown };
-  const candidate = mod.default ?? mod.plugin;
-  const problem = shapeProblem(candidate);
-  if (problem) throw new PluginShapeError(problem);
-  return candidate as AnyPlugin;
+  return mod.default ?? mod.plugin;
 }

@@ -2,7 +2,8 @@
 // every default filled in, every axis a non-empty list). Plugin options are validated later by
 // each plugin's own schema; here a plugin reference only needs its `plugin` name.
 import { z } from 'zod';
-import { layerSchema } from '../plugin/architecture.ts';
+import { layerSchema, layerSchemaFor, type LayerSpec } from '../plugin/architecture.ts';
+import type { LayerKind } from '../plugin/layers/kind.ts';
 import { ISO_DATE, isCalendarDate } from '../plugin/dates.ts';
 
 /** One value or a non-empty list of values; resolved to a list. */
@@ -70,6 +71,13 @@ export const datasetSchema = z.strictObject({
   days: axis(z.int().min(2)).describe('trading days of history used for training + validation; a list is a grid axis (data size)'),
 });
 
+function architecturesSchema(layer: z.ZodType<LayerSpec>) {
+  return z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'architecture names use letters, digits, ".", "_" and "-"'), z.array(layer).min(1))
+    .refine((r) => Object.keys(r).length > 0, 'define at least one architecture')
+    .describe('named layer stacks; each is a grid axis value');
+}
+
 export const experimentSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z
@@ -110,15 +118,17 @@ export const experimentSchema = z.strictObject({
         .describe('window plugin: how the series becomes scaled windows (minmax: price levels, as the paper; returns; normalised); a list is an axis (representations)'),
     })
     .prefault({}),
-  architectures: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'architecture names use letters, digits, ".", "_" and "-"'), z.array(layerSchema).min(1))
-    .refine((r) => Object.keys(r).length > 0, 'define at least one architecture')
-    .describe('named layer stacks; each is a grid axis value'),
+  architectures: architecturesSchema(layerSchema),
   train: pluginRef.default({ plugin: 'tfjs' }),
   prune: axis(pluginRef).default([{ plugin: 'magnitude' }]).describe('one pruner or a list (an axis)'),
   compact: pluginRef.default({ plugin: 'copy' }),
   measure: pluginRef.default({ plugin: 'standard' }),
 });
+
+/** The experiment schema whose architectures also accept the user's own layer kinds, by their file's reference. */
+export function experimentSchemaWith(userKinds: ReadonlyMap<string, LayerKind>): typeof experimentSchema {
+  return userKinds.size ? (experimentSchema.extend({ architectures: architecturesSchema(layerSchemaFor(userKinds)) }) as unknown as typeof experimentSchema) : experimentSchema;
+}
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;

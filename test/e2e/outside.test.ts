@@ -4,11 +4,32 @@
 // installs runexp, run with `npx runexp`. TypeScript and JavaScript plugins, and syntax errors
 // that point at the plugin's own file:line:col.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 const EXAMPLE = resolve('examples/my-pruner/plugins/balanced.ts');
+const LAYER_EXAMPLE = resolve('examples/my-layer/layers/glu.ts');
+
+/** The paper's CNN with its hidden dense layer replaced by the example's gated linear unit. */
+const gluSpec = (pruners: string) => tinySpec({ name: 'gated', prune: pruners }).replace(
+  /architectures:[\s\S]*?(?=train:)/,
+  'architectures:\n  gated:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: ./layers/glu.ts, units: 60}\n    - {type: dense, units: 1}\n',
+);
+
+/** The example's layer kind in a user's folder, and a spec using it. */
+function withLayerKind(dir: string, pruners = '{plugin: magnitude, sparsity: 0.5, layers: [glu]}') {
+  mkdirSync(join(dir, 'layers'), { recursive: true });
+  copyFileSync(LAYER_EXAMPLE, join(dir, 'layers/glu.ts'));
+  writeSpec(dir, gluSpec(pruners));
+}
+
+/** The glu layer's kernel (70 inputs × 2 · 60 units) lost half its weights. */
+function expectGluRun(row: Record<string, any>) {
+  expect(row.status).toBe('ok');
+  expect(row.pruning.layers).toEqual([expect.objectContaining({ layer: 'glu', total: 8400, kept: 4200 })]);
+  expect(row.compact.layers.map((l: { name: string }) => l.name)).toEqual(['conv1d', 'flatten', 'glu', 'dense']);
+}
 
 function userFolder(packageJson?: object): string {
   const dir = tempDir('runexp-user-');
@@ -70,15 +91,47 @@ test('a syntax error in a plugin points at its own file, line and column, withou
   }
 });
 
-test('(2) a folder whose package.json installs runexp: npx runexp spec.yaml', () => {
+test('(2) a folder whose package.json installs runexp: npx runexp spec.yaml, with a pruner and a layer kind of its own', () => {
   const dir = userFolder({ name: 'my-study', private: true, type: 'module' });
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', resolve('.')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   expect(install.status).toBe(0);
-  const run = spawnSync('npx', ['runexp', 'spec.yaml', '--workers', '1', '--no-report'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+  const npx = () => spawnSync('npx', ['runexp', 'spec.yaml', '--workers', '1', '--no-report'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+  const run = npx();
   expect(run.stderr).not.toMatch(/Cannot (find package|require)/);
   expect(run.status).toBe(0);
   expectBalancedRun(dir);
+  withLayerKind(dir);
+  const gated = npx();
+  expect(gated.stderr).not.toMatch(/Cannot (find package|require)/);
+  expect(gated.status).toBe(0);
+  expectGluRun(readJsonl(join(dir, 'runs/gated/results.jsonl'))[0]);
 }, 240_000);
+
+test('(1) a layer kind of its own, from a folder with nothing installed: validated, built, pruned, saved and loaded again; editing it redoes its runs', () => {
+  const dir = tempDir('runexp-user-');
+  withLayerKind(dir);
+  const first = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(first.stderr).not.toMatch(/Cannot find/);
+  expect(first.code).toBe(0);
+  expectGluRun(readJsonl(join(dir, 'runs/gated/results.jsonl'))[0]);
+  // Another pruner: the dense model is loaded from the cache, which needs the kind's tfjs class.
+  withLayerKind(dir, '[{plugin: magnitude, sparsity: 0.5, layers: [glu]}, {plugin: random, sparsity: 0.5, layers: [glu]}]');
+  const second = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('2 runs (1 already done), 0 trainings to do (1 cached)');
+  expect(readJsonl(join(dir, 'runs/gated/results.jsonl')).map((r) => r.status)).toEqual(['ok', 'ok']);
+  // An option the kind does not have is refused at its line.
+  writeSpec(dir, gluSpec('magnitude').replace('units: 60}', 'units: 60, gates: 2}'));
+  const refused = runCli(['validate', 'spec.yaml'], dir);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('spec.yaml:12:42  architectures.gated[2]: unknown key "gates"');
+  // Editing the kind's file changes what was trained: its runs are redone.
+  withLayerKind(dir);
+  writeFileSync(join(dir, 'layers/glu.ts'), `// edited\n${readFileSync(join(dir, 'layers/glu.ts'), 'utf8')}`);
+  const third = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);
+  expect(third.code).toBe(0);
+  expect(third.stderr).toContain('1 run (0 already done), 1 training to do');
+}, 120_000);
 
 test("a helper beside a plugin loads as an ES module with runexp's zod and runexp/plugin; editing it redoes the plugin's runs", () => {
   const dir = userFolder();

@@ -32,22 +32,40 @@ export const LAYER_KINDS: readonly LayerKind[] = [
 /** The types a spec's layers may name (a residual block besides, architecture.ts). */
 export const LAYER_TYPES = LAYER_KINDS.filter((k) => !k.internal).map((k) => k.type);
 
-/** The kind a spec's `type` names. */
-export function layerKind(type: string): LayerKind | undefined {
-  return LAYER_KINDS.find((k) => k.type === type && !k.internal);
+/**
+ * A user's own layer kinds in this thread, by the reference a spec names them with (its file's
+ * path as written, `./layers/glu.ts`). Registered when the spec is loaded (spec/layer-kinds.ts)
+ * and in each worker before it builds a model (execute/layer-kinds.ts).
+ */
+const userKinds = new Map<string, LayerKind>();
+
+/** Makes `ref` (a spec's `type:`) name the user's kind `kind`; a later registration under the same reference replaces it. */
+export function registerLayerKind(ref: string, kind: LayerKind): void {
+  const clash = [...LAYER_KINDS, ...[...userKinds].filter(([r]) => r !== ref).map(([, k]) => k)].find((k) => k.type === kind.type || k.className === kind.className);
+  if (clash) throw new RunexpError(ErrorCode.PLUGIN, `layer kind ${ref} is named "${kind.type}" (tfjs class ${kind.className}), as the kind "${clash.type}" (${clash.className}) already is`, 'give your kind a type and className of its own');
+  userKinds.set(ref, kind);
 }
+
+/** Every kind this thread knows: the built-ins and the user's registered ones. */
+const allKinds = (): LayerKind[] => [...LAYER_KINDS, ...userKinds.values()];
+
+/** The kind a spec's `type` names: a built-in's type, or a registered user kind's reference. */
+export function layerKind(type: string): LayerKind | undefined {
+  return LAYER_KINDS.find((k) => k.type === type && !k.internal) ?? userKinds.get(type);
+}
+
 
 /** The kind of a built layer; a layer runexp has no kind for is an error naming it. */
 export function kindOfLayer(layer: Layer): LayerKind {
   const className = layer.getClassName();
-  const kind = LAYER_KINDS.find((k) => k.className === className || k.aliases?.includes(className));
+  const kind = allKinds().find((k) => k.className === className || k.aliases?.includes(className));
   if (!kind) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" is a ${className}, which runexp has no layer kind for`, `the layer kinds are: ${LAYER_TYPES.join(', ')}`);
   return kind;
 }
 
 /** Registers every kind's own tfjs classes, so that a saved model using them loads. */
 export function registerLayerClasses(tf: Tf): void {
-  for (const kind of LAYER_KINDS) kind.register?.(tf);
+  for (const kind of allKinds()) kind.register?.(tf);
 }
 
 /** A built layer's weights, named, in `getWeights()` order. */
