@@ -54,7 +54,7 @@ function gluClass(tf: Tf) {
       });
     }
     override getConfig() {
-      return { ...super.getConfig(), units: this.units, seed: this.seed };
+      return { ...super.getConfig(), units: this.units, ...(this.seed === undefined ? {} : { seed: this.seed }) };
     }
   }
   tf.serialization.registerClass(GatedLinearUnit);
