@@ -32,6 +32,9 @@ architectures:
         - {type: batchNormalization}
     - {type: globalAveragePooling1d}
     - {type: dense, units: 1}
+  bilstm:
+    - {type: bidirectional, layer: {type: lstm, units: 3}}
+    - {type: dense, units: 1}
 train: {plugin: tfjs, epochs: 2, earlyStopping: false}
 prune:
   - {plugin: magnitude, sparsity: 0.5, layers: hidden}
@@ -45,6 +48,7 @@ test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Run
   const refused = runCli(['validate', 'spec.yaml'], dir);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('the structured compactor (of the structured pruner) cannot run on architecture "residual": it has a residual block');
+  expect(refused.stderr).toContain('cannot run on architecture "bilstm": it has a bidirectional layer');
   // The residual architecture with the magnitude pruner only, then the others with both.
   const [others, residualOnly] = SPEC.split('  residual:\n');
   writeSpec(dir, `${others}${residualOnly.slice(residualOnly.indexOf('train:'))}`);
@@ -53,7 +57,10 @@ test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Run
   expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
   const records = [...readJsonl(join(dir, 'runs/zoo/results.jsonl')), ...readJsonl(join(dir, 'runs/zoo-residual/results.jsonl'))];
   const arm = (r: Record<string, any>) => `${r.params.architecture} ${r.params.pruner} ${r.status}`;
-  expect(records.map(arm).sort()).toEqual(['lstm magnitude ok', 'lstm structured ok', 'residual magnitude ok', 'tcn magnitude ok', 'tcn structured ok']);
+  expect(records.map(arm).sort()).toEqual(['bilstm magnitude ok', 'lstm magnitude ok', 'lstm structured ok', 'residual magnitude ok', 'tcn magnitude ok', 'tcn structured ok']);
+  // A bidirectional LSTM prunes both directions' kernels and recurrent kernels, by name.
+  const bilstm = records.find((r) => arm(r) === 'bilstm magnitude ok')!;
+  expect(bilstm.pruning.layers.map((l: Record<string, string>) => `${l.layer}:${l.weight ?? 'kernel'}`)).toEqual(['bidirectional:forwardKernel', 'bidirectional:forwardRecurrentKernel', 'bidirectional:backwardKernel', 'bidirectional:backwardRecurrentKernel']);
   // A residual model prunes every kernel, its block's projection (4 → 6 channels) included.
   const residual = records.find((r) => arm(r) === 'residual magnitude ok')!;
   expect(residual.pruning.layers.map((l: Record<string, string>) => l.layer)).toEqual(['conv1d', 'conv1d_1', 'residual_projection']);

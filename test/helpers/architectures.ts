@@ -93,6 +93,16 @@ export const EVERY_KIND: Record<string, LayerSpec[]> = {
     { type: 'flatten' },
     { type: 'dense', units: 1 },
   ],
+  'bidirectional lstm (sequences, concatenated), then bidirectional gru (summed)': [
+    { type: 'bidirectional', layer: { type: 'lstm', units: 4, returnSequences: true } },
+    { type: 'bidirectional', layer: { type: 'gru', units: 3 }, mergeMode: 'sum' },
+    { type: 'dense', units: 1 },
+  ],
+  'bidirectional simple rnns, averaged and multiplied': [
+    { type: 'bidirectional', layer: { type: 'simpleRnn', units: 3, returnSequences: true }, mergeMode: 'ave' },
+    { type: 'bidirectional', layer: { type: 'simpleRnn', units: 2 }, mergeMode: 'mul' },
+    { type: 'dense', units: 1 },
+  ],
   'lstm with tfjs\'s hard-sigmoid gates': [
     { type: 'lstm', units: 3, recurrentActivation: 'hardSigmoid' },
     { type: 'dense', units: 1 },

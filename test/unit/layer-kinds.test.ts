@@ -42,7 +42,7 @@ test('the same seed gives the same initial weights, recurrent kernels included; 
   [a, b, c].forEach((m) => m.dispose());
 });
 
-test('MACs per window are exact for recurrent, dilated and normalised layers', () => {
+test('MACs per window are exact for recurrent, bidirectional, dilated and normalised layers', () => {
   // LSTM(8) on 14 steps × 1 feature: kernel 1×32 and recurrent kernel 8×32, each used every step:
   // 14 · (32 + 256) = 4,032; then Dense(1) on 8 inputs: 8. Total 4,040.
   const lstm = build([{ type: 'lstm', units: 8 }, { type: 'dense', units: 1 }], [14, 1]);
@@ -54,7 +54,11 @@ test('MACs per window are exact for recurrent, dilated and normalised layers', (
   // batch norm scales 10 × 3 values (one multiply each) = 30; Dense(1) on 30 inputs: 30. Total 150.
   const conv = build([{ type: 'conv1d', filters: 3, kernelSize: 3, dilationRate: 2 }, { type: 'batchNormalization' }, { type: 'flatten' }, { type: 'dense', units: 1 }], [14, 1]);
   expect(macsOf(conv).macs).toBe(150);
-  [lstm, gru, conv].forEach((m) => m.dispose());
+  // Bidirectional LSTM(4) on 6 × 2, each direction 6 · (2·16 + 4·16) = 576: 1,152; Dense(1) on the
+  // 8 concatenated outputs: 8. Total 1,160.
+  const both = build([{ type: 'bidirectional', layer: { type: 'lstm', units: 4 } }, { type: 'dense', units: 1 }], [6, 2]);
+  expect(macsOf(both).macs).toBe(1160);
+  [lstm, gru, conv, both].forEach((m) => m.dispose());
 });
 
 test('masks address weights by name: a recurrent kernel is pruned, the kernel beside it is not; an unknown name lists the layer\'s weights', () => {

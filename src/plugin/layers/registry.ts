@@ -7,6 +7,7 @@ import type { Layer, LayerKind, WeightInfo } from './kind.ts';
 import add from './kinds/add.ts';
 import averagePooling1d from './kinds/average-pooling1d.ts';
 import batchNormalization from './kinds/batch-normalization.ts';
+import bidirectional from './kinds/bidirectional.ts';
 import conv1d from './kinds/conv1d.ts';
 import dense from './kinds/dense.ts';
 import dropout from './kinds/dropout.ts';
@@ -25,7 +26,7 @@ export const LAYER_KINDS: readonly LayerKind[] = [
   conv1d, flatten, dense,
   dropout, batchNormalization, layerNormalization,
   maxPooling1d, averagePooling1d, globalMaxPooling1d, globalAveragePooling1d,
-  lstm, gru, simpleRnn,
+  lstm, gru, simpleRnn, bidirectional,
   add, input,
 ];
 

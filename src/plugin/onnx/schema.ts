@@ -52,12 +52,13 @@ const DESCRIPTOR = {
             name: field('string', 1),
             f: field('float', 2),
             i: field('int64', 3),
+            s: field('bytes', 4),
             floats: field('float', 7, 'repeated'),
             ints: field('int64', 8, 'repeated'),
             strings: field('bytes', 9, 'repeated'),
             type: field('AttributeType', 20),
           },
-          nested: { AttributeType: { values: { UNDEFINED: 0, FLOAT: 1, INT: 2, FLOATS: 6, INTS: 7, STRINGS: 8 } } },
+          nested: { AttributeType: { values: { UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } } },
         },
         TensorProto: {
           fields: {
@@ -84,7 +85,7 @@ const DESCRIPTOR = {
 /** ONNX's TensorProto.DataType code for float32. */
 export const ONNX_FLOAT = 1;
 /** ONNX's AttributeProto.AttributeType codes used here. */
-export const ATTRIBUTE = { FLOAT: 1, INT: 2, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const ATTRIBUTE = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 let modelType: protobuf.Type | undefined;
 /**

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { activationSchema, type Activation } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, type Layer, type LayerKind } from '../kind.ts';
-import { floats, int, ints, OnnxExportError, strings, type OnnxGraph } from '../../onnx/graph.ts';
+import { floats, int, ints, OnnxExportError, string, strings, type OnnxGraph } from '../../onnx/graph.ts';
 import type { Tf } from '../../tf.ts';
 
 export interface RecurrentSpec {
@@ -71,6 +71,7 @@ function quietOrthogonal(tf: Tf, seed: number) {
 }
 
 export function recurrentKind(spec: RecurrentSpec): LayerKind {
+  specs.set(spec.className, spec);
   return defineLayerKind({
     type: spec.type,
     className: spec.className,
@@ -104,19 +105,29 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     ],
     uses: (layer) => ({ kernel: inputShapeOf(layer)[0], recurrentKernel: inputShapeOf(layer)[0] }),
     gradient: spec.gradient,
-    onnx: (layer, graph) => recurrentOnnx(spec, layer, graph),
+    onnx: (layer, graph) => recurrentOnnx(spec, layer.name, [layer], inputShapeOf(layer)[1], graph),
     onnxActivates: true,
     units: (o) => o.units,
     withUnits: (o, units) => ({ ...o, units }),
   });
 }
 
-function recurrentOnnx(spec: RecurrentSpec, layer: Layer, graph: OnnxGraph): void {
-  const config = layer.getConfig() as Record<string, unknown>;
-  const [kernel, recurrent, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+/** The recurrent kinds' specs by tfjs class: for the bidirectional wrapper, which exports two of one. */
+const specs = new Map<string, RecurrentSpec>();
+export const recurrentSpecOf = (className: string): RecurrentSpec | undefined => specs.get(className);
+
+/** How a bidirectional layer merges its two directions' outputs (tfjs's mergeMode). */
+export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
+
+/**
+ * Writes one ONNX LSTM, GRU or RNN operator for a recurrent layer, or for the forward and backward
+ * layers of a bidirectional one (direction "bidirectional": weights stacked [2, …]), then reshapes
+ * its output as tfjs gives it: the last state or every step, the directions merged by `merge`.
+ */
+export function recurrentOnnx(spec: RecurrentSpec, name: string, directions: Layer[], features: number, graph: OnnxGraph, merge: MergeMode = 'concat'): void {
+  const config = directions[0].getConfig() as Record<string, unknown>;
   const units = config.units as number;
-  const features = inputShapeOf(layer)[1];
-  const n = layer.name;
+  const n = name;
   // ONNX's list: LSTM f, g, h (gates, cell input, cell output); GRU f, g; RNN f.
   const activation = activationOf(config, 'activation');
   const gate = spec.gated ? activationOf(config, 'recurrentActivation') : activation;
@@ -127,30 +138,41 @@ function recurrentOnnx(spec: RecurrentSpec, layer: Layer, graph: OnnxGraph): voi
     return known;
   });
   const gates = spec.gates;
-  // ONNX adds an input bias and a recurrent bias; tfjs has one, so the recurrent one is zero.
-  const onnxBias = new Float32Array(2 * gates * units);
-  onnxBias.set(toOnnxGates(bias, 1, units, spec.onnxGateOrder));
-  const inputs = [
-    graph.constant(`${n}/W`, [1, gates * units, features], toOnnxGates(kernel, features, units, spec.onnxGateOrder)),
-    graph.constant(`${n}/R`, [1, gates * units, units], toOnnxGates(recurrent, units, units, spec.onnxGateOrder)),
-    graph.constant(`${n}/B`, [1, 2 * gates * units], onnxBias),
-  ];
-  const attributes = [int('hidden_size', units), strings('activations', named.map((a) => a.name))];
+  const d = directions.length;
+  const [W, R, B] = [new Float32Array(d * gates * units * features), new Float32Array(d * gates * units * units), new Float32Array(d * 2 * gates * units)];
+  directions.forEach((layer, i) => {
+    const [kernel, recurrent, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+    W.set(toOnnxGates(kernel, features, units, spec.onnxGateOrder), i * gates * units * features);
+    R.set(toOnnxGates(recurrent, units, units, spec.onnxGateOrder), i * gates * units * units);
+    // ONNX adds an input bias and a recurrent bias; tfjs has one, so the recurrent one is zero.
+    B.set(toOnnxGates(bias, 1, units, spec.onnxGateOrder), i * 2 * gates * units);
+  });
+  const inputs = [graph.constant(`${n}/W`, [d, gates * units, features], W), graph.constant(`${n}/R`, [d, gates * units, units], R), graph.constant(`${n}/B`, [d, 2 * gates * units], B)];
+  // Bidirectional: the activations are listed once per direction.
+  const perDirection = d === 2 ? [...named, ...named] : named;
+  const attributes = [int('hidden_size', units), strings('activations', perDirection.map((a) => a.name)), ...(d === 2 ? [string('direction', 'bidirectional')] : [])];
   // Alphas and betas are listed for the activations that take them, in order.
-  const alphas = named.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
-  const betas = named.filter((a) => a.beta !== undefined).map((a) => a.beta!);
+  const alphas = perDirection.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
+  const betas = perDirection.filter((a) => a.beta !== undefined).map((a) => a.beta!);
   if (alphas.length) attributes.push(floats('activation_alpha', alphas));
   if (betas.length) attributes.push(floats('activation_beta', betas));
   if (spec.onnxOp === 'GRU') attributes.push(int('linear_before_reset', 0)); // tfjs's GRU resets before the recurrent product
   // ONNX runs over [steps, batch, features].
   const stepsFirst = graph.op('Transpose', `${n}/in`, [], [ints('perm', [1, 0, 2])]);
   const [sequence, last] = graph.opWithOutputs(spec.onnxOp, n, [stepsFirst, ...inputs], attributes, ['Y', 'Y_h']);
-  if (config.returnSequences) {
-    // Y is [steps, directions, batch, units].
-    graph.op('Squeeze', `${n}/sequence`, [graph.int64(`${n}/axis1`, [1])], undefined, sequence);
-    graph.op('Transpose', `${n}/out`, [], [ints('perm', [1, 0, 2])]);
-  } else {
-    // Y_h is [directions, batch, units].
-    graph.op('Squeeze', `${n}/last`, [graph.int64(`${n}/axis0`, [0])], undefined, last);
+  // Y is [steps, directions, batch, units]; Y_h [directions, batch, units]. tfjs concatenates the
+  // directions on the last axis (forward first), or sums, averages or multiplies them.
+  const directionAxis = config.returnSequences ? 1 : 0;
+  const from = config.returnSequences ? sequence : last;
+  if (d === 1 || merge !== 'concat') {
+    const reduce = { concat: 'ReduceSum', sum: 'ReduceSum', ave: 'ReduceMean', mul: 'ReduceProd' }[merge];
+    if (d === 1) graph.op('Squeeze', `${n}/directions`, [graph.int64(`${n}/axis`, [directionAxis])], undefined, from);
+    else if (reduce === 'ReduceSum') graph.op('ReduceSum', `${n}/merge`, [graph.int64(`${n}/axis`, [directionAxis])], [int('keepdims', 0)], from);
+    else graph.op(reduce, `${n}/merge`, [], [ints('axes', [directionAxis]), int('keepdims', 0)], from);
+    if (config.returnSequences) graph.op('Transpose', `${n}/out`, [], [ints('perm', [1, 0, 2])]);
+    return;
   }
+  // Concatenated: [batch, (steps,) directions, units], then the last two axes as one.
+  graph.op('Transpose', `${n}/batch-first`, [], [ints('perm', config.returnSequences ? [2, 0, 1, 3] : [1, 0, 2])], from);
+  graph.op('Reshape', `${n}/concat`, [graph.int64(`${n}/shape`, config.returnSequences ? [0, 0, -1] : [0, -1])]);
 }
