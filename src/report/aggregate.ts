@@ -76,7 +76,9 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
 /** Colours: the originals in blues, then one colour per compact series. */
 export function seriesScale(series: readonly string[]) {
   const blues = ['#1f77b4', '#6baed6', '#08519c', '#9ecae1', '#3182bd', '#c6dbef'];
-  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  // Tableau's 20 without its blues: 18 compact series before a colour repeats (a grid of three
+  // pruners at two sparsities with random controls already has 12).
+  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ffbb78', '#ff9896', '#98df8a', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'];
   const originals = series.filter((s) => s.startsWith('original'));
   const compact = series.filter((s) => !s.startsWith('original'));
   return { domain: [...originals, ...compact], range: [...originals.map((_, i) => blues[i % blues.length]), ...compact.map((_, i) => palette[i % palette.length])] };

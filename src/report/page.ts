@@ -111,7 +111,15 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     );
     sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(picked.map((p) => ({ label: p.label, value: readPredictions(results.outDir, p.run.runId) })), configs.length))}`);
     sections.push(`<h2 id="loss">Training curves</h2>${figure(lossChart(picked.map((p) => ({ label: names.config(p.run), value: p.config })), configs.length))}`);
-    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${figure(layersChart(headline, label))}${figure(sizeChart(headline, label))}`);
+    // One layer chart per architecture of the grid: a picked configuration's run where there is one.
+    const architectures = distinct(runs.map((r) => r.params.architecture));
+    const layerCharts = architectures.length === 1
+      ? [layersChart(headline, label)]
+      : architectures.map((a, i) => {
+          const run = picked.find((p) => p.run.params.architecture === a)?.run ?? runs.find((r) => r.params.architecture === a)!;
+          return layersChart(run, names.run(run), `layers-${i + 1}`, a);
+        });
+    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, comparisons, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     sections.push(

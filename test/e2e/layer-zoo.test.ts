@@ -80,4 +80,10 @@ test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Run
   expect(runCli(['report', 'runs/zoo-residual'], dir).code).toBe(0);
   const html = readFileSync(join(dir, 'reports/zoo/index.html'), 'utf8') + readFileSync(join(dir, 'reports/zoo-residual/index.html'), 'utf8');
   for (const weight of ['lstm recurrentKernel', 'residual_projection', 'conv1d_1']) expect(html).toContain(`${weight} weight distribution before and after pruning`);
+  // Parameters and non-zeros per layer, one chart per architecture of the grid.
+  for (const [id, architecture] of [['layers-1', 'lstm'], ['layers-2', 'tcn']]) {
+    const spec = JSON.parse(readFileSync(join(dir, `reports/zoo/charts/${id}.vl.json`), 'utf8'));
+    expect(html).toContain(`Layer-wise parameters and non-zeros — architecture ${architecture}`);
+    expect(spec.data.values.length).toBeGreaterThan(0);
+  }
 }, 120_000);

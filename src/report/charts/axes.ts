@@ -36,7 +36,8 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
       // A handful of grid values (sparsity 0.35 and 0.7): ticks at exactly those.
       x: { field: 'x', type: axis.type, title: axis.label, ...(categorical ? {} : { scale: { zero: false }, ...(xs.length <= 12 ? { axis: { values: xs, format: '.4~g', labelOverlap: 'greedy' as const } } : {}) }) },
       ...(categorical ? { xOffset: { field: 'model', type: 'nominal' as const } } : {}),
-      color: { field: 'model', type: 'nominal' as const, scale: seriesScale(distinct(rows.map((r) => r.model))), title: null },
+      // Series names carry their configuration ("compact (gradual, sparsity 0.9, control random)"): shown whole.
+      color: { field: 'model', type: 'nominal' as const, scale: seriesScale(distinct(rows.map((r) => r.model))), title: null, legend: { labelLimit: 400 } },
       opacity: { condition: { param: 'model_pick', value: 1 }, value: 0.15 },
       tooltip: [
         { field: 'ticker', type: 'nominal' as const },

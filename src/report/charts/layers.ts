@@ -20,15 +20,16 @@ function groupedBars(values: { group: string; series: string; value: number }[],
   } as TopLevelSpec;
 }
 
-export function layersChart(run: OkRecord, runLabel: string): Chart {
+/** `id` and `architecture` are given when a grid has several architectures: one chart each. */
+export function layersChart(run: OkRecord, runLabel: string, id = 'layers', architecture?: string): Chart {
   const values = [
     ...run.original.layers.map((l) => ({ group: l.name, series: 'parameters', value: l.params })),
     ...run.original.layers.map((l) => ({ group: l.name, series: 'non-zero, original', value: l.nonzero })),
     ...run.compact.layers.map((l) => ({ group: l.name, series: 'non-zero, compact', value: l.nonzero })),
   ];
   return {
-    id: 'layers',
-    title: 'Layer-wise parameters and non-zeros',
+    id,
+    title: `Layer-wise parameters and non-zeros${architecture ? ` — architecture ${architecture}` : ''}`,
     caption: `Parameters per layer (weights and biases) and how many are non-zero in each model (${runLabel}).`,
     spec: groupedBars(values, 'count', { range: ['#9edae5', '#1f77b4', '#ff7f0e'] }, 220),
   };
