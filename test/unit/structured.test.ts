@@ -88,3 +88,12 @@ test('a fine-tuning that fails (a dead model) leaves no tensor of the pruner beh
   expect(tf.memory().numTensors).toBe(before);
   model.dispose();
 });
+
+test('removed filters cannot pass a layer whose kind has no shrink (layer normalisation mixes the channels): refused, naming it', async () => {
+  const arch: Architecture = { name: 'normed', layers: [{ type: 'conv1d', filters: 4, kernelSize: 2, activation: 'relu' }, { type: 'layerNormalization' }, { type: 'flatten' }, { type: 'dense', units: 1 }] };
+  const model = buildModel(tf, arch, [6, 1], 3);
+  const pruned = await structured.run({ model, dense: model, architecture: arch, data: { lookback: 6, features: 1 } as WindowedData, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.5 }), stageContext(tf));
+  expect(() => shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf))).toThrow('structured compaction cannot pass removed units through layer "layerNormalization" (layerNormalization): its kind has no shrink');
+  model.dispose();
+  pruned.model.dispose();
+});

@@ -6,6 +6,7 @@
 // fails with its name.
 import type { z } from 'zod';
 import type { OnnxGraph } from '../onnx/graph.ts';
+import type { Shrink } from './shrink.ts';
 import type { LayersModel, Tensor, Tf } from '../tf.ts';
 
 /** A built tfjs layer. */
@@ -81,6 +82,11 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
    * when its configuration is not covered: then the whole model trains on tfjs's tape.
    */
   gradient?(tf: Tf, layer: Layer): LayerGradient | undefined;
+  /**
+   * For structured compaction (layers/shrink.ts): its compact weights when channels before it, or
+   * its own units, were removed, and what it hands on. A kind without one cannot pass removed units on.
+   */
+  shrink?: Shrink;
   /** For structured pruning: how many units (filters) it has; the last axis of its kernel. */
   units?(options: Options): number;
   /** For structured pruning: the same options with `units` units. */
@@ -115,6 +121,6 @@ export function layerKindProblem(candidate: unknown): string | undefined {
   if (typeof k.prunable !== 'boolean') return 'its "prunable" must be true or false (whether it has a kernel pruners prune by default)';
   if (!k.options || typeof (k.options as { extend?: unknown }).extend !== 'function') return 'its "options" must be a zod object schema (z.strictObject({...}))';
   for (const key of ['outputShape', 'build', 'weights', 'uses'] as const) if (typeof k[key] !== 'function') return `its "${key}" must be a function`;
-  for (const key of ['register', 'onnx', 'gradient', 'units', 'withUnits'] as const) if (k[key] !== undefined && typeof k[key] !== 'function') return `its "${key}" must be a function when given`;
+  for (const key of ['register', 'onnx', 'gradient', 'shrink', 'units', 'withUnits'] as const) if (k[key] !== undefined && typeof k[key] !== 'function') return `its "${key}" must be a function when given`;
   return undefined;
 }

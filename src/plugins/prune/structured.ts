@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Architecture, LayersModel, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, layerKind, namedLayers, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, hasResidual, kindOfLayer, LAYER_KINDS, layerKind, layerNames, namedLayers, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
 /** Hidden layers whose kind can shrink (conv1d, dense) by default; never the output layer (it would lose its only unit). */
@@ -34,6 +34,19 @@ function refuses(architecture: Architecture, options: { layers: 'hidden' | strin
   if (options.layers === 'hidden' && hidden.length === 0) return { problem: `it has no hidden layer structured pruning can shrink (it shrinks ${kinds})`, hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
   const outside = options.layers === 'hidden' ? [] : options.layers.filter((name) => !hidden.includes(name));
   if (outside.length) return { problem: `${outside.map((n) => `"${n}"`).join(', ')} ${outside.length > 1 ? 'are not hidden layers' : 'is not a hidden layer'} it can shrink (${kinds}; never the output layer)`, hint: suggestHint(outside[0], hidden) };
+  // Each target's removed units travel to the next layer with units, through every layer between
+  // (a residual block's refusal is its compactor's).
+  if (hasResidual(architecture.layers)) return undefined;
+  const targets = options.layers === 'hidden' ? hidden : options.layers;
+  const names = layerNames(architecture.layers);
+  for (const [i, name] of names.entries()) {
+    if (!targets.includes(name)) continue;
+    for (let j = i + 1; j < names.length; j++) {
+      const kind = layerKind(architecture.layers[j].type);
+      if (!kind?.shrink) return { problem: `the units removed from "${name}" would reach "${names[j]}" (${architecture.layers[j].type}), which structured compaction cannot pass them through`, hint: `name the layers to shrink with layers: [...], leaving out those before a ${architecture.layers[j].type} layer` };
+      if (kind.units) break;
+    }
+  }
   return undefined;
 }
 

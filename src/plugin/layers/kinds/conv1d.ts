@@ -9,6 +9,7 @@ import { ints, samePads } from '../../onnx/graph.ts';
 import { ensureDilatedGradient } from './dilated-gradient.ts';
 import { affineGradient, convProduct } from './affine-gradient.ts';
 import { CAUSAL_CLASS_NAME, causalConv1dClass } from './causal-conv1d.ts';
+import { unitShrink } from '../shrink.ts';
 
 /** tfjs stores a Conv1D kernel as [kernel, in, out]; ONNX wants [out, in, kernel]. */
 function kernelToOnnx(values: Float32Array, [k, cin, f]: number[]): Float32Array {
@@ -82,6 +83,7 @@ export default defineLayerKind({
     if (dilationOf(config) !== 1 || config.padding === 'causal') return undefined;
     return affineGradient(tf, layer, convProduct(tf, (config.strides as number[])[0], config.padding as 'valid' | 'same'));
   },
+  shrink: unitShrink({ convolution: true, unitsOf: (layer) => (layer.getConfig() as { filters: number }).filters }),
   units: (o) => o.filters,
   withUnits: (o, filters) => ({ ...o, filters }),
 });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineLayerKind, product } from '../kind.ts';
 import { int } from '../../onnx/graph.ts';
+import { flattenChannels } from '../shrink.ts';
 
 export default defineLayerKind({
   type: 'flatten',
@@ -17,5 +18,6 @@ export default defineLayerKind({
     forward: (input) => ({ output: tf.reshape(input, [input.shape[0], -1]), saved: input.shape }),
     backward: (dOutput, shape) => ({ dInput: tf.reshape(dOutput, shape as number[]), grads: {} }),
   }),
+  shrink: flattenChannels,
   onnx: (layer, graph) => void graph.op('Flatten', layer.name, [], [int('axis', 1)]),
 });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { defineLayerKind, inputShapeOf, type LayerKind } from '../kind.ts';
 import { int, ints, samePads } from '../../onnx/graph.ts';
+import { passChannels } from '../shrink.ts';
 
 const needsSteps = (type: string, input: number[]) => (input.length === 2 ? undefined : `${type} needs [steps, channels] input`);
 
@@ -29,6 +30,8 @@ export function windowedPooling(type: string, className: 'MaxPooling1D' | 'Avera
       return className === 'MaxPooling1D' ? tf.layers.maxPooling1d(args) : tf.layers.averagePooling1d(args);
     },
     weights: () => [],
+    // A constant channel pools to that constant: kept channels and constants pass as they are.
+    shrink: passChannels,
     uses: () => ({}),
     onnx(layer, graph) {
       const config = layer.getConfig() as { poolSize: number[] | number; strides: number[] | number; padding: string };
@@ -56,6 +59,8 @@ export function globalPooling(type: string, className: 'GlobalMaxPooling1D' | 'G
       return className === 'GlobalMaxPooling1D' ? tf.layers.globalMaxPooling1d(args) : tf.layers.globalAveragePooling1d(args);
     },
     weights: () => [],
+    // A constant channel pools to that constant: kept channels and constants pass as they are.
+    shrink: passChannels,
     uses: () => ({}),
     onnx: (layer, graph) => void graph.op(onnxOp, layer.name, [], [ints('axes', [1]), int('keepdims', 0)]),
   });

@@ -7,6 +7,8 @@ import { activationSchema, type Activation } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, type Layer, type LayerKind } from '../kind.ts';
 import { floats, int, ints, OnnxExportError, string, strings, type OnnxGraph } from '../../onnx/graph.ts';
 import type { Tf } from '../../tf.ts';
+import { ErrorCode, RunexpError } from '../../errors.ts';
+import { activationAtZero, unitShrink } from '../shrink.ts';
 
 export interface RecurrentSpec {
   type: string;
@@ -107,6 +109,17 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     gradient: spec.gradient,
     onnx: (layer, graph) => recurrentOnnx(spec, layer.name, [layer], inputShapeOf(layer)[1], graph),
     onnxActivates: true,
+    // A removed unit (every gate's columns zeroed) outputs 0 at every step; a simpleRnn's outputs
+    // activation(0), fed back into the others: refused unless that is 0.
+    shrink: unitShrink({
+      unitsOf: (layer) => (layer.getConfig() as { units: number }).units,
+      removedOutput(layer) {
+        if (spec.gated) return 0;
+        const atZero = activationAtZero(layer);
+        if (atZero !== 0) throw new RunexpError(ErrorCode.PLUGIN, `cannot remove units of simpleRnn layer "${layer.name}": its activation is not 0 at 0, so a removed unit would feed a constant back into the others`, 'use tanh or relu');
+        return 0;
+      },
+    }),
     units: (o) => o.units,
     withUnits: (o, units) => ({ ...o, units }),
   });
