@@ -4,10 +4,12 @@
 // so the loop is written to issue few ops and slice nothing: each gate is one fused product of
 // [h, x_t] with that gate's stacked [recurrent kernel; kernel], its bias and its sigmoid
 // (tanh(z) = 2σ(2z) − 1 gives the tanh gates the same fused sigmoid, on doubled weights); the
-// weights' gradients are one product each over all steps after the loop. About 12 ops per step
-// forwards and 17 backwards, against the tape's ~60; measured in `npm run bench` against PyTorch.
+// weights' gradients are one product each over all steps after the loop, and each cell's
+// element-wise work is one kernel of recurrent-cells.ts. About 6 ops per step forwards and 3–5
+// backwards, against the tape's ~60; measured in `npm run bench` against PyTorch.
 import { activate, activationGradient, isFastActivation, type FastActivation } from '../activation-gradients.ts';
 import { dims, trainableVariables, type Layer, type LayerGradient, type Variable } from '../kind.ts';
+import { cellKernels } from './recurrent-cells.ts';
 import type { Tensor, Tf } from '../../tf.ts';
 
 const activationOf = (config: Record<string, unknown>, key: string): string | undefined => {
@@ -37,8 +39,9 @@ function covered(layer: Layer, gated: boolean): Covered | undefined {
 }
 
 /**
- * The loop's element-wise ops as their kernels: tf.mul and the like first convert and check their
- * arguments and open a scope, ~5 µs per call, more than the kernel itself on these sizes.
+ * The loop's few remaining element-wise ops as their kernels (the cells' own are recurrent-cells.ts):
+ * tf.mul and the like first convert and check their arguments and open a scope, ~5 µs per call,
+ * more than the kernel itself on these sizes.
  */
 function kernels(tf: Tf) {
   const engine = tf.engine();
@@ -46,9 +49,6 @@ function kernels(tf: Tf) {
   return {
     mul: (a: Tensor, b: Tensor) => run('Multiply', { a, b }),
     add: (a: Tensor, b: Tensor) => run('Add', { a, b }),
-    sub: (a: Tensor, b: Tensor) => run('Sub', { a, b }),
-    square: (x: Tensor) => run('Square', { x }),
-    tanh: (x: Tensor) => run('Tanh', { x }),
     concat: (tensors: Tensor[], axis: number) => run('Concat', tensors, { axis }),
   };
 }
@@ -102,10 +102,11 @@ export function lstmGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
   if (!at) return undefined;
   const $ = helpers(tf, at);
   const k = kernels(tf);
-  interface Step { v: Tensor; gates: Tensor; i: Tensor; f: Tensor; g: Tensor; cPrev: Tensor; tanhC: Tensor; o: Tensor }
+  const cell = cellKernels(tf);
+  if (!cell) return undefined;
+  interface Step { v: Tensor; i: Tensor; f: Tensor; s: Tensor; o: Tensor; cPrev: Tensor; tanhC: Tensor }
   return {
     forward(input) {
-      const [one, two] = [tf.scalar(1), tf.scalar(2)];
       const gates = [$.gate(0), $.gate(1), $.gate(2, 2), $.gate(3)];
       let h = $.zeros(input);
       let c = h;
@@ -114,12 +115,10 @@ export function lstmGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
       for (const x of $.steps(input)) {
         const v = k.concat([h, x], 2);
         const [i, f, s, o] = gates.map((gate) => $.affine(v, gate, 'sigmoid'));
-        const g = k.sub(k.mul(s, two), one);
         const cPrev = c;
-        c = k.add(k.mul(f, c), k.mul(i, g));
-        const tanhC = k.tanh(c);
-        h = k.mul(o, tanhC);
-        steps.push({ v, gates: k.concat([i, f, s, o], 2), i, f, g, cPrev, tanhC, o });
+        let tanhC: Tensor;
+        [c, tanhC, h] = cell('RunexpLstmCell', { i, f, s, o, c });
+        steps.push({ v, i, f, s, o, cPrev, tanhC });
         states.push(h);
       }
       return { output: $.output(states), saved: { input, steps } };
@@ -127,21 +126,16 @@ export function lstmGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
     backward(dOutput, saved, needInput) {
       const { input, steps } = saved as { input: Tensor; steps: Step[] };
       const outside = $.outside(dOutput, steps.length);
-      const one = tf.scalar(1);
-      // dGate/dz for sigmoid gates is s(1 − s); for the cell input g = 2σ(2z) − 1 it is 4s(1 − s).
-      const gateFactor = tf.concat([tf.ones([2 * at.units]), tf.fill([at.units], 4), tf.ones([at.units])]);
       const recurrentT = $.transposed(at.recurrent);
       const dzs: Tensor[] = [];
       let dh: Tensor | undefined;
-      let dc: Tensor | undefined;
+      let dc: Tensor = tf.zerosLike(steps[0].cPrev);
       for (let t = steps.length - 1; t >= 0; t--) {
-        const { gates, i, f, g, o, cPrev, tanhC } = steps[t];
         dh = $.plus(dh, outside[t]);
-        dc = $.plus(dc, k.mul(k.mul(dh, o), k.sub(one, k.square(tanhC))));
-        const dGates = k.concat([k.mul(dc, g), k.mul(dc, cPrev), k.mul(dc, i), k.mul(dh, tanhC)], 2);
-        const dz = k.mul(dGates, k.mul(gateFactor, k.mul(gates, k.sub(one, gates))));
+        const { i, f, s, o, cPrev, tanhC } = steps[t];
+        const [dz, dcPrev] = cell('RunexpLstmCellGrad', { dh, dc, i, f, s, o, cPrev, tanhC });
         dzs[t] = dz;
-        dc = k.mul(dc, f);
+        dc = dcPrev;
         dh = t > 0 ? $.product(dz, recurrentT) : undefined;
       }
       const dz = $.rows(dzs);
@@ -161,7 +155,9 @@ export function gruGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
   if (!at) return undefined;
   const $ = helpers(tf, at);
   const k = kernels(tf);
-  interface Step { v: Tensor; w: Tensor; z: Tensor; r: Tensor; zr: Tensor; hh: Tensor; hPrev: Tensor; hMinusCandidate: Tensor }
+  const cell = cellKernels(tf);
+  if (!cell) return undefined;
+  interface Step { v: Tensor; w: Tensor; z: Tensor; r: Tensor; hh: Tensor; hPrev: Tensor; d: Tensor }
   return {
     forward(input) {
       const [update, reset, candidate] = [$.gate(0), $.gate(1), $.gate(2)];
@@ -173,11 +169,10 @@ export function gruGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
         const z = $.affine(v, update, 'sigmoid');
         const r = $.affine(v, reset, 'sigmoid');
         const w = k.concat([k.mul(r, h), x], 2);
-        const hh = k.tanh($.affine(w, candidate, 'linear'));
         const hPrev = h;
-        const hMinusCandidate = k.sub(hPrev, hh);
-        h = k.add(hh, k.mul(z, hMinusCandidate));
-        steps.push({ v, w, z, r, zr: k.concat([z, r], 2), hh, hPrev, hMinusCandidate });
+        const [hh, d, next] = cell('RunexpGruCell', { z, pre: $.affine(w, candidate, 'linear'), h });
+        h = next;
+        steps.push({ v, w, z, r, hh, hPrev, d });
         states.push(h);
       }
       return { output: $.output(states), saved: { input, steps } };
@@ -185,20 +180,19 @@ export function gruGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
     backward(dOutput, saved, needInput) {
       const { input, steps } = saved as { input: Tensor; steps: Step[] };
       const outside = $.outside(dOutput, steps.length);
-      const one = tf.scalar(1);
       const [recurrentZrT, recurrentHT] = tf.split(at.recurrent, [2 * at.units, at.units], 1).map($.transposed);
       const dzrs: Tensor[] = [];
       const dCandidates: Tensor[] = [];
       let dh: Tensor | undefined;
       for (let t = steps.length - 1; t >= 0; t--) {
-        const { z, r, zr, hh, hPrev, hMinusCandidate } = steps[t];
+        const { z, r, hh, hPrev, d } = steps[t];
         dh = $.plus(dh, outside[t]);
-        const dCandidate = k.mul(k.mul(dh, k.sub(one, z)), k.sub(one, k.square(hh)));
+        const [dCandidate] = cell('RunexpGruCandidateGrad', { dh, z, hh });
         const drh = $.product(dCandidate, recurrentHT);
-        const dzr = k.mul(k.concat([k.mul(dh, hMinusCandidate), k.mul(drh, hPrev)], 2), k.mul(zr, k.sub(one, zr)));
+        const [dzr, dhPart] = cell('RunexpGruGatesGrad', { dh, d, drh, hPrev, z, r });
         dzrs[t] = dzr;
         dCandidates[t] = dCandidate;
-        dh = t > 0 ? k.add(k.add(k.mul(dh, z), k.mul(drh, r)), $.product(dzr, recurrentZrT)) : undefined;
+        dh = t > 0 ? k.add(dhPart, $.product(dzr, recurrentZrT)) : undefined;
       }
       const dzr = $.rows(dzrs);
       const dCandidate = $.rows(dCandidates);
