@@ -68,27 +68,31 @@ describeRedis('grids on BullMQ and Redis', () => {
     expect(readJsonl(join(dir, 'runs/tiny/results.jsonl'))[0].backend).toBe('wasm');
   }, 240_000);
 
-  test("a user's plugin from the user's own folder travels bundled: the workers have no copy of it, and the numbers equal a local run's", async () => {
+  test("a user's plugin and layer kind from the user's own folder travel bundled: the workers have no copy of them, and the numbers equal a local run's", async () => {
     const local = tempDir('runexp-local-');
     const dir = tempDir('runexp-queued-');
     for (const at of [local, dir]) {
       mkdirSync(join(at, 'plugins'));
+      mkdirSync(join(at, 'layers'));
       copyFileSync(join(EXAMPLE, 'plugins/balanced.ts'), join(at, 'plugins/balanced.ts'));
+      copyFileSync(resolve('examples/my-layer/layers/glu.ts'), join(at, 'layers/glu.ts'));
       // Two more files the plugin imports: the bundle must carry all three.
       writeFileSync(join(at, 'plugins/name.ts'), "export const NAME = 'balanced-bundled';\n");
       writeFileSync(join(at, 'plugins/wrapped.ts'), "import balanced from './balanced.ts';\nimport { NAME } from './name.ts';\nexport default { ...balanced, name: NAME };\n");
-      writeSpec(at, tinySpec({ prune: '{plugin: ./plugins/wrapped.ts, sparsity: 0.5, layers: [dense]}' }));
+      writeSpec(at, tinySpec({ prune: '{plugin: ./plugins/wrapped.ts, sparsity: 0.5, layers: [dense]}' }).replace('    - {type: dense, units: 120, activation: relu}', '    - {type: ./layers/glu.ts, units: 60}'));
     }
     expect(runCli(['spec.yaml', '--no-report', '--workers', '1'], local).code).toBe(0);
     const submitter = start(['spec.yaml', '--queue', redis.url, '--no-report'], dir);
     // Once the job is queued, the plugin's files are gone from this machine: only the bundle is left.
     await until(() => runCli(['queue', 'status', '--queue', redis.url], dir).stdout.includes('1 waiting'), 'the job to be queued');
     rmSync(join(dir, 'plugins'), { recursive: true });
+    rmSync(join(dir, 'layers'), { recursive: true });
     worker();
     expect(await submitter.exited).toBe(0);
     const queued = okLines(dir);
     expect(queued).toHaveLength(1);
     expect(queued[0].params.pruner).toBe('balanced-bundled');
+    expect(queued[0].compact.layers.map((l: { name: string }) => l.name)).toEqual(['conv1d', 'flatten', 'glu', 'dense']);
     expect(scores(queued)).toEqual(scores(okLines(local)));
   }, 120_000);
 
