@@ -19,10 +19,10 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
   // A method at one sparsity in several configurations (two data sizes, say): a column says which.
   const configured = rows.some((r) => r.configuration);
   const body = table(
-    ['method', ...(configured ? ['configuration'] : []), 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'p vs random control (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
+    ['method', ...(configured ? ['configuration', 'MSE (its original)'] : []), 'sparsity', 'seeds', 'MSE (compact)', 'p vs original (Holm)', 'p vs persistence (Holm)', 'p vs random control (Holm)', 'skill', 'non-zero', 'compact architecture', 'latency (ms)', 'speedup measured / MACs'],
     [...rows].sort(byMethodThenSparsity).map((r) => [
       esc(r.method),
-      ...(configured ? [esc(r.configuration)] : []),
+      ...(configured ? [esc(r.configuration), ci(r.originalMse)] : []),
       `${num(r.sparsity * 100, 3)}%`,
       String(r.runs),
       ci(r.compactMse),
@@ -31,14 +31,17 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
       p(r.vsControl),
       ci(r.compactSkill, 3),
       Math.round(r.nonzero).toLocaleString('en-US'),
-      r.architecture === first.params.architecture ? 'same as original' : `<b>${esc(r.architecture)}</b>`,
+      r.architecture === r.originalArchitecture ? 'same as original' : `<b>${esc(r.architecture)}</b>`,
       r.latencyMs ? num(r.latencyMs.mean, 3) : '—',
       r.measuredSpeedup && r.theoreticalSpeedup ? `${num(r.measuredSpeedup.mean, 3)}× / ${num(r.theoreticalSpeedup, 3)}×` : '—',
     ]),
     { raw: true },
   );
   const dense = rows[0];
-  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (geometric mean ${esc(num(dense.originalMse.mean, 4))}), persistence's (${esc(num(dense.persistenceMse, 4))}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
+  // Configurations may differ in data, and so in persistence's MSE: one number only when they share it.
+  const persistences = distinct(rows.map((r) => num(r.persistenceMse, 4)));
+  const persistence = persistences.length === 1 ? esc(persistences[0]) : `per configuration: ${esc(persistences.join(', '))}`;
+  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (${configured ? 'each configuration\'s own, in its column' : `geometric mean ${esc(num(dense.originalMse.mean, 4))}`}), persistence's (${persistence}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
 }
 
 function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {

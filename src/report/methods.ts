@@ -33,7 +33,9 @@ export interface MethodRow {
   /** Compact latency / original latency of the same run (timed interleaved), over seeds. */
   relativeLatency?: SeedSummary;
   theoreticalSpeedup?: number;
+  /** The compact model's architecture, and the original's it came from. */
   architecture: string;
+  originalArchitecture: string;
   /** The verdict tests of the row's configuration (undefined where there is none, e.g. no control). */
   vsOriginal?: Comparison;
   vsPersistence?: Comparison;
@@ -90,6 +92,7 @@ export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comp
       relativeLatency: speedups.length ? positive(speedups.map((x) => 1 / x)) : undefined,
       theoreticalSpeedup: first.efficiency?.theoreticalSpeedup,
       architecture: first.compact.architecture,
+      originalArchitecture: first.params.architecture,
       vsOriginal: of('compactVsOriginal'),
       vsPersistence: of('compactVsPersistence'),
       vsControl: of('compactVsControl'),

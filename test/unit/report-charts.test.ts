@@ -341,4 +341,17 @@ describe('pruning methods summary', () => {
     // One method at one sparsity compares nothing: no section.
     expect(methodsSection(runs.slice(0, 2), judge(runs.slice(0, 2), () => undefined), () => '')).toBe('');
   });
+
+  test('several architectures: each row against its own original (a column), and an unchanged compact model is "same as original" in every architecture', () => {
+    const lstm = (id: string, seed: number, mse: [number, number]) => {
+      const r = run(id, { seed, architecture: 'lstm', prune: { sparsity: 0.5 } }, mse);
+      return { ...r, compact: { ...r.compact, architecture: 'lstm' } };
+    };
+    const grid = [...runs.slice(0, 4), lstm('l0', 0, [20, 22]), lstm('l1', 1, [30, 33])];
+    const html = methodsSection(grid, judge(grid, () => undefined), () => '');
+    expect(html).toContain("against the dense original's (each configuration's own, in its column)");
+    expect(html).toContain('<td>architecture lstm</td><td>24.495 <small>'); // √(20 · 30)
+    expect(html).not.toContain('<b>lstm</b>');
+    expect(html.match(/same as original/g)).toHaveLength(3);
+  });
 });
