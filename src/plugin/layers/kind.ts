@@ -6,7 +6,6 @@
 // fails with its name.
 import type { z } from 'zod';
 import type { OnnxGraph } from '../onnx/graph.ts';
-import type { Shrink } from './shrink.ts';
 import type { LayersModel, Tensor, Tf } from '../tf.ts';
 
 /** A built tfjs layer. */
@@ -45,6 +44,24 @@ export interface LayerGradient<Saved = unknown> {
 
 /** A tensor's shape without its batch dimension: [steps, channels] or [features]. */
 export type Shape = number[];
+
+/** What a layer hands on in structured compaction: the channels it kept (null: all), and each removed channel's constant value. */
+export interface Channels {
+  kept: number[] | null;
+  constants: Map<number, number>;
+}
+
+export interface ShrinkResult {
+  /** The layer's compact weights, in its `getWeights()` order. */
+  weights: Tensor[];
+  out: Channels;
+}
+
+/**
+ * A kind's structured shrink (helpers in shrink.ts): the compact weights of `layer` given what the
+ * layer before handed on (`incoming`) and which of its own units are removed (`removed`, for kinds with `units`).
+ */
+export type Shrink = (tf: Tf, layer: Layer, incoming: Channels, removed: readonly number[]) => ShrinkResult;
 
 export interface LayerKind<Options extends Record<string, unknown> = Record<string, unknown>> {
   /** The spec's `type:`. */

@@ -7,26 +7,8 @@
 import { ErrorCode, RunexpError } from '../errors.ts';
 import type { Tensor, Tf } from '../tf.ts';
 import { ACTIVATION_TABLE, layerActivation, type Activation } from './activations.ts';
-import { inputShapeOf, type Layer } from './kind.ts';
-import { weightsOfLayer } from './registry.ts';
-
-/** What a layer hands on: the channels it kept (null: all), and each removed channel's constant value. */
-export interface Channels {
-  kept: number[] | null;
-  constants: Map<number, number>;
-}
-
-export interface ShrinkResult {
-  /** The layer's compact weights, in its `getWeights()` order. */
-  weights: Tensor[];
-  out: Channels;
-}
-
-/**
- * A kind's structured shrink: the compact weights of `layer` given what the layer before handed
- * on (`incoming`) and which of its own units are removed (`removed`, for kinds with `units`).
- */
-export type Shrink = (tf: Tf, layer: Layer, incoming: Channels, removed: readonly number[]) => ShrinkResult;
+import { inputShapeOf, type Layer, type Shrink } from './kind.ts';
+export type { Channels, Shrink, ShrinkResult } from './kind.ts';
 
 /** Row-major values of a weight, picked along each dimension by the given indexes (all when null). */
 export function pick(values: Float32Array, shape: number[], keepAlong: (readonly number[] | null)[]): Float32Array {
@@ -60,15 +42,15 @@ export const passChannels: Shrink = (_tf, _layer, incoming) => ({ weights: [], o
  */
 export function unitShrink(options: {
   convolution?: boolean;
+  /** Its weights are kernel, recurrent kernel and bias (else kernel and, unless useBias is false, bias). */
+  recurrent?: boolean;
   unitsOf: (layer: Layer) => number;
   /** What a removed unit outputs (activation(0) by default); it may refuse, naming why. */
   removedOutput?: (layer: Layer) => number;
 }): Shrink {
   return (tf, layer, incoming, removed) => {
-    const named = new Map(weightsOfLayer(layer).map((w, k) => [w.name, layer.getWeights()[k]]));
-    const kernelT = named.get('kernel')!;
-    const recurrentT = named.get('recurrentKernel');
-    const biasT = named.get('bias');
+    const [kernelT, ...rest] = layer.getWeights();
+    const [recurrentT, biasT] = options.recurrent ? rest : [undefined, rest[0]];
     const kernel = kernelT.dataSync() as Float32Array;
     const width = kernelT.shape.at(-1)!;
     const bias = biasT ? Float32Array.from(biasT.dataSync() as Float32Array) : new Float32Array(width);

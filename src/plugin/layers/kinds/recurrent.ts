@@ -112,6 +112,7 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     // A removed unit (every gate's columns zeroed) outputs 0 at every step; a simpleRnn's outputs
     // activation(0), fed back into the others: refused unless that is 0.
     shrink: unitShrink({
+      recurrent: true,
       unitsOf: (layer) => (layer.getConfig() as { units: number }).units,
       removedOutput(layer) {
         if (spec.gated) return 0;
