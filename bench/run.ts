@@ -169,7 +169,7 @@ const peerRows = peer
     ]
   : [['PyTorch peer', 'skipped', pytorchSkipped!]];
 const recurrentRows = recurrentPeers
-  ? Object.entries(recurrentPeers).map(([kind, r]) => [`train the ${kind.toUpperCase()}(32) forecaster (same windows, 50 epochs, batch 32): runexp wasm (tape) / PyTorch ${r.torch}, 1 thread`, `${r.runexpTrainSeconds.toFixed(2)} s / ${r.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(r.runexpTrainSeconds / r.pytorchTrainSeconds).toFixed(2)}×`])
+  ? Object.entries(recurrentPeers).map(([kind, r]) => [`train the ${kind.toUpperCase()}(32) forecaster (same windows, 50 epochs, batch 32): runexp wasm / PyTorch ${r.torch}, 1 thread`, `${r.runexpTrainSeconds.toFixed(2)} s / ${r.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(r.runexpTrainSeconds / r.pytorchTrainSeconds).toFixed(2)}×`])
   : [];
 const trackRows = [
   ['predict 20,000 windows in one batch: runexp wasm / ONNX Runtime 1 thread (the same model, exported by runexp)', `${ort.runexpPredictMs.toFixed(1)} ms / ${ort.onnxPredictMs.toFixed(1)} ms`, `runexp takes ${(ort.runexpPredictMs / ort.onnxPredictMs).toFixed(2)}×; outputs within ${ort.maxAbsDifference.toExponential(1)}`],
