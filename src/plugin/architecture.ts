@@ -145,3 +145,41 @@ export function disposeModel(model: LayersModel): void {
   model.dispose();
   optimizer?.dispose();
 }
+
+/**
+ * Which layers structured pruning can shrink, and why the others cannot. A layer's removed units
+ * travel through the layers after it in the same list (a residual block's, or the model's) until
+ * one with units takes them in as fewer inputs; every layer on the way needs a shrink, and the
+ * chain must end inside its list: a block's last layer with units feeds the block's sum (its
+ * channels must match the skip), a layer right before a block feeds both the block and its skip,
+ * and the model's last layer with units is its output.
+ */
+export function shrinkableLayers(layers: readonly LayerSpec[]): { name: string; ok: boolean; why?: string }[] {
+  const nameOf = new Map(namedLayers(layers).map((l) => [l.spec, l.name]));
+  const out: { name: string; ok: boolean; why?: string }[] = [];
+  const walk = (list: readonly LayerSpec[], inBlock: boolean) => {
+    list.forEach((spec, i) => {
+      if (isResidual(spec)) return walk(spec.layers as LayerSpec[], true);
+      if (!layerKind(spec.type)?.units) return;
+      let why = inBlock ? 'it is its residual block\'s last layer with units: its channels meet the skip in the sum' : 'it is the output layer';
+      for (const next of list.slice(i + 1)) {
+        if (isResidual(next)) {
+          why = `it feeds the residual block "${nameOf.get(next)}", whose skip needs its channels too`;
+          break;
+        }
+        const kind = layerKind(next.type);
+        if (!kind?.shrink) {
+          why = `its removed units would reach "${nameOf.get(next)}" (${next.type}), which structured compaction cannot pass them through`;
+          break;
+        }
+        if (kind.units) {
+          why = '';
+          break;
+        }
+      }
+      out.push({ name: nameOf.get(spec)!, ok: why === '', ...(why ? { why } : {}) });
+    });
+  };
+  walk(layers, false);
+  return out;
+}

@@ -2,8 +2,9 @@
 // loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
 // Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
 export * from './api.ts';
-export { ACTIVATIONS, buildModel, cloneModel, disposeModel, hasResidual, layerActivation, layerNames, layerSchema, layerSchemaFor, namedLayers, SPEC_LAYER_TYPES, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
+export { ACTIVATIONS, buildModel, cloneModel, disposeModel, hasResidual, layerActivation, layerNames, layerSchema, layerSchemaFor, namedLayers, shrinkableLayers, SPEC_LAYER_TYPES, type Activation, type Architecture, type LayerSpec } from './architecture.ts';
 export { ACTIVATION_TABLE } from './layers/activations.ts';
+export { isResidual, RESIDUAL } from './layers/residual.ts';
 export { activationAtZero, flattenChannels, passChannels, pick, unitShrink, type Channels, type Shrink, type ShrinkResult } from './layers/shrink.ts';
 export { defineLayerKind, dims, inputShapeOf, outputShapeOf, trainableVariables, type BuildContext, type Layer, type LayerGradient, type LayerKind, type Shape, type WeightInfo } from './layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, LAYER_TYPES, layerKind, prunableLayers, registerLayerClasses, registerLayerKind, weightIndex, weightsOfLayer } from './layers/registry.ts';

@@ -42,12 +42,12 @@ prune:
 measure: {plugin: standard, warmup: 1, repeats: 2, runtime: onnxruntime}
 `;
 
-test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Runtime; structured pruning shrinks the LSTM, and validate says why it cannot shrink the residual CNN', () => {
+test('an LSTM, a dilated CNN and a residual CNN train, prune and run on ONNX Runtime; structured pruning shrinks the LSTM, and validate says why it cannot shrink this residual CNN (nothing in it can shrink)', () => {
   const dir = tempDir('runexp-zoo-');
   writeSpec(dir, SPEC);
   const refused = runCli(['validate', 'spec.yaml'], dir);
   expect(refused.code).toBe(2);
-  expect(refused.stderr).toContain('the structured compactor (of the structured pruner) cannot run on architecture "residual": it has a residual block');
+  expect(refused.stderr).toContain('the structured pruner cannot run on architecture "residual": it has no layer structured pruning can shrink');
   expect(refused.stderr).toContain('cannot run on architecture "bilstm": it has a bidirectional layer');
   // The residual architecture with the magnitude pruner only, then the others with both.
   const [others, residualOnly] = SPEC.split('  residual:\n');

@@ -1,7 +1,7 @@
 // Structured pruning and its compactor on a model small enough to check by hand: the unit with
 // the smallest L1 norm goes, the next layer loses its input, and the constant sigmoid(0) = 0.5
 // the removed unit still sent is folded into the next bias.
-import { buildModel, mulberry32, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
+import { buildModel, mulberry32, shrinkableLayers, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
 import structured from '../../src/plugins/prune/structured.ts';
 import shrink from '../../src/plugins/compact/structured.ts';
 import { cpuTf, noTraining, stageContext } from '../helpers/tf.ts';
@@ -47,7 +47,7 @@ test('removes the smallest-L1 unit and builds a smaller model that computes the 
 test('the output layer cannot be pruned, and the compactor needs its pruner\'s data', async () => {
   const model = buildModel(tf, architecture, [2, 1], 1);
   const req = { model, dense: model, architecture, data: { lookback: 2, features: 1 } as WindowedData, seed: 1, train: noTraining };
-  await expect(structured.run(req, structured.options.parse({ layers: ['dense_1'] }), stageContext(tf))).rejects.toThrow('"dense_1" is the output layer');
+  await expect(structured.run(req, structured.options.parse({ layers: ['dense_1'] }), stageContext(tf))).rejects.toThrow('it cannot remove units of "dense_1": it is the output layer');
   const pruned = { model, layers: [] };
   expect(() => shrink.run({ original: model, pruned, architecture }, {}, stageContext(tf))).toThrow('needs `data.removed`');
 });
@@ -92,8 +92,47 @@ test('a fine-tuning that fails (a dead model) leaves no tensor of the pruner beh
 test('removed filters cannot pass a layer whose kind has no shrink (layer normalisation mixes the channels): refused, naming it', async () => {
   const arch: Architecture = { name: 'normed', layers: [{ type: 'conv1d', filters: 4, kernelSize: 2, activation: 'relu' }, { type: 'layerNormalization' }, { type: 'flatten' }, { type: 'dense', units: 1 }] };
   const model = buildModel(tf, arch, [6, 1], 3);
-  const pruned = await structured.run({ model, dense: model, architecture: arch, data: { lookback: 6, features: 1 } as WindowedData, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.5 }), stageContext(tf));
+  // The pruner knows before it prunes: nothing here can shrink.
+  const req = { model, dense: model, architecture: arch, data: { lookback: 6, features: 1 } as WindowedData, seed: 1, train: noTraining };
+  await expect(structured.run(req, structured.options.parse({ layers: ['conv1d'] }), stageContext(tf))).rejects.toThrow('it cannot remove units of "conv1d": its removed units would reach "layerNormalization" (layerNormalization), which structured compaction cannot pass them through');
+  // The compactor, handed such units by another pruner, says the same naming the kind.
+  const pruned = { model, layers: [], data: { removed: { conv1d: [0, 1] } } };
   expect(() => shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf))).toThrow('structured compaction cannot pass removed units through layer "layerNormalization" (layerNormalization): its kind has no shrink');
   model.dispose();
-  pruned.model.dispose();
+});
+
+test('through residual blocks: a block\'s inner layers shrink, what meets the skip does not, and the small model computes what the masked one does', async () => {
+  const arch: Architecture = {
+    name: 'tcn',
+    layers: [
+      { type: 'conv1d', filters: 4, kernelSize: 1, activation: 'relu' },
+      { type: 'residual', layers: [{ type: 'conv1d', filters: 6, kernelSize: 3, padding: 'causal', activation: 'relu' }, { type: 'dropout', rate: 0.1 }, { type: 'conv1d', filters: 4, kernelSize: 3, dilationRate: 2, padding: 'causal', activation: 'relu' }] },
+      { type: 'residual', layers: [{ type: 'conv1d', filters: 5, kernelSize: 3, padding: 'same', activation: 'relu' }] },
+      { type: 'flatten' },
+      { type: 'dense', units: 8, activation: 'relu' },
+      { type: 'dense', units: 1 },
+    ],
+  };
+  expect(shrinkableLayers(arch.layers)).toEqual([
+    { name: 'conv1d', ok: false, why: 'it feeds the residual block "residual", whose skip needs its channels too' },
+    { name: 'conv1d_1', ok: true },
+    { name: 'conv1d_2', ok: false, why: "it is its residual block's last layer with units: its channels meet the skip in the sum" },
+    { name: 'conv1d_3', ok: false, why: "it is its residual block's last layer with units: its channels meet the skip in the sum" },
+    { name: 'dense', ok: true },
+    { name: 'dense_1', ok: false, why: 'it is the output layer' },
+  ]);
+  const model = buildModel(tf, arch, [8, 1], 3);
+  const random = mulberry32(9);
+  model.setWeights(model.getWeights().map((w, i) => (i >= 0 ? tf.tensor(Float32Array.from({ length: w.size }, () => random() - 0.3), w.shape) : w)));
+  const data = { lookback: 8, features: 1 } as WindowedData;
+  const pruned = await structured.run({ model, dense: model, architecture: arch, data, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.5 }), stageContext(tf));
+  expect(Object.keys((pruned.data as { removed: object }).removed).sort()).toEqual(['conv1d_1', 'dense']);
+  const compact = await shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf));
+  expect(compact.architecture.name).toBe('tcn[conv1d_1:3,dense:4]');
+  expect(compact.model.countParams()).toBeLessThan(model.countParams());
+  const x = tf.tensor3d(Float32Array.from({ length: 5 * 8 }, () => random() * 2 - 1), [5, 8, 1]);
+  const masked = (pruned.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync();
+  const small = (compact.model.predict(x) as InstanceType<Tf['Tensor']>).dataSync();
+  masked.forEach((m, i) => expect(Math.abs(m - small[i])).toBeLessThan(1e-5));
+  [model, pruned.model, compact.model].forEach((m) => m.dispose());
 });

@@ -5,7 +5,7 @@
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
 import type { Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import { buildModel, definePlugin, ErrorCode, hasResidual, kindOfLayer, LAYER_KINDS, layerKind, layerNames, RunexpError, type Channels } from '../../plugin/index.ts';
+import { buildModel, definePlugin, ErrorCode, isResidual, kindOfLayer, LAYER_KINDS, layerKind, namedLayers, RunexpError, type Channels } from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 
@@ -18,18 +18,21 @@ function shrinkable(layer: LayerSpec, name: string) {
 
 /** The architecture without the removed units, named after what shrank, e.g. "paper[conv1d:2,dense:60]". */
 export function shrunkArchitecture(architecture: Architecture, removed: Record<string, number[]>): Architecture {
-  if (hasResidual(architecture.layers)) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot shrink architecture "${architecture.name}" yet: it has a residual block`, 'prune it with an unstructured pruner (magnitude, layers: hidden), or use an architecture without residual blocks');
-  const names = layerNames(architecture.layers);
+  const names = new Map(namedLayers(architecture.layers).map((l) => [l.spec, l.name]));
   const changed: string[] = [];
-  const layers = architecture.layers.map((layer, i) => {
-    const gone = removed[names[i]]?.length ?? 0;
-    if (gone === 0) return layer;
-    const { units, withUnits } = shrinkable(layer, names[i]);
-    if (gone >= units) throw new RunexpError(ErrorCode.PLUGIN, `layer "${names[i]}" would lose all its units`);
-    changed.push(`${names[i]}:${units - gone}`);
-    return withUnits(units - gone);
-  });
-  return { name: `${architecture.name}[${changed.join(',')}]`, layers };
+  const shrink = (layers: readonly LayerSpec[]): LayerSpec[] =>
+    layers.map((layer) => {
+      if (isResidual(layer)) return { ...layer, layers: shrink(layer.layers as LayerSpec[]) };
+      const name = names.get(layer)!;
+      const gone = removed[name]?.length ?? 0;
+      if (gone === 0) return layer;
+      const { units, withUnits } = shrinkable(layer, name);
+      if (gone >= units) throw new RunexpError(ErrorCode.PLUGIN, `layer "${name}" would lose all its units`);
+      changed.push(`${name}:${units - gone}`);
+      return withUnits(units - gone);
+    });
+  const layers = shrink(architecture.layers);
+  return { ...architecture, name: `${architecture.name}[${changed.join(',')}]`, layers };
 }
 
 export default definePlugin({
@@ -39,7 +42,6 @@ export default definePlugin({
   options: z.strictObject({}),
   refuses(architecture) {
     const hint = 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)';
-    if (hasResidual(architecture.layers)) return { problem: 'it has a residual block, which structured compaction cannot shrink through yet', hint };
     if (architecture.layers.some((l) => l.type === 'bidirectional')) return { problem: 'it has a bidirectional layer, which structured compaction cannot shrink or pass removed units through yet', hint };
     return undefined;
   },
@@ -63,24 +65,38 @@ export default definePlugin({
 /**
  * The kept weights of every layer with weights, by layer name: each layer's kind shrinks it
  * (LayerKind.shrink) given what the layer before handed on, and hands on its own kept channels.
+ * A residual block's layers are walked the same way; what enters and leaves a block is never
+ * shrunk (shrinkableLayers), so its projection is copied as it is.
  */
 function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture, removed: Record<string, number[]>): Map<string, InstanceType<Tf['Tensor']>[]> {
-  const names = layerNames(architecture.layers);
-  let channels: Channels = { kept: null, constants: new Map() };
+  const names = new Map(namedLayers(architecture.layers).map((l) => [l.spec, l.name]));
   const byLayer = new Map<string, InstanceType<Tf['Tensor']>[]>();
-  architecture.layers.forEach((_, i) => {
-    const layer = source.getLayer(names[i]);
-    const own = removed[names[i]] ?? [];
-    if (channels.kept === null && !own.length) {
-      // Nothing removed here or before: any kind (a recurrent layer before the pruned ones) is copied.
-      byLayer.set(names[i], layer.getWeights().map((w) => tf.clone(w)));
-      return;
+  const copy = (name: string) => byLayer.set(name, source.getLayer(name).getWeights().map((w) => tf.clone(w)));
+  const walk = (layers: readonly LayerSpec[]) => {
+    let channels: Channels = { kept: null, constants: new Map() };
+    for (const spec of layers) {
+      const name = names.get(spec)!;
+      if (isResidual(spec)) {
+        if (channels.kept !== null) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot shrink the input of residual block "${name}"`, 'its skip needs the same channels');
+        walk(spec.layers as LayerSpec[]);
+        if (source.layers.some((l) => l.name === `${name}_projection`)) copy(`${name}_projection`);
+        continue;
+      }
+      const layer = source.getLayer(name);
+      const own = removed[name] ?? [];
+      if (channels.kept === null && !own.length) {
+        // Nothing removed here or before: any kind (a recurrent layer before the pruned ones) is copied.
+        copy(name);
+        continue;
+      }
+      const kind = kindOfLayer(layer);
+      if (!kind.shrink) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot pass removed units through layer "${name}" (${kind.type}): its kind has no shrink`, `it passes them through ${LAYER_KINDS.filter((k) => k.shrink).map((k) => k.type).join(', ')}`);
+      const shrunk = kind.shrink(tf, layer, channels, own);
+      byLayer.set(name, shrunk.weights);
+      channels = shrunk.out;
     }
-    const kind = kindOfLayer(layer);
-    if (!kind.shrink) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot pass removed units through layer "${names[i]}" (${kind.type}): its kind has no shrink`, `it passes them through ${LAYER_KINDS.filter((k) => k.shrink).map((k) => k.type).join(', ')}`);
-    const shrunk = kind.shrink(tf, layer, channels, own);
-    byLayer.set(names[i], shrunk.weights);
-    channels = shrunk.out;
-  });
+    if (channels.kept !== null) throw new RunexpError(ErrorCode.PLUGIN, 'structured compaction cannot shrink the last layer with units of a residual block or of the model', 'its channels leave the block (or are the model\'s output)');
+  };
+  walk(architecture.layers);
   return byLayer;
 }

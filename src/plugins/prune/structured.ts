@@ -3,51 +3,36 @@
 // weights and biases; its compactor (compact/structured.ts) then builds a genuinely smaller
 // model without them, so the following layers' inputs shrink too. Optional fine-tuning.
 import { z } from 'zod';
-import type { Architecture, LayersModel, WeightMask } from '../../plugin/index.ts';
+import type { Architecture, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, hasResidual, kindOfLayer, LAYER_KINDS, layerKind, layerNames, namedLayers, prunableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, shrinkableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
-/** Hidden layers whose kind can shrink (conv1d, dense) by default; never the output layer (it would lose its only unit). */
-function targetLayers(model: LayersModel, choice: 'hidden' | string[]): string[] {
-  const weighted = model.layers.filter((l) => kindOfLayer(l).units).map((l) => l.name);
-  const hidden = weighted.slice(0, -1);
+/**
+ * The layers to shrink: every layer it can shrink (`hidden`), or the names given, each of which it
+ * must be able to shrink (architecture.ts's shrinkableLayers: not the output, not a residual
+ * block's last, not one whose removed units would reach a kind without a shrink); or why not.
+ */
+function targets(architecture: Architecture, choice: 'hidden' | string[]): string[] | { problem: string; hint: string } {
+  const layers = shrinkableLayers(architecture.layers);
+  const eligible = layers.filter((l) => l.ok).map((l) => l.name);
   if (choice === 'hidden') {
-    if (hidden.length > 0) return hidden;
-    const kinds = [...new Set(prunableLayers(model.layers).slice(0, -1).map((l) => kindOfLayer(l).type))];
-    throw new RunexpError(ErrorCode.PLUGIN, `structured pruning has no hidden layer it can shrink in this model${kinds.length ? ` (its hidden ${kinds.join(', ')} layers cannot be shrunk yet)` : ''}`, `it shrinks ${LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(' and ')} layers; use an unstructured pruner (magnitude, layers: hidden) on this architecture`);
+    if (eligible.length) return eligible;
+    const kinds = LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(', ');
+    return { problem: `it has no layer structured pruning can shrink (it shrinks ${kinds}${layers.length ? `; ${layers.map((l) => `"${l.name}": ${l.why}`).join('; ')}` : ''})`, hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
   }
   for (const name of choice) {
-    if (!hidden.includes(name)) {
-      const why = name === weighted.at(-1) ? `"${name}" is the output layer` : `no hidden conv1d or dense layer is named "${name}"`;
-      throw new RunexpError(ErrorCode.PLUGIN, `structured pruning cannot remove units of ${why}`, suggestHint(name, hidden));
-    }
+    const layer = layers.find((l) => l.name === name);
+    if (!layer) return { problem: `it cannot remove units of "${name}": no layer with units has that name`, hint: suggestHint(name, eligible) };
+    if (!layer.ok) return { problem: `it cannot remove units of "${name}": ${layer.why}`, hint: eligible.length ? `the layers it can shrink here: ${eligible.join(', ')}` : 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
   }
   return choice;
 }
 
 /** Why structured pruning cannot run on an architecture of the spec (Plugin.refuses). */
 function refuses(architecture: Architecture, options: { layers: 'hidden' | string[] }) {
-  const weighted = namedLayers(architecture.layers).filter((l) => layerKind(l.spec.type)?.units);
-  const hidden = weighted.slice(0, -1).map((l) => l.name);
-  const kinds = LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(', ');
-  if (options.layers === 'hidden' && hidden.length === 0) return { problem: `it has no hidden layer structured pruning can shrink (it shrinks ${kinds})`, hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
-  const outside = options.layers === 'hidden' ? [] : options.layers.filter((name) => !hidden.includes(name));
-  if (outside.length) return { problem: `${outside.map((n) => `"${n}"`).join(', ')} ${outside.length > 1 ? 'are not hidden layers' : 'is not a hidden layer'} it can shrink (${kinds}; never the output layer)`, hint: suggestHint(outside[0], hidden) };
-  // Each target's removed units travel to the next layer with units, through every layer between
-  // (a residual block's refusal is its compactor's).
-  if (hasResidual(architecture.layers)) return undefined;
-  const targets = options.layers === 'hidden' ? hidden : options.layers;
-  const names = layerNames(architecture.layers);
-  for (const [i, name] of names.entries()) {
-    if (!targets.includes(name)) continue;
-    for (let j = i + 1; j < names.length; j++) {
-      const kind = layerKind(architecture.layers[j].type);
-      if (!kind?.shrink) return { problem: `the units removed from "${name}" would reach "${names[j]}" (${architecture.layers[j].type}), which structured compaction cannot pass them through`, hint: `name the layers to shrink with layers: [...], leaving out those before a ${architecture.layers[j].type} layer` };
-      if (kind.units) break;
-    }
-  }
-  return undefined;
+  const chosen = targets(architecture, options.layers);
+  return Array.isArray(chosen) ? undefined : chosen;
 }
 
 /** Each unit's (or filter's) norm of incoming weights; a kernel's last dimension is its unit. */
@@ -78,10 +63,11 @@ export default definePlugin({
   refuses,
   run: async (req, options, ctx) => {
     const { tf } = ctx;
-    const targets = targetLayers(req.model, options.layers);
+    const chosen = targets(req.architecture, options.layers);
+    if (!Array.isArray(chosen)) throw new RunexpError(ErrorCode.PLUGIN, `structured pruning on architecture "${req.architecture.name}": ${chosen.problem}`, chosen.hint);
     // A unit's incoming weights: its kernel column (a filter's), and a recurrent unit's columns in
     // every gate of its kernel and recurrent kernel. Value i of any of them belongs to unit i mod units.
-    const units = new Map(targets.map((name) => {
+    const units = new Map(chosen.map((name) => {
       const layer = req.model.getLayer(name);
       return [name, kindOfLayer(layer).units!(layer.getConfig() as Record<string, unknown>)];
     }));
@@ -90,7 +76,7 @@ export default definePlugin({
       const values = layer.getWeights();
       return weightsOfLayer(layer).flatMap((w, i) => (w.name === 'kernel' || w.name === 'recurrentKernel' ? Array.from(values[i].dataSync() as Float32Array) : []));
     };
-    const scores = new Map(targets.map((name) => [name, unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global')]));
+    const scores = new Map(chosen.map((name) => [name, unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global')]));
     let unitMasks = masksFromScores(scores, options.sparsity, options.scope);
     if (options.control === 'random') unitMasks = randomMasksLike(unitMasks, ctx.random);
     for (const m of unitMasks) {
