@@ -57,7 +57,7 @@ function kernels(tf: Tf) {
 function helpers(tf: Tf, at: Covered) {
   const { units } = at;
   const product = (a: Tensor, b: Tensor, transposeA = false, transposeB = false) => tf.matMul(a as never, b as never, transposeA, transposeB);
-  return {
+  const $ = {
     product,
     /** The input [n, T, f] as T tensors [1, n, f]: the loop works on [1, n, ·] for the fused kernel. */
     steps: (input: Tensor) => tf.unstack(tf.reshape(tf.transpose(input, [1, 0, 2]), [dims(input)[1], 1, dims(input)[0], dims(input)[2]])),
@@ -90,6 +90,19 @@ function helpers(tf: Tf, at: Covered) {
     transposed: (w: Tensor) => tf.expandDims(tf.transpose(w), 0),
     /** The gradient of a [recurrent kernel; kernel] stack split back into its two parts. */
     unstack: (g: Tensor) => tf.split(g, [units, dims(g)[0] - units], 0),
+  };
+  return {
+    ...$,
+    /**
+     * The weights' and the input's gradients of a layer whose every step multiplied [h, x_t] (`v`)
+     * by one [recurrent kernel; kernel] stack, from each step's pre-activation gradient.
+     */
+    gradients(v: Tensor[], perStep: Tensor[], input: Tensor, needInput: boolean) {
+      const dz = $.rows(perStep);
+      const [dRecurrent, dKernel] = $.unstack($.product($.rows(v), dz, true));
+      const grads = { [at.kernel.name]: dKernel, [at.recurrent.name]: dRecurrent, [at.bias.name]: $.columnSums(dz) };
+      return { grads, dInput: needInput ? $.inputGradient(dz, dims(input)) : undefined };
+    },
   };
 }
 
@@ -138,10 +151,7 @@ export function lstmGradient(tf: Tf, layer: Layer): LayerGradient | undefined {
         dc = dcPrev;
         dh = t > 0 ? $.product(dz, recurrentT) : undefined;
       }
-      const dz = $.rows(dzs);
-      const [dRecurrent, dKernel] = $.unstack($.product($.rows(steps.map((s) => s.v)), dz, true));
-      const grads = { [at.kernel.name]: dKernel, [at.recurrent.name]: dRecurrent, [at.bias.name]: $.columnSums(dz) };
-      return { grads, dInput: needInput ? $.inputGradient(dz, dims(input)) : undefined };
+      return $.gradients(steps.map((s) => s.v), dzs, input, needInput);
     },
   };
 }
@@ -241,10 +251,7 @@ export function simpleRnnGradient(tf: Tf, layer: Layer): LayerGradient | undefin
         dpres[t] = dpre;
         dh = t > 0 ? $.product(dpre, recurrentT) : undefined;
       }
-      const dpre = $.rows(dpres);
-      const [dRecurrent, dKernel] = $.unstack($.product($.rows(steps.map((s) => s.v)), dpre, true));
-      const grads = { [at.kernel.name]: dKernel, [at.recurrent.name]: dRecurrent, [at.bias.name]: $.columnSums(dpre) };
-      return { grads, dInput: needInput ? $.inputGradient(dpre, dims(input)) : undefined };
+      return $.gradients(steps.map((s) => s.v), dpres, input, needInput);
     },
   };
 }
