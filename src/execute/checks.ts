@@ -8,6 +8,17 @@ import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { quoted } from '../plugin/shorten.ts';
 import { weightsOf, type LayerWeights } from '../plugin/weights.ts';
 
+/**
+ * How far apart the model's highest and lowest outputs on the test windows are: 0 (≤ 1e-6) for a
+ * dead model, one that answers every window with the same constant.
+ */
+export function outputSpread(tf: Tf, model: LayersModel, data: WindowedData): number {
+  return tf.tidy(() => {
+    const out = model.predict(tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features])) as InstanceType<Tf['Tensor']>;
+    return out.max().sub(out.min()).dataSync()[0];
+  });
+}
+
 /** How far the compact model's test predictions are from the pruned original's (should be 0). */
 export function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: WindowedData): number {
   return tf.tidy(() => {

@@ -12,7 +12,7 @@ import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
-import { changedOutside, maxAbsDifference, pluginFiles, requireCountsFromModel, requireFiniteScores, requireOriginalUnchanged, requireReportedCounts, requireRequestedSparsity, requireValidCounts } from './checks.ts';
+import { changedOutside, maxAbsDifference, outputSpread, pluginFiles, requireCountsFromModel, requireFiniteScores, requireOriginalUnchanged, requireReportedCounts, requireRequestedSparsity, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
@@ -224,6 +224,8 @@ async function runOne({ task, run, tf, data, dense, shared, models, base, starte
     ...evaluateRun(shared, byModel, group.window.horizon),
     efficiency: efficiencyOf(measured.reports.original, measured.reports.compact),
     compactVsPruned: { maxAbsDifference: maxAbsDifference(tf, pruned.model, compact.model, data) },
+    // A pruned model can die (constant output): a result of the method, scored and counted, not hidden.
+    compactOutputSpread: outputSpread(tf, compact.model, data),
     // Values that changed outside the pruned kernels and the layers the pruner says it retrains
     // (conv, output layer, every bias): should be 0. n/a for a pruner that retrains everything.
     untouchedWeightsChanged: compact.architecture === group.architecture && pruner.retrains !== 'all' ? changedOutside(original, compact.model, prunedNames, new Set(pruner.retrains ?? [])) : null,

@@ -15,6 +15,8 @@ export interface PrunerTrainingSummary {
   timeMs: number;
   /** Whether it started from given weights (fine-tuning, rewinding) rather than a fresh init. */
   fromWeights: boolean;
+  /** The model ended dead (constant output): kept, since that is the method's outcome. */
+  dead?: boolean;
 }
 
 export interface PrunerTrainer {
@@ -40,7 +42,7 @@ export function prunerTrainer({ tf, trainer, trainerOptions, data, architecture,
     async train(options = {}) {
       const seed = options.seed ?? runSeed;
       const events = trainingEvents(options.hooks ? [options.hooks] : []);
-      const result = await trainer.run({ data, architecture, seed, events, init: options.from, epochs: options.epochs }, trainerOptions, stageContext(tf, seed));
+      const result = await trainer.run({ data, architecture, seed, events, init: options.from, epochs: options.epochs, keepDead: true }, trainerOptions, stageContext(tf, seed));
       keep(result.model);
       trainings.push({
         epochs: result.epochs,
@@ -49,6 +51,7 @@ export function prunerTrainer({ tf, trainer, trainerOptions, data, architecture,
         valLoss: result.valLoss.at(-1) ?? NaN,
         timeMs: result.timeMs,
         fromWeights: options.from !== undefined,
+        ...(result.dead ? { dead: true } : {}),
       });
       return result;
     },

@@ -42,7 +42,7 @@ export async function train(spec: TrainingSpec): Promise<Trained> {
   const trainer = await loadPlugin(group.train, 'train', spec.place, spec.timeouts);
   const hooks = spec.pruner?.plugin.trainingHooks?.(spec.pruner.call.options, stageContext(tf, group.seed, hookSeed(group.seed, spec.pruner.call)));
   const result = await stage('train', trainer.name, spec.timeouts, () =>
-    trainer.run({ data, architecture: group.architecture, seed: group.seed, events: trainingEvents(hooks ? [hooks] : []) }, group.train.options, stageContext(tf, group.seed)),
+    trainer.run({ data, architecture: group.architecture, seed: group.seed, events: trainingEvents(hooks ? [hooks] : []), ...(spec.pruner ? { keepDead: true } : {}) }, group.train.options, stageContext(tf, group.seed)),
   );
   const { model, ...summary } = result;
   const { files } = await modelFiles(tf, model);

@@ -50,6 +50,13 @@ export interface TrainRequest {
   init?: LayersModel;
   /** Train at most this many epochs, instead of the trainer's own setting. */
   epochs?: number;
+  /**
+   * A training a pruner caused (gradual schedule, fine-tuning, lottery level): a model that ends
+   * dead (a constant output) is the pruning method's outcome, so return it with `dead: true` to be
+   * scored, instead of failing. The dense original's training leaves it unset: pruning a dead
+   * model would say nothing.
+   */
+  keepDead?: boolean;
 }
 
 export interface TrainResult {
@@ -63,6 +70,8 @@ export interface TrainResult {
   peakTensorBytes?: number;
   /** How many times the initial weights were drawn again because the model was dead at start. */
   redraws?: number;
+  /** The model ended dead (constant output); only ever true when the request had `keepDead`. */
+  dead?: boolean;
 }
 
 /** What a training produced, without the model: stored with every result. */

@@ -28,12 +28,13 @@ export function methodsMarkdown(results: ExperimentResults): string {
       ? `Dense originals: each configuration's own (column "MSE, original", geometric mean over seeds); persistence ${persistences.join(', ')}.`
       : `Dense original: MSE ${f(dense.originalMse.mean)} [${f(dense.originalMse.lo)}, ${f(dense.originalMse.hi)}] (geometric mean over seeds); persistence ${f(dense.persistenceMse)}.`,
     `Families: compact vs original ${sizes('compact vs original')} tests, vs persistence ${sizes('vs persistence')}, vs random control ${sizes('vs random control')}.`,
+    ...(rows.some((r) => r.dead) ? ['"dead": seeds whose compact model answers every test window alike; they are scored with the others, not left out.'] : []),
     '',
     `| method |${configured ? ' configuration | MSE, original |' : ''} sparsity | seeds ok | MSE, compact [95% CI] | p vs original (Holm) | p vs persistence (Holm) | p vs random control (Holm) | skill | non-zero | compact model | speedup measured / MACs |`,
     `|---|${configured ? '---|---|' : ''}---|---|---|---|---|---|---|---|---|---|`,
     ...rows.map((r) => {
       const failed = failedBy.get(`${r.method}|${r.configuration}|${r.sparsity}`);
-      return `| ${r.method} |${configured ? ` ${r.configuration} | ${f(r.originalMse.mean)} |` : ''} ${Math.round(r.sparsity * 100)}% | ${r.runs}${failed ? ` (+${failed} failed)` : ''} | ${f(r.compactMse.mean)} [${f(r.compactMse.lo)}, ${f(r.compactMse.hi)}] | ${p(r.vsOriginal)} | ${p(r.vsPersistence)} | ${p(r.vsControl)} | ${f(r.compactSkill.mean, 3)} | ${Math.round(r.nonzero)} | ${r.architecture} | ${r.measuredSpeedup ? f(r.measuredSpeedup.mean) : '—'}× / ${r.theoreticalSpeedup ? f(r.theoreticalSpeedup) : '—'}× |`;
+      return `| ${r.method} |${configured ? ` ${r.configuration} | ${f(r.originalMse.mean)} |` : ''} ${Math.round(r.sparsity * 100)}% | ${r.runs}${r.dead ? ` (${r.dead} dead)` : ''}${failed ? ` (+${failed} failed)` : ''} | ${f(r.compactMse.mean)} [${f(r.compactMse.lo)}, ${f(r.compactMse.hi)}] | ${p(r.vsOriginal)} | ${p(r.vsPersistence)} | ${p(r.vsControl)} | ${f(r.compactSkill.mean, 3)} | ${Math.round(r.nonzero)} | ${r.architecture} | ${r.measuredSpeedup ? f(r.measuredSpeedup.mean) : '—'}× / ${r.theoreticalSpeedup ? f(r.theoreticalSpeedup) : '—'}× |`;
     }),
   ].join('\n');
 }

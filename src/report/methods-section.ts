@@ -24,7 +24,7 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
       esc(r.method),
       ...(configured ? [esc(r.configuration), ci(r.originalMse)] : []),
       `${num(r.sparsity * 100, 3)}%`,
-      String(r.runs),
+      r.dead ? `${r.runs} <small>(${r.dead} dead)</small>` : String(r.runs),
       ci(r.compactMse),
       p(r.vsOriginal),
       p(r.vsPersistence),
@@ -41,7 +41,7 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
   // Configurations may differ in data, and so in persistence's MSE: one number only when they share it.
   const persistences = distinct(rows.map((r) => num(r.persistenceMse, 4)));
   const persistence = persistences.length === 1 ? esc(persistences[0]) : `per configuration: ${esc(persistences.join(', '))}`;
-  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (${configured ? 'each configuration\'s own, in its column' : `geometric mean ${esc(num(dense.originalMse.mean, 4))}`}), persistence's (${persistence}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
+  return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (${configured ? 'each configuration\'s own, in its column' : `geometric mean ${esc(num(dense.originalMse.mean, 4))}`}), persistence's (${persistence}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. A seed marked dead ended with a compact model that answers every test window alike (pruning or the retraining after it killed it): it is scored like the others, not left out. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
 }
 
 function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {

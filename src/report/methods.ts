@@ -20,6 +20,8 @@ export interface MethodRow {
   control?: string;
   sparsity: number;
   runs: number;
+  /** Runs whose compact model is dead (the same output for every test window); scored with the rest. */
+  dead: number;
   compactMse: SeedSummary;
   originalMse: SeedSummary;
   persistenceMse: number;
@@ -53,6 +55,9 @@ export function methodName(run: { params: RecordParams }): string {
   return control ? `${run.params.pruner} (${control} control)` : run.params.pruner;
 }
 
+/** The run's compact model answers every test window alike (unknown, so false, for runs before issue 25). */
+export const isDeadCompact = (run: OkRecord) => run.compactOutputSpread !== undefined && !(run.compactOutputSpread > 1e-6);
+
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
 
 /** What tells a method's runs at one sparsity apart beyond the method: data size, representation, … ('' when nothing does). */
@@ -79,6 +84,7 @@ export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comp
       control: first.params.prune.control as string | undefined,
       sparsity: sparsityOf(first)!,
       runs: g.length,
+      dead: g.filter(isDeadCompact).length,
       compactMse: positive(g.map((r) => r.compact.mse)),
       originalMse: positive(g.map((r) => r.original.mse)),
       persistenceMse: first.baselines.persistence.mse,

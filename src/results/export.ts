@@ -45,6 +45,8 @@ function numbers(record: RunRecord): ExportRow {
     original_nonzero: record.original.nonzeroParams,
     compact_nonzero: record.compact.nonzeroParams,
     compact_architecture: record.compact.architecture ?? null,
+    // ≤ 1e-6: the compact model is dead (one output for every test window); empty before issue 25.
+    compact_output_spread: finite(record.compactOutputSpread),
     untouched_weights_changed: record.untouchedWeightsChanged,
     mac_ratio: finite(record.efficiency?.theoreticalSpeedup),
     measured_speedup: finite(record.efficiency?.measuredSpeedup),

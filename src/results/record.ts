@@ -41,6 +41,8 @@ export const trainingSchema = z.object({
   timeMs: z.number(),
   peakTensorBytes: z.number().optional(),
   redraws: z.number().default(0),
+  /** A pruner's training whose model ended dead (constant output): kept and scored, not failed. */
+  dead: z.boolean().optional(),
   /** Whether this run found the training in the cache instead of training it. */
   cached: z.boolean(),
 });
@@ -101,7 +103,7 @@ export const okRecordSchema = z.looseObject({
     retrains: z.union([z.literal('all'), z.array(z.string())]).optional(),
     /** The trainings the pruner ran itself through `req.train` (fine-tuning, lottery levels, ...). */
     trainings: z
-      .array(z.object({ epochs: z.number(), bestEpoch: z.number(), loss: jsonNumber, valLoss: jsonNumber, timeMs: z.number(), fromWeights: z.boolean() }))
+      .array(z.object({ epochs: z.number(), bestEpoch: z.number(), loss: jsonNumber, valLoss: jsonNumber, timeMs: z.number(), fromWeights: z.boolean(), dead: z.boolean().optional() }))
       .optional(),
   }),
   original: modelReportSchema,
@@ -110,6 +112,8 @@ export const okRecordSchema = z.looseObject({
   /** The compact model against the original: MACs, sizes, latency (absent before version 0.2). */
   efficiency: efficiencySchema.optional(),
   compactVsPruned: z.object({ maxAbsDifference: jsonNumber }),
+  /** Highest minus lowest compact output on the test windows; ≤ 1e-6: a dead (constant) compact model (absent before issue 25). */
+  compactOutputSpread: jsonNumber.optional(),
   /** Values changed outside the pruned kernels; null when the compact architecture differs. */
   untouchedWeightsChanged: z.number().nullable(),
   files: z.object({ originalWeightsBytes: z.number(), compactWeightsBytes: z.number(), sha256: z.record(z.string(), z.string()) }),

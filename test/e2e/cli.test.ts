@@ -48,6 +48,8 @@ describe('runexp <spec>', () => {
       expect(row.pruning.layers[0]).toMatchObject({ layer: 'dense', total: 8400, kept: row.params.prune.percentile === 35 ? 5460 : 4200 });
       expect(row.untouchedWeightsChanged).toBe(0);
       expect(row.compactVsPruned.maxAbsDifference).toBe(0);
+      // A live compact model: its test outputs differ (a dead one's spread is 0, and is counted as dead).
+      expect(row.compactOutputSpread).toBeGreaterThan(1e-6);
       for (const model of ['original', 'compact']) {
         const m = row[model];
         expect(m.rmse).toBeCloseTo(Math.sqrt(m.mse), 9);

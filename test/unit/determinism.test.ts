@@ -21,15 +21,16 @@ beforeAll(async () => {
   tf = await cpuTf();
 });
 
-async function trainOnce(seed: number, redrawDeadInit = 0, architecture: Architecture = arch) {
+async function trainOnce(seed: number, redrawDeadInit = 0, architecture: Architecture = arch, keepDead?: boolean) {
   const series = readSnapshot('SPY', 'Adj Close');
   const n = series.values.length;
   const data = await minmax.run({ series, train: { from: n - 220, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, stageContext(tf, seed));
   const options = { epochs: 3, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01, loss: 'meanSquaredError' as const, earlyStopping: false as const, redrawDeadInit };
-  const result = await tfjs.run({ data, architecture, seed, events: trainingEvents([]) }, options, stageContext(tf, seed));
+  const result = await tfjs.run({ data, architecture, seed, events: trainingEvents([]), keepDead }, options, stageContext(tf, seed));
   const weights = result.model.getWeights().map((w) => Array.from(w.dataSync()));
+  const outputs = tf.tidy(() => Array.from((result.model.predict(tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features])) as ReturnType<Tf['tensor']>).dataSync()));
   result.model.dispose();
-  return { weights, loss: result.loss, redraws: result.redraws };
+  return { weights, loss: result.loss, redraws: result.redraws, dead: result.dead, outputs };
 }
 
 test('two trainings with one seed are identical; another seed differs', async () => {
@@ -53,6 +54,13 @@ test('a dead model (constant output) fails with E_DEAD_MODEL instead of being sc
   // The model and its optimizer's own variables are freed: a leak here turned pruners' dead
   // trainings into E_LEAK failures that also replaced their worker.
   expect(tf.memory().numTensors).toBe(before);
+});
+
+test('a training a pruner caused (keepDead) returns its dead model, marked dead, to be scored', async () => {
+  const kept = await trainOnce(8, 0, arch, true);
+  expect(kept.dead).toBe(true);
+  expect(new Set(kept.outputs).size).toBe(1);
+  expect((await trainOnce(7, 0, arch, true)).dead).toBeUndefined();
 });
 
 test('redrawDeadInit draws new seeded initial weights for a model dead at the start', async () => {

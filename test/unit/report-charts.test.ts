@@ -304,7 +304,8 @@ describe('pruning methods summary', () => {
     run('m0', { seed: 0, prune: { sparsity: 0.5 } }, [10, 11]),
     run('m1', { seed: 1, prune: { sparsity: 0.5 } }, [10, 13]),
     run('r0', { seed: 0, prune: { sparsity: 0.5, control: 'random' } }, [10, 20]),
-    run('r1', { seed: 1, prune: { sparsity: 0.5, control: 'random' } }, [10, 30]),
+    // r1's compact model is dead (constant output): scored with the others and counted.
+    { ...run('r1', { seed: 1, prune: { sparsity: 0.5, control: 'random' } }, [10, 30]), compactOutputSpread: 0 },
     run('p0', { seed: 0, prune: { percentile: 35 } }, [10, 10]),
   ];
 
@@ -316,6 +317,7 @@ describe('pruning methods summary', () => {
       ['magnitude (random control)', 0.5, 2, 24.4949], // √(20 · 30)
       ['magnitude', 0.35, 1, 10],
     ]);
+    expect(rows.map((r) => r.dead)).toEqual([0, 1, 0]);
     expect(rows[0].originalNonzero).toBe(8);
     // Without stored predictions, the verdict is the t-test across seeds, and says so:
     // ln(11/10), ln(13/10): mean 0.1788, sd 0.1181, t = 2.141 with 1 df → p = 0.27817 (scipy ttest_1samp)
@@ -337,7 +339,7 @@ describe('pruning methods summary', () => {
     const html = methodsSection(runs, comparisons, (chart) => (charts.push(chart.id), `<figure>${chart.id}</figure>`));
     expect(html).toContain('<h2 id="methods">Pruning methods</h2>');
     expect(charts).toEqual(['methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency']);
-    expect(html).toContain('<td>magnitude (random control)</td><td>50%</td><td>2</td>');
+    expect(html).toContain('<td>magnitude (random control)</td><td>50%</td><td>2 <small>(1 dead)</small></td>');
     // One method at one sparsity compares nothing: no section.
     expect(methodsSection(runs.slice(0, 2), judge(runs.slice(0, 2), () => undefined), () => '')).toBe('');
   });

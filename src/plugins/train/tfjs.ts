@@ -90,6 +90,7 @@ export default definePlugin({
     let bestEpoch = 0;
     let bestWeights: InstanceType<Tf['Tensor']>[] | undefined;
     let peakTensorBytes = tf.memory().numBytes;
+    let dead = false;
     try {
       await req.events.trainBegin(model);
       // Per-batch events only when a hook listens.
@@ -126,8 +127,8 @@ export default definePlugin({
         await req.events.restoredBest(model);
       }
       await req.events.trainEnd(model);
-      const spread = outputSpread(tf, model, xVal);
-      if (!(spread > 1e-6)) {
+      dead = !(outputSpread(tf, model, xVal) > 1e-6);
+      if (dead && !req.keepDead) {
         throw new RunexpError(
           ErrorCode.DEAD_MODEL,
           `the trained model is dead: its output is constant on all ${data.validation.count} validation windows${redraws ? ` (after ${redraws} redrawn initialisations)` : ''}${deadAtStart ? ', and was from the start' : ', after training'}`,
@@ -142,6 +143,6 @@ export default definePlugin({
       tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
     }
     if (options.earlyStopping === false) bestEpoch = loss.length - 1;
-    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes, redraws };
+    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes, redraws, ...(dead ? { dead } : {}) };
   },
 });
