@@ -55,6 +55,9 @@ test('the output layer cannot be pruned, and the compactor needs its pruner\'s d
 test.each([
   ['a GRU returning sequences into an LSTM', [{ type: 'gru', units: 5, returnSequences: true }, { type: 'lstm', units: 4 }, { type: 'dense', units: 3, activation: 'sigmoid' }, { type: 'dense', units: 1 }]],
   ['a simple RNN (relu) into a flatten', [{ type: 'simpleRnn', units: 4, returnSequences: true, activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  // A bidirectional unit goes from both directions; its merged channels (both halves, concatenated) with it.
+  ['a bidirectional LSTM (concatenated sequences) into a bidirectional GRU (summed)', [{ type: 'bidirectional', layer: { type: 'lstm', units: 5, returnSequences: true } }, { type: 'bidirectional', layer: { type: 'gru', units: 4 }, mergeMode: 'sum' }, { type: 'dense', units: 3, activation: 'tanh' }, { type: 'dense', units: 1 }]],
+  ['bidirectional simple RNNs, averaged into multiplied', [{ type: 'bidirectional', layer: { type: 'simpleRnn', units: 4, returnSequences: true }, mergeMode: 'ave' }, { type: 'bidirectional', layer: { type: 'simpleRnn', units: 5 }, mergeMode: 'mul' }, { type: 'dense', units: 1 }]],
 ])('recurrent units (all their gates) go, and the smaller model computes what the masked one does: %s', async (_, layers) => {
   const arch: Architecture = { name: 'rnn', layers: layers as Architecture['layers'] };
   const model = buildModel(tf, arch, [6, 2], 3);
@@ -64,6 +67,9 @@ test.each([
   model.setWeights(weights);
   const data = { lookback: 6, features: 2 } as WindowedData;
   const pruned = await structured.run({ model, dense: model, architecture: arch, data, seed: 1, train: noTraining }, structured.options.parse({ sparsity: 0.4 }), stageContext(tf));
+  // Every hidden recurrent (and dense) layer loses 40% of its units, rounded.
+  const { removed, units } = pruned.data as { removed: Record<string, number[]>; units: Record<string, number> };
+  for (const [name, gone] of Object.entries(removed)) expect(gone.length).toBe(Math.round(0.4 * units[name]));
   const compact = await shrink.run({ original: model, pruned, architecture: arch }, {}, stageContext(tf));
   expect(compact.model.countParams()).toBeLessThan(model.countParams());
   const x = tf.tensor3d(Float32Array.from({ length: 5 * 12 }, () => random() * 2 - 1), [5, 6, 2]);

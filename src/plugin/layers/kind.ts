@@ -17,6 +17,12 @@ export interface WeightInfo {
   name: string;
   /** Pruned when a pruner is not told which weights: kernels are, biases and normalisation parameters are not. */
   prunedByDefault: boolean;
+  /**
+   * For a kind with `units`: value i of this weight belongs to unit i mod units (a kernel's last
+   * axis is units, gate by gate). 'incoming' weights (kernels) score a unit for structured
+   * pruning; 'own' ones (biases) are only zeroed with it.
+   */
+  perUnit?: 'incoming' | 'own';
 }
 
 export interface BuildContext {
@@ -120,7 +126,10 @@ export const inputShapeOf = (layer: Layer): Shape => ((layer.input as unknown as
 export const outputShapeOf = (layer: Layer): Shape => ((layer.outputShape as (number | null)[]).slice(1) as number[]);
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 /** Kernel and (unless useBias is false) bias: the weights of a dense, conv or recurrent-free layer. */
-export const kernelAndBias = (layer: Layer): WeightInfo[] => [{ name: 'kernel', prunedByDefault: true }, ...((layer.getConfig() as { useBias?: boolean }).useBias === false ? [] : [{ name: 'bias', prunedByDefault: false }])];
+export const kernelAndBias = (layer: Layer): WeightInfo[] => [
+  { name: 'kernel', prunedByDefault: true, perUnit: 'incoming' },
+  ...((layer.getConfig() as { useBias?: boolean }).useBias === false ? [] : [{ name: 'bias', prunedByDefault: false, perUnit: 'own' } as const]),
+];
 
 /** A tensor's shape as a plain list (tfjs types it by rank). */
 export const dims = (t: Tensor): number[] => t.shape as number[];

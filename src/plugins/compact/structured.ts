@@ -40,11 +40,6 @@ export default definePlugin({
   name: 'structured',
   description: 'Builds a smaller model without the units and filters a structured pruner removed.',
   options: z.strictObject({}),
-  refuses(architecture) {
-    const hint = 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)';
-    if (architecture.layers.some((l) => l.type === 'bidirectional')) return { problem: 'it has a bidirectional layer, which structured compaction cannot shrink or pass removed units through yet', hint };
-    return undefined;
-  },
   run: (req, _options, ctx) => {
     const parsed = removedSchema.safeParse((req.pruned.data ?? {}).removed);
     if (!parsed.success) throw new RunexpError(ErrorCode.PLUGIN, 'the structured compactor needs `data.removed` ({layer: [unit indexes]}) from its pruner', 'use it with the structured pruner, or return data.removed from yours');

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Architecture, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, kindOfLayer, LAYER_KINDS, shrinkableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks, cloneModel, layerKind, LAYER_KINDS, namedLayers, shrinkableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
 } from '../../plugin/index.ts';
 
 /**
@@ -49,7 +49,7 @@ export default definePlugin({
   name: 'structured',
   // It trains after (or while) it prunes: every weight may change.
   retrains: 'all',
-  description: 'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units by L1/L2 norm; its compactor builds a smaller model.',
+  description: 'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units (bidirectional ones in both directions) by L1/L2 norm; its compactor builds a smaller model.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5).describe('fraction of the target layers\' units (filters) removed; a list is a grid axis'),
     layers: z.union([z.literal('hidden'), z.array(z.string().min(1)).min(1)]).default('hidden').describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
@@ -65,16 +65,15 @@ export default definePlugin({
     const { tf } = ctx;
     const chosen = targets(req.architecture, options.layers);
     if (!Array.isArray(chosen)) throw new RunexpError(ErrorCode.PLUGIN, `structured pruning on architecture "${req.architecture.name}": ${chosen.problem}`, chosen.hint);
-    // A unit's incoming weights: its kernel column (a filter's), and a recurrent unit's columns in
-    // every gate of its kernel and recurrent kernel. Value i of any of them belongs to unit i mod units.
-    const units = new Map(chosen.map((name) => {
-      const layer = req.model.getLayer(name);
-      return [name, kindOfLayer(layer).units!(layer.getConfig() as Record<string, unknown>)];
-    }));
+    // A unit's incoming weights (its kind's `perUnit: 'incoming'`): its kernel column (a filter's),
+    // a recurrent unit's columns in every gate of its kernel and recurrent kernel, a bidirectional
+    // unit's in both directions. Value i of any of them belongs to unit i mod units.
+    const specs = new Map(namedLayers(req.architecture.layers).map((l) => [l.name, l.spec]));
+    const units = new Map(chosen.map((name) => [name, layerKind(specs.get(name)!.type)!.units!(specs.get(name)!)]));
     const incoming = (name: string) => {
       const layer = req.model.getLayer(name);
       const values = layer.getWeights();
-      return weightsOfLayer(layer).flatMap((w, i) => (w.name === 'kernel' || w.name === 'recurrentKernel' ? Array.from(values[i].dataSync() as Float32Array) : []));
+      return weightsOfLayer(layer).flatMap((w, i) => (w.perUnit === 'incoming' ? Array.from(values[i].dataSync() as Float32Array) : []));
     };
     const scores = new Map(chosen.map((name) => [name, unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global')]));
     let unitMasks = masksFromScores(scores, options.sparsity, options.scope);
@@ -83,16 +82,19 @@ export default definePlugin({
       // A layer keeps at least its best unit, or nothing would flow through it.
       if (!m.keep.includes(1)) m.keep[scores.get(m.layer)!.indexOf(Math.max(...scores.get(m.layer)!))] = 1;
     }
-    // A removed unit's kernel, recurrent-kernel and bias entries (in every gate) are zeroed: it
-    // then outputs activation(0), and a recurrent unit outputs 0 at every step.
+    // A removed unit's kernel, recurrent-kernel and bias entries (in every gate, both directions)
+    // are zeroed: it then outputs activation(0), and a recurrent unit outputs 0 at every step.
+    const scored = new Set<WeightMask>();
     const masks: WeightMask[] = unitMasks.flatMap(({ layer, keep }) => {
       const n = units.get(layer)!;
       const found = req.model.getLayer(layer);
       const values = found.getWeights();
-      return weightsOfLayer(found)
-        .map((w, i) => ({ name: w.name, size: values[i].size }))
-        .filter((w) => ['kernel', 'recurrentKernel', 'bias'].includes(w.name))
-        .map((w) => ({ layer, weight: w.name, keep: Uint8Array.from({ length: w.size }, (_, i) => keep[i % n]) }));
+      return weightsOfLayer(found).flatMap((w, i) => {
+        if (!w.perUnit) return [];
+        const mask = { layer, weight: w.name, keep: Uint8Array.from({ length: values[i].size }, (_, v) => keep[v % n]) };
+        if (w.perUnit === 'incoming') scored.add(mask);
+        return [mask];
+      });
     });
     let model = cloneModel(tf, req.model, req.architecture, [req.data.lookback, req.data.features]);
     applyMasks(tf, model, masks);
@@ -106,7 +108,7 @@ export default definePlugin({
       }
     }
     const removed = Object.fromEntries(unitMasks.map(({ layer, keep }) => [layer, [...keep.keys()].filter((u) => !keep[u])]));
-    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => m.weight !== 'bias');
+    const result = maskedResult(model, req.model, masks, { criterion: `${options.norm} norm of unit` }, (m) => scored.has(m));
     return { ...result, data: { removed, units: Object.fromEntries(units) } };
   },
 });

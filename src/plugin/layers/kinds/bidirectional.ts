@@ -4,6 +4,7 @@
 // forwardRecurrentKernel, forwardBias, backwardKernel, …; ONNX writes one recurrent operator with
 // direction "bidirectional". tfjs builds the backward layer from the forward one's config, seeds
 // included, so the two directions start from the same weights (as in Keras) and part as they train.
+// Structured pruning removes a unit from both directions (the wrapped kind's shrink, twice).
 import { z } from 'zod';
 import { defineLayerKind, inputShapeOf, type Layer } from '../kind.ts';
 import { recurrentOnnx, recurrentSpecOf, type MergeMode } from './recurrent.ts';
@@ -59,9 +60,28 @@ export default defineLayerKind({
     recurrentOnnx(spec, layer.name, directions(layer), inputShapeOf(layer)[1], graph, ((layer.getConfig() as { mergeMode?: MergeMode }).mergeMode ?? 'concat'));
   },
   onnxActivates: true,
+  // Unit u is removed from both directions at once (its columns in every gate of each), so the
+  // merged channel u (and, concatenated, u + units) is 0: merged from two zeros by any mode.
+  shrink(tf, layer, incoming, removed) {
+    const [forward, backward] = directions(layer);
+    const inner = kindOfWrapped(forward);
+    const shrunk = [forward, backward].map((direction) => inner.shrink!(tf, direction, incoming, removed));
+    const weights = shrunk.flatMap((d) => d.weights);
+    const own = shrunk[0].out;
+    const units = unitsOf(forward);
+    if (!own.kept || ((layer.getConfig() as { mergeMode?: MergeMode }).mergeMode ?? 'concat') !== 'concat') return { weights, out: own };
+    const kept = [...own.kept, ...own.kept.map((u) => u + units)];
+    const constants = new Map([...own.constants].flatMap(([u, v]) => [[u, v], [u + units, v]] as [number, number][]));
+    return { weights, out: { kept, constants } };
+  },
+  units: (o) => (o.layer as Wrapped).units,
+  withUnits: (o, units) => ({ ...o, layer: { ...(o.layer as Wrapped), units } }),
 });
+
+const unitsOf = (layer: Layer) => (layer.getConfig() as { units: number }).units;
+const kindOfWrapped = (layer: Layer) => WRAPPED.find((k) => k.className === layer.getClassName())!;
 
 /** A wrapped recurrent layer's own weights (its kind's). */
 function recurrentWeights(layer: Layer) {
-  return WRAPPED.find((k) => k.className === layer.getClassName())!.weights(layer);
+  return kindOfWrapped(layer).weights(layer);
 }

@@ -101,9 +101,9 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
         recurrentInitializer: quietOrthogonal(tf, at.seed(1)),
       }),
     weights: () => [
-      { name: 'kernel', prunedByDefault: true },
-      { name: 'recurrentKernel', prunedByDefault: true },
-      { name: 'bias', prunedByDefault: false },
+      { name: 'kernel', prunedByDefault: true, perUnit: 'incoming' },
+      { name: 'recurrentKernel', prunedByDefault: true, perUnit: 'incoming' },
+      { name: 'bias', prunedByDefault: false, perUnit: 'own' },
     ],
     uses: (layer) => ({ kernel: inputShapeOf(layer)[0], recurrentKernel: inputShapeOf(layer)[0] }),
     gradient: spec.gradient,
