@@ -131,6 +131,56 @@ export const meanSquare = (e: readonly number[]): number => {
   return s / e.length;
 };
 
+/** One seed's statistic and each test day's influence on it (the delta method; mean 0 over days). */
+export interface SeedStatistic {
+  value: number;
+  psi: readonly number[];
+}
+
+export interface CrossedTest {
+  /** Mean over seeds of the statistic. */
+  estimate: number;
+  standardError: number;
+  statistic: number;
+  df: number;
+  pValue: number;
+  /** Half-width of the 95% interval of `estimate` (NaN without degrees of freedom). */
+  halfWidth: number;
+  lags: number;
+  seedVariance: number;
+  dayVariance: number;
+}
+
+/**
+ * The crossed seeds × days test of "the mean over seeds of a statistic is 0", for any statistic
+ * with per-day influences: the log MSE ratio here, a Sharpe ratio difference in sharpe-test.ts.
+ * `minimumLags` is h − 1 for an h-day horizon.
+ */
+export function crossedSeedsDaysTest(influence: readonly SeedStatistic[], minimumLags = 0): CrossedTest {
+  const seeds = influence.length;
+  const days = influence[0].psi.length;
+  const estimate = influence.reduce((sum, i) => sum + i.value, 0) / seeds;
+  const psiBar = Array.from({ length: days }, (_, t) => influence.reduce((sum, i) => sum + i.psi[t], 0) / seeds);
+  const { longRunVariance, lags } = prewhitenedLongRunVariance(psiBar, minimumLags);
+  let dayVariance = longRunVariance / days;
+  let seedVariance = 0;
+  if (seeds > 1) {
+    seedVariance = influence.reduce((sum, i) => sum + (i.value - estimate) ** 2, 0) / (seeds - 1) / seeds;
+    // Each seed's own day noise is already in the seeds' spread; the day term keeps only what the
+    // seeds share. Its share in ψ̄ is estimated from each seed's deviation from ψ̄ (unbiased for
+    // independent seeds) and taken off the day term, whose estimate is the precise one.
+    const ownNoise = influence.reduce((sum, i) => sum + prewhitenedLongRunVariance(i.psi.map((p, t) => p - psiBar[t]), minimumLags).longRunVariance, 0) / days / seeds / (seeds - 1);
+    dayVariance = Math.max(0, dayVariance - ownNoise);
+  }
+  const variance = seedVariance + dayVariance;
+  const df = satterthwaiteDf(seedVariance, seeds, dayVariance, (1.5 * days) / (lags + 1));
+  const standardError = Math.sqrt(variance);
+  const statistic = standardError === 0 ? (estimate === 0 ? 0 : Math.sign(estimate) * Infinity) : estimate / standardError;
+  const pValue = standardError === 0 && estimate === 0 ? 1 : twoSided(statistic, df);
+  const halfWidth = Number.isFinite(df) ? tQuantile(0.975, df) * standardError : NaN;
+  return { estimate, standardError, statistic, df, pValue, halfWidth, lags, seedVariance, dayVariance };
+}
+
 /**
  * The seeds-and-days test of MSE(a) = MSE(b). `a[s]` and `b[s]` are seed s's errors on the same
  * test days (a baseline without seeds passes the same errors for every seed). `horizon` is the
@@ -141,46 +191,28 @@ export function seedsAndDaysTest(a: readonly (readonly number[])[], b: readonly 
   if (seeds === 0 || b.length !== seeds) throw new Error('seeds-and-days test: a and b need the same seeds, at least one');
   const days = a[0].length;
   if (a.some((e) => e.length !== days) || b.some((e) => e.length !== days)) throw new Error('seeds-and-days test: every seed needs the same test days');
-  const minimumLags = Math.max(0, (options.horizon ?? 1) - 1);
-  // ψ_s,t: day t's influence on seed s's log ratio (the delta method), and ψ̄_t its mean over seeds.
+  // ψ_s,t: day t's influence on seed s's log ratio (the delta method).
   const influence = a.map((aS, s) => {
     const msa = meanSquare(aS);
     const msb = meanSquare(b[s]);
-    return { logRatio: Math.log(msa / msb), psi: aS.map((e, t) => (e * e) / msa - b[s][t] ** 2 / msb) };
+    return { value: Math.log(msa / msb), psi: aS.map((e, t) => (e * e) / msa - b[s][t] ** 2 / msb) };
   });
-  const logRatio = influence.reduce((sum, i) => sum + i.logRatio, 0) / seeds;
-  const psiBar = Array.from({ length: days }, (_, t) => influence.reduce((sum, i) => sum + i.psi[t], 0) / seeds);
-  const { longRunVariance, lags } = prewhitenedLongRunVariance(psiBar, minimumLags);
-  let dayVariance = longRunVariance / days;
-  let seedVariance = 0;
-  if (seeds > 1) {
-    seedVariance = influence.reduce((sum, i) => sum + (i.logRatio - logRatio) ** 2, 0) / (seeds - 1) / seeds;
-    // Each seed's own day noise is already in the seeds' spread; the day term keeps only what the
-    // seeds share. Its share in ψ̄ is estimated from each seed's deviation from ψ̄ (unbiased for
-    // independent seeds) and taken off the day term, whose estimate is the precise one.
-    const ownNoise = influence.reduce((sum, i) => sum + prewhitenedLongRunVariance(i.psi.map((p, t) => p - psiBar[t]), minimumLags).longRunVariance, 0) / days / seeds / (seeds - 1);
-    dayVariance = Math.max(0, dayVariance - ownNoise);
-  }
-  const variance = seedVariance + dayVariance;
-  const df = satterthwaiteDf(seedVariance, seeds, dayVariance, (1.5 * days) / (lags + 1));
-  const standardError = Math.sqrt(variance);
-  const statistic = standardError === 0 ? (logRatio === 0 ? 0 : Math.sign(logRatio) * Infinity) : logRatio / standardError;
-  const pValue = standardError === 0 && logRatio === 0 ? 1 : twoSided(statistic, df);
-  const half = Number.isFinite(df) ? tQuantile(0.975, df) * standardError : NaN;
+  const test = crossedSeedsDaysTest(influence, Math.max(0, (options.horizon ?? 1) - 1));
+  const logRatio = test.estimate;
   return {
     ratio: Math.exp(logRatio),
-    lo: Math.exp(logRatio - half),
-    hi: Math.exp(logRatio + half),
+    lo: Math.exp(logRatio - test.halfWidth),
+    hi: Math.exp(logRatio + test.halfWidth),
     logRatio,
-    standardError,
-    statistic,
-    df,
-    pValue,
+    standardError: test.standardError,
+    statistic: test.statistic,
+    df: test.df,
+    pValue: test.pValue,
     seeds,
     days,
-    lags,
-    seedVariance,
-    dayVariance,
+    lags: test.lags,
+    seedVariance: test.seedVariance,
+    dayVariance: test.dayVariance,
     conditionalOnSeed: seeds === 1,
   };
 }
