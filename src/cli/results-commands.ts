@@ -6,7 +6,9 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { compareOutputs } from '../results/compare.ts';
 import { exportText } from '../results/export.ts';
 import { writeFileAtomic } from '../results/store.ts';
-import { loadResults } from '../report/load.ts';
+import { loadResults, storedPredictions } from '../report/load.ts';
+import type { RunRecord } from '../results/record.ts';
+import { strategyOptionsOf, tradingColumns } from '../results/trading.ts';
 import { methodsMarkdown } from '../report/methods-markdown.ts';
 import { orderRuns } from '../report/page.ts';
 
@@ -38,7 +40,14 @@ export async function resultsCommand(command: ResultsCommand, args: string[], va
   // The grid's order (the spec's), then the failed runs, which have no finished place in it.
   const order = new Map((results.manifest.grid?.runIds ?? []).map((id, i) => [id, i]));
   const records = [...orderRuns(results), ...results.failed.sort((a, b) => (order.get(a.runId) ?? Infinity) - (order.get(b.runId) ?? Infinity))];
-  const text = exportText(records, format);
+  // Trading on each run's forecasts, with the spec's strategy (evaluation only: recomputed here).
+  const strategy = strategyOptionsOf(results.resolvedSpec);
+  const trading = (record: RunRecord) => {
+    if (record.status !== 'ok') return {};
+    const rows = storedPredictions(results.outDir, record.runId);
+    return rows ? tradingColumns(rows, strategy, record.horizon ?? 1) : {};
+  };
+  const text = exportText(records, format, trading);
   if (!values.out) {
     process.stdout.write(text);
     return 0;

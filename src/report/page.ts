@@ -12,6 +12,9 @@ import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
 import { methodsSection } from './methods-section.ts';
+import { strategyOptionsOf } from '../results/trading.ts';
+import { trading } from './trading.ts';
+import { tradingSection } from './trading-section.ts';
 import { lossChart } from './charts/loss.ts';
 import { PICKER_LIMIT } from './charts/picker.ts';
 import { skillChart } from './charts/skill.ts';
@@ -121,6 +124,8 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
         });
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, comparisons, figure));
+    const strategy = strategyOptionsOf(results.resolvedSpec);
+    sections.push(tradingSection(trading(runs, predictionsOf, strategy), strategy, names.config, figure));
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     sections.push(
       live

@@ -61,7 +61,7 @@ function numbers(record: RunRecord): ExportRow {
 }
 
 /** One flat row per record; `varying` lists the parameter columns whose value differs between rows. */
-export function exportRows(records: readonly RunRecord[]): { rows: ExportRow[]; columns: string[] } {
+export function exportRows(records: readonly RunRecord[], more: (record: RunRecord) => ExportRow = () => ({})): { rows: ExportRow[]; columns: string[] } {
   const params = records.map((r) => (r.params ? flattenParams(r.params as Record<string, unknown>) : {}));
   // A column for every parameter that differs between runs (and the ones every run has, so a
   // one-configuration export still says what it is: ticker, days, pruner, seed, ...).
@@ -86,14 +86,16 @@ export function exportRows(records: readonly RunRecord[]): { rows: ExportRow[]; 
       error_stage: error?.stage ?? null,
       error_plugin: error?.plugin ?? null,
       error_message: error?.message ?? null,
+      ...more(record),
     } as ExportRow;
   });
   const columns = [...new Set(rows.flatMap(Object.keys))];
   return { rows: rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))), columns };
 }
 
-export function exportText(records: readonly RunRecord[], format: 'csv' | 'json'): string {
-  const { rows, columns } = exportRows(records);
+/** `more`: further columns of a run (its trading results, read from its predictions). */
+export function exportText(records: readonly RunRecord[], format: 'csv' | 'json', more?: (record: RunRecord) => ExportRow): string {
+  const { rows, columns } = exportRows(records, more);
   if (format === 'json') return `${JSON.stringify(rows, null, 1)}\n`;
   return stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } });
 }

@@ -78,6 +78,15 @@ function architecturesSchema(layer: z.ZodType<LayerSpec>) {
     .describe('named layer stacks; each is a grid axis value');
 }
 
+/** Trading on the forecasts (evaluation only: it changes no run id, and the report and export recompute it). */
+export const strategySchema = z
+  .strictObject({
+    position: z.enum(['long-flat', 'long-short']).default('long-flat').describe('long when the forecast is above the last price; otherwise flat (long-flat) or short (long-short)'),
+    costBps: z.number().min(0).max(10_000).default(1).describe('cost of each unit of position change, in basis points of the traded value (entering long is 1 unit, long to short 2)'),
+    periodsPerYear: z.number().positive().default(252).describe('trading days per year, for annualising'),
+  })
+  .describe('the directional strategy the report and export evaluate every forecast with (evaluation only: changing it reruns nothing)');
+
 export const experimentSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z
@@ -123,6 +132,7 @@ export const experimentSchema = z.strictObject({
   prune: axis(pluginRef).default([{ plugin: 'magnitude' }]).describe('one pruner or a list (an axis)'),
   compact: pluginRef.default({ plugin: 'copy' }),
   measure: pluginRef.default({ plugin: 'standard' }),
+  strategy: strategySchema.prefault({}),
 });
 
 /** The experiment schema whose architectures also accept the user's own layer kinds, by their file's reference. */

@@ -107,6 +107,13 @@ describe('runexp <spec>', () => {
     const rows = parse(readFileSync(join(dir, 'runs.csv'), 'utf8'), { columns: true, cast: true }) as Record<string, unknown>[];
     expect(rows.map((r) => [r.run_id, r['prune.percentile'], r.original_mse, r.compact_mse, r.status])).toEqual(stored.map((r) => [r.runId, r.params.prune.percentile, r.original.mse, r.compact.mse, 'ok']));
     expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['seed', 'persistence_mse', 'linear_mse', 'sparsity', 'measured_speedup', 'training_ms', 'error_message']));
+    // Trading on the forecasts, from each run's predictions: buy and hold pays 1 bp to enter, then holds.
+    const predictions = parse(readFileSync(join(dir, 'runs/tiny/runs', stored[0].runId, 'predictions.csv'), 'utf8'), { columns: true, cast: true }) as { actual: number; persistence: number }[];
+    const held = predictions.map((r, i) => r.actual / r.persistence - 1 - (i === 0 ? 1e-4 : 0));
+    const m = held.reduce((a, b) => a + b, 0) / held.length;
+    const sd = Math.sqrt(held.reduce((a, r) => a + (r - m) ** 2, 0) / (held.length - 1));
+    expect(rows[0].buy_hold_sharpe).toBeCloseTo((m / sd) * Math.sqrt(252), 10);
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['compact_sharpe', 'compact_max_drawdown', 'original_hit_rate', 'linear_annual_return', 'compact_sharpe_p_vs_buy_hold', 'compact_sharpe_p_vs_cash']));
     const json = JSON.parse(runCli(['export', 'runs/tiny', '--format', 'json'], dir).stdout);
     expect(json.map((r: { compact_mse: number }) => r.compact_mse)).toEqual(stored.map((r) => r.compact.mse));
     expect(runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir)).toMatchObject({ code: 0, stdout: 'identical: 2 runs, every score, count, size, training curve and prediction\n' });

@@ -20,7 +20,14 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(run.stdout).toContain(`report: ${page}`);
   const html = readFileSync(page, 'utf8');
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'loss', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'skill', 'forest', 'axis-days', 'axis-percentile']);
+  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'loss', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'equity', 'skill', 'forest', 'axis-days', 'axis-percentile']);
+  // Trading on the forecasts: buy and hold once per test period (two data sizes, one test year),
+  // one dense original per size (shared by its two percentiles), a compact per configuration: 6 tests a question.
+  expect(html).toContain('<h2 id="trading">Trading on the forecasts</h2>');
+  // (a model always in cash has no Sharpe ratio to test: tiny models, trained 2 epochs, often are.)
+  expect(html).toMatch(/Families: Sharpe vs buy and hold [0-6] tests?, vs cash [0-6];/);
+  expect(html.match(/the dense original of 2 configurations/g)).toHaveLength(2);
+  expect(html.match(/<td>compact <small>\(2 seeds\)<\/small><\/td>/g)).toHaveLength(4);
   // Every comparison with raw and adjusted p-values, and each configuration's Model Confidence Set.
   expect(html).toContain('<h2 id="statistics">Effect sizes and tests</h2>');
   expect(html).toMatch(/<th>Holm p \(family, tests\)<\/th><th>BH p<\/th>/);
@@ -120,11 +127,11 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   const visit = await visitReport(join(dir, 'reports/tiny/index.html'), join(dir, 'reports/tiny/screenshot.png'));
   expect(visit.consoleErrors).toEqual([]);
   expect(visit.networkRequests).toEqual([]);
-  expect(visit.charts).toHaveLength(14);
+  expect(visit.charts).toHaveLength(15);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
-  // Figures 1, 2 and 4 pick one of the 4 configurations, the loss curves one of its 2 data sizes'
-  // trainings (two percentiles share one): picking another redraws them.
-  expect(visit.pickers).toEqual([4, 4, 4, 2].map((options, i) => ({ id: `chart-${['weights-dense', 'weights-dense-fate', 'predictions', 'loss'][i]}`, options, changed: true })));
+  // Figures 1, 2 and 4 and the equity curves pick one of the 4 configurations, the loss curves one
+  // of its 2 data sizes' trainings (two percentiles share one): picking another redraws them.
+  expect(visit.pickers).toEqual([4, 4, 4, 2, 4].map((options, i) => ({ id: `chart-${['weights-dense', 'weights-dense-fate', 'predictions', 'loss', 'equity'][i]}`, options, changed: true })));
   expect(visit.overlappingLabels).toEqual([]);
   // At 1200 px, every Table 1 (2 seeds: means with intervals) fits, and no table widens the page.
   expect(visit.wideTables).toEqual([]);
@@ -154,7 +161,9 @@ browserTest('a grid of two data sizes × a random control: no chart averages ove
   expect(visit.overlappingLabels).toEqual([]);
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
   // 8 configurations; the loss curves: 2 trainings (the data sizes), the pruning shares them.
-  expect(visit.pickers.map((p) => [p.options, p.changed])).toEqual([[8, true], [8, true], [8, true], [2, true]]);
+  expect(visit.pickers.map((p) => [p.options, p.changed]).slice(0, 4)).toEqual([[8, true], [8, true], [8, true], [2, true]]);
+  // The equity curves' picker offers the 8 configurations too (tiny models often sit in cash: the curves may not change).
+  expect(visit.pickers[4].options).toBe(8);
 }, 120_000);
 
 browserTest('watch while it runs: the report is written at the start with a progress banner and reloads itself; the final one has neither', async () => {

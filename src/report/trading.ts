@@ -1,0 +1,116 @@
+// Trading on the forecasts, over seeds: for every configuration, the original's and the compact
+// model's directional strategies (results/trading.ts) summarised over seeds, and two questions,
+// each one multiple-testing family (Holm), each distinct test counted once:
+//   Sharpe vs buy and hold — does trading on the forecast beat holding the asset?
+//   Sharpe vs cash         — does it earn anything per unit of risk? (persistence's own strategy
+//                            never trades: it forecasts today's price.)
+// The dense original is shared by every pruning configuration of its trainings: it enters once.
+import { sharpeTest, type SharpeTest } from '../evaluation/sharpe-test.ts';
+import type { StrategyOptions, StrategyPerformance } from '../evaluation/strategy.ts';
+import { holm } from '../evaluation/multiple-testing.ts';
+import { byConfiguration } from '../plan/labels.ts';
+import type { PredictionRow } from '../results/artifacts.ts';
+import { runStrategies } from '../results/trading.ts';
+import type { OkRecord } from './load.ts';
+
+export type TradingQuestion = 'vs buy and hold' | 'vs cash';
+
+export interface TradingVerdict {
+  test: SharpeTest;
+  /** Holm-adjusted within the question's family; NaN where the test is undefined. */
+  holm: number;
+}
+
+export interface TradingRow {
+  runs: OkRecord[];
+  model: 'original' | 'compact';
+  /** For the dense original: how many configurations share it (it is listed and tested once). */
+  sharedBy: number;
+  /** Means over seeds. */
+  performance: StrategyPerformance;
+  vsBuyAndHold: TradingVerdict;
+  vsCash: TradingVerdict;
+}
+
+/** The baselines' strategies of one test period (the same for every seed): buy and hold, the ridge model. */
+export interface TradingBaselines {
+  runs: OkRecord[];
+  buyAndHold: StrategyPerformance;
+  linear?: StrategyPerformance;
+}
+
+export interface Trading {
+  rows: TradingRow[];
+  baselines: TradingBaselines[];
+  familySizes: Record<TradingQuestion, number>;
+  /** Per configuration: the traded dates and each strategy's equity curve (mean over seeds for the models). */
+  curves: { runs: OkRecord[]; dates: string[]; equity: Record<string, number[]> }[];
+}
+
+function meanPerformance(ps: readonly StrategyPerformance[]): StrategyPerformance {
+  const mean = (key: keyof StrategyPerformance) => ps.reduce((a, p) => a + p[key], 0) / ps.length;
+  return Object.fromEntries((Object.keys(ps[0]) as (keyof StrategyPerformance)[]).map((k) => [k, mean(k)])) as unknown as StrategyPerformance;
+}
+
+const equityOf = (net: readonly number[]) => {
+  let e = 1;
+  return net.map((r) => (e *= 1 + r));
+};
+
+/** The mean over seeds of their equity curves. */
+function curveOf(nets: readonly (readonly number[])[]): number[] {
+  const curves = nets.map(equityOf);
+  return curves[0].map((_, t) => curves.reduce((a, c) => a + c[t], 0) / curves.length);
+}
+
+/** Every configuration whose runs all have stored predictions; undefined when none has. */
+export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, options: StrategyOptions): Trading | undefined {
+  const rows: TradingRow[] = [];
+  const baselines = new Map<string, TradingBaselines>();
+  const curves: Trading['curves'] = [];
+  const listed = new Map<string, TradingRow>();
+  for (const config of byConfiguration([...runs])) {
+    const predicted = config.map(predictionsOf);
+    if (!predicted.every(Boolean)) continue;
+    const horizon = config[0].horizon ?? 1;
+    const perYear = options.periodsPerYear / horizon;
+    const seeds = predicted.map((p) => runStrategies(p!, options, horizon));
+    const hold = seeds[0]['buy and hold'];
+    const period = JSON.stringify([config[0].data.checksum, config[0].data.test, horizon]);
+    if (!baselines.has(period)) baselines.set(period, { runs: config, buyAndHold: hold.performance, ...(seeds[0].linear ? { linear: seeds[0].linear.performance } : {}) });
+    const dates = predicted[0]!.filter((_, i) => i % horizon === 0).map((r) => r.date);
+    const equity: Record<string, number[]> = { 'buy and hold': equityOf(hold.net), ...(seeds[0].linear ? { 'linear (ridge)': equityOf(seeds[0].linear.net) } : {}) };
+    for (const model of ['original', 'compact'] as const) {
+      const nets = seeds.map((s) => s[model].net);
+      // The original's test is the same for every pruning configuration of its trainings: listed once.
+      const id = model === 'original' ? `original:${config.map((r) => r.trainKey).join(',')}:${period}` : `compact:${config.map((r) => r.runId).join(',')}`;
+      const shared = listed.get(id);
+      if (shared) {
+        shared.sharedBy++;
+        equity[model] = curveOf(nets);
+        continue;
+      }
+      const row: TradingRow = {
+        runs: config,
+        model,
+        sharedBy: 1,
+        performance: meanPerformance(seeds.map((s) => s[model].performance)),
+        vsBuyAndHold: { test: sharpeTest(nets, seeds.map((s) => s['buy and hold'].net), perYear), holm: NaN },
+        vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
+      };
+      rows.push(row);
+      listed.set(id, row);
+      equity[model] = curveOf(nets);
+    }
+    curves.push({ runs: config, dates, equity });
+  }
+  if (!rows.length) return undefined;
+  // Each listed row is one distinct test per question (shared originals are listed once).
+  const familySizes = { 'vs buy and hold': 0, 'vs cash': 0 };
+  for (const [question, verdictOf] of [['vs buy and hold', (r: TradingRow) => r.vsBuyAndHold], ['vs cash', (r: TradingRow) => r.vsCash]] as const) {
+    const family = rows.map(verdictOf).filter((v) => Number.isFinite(v.test.pValue));
+    holm(family.map((v) => v.test.pValue)).forEach((p, i) => (family[i].holm = p));
+    familySizes[question] = family.length;
+  }
+  return { rows, baselines: [...baselines.values()], familySizes, curves };
+}
