@@ -35,7 +35,7 @@ export function readSnapshot(ticker: string, column: string) {
 export default definePlugin({
   slot: 'fetch',
   name: 'snapshot',
-  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023); works offline.',
+  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ); works offline.',
   options: z.strictObject({
     column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low']).default('Adj Close'),
   }),
