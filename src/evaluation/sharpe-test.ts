@@ -19,6 +19,9 @@ export function sharpeInfluence(returns: readonly number[]): SeedStatistic {
   return { value: mu / sigma, psi: returns.map((r) => (r - mu) / sigma - (mu * ((r - mu) ** 2 - variance)) / (2 * sigma ** 3)) };
 }
 
+/** Fewer holding periods than this: no test (p NaN). */
+export const MIN_PERIODS = 30;
+
 export interface SharpeTest {
   /** Mean over seeds of the annualised Sharpe ratio difference (first − second; second is 0 for cash). */
   difference: number;
@@ -26,7 +29,7 @@ export interface SharpeTest {
   hi: number;
   statistic: number;
   df: number;
-  /** Two-sided p of "the Sharpe ratios are equal"; NaN where a Sharpe ratio is undefined (returns that never vary). */
+  /** Two-sided p of "the Sharpe ratios are equal"; NaN where a Sharpe ratio is undefined (returns that never vary) or under MIN_PERIODS periods. */
   pValue: number;
   seeds: number;
   periods: number;
@@ -48,7 +51,8 @@ export function sharpeTest(a: readonly (readonly number[])[], b: readonly (reado
     return { value: first.value - second.value, psi: first.psi.map((p, t) => p - second.psi[t]) };
   });
   const undefinedRatio = { difference: NaN, lo: NaN, hi: NaN, statistic: NaN, df: NaN, pValue: NaN, seeds, periods };
-  if (seeds === 0 || periods < 3 || influence.some((i) => !Number.isFinite(i.value))) return undefinedRatio;
+  // The delta method needs a sample: a Sharpe ratio over a handful of periods has no usable variance.
+  if (seeds === 0 || periods < MIN_PERIODS || influence.some((i) => !Number.isFinite(i.value))) return undefinedRatio;
   const test = crossedSeedsDaysTest(influence);
   const annual = Math.sqrt(periodsPerYear);
   return {

@@ -52,7 +52,14 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
   const dataIsList = Array.isArray(source.data.data);
   const report = (path: (string | number)[], message: string, value?: unknown, hint?: string) => issues.push(issueAt(source, path, message, { value, hint }));
   const rawTest = source.data.test as Record<string, unknown> | undefined;
-  const { lookback, horizon, validationSplit } = spec.window;
+  const { lookback, validationSplit } = spec.window;
+  // The longest horizon needs the most data: checked against it.
+  const horizon = Math.max(...spec.window.horizon);
+  // A test period holds one non-overlapping h-day holding per h days: it needs a few of them.
+  const rawHorizon = (source.data.window as Record<string, unknown> | undefined)?.horizon;
+  spec.window.horizon.forEach((h, hi) => {
+    if (h * 3 > spec.test.days) report(Array.isArray(rawHorizon) ? ['window', 'horizon', hi] : ['window', 'horizon'], `a ${h}-day horizon needs a test period of at least ${3 * h} days (three non-overlapping ${h}-day periods), but test.days is ${spec.test.days}`, h, `use a horizon of at most ${Math.floor(spec.test.days / 3)} days, or a longer test period`);
+  });
 
   spec.data.forEach((dataset, di) => {
     const dataPath: (string | number)[] = dataIsList ? ['data', di] : ['data'];

@@ -27,7 +27,7 @@ export function product<T extends Record<string, readonly unknown[]>>(axes: T): 
 export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>): { grid: Grid; issues: SpecIssue[] } {
   const { spec, plugins } = loaded;
   const { points, issues } = dataPoints(loaded, series);
-  const { lookback, horizon, validationSplit } = spec.window;
+  const { lookback, validationSplit } = spec.window;
   // A pruner with a compactor of its own is paired with it; the others with the spec's compact.
   const pruneWithCompact = plugins.prune.flatMap((prune) => (loaded.compactorsOf.get(prune) ?? plugins.compact).map((compact) => ({ prune, compact })));
   const distinct = distinguishingOptions([...loaded.fetchers, ...Object.values(plugins).flat(), ...[...loaded.compactorsOf.values()].flat()]);
@@ -36,18 +36,21 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   // Several window plugins (representations) in one grid: their names tell the runs apart, since
   // each may have no option at all that differs.
   const severalWindows = new Set(plugins.window.map((w) => w.name)).size > 1;
-  const windowParams = (win: PluginInstance) => (severalWindows ? { plugin: win.name, ...distinct(win) } : distinct(win));
+  // Several horizons: the horizon tells runs apart too (one horizon keeps old specs' params and ids).
+  const severalHorizons = spec.window.horizon.length > 1;
+  const windowParams = (win: PluginInstance, horizon: number) => ({ ...(severalWindows ? { plugin: win.name } : {}), ...distinct(win), ...(severalHorizons ? { horizon } : {}) });
 
   const axes = product({
     data: points,
     architecture: Object.entries(spec.architectures),
     seed: spec.seeds,
     window: plugins.window,
+    horizon: spec.window.horizon,
     train: plugins.train,
     pruning: pruneWithCompact,
     measure: plugins.measure,
   });
-  for (const { data, architecture: [archName, layers], seed, window: win, train, pruning, measure } of axes) {
+  for (const { data, architecture: [archName, layers], seed, window: win, horizon, train, pruning, measure } of axes) {
     const { prune, compact } = pruning;
     // Walk-forward trained once: the first fold's training, for this fold's test period.
     const trainRanges = data.trainedOn ?? data.ranges;
@@ -78,7 +81,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       compact: distinct(compact),
       measure: distinct(measure),
       train: distinct(train),
-      window: windowParams(win),
+      window: windowParams(win, horizon),
     };
     const ownTest = data.trainedOn ? { test: data.ranges.test } : {};
     const run: RunConfig = {

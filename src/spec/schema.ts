@@ -120,7 +120,9 @@ export const experimentSchema = z.strictObject({
   window: z
     .strictObject({
       lookback: z.int().positive().default(14),
-      horizon: z.int().positive().default(1),
+      horizon: axis(z.int().positive())
+        .default([1])
+        .describe('days ahead the model forecasts: the target is the close h trading days after the window\'s last day; a list is a grid axis'),
       validationSplit: z.number().gt(0).lt(1).default(0.2).describe('chronological: the last share of training windows'),
       scaler: axis(pluginRef)
         .default([{ plugin: 'minmax' }])

@@ -30,6 +30,19 @@ describe('grid expansion', () => {
     expect(ranges.train).toMatchObject({ to: 8352, from: 8232, days: 120 });
   });
 
+  test('horizons are an axis: each its own training and runs; one horizon, written as a list or not, keeps the ids', async () => {
+    const one = await gridOf(tinySpec());
+    const listed = await gridOf(tinySpec().replace('test:\n  days: 20\n', 'test:\n  days: 20\nwindow: {horizon: [1]}\n'));
+    expect(listed.runs.map((r) => r.runId)).toEqual(one.runs.map((r) => r.runId));
+    expect(one.runs[0].params.window).toEqual({});
+    const three = await gridOf(tinySpec().replace('test:\n  days: 20\n', 'test:\n  days: 20\nwindow: {horizon: [1, 3, 5]}\n'));
+    // 3 horizons × 2 percentiles, 3 trainings; horizon 1's runs are the one-horizon grid's runs.
+    expect(three.runs).toHaveLength(6);
+    expect(three.groups.map((g) => g.window.horizon)).toEqual([1, 3, 5]);
+    expect(three.runs.map((r) => r.params.window)).toEqual([1, 1, 3, 3, 5, 5].map((horizon) => ({ horizon })));
+    expect(three.runs.slice(0, 2).map((r) => r.runId)).toEqual(one.runs.map((r) => r.runId));
+  });
+
   test('run ids are stable: the same configuration written differently gets the same ids', async () => {
     const a = await gridOf(tinySpec());
     const reordered = tinySpec()

@@ -90,5 +90,8 @@ test('a strategy that earns more per unit of risk is told apart; cash has no Sha
   expect(t.pValue).toBeLessThan(1e-6);
   expect(t.difference).toBeGreaterThan(3); // ≈ 0.3 · √252 = 4.8
   expect(t.lo).toBeLessThan(t.difference);
-  expect(sharpeTest([[0, 0, 0, 0]], undefined, 252).pValue).toBeNaN();
+  expect(sharpeTest([Array(40).fill(0)], undefined, 252).pValue).toBeNaN();
+  // Too few holding periods (a 20-day horizon over 60 days: 3) for the delta method: no test.
+  expect(sharpeTest([good[0].slice(0, 29)], undefined, 252).pValue).toBeNaN();
+  expect(sharpeTest([good[0].slice(0, 30)], undefined, 252).pValue).toBeGreaterThan(0);
 });
