@@ -4,7 +4,7 @@
 import { loadBackend } from '../../src/execute/backend.ts';
 import { EVERY_LAYER } from '../helpers/architectures.ts';
 import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
-import { gradientFunction, type LossName } from '../../src/plugins/train/backprop.ts';
+import { forwardFunction, gradientFunction, type LossName } from '../../src/plugins/train/backprop.ts';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -73,5 +73,23 @@ test('on the paper model with 32-window batches the gradients are the tape\'s to
 test('a model with a layer whose configuration has no fast gradient (hard-sigmoid gates) trains on the tape instead', () => {
   const model = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [14, 1] }), tf.layers.dense({ units: 1 })] });
   expect(gradientFunction(tf, model, 'meanSquaredError')).toBeUndefined();
+  model.dispose();
+});
+
+// The validation loss of every epoch runs the same forward passes: they must be predict's values.
+test.each(Object.keys(EVERY_LAYER))('%s: the forward passes give predict\'s outputs (to the bit on dense and conv1d)', (arch) => {
+  const model = buildModel(tf, { name: arch, layers: EVERY_LAYER[arch] }, [14, 2], 4);
+  const random = mulberry32(8);
+  const x = tf.tensor3d(Float32Array.from({ length: 19 * 28 }, () => random() * 2 - 1), [19, 14, 2]);
+  const forward = forwardFunction(tf, model)!;
+  const before = tf.memory().numTensors;
+  const fast = tf.tidy(() => forward(x));
+  expect(tf.memory().numTensors).toBe(before + 1);
+  const expected = (model.predict(x) as InstanceType<Tf['Tensor']>).dataSync();
+  const got = fast.dataSync();
+  const recurrent = EVERY_LAYER[arch].some((l) => ['lstm', 'gru', 'simpleRnn'].includes(l.type));
+  if (recurrent) expected.forEach((e, i) => expect(Math.abs(got[i] - e)).toBeLessThan(1e-6));
+  else expect(Array.from(got)).toEqual(Array.from(expected));
+  tf.dispose([x, fast]);
   model.dispose();
 });

@@ -40,7 +40,9 @@ export interface BuildContext {
 /**
  * A layer's tape-free gradient (src/plugins/train/backprop.ts chains them): a forward pass that keeps
  * what the backward pass needs, and a backward pass from dLoss/dOutput to dLoss/dInput and to each
- * trainable weight's gradient, keyed by the weight variable's name (`dense/kernel`).
+ * trainable weight's gradient, keyed by the weight variable's name (`dense/kernel`). The forward
+ * pass's output must be the layer's inference output (it also computes the validation loss), so
+ * a kind whose training pass differs from inference (dropout) gives no gradient.
  */
 export interface LayerGradient<Saved = unknown> {
   forward(input: Tensor): { output: Tensor; saved: Saved };

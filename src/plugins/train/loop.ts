@@ -6,7 +6,7 @@
 // the model allows (else from tfjs's tape) and Adam's step from adam.ts on wasm and cpu; the weights
 // stay within 1e-5 of model.fit's after 7 epochs (test/unit/training-loop.test.ts).
 import type { LayersModel, Tf } from '../../plugin/index.ts';
-import { gradientFunction, type LossName } from './backprop.ts';
+import { forwardFunction, gradientFunction, type LossName } from './backprop.ts';
 import { wasmAdamFor } from './adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
@@ -83,13 +83,16 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
 /** The validation loss as fit computes it: per batch, the mean loss weighted by the batch's size. */
 export function validationLoss(tf: Tf, model: LayersModel, lossName: LossName, x: Tensor, y: Tensor, batchSize: number): number {
   const loss = lossFunction(tf, lossName);
+  // The kinds' forward passes where they exist: predict's values without its per-call overhead
+  // (on wasm 0.5 ms against 4.8 ms for 248 windows of the paper's model, 8 ms against 24 ms for an LSTM(32)).
+  const forward = forwardFunction(tf, model) ?? ((batch: Tensor) => model.predictOnBatch(batch) as Tensor);
   return tf.tidy(() => {
     const sizes = batchSizes(x.shape[0], batchSize);
     const xs = splitRows(tf, x, sizes);
     const ys = splitRows(tf, y, sizes);
     let total: Tensor = tf.scalar(0);
     sizes.forEach((size, b) => {
-      total = tf.add(total, tf.mul(size, tf.mean(loss(ys[b], model.predictOnBatch(xs[b]) as Tensor))));
+      total = tf.add(total, tf.mul(size, tf.mean(loss(ys[b], forward(xs[b])))));
     });
     return tf.div(total, x.shape[0]).dataSync()[0];
   });
