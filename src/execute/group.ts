@@ -12,6 +12,7 @@ import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
+import { withFeatureChannels } from './feature-channels.ts';
 import { changedOutside, maxAbsDifference, outputSpread, pluginFiles, requireCountsFromModel, requireFiniteScores, requireOriginalUnchanged, requireReportedCounts, requireRequestedSparsity, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
@@ -73,7 +74,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
     requireWindows(data, windowPlugin.name);
-    return { data, shared: evaluateGroup(series, { ...group, ranges }) };
+    return { data: withFeatureChannels(data, series, horizon), shared: evaluateGroup(series, { ...group, ranges }) };
   };
   const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
   const windowsOf = async (run: RunConfig) => {

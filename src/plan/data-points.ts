@@ -30,6 +30,15 @@ export function datasetKey(instance: PluginInstance, ticker: string): string {
   return shortHash({ source: instance.source, options: instance.options, ticker });
 }
 
+/** Dataset i's series: its fetch alone, or (with features) the joined table, keyed by everything joined. */
+export function datasetKeyOf(loaded: LoadedExperiment, i: number): string {
+  const dataset = loaded.spec.data[i];
+  const base = datasetKey(loaded.fetchers[i], dataset.ticker);
+  if (!dataset.features.length) return base;
+  const features = dataset.features.map((f, j) => ({ key: datasetKey(loaded.featureFetchers[i][j], f.ticker ?? dataset.ticker), transform: f.transform }));
+  return shortHash({ base, features, align: dataset.align });
+}
+
 /** Index of the last date on or before `end`, or -1. */
 function lastIndexOnOrBefore(dates: readonly string[], end: string): number {
   let lo = 0;
@@ -65,7 +74,7 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
     const dataPath: (string | number)[] = dataIsList ? ['data', di] : ['data'];
     const rawDataset = (dataIsList ? (source.data.data as unknown[])[di] : source.data.data) as Record<string, unknown>;
     const fetcher = loaded.fetchers[di];
-    const key = datasetKey(fetcher, dataset.ticker);
+    const key = datasetKeyOf(loaded, di);
     const s = series.get(key);
     if (!s) return; // its fetch failed and was reported
     for (const [ei, end] of spec.test.end.entries()) {

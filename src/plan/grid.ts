@@ -40,6 +40,9 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const severalHorizons = spec.window.horizon.length > 1;
   const windowParams = (win: PluginInstance, horizon: number) => ({ ...(severalWindows ? { plugin: win.name } : {}), ...distinct(win), ...(severalHorizons ? { horizon } : {}) });
 
+  // Datasets that differ only in their input features are told apart by them (old grids: no such param).
+  const withFeatures = points.some((p) => p.series.features?.length);
+  const featuresOf = (series: Series) => series.features?.map((f) => `${f.name} ${f.transform}`).join(', ') || 'none';
   const axes = product({
     data: points,
     architecture: Object.entries(spec.architectures),
@@ -73,6 +76,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       days: data.days,
       testEnd: data.ranges.test.end,
       ...(data.fold ? { fold: data.fold } : {}),
+      ...(withFeatures ? { features: featuresOf(data.series) } : {}),
       architecture: archName,
       seed,
       pruner: prune.name,

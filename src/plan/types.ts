@@ -31,6 +31,8 @@ export interface RunParams {
   testEnd: string;
   /** Walk-forward only: the fold, 1 = the oldest test period. */
   fold?: number;
+  /** Only in a grid where some dataset has input features: this dataset's ("none", or "^VIX level, TLT log-return"). */
+  features?: string;
   architecture: string;
   seed: number;
   pruner: string;

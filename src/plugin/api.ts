@@ -17,7 +17,7 @@ export type { LayersModel, Tensor, Tf };
 export const SLOTS = ['fetch', 'window', 'train', 'prune', 'compact', 'measure'] as const;
 export type Slot = (typeof SLOTS)[number];
 
-export type { Series, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
+export type { Series, SeriesFeature, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
 export type { RetrainOptions, TrainingEvents, TrainingHooks, TrainingSummary, TrainRequest, TrainResult } from './training-api.ts';
 
 // ---------- stages ----------

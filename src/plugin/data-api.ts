@@ -9,6 +9,18 @@ export interface Series {
   checksum: string;
   /** Where it came from, e.g. "snapshot:data/snapshot/SPY.csv" or "yahoo (cached 2026-11-27)". */
   source: string;
+  /**
+   * Input features beside the price, aligned with `dates` (the spec's `data.features`, joined by
+   * core): each becomes one more input channel after the window plugin has cut the price's.
+   */
+  features?: SeriesFeature[];
+}
+
+export interface SeriesFeature {
+  /** e.g. "^VIX Adj Close", "SPY Volume". */
+  name: string;
+  transform: 'level' | 'return' | 'log-return' | 'log';
+  values: number[];
 }
 
 /** A set of windows: `x` holds `count × lookback × features` values, `y` holds `count` targets. */

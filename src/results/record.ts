@@ -18,6 +18,8 @@ export const paramsSchema = z.object({
   testEnd: z.string(),
   /** Walk-forward only (from issue 12). */
   fold: z.number().optional(),
+  /** Only in a grid where some dataset has input features (from issue 26). */
+  features: z.string().optional(),
   architecture: z.string(),
   seed: z.number(),
   pruner: z.string(),

@@ -23,6 +23,8 @@ export interface LoadedExperiment {
   source: YamlSource;
   /** One fetch plugin instance per entry of `data`. */
   fetchers: PluginInstance[];
+  /** Per entry of `data`, one fetch plugin instance per feature (`data.features`). */
+  featureFetchers: PluginInstance[][];
   /** Every combination of each slot's plugin options (prune: across all listed pruners). */
   plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>;
   /** The compactor instances of each pruner that names its own (the others use `plugins.compact`). */
@@ -129,11 +131,22 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     spec.seeds = Array.from({ length: spec.repeats }, (_, i) => i);
   }
   const fetchers: PluginInstance[] = [];
+  const featureFetchers: PluginInstance[][] = [];
   for (const [i, dataset] of spec.data.entries()) {
-    const r = await resolvePlugin(dataset.source, 'fetch', [...(Array.isArray(root.data) ? ['data', i] : ['data']), 'source'], ctx);
+    const dataPath = Array.isArray(root.data) ? ['data', i] : ['data'];
+    const r = await resolvePlugin(dataset.source, 'fetch', [...dataPath, 'source'], ctx);
     issues.push(...r.issues);
     if (r.instances.length > 1) issues.push({ path: `data[${i}].source`, message: 'fetch plugins cannot have axes' });
     if (r.instances[0]) fetchers.push(r.instances[0]);
+    // A feature is fetched by its own source, or by the dataset's with its `column`.
+    const own: PluginInstance[] = [];
+    for (const [j, feature] of dataset.features.entries()) {
+      const ref = feature.source ?? { ...dataset.source, ...(feature.column ? { column: feature.column } : {}) };
+      const f = await resolvePlugin(ref, 'fetch', [...dataPath, 'features', j, ...(feature.source ? ['source'] : [])], ctx);
+      issues.push(...f.issues);
+      if (f.instances[0]) own.push(f.instances[0]);
+    }
+    featureFetchers.push(own);
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
   issues.push(...pluginIssues, ...checkArchitectureShapes(spec.architectures, spec.window.lookback, source), ...checkTargetLayers(plugins.prune, spec.architectures, source));
@@ -143,5 +156,5 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));
   }
   if (issues.length > 0) throw new SpecError(issues);
-  return { file, specDir, text, spec, source, fetchers, plugins, compactorsOf, layerKinds: layerKinds.sources };
+  return { file, specDir, text, spec, source, fetchers, featureFetchers, plugins, compactorsOf, layerKinds: layerKinds.sources };
 }

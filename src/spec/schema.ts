@@ -65,10 +65,28 @@ const walkForwardSchema = z
   })
   .describe('walk-forward (rolling-origin) evaluation over several consecutive test periods');
 
+/** An input beside the target's own price: another column of its file, or another series joined on dates. */
+export const featureSchema = z
+  .strictObject({
+    ticker: z.string().min(1).optional().describe("another series (e.g. ^VIX), fetched like the dataset; the dataset's own ticker when left out"),
+    column: z.string().min(1).optional().describe("the fetch plugin's `column` (e.g. Volume, High); its default column when left out"),
+    source: pluginRef.optional().describe("a fetch plugin of its own; the dataset's source when left out"),
+    transform: z.enum(['level', 'return', 'log-return', 'log']).default('log-return').describe('what the model sees of it at each step (then min-max scaled on the training windows)'),
+  })
+  .refine((f) => f.ticker !== undefined || f.column !== undefined || f.source !== undefined, { message: "a feature names a ticker, a column of the dataset's own file, or a source" });
+
 export const datasetSchema = z.strictObject({
   source: pluginRef.default({ plugin: 'snapshot' }).describe('fetch plugin: snapshot (bundled, offline), csv, yahoo, or a file'),
   ticker: z.string().min(1).describe('e.g. SPY or ^GSPC'),
   days: axis(z.int().min(2)).describe('trading days of history used for training + validation; a list is a grid axis (data size)'),
+  features: z.array(featureSchema).default([]).describe("input features beside the target's price, each one more input channel; a list of datasets with different features is an axis"),
+  align: z
+    .strictObject({
+      missing: z.enum(['error', 'ffill', 'drop']).default('error').describe("a day the target has and a feature lacks: error, carry the feature's last value forward (at most `limit` days), or drop the day"),
+      limit: z.int().min(1).max(30).default(5).describe('ffill: the most consecutive days one value may be carried'),
+    })
+    .prefault({})
+    .describe("how features join the target's calendar; days before a feature's first or after its last are always dropped"),
 });
 
 function architecturesSchema(layer: z.ZodType<LayerSpec>) {

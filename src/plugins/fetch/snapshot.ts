@@ -37,7 +37,7 @@ export default definePlugin({
   name: 'snapshot',
   description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ); works offline.',
   options: z.strictObject({
-    column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low']).default('Adj Close'),
+    column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low', 'Volume']).default('Adj Close'),
   }),
   run: ({ ticker }, options) => readSnapshot(ticker, options.column),
 });
