@@ -4,7 +4,11 @@
 //   linear       ridge regression on the same lookback window, fitted on the training split;
 //                inputs and target are divided by the window's last price, so one model fits
 //                every price level (closed form, no dependency). Its penalty λ is chosen on the
-//                validation split (chooseRidge), as the network's early stopping is.
+//                validation split (chooseRidge), as the network's early stopping is. With input
+//                features it sees them too, over the same window and transformed as the model
+//                sees them (standardised on the training windows): the same information.
+
+import { featureValue, type FeatureColumn } from './feature-values.ts';
 
 export interface BaselineRequest {
   values: readonly number[];
@@ -15,6 +19,8 @@ export interface BaselineRequest {
   horizon: number;
   /** Ridge penalty, relative to the number of training windows (default 1e-4; see chooseRidge). */
   ridge?: number;
+  /** The input features beside the price (the series' `features`), aligned with `values`. */
+  features?: readonly FeatureColumn[];
 }
 
 export type BaselineName = 'persistence' | 'drift' | 'linear';
@@ -25,8 +31,9 @@ export function baselineForecasts(req: BaselineRequest): Record<BaselineName, nu
   const targets = Array.from({ length: req.test.to - req.test.from }, (_, i) => req.test.from + i);
   const last = (t: number) => values[t - horizon];
   const slope = (values[req.train.to - 1] - values[req.train.from]) / (req.train.to - req.train.from - 1);
-  const weights = fitRelativeRidge(req);
-  const linear = (t: number) => ridgePrediction(weights, values, t, lookback, horizon);
+  const rows = ridgeRows(req);
+  const weights = fitRelativeRidge(req, rows);
+  const linear = (t: number) => ridgePrediction(weights, rows, values[t - horizon], t, lookback);
   return {
     persistence: targets.map(last),
     drift: targets.map((t) => last(t) + horizon * slope),
@@ -34,12 +41,39 @@ export function baselineForecasts(req: BaselineRequest): Record<BaselineName, nu
   };
 }
 
-/** The ridge model's price forecast for target t: the window over its last price, times that price. */
-function ridgePrediction(weights: readonly number[], values: readonly number[], t: number, lookback: number, horizon: number): number {
-  const anchor = values[t - horizon];
-  let y = weights[lookback]; // intercept
-  for (let k = 0; k < lookback; k++) y += weights[k] * (values[t - horizon - lookback + 1 + k] / anchor);
+/** The ridge model's price forecast for target t: its row's prediction (relative), times the last price. */
+function ridgePrediction(weights: readonly number[], rows: (t: number) => number[], anchor: number, t: number, lookback: number): number {
+  const row = rows(t);
+  // The intercept first, then the inputs in order: the sum as it has always been added up.
+  let y = weights[lookback];
+  for (let i = 0; i < row.length; i++) if (i !== lookback) y += weights[i] * row[i];
   return y * anchor;
+}
+
+/**
+ * The ridge model's inputs for target t: the window over its last price, an intercept, and each
+ * feature over the same window, standardised with its mean and spread over the training windows.
+ */
+function ridgeRows(req: Omit<BaselineRequest, 'test' | 'ridge'>): (t: number) => number[] {
+  const { values, lookback, horizon } = req;
+  const features = req.features ?? [];
+  const start = (t: number) => t - horizon - lookback + 1;
+  const first = req.train.from + lookback + horizon - 1;
+  const scales = features.map((f) => {
+    const xs: number[] = [];
+    for (let t = first; t < req.train.firstValidationTarget; t++) for (let k = 0; k < lookback; k++) xs.push(featureValue(f, start(t) + k));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) || 1;
+    return { mean, sd };
+  });
+  return (t) => {
+    const anchor = values[t - horizon];
+    const row = [...Array.from({ length: lookback }, (_, k) => values[start(t) + k] / anchor), 1];
+    features.forEach((f, j) => {
+      for (let k = 0; k < lookback; k++) row.push((featureValue(f, start(t) + k) - scales[j].mean) / scales[j].sd);
+    });
+    return row;
+  };
 }
 
 /**
@@ -54,30 +88,30 @@ export const RIDGE_CANDIDATES = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1,
  * stopping gets, and never sees the test period.
  */
 export function chooseRidge(req: Omit<BaselineRequest, 'test' | 'ridge'>): { ridge: number; validationMse: number } {
-  const { values, lookback, horizon } = req;
+  const { values, horizon } = req;
+  const rows = ridgeRows(req);
   let best = { ridge: 1e-4, validationMse: Infinity };
   for (const ridge of RIDGE_CANDIDATES) {
-    const weights = fitRelativeRidge({ ...req, ridge, test: { from: 0, to: 0 } });
+    const weights = fitRelativeRidge({ ...req, ridge, test: { from: 0, to: 0 } }, rows);
     let sum = 0;
-    for (let t = req.train.firstValidationTarget; t < req.train.to; t++) sum += (values[t] - ridgePrediction(weights, values, t, lookback, horizon)) ** 2;
+    for (let t = req.train.firstValidationTarget; t < req.train.to; t++) sum += (values[t] - ridgePrediction(weights, rows, values[t - horizon], t, req.lookback)) ** 2;
     const mse = sum / (req.train.to - req.train.firstValidationTarget);
     if (mse < best.validationMse) best = { ridge, validationMse: mse };
   }
   return best;
 }
 
-/** Ridge regression of y_t / y_{t−h} on the window / y_{t−h}, over the training split's targets. */
-function fitRelativeRidge(req: BaselineRequest): number[] {
+/** Ridge regression of y_t / y_{t−h} on the rows (the window / y_{t−h}, features), over the training split's targets. */
+function fitRelativeRidge(req: BaselineRequest, rows: (t: number) => number[]): number[] {
   const { values, lookback, horizon } = req;
-  const p = lookback + 1;
+  const first = req.train.from + lookback + horizon - 1;
+  const p = rows(first).length;
   const xtx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const xty = new Array<number>(p).fill(0);
-  const first = req.train.from + lookback + horizon - 1;
   let n = 0;
   for (let t = first; t < req.train.firstValidationTarget; t++) {
-    const anchor = values[t - horizon];
-    const row = [...Array.from({ length: lookback }, (_, k) => values[t - horizon - lookback + 1 + k] / anchor), 1];
-    const y = values[t] / anchor;
+    const row = rows(t);
+    const y = values[t] / values[t - horizon];
     for (let i = 0; i < p; i++) {
       xty[i] += row[i] * y;
       for (let j = 0; j < p; j++) xtx[i][j] += row[i] * row[j];
@@ -85,7 +119,8 @@ function fitRelativeRidge(req: BaselineRequest): number[] {
     n++;
   }
   const lambda = (req.ridge ?? 1e-4) * n;
-  for (let i = 0; i < lookback; i++) xtx[i][i] += lambda; // the intercept is not penalised
+  // Every weight but the intercept (column `lookback`) is penalised.
+  for (let i = 0; i < p; i++) if (i !== lookback) xtx[i][i] += lambda;
   return solve(xtx, xty);
 }
 

@@ -29,7 +29,7 @@ export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluatio
     previous: targets.map((t) => series.values[t - horizon]),
     naiveScale: naiveScale(series.values, train.from, train.to),
   };
-  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon };
+  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon, features: series.features };
   const { ridge } = chooseRidge(fitOn);
   const baselinePredictions = baselineForecasts({ ...fitOn, test, ridge });
   const baselines = Object.fromEntries(BASELINES.map((b) => [b, scoreForecast(baselinePredictions[b], scoring)])) as Record<BaselineName, ForecastScores>;

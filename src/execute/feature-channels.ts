@@ -2,17 +2,8 @@
 // (its representation: levels, returns, …), and each feature joined onto the series adds one more
 // at the same steps of every window: its level, return, log-return or log, min-max scaled with the
 // range of the training split's windows only (validation and test never shape it).
-import type { SeriesFeature, Series, WindowedData, WindowSet } from '../plugin/api.ts';
-import { ErrorCode, RunexpError } from '../plugin/errors.ts';
-
-/** The feature's value at index i as the model sees it, before scaling. */
-function transformed(feature: SeriesFeature, i: number): number {
-  const v = feature.values;
-  if (feature.transform === 'level') return v[i];
-  if (feature.transform === 'log') return Math.log(v[i]);
-  if (i < 1) throw new RunexpError(ErrorCode.DATA, `the feature ${feature.name} (${feature.transform}) needs a value before the first window's first day`, 'use fewer training days, or transform: level');
-  return feature.transform === 'return' ? v[i] / v[i - 1] - 1 : Math.log(v[i] / v[i - 1]);
-}
+import type { Series, WindowedData, WindowSet } from '../plugin/api.ts';
+import { featureValue } from '../evaluation/feature-values.ts';
 
 /** `data` with one more channel per feature of `series`; `data` itself when it has none. */
 export function withFeatureChannels(data: WindowedData, series: Series, horizon: number): WindowedData {
@@ -25,7 +16,7 @@ export function withFeatureChannels(data: WindowedData, series: Series, horizon:
   const raw = (set: WindowSet) =>
     set.dates.map((date) => {
       const start = index.get(date)! - horizon - lookback + 1;
-      return Array.from({ length: lookback }, (_, k) => features.map((f) => transformed(f, start + k)));
+      return Array.from({ length: lookback }, (_, k) => features.map((f) => featureValue(f, start + k)));
     });
   const splits = { train: raw(data.train), validation: raw(data.validation), test: raw(data.test) };
   const ranges = features.map((_, f) => {

@@ -52,3 +52,17 @@ test('each feature is one more channel at the same steps, transformed and min-ma
   ]);
   expect(withFeatureChannels(data, { ...s, features: undefined }, 1)).toBe(data);
 });
+
+test('the ridge baseline sees the features too: one that carries the next day\'s return makes it nearly exact', async () => {
+  const { readSnapshot } = await import('../../src/plugins/fetch/snapshot.ts');
+  const { baselineForecasts } = await import('../../src/evaluation/baselines.ts');
+  const spy = readSnapshot('SPY', 'Adj Close');
+  const values = spy.values.slice(-701, -1);
+  // A feature whose value on day i is the price of day i + 1: its log-return at the window's last step is the target's.
+  const future = { name: 'future', transform: 'log-return' as const, values: spy.values.slice(-700) };
+  const req = { values, train: { from: 1, to: 600, firstValidationTarget: 500 }, test: { from: 600, to: 700 }, lookback: 14, horizon: 1, ridge: 1e-6 };
+  const mse = (forecast: number[]) => forecast.reduce((a, f, i) => a + (values[600 + i] - f) ** 2, 0) / forecast.length;
+  const alone = mse(baselineForecasts(req).linear);
+  const informed = mse(baselineForecasts({ ...req, features: [future] }).linear);
+  expect(informed).toBeLessThan(alone / 100);
+});
