@@ -125,7 +125,11 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`);
     sections.push(methodsSection(runs, comparisons, figure));
     const strategy = strategyOptionsOf(results.resolvedSpec);
-    sections.push(tradingSection(trading(runs, predictionsOf, strategy), strategy, names.config, figure));
+    sections.push(
+      live
+        ? '<h2 id="trading">Trading on the forecasts</h2><p class="note">Computed when the run ends, with its Sharpe tests: each question is one family over the whole grid.</p>'
+        : tradingSection(trading(runs, predictionsOf, strategy), strategy, names.config, figure),
+    );
     sections.push(`<h2 id="skill">Skill against the naive forecast</h2>${figure(skillChart(runs, names.config, configKey))}`);
     sections.push(
       live

@@ -178,6 +178,7 @@ browserTest('watch while it runs: the report is written at the start with a prog
   // No verdicts while runs arrive: a family is judged over the whole grid.
   expect(livePage).not.toMatch(/<li[^>]*>compact vs original: /);
   if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Judged when the run ends');
+  if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Computed when the run ends, with its Sharpe tests');
   const during = await visitReport(page, join(live, 'reports/tiny/screenshot-running.png'));
   expect(during.banner).toMatch(/^Running: \d of 8 runs done · \d failed · 1 training group running(, \d waiting)? · ETA /);
   expect(during.consoleErrors).toEqual([]);
