@@ -21,6 +21,8 @@ export interface BaselineRequest {
   ridge?: number;
   /** The input features beside the price (the series' `features`), aligned with `values`. */
   features?: readonly FeatureColumn[];
+  /** Which targets have a window (intraday: within its session, sessions.ts); all when absent. */
+  keep?: (t: number) => boolean;
 }
 
 export type BaselineName = 'persistence' | 'drift' | 'linear';
@@ -28,7 +30,7 @@ export const BASELINES: readonly BaselineName[] = ['persistence', 'drift', 'line
 
 export function baselineForecasts(req: BaselineRequest): Record<BaselineName, number[]> {
   const { values, lookback, horizon } = req;
-  const targets = Array.from({ length: req.test.to - req.test.from }, (_, i) => req.test.from + i);
+  const targets = Array.from({ length: req.test.to - req.test.from }, (_, i) => req.test.from + i).filter(req.keep ?? (() => true));
   const last = (t: number) => values[t - horizon];
   const slope = (values[req.train.to - 1] - values[req.train.from]) / (req.train.to - req.train.from - 1);
   const rows = ridgeRows(req);
@@ -94,8 +96,13 @@ export function chooseRidge(req: Omit<BaselineRequest, 'test' | 'ridge'>): { rid
   for (const ridge of RIDGE_CANDIDATES) {
     const weights = fitRelativeRidge({ ...req, ridge, test: { from: 0, to: 0 } }, rows);
     let sum = 0;
-    for (let t = req.train.firstValidationTarget; t < req.train.to; t++) sum += (values[t] - ridgePrediction(weights, rows, values[t - horizon], t, req.lookback)) ** 2;
-    const mse = sum / (req.train.to - req.train.firstValidationTarget);
+    let n = 0;
+    for (let t = req.train.firstValidationTarget; t < req.train.to; t++) {
+      if (req.keep && !req.keep(t)) continue;
+      sum += (values[t] - ridgePrediction(weights, rows, values[t - horizon], t, req.lookback)) ** 2;
+      n++;
+    }
+    const mse = sum / n;
     if (mse < best.validationMse) best = { ridge, validationMse: mse };
   }
   return best;
@@ -110,6 +117,7 @@ function fitRelativeRidge(req: BaselineRequest, rows: (t: number) => number[]): 
   const xty = new Array<number>(p).fill(0);
   let n = 0;
   for (let t = first; t < req.train.firstValidationTarget; t++) {
+    if (req.keep && !req.keep(t)) continue;
     const row = rows(t);
     const y = values[t] / values[t - horizon];
     for (let i = 0; i < p; i++) {

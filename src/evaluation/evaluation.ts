@@ -8,6 +8,7 @@ import type { TrainGroup } from '../plan/types.ts';
 import { BASELINES, baselineForecasts, chooseRidge, type BaselineName } from './baselines.ts';
 import { forecastScoresSchema, naiveScale, scoreForecast, upDayRate, type ForecastScores, type ScoringContext } from './forecast-metrics.ts';
 import { dieboldMariano, neweyWestBandwidth, testResultSchema } from './stats.ts';
+import { withinSession } from './sessions.ts';
 
 export interface GroupEvaluation {
   scoring: ScoringContext;
@@ -23,13 +24,15 @@ export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluatio
   const { lookback, horizon, validationSplit } = group.window;
   const { train, test } = group.ranges;
   const { firstValidationTarget } = trainingTargets(train, lookback, horizon, validationSplit);
-  const targets = Array.from({ length: test.to - test.from }, (_, i) => test.from + i);
+  // Intraday: only targets whose window keeps within its session (sessions.ts), as the models'.
+  const keep = (t: number) => withinSession(series.dates, t, lookback, horizon);
+  const targets = Array.from({ length: test.to - test.from }, (_, i) => test.from + i).filter(keep);
   const scoring: ScoringContext = {
     actual: targets.map((t) => series.values[t]),
     previous: targets.map((t) => series.values[t - horizon]),
     naiveScale: naiveScale(series.values, train.from, train.to),
   };
-  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon, features: series.features };
+  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon, features: series.features, keep };
   const { ridge } = chooseRidge(fitOn);
   const baselinePredictions = baselineForecasts({ ...fitOn, test, ridge });
   const baselines = Object.fromEntries(BASELINES.map((b) => [b, scoreForecast(baselinePredictions[b], scoring)])) as Record<BaselineName, ForecastScores>;

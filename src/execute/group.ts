@@ -13,6 +13,7 @@ import { evaluateGroup, evaluateRun, type GroupEvaluation } from '../evaluation/
 import { checksums, predictionsCsv, PREDICTIONS_FILE, PRUNED_WEIGHTS_FILE, prunedWeightsJson, text, type ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
 import { withFeatureChannels } from './feature-channels.ts';
+import { withinSessions } from './session-windows.ts';
 import { changedOutside, maxAbsDifference, outputSpread, pluginFiles, requireCountsFromModel, requireFiniteScores, requireOriginalUnchanged, requireReportedCounts, requireRequestedSparsity, requireValidCounts } from './checks.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
@@ -74,7 +75,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
     requireWindows(data, windowPlugin.name);
-    return { data: withFeatureChannels(data, series, horizon), shared: evaluateGroup(series, { ...group, ranges }) };
+    return { data: withinSessions(withFeatureChannels(data, series, horizon), series, horizon), shared: evaluateGroup(series, { ...group, ranges }) };
   };
   const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
   const windowsOf = async (run: RunConfig) => {

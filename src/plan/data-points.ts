@@ -3,6 +3,7 @@
 // issue at the spec path that asked for something the data cannot give.
 import type { Series } from '../plugin/api.ts';
 import { trainingTargets } from '../plugin/windows.ts';
+import { sessionOf } from '../plugin/dates.ts';
 import { shortHash } from '../plugin/hash.ts';
 import type { SpecIssue } from '../spec/issues.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
@@ -39,14 +40,14 @@ export function datasetKeyOf(loaded: LoadedExperiment, i: number): string {
   return shortHash({ base, features, align: dataset.align });
 }
 
-/** Index of the last date on or before `end`, or -1. */
+/** Index of the last date (or intraday bar, by its session) on or before `end`, or -1. */
 function lastIndexOnOrBefore(dates: readonly string[], end: string): number {
   let lo = 0;
   let hi = dates.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (dates[mid] <= end) {
+    if (sessionOf(dates[mid]) <= end) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -80,7 +81,7 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
     for (const [ei, end] of spec.test.end.entries()) {
       const endIdx = end === 'last' ? s.dates.length - 1 : lastIndexOnOrBefore(s.dates, end);
       const endPath = Array.isArray(rawTest?.end) ? ['test', 'end', ei] : ['test', 'end'];
-      if (endIdx < 0 || (end !== 'last' && end > s.dates[s.dates.length - 1])) {
+      if (endIdx < 0 || (end !== 'last' && end > sessionOf(s.dates[s.dates.length - 1]))) {
         report(endPath, `the test period must end within ${dataset.ticker}'s data (${s.dates[0]} .. ${s.dates[s.dates.length - 1]})`, end);
         continue;
       }

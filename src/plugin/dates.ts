@@ -41,3 +41,23 @@ export function dayText(code: number): string {
 export function daysBetween(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 }
+
+/**
+ * Intraday bars are stamped `YYYY-MM-DDTHH:MM[:SS]` with their UTC offset (`-05:00`, or `Z`): a
+ * bar's session is its local trading day, the date part. A stamp without an offset is refused,
+ * since the same clock time is a different instant in another zone.
+ */
+const STAMP = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?(Z|[+-]\d{2}:\d{2})?$/;
+
+export const isIntradayStamp = (text: string): boolean => text.length > 10 && text[10] === 'T';
+
+/** Milliseconds since the epoch, 'no zone' for a stamp without an offset, or undefined when it is no stamp. */
+export function stampInstant(text: string): number | 'no zone' | undefined {
+  const m = STAMP.exec(text);
+  if (!m || dayCode(m[1]) === undefined) return undefined;
+  if (!m[4]) return 'no zone';
+  return Date.parse(text);
+}
+
+/** A bar's session (its local trading day); a daily date is its own session. */
+export const sessionOf = (stamp: string): string => stamp.slice(0, 10);

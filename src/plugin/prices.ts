@@ -2,7 +2,7 @@
 // nothing is silently dropped or silently mended. CSV is parsed by csv-parse (quoted fields, embedded commas and
 // quotes, BOM, CRLF): a hand-split line shifts columns silently when a field holds a comma.
 import { parse } from 'csv-parse/sync';
-import { dayCode, dayText } from './dates.ts';
+import { dayCode, dayText, isIntradayStamp, stampInstant } from './dates.ts';
 import { ErrorCode, RunexpError } from './errors.ts';
 import { quoted, quotedList } from './shorten.ts';
 
@@ -76,8 +76,10 @@ const PADDED = /^\s|\s$/;
  */
 export function parsePriceCsv(text: string | Uint8Array, options: { column: string; dateColumn?: string; name: string }): PriceTable {
   const { name, column } = options;
-  const dateColumn = options.dateColumn ?? 'Date';
+  let dateColumn = options.dateColumn ?? 'Date';
   const days = new Column(new Int32Array(1024));
+  // Intraday bars (a `T` in the first stamp): their text is kept, their instants ordered.
+  let stamps: { texts: string[]; instants: Column<Float64Array> } | undefined;
   const values = new Column(new Float64Array(1024));
   let header: string[] | undefined;
   let dateIdx = -1;
@@ -85,6 +87,8 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
   eachCsvRow(text, name, (cells, row) => {
     if (!header) {
       header = cells.map((c) => c.trim());
+      // Intraday files name their stamp column Datetime.
+      if (dateColumn === 'Date' && !header.includes('Date') && header.includes('Datetime')) dateColumn = 'Datetime';
       dateIdx = header.indexOf(dateColumn);
       valueIdx = header.indexOf(column);
       if (dateIdx < 0) throw new RunexpError(ErrorCode.DATA, `${name}: no ${quoted(dateColumn)} column`, `columns are: ${quotedList(header)}`);
@@ -100,11 +104,17 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
       const [what, cell] = PADDED.test(date) ? [dateColumn, date] : [column, raw];
       throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: ${what} ${quoted(cell)} has spaces around it`, 'remove the spaces: runexp reads dates and prices exactly as written, never guessing');
     }
-    const day = dayCode(date);
-    if (day === undefined) throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: bad date ${quoted(date)}`, 'dates must be real days written YYYY-MM-DD');
+    if (days.length === 0 && !stamps && isIntradayStamp(date)) stamps = { texts: [], instants: new Column(new Float64Array(1024)) };
+    const day = stamps ? 0 : dayCode(date);
+    if (day === undefined) throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: bad date ${quoted(date)}`, 'dates must be real days written YYYY-MM-DD (or, for intraday bars, YYYY-MM-DDTHH:MM with a UTC offset)');
     const value = raw === '' ? NaN : Number(raw);
     if (!DECIMAL.test(raw) || !Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${name} line ${row} (${date}): missing or non-numeric ${column} ${quoted(raw)}`, 'remove the row or fill the value (decimal numbers, without thousands separators)');
     if (value <= 0) throw new RunexpError(ErrorCode.DATA, `${name} line ${row} (${date}): ${column} must be positive, got ${value}`);
+    if (stamps) {
+      checkStamp(stamps, date, `${name} line ${row}`);
+      values.push(value);
+      return;
+    }
     const last = days.length > 0 ? days.at(days.length - 1) : undefined;
     if (last !== undefined && day <= last) {
       const what = day === last ? 'duplicate date' : 'dates out of order';
@@ -113,6 +123,21 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
     days.push(day);
     values.push(value);
   });
+  if (stamps) return { dates: stamps.texts, values: Array.from(values.all()) };
   if (days.length === 0) throw new RunexpError(ErrorCode.DATA, `${name}: no data rows`);
   return { dates: Array.from(days.all(), dayText), values: Array.from(values.all()) };
+}
+
+/** An intraday bar's stamp: with its UTC offset, after the bar before it, never the same instant twice. */
+function checkStamp(stamps: { texts: string[]; instants: Column<Float64Array> }, text: string, where: string): void {
+  const instant = stampInstant(text);
+  if (instant === undefined) throw new RunexpError(ErrorCode.DATA, `${where}: bad timestamp ${quoted(text)}`, 'intraday bars are stamped YYYY-MM-DDTHH:MM[:SS] with their UTC offset, e.g. 2026-01-22T09:30:00-05:00');
+  if (instant === 'no zone') throw new RunexpError(ErrorCode.DATA, `${where}: the timestamp ${quoted(text)} has no time zone`, 'add the UTC offset of the exchange\'s local time (e.g. -05:00 for New York in winter): the same clock time is another instant elsewhere');
+  const n = stamps.instants.length;
+  if (n > 0 && instant <= stamps.instants.at(n - 1)) {
+    const what = instant === stamps.instants.at(n - 1) ? 'duplicate bar' : 'bars out of order';
+    throw new RunexpError(ErrorCode.DATA, `${where}: ${what} (${text} after ${stamps.texts[n - 1]})`, 'sort the bars by time and remove duplicates');
+  }
+  stamps.instants.push(instant);
+  stamps.texts.push(text);
 }

@@ -8,7 +8,7 @@ import { definePlugin, ErrorCode, parsePriceCsv, quoted, RunexpError, sha256, su
 export const SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/snapshot');
 
 interface SnapshotManifest {
-  tickers: Record<string, { file: string; sha256: string; rows: number; first: string; last: string }>;
+  tickers: Record<string, { file: string; sha256: string; rows: number; first: string; last: string; intraday?: boolean }>;
 }
 
 export function readSnapshotManifest(): SnapshotManifest {
@@ -28,14 +28,16 @@ export function readSnapshot(ticker: string, column: string) {
   if (checksum !== entry.sha256) {
     throw new RunexpError(ErrorCode.DATA, `snapshot file ${entry.file} does not match its checksum (got ${checksum.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`, 'restore it with git checkout data/snapshot');
   }
-  const table = parsePriceCsv(bytes.toString('utf8'), { column, name: `snapshot ${entry.file}` });
-  return { ticker, ...table, checksum, source: `snapshot:data/snapshot/${entry.file}` };
+  // Intraday bars have no Adj Close: weeks of bars hold no dividend or split, so Close is it.
+  const read = entry.intraday && column === 'Adj Close' ? 'Close' : column;
+  const table = parsePriceCsv(bytes.toString('utf8'), { column: read, name: `snapshot ${entry.file}` });
+  return { ticker, ...table, checksum, source: `snapshot:data/snapshot/${entry.file}${read === column ? '' : ` (${read})`}` };
 }
 
 export default definePlugin({
   slot: 'fetch',
   name: 'snapshot',
-  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ); works offline.',
+  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ) and 1-minute SPY bars (SPY-1m); works offline.',
   options: z.strictObject({
     column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low', 'Volume']).default('Adj Close'),
   }),

@@ -1,0 +1,34 @@
+// The window plugin cuts a window for every target; on intraday bars core keeps those within one
+// session (evaluation/sessions.ts), as the baselines do, and maps the kept windows' outputs back to
+// prices through the plugin's own toPrice (which counts windows by position).
+import type { Series, WindowedData, WindowSet } from '../plugin/api.ts';
+import { isIntradayStamp } from '../plugin/dates.ts';
+import { withinSession } from '../evaluation/sessions.ts';
+
+export function withinSessions(data: WindowedData, series: Series, horizon: number): WindowedData {
+  if (!isIntradayStamp(series.dates[0])) return data;
+  const index = new Map(series.dates.map((d, i) => [d, i]));
+  const width = data.lookback * data.features;
+  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, data.lookback, horizon) ? w : -1)).filter((w) => w >= 0);
+  const splits = { train: kept(data.train), validation: kept(data.validation), test: kept(data.test) };
+  const pick = (set: WindowSet, ws: number[]): WindowSet => ({
+    x: Float32Array.from(ws.flatMap((w) => Array.from(set.x.subarray(w * width, (w + 1) * width)))),
+    y: Float32Array.from(ws, (w) => set.y[w]),
+    count: ws.length,
+    targets: Float64Array.from(ws, (w) => set.targets[w]),
+    dates: ws.map((w) => set.dates[w]),
+  });
+  return {
+    ...data,
+    train: pick(data.train, splits.train),
+    validation: pick(data.validation, splits.validation),
+    test: pick(data.test, splits.test),
+    toPrice: (scaled, split) => {
+      // The plugin's toPrice knows every window of the split: place the kept ones where they were.
+      const all = new Float64Array(data[split].count);
+      splits[split].forEach((w, i) => (all[w] = scaled[i]));
+      const prices = data.toPrice(all, split);
+      return Float64Array.from(splits[split], (w) => prices[w]);
+    },
+  };
+}
