@@ -25,7 +25,7 @@ export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluatio
   const { train, test } = group.ranges;
   const { firstValidationTarget } = trainingTargets(train, lookback, horizon, validationSplit);
   // Intraday: only targets whose window keeps within its session (sessions.ts), as the models'.
-  const keep = (t: number) => withinSession(series.dates, t, lookback, horizon);
+  const keep = (t: number) => withinSession(series.dates, t, group.window);
   const targets = Array.from({ length: test.to - test.from }, (_, i) => test.from + i).filter(keep);
   const scoring: ScoringContext = {
     actual: targets.map((t) => series.values[t]),

@@ -75,7 +75,7 @@ async function runGroup(task: GroupTask, tf: Tf, backend: string, emit: (event: 
       windowPlugin.run({ series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit }, group.window.options, stageContext(tf, group.seed)),
     );
     requireWindows(data, windowPlugin.name);
-    return { data: withinSessions(withFeatureChannels(data, series, horizon), series, horizon), shared: evaluateGroup(series, { ...group, ranges }) };
+    return { data: withinSessions(withFeatureChannels(data, series, horizon), series, group.window), shared: evaluateGroup(series, { ...group, ranges }) };
   };
   const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
   const windowsOf = async (run: RunConfig) => {

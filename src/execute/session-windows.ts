@@ -5,11 +5,11 @@ import type { Series, WindowedData, WindowSet } from '../plugin/api.ts';
 import { isIntradayStamp } from '../plugin/dates.ts';
 import { withinSession } from '../evaluation/sessions.ts';
 
-export function withinSessions(data: WindowedData, series: Series, horizon: number): WindowedData {
-  if (!isIntradayStamp(series.dates[0])) return data;
+export function withinSessions(data: WindowedData, series: Series, window: { horizon: number; crossSessions?: boolean }): WindowedData {
+  if (window.crossSessions || !isIntradayStamp(series.dates[0])) return data;
   const index = new Map(series.dates.map((d, i) => [d, i]));
   const width = data.lookback * data.features;
-  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, data.lookback, horizon) ? w : -1)).filter((w) => w >= 0);
+  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, { ...window, lookback: data.lookback }) ? w : -1)).filter((w) => w >= 0);
   const splits = { train: kept(data.train), validation: kept(data.validation), test: kept(data.test) };
   const pick = (set: WindowSet, ws: number[]): WindowSet => ({
     x: Float32Array.from(ws.flatMap((w) => Array.from(set.x.subarray(w * width, (w + 1) * width)))),

@@ -62,7 +62,8 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     const dense = {
       data: { key: data.datasetKey, checksum: data.series.checksum },
       ranges: trainRanges,
-      window: { ...call(win), lookback, horizon, validationSplit },
+      // Only when asked: specs that leave it out keep their training keys.
+      window: { ...call(win), lookback, horizon, validationSplit, ...(spec.window.crossSessions ? { crossSessions: true } : {}) },
       architecture: layers,
       ...(kinds ? { layerKinds: kinds } : {}),
       train: call(train),

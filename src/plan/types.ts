@@ -66,7 +66,7 @@ export interface TrainGroup {
   seed: number;
   architecture: Architecture;
   ranges: Ranges;
-  window: PluginCall & { lookback: number; horizon: number; validationSplit: number };
+  window: PluginCall & { lookback: number; horizon: number; validationSplit: number; crossSessions?: boolean };
   train: PluginCall;
   runs: RunConfig[];
 }

@@ -142,6 +142,7 @@ export const experimentSchema = z.strictObject({
         .default([1])
         .describe('days ahead the model forecasts: the target is the close h trading days after the window\'s last day; a list is a grid axis'),
       validationSplit: z.number().gt(0).lt(1).default(0.2).describe('chronological: the last share of training windows'),
+      crossSessions: z.boolean().default(false).describe('intraday bars: also keep windows that span two sessions (the overnight gap); daily series ignore it'),
       scaler: axis(pluginRef)
         .default([{ plugin: 'minmax' }])
         .describe('window plugin: how the series becomes scaled windows (minmax: price levels, as the paper; returns; normalised); a list is an axis (representations)'),

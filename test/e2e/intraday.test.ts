@@ -40,4 +40,10 @@ test('intraday bars: every window within one session, for the models and the bas
     expect(rows.some((row) => row.date.slice(11, 16) < `10:0${h}`)).toBe(false);
     expect(Number.isFinite(r.baselines.linear.mse)).toBe(true);
   }
+  // Asked to, windows span the overnight gap: every bar of the test period is a target.
+  writeSpec(dir, SPEC.replace('name: intraday', 'name: across').replace('horizon: [1, 5]', 'horizon: 1, crossSessions: true'));
+  expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
+  const [across] = readJsonl(join(dir, 'runs/across/results.jsonl'));
+  expect(readFileSync(join(dir, 'runs/across/runs', across.runId, 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 780);
+  expect(across.trainKey).not.toBe(records.find((r) => r.params.window.horizon === 1)!.trainKey);
 }, 120_000);
