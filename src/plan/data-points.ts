@@ -3,7 +3,7 @@
 // issue at the spec path that asked for something the data cannot give.
 import type { Series } from '../plugin/api.ts';
 import { trainingTargets } from '../plugin/windows.ts';
-import { sessionOf } from '../plugin/dates.ts';
+import { isIntradayStamp, sessionOf } from '../plugin/dates.ts';
 import { shortHash } from '../plugin/hash.ts';
 import type { SpecIssue } from '../spec/issues.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
@@ -40,6 +40,32 @@ export function datasetKeyOf(loaded: LoadedExperiment, i: number): string {
   return shortHash({ base, features, align: dataset.align });
 }
 
+/**
+ * The test periods [from, to) of `folds` folds, the last ending at `endIdx`: `test.days` bars (or
+ * days) each, `step` apart; or, on intraday bars, `test.sessions` whole sessions each, `step`
+ * sessions apart (a period may start before the data: the caller says so). A message when
+ * sessions are asked of a daily series.
+ */
+function testPeriods(dates: readonly string[], endIdx: number, folds: number, test: { days?: number; sessions?: number }, step?: number): { from: number; to: number }[] | string {
+  if (test.days !== undefined) {
+    return Array.from({ length: folds }, (_, k) => {
+      const to = endIdx + 1 - (folds - 1 - k) * (step ?? test.days!);
+      return { from: to - test.days!, to };
+    });
+  }
+  if (!isIntradayStamp(dates[0])) return 'counts the sessions of intraday bars, but this series has daily dates';
+  const starts: number[] = [];
+  for (let i = 0; i <= endIdx; i++) if (i === 0 || sessionOf(dates[i]) !== sessionOf(dates[i - 1])) starts.push(i);
+  const n = test.sessions!;
+  const last = starts.length - 1; // the session holding endIdx
+  return Array.from({ length: folds }, (_, k) => {
+    const lastSession = last - (folds - 1 - k) * (step ?? n);
+    const firstSession = lastSession - n + 1;
+    const to = lastSession + 1 < starts.length ? starts[lastSession + 1] : endIdx + 1;
+    return { from: firstSession >= 0 ? starts[firstSession] : -1, to };
+  });
+}
+
 /** Index of the last date (or intraday bar, by its session) on or before `end`, or -1. */
 function lastIndexOnOrBefore(dates: readonly string[], end: string): number {
   let lo = 0;
@@ -68,7 +94,7 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
   // A test period holds one non-overlapping h-day holding per h days: it needs a few of them.
   const rawHorizon = (source.data.window as Record<string, unknown> | undefined)?.horizon;
   spec.window.horizon.forEach((h, hi) => {
-    if (h * 3 > spec.test.days) report(Array.isArray(rawHorizon) ? ['window', 'horizon', hi] : ['window', 'horizon'], `a ${h}-day horizon needs a test period of at least ${3 * h} days (three non-overlapping ${h}-day periods), but test.days is ${spec.test.days}`, h, `use a horizon of at most ${Math.floor(spec.test.days / 3)} days, or a longer test period`);
+    if (spec.test.days !== undefined && h * 3 > spec.test.days) report(Array.isArray(rawHorizon) ? ['window', 'horizon', hi] : ['window', 'horizon'], `a ${h}-day horizon needs a test period of at least ${3 * h} days (three non-overlapping ${h}-day periods), but test.days is ${spec.test.days}`, h, `use a horizon of at most ${Math.floor(spec.test.days / 3)} days, or a longer test period`);
   });
 
   spec.data.forEach((dataset, di) => {
@@ -87,21 +113,23 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
       }
       // Walk-forward: folds oldest first, the last one ending at `end`; otherwise one fold.
       const wf = spec.test.walkForward;
-      const step = wf?.step ?? spec.test.days;
       const folds = wf?.folds ?? 1;
-      const foldTests = Array.from({ length: folds }, (_, k) => {
-        const to = endIdx + 1 - (folds - 1 - k) * step;
-        return { from: to - spec.test.days, to };
-      });
+      const foldTests = testPeriods(s.dates, endIdx, folds, spec.test, wf?.step);
+      if (typeof foldTests === 'string') {
+        report(['test', 'sessions'], foldTests, spec.test.sessions, 'use test.days, which counts bars or days');
+        continue;
+      }
+      const testBars = foldTests[0].to - foldTests[0].from;
+      const step = foldTests.length > 1 ? foldTests[1].to - foldTests[0].to : testBars;
       const first = foldTests[0];
       for (const [ki, days] of dataset.days.entries()) {
         const daysPath = [...dataPath, 'days', ...(Array.isArray(rawDataset.days) ? [ki] : [])];
         const trainFrom = first.from - days;
         if (first.from < 0 || trainFrom < 0) {
-          const periods = wf ? `${wf.folds} test periods of ${spec.test.days} days, ${step} apart,` : `${spec.test.days} test days`;
+          const periods = wf ? `${wf.folds} test periods of ${testBars} days, ${step} apart,` : `${testBars} test days`;
           report(
             daysPath,
-            `${days} training days + ${periods} need ${days + spec.test.days + (foldTests.length - 1) * step} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${endIdx + 1} (from ${s.dates[0]})`,
+            `${days} training days + ${periods} need ${days + testBars + (foldTests.length - 1) * step} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${endIdx + 1} (from ${s.dates[0]})`,
             days,
             first.from > lookback + horizon + 1 ? `use at most ${first.from} days${wf ? ', fewer folds' : ''}, or an earlier test.end` : `the data has only ${endIdx + 1} trading days up to the test end: use more data${wf ? ', fewer folds' : ''} or a shorter test period`,
           );
@@ -115,7 +143,7 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
         }
         const rangesOf = (train: { from: number; to: number }, test: { from: number; to: number }): Ranges => ({
           train: { ...train, start: s.dates[train.from], end: s.dates[train.to - 1], days: train.to - train.from },
-          test: { ...test, start: s.dates[test.from], end: s.dates[test.to - 1], days: spec.test.days },
+          test: { ...test, start: s.dates[test.from], end: s.dates[test.to - 1], days: test.to - test.from },
         });
         const firstRanges = rangesOf({ from: trainFrom, to: first.from }, first);
         foldTests.forEach((test, k) => {

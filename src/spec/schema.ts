@@ -55,7 +55,7 @@ const isoDate = z
 const walkForwardSchema = z
   .strictObject({
     folds: z.int().min(2).max(100).describe('number of consecutive test periods'),
-    step: z.int().positive().optional().describe('trading days between the ends of consecutive test periods (default: test.days, so they do not overlap)'),
+    step: z.int().positive().optional().describe('trading days (sessions, with test.sessions) between the ends of consecutive test periods (default: the test period\'s length, so they do not overlap)'),
     window: z.enum(['sliding', 'expanding']).default('sliding').describe('sliding: the same number of training days before every fold; expanding: from the first fold\'s training start up to each fold'),
     retrain: z.enum(['every', 'once']).default('every').describe('every: a new training per fold; once: the first fold\'s model for every fold'),
   })
@@ -130,9 +130,14 @@ export const experimentSchema = z.strictObject({
   data: axis(datasetSchema).describe('one dataset or a list of them (an axis)'),
   test: z
     .strictObject({
-      days: z.int().positive().describe('trading days in the test period (one prediction per day)'),
+      days: z.int().positive().optional().describe('trading days (bars, on intraday series) in the test period, one prediction each'),
+      sessions: z.int().positive().optional().describe('intraday bars: the test period as this many whole sessions (walkForward.step then counts sessions too); instead of days'),
       end: axis(z.union([z.literal('last'), isoDate])).default(['last']).describe('last date of the test period; "last" is the last date in the data'),
       walkForward: walkForwardSchema.optional(),
+    })
+    .superRefine((test, ctx) => {
+      if (test.days === undefined && test.sessions === undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: 'missing required key (expected a number; or test.sessions for intraday bars)' });
+      if (test.days !== undefined && test.sessions !== undefined) ctx.addIssue({ code: 'custom', path: ['sessions'], input: test.sessions, message: 'give test.days or test.sessions, not both' });
     })
     .describe('the test period: a separate, later period right after the training window'),
   window: z

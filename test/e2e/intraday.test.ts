@@ -46,4 +46,12 @@ test('intraday bars: every window within one session, for the models and the bas
   const [across] = readJsonl(join(dir, 'runs/across/results.jsonl'));
   expect(readFileSync(join(dir, 'runs/across/runs', across.runId, 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 780);
   expect(across.trainKey).not.toBe(records.find((r) => r.params.window.horizon === 1)!.trainKey);
+  // Test periods in whole sessions, folds a session apart: each fold is one session's 390 bars.
+  writeSpec(dir, SPEC.replace('name: intraday', 'name: sessions').replace('horizon: [1, 5]', 'horizon: 1').replace('test: {days: 780, end: 2026-03-06}', 'test: {sessions: 1, end: 2026-03-06, walkForward: {folds: 2}}'));
+  expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
+  const folds = readJsonl(join(dir, 'runs/sessions/results.jsonl')).sort((a, b) => a.params.fold - b.params.fold);
+  expect(folds.map((r) => [r.data.test.start, r.data.test.end, r.data.test.days])).toEqual([
+    ['2026-03-05T09:30:00-05:00', '2026-03-05T15:59:00-05:00', 390],
+    ['2026-03-06T09:30:00-05:00', '2026-03-06T15:59:00-05:00', 390],
+  ]);
 }, 120_000);
