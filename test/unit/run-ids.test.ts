@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepare } from '../../src/plan/prepare.ts';
+import { gridSize } from '../../src/spec/grid-size.ts';
 import { sha256 } from '../../src/plugin/hash.ts';
 import { FIXTURES, tempDir } from '../helpers/cli.ts';
 
@@ -11,7 +12,9 @@ const pinned = JSON.parse(readFileSync(join(FIXTURES, 'run-ids/experiments.json'
 const digest = (ids: string[]) => sha256([...ids].sort().join('\n')).slice(0, 16);
 
 test.each(readdirSync('experiments').filter((f) => f.endsWith('.yaml')).sort())('experiments/%s keeps its run ids and training keys', async (file) => {
-  const { grid } = await prepare(join('experiments', file));
+  const { grid, loaded } = await prepare(join('experiments', file));
+  // What `maxRuns` is checked against, counted before expanding (folds and horizons included).
+  expect(gridSize(loaded.spec, loaded.plugins, loaded.compactorsOf)).toBe(grid.runs.length);
   expect({ runs: grid.runs.length, trainings: grid.groups.length, runIds: digest(grid.runs.map((r) => r.runId)), trainKeys: digest(grid.groups.map((g) => g.trainKey)) }).toEqual(pinned[file]);
 }, 60_000);
 
