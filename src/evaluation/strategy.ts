@@ -101,6 +101,8 @@ export interface ForecastRow {
 export interface Strategy {
   positions: number[];
   net: number[];
+  /** The asset's return over each holding period (the same for every strategy of a run). */
+  assetReturns: number[];
   performance: StrategyPerformance;
 }
 
@@ -115,7 +117,7 @@ export function strategies(rows: readonly ForecastRow[], forecasters: readonly s
   const perYear = options.periodsPerYear / horizon;
   const run = (held: number[]): Strategy => {
     const net = netReturns(held, assetReturns, options.costBps);
-    return { positions: held, net, performance: performance(net, held, assetReturns, perYear) };
+    return { positions: held, net, assetReturns, performance: performance(net, held, assetReturns, perYear) };
   };
   const out: Record<string, Strategy> = { 'buy and hold': run(traded.map(() => 1)) };
   for (const name of forecasters) out[name] = run(positions(traded.map((r) => r[name] as number), price, options.position));

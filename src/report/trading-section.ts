@@ -7,6 +7,7 @@ import { esc, num, table } from './html.ts';
 import type { OkRecord } from './load.ts';
 import type { Trading, TradingVerdict } from './trading.ts';
 import { ALPHA, formatP } from './verdict.ts';
+import { labeller } from '../plan/labels.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${num(x * 100, 2)}%` : '—');
 const verdict = ({ test, holm }: TradingVerdict, signed: boolean) =>
@@ -32,7 +33,16 @@ export function tradingSection(result: Trading | undefined, options: StrategyOpt
     { raw: true },
   );
   const sizes = `Families: Sharpe vs buy and hold ${result.familySizes['vs buy and hold']} tests, vs cash ${result.familySizes['vs cash']}; each model's figures are means over its seeds, its tests count seeds and test days as random (seeds-and-days, with the Sharpe ratio's delta-method influence and a HAC long-run variance); * Holm-adjusted p &lt; ${ALPHA}. A dense original shared by several pruning configurations is one test.`;
-  return `${intro}<h3>Baselines</h3>${baselines}<h3>The models</h3><p>${sizes}</p>${models}${figure(equityChart(result, configLabel))}`;
+  return `${intro}<h3>Baselines</h3>${baselines}<h3>The models</h3><p>${sizes}</p>${models}${pooledTable(result.pooled, header)}${figure(equityChart(result, configLabel))}`;
+}
+
+/** Walk-forward: each configuration traded over all its folds in time order, judged in families of their own. */
+function pooledTable(pooled: Trading['pooled'], header: string[]): string {
+  if (!pooled.rows.length) return '';
+  const withoutFold = (run: OkRecord) => ({ ...run.params, testEnd: 'pooled', fold: undefined });
+  const labels = labeller(pooled.rows.flatMap((r) => r.runs.map(withoutFold)));
+  const rows = pooled.rows.map((r) => [esc(labels.config(withoutFold(r.runs[0]))), `${r.model} <small>(${new Set(r.runs.map((x) => x.params.seed)).size} seeds × ${new Set(r.runs.map((x) => x.params.fold)).size} folds${r.sharedBy > 1 ? `; shared by ${r.sharedBy} configurations` : ''})</small>`, ...performanceCells(r.performance), verdict(r.vsBuyAndHold, true), verdict(r.vsCash, false)]);
+  return `<h3>Walk-forward, traded over all folds</h3><p>Each seed's holding periods of every fold in time order, one strategy over the whole span; tested the same way, Holm within these rows (vs buy and hold ${pooled.familySizes['vs buy and hold']} tests, vs cash ${pooled.familySizes['vs cash']}).</p>${table(['configuration', ...header, 'Sharpe − buy and hold [95% CI], p (Holm)', 'vs cash: p (Holm)'], rows, { raw: true })}`;
 }
 
 function equityChart(result: Trading, configLabel: (run: OkRecord) => string): Chart {

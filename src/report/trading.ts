@@ -6,11 +6,12 @@
 //                            never trades: it forecasts today's price.)
 // The dense original is shared by every pruning configuration of its trainings: it enters once.
 import { sharpeTest, type SharpeTest } from '../evaluation/sharpe-test.ts';
-import type { StrategyOptions, StrategyPerformance } from '../evaluation/strategy.ts';
+import { performance, type StrategyOptions, type StrategyPerformance } from '../evaluation/strategy.ts';
 import { holm } from '../evaluation/multiple-testing.ts';
 import { byConfiguration } from '../plan/labels.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import { runStrategies } from '../results/trading.ts';
+import { pooledKey } from './comparisons.ts';
 import type { OkRecord } from './load.ts';
 
 export type TradingQuestion = 'vs buy and hold' | 'vs cash';
@@ -41,6 +42,8 @@ export interface TradingBaselines {
 
 export interface Trading {
   rows: TradingRow[];
+  /** Walk-forward grids: each configuration's strategies over all its folds' test periods, in time order. */
+  pooled: { rows: TradingRow[]; familySizes: Record<TradingQuestion, number> };
   baselines: TradingBaselines[];
   familySizes: Record<TradingQuestion, number>;
   /** Per configuration: the traded dates and each strategy's equity curve (mean over seeds for the models). */
@@ -105,12 +108,63 @@ export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord
     curves.push({ runs: config, dates, equity });
   }
   if (!rows.length) return undefined;
-  // Each listed row is one distinct test per question (shared originals are listed once).
+  return { rows, baselines: [...baselines.values()], familySizes: judgeRows(rows), curves, pooled: pooledTrading(runs, predictionsOf, options) };
+}
+
+/** Holm within each question's family; each listed row is one distinct test (shared originals are listed once). */
+function judgeRows(rows: readonly TradingRow[]): Record<TradingQuestion, number> {
   const familySizes = { 'vs buy and hold': 0, 'vs cash': 0 };
   for (const [question, verdictOf] of [['vs buy and hold', (r: TradingRow) => r.vsBuyAndHold], ['vs cash', (r: TradingRow) => r.vsCash]] as const) {
     const family = rows.map(verdictOf).filter((v) => Number.isFinite(v.test.pValue));
     holm(family.map((v) => v.test.pValue)).forEach((p, i) => (family[i].holm = p));
     familySizes[question] = family.length;
   }
-  return { rows, baselines: [...baselines.values()], familySizes, curves };
+  return familySizes;
+}
+
+/**
+ * Walk-forward: per configuration and seed, every fold's holding periods in time order, as one
+ * strategy over the whole span (a seed missing a fold or its predictions is left out), tested
+ * like the per-fold rows in families of their own.
+ */
+function pooledTrading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, options: StrategyOptions): Trading['pooled'] {
+  const pools = new Map<string, OkRecord[]>();
+  for (const run of runs.filter((r) => r.params.fold !== undefined)) pools.set(pooledKey(run), [...(pools.get(pooledKey(run)) ?? []), run]);
+  const rows: TradingRow[] = [];
+  const listed = new Map<string, TradingRow>();
+  for (const pool of pools.values()) {
+    const folds = new Set(pool.map((r) => r.params.fold)).size;
+    const horizon = pool[0].horizon ?? 1;
+    const perYear = options.periodsPerYear / horizon;
+    const seeds = [...new Set(pool.map((r) => r.params.seed))]
+      .map((seed) => pool.filter((r) => r.params.seed === seed).sort((a, b) => a.params.fold! - b.params.fold!))
+      .filter((f) => f.length === folds && f.every((r) => predictionsOf(r)));
+    if (!seeds.length) continue;
+    // Each seed's folds joined: nets, positions and the asset's returns, in time order.
+    const joined = seeds.map((foldRuns) => {
+      const parts = foldRuns.map((r) => runStrategies(predictionsOf(r)!, options, horizon));
+      const join = (name: string, key: 'net' | 'positions' | 'assetReturns') => parts.flatMap((p) => p[name][key]);
+      return Object.fromEntries(['original', 'compact', 'buy and hold'].map((name) => [name, { net: join(name, 'net'), positions: join(name, 'positions'), assetReturns: join(name, 'assetReturns') }]));
+    });
+    for (const model of ['original', 'compact'] as const) {
+      const id = model === 'original' ? `original:${seeds.flat().map((r) => r.trainKey).join(',')}` : `compact:${seeds.flat().map((r) => r.runId).join(',')}`;
+      const shared = listed.get(id);
+      if (shared) {
+        shared.sharedBy++;
+        continue;
+      }
+      const nets = joined.map((j) => j[model].net);
+      const row: TradingRow = {
+        runs: seeds.flat(),
+        model,
+        sharedBy: 1,
+        performance: meanPerformance(joined.map((j) => performance(j[model].net, j[model].positions, j[model].assetReturns, perYear))),
+        vsBuyAndHold: { test: sharpeTest(nets, joined.map((j) => j['buy and hold'].net), perYear), holm: NaN },
+        vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
+      };
+      rows.push(row);
+      listed.set(id, row);
+    }
+  }
+  return { rows, familySizes: judgeRows(rows) };
 }

@@ -31,6 +31,9 @@ test('retrain once: one training per seed serves both folds; each fold is tested
   const html = readFileSync(join(dir, 'reports/tiny/index.html'), 'utf8');
   expect(html).toContain('Walk-forward, pooled over folds');
   expect(html).toMatch(/fold=2/);
+  // Traded over both folds: the original (trained once, shared) and the compact, 2 seeds × 2 folds each.
+  const traded = html.slice(html.indexOf('<h3>Walk-forward, traded over all folds</h3>'));
+  expect(traded.slice(0, traded.indexOf('</table>')).match(/<small>\(2 seeds × 2 folds/g)).toHaveLength(2);
 }, 120_000);
 
 test('retrain every fold with an expanding window: a training per fold, each on more days', () => {
