@@ -5,13 +5,15 @@ import type { Chart } from './charts/chart.ts';
 import { pickedOnly, pickerNote, pickerParam, PICKER_LIMIT } from './charts/picker.ts';
 import { esc, num, table } from './html.ts';
 import type { OkRecord } from './load.ts';
-import type { Trading, TradingVerdict } from './trading.ts';
+import type { Trading, TradingRow, TradingVerdict } from './trading.ts';
 import { ALPHA, formatP } from './verdict.ts';
 import { labeller } from '../plan/labels.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${num(x * 100, 2)}%` : '—');
 const verdict = ({ test, holm }: TradingVerdict, signed: boolean) =>
   Number.isNaN(test.pValue) ? '—' : `${signed ? `${num(test.difference, 3)} <small>[${num(test.lo, 3)}, ${num(test.hi, 3)}]</small> ` : ''}p ${formatP(test.pValue)} <small>(${formatP(holm)})</small>${holm < ALPHA ? ' *' : ''}`;
+/** Seeds always in cash have no Sharpe ratio: the row's figures are the other seeds' means. */
+const cash = (r: TradingRow) => (r.inCash ? `, ${r.inCash} always in cash` : '');
 const performanceCells = (p: StrategyPerformance) => [num(p.sharpe, 3), pct(p.annualReturn), pct(p.annualVolatility), pct(p.maxDrawdown), pct(p.hitRate), num(p.annualTurnover, 3)];
 
 export function tradingSection(result: Trading | undefined, options: StrategyOptions, configLabel: (run: OkRecord) => string, figure: (chart: Chart) => string): string {
@@ -29,7 +31,7 @@ export function tradingSection(result: Trading | undefined, options: StrategyOpt
   );
   const models = table(
     ['configuration', ...header, 'Sharpe − buy and hold [95% CI], p (Holm)', 'vs cash: p (Holm)'],
-    result.rows.map((r) => [esc(configLabel(r.runs[0])), `${r.model} <small>(${r.runs.length} seed${r.runs.length > 1 ? 's' : ''}${r.sharedBy > 1 ? `; the dense original of ${r.sharedBy} configurations` : ''})</small>`, ...performanceCells(r.performance), verdict(r.vsBuyAndHold, true), verdict(r.vsCash, false)]),
+    result.rows.map((r) => [esc(configLabel(r.runs[0])), `${r.model} <small>(${r.runs.length} seed${r.runs.length > 1 ? 's' : ''}${cash(r)}${r.sharedBy > 1 ? `; the dense original of ${r.sharedBy} configurations` : ''})</small>`, ...performanceCells(r.performance), verdict(r.vsBuyAndHold, true), verdict(r.vsCash, false)]),
     { raw: true },
   );
   const sizes = `Families: Sharpe vs buy and hold ${result.familySizes['vs buy and hold']} tests, vs cash ${result.familySizes['vs cash']}; each model's figures are means over its seeds, its tests count seeds and test days as random (seeds-and-days, with the Sharpe ratio's delta-method influence and a HAC long-run variance); * Holm-adjusted p &lt; ${ALPHA}. A dense original shared by several pruning configurations is one test.`;
@@ -41,7 +43,7 @@ function pooledTable(pooled: Trading['pooled'], header: string[]): string {
   if (!pooled.rows.length) return '';
   const withoutFold = (run: OkRecord) => ({ ...run.params, testEnd: 'pooled', fold: undefined });
   const labels = labeller(pooled.rows.flatMap((r) => r.runs.map(withoutFold)));
-  const rows = pooled.rows.map((r) => [esc(labels.config(withoutFold(r.runs[0]))), `${r.model} <small>(${new Set(r.runs.map((x) => x.params.seed)).size} seeds × ${new Set(r.runs.map((x) => x.params.fold)).size} folds${r.sharedBy > 1 ? `; shared by ${r.sharedBy} configurations` : ''})</small>`, ...performanceCells(r.performance), verdict(r.vsBuyAndHold, true), verdict(r.vsCash, false)]);
+  const rows = pooled.rows.map((r) => [esc(labels.config(withoutFold(r.runs[0]))), `${r.model} <small>(${new Set(r.runs.map((x) => x.params.seed)).size} seeds × ${new Set(r.runs.map((x) => x.params.fold)).size} folds${cash(r)}${r.sharedBy > 1 ? `; shared by ${r.sharedBy} configurations` : ''})</small>`, ...performanceCells(r.performance), verdict(r.vsBuyAndHold, true), verdict(r.vsCash, false)]);
   return `<h3>Walk-forward, traded over all folds</h3><p>Each seed's holding periods of every fold in time order, one strategy over the whole span; tested the same way, Holm within these rows (vs buy and hold ${pooled.familySizes['vs buy and hold']} tests, vs cash ${pooled.familySizes['vs cash']}).</p>${table(['configuration', ...header, 'Sharpe − buy and hold [95% CI], p (Holm)', 'vs cash: p (Holm)'], rows, { raw: true })}`;
 }
 

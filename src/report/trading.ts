@@ -27,6 +27,8 @@ export interface TradingRow {
   model: 'original' | 'compact';
   /** For the dense original: how many configurations share it (it is listed and tested once). */
   sharedBy: number;
+  /** Seeds whose strategy never left cash (no Sharpe ratio; the others' mean is shown). */
+  inCash: number;
   /** Means over seeds. */
   performance: StrategyPerformance;
   vsBuyAndHold: TradingVerdict;
@@ -50,10 +52,20 @@ export interface Trading {
   curves: { runs: OkRecord[]; dates: string[]; equity: Record<string, number[]> }[];
 }
 
+/**
+ * Each figure's mean over the seeds that have it: a seed whose strategy never left cash has no
+ * Sharpe ratio or hit rate (counted in `inCash`), and its zeros stay in the return and drawdown.
+ */
 function meanPerformance(ps: readonly StrategyPerformance[]): StrategyPerformance {
-  const mean = (key: keyof StrategyPerformance) => ps.reduce((a, p) => a + p[key], 0) / ps.length;
+  const mean = (key: keyof StrategyPerformance) => {
+    const xs = ps.map((p) => p[key]).filter(Number.isFinite);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  };
   return Object.fromEntries((Object.keys(ps[0]) as (keyof StrategyPerformance)[]).map((k) => [k, mean(k)])) as unknown as StrategyPerformance;
 }
+
+/** Seeds whose strategy never held a position. */
+const inCash = (ps: readonly StrategyPerformance[]) => ps.filter((p) => p.exposure === 0).length;
 
 const equityOf = (net: readonly number[]) => {
   let e = 1;
@@ -98,6 +110,7 @@ export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord
         model,
         sharedBy: 1,
         performance: meanPerformance(seeds.map((s) => s[model].performance)),
+        inCash: inCash(seeds.map((s) => s[model].performance)),
         vsBuyAndHold: { test: sharpeTest(nets, seeds.map((s) => s['buy and hold'].net), perYear), holm: NaN },
         vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
       };
@@ -154,11 +167,13 @@ function pooledTrading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord)
         continue;
       }
       const nets = joined.map((j) => j[model].net);
+      const each = joined.map((j) => performance(j[model].net, j[model].positions, j[model].assetReturns, perYear));
       const row: TradingRow = {
         runs: seeds.flat(),
         model,
         sharedBy: 1,
-        performance: meanPerformance(joined.map((j) => performance(j[model].net, j[model].positions, j[model].assetReturns, perYear))),
+        performance: meanPerformance(each),
+        inCash: inCash(each),
         vsBuyAndHold: { test: sharpeTest(nets, joined.map((j) => j['buy and hold'].net), perYear), holm: NaN },
         vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
       };

@@ -12,6 +12,7 @@ import { buildReport, orderRuns } from '../../src/report/page.ts';
 import { methodRows } from '../../src/report/methods.ts';
 import { methodsSection } from '../../src/report/methods-section.ts';
 import { judge } from '../../src/report/verdict.ts';
+import { trading } from '../../src/report/trading.ts';
 import type { ModelReport } from '../../src/index.ts';
 
 function model(mse: number): ModelReport {
@@ -355,5 +356,30 @@ describe('pruning methods summary', () => {
     expect(html).toContain('<td>architecture lstm</td><td>24.495 <small>'); // √(20 · 30)
     expect(html).not.toContain('<b>lstm</b>');
     expect(html.match(/same as original/g)).toHaveLength(3);
+  });
+});
+
+describe('trading on the forecasts over seeds', () => {
+  // Two seeds over four days. Seed 0's compact forecasts are always below the price (it stays in
+  // cash); seed 1's compact is long on days 1 and 3. Both originals are always long (buy and hold).
+  const rows = (compactAbove: boolean[]) =>
+    [100, 101, 99, 102].map((price, i) => ({ date: `2026-01-0${i + 1}`, actual: [101, 99, 102, 103][i], persistence: price, original: price + 5, compact: compactAbove[i] ? price + 1 : price - 1, linear: price - 1 }));
+  const runs = [run('a', { seed: 0, prune: { sparsity: 0.5 } }, [10, 11]), run('b', { seed: 1, prune: { sparsity: 0.5 } }, [10, 12])];
+  const predictions: Record<string, ReturnType<typeof rows>> = { a: rows([false, false, false, false]), b: rows([true, false, true, false]) };
+  const result = trading(runs, (r) => predictions[r.runId] as never, { position: 'long-flat', costBps: 0, periodsPerYear: 252 })!;
+
+  test('a seed always in cash is counted, and the figures are the other seeds\' means; its test is undefined', () => {
+    const compact = result.rows.find((r) => r.model === 'compact')!;
+    expect(compact.inCash).toBe(1);
+    // Seed 1 alone: long on day 1 (101/100 − 1) and day 3 (102/99 − 1), in cash otherwise.
+    const net = [0.01, 0, 102 / 99 - 1, 0];
+    const mean = net.reduce((a, b) => a + b, 0) / 4;
+    const sd = Math.sqrt(net.reduce((a, x) => a + (x - mean) ** 2, 0) / 3);
+    expect(compact.performance.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 10);
+    expect(compact.performance.exposure).toBe(0.25); // (0 + 0.5) / 2
+    expect(compact.vsCash.test.pValue).toBeNaN();
+    const original = result.rows.find((r) => r.model === 'original')!;
+    expect(original.inCash).toBe(0);
+    expect(original.performance.sharpe).toBeCloseTo(result.baselines[0].buyAndHold.sharpe, 12);
   });
 });
