@@ -9,10 +9,16 @@ export function withinSessions(data: WindowedData, series: Series, window: { hor
   if (window.crossSessions || !isIntradayStamp(series.dates[0])) return data;
   const index = new Map(series.dates.map((d, i) => [d, i]));
   const width = data.lookback * data.features;
-  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, { ...window, lookback: data.lookback }) ? w : -1)).filter((w) => w >= 0);
+  const shape = { ...window, lookback: data.lookback };
+  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, shape) ? w : -1)).filter((w) => w >= 0);
   const splits = { train: kept(data.train), validation: kept(data.validation), test: kept(data.test) };
+  const rowsOf = (set: WindowSet, ws: number[]) => {
+    const x = new Float32Array(ws.length * width);
+    ws.forEach((w, i) => x.set(set.x.subarray(w * width, (w + 1) * width), i * width));
+    return x;
+  };
   const pick = (set: WindowSet, ws: number[]): WindowSet => ({
-    x: Float32Array.from(ws.flatMap((w) => Array.from(set.x.subarray(w * width, (w + 1) * width)))),
+    x: rowsOf(set, ws),
     y: Float32Array.from(ws, (w) => set.y[w]),
     count: ws.length,
     targets: Float64Array.from(ws, (w) => set.targets[w]),

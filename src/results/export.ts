@@ -20,7 +20,8 @@ function flattenParams(params: Record<string, unknown>): ExportRow {
 }
 
 const cell = (v: unknown): string | number | boolean | null => (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v));
-const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+/** A number for a CSV cell, or null (NaN and ±Infinity have no portable spelling). */
+export const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 function numbers(record: RunRecord): ExportRow {
   if (record.status !== 'ok') return {};

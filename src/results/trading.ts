@@ -6,6 +6,7 @@ import { strategies, type Strategy, type StrategyOptions } from '../evaluation/s
 import { sharpeTest } from '../evaluation/sharpe-test.ts';
 import { strategySchema } from '../spec/schema.ts';
 import type { PredictionRow } from './artifacts.ts';
+import { finite } from './export.ts';
 
 /** The forecasters whose strategies are evaluated: the two models and the baselines with an opinion (persistence sits in cash). */
 export const TRADED = ['original', 'compact', 'linear'] as const;
@@ -21,8 +22,6 @@ export function runStrategies(rows: readonly PredictionRow[], options: StrategyO
   const present = TRADED.filter((name) => rows.length && typeof rows[0][name] === 'number');
   return strategies(rows as never, present, options, horizon);
 }
-
-const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 /**
  * Export columns of one run: each strategy's Sharpe ratio, annual return, drawdown, hit rate and
