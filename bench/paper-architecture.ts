@@ -11,7 +11,9 @@ import minmax from '../src/plugins/window/minmax.ts';
 const SPEC = new URL('../experiments/paper.yaml', import.meta.url);
 
 export function paperArchitecture(output: 'relu' | 'linear' = 'relu'): Architecture {
-  const layers = z.array(layerSchema).parse((parse(readFileSync(SPEC, 'utf8')) as { architectures: { paper: unknown } }).architectures.paper);
+  const layers = z
+    .array(layerSchema)
+    .parse((parse(readFileSync(SPEC, 'utf8')) as { architectures: { paper: unknown } }).architectures.paper);
   const last = layers[layers.length - 1];
   if (last.type === 'dense') last.activation = output;
   return { name: 'paper', layers };
@@ -21,5 +23,9 @@ export function paperArchitecture(output: 'relu' | 'linear' = 'relu'): Architect
 export async function paperWindows(): Promise<WindowedData> {
   const series = readSnapshot('SPY', 'Adj Close');
   const n = series.values.length;
-  return minmax.run({ series, train: { from: n - 1270, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, {} as never);
+  return minmax.run(
+    { series, train: { from: n - 1270, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 },
+    { fitOn: 'train' },
+    {} as never,
+  );
 }

@@ -6,7 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildModel, exportOnnx, mulberry32, onnxSession, trainingEvents, type Architecture, type Tf, type WindowedData } from '../src/plugin/index.ts';
+import {
+  buildModel,
+  exportOnnx,
+  mulberry32,
+  onnxSession,
+  trainingEvents,
+  type Architecture,
+  type Tf,
+  type WindowedData,
+} from '../src/plugin/index.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 
@@ -32,8 +41,20 @@ export function pytorchMissing(): string | undefined {
 export type PeerModel = 'paper' | 'lstm' | 'gru';
 const PEER_ARCHITECTURES: Record<PeerModel, Architecture> = {
   paper: paperArchitecture('linear'),
-  lstm: { name: 'lstm32', layers: [{ type: 'lstm', units: 32 }, { type: 'dense', units: 1 }] },
-  gru: { name: 'gru32', layers: [{ type: 'gru', units: 32 }, { type: 'dense', units: 1 }] },
+  lstm: {
+    name: 'lstm32',
+    layers: [
+      { type: 'lstm', units: 32 },
+      { type: 'dense', units: 1 },
+    ],
+  },
+  gru: {
+    name: 'gru32',
+    layers: [
+      { type: 'gru', units: 32 },
+      { type: 'dense', units: 1 },
+    ],
+  },
 };
 
 /**
@@ -44,23 +65,45 @@ const PEER_ARCHITECTURES: Record<PeerModel, Architecture> = {
 export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3, kind: PeerModel = 'paper'): Promise<PeerResult> {
   const dir = mkdtempSync(join(tmpdir(), 'runexp-peer-'));
   const input = join(dir, 'windows.json');
-  writeFileSync(input, JSON.stringify({ x: Array.from(data.train.x), y: Array.from(data.train.y), lookback: data.lookback, epochs: 50, repeats: 1, model: kind, units: 32 }));
+  writeFileSync(
+    input,
+    JSON.stringify({
+      x: Array.from(data.train.x),
+      y: Array.from(data.train.y),
+      lookback: data.lookback,
+      epochs: 50,
+      repeats: 1,
+      model: kind,
+      units: 32,
+    }),
+  );
   const runexp: number[] = [];
   const pytorch: number[] = [];
   const pytorchPredict: number[] = [];
   let torch = '';
-  let model;
+  let model: Awaited<ReturnType<typeof tfjs.run>>['model'] | undefined;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     const trained = await tfjs.run(
       { data, architecture: PEER_ARCHITECTURES[kind], seed: 11 + i, events: trainingEvents([]) },
-      { epochs: 50, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 0 },
+      {
+        epochs: 50,
+        batchSize: 32,
+        optimizer: 'adam',
+        learningRate: 0.001,
+        loss: 'meanSquaredError',
+        earlyStopping: false,
+        redrawDeadInit: 0,
+      },
       { tf, seed: 11 + i, random: mulberry32(11 + i), log: () => {} },
     );
     runexp.push((performance.now() - t0) / 1000);
     model?.dispose();
     model = trained.model;
-    const peer = spawnSync(PYTHON, [resolve('bench/pytorch_peer.py'), input], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
+    const peer = spawnSync(PYTHON, [resolve('bench/pytorch_peer.py'), input], {
+      encoding: 'utf8',
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+    });
     if (peer.status !== 0) throw new Error(`the PyTorch peer failed: ${peer.stderr}`);
     const out = JSON.parse(peer.stdout.trim().split('\n').at(-1)!) as { trainSeconds: number[]; predictMs: number; torch: string };
     pytorch.push(out.trainSeconds[0]);
@@ -76,7 +119,13 @@ export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3, kind:
   }
   x.dispose();
   model!.dispose();
-  return { runexpTrainSeconds: median(runexp), pytorchTrainSeconds: median(pytorch), runexpPredictMs: median(predict), pytorchPredictMs: median(pytorchPredict), torch };
+  return {
+    runexpTrainSeconds: median(runexp),
+    pytorchTrainSeconds: median(pytorch),
+    runexpPredictMs: median(predict),
+    pytorchPredictMs: median(pytorchPredict),
+    torch,
+  };
 }
 
 /**
@@ -131,7 +180,10 @@ export function userInstall(): { megabytes: number; seconds: number } | { skippe
   const dir = mkdtempSync(join(tmpdir(), 'runexp-install-'));
   for (const file of ['package.json', 'package-lock.json', '.npmrc']) if (existsSync(file)) copyFileSync(file, join(dir, file));
   const t0 = performance.now();
-  const npm = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+  const npm = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   const seconds = (performance.now() - t0) / 1000;
   try {
     if (npm.status !== 0) return { skipped: `npm ci failed: ${npm.stderr.trim().split('\n').at(-1)}` };
@@ -149,7 +201,10 @@ export function paperYamlSeconds(): { fresh: number; cached: number } {
   const out = mkdtempSync(join(tmpdir(), 'runexp-paper-'));
   const once = () => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), resolve('experiments/paper.yaml'), '--no-report', '--out', out], { env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), resolve('experiments/paper.yaml'), '--no-report', '--out', out], {
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`experiments/paper.yaml failed: ${r.stderr}`);
     return (performance.now() - t0) / 1000;
   };

@@ -27,7 +27,9 @@ const stderrUntil = (child: ChildProcess, text: string) =>
 /** Wall seconds for `runexp SPEC --queue` with `processes` workers already waiting. */
 async function queuedSeconds(spec: string, processes: number): Promise<number> {
   const redis = await startRedis();
-  const workers = Array.from({ length: processes }, () => runexp(['worker', '--queue', redis.url, '--workers', '1'], mkdtempSync(join(tmpdir(), 'runexp-bench-worker-'))));
+  const workers = Array.from({ length: processes }, () =>
+    runexp(['worker', '--queue', redis.url, '--workers', '1'], mkdtempSync(join(tmpdir(), 'runexp-bench-worker-'))),
+  );
   try {
     await Promise.all(workers.map((w) => stderrUntil(w, 'taking jobs from')));
     const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
@@ -45,15 +47,34 @@ async function queuedSeconds(spec: string, processes: number): Promise<number> {
 }
 
 /** Rows for the bench table, and the figures for its JSON line (null where Redis is missing). */
-export async function queueRows(spec: string, local: { one: number; two: number }): Promise<{ rows: string[][]; figures: { queue2vs1: number | null; queueVsLocal: number | null } }> {
-  if (!REDIS_SERVER) return { rows: [['grid through BullMQ on Redis', 'skipped', 'redis-server is not installed (apt-get install redis-server)']], figures: { queue2vs1: null, queueVsLocal: null } };
+export async function queueRows(
+  spec: string,
+  local: { one: number; two: number },
+): Promise<{ rows: string[][]; figures: { queue2vs1: number | null; queueVsLocal: number | null } }> {
+  if (!REDIS_SERVER)
+    return {
+      rows: [['grid through BullMQ on Redis', 'skipped', 'redis-server is not installed (apt-get install redis-server)']],
+      figures: { queue2vs1: null, queueVsLocal: null },
+    };
   const one = await queuedSeconds(spec, 1);
   const two = await queuedSeconds(spec, 2);
   return {
     rows: [
-      ['grid of 6 trainings, 18 runs, through BullMQ: 1 worker process / 2 worker processes', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
-      ['the same grid: local launcher, 1 worker / queue, 1 worker process', `${local.one.toFixed(1)} s / ${one.toFixed(1)} s`, `the queue takes ${(one / local.one).toFixed(2)}×`],
-      ['the same grid: local launcher, 2 workers / queue, 2 worker processes', `${local.two.toFixed(1)} s / ${two.toFixed(1)} s`, `the queue takes ${(two / local.two).toFixed(2)}×`],
+      [
+        'grid of 6 trainings, 18 runs, through BullMQ: 1 worker process / 2 worker processes',
+        `${one.toFixed(1)} s / ${two.toFixed(1)} s`,
+        `${(one / two).toFixed(2)}× faster with 2`,
+      ],
+      [
+        'the same grid: local launcher, 1 worker / queue, 1 worker process',
+        `${local.one.toFixed(1)} s / ${one.toFixed(1)} s`,
+        `the queue takes ${(one / local.one).toFixed(2)}×`,
+      ],
+      [
+        'the same grid: local launcher, 2 workers / queue, 2 worker processes',
+        `${local.two.toFixed(1)} s / ${two.toFixed(1)} s`,
+        `the queue takes ${(two / local.two).toFixed(2)}×`,
+      ],
     ],
     figures: { queue2vs1: one / two, queueVsLocal: two / local.two },
   };

@@ -37,7 +37,19 @@ async function trainSeconds(backend: 'wasm' | 'cpu'): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = await tfjs.run({ data, architecture: PAPER, seed: 11 + i, events: trainingEvents([]) }, { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, loss: 'meanSquaredError', earlyStopping: false, redrawDeadInit: 5 }, ctx(tf, 11 + i));
+    const r = await tfjs.run(
+      { data, architecture: PAPER, seed: 11 + i, events: trainingEvents([]) },
+      {
+        epochs: 20,
+        batchSize: 32,
+        optimizer: 'adam',
+        learningRate: 0.001,
+        loss: 'meanSquaredError',
+        earlyStopping: false,
+        redrawDeadInit: 5,
+      },
+      ctx(tf, 11 + i),
+    );
     times.push((performance.now() - t0) / 1000);
     r.model.dispose();
   }
@@ -90,7 +102,18 @@ async function inferenceMs(batchSize: number): Promise<{ original: number; compa
   await tf.setBackend('wasm');
   const original = buildModel(tf, PAPER, [14, 1], 3);
   const data = { lookback: 14, features: 1 } as never;
-  const pruned = await magnitude.run({ model: original, dense: original, architecture: PAPER, data, seed: 3, train: () => Promise.reject(new Error('one-shot pruning does not train')) }, { percentile: 35, layers: 'first-dense', scope: 'layer' }, ctx(tf, 3));
+  const pruned = await magnitude.run(
+    {
+      model: original,
+      dense: original,
+      architecture: PAPER,
+      data,
+      seed: 3,
+      train: () => Promise.reject(new Error('one-shot pruning does not train')),
+    },
+    { percentile: 35, layers: 'first-dense', scope: 'layer' },
+    ctx(tf, 3),
+  );
   const x = tf.randomUniform([20_000, 14, 1], 0, 1, 'float32', 1);
   const time = (model: typeof original, batchSize: number) => {
     for (let i = 0; i < 3; i++) tf.tidy(() => (model.predict(x, { batchSize }) as InstanceType<Tf['Tensor']>).dataSync());
@@ -111,7 +134,8 @@ async function inferenceMs(batchSize: number): Promise<{ original: number; compa
 
 const GRID_SPEC = `name: bench\nseeds: [1, 3]\ndata: {ticker: SPY, days: [600, 800, 1000]}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: [20, 35, 50]}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
 // Two long trainings (8,000 windows, 20 epochs), where start-up and JIT warm-up hardly count.
-const LONG_SPEC = (seeds: string) => `name: long\nseeds: ${seeds}\ndata: {ticker: ^GSPC, days: 10000}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 20, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: 35}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
+const LONG_SPEC = (seeds: string) =>
+  `name: long\nseeds: ${seeds}\ndata: {ticker: ^GSPC, days: 10000}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 20, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: 35}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
 
 /** Wall seconds until every one of some `runexp` processes, started together (one per spec), has finished. */
 async function gridSeconds(specs: string[], workers: number): Promise<number> {
@@ -120,10 +144,16 @@ async function gridSeconds(specs: string[], workers: number): Promise<number> {
     specs.map((spec) => {
       const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
       writeFileSync(join(dir, 'spec.yaml'), spec);
-      const child = spawn(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], {
+        cwd: dir,
+        env: { ...process.env, CI: 'true' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
-      return new Promise<void>((done, fail) => child.on('close', (code) => (code === 0 ? done() : fail(new Error(`grid failed: ${stderr}`)))));
+      return new Promise<void>((done, fail) =>
+        child.on('close', (code) => (code === 0 ? done() : fail(new Error(`grid failed: ${stderr}`)))),
+      );
     }),
   );
   return (performance.now() - t0) / 1000;
@@ -147,36 +177,97 @@ const structured = await structuredSpeedRows();
 const pytorchSkipped = pytorchMissing();
 const peer = pytorchSkipped ? undefined : await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows());
 // The recurrent kinds train on tfjs's tape (backprop.ts covers conv1d, flatten and dense).
-const recurrentPeers = pytorchSkipped ? undefined : { lstm: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'lstm'), gru: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'gru') };
+const recurrentPeers = pytorchSkipped
+  ? undefined
+  : {
+      lstm: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'lstm'),
+      gru: await pytorchPeer((await loadBackend('wasm')).tf, await paperWindows(), 1, 'gru'),
+    };
 const ort = await onnxruntimePeer((await loadBackend('wasm')).tf);
 const paper = paperYamlSeconds();
 const install = userInstall();
 const rows = [
-  ['train the paper model (1,000 windows, 20 epochs, wasm): model.fit on wasm\'s own kernels (before issue 11) / runexp\'s trainer', `${loopVsFit.fit.toFixed(2)} s / ${loopVsFit.loop.toFixed(2)} s`, `${(loopVsFit.fit / loopVsFit.loop).toFixed(2)}× faster, weights within 1e-5`],
-  ['train the paper model (1,000 windows, 20 epochs): cpu / wasm', `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`, `wasm ${(cpu / wasm).toFixed(2)}× faster`],
-  ['predict 20,000 windows in one batch: compact (35% zeros) / original, wasm', `${oneBatch.compact.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `${(oneBatch.compact / oneBatch.original).toFixed(2)}×`],
-  ['predict 20,000 windows in batches of 32: compact / original, wasm', `${batched.compact.toFixed(1)} ms / ${batched.original.toFixed(1)} ms`, `${(batched.compact / batched.original).toFixed(2)}×`],
-  ['predict 20,000 windows, original: batches of 32 / one batch', `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`, `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`],
-  ['grid of 6 trainings, 18 runs: 1 worker / 2 workers', `${one.toFixed(1)} s / ${two.toFixed(1)} s`, `${(one / two).toFixed(2)}× faster with 2`],
-  ['2 long trainings (8,000 windows, 20 epochs): 1 worker / 2 workers', `${longOne.toFixed(1)} s / ${longTwo.toFixed(1)} s`, `${(longOne / longTwo).toFixed(2)}× faster with 2`],
-  ['the machine\'s ceiling: 1 long training alone ×2 / 2 separate processes at once', `${(2 * alone).toFixed(1)} s / ${twoProcesses.toFixed(1)} s`, `${((2 * alone) / twoProcesses).toFixed(2)}× at most`],
+  [
+    "train the paper model (1,000 windows, 20 epochs, wasm): model.fit on wasm's own kernels (before issue 11) / runexp's trainer",
+    `${loopVsFit.fit.toFixed(2)} s / ${loopVsFit.loop.toFixed(2)} s`,
+    `${(loopVsFit.fit / loopVsFit.loop).toFixed(2)}× faster, weights within 1e-5`,
+  ],
+  [
+    'train the paper model (1,000 windows, 20 epochs): cpu / wasm',
+    `${cpu.toFixed(2)} s / ${wasm.toFixed(2)} s`,
+    `wasm ${(cpu / wasm).toFixed(2)}× faster`,
+  ],
+  [
+    'predict 20,000 windows in one batch: compact (35% zeros) / original, wasm',
+    `${oneBatch.compact.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`,
+    `${(oneBatch.compact / oneBatch.original).toFixed(2)}×`,
+  ],
+  [
+    'predict 20,000 windows in batches of 32: compact / original, wasm',
+    `${batched.compact.toFixed(1)} ms / ${batched.original.toFixed(1)} ms`,
+    `${(batched.compact / batched.original).toFixed(2)}×`,
+  ],
+  [
+    'predict 20,000 windows, original: batches of 32 / one batch',
+    `${batched.original.toFixed(1)} ms / ${oneBatch.original.toFixed(1)} ms`,
+    `one batch ${(batched.original / oneBatch.original).toFixed(1)}× faster`,
+  ],
+  [
+    'grid of 6 trainings, 18 runs: 1 worker / 2 workers',
+    `${one.toFixed(1)} s / ${two.toFixed(1)} s`,
+    `${(one / two).toFixed(2)}× faster with 2`,
+  ],
+  [
+    '2 long trainings (8,000 windows, 20 epochs): 1 worker / 2 workers',
+    `${longOne.toFixed(1)} s / ${longTwo.toFixed(1)} s`,
+    `${(longOne / longTwo).toFixed(2)}× faster with 2`,
+  ],
+  [
+    "the machine's ceiling: 1 long training alone ×2 / 2 separate processes at once",
+    `${(2 * alone).toFixed(1)} s / ${twoProcesses.toFixed(1)} s`,
+    `${((2 * alone) / twoProcesses).toFixed(2)}× at most`,
+  ],
   ...queued.rows,
 ];
 const peerRows = peer
   ? [
-      [`train the paper model (1,000 windows, 50 epochs, batch 32): runexp wasm / PyTorch ${peer.torch}, 1 thread`, `${peer.runexpTrainSeconds.toFixed(2)} s / ${peer.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(peer.runexpTrainSeconds / peer.pytorchTrainSeconds).toFixed(2)}×`],
-      ['predict 20,000 windows in one batch: runexp wasm / PyTorch', `${peer.runexpPredictMs.toFixed(1)} ms / ${peer.pytorchPredictMs.toFixed(1)} ms`, `runexp takes ${(peer.runexpPredictMs / peer.pytorchPredictMs).toFixed(2)}×`],
+      [
+        `train the paper model (1,000 windows, 50 epochs, batch 32): runexp wasm / PyTorch ${peer.torch}, 1 thread`,
+        `${peer.runexpTrainSeconds.toFixed(2)} s / ${peer.pytorchTrainSeconds.toFixed(2)} s`,
+        `runexp takes ${(peer.runexpTrainSeconds / peer.pytorchTrainSeconds).toFixed(2)}×`,
+      ],
+      [
+        'predict 20,000 windows in one batch: runexp wasm / PyTorch',
+        `${peer.runexpPredictMs.toFixed(1)} ms / ${peer.pytorchPredictMs.toFixed(1)} ms`,
+        `runexp takes ${(peer.runexpPredictMs / peer.pytorchPredictMs).toFixed(2)}×`,
+      ],
     ]
   : [['PyTorch peer', 'skipped', pytorchSkipped!]];
 const recurrentRows = recurrentPeers
-  ? Object.entries(recurrentPeers).map(([kind, r]) => [`train the ${kind.toUpperCase()}(32) forecaster (same windows, 50 epochs, batch 32): runexp wasm / PyTorch ${r.torch}, 1 thread`, `${r.runexpTrainSeconds.toFixed(2)} s / ${r.pytorchTrainSeconds.toFixed(2)} s`, `runexp takes ${(r.runexpTrainSeconds / r.pytorchTrainSeconds).toFixed(2)}×`])
+  ? Object.entries(recurrentPeers).map(([kind, r]) => [
+      `train the ${kind.toUpperCase()}(32) forecaster (same windows, 50 epochs, batch 32): runexp wasm / PyTorch ${r.torch}, 1 thread`,
+      `${r.runexpTrainSeconds.toFixed(2)} s / ${r.pytorchTrainSeconds.toFixed(2)} s`,
+      `runexp takes ${(r.runexpTrainSeconds / r.pytorchTrainSeconds).toFixed(2)}×`,
+    ])
   : [];
 const trackRows = [
-  ['predict 20,000 windows in one batch: runexp wasm / ONNX Runtime 1 thread (the same model, exported by runexp)', `${ort.runexpPredictMs.toFixed(1)} ms / ${ort.onnxPredictMs.toFixed(1)} ms`, `runexp takes ${(ort.runexpPredictMs / ort.onnxPredictMs).toFixed(2)}×; outputs within ${ort.maxAbsDifference.toExponential(1)}`],
-  ['`runexp experiments/paper.yaml --no-report`: fresh / rerun with every run done', `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`, `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`],
-  'skipped' in install ? ['a user\'s install (`npm ci --omit=dev`)', 'skipped', install.skipped] : ['a user\'s install (`npm ci --omit=dev`)', `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
+  [
+    'predict 20,000 windows in one batch: runexp wasm / ONNX Runtime 1 thread (the same model, exported by runexp)',
+    `${ort.runexpPredictMs.toFixed(1)} ms / ${ort.onnxPredictMs.toFixed(1)} ms`,
+    `runexp takes ${(ort.runexpPredictMs / ort.onnxPredictMs).toFixed(2)}×; outputs within ${ort.maxAbsDifference.toExponential(1)}`,
+  ],
+  [
+    '`runexp experiments/paper.yaml --no-report`: fresh / rerun with every run done',
+    `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`,
+    `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`,
+  ],
+  'skipped' in install
+    ? ["a user's install (`npm ci --omit=dev`)", 'skipped', install.skipped]
+    : ["a user's install (`npm ci --omit=dev`)", `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
 ];
-console.log(`| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...recurrentRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+console.log(
+  `| benchmark | times | ratio |\n|---|---|---|\n${[...rows, ...structured, ...peerRows, ...recurrentRows, ...trackRows].map((r) => `| ${r.join(' | ')} |`).join('\n')}`,
+);
 // The last line is for machines: the figures issues 11 and 13 track (null: not measured here).
 console.log(
   JSON.stringify({

@@ -11,7 +11,12 @@ const PAPER = paperArchitecture('linear');
 
 /** The paper model with `filters` conv filters and `units` dense units, as structured compaction builds it. */
 function shrunk(filters: number, units: number): Architecture {
-  return { name: `paper[conv1d:${filters},dense:${units}]`, layers: PAPER.layers.map((l) => (l.type === 'conv1d' ? { ...l, filters } : l.type === 'dense' && (l.units as number) > 1 ? { ...l, units } : l)) };
+  return {
+    name: `paper[conv1d:${filters},dense:${units}]`,
+    layers: PAPER.layers.map((l) =>
+      l.type === 'conv1d' ? { ...l, filters } : l.type === 'dense' && (l.units as number) > 1 ? { ...l, units } : l,
+    ),
+  };
 }
 
 function medianLatency(tf: Tf, models: LayersModel[], batch: number, rounds = 25): number[] {
@@ -34,12 +39,20 @@ export async function structuredSpeedRows(): Promise<string[][]> {
     const { tf } = await loadBackend(backend);
     await tf.setBackend(backend);
     const original = buildModel(tf, PAPER, [14, 1], 3);
-    for (const [filters, units] of [[5, 60], [5, 12], [3, 60]]) {
+    for (const [filters, units] of [
+      [5, 60],
+      [5, 12],
+      [3, 60],
+    ]) {
       const small = buildModel(tf, shrunk(filters, units), [14, 1], 3);
       const macRatio = macsOf(original).macs / macsOf(small).macs;
       for (const batch of [1024, 4096]) {
         const [a, b] = medianLatency(tf, [original, small], batch);
-        rows.push([`${backend}, batch ${batch}: original / ${shrunk(filters, units).name}`, `${a.toFixed(2)} ms / ${b.toFixed(2)} ms`, `${(a / b).toFixed(2)}× of ${macRatio.toFixed(2)}× MACs = ${(a / b / macRatio).toFixed(2)}`]);
+        rows.push([
+          `${backend}, batch ${batch}: original / ${shrunk(filters, units).name}`,
+          `${a.toFixed(2)} ms / ${b.toFixed(2)} ms`,
+          `${(a / b).toFixed(2)}× of ${macRatio.toFixed(2)}× MACs = ${(a / b / macRatio).toFixed(2)}`,
+        ]);
       }
       small.dispose();
     }
@@ -50,5 +63,7 @@ export async function structuredSpeedRows(): Promise<string[][]> {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await structuredSpeedRows();
-  console.log(`| structured compaction | times | measured speedup of MAC ratio |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+  console.log(
+    `| structured compaction | times | measured speedup of MAC ratio |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`,
+  );
 }

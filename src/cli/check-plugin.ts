@@ -12,9 +12,14 @@ export async function checkPlugin(ref: string, optionsJson: string | undefined, 
     try {
       options = JSON.parse(optionsJson) as Record<string, unknown>;
     } catch (err) {
-      throw new RunexpError(ErrorCode.USAGE, `--options is not valid JSON: ${(err as Error).message}`, `e.g. --options '{"sparsity": 0.5}'`);
+      throw new RunexpError(
+        ErrorCode.USAGE,
+        `--options is not valid JSON: ${(err as Error).message}`,
+        `e.g. --options '{"sparsity": 0.5}'`,
+      );
     }
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new RunexpError(ErrorCode.USAGE, '--options must be a JSON object', `e.g. --options '{"sparsity": 0.5}'`);
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      throw new RunexpError(ErrorCode.USAGE, '--options must be a JSON object', `e.g. --options '{"sparsity": 0.5}'`);
   }
   const { tf, name } = await loadBackend(backend === 'auto' ? 'wasm' : backend);
   const results = await checkPrunePlugin(tf, ref, options, { seconds });
@@ -27,6 +32,8 @@ export async function checkPlugin(ref: string, optionsJson: string | undefined, 
     }
   }
   const total = results.reduce((a, r) => a + r.properties.filter((p) => p.status !== 'n/a').length, 0);
-  process.stdout.write(`\n${failed === 0 ? 'ok' : 'FAILED'}: ${total - failed} of ${total} checks passed${failed ? `, ${failed} failed` : ''}\n`);
+  process.stdout.write(
+    `\n${failed === 0 ? 'ok' : 'FAILED'}: ${total - failed} of ${total} checks passed${failed ? `, ${failed} failed` : ''}\n`,
+  );
   return failed === 0 ? 0 : 1;
 }

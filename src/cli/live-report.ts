@@ -55,7 +55,10 @@ export class LiveReport {
       this.written = true;
       this.lastDuration = performance.now() - this.lastWrite;
     } catch (err) {
-      if (!this.warned) this.warn(`runexp: the live report could not be written: ${(err as Error).message} (the run goes on; the final report is written at the end)`);
+      if (!this.warned)
+        this.warn(
+          `runexp: the live report could not be written: ${(err as Error).message} (the run goes on; the final report is written at the end)`,
+        );
       this.warned = true;
     }
   }

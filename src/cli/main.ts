@@ -23,7 +23,6 @@ import { HELP } from './help.ts';
 import { storedErrors } from '../report/load.ts';
 import { counted } from '../plugin/shorten.ts';
 
-
 /** Exit codes for errors that are not bad input (2). */
 const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
@@ -59,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function command(argv: string[]): Promise<number> {
-  let args;
+  let args: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (err) {
@@ -84,25 +83,37 @@ async function command(argv: string[]): Promise<number> {
   if (first !== undefined && !isCommand && !/[./]/.test(first)) return usage(`unknown command "${first}"; ${suggestHint(first, COMMANDS)}`);
   const command = isCommand ? first : 'run';
   if (command === 'worker' || command === 'queue') return await queueCommands(command, rest, values);
-  if ((RESULTS_COMMANDS as readonly string[]).includes(command)) return await resultsCommand(command as ResultsCommand, rest, values).catch((err) => explain(err, values.debug ?? false));
+  if ((RESULTS_COMMANDS as readonly string[]).includes(command))
+    return await resultsCommand(command as ResultsCommand, rest, values).catch((err) => explain(err, values.debug ?? false));
   const [spec, ...extra] = isCommand ? rest : positionals;
-  if (!spec) return usage(command === 'report' ? 'missing the output directory (e.g. runs/paper)' : command === 'check-plugin' ? 'missing the plugin (e.g. ./my-pruner.ts or magnitude)' : 'missing the spec file');
+  if (!spec)
+    return usage(
+      command === 'report'
+        ? 'missing the output directory (e.g. runs/paper)'
+        : command === 'check-plugin'
+          ? 'missing the plugin (e.g. ./my-pruner.ts or magnitude)'
+          : 'missing the spec file',
+    );
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const workers = positiveInt(values.workers, 0);
   if (workers === null) return usage(`--workers must be a whole number (0 for in-process), got "${values.workers}"`);
   const workerMemoryMb = positiveInt(values['worker-memory'], 16);
   if (workerMemoryMb === null) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
   const backend = (values.backend ?? 'auto') as BackendChoice;
-  if (!BACKENDS.includes(backend)) return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
+  if (!BACKENDS.includes(backend))
+    return usage(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"; ${suggestHint(backend, BACKENDS)}`);
 
   // An empty folder name would resolve to the current folder and write into it.
-  for (const flag of ['out', 'reports'] as const) if (values[flag] === '') return usage(`--${flag} needs a folder name, got an empty string`);
+  for (const flag of ['out', 'reports'] as const)
+    if (values[flag] === '') return usage(`--${flag} needs a folder name, got an empty string`);
   const reportsRoot = resolve(values.reports ?? 'reports');
   try {
     if (command !== 'validate' && command !== 'plan' && command !== 'report') await requireBackend(backend);
     if (command === 'validate') {
       const prepared = await prepare(spec);
-      process.stdout.write(`${spec}: valid — ${counted(prepared.grid.runs.length, 'run')}, ${counted(prepared.grid.groups.length, 'training')}\n`);
+      process.stdout.write(
+        `${spec}: valid — ${counted(prepared.grid.runs.length, 'run')}, ${counted(prepared.grid.groups.length, 'training')}\n`,
+      );
       return 0;
     }
     if (command === 'check-plugin') {
@@ -131,9 +142,19 @@ async function command(argv: string[]): Promise<number> {
     // SIGHUP (a closed terminal or ssh session) stops a run like SIGTERM: finished runs kept, lock released.
     const unhandle = handleSignals(interrupt);
     const live = values['no-report'] ? undefined : new LiveReport(reportsRoot, (m) => process.stderr.write(`${m}\n`));
-    let summary;
+    let summary: Awaited<ReturnType<typeof runExperiment>>;
     try {
-      summary = await runExperiment({ spec, out: values.out, workers, fresh: values.fresh, backend, signal: controller.signal, workerMemoryMb, launcher, onProgress: live && ((p) => live.update(p)) });
+      summary = await runExperiment({
+        spec,
+        out: values.out,
+        workers,
+        fresh: values.fresh,
+        backend,
+        signal: controller.signal,
+        workerMemoryMb,
+        launcher,
+        onProgress: live && ((p) => live.update(p)),
+      });
     } finally {
       unhandle();
       await live?.stop(); // before the final report, which must not be overwritten by a live one
@@ -151,14 +172,18 @@ async function command(argv: string[]): Promise<number> {
       try {
         process.stdout.write(`report: ${await report(summary.outDir, reportsRoot)}\n`);
       } catch (err) {
-        process.stderr.write(`runexp: the report could not be written: ${(err as Error).message} (results are stored; retry with runexp report ${summary.outDir})\n`);
+        process.stderr.write(
+          `runexp: the report could not be written: ${(err as Error).message} (results are stored; retry with runexp report ${summary.outDir})\n`,
+        );
       }
     }
     process.stdout.write(
       `${summary.records.length - failedNow.length} ok, ${failedNow.length} failed, ${summary.reused} reused of ${summary.total} runs; backend ${[...new Set(summary.records.map((r) => r.backend))].join(', ') || 'n/a'}; results in ${summary.outDir}\n`,
     );
     if (summary.interrupted) {
-      process.stdout.write(`interrupted: ${summary.total - summary.records.filter((r) => r.status === 'ok').length} runs not done; run the same command again to resume\n`);
+      process.stdout.write(
+        `interrupted: ${summary.total - summary.records.filter((r) => r.status === 'ok').length} runs not done; run the same command again to resume\n`,
+      );
       return 130;
     }
     return failedNow.length > 0 ? 1 : 0;
@@ -171,7 +196,11 @@ async function command(argv: string[]): Promise<number> {
 const queueModules = () => importQueuePackages(() => import('./queue-commands.ts'));
 
 /** `runexp worker …` and `runexp queue …`: no spec, a queue URL. */
-async function queueCommands(command: 'worker' | 'queue', rest: string[], values: { queue?: string; workers?: string; 'lock-seconds'?: string; completed?: boolean; debug?: boolean }): Promise<number> {
+async function queueCommands(
+  command: 'worker' | 'queue',
+  rest: string[],
+  values: { queue?: string; workers?: string; 'lock-seconds'?: string; completed?: boolean; debug?: boolean },
+): Promise<number> {
   const workers = positiveInt(values.workers, 1);
   if (workers === null) return usage(`--workers must be a whole number (at least 1), got "${values.workers}"`);
   const lockSeconds = positiveInt(values['lock-seconds'], 5);
@@ -211,7 +240,9 @@ function usage(message: string): number {
 
 function explain(err: unknown, debug: boolean): number {
   if (err instanceof SpecError) {
-    process.stderr.write(`runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`);
+    process.stderr.write(
+      `runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`,
+    );
     return 2;
   }
   if (err instanceof RunexpError) {
@@ -219,6 +250,8 @@ function explain(err: unknown, debug: boolean): number {
     if (debug) process.stderr.write(`${err.stack}\n`);
     return EXIT_BY_CODE[err.code] ?? 2;
   }
-  process.stderr.write(`runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`);
+  process.stderr.write(
+    `runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`,
+  );
   return 1;
 }

@@ -33,7 +33,9 @@ process.on('beforeExit', () => {
   if (finished) return;
   const d = runningNow().at(-1);
   const what = d ? describeDeadline(d) : 'a plugin';
-  process.stderr.write(`runexp: ${what} returned a promise that can never settle (nothing was left running that could settle it); stopped\n  hint: the plugin must resolve or reject every promise it returns\n`);
+  process.stderr.write(
+    `runexp: ${what} returned a promise that can never settle (nothing was left running that could settle it); stopped\n  hint: the plugin must resolve or reject every promise it returns\n`,
+  );
   exit(1);
 });
 

@@ -45,7 +45,12 @@ export async function workerCommand(options: { queue?: string; workers?: number;
 const ACTIONS = ['status', 'retry-failed', 'clean'];
 
 export async function queueCommand(action: string | undefined, options: { queue?: string; completed?: boolean }): Promise<number> {
-  if (!ACTIONS.includes(action ?? '')) throw new RunexpError(ErrorCode.USAGE, `unknown queue action "${action ?? ''}"`, 'use runexp queue status | retry-failed | clean [--completed] --queue URL');
+  if (!ACTIONS.includes(action ?? ''))
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `unknown queue action "${action ?? ''}"`,
+      'use runexp queue status | retry-failed | clean [--completed] --queue URL',
+    );
   const connection = connectionOf(options.queue);
   await checkRedis(connection, log);
   if (action === 'status') {

@@ -18,6 +18,10 @@ export async function importQueuePackages<T>(load: () => Promise<T>): Promise<T>
   } catch (err) {
     const missing = QUEUE_PACKAGES.find((name) => new RegExp(`Cannot find (package|module) '${name}'`).test((err as Error).message));
     if (!missing) throw err;
-    throw new RunexpError(ErrorCode.USAGE, `running grids through a queue needs the ${missing} package, which runexp does not install by default`, `npm install ${queuePackagesToInstall()} (next to runexp)`);
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `running grids through a queue needs the ${missing} package, which runexp does not install by default`,
+      `npm install ${queuePackagesToInstall()} (next to runexp)`,
+    );
   }
 }

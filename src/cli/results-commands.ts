@@ -23,10 +23,17 @@ const USAGE: Record<ResultsCommand, string> = {
 
 export async function resultsCommand(command: ResultsCommand, args: string[], values: { format?: string; out?: string }): Promise<number> {
   const want = command === 'compare' ? 2 : 1;
-  if (args.length !== want) throw new RunexpError(ErrorCode.USAGE, `${command} needs ${want === 2 ? 'two output directories' : 'one output directory'}, got ${args.length}`, `usage: ${USAGE[command]}`);
+  if (args.length !== want)
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `${command} needs ${want === 2 ? 'two output directories' : 'one output directory'}, got ${args.length}`,
+      `usage: ${USAGE[command]}`,
+    );
   if (command === 'compare') {
     const { runs, differences } = compareOutputs(args[0], args[1]);
-    process.stdout.write(`${differences.length === 0 ? `identical: ${runs} runs, every score, count, size, training curve and prediction` : differences.slice(0, 50).join('\n')}\n`);
+    process.stdout.write(
+      `${differences.length === 0 ? `identical: ${runs} runs, every score, count, size, training curve and prediction` : differences.slice(0, 50).join('\n')}\n`,
+    );
     return differences.length === 0 ? 0 : 1;
   }
   const results = loadResults(resolve(args[0]));
@@ -36,10 +43,14 @@ export async function resultsCommand(command: ResultsCommand, args: string[], va
     return 0;
   }
   const format = values.format ?? (values.out && extname(values.out) === '.json' ? 'json' : 'csv');
-  if (format !== 'csv' && format !== 'json') throw new RunexpError(ErrorCode.USAGE, `--format must be csv or json, got "${format}"`, `usage: ${USAGE.export}`);
+  if (format !== 'csv' && format !== 'json')
+    throw new RunexpError(ErrorCode.USAGE, `--format must be csv or json, got "${format}"`, `usage: ${USAGE.export}`);
   // The grid's order (the spec's), then the failed runs, which have no finished place in it.
   const order = new Map((results.manifest.grid?.runIds ?? []).map((id, i) => [id, i]));
-  const records = [...orderRuns(results), ...results.failed.sort((a, b) => (order.get(a.runId) ?? Infinity) - (order.get(b.runId) ?? Infinity))];
+  const records = [
+    ...orderRuns(results),
+    ...results.failed.sort((a, b) => (order.get(a.runId) ?? Infinity) - (order.get(b.runId) ?? Infinity)),
+  ];
   // Trading on each run's forecasts, with the spec's strategy (evaluation only: recomputed here).
   const strategy = strategyOptionsOf(results.resolvedSpec);
   const trading = (record: RunRecord) => {

@@ -26,7 +26,10 @@ function pruningNotes(rec: OkRecord): string[] {
       `  pruned ${prunedLabel(l)}: ${l.total.toLocaleString('en-US')} weights → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : ` (${l.criterion ?? '|w|'} > ${l.threshold.toPrecision(4)})`}`,
   );
   if (rec.pruning.retrains === 'all') notes.push('  other layers and all biases: retrained by the pruner (it declares retrains: all)');
-  else if (rec.untouchedWeightsChanged !== null) notes.push(`  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${unexpectedChanges(rec) ? '' : ' (the pruner retrained them)'}`}`);
+  else if (rec.untouchedWeightsChanged !== null)
+    notes.push(
+      `  other layers and all biases: ${rec.untouchedWeightsChanged === 0 ? 'unchanged' : `${rec.untouchedWeightsChanged} values changed${unexpectedChanges(rec) ? '' : ' (the pruner retrained them)'}`}`,
+    );
   const diff = rec.compactVsPruned.maxAbsDifference;
   notes.push(`  compact vs pruned original outputs: ${diff === 0 ? 'identical' : `max |difference| ${diff.toExponential(2)}`}`);
   return notes;
@@ -46,15 +49,31 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
   for (const runs of groups.slice(0, limit)) {
     const first = runs[0];
     const summary = summarizeConfiguration(runs, comparisonsOf(comparisons, runs));
-    const seeds = runs.length > 1 ? `, over ${runs.length} seeds: errors' geometric mean, R² and skill's mean [95% CI]` : `, seed ${first.params.seed}`;
+    const seeds =
+      runs.length > 1 ? `, over ${runs.length} seeds: errors' geometric mean, R² and skill's mean [95% CI]` : `, seed ${first.params.seed}`;
     lines.push(`\n${label(first.params)}  (test ${first.data.test.start} .. ${first.data.test.end}${seeds})`);
     const table = summary.rows.map(({ kind, name, scores }) => [
       kind === 'model' ? ROW_NAMES[name] : `(${name})`,
-      cell(scores.map((x) => x.mse), true),
-      cell(scores.map((x) => x.rmse), true),
-      cell(scores.map((x) => x.mae), true),
-      cell(scores.map((x) => x.r2), false),
-      cell(scores.map((x) => x.skill), false),
+      cell(
+        scores.map((x) => x.mse),
+        true,
+      ),
+      cell(
+        scores.map((x) => x.rmse),
+        true,
+      ),
+      cell(
+        scores.map((x) => x.mae),
+        true,
+      ),
+      cell(
+        scores.map((x) => x.r2),
+        false,
+      ),
+      cell(
+        scores.map((x) => x.skill),
+        false,
+      ),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -67,13 +86,21 @@ export function table1(records: RunRecord[], errorsOf: ErrorsOf, limit = 12): st
     lines.push(`\n${groups.length - limit} more configurations (full tables in the report), MSE original → compact over their seeds:`);
     for (const runs of groups.slice(limit)) {
       const verdict = comparisonsOf(comparisons, runs).find((c) => c.key === 'compactVsOriginal');
-      const mse = (m: 'original' | 'compact') => cell(runs.map((r) => r[m].mse), true);
-      lines.push(`  ${label(runs[0].params)}: ${mse('original')} → ${mse('compact')}${verdict ? `; compact vs original ${outcome(verdict)}, p = ${formatP(verdict.test.pValue)}${verdict.familySize > 1 ? `, Holm p = ${formatP(verdict.holm)}` : ''}` : ''}`);
+      const mse = (m: 'original' | 'compact') =>
+        cell(
+          runs.map((r) => r[m].mse),
+          true,
+        );
+      lines.push(
+        `  ${label(runs[0].params)}: ${mse('original')} → ${mse('compact')}${verdict ? `; compact vs original ${outcome(verdict)}, p = ${formatP(verdict.test.pValue)}${verdict.familySize > 1 ? `, Holm p = ${formatP(verdict.holm)}` : ''}` : ''}`,
+      );
     }
   }
   // Not cut with the tables: a pruner that changed what it should not is said for every configuration.
   const changed = groups.filter((g) => g.some((r) => unexpectedChanges(r) > 0));
-  if (changed.length) lines.push(`\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not declare that it retrains them: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`);
+  if (changed.length)
+    lines.push(
+      `\nWARNING: in ${counted(changed.length, 'configuration')} the pruner changed weights outside the kernels it pruned (other layers or biases), though it does not declare that it retrains them: ${changed.map((g) => label(g[0].params)).join('; ')}. runexp check-plugin shows which values.`,
+    );
   return lines.join('\n').trimStart();
 }
-

@@ -1,8 +1,3 @@
-// The moving-block bootstrap the Model Confidence Set resamples test days with: days are dependent
-// (a loss differential's lag-1 autocorrelation is about 0.5 here), so they are resampled in blocks
-// of consecutive days (Künsch 1989). Seeded: the same inputs give the same samples.
-import { mulberry32 } from '../plugin/random.ts';
-
 export const DEFAULT_REPLICATES = 2000;
 export const BOOTSTRAP_SEED = 20_260_101;
 

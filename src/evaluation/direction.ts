@@ -40,7 +40,8 @@ export function direction(predicted: ArrayLike<number>, actual: ArrayLike<number
   const py = actualUp / n;
   const pStar = py * px + (1 - py) * (1 - px);
   const varP = (pStar * (1 - pStar)) / n;
-  const varPStar = ((2 * py - 1) ** 2 * px * (1 - px)) / n + ((2 * px - 1) ** 2 * py * (1 - py)) / n + (4 * py * px * (1 - py) * (1 - px)) / n ** 2;
+  const varPStar =
+    ((2 * py - 1) ** 2 * px * (1 - px)) / n + ((2 * px - 1) ** 2 * py * (1 - py)) / n + (4 * py * px * (1 - py) * (1 - px)) / n ** 2;
   const spread = varP - varPStar;
   if (!(spread > 0)) return { accuracy: p, days: n, pesaranTimmermann: null };
   const statistic = (p - pStar) / Math.sqrt(spread);

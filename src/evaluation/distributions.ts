@@ -5,7 +5,10 @@
 
 export function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -76,7 +79,6 @@ export function twoSided(t: number, df: number): number {
   if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
-
 
 /** Regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a). */
 export function upperIncompleteGamma(a: number, x: number): number {

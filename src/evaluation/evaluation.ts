@@ -6,7 +6,14 @@ import type { Series } from '../plugin/api.ts';
 import { trainingTargets } from '../plugin/windows.ts';
 import type { TrainGroup } from '../plan/types.ts';
 import { BASELINES, baselineForecasts, chooseRidge, type BaselineName } from './baselines.ts';
-import { forecastScoresSchema, naiveScale, scoreForecast, upDayRate, type ForecastScores, type ScoringContext } from './forecast-metrics.ts';
+import {
+  forecastScoresSchema,
+  naiveScale,
+  scoreForecast,
+  upDayRate,
+  type ForecastScores,
+  type ScoringContext,
+} from './forecast-metrics.ts';
 import { dieboldMariano, neweyWestBandwidth, testResultSchema } from './stats.ts';
 import { withinSession } from './sessions.ts';
 
@@ -32,10 +39,20 @@ export function evaluateGroup(series: Series, group: TrainGroup): GroupEvaluatio
     previous: targets.map((t) => series.values[t - horizon]),
     naiveScale: naiveScale(series.values, train.from, train.to),
   };
-  const fitOn = { values: series.values, train: { from: train.from, to: train.to, firstValidationTarget }, lookback, horizon, features: series.features, keep };
+  const fitOn = {
+    values: series.values,
+    train: { from: train.from, to: train.to, firstValidationTarget },
+    lookback,
+    horizon,
+    features: series.features,
+    keep,
+  };
   const { ridge } = chooseRidge(fitOn);
   const baselinePredictions = baselineForecasts({ ...fitOn, test, ridge });
-  const baselines = Object.fromEntries(BASELINES.map((b) => [b, scoreForecast(baselinePredictions[b], scoring)])) as Record<BaselineName, ForecastScores>;
+  const baselines = Object.fromEntries(BASELINES.map((b) => [b, scoreForecast(baselinePredictions[b], scoring)])) as Record<
+    BaselineName,
+    ForecastScores
+  >;
   return { scoring, baselinePredictions, baselines, upDayRate: upDayRate(scoring.actual, scoring.previous), ridge };
 }
 
@@ -57,7 +74,11 @@ export const runEvaluationSchema = z.object({
 });
 export type RunEvaluation = z.output<typeof runEvaluationSchema>;
 
-export function evaluateRun(shared: GroupEvaluation, predictions: { original: number[]; compact: number[] }, horizon: number): RunEvaluation {
+export function evaluateRun(
+  shared: GroupEvaluation,
+  predictions: { original: number[]; compact: number[] },
+  horizon: number,
+): RunEvaluation {
   const { actual } = shared.scoring;
   const errors = (p: ArrayLike<number>) => Array.from(actual, (a, i) => a - p[i]);
   const eOriginal = errors(predictions.original);
@@ -67,14 +88,25 @@ export function evaluateRun(shared: GroupEvaluation, predictions: { original: nu
     squared: dieboldMariano(a, b, { loss: 'squared', h: horizon }),
     absolute: dieboldMariano(a, b, { loss: 'absolute', h: horizon }),
     // Overlapping h-day forecasts are correlated up to lag h − 1 at least.
-    squaredNeweyWest: dieboldMariano(a, b, { loss: 'squared', variance: 'newey-west', bandwidth: Math.max(neweyWestBandwidth(a.length), horizon - 1) }),
+    squaredNeweyWest: dieboldMariano(a, b, {
+      loss: 'squared',
+      variance: 'newey-west',
+      bandwidth: Math.max(neweyWestBandwidth(a.length), horizon - 1),
+    }),
   });
   return {
-    forecast: { original: scoreForecast(predictions.original, shared.scoring), compact: scoreForecast(predictions.compact, shared.scoring) },
+    forecast: {
+      original: scoreForecast(predictions.original, shared.scoring),
+      compact: scoreForecast(predictions.compact, shared.scoring),
+    },
     baselines: shared.baselines,
     upDayRate: shared.upDayRate,
     horizon,
     ridge: shared.ridge,
-    tests: { compactVsOriginal: pair(eCompact, eOriginal), originalVsPersistence: pair(eOriginal, ePersistence), compactVsPersistence: pair(eCompact, ePersistence) },
+    tests: {
+      compactVsOriginal: pair(eCompact, eOriginal),
+      originalVsPersistence: pair(eOriginal, ePersistence),
+      compactVsPersistence: pair(eCompact, ePersistence),
+    },
   };
 }

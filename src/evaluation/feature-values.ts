@@ -10,6 +10,11 @@ export function featureValue(feature: FeatureColumn, i: number): number {
   const v = feature.values;
   if (feature.transform === 'level') return v[i];
   if (feature.transform === 'log') return Math.log(v[i]);
-  if (i < 1) throw new RunexpError(ErrorCode.DATA, `the feature ${feature.name} (${feature.transform}) needs a value before the first window's first day`, 'use fewer training days, or transform: level');
+  if (i < 1)
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `the feature ${feature.name} (${feature.transform}) needs a value before the first window's first day`,
+      'use fewer training days, or transform: level',
+    );
   return feature.transform === 'return' ? v[i] / v[i - 1] - 1 : Math.log(v[i] / v[i - 1]);
 }

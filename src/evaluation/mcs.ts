@@ -32,7 +32,12 @@ const meanOver = (loss: readonly number[], days: ArrayLike<number>) => {
 };
 
 /** The MCS for bootstrap day-index samples given explicitly (what the reference test feeds in). */
-export function mcsFromSamples(names: readonly string[], losses: readonly (readonly number[])[], samples: readonly ArrayLike<number>[], level = 0.1): Omit<McsResult, 'replicates' | 'blockLength'> {
+export function mcsFromSamples(
+  names: readonly string[],
+  losses: readonly (readonly number[])[],
+  samples: readonly ArrayLike<number>[],
+  level = 0.1,
+): Omit<McsResult, 'replicates' | 'blockLength'> {
   const m = names.length;
   const n = losses[0].length;
   const all = Array.from({ length: n }, (_, i) => i);
@@ -56,7 +61,8 @@ export function mcsFromSamples(names: readonly string[], losses: readonly (reado
     for (const row of boot) {
       let stat = 0;
       for (const i of alive)
-        for (const j of alive) if (i !== j && v[i][j] > 0) stat = Math.max(stat, Math.abs(row[i] - row[j] - (means[i] - means[j])) / Math.sqrt(v[i][j]));
+        for (const j of alive)
+          if (i !== j && v[i][j] > 0) stat = Math.max(stat, Math.abs(row[i] - row[j] - (means[i] - means[j])) / Math.sqrt(v[i][j]));
       if (stat >= statistic) exceed++;
     }
     running = Math.max(running, exceed / B);
@@ -71,11 +77,24 @@ export function mcsFromSamples(names: readonly string[], losses: readonly (reado
     order[worst] = ++eliminated;
     alive.splice(alive.indexOf(worst), 1);
   }
-  return { models: names.map((name, i) => ({ name, meanLoss: means[i], pValue: pValues[i], included: pValues[i] >= level, eliminationOrder: order[i] })), level };
+  return {
+    models: names.map((name, i) => ({
+      name,
+      meanLoss: means[i],
+      pValue: pValues[i],
+      included: pValues[i] >= level,
+      eliminationOrder: order[i],
+    })),
+    level,
+  };
 }
 
 /** The MCS at `level` (default 10%, the paper's choice) with a seeded moving-block bootstrap. */
-export function modelConfidenceSet(names: readonly string[], losses: readonly (readonly number[])[], options: BootstrapOptions & { level?: number } = {}): McsResult {
+export function modelConfidenceSet(
+  names: readonly string[],
+  losses: readonly (readonly number[])[],
+  options: BootstrapOptions & { level?: number } = {},
+): McsResult {
   const n = losses[0].length;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const blockLength = options.blockLength ?? defaultBlockLength(n);

@@ -169,7 +169,19 @@ export function crossedSeedsDaysTest(influence: readonly SeedStatistic[], minimu
     // Each seed's own day noise is already in the seeds' spread; the day term keeps only what the
     // seeds share. Its share in ψ̄ is estimated from each seed's deviation from ψ̄ (unbiased for
     // independent seeds) and taken off the day term, whose estimate is the precise one.
-    const ownNoise = influence.reduce((sum, i) => sum + prewhitenedLongRunVariance(i.psi.map((p, t) => p - psiBar[t]), minimumLags).longRunVariance, 0) / days / seeds / (seeds - 1);
+    const ownNoise =
+      influence.reduce(
+        (sum, i) =>
+          sum +
+          prewhitenedLongRunVariance(
+            i.psi.map((p, t) => p - psiBar[t]),
+            minimumLags,
+          ).longRunVariance,
+        0,
+      ) /
+      days /
+      seeds /
+      (seeds - 1);
     dayVariance = Math.max(0, dayVariance - ownNoise);
   }
   const variance = seedVariance + dayVariance;
@@ -186,11 +198,16 @@ export function crossedSeedsDaysTest(influence: readonly SeedStatistic[], minimu
  * test days (a baseline without seeds passes the same errors for every seed). `horizon` is the
  * forecast horizon in days.
  */
-export function seedsAndDaysTest(a: readonly (readonly number[])[], b: readonly (readonly number[])[], options: { horizon?: number } = {}): SeedsDaysTest {
+export function seedsAndDaysTest(
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[],
+  options: { horizon?: number } = {},
+): SeedsDaysTest {
   const seeds = a.length;
   if (seeds === 0 || b.length !== seeds) throw new Error('seeds-and-days test: a and b need the same seeds, at least one');
   const days = a[0].length;
-  if (a.some((e) => e.length !== days) || b.some((e) => e.length !== days)) throw new Error('seeds-and-days test: every seed needs the same test days');
+  if (a.some((e) => e.length !== days) || b.some((e) => e.length !== days))
+    throw new Error('seeds-and-days test: every seed needs the same test days');
   // ψ_s,t: day t's influence on seed s's log ratio (the delta method).
   const influence = a.map((aS, s) => {
     const msa = meanSquare(aS);

@@ -7,7 +7,11 @@
 import { isIntradayStamp, sessionOf } from '../plugin/dates.ts';
 
 /** Whether target t's window keeps within t's session; always true on a daily series, or when the spec asks to cross sessions. */
-export function withinSession(dates: readonly string[], t: number, window: { lookback: number; horizon: number; crossSessions?: boolean }): boolean {
+export function withinSession(
+  dates: readonly string[],
+  t: number,
+  window: { lookback: number; horizon: number; crossSessions?: boolean },
+): boolean {
   const { lookback, horizon } = window;
   if (window.crossSessions || !isIntradayStamp(dates[t])) return true;
   return sessionOf(dates[Math.max(0, t - horizon - lookback)]) === sessionOf(dates[t]);

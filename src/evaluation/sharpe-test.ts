@@ -41,7 +41,11 @@ export interface SharpeTest {
  * returns for every seed). `periodsPerYear` annualises the difference and its interval; the test
  * itself is scale-free.
  */
-export function sharpeTest(a: readonly (readonly number[])[], b: readonly (readonly number[])[] | undefined, periodsPerYear: number): SharpeTest {
+export function sharpeTest(
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[] | undefined,
+  periodsPerYear: number,
+): SharpeTest {
   const seeds = a.length;
   const periods = a[0]?.length ?? 0;
   const influence = a.map((returns, s) => {

@@ -53,7 +53,11 @@ export type DmVariance = 'hln' | 'newey-west';
  *                 statsmodels' OLS of d on a constant with cov_type='HAC', use_correction=False.
  * Both refer the statistic to Student-t(n−1).
  */
-export function dieboldMariano(e1: readonly number[], e2: readonly number[], options: { loss: 'squared' | 'absolute'; h?: number; variance?: DmVariance; bandwidth?: number }): TestResult {
+export function dieboldMariano(
+  e1: readonly number[],
+  e2: readonly number[],
+  options: { loss: 'squared' | 'absolute'; h?: number; variance?: DmVariance; bandwidth?: number },
+): TestResult {
   if (e1.length !== e2.length) throw new Error('Diebold–Mariano: error series differ in length');
   let h = options.h ?? 1;
   const g = options.loss === 'squared' ? (e: number) => e * e : Math.abs;
@@ -76,7 +80,8 @@ export function dieboldMariano(e1: readonly number[], e2: readonly number[], opt
   // The truncated (HLN) sum can go negative for h > 1; as R's forecast::dm.test, test as if h = 1.
   if (!hac && variance < 0) {
     h = 1;
-    variance = longRun((bandwidth = 0));
+    bandwidth = 0;
+    variance = longRun(bandwidth);
   }
   const dm = dBar / Math.sqrt(variance / n);
   const correction = hac ? 1 : Math.sqrt((n + 1 - 2 * h + (h * (h - 1)) / n) / n);

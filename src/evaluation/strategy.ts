@@ -56,7 +56,12 @@ export function netReturns(held: readonly number[], assetReturns: readonly numbe
   });
 }
 
-export function performance(net: readonly number[], held: readonly number[], assetReturns: readonly number[], periodsPerYear: number): StrategyPerformance {
+export function performance(
+  net: readonly number[],
+  held: readonly number[],
+  assetReturns: readonly number[],
+  periodsPerYear: number,
+): StrategyPerformance {
   const n = net.length;
   let equity = 1;
   let peak = 1;
@@ -110,7 +115,12 @@ export interface Strategy {
  * Every forecaster's strategy on one run's test predictions, and buy-and-hold's, on the same
  * holding periods (every `horizon`-th target).
  */
-export function strategies(rows: readonly ForecastRow[], forecasters: readonly string[], options: StrategyOptions, horizon = 1): Record<string, Strategy> {
+export function strategies(
+  rows: readonly ForecastRow[],
+  forecasters: readonly string[],
+  options: StrategyOptions,
+  horizon = 1,
+): Record<string, Strategy> {
   const traded = rows.filter((_, i) => i % horizon === 0);
   const price = traded.map((r) => r.persistence);
   const assetReturns = traded.map((r) => r.actual / r.persistence - 1);
@@ -120,6 +130,13 @@ export function strategies(rows: readonly ForecastRow[], forecasters: readonly s
     return { positions: held, net, assetReturns, performance: performance(net, held, assetReturns, perYear) };
   };
   const out: Record<string, Strategy> = { 'buy and hold': run(traded.map(() => 1)) };
-  for (const name of forecasters) out[name] = run(positions(traded.map((r) => r[name] as number), price, options.position));
+  for (const name of forecasters)
+    out[name] = run(
+      positions(
+        traded.map((r) => r[name] as number),
+        price,
+        options.position,
+      ),
+    );
   return out;
 }

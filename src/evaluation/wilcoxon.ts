@@ -54,7 +54,11 @@ function exactCdf(w: number, rank: readonly number[]): number {
 }
 
 /** Two-sided Wilcoxon signed-rank test of a − b; `method` forces the exact or the normal null. */
-export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], method: 'auto' | 'exact' | 'normal' = 'auto'): WilcoxonResult {
+export function wilcoxonSignedRank(
+  a: readonly number[],
+  b: readonly number[],
+  method: 'auto' | 'exact' | 'normal' = 'auto',
+): WilcoxonResult {
   if (a.length !== b.length) throw new Error('Wilcoxon: samples differ in length');
   const d = a.map((x, i) => x - b[i]).filter((x) => x !== 0);
   const n = d.length;

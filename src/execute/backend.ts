@@ -24,7 +24,11 @@ export interface LoadedBackend {
 const require = createRequire(import.meta.url);
 
 const tensorflowMissing = (err: unknown) =>
-  new RunexpError(ErrorCode.USAGE, `backend "tensorflow" is not available: ${(err as Error).message.split('\n')[0]}`, 'install @tensorflow/tfjs-node (needs internet at install time) or use --backend wasm');
+  new RunexpError(
+    ErrorCode.USAGE,
+    `backend "tensorflow" is not available: ${(err as Error).message.split('\n')[0]}`,
+    'install @tensorflow/tfjs-node (needs internet at install time) or use --backend wasm',
+  );
 
 /**
  * Refuses, before any work, a backend that was asked for by name and cannot load here; otherwise
@@ -67,13 +71,17 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
     }
   }
   // The kit's `tf`: core's ops and layers' models in one namespace, as the umbrella package has them.
-  const [core, layers] = await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-layers'), import('@tensorflow/tfjs-backend-cpu')]);
+  const [core, layers] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-layers'),
+    import('@tensorflow/tfjs-backend-cpu'),
+  ]);
   const tf = { ...core, ...layers } as Tf;
   registerChainedOps(tf);
   tf.enableProdMode();
   if (choice === 'auto' || choice === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+    const dist = `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
     wasm.setWasmPaths(dist);
     registerWasmConv2DBackpropFilter(tf);
     // setBackend resolves to false (and stays on cpu) instead of throwing when wasm fails.

@@ -1,7 +1,7 @@
 // Checks every run makes on itself: that what the plugins returned makes sense (counts, finite
 // scores), that the compact model reproduces the pruned one, and that nothing outside the pruned
 // kernels changed.
-import type { LayersModel, PrunedLayer, PruneResult, Tf, WindowedData } from '../plugin/api.ts';
+import type { LayersModel, PrunedLayer, Tf, WindowedData } from '../plugin/api.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { weightsOfLayer } from '../plugin/layers/registry.ts';
 import { prunedLabel } from '../plugin/prune-kernels.ts';
@@ -33,7 +33,12 @@ export function maxAbsDifference(tf: Tf, a: LayersModel, b: LayersModel, data: W
  * Counts weight values that differ between two same-shaped models, skipping the pruned weights ("layer:weight")
  * and the layers a pruner declares it retrains.
  */
-export function changedOutside(a: LayersModel, b: LayersModel, prunedWeights: Set<string>, retrained: ReadonlySet<string> = new Set()): number {
+export function changedOutside(
+  a: LayersModel,
+  b: LayersModel,
+  prunedWeights: Set<string>,
+  retrained: ReadonlySet<string> = new Set(),
+): number {
   const wa = weightsOf(a);
   const wb = weightsOf(b);
   let changed = 0;
@@ -53,7 +58,9 @@ export function changedOutside(a: LayersModel, b: LayersModel, prunedWeights: Se
 /** Values that differ between two snapshots of one model's weights (NaN equal to NaN). */
 export function differences(before: readonly LayerWeights[], after: readonly LayerWeights[]): number {
   let changed = 0;
-  before.forEach((layer, li) => layer.tensors.forEach((t, ti) => t.values.forEach((v, i) => (changed += Number(!Object.is(v, after[li].tensors[ti].values[i]))))));
+  before.forEach((layer, li) =>
+    layer.tensors.forEach((t, ti) => t.values.forEach((v, i) => (changed += Number(!Object.is(v, after[li].tensors[ti].values[i]))))),
+  );
   return changed;
 }
 
@@ -62,14 +69,31 @@ export function differences(before: readonly LayerWeights[], after: readonly Lay
  * changes it in place, fails its run naming itself, before the original's metrics are taken from
  * a model that is no longer the original (or later runs find it disposed).
  */
-export function requireOriginalUnchanged(tf: Tf, before: readonly LayerWeights[], original: LayersModel, returned: LayersModel, stage: 'prune' | 'compact', plugin: string): void {
+export function requireOriginalUnchanged(
+  tf: Tf,
+  before: readonly LayerWeights[],
+  original: LayersModel,
+  returned: LayersModel,
+  stage: 'prune' | 'compact',
+  plugin: string,
+): void {
   const fail = (what: string) =>
-    Object.assign(new RunexpError(ErrorCode.PLUGIN, `the ${stage} plugin ${what}`, `work on a copy (pruneKernels and cloneModel make one) and return that; runexp check-plugin tests this`), { stage, plugin });
+    Object.assign(
+      new RunexpError(
+        ErrorCode.PLUGIN,
+        `the ${stage} plugin ${what}`,
+        `work on a copy (pruneKernels and cloneModel make one) and return that; runexp check-plugin tests this`,
+      ),
+      { stage, plugin },
+    );
   const changed = differences(before, weightsOf(original));
   // Put the original back first: the group's later runs start from it.
   if (changed) restoreWeights(tf, original, before);
   if (returned === original) throw fail('returned the original model itself (req.model), not a copy');
-  if (changed) throw fail(`modified the original model in place (${changed.toLocaleString('en-US')} weight values changed), so it is no longer the original`);
+  if (changed)
+    throw fail(
+      `modified the original model in place (${changed.toLocaleString('en-US')} weight values changed), so it is no longer the original`,
+    );
 }
 
 function restoreWeights(tf: Tf, model: LayersModel, snapshot: readonly LayerWeights[]): void {
@@ -92,19 +116,45 @@ const nonzero = (values: ArrayLike<number>) => {
  * exists with that many weights and that many non-zero, and (unless it retrains every weight) no
  * layer it does not report lost weights to zero. A mismatch fails the run, naming both numbers.
  */
-export function requireCountsFromModel(original: LayersModel, result: { model: LayersModel; layers: readonly PrunedLayer[] }, retrains: 'all' | readonly string[] | undefined, pruner: string): void {
-  const fail = (what: string) => Object.assign(new RunexpError(ErrorCode.PLUGIN, `the prune plugin ${what}`, 'report what the returned model holds (pruneKernels and maskedResult count it for you); runexp check-plugin tests this'), { stage: 'prune', plugin: pruner });
+export function requireCountsFromModel(
+  original: LayersModel,
+  result: { model: LayersModel; layers: readonly PrunedLayer[] },
+  retrains: 'all' | readonly string[] | undefined,
+  pruner: string,
+): void {
+  const fail = (what: string) =>
+    Object.assign(
+      new RunexpError(
+        ErrorCode.PLUGIN,
+        `the prune plugin ${what}`,
+        'report what the returned model holds (pruneKernels and maskedResult count it for you); runexp check-plugin tests this',
+      ),
+      { stage: 'prune', plugin: pruner },
+    );
   const names = new Set(result.model.layers.map((l) => l.name));
   for (const reported of result.layers) {
     if (!names.has(reported.layer)) throw fail(`reported layer ${quoted(reported.layer)}, which the model does not have`);
     const layer = result.model.getLayer(reported.layer);
     const weight = reported.weight ?? 'kernel';
     const index = weightsOfLayer(layer).findIndex((w) => w.name === weight);
-    if (index < 0) throw fail(`reported weight ${quoted(weight)} of layer ${reported.layer}, which has ${weightsOfLayer(layer).map((w) => w.name).join(', ') || 'no weights'}`);
+    if (index < 0)
+      throw fail(
+        `reported weight ${quoted(weight)} of layer ${reported.layer}, which has ${
+          weightsOfLayer(layer)
+            .map((w) => w.name)
+            .join(', ') || 'no weights'
+        }`,
+      );
     const values = layer.getWeights()[index].dataSync();
-    if (values.length !== reported.total) throw fail(`reported ${reported.total.toLocaleString('en-US')} weights for layer ${reported.layer}, whose ${weight} has ${values.length.toLocaleString('en-US')}`);
+    if (values.length !== reported.total)
+      throw fail(
+        `reported ${reported.total.toLocaleString('en-US')} weights for layer ${reported.layer}, whose ${weight} has ${values.length.toLocaleString('en-US')}`,
+      );
     const kept = nonzero(values);
-    if (kept !== reported.kept) throw fail(`reported ${reported.kept.toLocaleString('en-US')} of ${reported.total.toLocaleString('en-US')} weights kept in ${layerWord(reported)}, but the model holds ${kept.toLocaleString('en-US')} non-zero`);
+    if (kept !== reported.kept)
+      throw fail(
+        `reported ${reported.kept.toLocaleString('en-US')} of ${reported.total.toLocaleString('en-US')} weights kept in ${layerWord(reported)}, but the model holds ${kept.toLocaleString('en-US')} non-zero`,
+      );
   }
   if (retrains === 'all') return;
   // Every kernel (and recurrent kernel) that lost values to zero must be among those reported.
@@ -120,69 +170,24 @@ export function requireCountsFromModel(original: LayersModel, result: { model: L
     weightsOfLayer(layer).forEach(({ name, prunedByDefault }, i) => {
       if (!prunedByDefault || reportedWeights.has(`${layer.name}:${name}`)) return;
       const lost = nonzero(was[i].dataSync()) - nonzero(now[i].dataSync());
-      if (lost > 0) throw fail(`set ${lost.toLocaleString('en-US')} weights of ${layerWord({ layer: layer.name, weight: name })} to 0 but reports only ${result.layers.map(prunedLabel).join(', ') || 'no layer'}`);
+      if (lost > 0)
+        throw fail(
+          `set ${lost.toLocaleString('en-US')} weights of ${layerWord({ layer: layer.name, weight: name })} to 0 but reports only ${result.layers.map(prunedLabel).join(', ') || 'no layer'}`,
+        );
     });
   }
 }
 
 /** "layer dense", or "layer lstm (recurrentKernel)" for a weight other than the kernel. */
-const layerWord = ({ layer, weight }: { layer: string; weight?: string }) => `layer ${layer}${weight && weight !== 'kernel' ? ` (${weight})` : ''}`;
-
-/** One property of a plugin's result: pass / fail / n/a with what was expected and what was seen. */
-export interface PropertyResult {
-  property: string;
-  status: 'pass' | 'fail' | 'n/a';
-  detail: string;
-}
-
-export const pass = (property: string, detail: string): PropertyResult => ({ property, status: 'pass', detail });
-export const fail = (property: string, detail: string): PropertyResult => ({ property, status: 'fail', detail });
-export const na = (property: string, detail: string): PropertyResult => ({ property, status: 'n/a', detail });
-
-/** The sparsity a plugin was asked for: `sparsity`, or `percentile` / 100. */
-export function requestedSparsity(options: Record<string, unknown>): number | undefined {
-  if (typeof options.sparsity === 'number') return options.sparsity;
-  if (typeof options.percentile === 'number') return options.percentile / 100;
-  return undefined;
-}
-
-export function sparsityMatches(result: PruneResult, requested: number | undefined): PropertyResult {
-  const name = 'achieved sparsity matches the request';
-  const total = result.layers.reduce((a, l) => a + l.total, 0);
-  const kept = result.layers.reduce((a, l) => a + l.kept, 0);
-  const achieved = total === 0 ? 0 : 1 - kept / total;
-  const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${prunedLabel(l)} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
-  if (requested === undefined) return na(name, `no sparsity or percentile option; ${seen}`);
-  // A structured pruner's sparsity counts units, which it reports as data.units and data.removed.
-  const units = result.data?.units as Record<string, number> | undefined;
-  const removed = result.data?.removed as Record<string, number[]> | undefined;
-  if (units && removed) {
-    const all = Object.values(units).reduce((a, b) => a + b, 0);
-    const gone = Object.values(removed).reduce((a, r) => a + r.length, 0);
-    const unitsSeen = `${gone} of ${all} units removed (${Object.keys(units).map((l) => `${l} ${units[l] - (removed[l]?.length ?? 0)}/${units[l]} kept`).join(', ')})`;
-    const tolerance = Math.max(0.02, ...Object.values(units).map((n) => 0.5 / n));
-    return Math.abs(gone / all - requested) <= tolerance ? pass(name, unitsSeen) : fail(name, `expected ${(requested * 100).toFixed(1)}% of units removed, saw ${unitsSeen}`);
-  }
-  if (total === 0) return fail(name, `expected ${(requested * 100).toFixed(1)}% removed, but the result reports no pruned layers`);
-  // Exact counts round per layer (or per unit, for structured pruning): allow that much.
-  const tolerance = Math.max(0.02, ...result.layers.map((l) => 1 / l.total));
-  return Math.abs(achieved - requested) <= tolerance ? pass(name, seen) : fail(name, `expected ${(requested * 100).toFixed(1)}% removed, saw ${seen}`);
-}
-
-/**
- * A pruner asked for a sparsity (or the paper's percentile) delivers it in the model it returns,
- * within rounding: early stopping that restored a pre-mask epoch, say, fails the run rather than
- * being recorded as pruned.
- */
-export function requireRequestedSparsity(result: PruneResult, options: Record<string, unknown>, pruner: string): void {
-  const found = sparsityMatches(result, requestedSparsity(options));
-  if (found.status === 'fail') {
-    throw Object.assign(new RunexpError(ErrorCode.PLUGIN, `the prune plugin's model does not hold the sparsity it was asked for: ${found.detail}`, 'a mask that early stopping\'s restore undid, or a schedule that ended early, leaves fewer zeros; runexp check-plugin tests this'), { stage: 'prune', plugin: pruner });
-  }
-}
+const layerWord = ({ layer, weight }: { layer: string; weight?: string }) =>
+  `layer ${layer}${weight && weight !== 'kernel' ? ` (${weight})` : ''}`;
 
 /** A measure plugin's parameter counts are the models' own: total and non-zero, checked. */
-export function requireReportedCounts(models: Record<'original' | 'compact', LayersModel>, reports: Record<'original' | 'compact', { totalParams: number; nonzeroParams: number }>, measurer: string): void {
+export function requireReportedCounts(
+  models: Record<'original' | 'compact', LayersModel>,
+  reports: Record<'original' | 'compact', { totalParams: number; nonzeroParams: number }>,
+  measurer: string,
+): void {
   for (const which of ['original', 'compact'] as const) {
     const all = weightsOf(models[which]).flatMap((l) => l.tensors.map((t) => t.values));
     const total = all.reduce((n, v) => n + v.length, 0);
@@ -190,7 +195,11 @@ export function requireReportedCounts(models: Record<'original' | 'compact', Lay
     const r = reports[which];
     if (r.totalParams !== total || r.nonzeroParams !== kept) {
       throw Object.assign(
-        new RunexpError(ErrorCode.PLUGIN, `the measure plugin reported the ${which} model with ${r.totalParams} parameters, ${r.nonzeroParams} non-zero; the model holds ${total}, ${kept} non-zero`, 'count parameters from the model (totalParams, nonzeroParams)'),
+        new RunexpError(
+          ErrorCode.PLUGIN,
+          `the measure plugin reported the ${which} model with ${r.totalParams} parameters, ${r.nonzeroParams} non-zero; the model holds ${total}, ${kept} non-zero`,
+          'count parameters from the model (totalParams, nonzeroParams)',
+        ),
         { stage: 'measure', plugin: measurer },
       );
     }
@@ -198,12 +207,19 @@ export function requireReportedCounts(models: Record<'original' | 'compact', Lay
 }
 
 /** A run whose scores are not finite fails with its own code, so no stored line holds a NaN score. */
-export function requireFiniteScores(reports: Record<string, { mse: number; rmse: number; mae: number; r2: number }>, measurer: string): void {
+export function requireFiniteScores(
+  reports: Record<string, { mse: number; rmse: number; mae: number; r2: number }>,
+  measurer: string,
+): void {
   for (const [model, r] of Object.entries(reports)) {
     const bad = (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(r[k]));
     if (bad.length) {
       throw Object.assign(
-        new RunexpError(ErrorCode.NON_FINITE, `the ${model} model's ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not finite (${bad.map((k) => r[k]).join(', ')})`, 'prices near the float64 limit overflow squared errors; check the data, or the measure plugin'),
+        new RunexpError(
+          ErrorCode.NON_FINITE,
+          `the ${model} model's ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not finite (${bad.map((k) => r[k]).join(', ')})`,
+          'prices near the float64 limit overflow squared errors; check the data, or the measure plugin',
+        ),
         { stage: 'measure', plugin: measurer },
       );
     }
@@ -215,25 +231,13 @@ export function requireValidCounts(layers: readonly PrunedLayer[], pruner: strin
   for (const { layer, total, kept } of layers) {
     if (!(Number.isInteger(total) && total > 0 && Number.isInteger(kept) && kept >= 0 && kept <= total)) {
       throw Object.assign(
-        new RunexpError(ErrorCode.PLUGIN, `the prune plugin reported kept = ${kept} of total = ${total} weights for layer ${layer}`, 'counts must be whole numbers with 0 ≤ kept ≤ total (prunedCount and maskedResult compute them)'),
+        new RunexpError(
+          ErrorCode.PLUGIN,
+          `the prune plugin reported kept = ${kept} of total = ${total} weights for layer ${layer}`,
+          'counts must be whole numbers with 0 ≤ kept ≤ total (prunedCount and maskedResult compute them)',
+        ),
         { stage: 'prune', plugin: pruner },
       );
     }
   }
-}
-
-/**
- * The files a measure plugin asks to keep, checked: relative POSIX paths inside the run folder,
- * bytes, and none that would replace one of runexp's own artifacts.
- */
-export function pluginFiles(files: Record<string, Uint8Array> | undefined, reserved: readonly string[], measurer: string): Record<string, Uint8Array> {
-  const fail = (problem: string) =>
-    Object.assign(new RunexpError(ErrorCode.PLUGIN, `the measure plugin returned a file ${problem}`, 'return files as { "relative/path": Uint8Array } inside the run folder'), { stage: 'measure', plugin: measurer });
-  for (const [path, bytes] of Object.entries(files ?? {})) {
-    const parts = path.split('/');
-    if (!path || path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) throw fail(`at ${quoted(path)}, which is not a relative path inside the run folder`);
-    if (reserved.includes(path)) throw fail(`at ${quoted(path)}, which runexp writes itself`);
-    if (!(bytes instanceof Uint8Array)) throw fail(`at ${quoted(path)} whose content is not a Uint8Array`);
-  }
-  return files ?? {};
 }

@@ -1,32 +1,50 @@
 // The properties `runexp check-plugin` tests, each a small function from what one pruning run
 // produced to pass / fail / n/a with what was expected and what was seen.
-import type { CompactResult, LayersModel, PruneResult, Tf, TrainingHooks, WindowedData } from '../plugin/api.ts';
-import { buildModel } from '../plugin/architecture.ts';
+import type { LayersModel, PruneResult, TrainingHooks } from '../plugin/api.ts';
 import { describeFailure, type SerializedError } from '../plugin/errors.ts';
 import { weightIndex, weightsOfLayer } from '../plugin/layers/registry.ts';
 import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { weightsOf } from '../plugin/weights.ts';
-import { differences, maxAbsDifference, pass, fail, na, type PropertyResult } from './checks.ts';
-export { requestedSparsity, sparsityMatches } from './checks.ts';
+import { differences } from './checks.ts';
+import { fail, na, pass, type PropertyResult } from './sparsity-check.ts';
+export { requestedSparsity, sparsityMatches } from './sparsity-check.ts';
+export { compactArchitectureValid, compactReproduces, noLeak } from './conformance-compact.ts';
 
 export type { PropertyResult };
 
 /** The reported `after` weights are what the model holds. */
 export function reportMatchesModel(result: PruneResult): PropertyResult {
-  const name = 'reported weights are the model\'s weights';
+  const name = "reported weights are the model's weights";
   for (const reported of result.layers) {
     const layer = { ...reported, layer: prunedLabel(reported) };
     const found = result.model.getLayer(reported.layer);
     const actual = found.getWeights()[weightIndex(found, reported.weight ?? 'kernel')].dataSync() as Float32Array;
     const bad = actual.findIndex((w) => !Number.isFinite(w));
-    if (bad >= 0) return fail(name, `expected finite weights; layer ${layer.layer} of the pruned model holds ${actual[bad]} at weight ${bad}`);
-    if (actual.length !== layer.after.length) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer} reports ${layer.after.length} of them, its kernel has ${actual.length}`);
+    if (bad >= 0)
+      return fail(name, `expected finite weights; layer ${layer.layer} of the pruned model holds ${actual[bad]} at weight ${bad}`);
+    if (actual.length !== layer.after.length)
+      return fail(
+        name,
+        `expected \`after\` to hold the model's weights; layer ${layer.layer} reports ${layer.after.length} of them, its kernel has ${actual.length}`,
+      );
     const differ = layer.after.findIndex((w, i) => w !== actual[i] && !(Number.isNaN(w) && Number.isNaN(actual[i])));
-    if (differ >= 0) return fail(name, `expected \`after\` to hold the model's weights; layer ${layer.layer}: weight ${differ} is reported as ${layer.after[differ]}, the model holds ${actual[differ]}`);
-    if (layer.total !== actual.length) return fail(name, `expected \`total\` to count the kernel's weights; layer ${layer.layer} reports ${layer.total}, its kernel has ${actual.length}`);
+    if (differ >= 0)
+      return fail(
+        name,
+        `expected \`after\` to hold the model's weights; layer ${layer.layer}: weight ${differ} is reported as ${layer.after[differ]}, the model holds ${actual[differ]}`,
+      );
+    if (layer.total !== actual.length)
+      return fail(
+        name,
+        `expected \`total\` to count the kernel's weights; layer ${layer.layer} reports ${layer.total}, its kernel has ${actual.length}`,
+      );
     let nonzero = 0;
     for (const w of actual) if (w !== 0) nonzero++;
-    if (nonzero !== layer.kept) return fail(name, `expected \`kept\` to count the model's non-zero weights; layer ${layer.layer} reports ${layer.kept}, the model has ${nonzero}`);
+    if (nonzero !== layer.kept)
+      return fail(
+        name,
+        `expected \`kept\` to count the model's non-zero weights; layer ${layer.layer} reports ${layer.kept}, the model has ${nonzero}`,
+      );
   }
   return pass(name, `${result.layers.length} layer(s) checked`);
 }
@@ -75,7 +93,8 @@ export function maskWatcher(): { hooks: TrainingHooks; violations: string[]; ste
 export function masksHeld(watch: ReturnType<typeof maskWatcher>, trained: boolean): PropertyResult {
   const name = 'masks hold through training steps';
   if (!trained) return na(name, 'the plugin does not train');
-  if (watch.violations.length) return fail(name, `expected pruned weights to stay zero after every optimizer step; ${watch.violations.join('; ')}`);
+  if (watch.violations.length)
+    return fail(name, `expected pruned weights to stay zero after every optimizer step; ${watch.violations.join('; ')}`);
   return pass(name, `${watch.steps()} optimizer steps watched`);
 }
 
@@ -83,7 +102,11 @@ export function masksHeld(watch: ReturnType<typeof maskWatcher>, trained: boolea
  * Outside the pruned weights nothing changes: other layers, and every bias (the targeted layers'
  * included); inside a pruned weight (a kernel, a recurrent kernel) every value is kept as it was or zeroed.
  */
-export function untouchedUnchanged(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
+export function untouchedUnchanged(
+  before: LayersModel,
+  result: PruneResult,
+  retrains: 'all' | readonly string[] | undefined,
+): PropertyResult {
   const name = 'layers and biases it does not target are unchanged';
   if (retrains === 'all') return na(name, 'the plugin declares retrains: all, so every weight may change');
   const targets = new Set(result.layers.map((l) => l.layer));
@@ -103,19 +126,31 @@ export function untouchedUnchanged(before: LayersModel, result: PruneResult, ret
         if (v !== other[i] && !(prunable && other[i] === 0)) changed++;
       });
       if (!changed) return;
-      const why = prunable ? 'changed to something other than 0' : targets.has(layer.layer) ? `changed: a targeted layer's ${weight} is not pruned` : 'changed, though the layer is not targeted';
+      const why = prunable
+        ? 'changed to something other than 0'
+        : targets.has(layer.layer)
+          ? `changed: a targeted layer's ${weight} is not pruned`
+          : 'changed, though the layer is not targeted';
       problems.push(`${changed} value(s) of ${t.name} ${why}`);
     }),
   );
-  return problems.length ? fail(name, `expected no change outside the pruned weights; ${problems.join('; ')}`) : pass(name, `${a.length} layers compared`);
+  return problems.length
+    ? fail(name, `expected no change outside the pruned weights; ${problems.join('; ')}`)
+    : pass(name, `${a.length} layers compared`);
 }
 
 /** The request's model is the pruner's to read, not to change: a pruner works on a copy. */
 export function requestLeftAlone(before: ReturnType<typeof weightsOf>, request: LayersModel, result: PruneResult): PropertyResult {
   const name = 'req.model is left as it was';
-  if (result.model === request) return fail(name, 'the pruner returned req.model itself: prune a copy (pruneKernels and cloneModel make one) and return that');
+  if (result.model === request)
+    return fail(name, 'the pruner returned req.model itself: prune a copy (pruneKernels and cloneModel make one) and return that');
   const changed = differences(before, weightsOf(request));
-  return changed ? fail(name, `the pruner modified req.model in place (${changed} value(s) changed): prune a copy (pruneKernels and cloneModel make one), so the original stays the original`) : pass(name, 'every weight as before');
+  return changed
+    ? fail(
+        name,
+        `the pruner modified req.model in place (${changed} value(s) changed): prune a copy (pruneKernels and cloneModel make one), so the original stays the original`,
+      )
+    : pass(name, 'every weight as before');
 }
 
 export function sameResult(first: PruneResult, second: PruneResult, seed: number): PropertyResult {
@@ -125,7 +160,11 @@ export function sameResult(first: PruneResult, second: PruneResult, seed: number
   for (const [li, layer] of a.entries()) {
     for (const [ti, t] of layer.tensors.entries()) {
       const i = t.values.findIndex((v, k) => !Object.is(v, b[li].tensors[ti].values[k]));
-      if (i >= 0) return fail(name, `expected identical weights from two runs with seed ${seed}; ${t.name}[${i}] was ${t.values[i]}, then ${b[li].tensors[ti].values[i]}`);
+      if (i >= 0)
+        return fail(
+          name,
+          `expected identical weights from two runs with seed ${seed}; ${t.name}[${i}] was ${t.values[i]}, then ${b[li].tensors[ti].values[i]}`,
+        );
     }
   }
   return pass(name, 'two runs, bit-identical weights');
@@ -138,7 +177,10 @@ export function ranWithoutThrowing(property: string, error: SerializedError): Pr
 
 /** The pruner's retraining ended in a dead model on this seed: not a finding about the pruner. */
 export function deadInTraining(error: SerializedError): PropertyResult {
-  return na('the pruner runs without throwing', `a training it ran ended with a dead model (${error.message}); this seed checks nothing else`);
+  return na(
+    'the pruner runs without throwing',
+    `a training it ran ended with a dead model (${error.message}); this seed checks nothing else`,
+  );
 }
 
 /**
@@ -148,17 +190,24 @@ export function deadInTraining(error: SerializedError): PropertyResult {
 export function mergeSeeds(perSeed: readonly PropertyResult[][], seeds: readonly number[]): PropertyResult[] {
   const names = [...new Set(perSeed.flatMap((results) => results.map((r) => r.property)))];
   return names.map((property) => {
-    const found = perSeed.map((results, i) => ({ seed: seeds[i], result: results.find((r) => r.property === property) })).filter((f) => f.result);
+    const found = perSeed
+      .map((results, i) => ({ seed: seeds[i], result: results.find((r) => r.property === property) }))
+      .filter((f) => f.result);
     const failed = found.find((f) => f.result!.status === 'fail');
     if (failed) return fail(property, `${found.length > 1 ? `seed ${failed.seed}: ` : ''}${failed.result!.detail}`);
     const passed = found.find((f) => f.result!.status === 'pass');
-    if (passed) return pass(property, `${passed.result!.detail}${found.length > 1 ? ` (seeds ${found.map((f) => f.seed).join(', ')})` : ''}`);
+    if (passed)
+      return pass(property, `${passed.result!.detail}${found.length > 1 ? ` (seeds ${found.map((f) => f.seed).join(', ')})` : ''}`);
     return found[0].result!;
   });
 }
 
 /** Zeros in a kernel (or recurrent kernel) it does not report are pruning it hides (or reports under another name). */
-export function reportsWhatItPruned(before: LayersModel, result: PruneResult, retrains: 'all' | readonly string[] | undefined): PropertyResult {
+export function reportsWhatItPruned(
+  before: LayersModel,
+  result: PruneResult,
+  retrains: 'all' | readonly string[] | undefined,
+): PropertyResult {
   const name = 'it reports every layer it pruned';
   if (retrains === 'all') return na(name, 'the plugin retrains every weight, so zeros elsewhere may be learned');
   const reported = new Set(result.layers.map((l) => `${l.layer}:${l.weight ?? 'kernel'}`));
@@ -175,39 +224,12 @@ export function reportsWhatItPruned(before: LayersModel, result: PruneResult, re
     for (const [i, weight] of weightsOfLayer(layer).entries()) {
       if (!weight.prunedByDefault || reported.has(`${layer.name}:${weight.name}`)) continue;
       const added = zeros(now[i].dataSync()) - zeros(was[i].dataSync());
-      if (added > 0) return fail(name, `expected pruned weights only in the reported layers (${result.layers.map(prunedLabel).join(', ') || 'none'}); layer ${prunedLabel({ layer: layer.name, weight: weight.name })} has ${added} more zeros than before`);
+      if (added > 0)
+        return fail(
+          name,
+          `expected pruned weights only in the reported layers (${result.layers.map(prunedLabel).join(', ') || 'none'}); layer ${prunedLabel({ layer: layer.name, weight: weight.name })} has ${added} more zeros than before`,
+        );
     }
   }
   return pass(name, `${result.layers.map(prunedLabel).join(', ') || 'no layer'} reported; no other layer lost weights`);
-}
-
-export function noLeak(before: number, after: number): PropertyResult {
-  const name = 'no tensors leak';
-  return after === before ? pass(name, `${before} tensors before and after`) : fail(name, `expected ${before} live tensors after two runs with every model they made disposed, saw ${after} (${after - before} leaked)`);
-}
-
-export function compactReproduces(tf: Tf, result: PruneResult, compact: CompactResult, data: WindowedData): PropertyResult {
-  const name = 'the compact model reproduces the pruned model';
-  const diff = maxAbsDifference(tf, result.model, compact.model, data);
-  return diff <= 1e-5 ? pass(name, `max |difference| ${diff.toExponential(1)} on ${data.test.count} windows`) : fail(name, `expected outputs within 1e-5 of the pruned model's, saw ${diff.toExponential(2)}`);
-}
-
-export function compactArchitectureValid(tf: Tf, compact: CompactResult, input: [number, number]): PropertyResult {
-  const name = 'the compact architecture is valid';
-  let rebuilt: LayersModel;
-  try {
-    rebuilt = buildModel(tf, compact.architecture, input, 0);
-  } catch (err) {
-    return fail(name, `expected "${compact.architecture.name}" to build, it failed: ${(err as Error).message}`);
-  }
-  try {
-    const want = rebuilt.getWeights().map((w) => w.shape.join('×'));
-    const have = compact.model.getWeights().map((w) => w.shape.join('×'));
-    if (want.join() !== have.join()) return fail(name, `expected the compact model's weights to have the architecture's shapes [${want.join(', ')}], saw [${have.join(', ')}]`);
-    const out = (compact.model.outputs[0].shape as number[]).slice(1);
-    if (out.join() !== '1') return fail(name, `expected one output per window, saw shape [${out.join(', ')}]`);
-    return pass(name, `${compact.architecture.name}: ${have.join(', ')}`);
-  } finally {
-    rebuilt.dispose();
-  }
 }

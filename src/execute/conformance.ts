@@ -23,14 +23,22 @@ export interface ConformanceResult {
 /** Resolves `ref` (a path or a built-in name) with its options as a spec entry would be; throws what a spec would report. */
 async function resolvePruner(ref: string, options: Record<string, unknown>, cwd: string) {
   const { instances, issues } = await resolvePlugin({ ...options, plugin: ref }, 'prune', [], { specDir: cwd, root: {} });
-  if (issues.length) throw new RunexpError(ErrorCode.USAGE, `cannot check ${ref}:\n  ${issues.map((i) => formatIssue(i).replace(/^\s*:\s*/, '')).join('\n  ')}`);
+  if (issues.length)
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `cannot check ${ref}:\n  ${issues.map((i) => formatIssue(i).replace(/^\s*:\s*/, '')).join('\n  ')}`,
+    );
   return instances;
 }
 
 async function compactorOf(instance: PluginInstance, cwd: string): Promise<Compactor> {
   const ref = instance.compactor?.ref ?? { plugin: 'copy' };
   const { instances, issues } = await resolvePlugin(ref, 'compact', [], { specDir: cwd, baseDir: instance.compactor?.baseDir, root: {} });
-  if (issues.length || !instances[0]) throw new RunexpError(ErrorCode.USAGE, `the plugin's compactor ${ref.plugin} does not load: ${issues.map((i) => i.message).join('; ')}`);
+  if (issues.length || !instances[0])
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `the plugin's compactor ${ref.plugin} does not load: ${issues.map((i) => i.message).join('; ')}`,
+    );
   // With its options: a pruner may name its compactor with some (`{plugin, ...options}`).
   return { plugin: (await importPlugin(instances[0].module)) as unknown as Plugin<'compact'>, options: instances[0].options };
 }
@@ -51,17 +59,35 @@ export const CHECK_SECONDS = 600;
  * (`seconds`), and every call into the plugin announces itself within it: a pruner that never
  * settles or never yields is stopped and named (see plugin/deadlines.ts).
  */
-export async function checkPrunePlugin(tf: Tf, ref: string, options: Record<string, unknown>, { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {}): Promise<ConformanceResult[]> {
+export async function checkPrunePlugin(
+  tf: Tf,
+  ref: string,
+  options: Record<string, unknown>,
+  { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {},
+): Promise<ConformanceResult[]> {
   // Each call into the plugin shares the whole check's deadline: the check is what passes it,
   // and the call running then is named as what kept it busy.
   const endsAt = Date.now() + seconds * 1000;
-  return underDeadline('check-plugin', ref, seconds, () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt)), endsAt);
+  return underDeadline(
+    'check-plugin',
+    ref,
+    seconds,
+    () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt)),
+    endsAt,
+  );
 }
 
 /** Runs `fn`, a call into plugin `plugin`'s `stage`, within the check's deadline. */
 type Within = <T>(stage: string, plugin: string, fn: () => Promise<T>) => Promise<T>;
 
-async function checkAll(tf: Tf, ref: string, options: Record<string, unknown>, cwd: string, seeds: number[], within: Within): Promise<ConformanceResult[]> {
+async function checkAll(
+  tf: Tf,
+  ref: string,
+  options: Record<string, unknown>,
+  cwd: string,
+  seeds: number[],
+  within: Within,
+): Promise<ConformanceResult[]> {
   const instances = await resolvePruner(ref, options, cwd);
   const lab = await smallLab(tf);
   const results: ConformanceResult[] = [];
@@ -97,7 +123,10 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
   const watched = (options: RetrainOptions = {}) => trainer.train({ ...options, hooks: chain(options.hooks, watch.hooks) });
   const runOnce = async (): Promise<{ result: PruneResult; made: Set<LayersModel> }> => {
     const made = new Set<LayersModel>();
-    const keep = (m: LayersModel) => (made.add(m), m);
+    const keep = (m: LayersModel) => {
+      made.add(m);
+      return m;
+    };
     let model = dense;
     if (pruner.trainingHooks) {
       const hooks = pruner.trainingHooks(instance.options, stageContext(tf, seed, seed + 1));
@@ -109,7 +138,9 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
       keep(r.model);
       return r;
     };
-    const result = await within('prune', pruner.name, async () => pruner.run({ ...request, model, train }, instance.options, stageContext(tf, seed)));
+    const result = await within('prune', pruner.name, async () =>
+      pruner.run({ ...request, model, train }, instance.options, stageContext(tf, seed)),
+    );
     keep(result.model);
     return { result, made };
   };
@@ -147,10 +178,15 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
   const trained = trainer.trainings.length > 0 || pruner.trainingHooks !== undefined;
   let compact: CompactResult;
   try {
-    compact = await within('compact', compactor.plugin.name, async () => compactor.plugin.run({ original: dense, pruned: first.result, architecture }, compactor.options, stageContext(tf, seed)));
+    compact = await within('compact', compactor.plugin.name, async () =>
+      compactor.plugin.run({ original: dense, pruned: first.result, architecture }, compactor.options, stageContext(tf, seed)),
+    );
   } catch (err) {
     free(first.made, models);
-    return [leftAlone, check.ranWithoutThrowing('the compactor runs without throwing', serializeError(err, { plugin: compactor.plugin.name }))];
+    return [
+      leftAlone,
+      check.ranWithoutThrowing('the compactor runs without throwing', serializeError(err, { plugin: compactor.plugin.name })),
+    ];
   }
   const properties = [
     leftAlone,

@@ -51,6 +51,8 @@ export class DeadlineWatch {
       plugin,
     };
     const { trainKey, runs } = this.task.group;
-    return runs.filter((run) => runIds.includes(run.runId) && !this.reported.has(run.runId)).map((run) => failedRecord({ runId: run.runId, trainKey, params: run.params }, error));
+    return runs
+      .filter((run) => runIds.includes(run.runId) && !this.reported.has(run.runId))
+      .map((run) => failedRecord({ runId: run.runId, trainKey, params: run.params }, error));
   }
 }

@@ -13,7 +13,11 @@ export const exitNow: (code?: number) => never = process.exit.bind(process);
 export function trapProcessExit(): () => void {
   const original = process.exit;
   process.exit = ((code?: number | string | null) => {
-    throw new RunexpError(ErrorCode.PLUGIN, `the plugin called process.exit(${code ?? ''})`, 'a plugin must return its result or throw an Error; it must not end the process');
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `the plugin called process.exit(${code ?? ''})`,
+      'a plugin must return its result or throw an Error; it must not end the process',
+    );
   }) as typeof process.exit;
   return () => {
     process.exit = original;

@@ -22,10 +22,11 @@ export function withFeatureChannels(data: WindowedData, series: Series, horizon:
   const ranges = features.map((_, f) => {
     let min = Infinity;
     let max = -Infinity;
-    for (const window of splits.train) for (const step of window) {
-      min = Math.min(min, step[f]);
-      max = Math.max(max, step[f]);
-    }
+    for (const window of splits.train)
+      for (const step of window) {
+        min = Math.min(min, step[f]);
+        max = Math.max(max, step[f]);
+      }
     return { min, max, range: max - min || 1 };
   });
   const width = own + features.length;
@@ -46,6 +47,9 @@ export function withFeatureChannels(data: WindowedData, series: Series, horizon:
     train: widen(data.train, splits.train),
     validation: widen(data.validation, splits.validation),
     test: widen(data.test, splits.test),
-    scaler: { ...data.scaler, features: features.map((f, i) => ({ name: f.name, transform: f.transform, fitOn: 'train', min: ranges[i].min, max: ranges[i].max })) },
+    scaler: {
+      ...data.scaler,
+      features: features.map((f, i) => ({ name: f.name, transform: f.transform, fitOn: 'train', min: ranges[i].min, max: ranges[i].max })),
+    },
   };
 }

@@ -37,7 +37,10 @@ export class LogBudget {
     const taken = this.log;
     this.log = { lines: [], droppedLines: 0, droppedBytes: 0 };
     this.bytes = 0;
-    if (taken.droppedLines) this.show(`runexp: ${taken.droppedLines.toLocaleString('en-US')} more log lines (${Math.ceil(taken.droppedBytes / 1024).toLocaleString('en-US')} KB) past the ${LOG_BUDGET_BYTES / 1024} KB a run may log were counted, not shown`);
+    if (taken.droppedLines)
+      this.show(
+        `runexp: ${taken.droppedLines.toLocaleString('en-US')} more log lines (${Math.ceil(taken.droppedBytes / 1024).toLocaleString('en-US')} KB) past the ${LOG_BUDGET_BYTES / 1024} KB a run may log were counted, not shown`,
+      );
     return taken.lines.length || taken.droppedLines ? taken : undefined;
   }
 

@@ -31,6 +31,10 @@ export async function loadModel(tf: Tf, files: ArtifactFiles, prefix = ''): Prom
   const weights = files[`${prefix}weights.bin`];
   registerLayerClasses(tf);
   return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer }),
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    }),
   );
 }

@@ -42,7 +42,11 @@ export function prunerTrainer({ tf, trainer, trainerOptions, data, architecture,
     async train(options = {}) {
       const seed = options.seed ?? runSeed;
       const events = trainingEvents(options.hooks ? [options.hooks] : []);
-      const result = await trainer.run({ data, architecture, seed, events, init: options.from, epochs: options.epochs, keepDead: true }, trainerOptions, stageContext(tf, seed));
+      const result = await trainer.run(
+        { data, architecture, seed, events, init: options.from, epochs: options.epochs, keepDead: true },
+        trainerOptions,
+        stageContext(tf, seed),
+      );
       keep(result.model);
       trainings.push({
         epochs: result.epochs,

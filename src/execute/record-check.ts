@@ -10,5 +10,12 @@ export function checkRecord(record: OkRecord): OkRecord {
   const issue = parsed.error.issues[0];
   const where = issue.path.join('.');
   const stage = where.startsWith('pruning') ? 'prune' : where.startsWith('original') || where.startsWith('compact') ? 'measure' : undefined;
-  throw Object.assign(new RunexpError(ErrorCode.PLUGIN, `the run's result does not fit the record schema at ${where || 'the top level'}: ${issue.message}`, 'check what the plugin returns against the slot types in runexp/plugin'), { stage });
+  throw Object.assign(
+    new RunexpError(
+      ErrorCode.PLUGIN,
+      `the run's result does not fit the record schema at ${where || 'the top level'}: ${issue.message}`,
+      'check what the plugin returns against the slot types in runexp/plugin',
+    ),
+    { stage },
+  );
 }

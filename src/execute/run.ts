@@ -1,55 +1,22 @@
-// runExperiment: the programmatic API behind `runexp <spec>`. Validates everything, then sends the
-// training groups that still have unfinished runs to a launcher and stores every event as it
-// arrives: trainings into the cache, runs into their folders and results.jsonl. Returns counts;
-// never calls process.exit.
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
 import { labeller } from '../plan/labels.ts';
 import { prepare, type Prepared } from '../plan/prepare.ts';
 import { trainingKeys, type TrainGroup } from '../plan/types.ts';
-import { environment, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
+import { MANIFEST_FILE } from '../results/manifest.ts';
 import type { ArtifactFiles } from '../results/artifacts.ts';
 import { failedRecord, type RunRecord } from '../results/record.ts';
 import { outDirError } from '../results/out-dir.ts';
 import { cachedTraining, ExperimentStore, finishedRunIds, readResults } from '../results/store.ts';
-import type { BackendChoice } from './backend.ts';
-import { InProcessLauncher } from './in-process-launcher.ts';
-import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
-import { PiscinaLauncher } from './piscina-launcher.ts';
-import { Progress, type GridProgress } from './progress.ts';
-import { runGroup } from './run-group.ts';
+import type { GroupTask, TaskEvent } from './launcher.ts';
+import { Progress } from './progress.ts';
+import { driveGroup } from './drive-group.ts';
 import { counted } from '../plugin/shorten.ts';
-
-export interface RunOptions {
-  spec: string;
-  out?: string;
-  /** Worker threads; 0 runs every task in this thread (the in-process launcher). */
-  workers?: number;
-  fresh?: boolean;
-  backend?: BackendChoice;
-  signal?: AbortSignal;
-  log?: (message: string) => void;
-  /** V8 heap limit of each worker thread, in MB (piscina resourceLimits). */
-  workerMemoryMb?: number;
-  /** Use this launcher instead of choosing one from `workers`. */
-  launcher?: Launcher;
-  /** Called once the manifest is written and again as runs and training groups finish (a live report). */
-  onProgress?: (progress: GridProgress) => void;
-}
-
-export interface RunSummary {
-  outDir: string;
-  total: number;
-  reused: number;
-  ok: number;
-  failed: number;
-  interrupted: boolean;
-  /** The latest record of every run in the grid (reused and new). */
-  records: RunRecord[];
-  backends: string[];
-}
+import { startingManifest } from './run-manifest.ts';
+import { chooseLauncher } from './choose-launcher.ts';
+import type { RunOptions, RunSummary } from './run-options.ts';
+export type { RunOptions, RunSummary };
 
 export function defaultOutDir(name: string): string {
   return resolve('runs', name);
@@ -70,16 +37,9 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
   }
 }
 
-function chooseLauncher(options: RunOptions, tasks: number): Launcher {
-  if (options.launcher) return options.launcher;
-  if (options.workers === 0) return new InProcessLauncher();
-  const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks || 1));
-  return new PiscinaLauncher(threads, options.workerMemoryMb);
-}
-
 async function execute(prepared: Prepared, store: ExperimentStore, options: RunOptions, log: (m: string) => void): Promise<RunSummary> {
   const { outDir } = store;
-  const { loaded, grid, series } = prepared;
+  const { loaded, grid } = prepared;
   if (options.fresh) store.startAfresh();
   const done = finishedRunIds(outDir);
   // Longest first: a group's cost grows with its training days and its runs, and starting the
@@ -92,22 +52,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const pendingRuns = pendingGroups.reduce((n, g) => n + g.pending.length, 0);
   const launcher = chooseLauncher(options, pendingGroups.length);
 
-  const manifest: Manifest = {
-    schemaVersion: MANIFEST_SCHEMA_VERSION,
-    experiment: loaded.spec.name,
-    spec: loaded.file,
-    ...environment(),
-    backendRequested: options.backend ?? 'auto',
-    backends: [],
-    launcher: launcher.name,
-    workers: launcher.workers,
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    status: 'running',
-    data: [...series.values()].map((s) => ({ ticker: s.ticker, source: s.source, checksum: s.checksum, first: s.dates[0], last: s.dates[s.dates.length - 1], rows: s.dates.length })),
-    grid: { runs: grid.runs.length, trainings: grid.groups.length, reused: grid.runs.length - pendingRuns, runIds: grid.runs.map((r) => r.runId) },
-    counts: { ok: 0, failed: 0 },
-  };
+  const manifest = startingManifest(prepared, options, launcher, pendingRuns);
   const saveManifest = () => store.writeFile(MANIFEST_FILE, JSON.stringify(manifest, null, 2));
   try {
     store.writeFile('spec.resolved.yaml', `# resolved from ${loaded.file}\n${stringify(loaded.spec)}`);
@@ -118,7 +63,9 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const where = launcher.where ?? (launcher.workers === 0 ? 'in this process' : `on ${counted(launcher.workers, 'worker')}`);
   const trainings = pendingGroups.flatMap(({ group, pending }) => trainingKeys(group, pending));
   const cached = trainings.filter((key) => cachedTraining(outDir, key)).length;
-  log(`runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`);
+  log(
+    `runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`,
+  );
 
   const labels = labeller(grid.runs.map((r) => r.params));
   const progress = new Progress(pendingRuns);
@@ -133,7 +80,15 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   let groupsLeft = pendingGroups.length;
   const capacity = launcher.concurrent ?? Math.max(1, launcher.workers);
   const reportProgress = () =>
-    options.onProgress?.({ outDir, total: grid.runs.length, ok: recorded.size, failed, groupsRunning: Math.min(capacity, groupsLeft), groupsLeft, etaSeconds: progress.etaSeconds() });
+    options.onProgress?.({
+      outDir,
+      total: grid.runs.length,
+      ok: recorded.size,
+      failed,
+      groupsRunning: Math.min(capacity, groupsLeft),
+      groupsLeft,
+      etaSeconds: progress.etaSeconds(),
+    });
   const storeRecord = (record: RunRecord) => {
     store.append(record);
     if (record.status === 'ok') recorded.add(record.runId);
@@ -141,7 +96,11 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     if (record.status === 'ok') ok++;
     else failed++;
     const label = record.params ? labels.run(record.params) : record.runId;
-    progress.runFinished(label, record.status === 'ok', record.status === 'ok' ? '' : `${record.error.stage ?? ''} ${record.error.message}`.trim());
+    progress.runFinished(
+      label,
+      record.status === 'ok',
+      record.status === 'ok' ? '' : `${record.error.stage ?? ''} ${record.error.message}`.trim(),
+    );
     reportProgress();
   };
   // A training that cannot be cached costs a retraining later, nothing that finished.
@@ -156,7 +115,10 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     if (stopped()) return;
     try {
       if (event.type === 'log') return progress.log(event.message);
-      if (event.type === 'retire') return progress.log(`runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`);
+      if (event.type === 'retire')
+        return progress.log(
+          `runexp: ${event.reason}: ${launcher.workers === 0 ? 'the rest of its group goes on in this process' : 'its worker is replaced by a fresh one'}`,
+        );
       if (event.type === 'training') return cacheTraining(event.key, event.files);
       if (event.type === 'deadline') return; // the launcher's business (see deadline-watch.ts)
       // Recorded once, however often it ran: a queue may run a job again after a worker stalled,
@@ -194,7 +156,11 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
         groupsLeft--;
         if (!stopped()) reportProgress();
       };
-      await Promise.all(pendingGroups.map(({ group, pending }) => runGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped).then(groupDone)));
+      await Promise.all(
+        pendingGroups.map(({ group, pending }) =>
+          driveGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped).then(groupDone),
+        ),
+      );
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await launcher.close();
@@ -210,7 +176,11 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     } catch {
       // the disk that refused the results may refuse this too
     }
-    throw new RunexpError(ErrorCode.WRITE, `cannot store results in ${outDir}: ${fatal.message}`, 'free space or fix permissions, then run the same command again: finished runs are kept');
+    throw new RunexpError(
+      ErrorCode.WRITE,
+      `cannot store results in ${outDir}: ${fatal.message}`,
+      'free space or fix permissions, then run the same command again: finished runs are kept',
+    );
   }
   const all = readResults(outDir);
   const records = grid.runs.map((r) => all.get(r.runId)).filter((r): r is RunRecord => r !== undefined);
@@ -219,7 +189,16 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   manifest.status = interrupted ? 'interrupted' : failed > 0 ? 'some-runs-failed' : 'ok';
   manifest.counts = { ok: records.filter((r) => r.status === 'ok').length, failed: records.filter((r) => r.status === 'failed').length };
   saveManifest();
-  return { outDir, total: grid.runs.length, reused: grid.runs.length - pendingRuns, ok, failed, interrupted, records, backends: [...backends] };
+  return {
+    outDir,
+    total: grid.runs.length,
+    reused: grid.runs.length - pendingRuns,
+    ok,
+    failed,
+    interrupted,
+    records,
+    backends: [...backends],
+  };
 }
 
 /** A group as a plain task, with whatever trainings the store already has for it. */
@@ -229,5 +208,13 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
     const files = store.loadTraining(key);
     if (files) cachedTrainings[key] = files;
   }
-  return { group, series: prepared.series.get(group.datasetKey)!, pending, backend: options.backend ?? 'auto', specDir: prepared.loaded.specDir, cachedTrainings, timeouts: prepared.loaded.spec.timeouts };
+  return {
+    group,
+    series: prepared.series.get(group.datasetKey)!,
+    pending,
+    backend: options.backend ?? 'auto',
+    specDir: prepared.loaded.specDir,
+    cachedTrainings,
+    timeouts: prepared.loaded.spec.timeouts,
+  };
 }

@@ -10,7 +10,8 @@ export function withinSessions(data: WindowedData, series: Series, window: { hor
   const index = new Map(series.dates.map((d, i) => [d, i]));
   const width = data.lookback * data.features;
   const shape = { ...window, lookback: data.lookback };
-  const kept = (set: WindowSet) => set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, shape) ? w : -1)).filter((w) => w >= 0);
+  const kept = (set: WindowSet) =>
+    set.dates.map((d, w) => (withinSession(series.dates, index.get(d)!, shape) ? w : -1)).filter((w) => w >= 0);
   const splits = { train: kept(data.train), validation: kept(data.validation), test: kept(data.test) };
   const rowsOf = (set: WindowSet, ws: number[]) => {
     const x = new Float32Array(ws.length * width);

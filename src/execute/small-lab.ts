@@ -51,7 +51,8 @@ export const LAB_ARCHITECTURES: Architecture[] = [
   },
 ];
 
-const builtin = async <S extends Slot>(slot: S, name: string) => (await importPlugin(moduleUrl({ kind: 'builtin', slot, name }, { specDir: '' }))) as unknown as Plugin<S>;
+const builtin = async <S extends Slot>(slot: S, name: string) =>
+  (await importPlugin(moduleUrl({ kind: 'builtin', slot, name }, { specDir: '' }))) as unknown as Plugin<S>;
 
 export interface Lab {
   tf: Tf;
@@ -74,11 +75,21 @@ export async function smallLab(tf: Tf, epochs = 3): Promise<Lab> {
   const trainer = await builtin('train', 'tfjs');
   // With early stopping that restores the best epoch, as a spec's default trainer does: a pruner
   // whose masks do not survive the restore is caught (the watch looks at the end of training).
-  return { tf, data, trainer, trainerOptions: trainer.options.parse({ epochs, batchSize: 32, earlyStopping: { patience: 1, restoreBest: true } }) };
+  return {
+    tf,
+    data,
+    trainer,
+    trainerOptions: trainer.options.parse({ epochs, batchSize: 32, earlyStopping: { patience: 1, restoreBest: true } }),
+  };
 }
 
 /** A prune request on a freshly trained small model; every model made is added to `models`. */
-export async function labRequest(lab: Lab, architecture: Architecture, seed: number, models: Set<LayersModel>): Promise<{ request: PruneRequest; trainer: PrunerTrainer }> {
+export async function labRequest(
+  lab: Lab,
+  architecture: Architecture,
+  seed: number,
+  models: Set<LayersModel>,
+): Promise<{ request: PruneRequest; trainer: PrunerTrainer }> {
   const trainer = prunerTrainer({ ...lab, architecture, seed, keep: (m) => models.add(m) });
   const dense = (await trainer.train()).model;
   trainer.trainings.length = 0; // the dense training is the lab's, not the pruner's

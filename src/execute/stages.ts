@@ -49,7 +49,18 @@ export function stageContext(tf: Tf, seed: number, randomSeed = seed): StageCont
 export async function stage<T>(name: Slot, plugin: string, timeouts: Timeouts, fn: () => Promise<T> | T): Promise<T> {
   const seconds = timeouts[name];
   try {
-    return await limited(name, plugin, seconds, fn, () => new RunexpError(ErrorCode.TIMEOUT, `the ${name} plugin "${plugin}" did not finish within ${seconds} s`, `a promise in the plugin may never settle; if it is just slow, raise timeouts.${name} (seconds) in the spec`));
+    return await limited(
+      name,
+      plugin,
+      seconds,
+      fn,
+      () =>
+        new RunexpError(
+          ErrorCode.TIMEOUT,
+          `the ${name} plugin "${plugin}" did not finish within ${seconds} s`,
+          `a promise in the plugin may never settle; if it is just slow, raise timeouts.${name} (seconds) in the spec`,
+        ),
+    );
   } catch (err) {
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { stage: name, plugin });
   }

@@ -40,13 +40,30 @@ export async function train(spec: TrainingSpec): Promise<Trained> {
   await loadLayerKinds(group.architecture, spec.place, spec.timeouts.load);
   if (spec.cached) return fromCache(tf, spec.cached);
   const trainer = await loadPlugin(group.train, 'train', spec.place, spec.timeouts);
-  const hooks = spec.pruner?.plugin.trainingHooks?.(spec.pruner.call.options, stageContext(tf, group.seed, hookSeed(group.seed, spec.pruner.call)));
+  const hooks = spec.pruner?.plugin.trainingHooks?.(
+    spec.pruner.call.options,
+    stageContext(tf, group.seed, hookSeed(group.seed, spec.pruner.call)),
+  );
   const result = await stage('train', trainer.name, spec.timeouts, () =>
-    trainer.run({ data, architecture: group.architecture, seed: group.seed, events: trainingEvents(hooks ? [hooks] : []), ...(spec.pruner ? { keepDead: true } : {}) }, group.train.options, stageContext(tf, group.seed)),
+    trainer.run(
+      {
+        data,
+        architecture: group.architecture,
+        seed: group.seed,
+        events: trainingEvents(hooks ? [hooks] : []),
+        ...(spec.pruner ? { keepDead: true } : {}),
+      },
+      group.train.options,
+      stageContext(tf, group.seed),
+    ),
   );
   const { model, ...summary } = result;
   const { files } = await modelFiles(tf, model);
-  return { model, summary: { ...summary, redraws: summary.redraws ?? 0, cached: false }, files: { ...files, 'training.json': text(JSON.stringify(summary)) } };
+  return {
+    model,
+    summary: { ...summary, redraws: summary.redraws ?? 0, cached: false },
+    files: { ...files, 'training.json': text(JSON.stringify(summary)) },
+  };
 }
 
 async function fromCache(tf: Tf, files: ArtifactFiles): Promise<Trained> {

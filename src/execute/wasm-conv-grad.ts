@@ -62,7 +62,9 @@ export function registerWasmConv2DBackpropFilter(tf: Tf): void {
                   const xr = fr + r * strideHeight - top;
                   for (let c = cMin; c < cMax; c++) {
                     const xc = fc + c * strideWidth - left;
-                    sum += xv[((b * inHeight + xr) * inWidth + xc) * inChannels + ic] * dyv[((b * outHeight + r) * outWidth + c) * outChannels + oc];
+                    sum +=
+                      xv[((b * inHeight + xr) * inWidth + xc) * inChannels + ic] *
+                      dyv[((b * outHeight + r) * outWidth + c) * outChannels + oc];
                   }
                 }
               }

@@ -16,7 +16,7 @@ const MODULE_EXTENSIONS = /\.(ts|js|tsx|jsx)$/;
 
 /** A file of the user's own (not runexp's, not an installed package's). */
 function isUserFile(url) {
-  if (!url || !url.startsWith('file:')) return false;
+  if (!url?.startsWith('file:')) return false;
   const path = fileURLToPath(url);
   return !path.startsWith(RUNEXP_ROOT + sep) && !path.split(sep).includes('node_modules');
 }

@@ -21,7 +21,10 @@ export function privateDir(name) {
   }
   for (const folder of [join(root, 'runexp'), dir]) {
     const problem = notPrivate(folder);
-    if (problem) throw new Error(`runexp's cache folder ${folder} ${problem}, so what it holds cannot be trusted; remove it (runexp makes a private one), or set XDG_CACHE_HOME to a folder of your own`);
+    if (problem)
+      throw new Error(
+        `runexp's cache folder ${folder} ${problem}, so what it holds cannot be trusted; remove it (runexp makes a private one), or set XDG_CACHE_HOME to a folder of your own`,
+      );
   }
   return dir;
 }

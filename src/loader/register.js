@@ -20,7 +20,10 @@ function withTempFolder(dir, fn) {
   if (!dir) return fn();
   const before = process.env.TMPDIR;
   process.env.TMPDIR = dir;
-  const restore = () => (before === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = before));
+  const restore = () => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  };
   try {
     const result = fn();
     if (result instanceof Promise) return result.finally(restore);

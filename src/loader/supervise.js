@@ -17,7 +17,10 @@ const GRACE_SECONDS = 3;
 export function supervise(cli, args) {
   // Its own process group: a terminal's Ctrl-C reaches the supervisor alone, which forwards it
   // once (the child would otherwise get it twice and take the second as "quit at once").
-  const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+  const child = spawn(process.execPath, [...process.execArgv, cli, ...args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   let running = [];
   let deadlineTimer;
   let answerTimer;
@@ -42,17 +45,30 @@ export function supervise(cli, args) {
     clearTimeout(deadlineTimer);
     const first = running.reduce((a, d) => (!a || d.expiresAt < a.expiresAt ? d : a), undefined);
     if (!first) return;
-    deadlineTimer = setTimeout(() => {
-      const culprit = running.at(-1);
-      const busy = culprit === first ? 'it kept runexp busy' : `${describeDeadline(culprit)} kept runexp busy`;
-      stop(`${describeDeadline(first)} did not finish within ${first.seconds} s: ${busy}, so runexp was stopped\n  hint: ${hintFor(first)}`, first.stage === 'load' || first.stage === 'fetch' ? 2 : 1);
-    }, Math.max(0, first.expiresAt + GRACE_SECONDS * 1000 - Date.now()));
+    deadlineTimer = setTimeout(
+      () => {
+        const culprit = running.at(-1);
+        const busy = culprit === first ? 'it kept runexp busy' : `${describeDeadline(culprit)} kept runexp busy`;
+        stop(
+          `${describeDeadline(first)} did not finish within ${first.seconds} s: ${busy}, so runexp was stopped\n  hint: ${hintFor(first)}`,
+          first.stage === 'load' || first.stage === 'fetch' ? 2 : 1,
+        );
+      },
+      Math.max(0, first.expiresAt + GRACE_SECONDS * 1000 - Date.now()),
+    );
   });
   for (const signal of SIGNALS) {
     process.on(signal, () => {
       signalled = true;
       child.kill(signal);
-      answerTimer ??= setTimeout(() => stop(`${signal}: runexp did not answer within ${ANSWER_SECONDS} s (${busyWith()}), so it was stopped; finished runs are kept`, 130), ANSWER_SECONDS * 1000);
+      answerTimer ??= setTimeout(
+        () =>
+          stop(
+            `${signal}: runexp did not answer within ${ANSWER_SECONDS} s (${busyWith()}), so it was stopped; finished runs are kept`,
+            130,
+          ),
+        ANSWER_SECONDS * 1000,
+      );
     });
   }
   return new Promise((resolve) => {

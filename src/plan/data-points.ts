@@ -36,7 +36,10 @@ export function datasetKeyOf(loaded: LoadedExperiment, i: number): string {
   const dataset = loaded.spec.data[i];
   const base = datasetKey(loaded.fetchers[i], dataset.ticker);
   if (!dataset.features.length) return base;
-  const features = dataset.features.map((f, j) => ({ key: datasetKey(loaded.featureFetchers[i][j], f.ticker ?? dataset.ticker), transform: f.transform }));
+  const features = dataset.features.map((f, j) => ({
+    key: datasetKey(loaded.featureFetchers[i][j], f.ticker ?? dataset.ticker),
+    transform: f.transform,
+  }));
   return shortHash({ base, features, align: dataset.align });
 }
 
@@ -46,7 +49,13 @@ export function datasetKeyOf(loaded: LoadedExperiment, i: number): string {
  * sessions apart (a period may start before the data: the caller says so). A message when
  * sessions are asked of a daily series.
  */
-function testPeriods(dates: readonly string[], endIdx: number, folds: number, test: { days?: number; sessions?: number }, step?: number): { from: number; to: number }[] | string {
+function testPeriods(
+  dates: readonly string[],
+  endIdx: number,
+  folds: number,
+  test: { days?: number; sessions?: number },
+  step?: number,
+): { from: number; to: number }[] | string {
   if (test.days !== undefined) {
     return Array.from({ length: folds }, (_, k) => {
       const to = endIdx + 1 - (folds - 1 - k) * (step ?? test.days!);
@@ -86,7 +95,8 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
   const issues: SpecIssue[] = [];
   const points: DataPoint[] = [];
   const dataIsList = Array.isArray(source.data.data);
-  const report = (path: (string | number)[], message: string, value?: unknown, hint?: string) => issues.push(issueAt(source, path, message, { value, hint }));
+  const report = (path: (string | number)[], message: string, value?: unknown, hint?: string) =>
+    issues.push(issueAt(source, path, message, { value, hint }));
   const rawTest = source.data.test as Record<string, unknown> | undefined;
   const { lookback, validationSplit } = spec.window;
   // The longest horizon needs the most data: checked against it.
@@ -94,7 +104,13 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
   // A test period holds one non-overlapping h-day holding per h days: it needs a few of them.
   const rawHorizon = (source.data.window as Record<string, unknown> | undefined)?.horizon;
   spec.window.horizon.forEach((h, hi) => {
-    if (spec.test.days !== undefined && h * 3 > spec.test.days) report(Array.isArray(rawHorizon) ? ['window', 'horizon', hi] : ['window', 'horizon'], `a ${h}-day horizon needs a test period of at least ${3 * h} days (three non-overlapping ${h}-day periods), but test.days is ${spec.test.days}`, h, `use a horizon of at most ${Math.floor(spec.test.days / 3)} days, or a longer test period`);
+    if (spec.test.days !== undefined && h * 3 > spec.test.days)
+      report(
+        Array.isArray(rawHorizon) ? ['window', 'horizon', hi] : ['window', 'horizon'],
+        `a ${h}-day horizon needs a test period of at least ${3 * h} days (three non-overlapping ${h}-day periods), but test.days is ${spec.test.days}`,
+        h,
+        `use a horizon of at most ${Math.floor(spec.test.days / 3)} days, or a longer test period`,
+      );
   });
 
   spec.data.forEach((dataset, di) => {
@@ -131,14 +147,21 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
             daysPath,
             `${days} training days + ${periods} need ${days + testBars + (foldTests.length - 1) * step} trading days up to ${s.dates[endIdx]}, but ${dataset.ticker} has ${endIdx + 1} (from ${s.dates[0]})`,
             days,
-            first.from > lookback + horizon + 1 ? `use at most ${first.from} days${wf ? ', fewer folds' : ''}, or an earlier test.end` : `the data has only ${endIdx + 1} trading days up to the test end: use more data${wf ? ', fewer folds' : ''} or a shorter test period`,
+            first.from > lookback + horizon + 1
+              ? `use at most ${first.from} days${wf ? ', fewer folds' : ''}, or an earlier test.end`
+              : `the data has only ${endIdx + 1} trading days up to the test end: use more data${wf ? ', fewer folds' : ''} or a shorter test period`,
           );
           continue;
         }
         const split = trainingTargets({ from: trainFrom, to: first.from }, lookback, horizon, validationSplit);
         const windows = split.train + split.validation;
         if (split.train < 1 || split.validation < 1) {
-          report(daysPath, `${days} days give ${windows} windows with lookback ${lookback} and horizon ${horizon}: too few to split into training and validation`, days, `use more than ${lookback + horizon + 1} days, or a shorter window.lookback`);
+          report(
+            daysPath,
+            `${days} days give ${windows} windows with lookback ${lookback} and horizon ${horizon}: too few to split into training and validation`,
+            days,
+            `use more than ${lookback + horizon + 1} days, or a shorter window.lookback`,
+          );
           continue;
         }
         const rangesOf = (train: { from: number; to: number }, test: { from: number; to: number }): Ranges => ({
@@ -147,7 +170,10 @@ export function dataPoints(loaded: LoadedExperiment, series: Map<string, Series>
         });
         const firstRanges = rangesOf({ from: trainFrom, to: first.from }, first);
         foldTests.forEach((test, k) => {
-          const train = !wf || wf.retrain === 'once' ? { from: trainFrom, to: first.from } : { from: wf.window === 'expanding' ? trainFrom : test.from - days, to: test.from };
+          const train =
+            !wf || wf.retrain === 'once'
+              ? { from: trainFrom, to: first.from }
+              : { from: wf.window === 'expanding' ? trainFrom : test.from - days, to: test.from };
           const ranges = rangesOf(train, test);
           points.push({
             ticker: dataset.ticker,

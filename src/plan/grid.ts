@@ -9,7 +9,7 @@ import type { LoadedExperiment } from '../spec/load.ts';
 import type { PluginInstance } from '../spec/plugin-refs.ts';
 import type { PluginSource } from '../spec/plugin-source.ts';
 import type { LayerSpec } from '../plugin/architecture.ts';
-import { dataPoints, datasetKey, type DataPoint } from './data-points.ts';
+import { dataPoints, type DataPoint } from './data-points.ts';
 import { distinguishingOptions } from './distinguish.ts';
 import type { Grid, PluginCall, RunConfig, RunParams, TrainGroup } from './types.ts';
 
@@ -29,8 +29,14 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const { points, issues } = dataPoints(loaded, series);
   const { lookback, validationSplit } = spec.window;
   // A pruner with a compactor of its own is paired with it; the others with the spec's compact.
-  const pruneWithCompact = plugins.prune.flatMap((prune) => (loaded.compactorsOf.get(prune) ?? plugins.compact).map((compact) => ({ prune, compact })));
-  const distinct = distinguishingOptions([...loaded.fetchers, ...Object.values(plugins).flat(), ...[...loaded.compactorsOf.values()].flat()]);
+  const pruneWithCompact = plugins.prune.flatMap((prune) =>
+    (loaded.compactorsOf.get(prune) ?? plugins.compact).map((compact) => ({ prune, compact })),
+  );
+  const distinct = distinguishingOptions([
+    ...loaded.fetchers,
+    ...Object.values(plugins).flat(),
+    ...[...loaded.compactorsOf.values()].flat(),
+  ]);
   const groups = new Map<string, TrainGroup>();
   const runs: RunConfig[] = [];
   // Several window plugins (representations) in one grid: their names tell the runs apart, since
@@ -38,7 +44,11 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const severalWindows = new Set(plugins.window.map((w) => w.name)).size > 1;
   // Several horizons: the horizon tells runs apart too (one horizon keeps old specs' params and ids).
   const severalHorizons = spec.window.horizon.length > 1;
-  const windowParams = (win: PluginInstance, horizon: number) => ({ ...(severalWindows ? { plugin: win.name } : {}), ...distinct(win), ...(severalHorizons ? { horizon } : {}) });
+  const windowParams = (win: PluginInstance, horizon: number) => ({
+    ...(severalWindows ? { plugin: win.name } : {}),
+    ...distinct(win),
+    ...(severalHorizons ? { horizon } : {}),
+  });
 
   // Datasets that differ only in their input features are told apart by them (old grids: no such param).
   const withFeatures = points.some((p) => p.series.features?.length);
@@ -53,7 +63,16 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     pruning: pruneWithCompact,
     measure: plugins.measure,
   });
-  for (const { data, architecture: [archName, layers], seed, window: win, horizon, train, pruning, measure } of axes) {
+  for (const {
+    data,
+    architecture: [archName, layers],
+    seed,
+    window: win,
+    horizon,
+    train,
+    pruning,
+    measure,
+  } of axes) {
     const { prune, compact } = pruning;
     // Walk-forward trained once: the first fold's training, for this fold's test period.
     const trainRanges = data.trainedOn ?? data.ranges;
@@ -102,7 +121,16 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     };
     let group = groups.get(trainKey);
     if (!group) {
-      group = { trainKey, datasetKey: data.datasetKey, seed, architecture: { name: archName, layers, ...(kinds ? { kinds } : {}) }, ranges: trainRanges, window: dense.window, train: dense.train, runs: [] };
+      group = {
+        trainKey,
+        datasetKey: data.datasetKey,
+        seed,
+        architecture: { name: archName, layers, ...(kinds ? { kinds } : {}) },
+        ranges: trainRanges,
+        window: dense.window,
+        train: dense.train,
+        runs: [],
+      };
       groups.set(trainKey, group);
     }
     if (!group.runs.some((r) => r.runId === run.runId)) {

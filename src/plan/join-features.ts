@@ -20,7 +20,11 @@ export interface FeatureInput {
 }
 
 /** The target with its features aligned to its (possibly fewer) dates, or the problem in words. */
-export function joinFeatures(target: Series, inputs: readonly FeatureInput[], policy: AlignPolicy): { series: Series; dropped: number } | { problem: string; hint: string } {
+export function joinFeatures(
+  target: Series,
+  inputs: readonly FeatureInput[],
+  policy: AlignPolicy,
+): { series: Series; dropped: number } | { problem: string; hint: string } {
   const columns: (number | undefined)[][] = [];
   for (const input of inputs) {
     const at = new Map(input.series.dates.map((d, i) => [d, i]));
@@ -38,12 +42,18 @@ export function joinFeatures(target: Series, inputs: readonly FeatureInput[], po
       } else if (date < first || date > lastDate) {
         column.push(undefined);
       } else if (policy.missing === 'error') {
-        return { problem: `${input.name} has no value on ${date}, a day ${target.ticker} has`, hint: 'set data.align.missing to ffill (carry its last value) or drop (drop such days)' };
+        return {
+          problem: `${input.name} has no value on ${date}, a day ${target.ticker} has`,
+          hint: 'set data.align.missing to ffill (carry its last value) or drop (drop such days)',
+        };
       } else if (policy.missing === 'ffill' && last !== undefined && carried < policy.limit) {
         column.push(last);
         carried++;
       } else if (policy.missing === 'ffill') {
-        return { problem: `${input.name} has no value for more than ${policy.limit} days in a row up to ${date}`, hint: 'raise data.align.limit, or set data.align.missing to drop' };
+        return {
+          problem: `${input.name} has no value for more than ${policy.limit} days in a row up to ${date}`,
+          hint: 'raise data.align.limit, or set data.align.missing to drop',
+        };
       } else {
         column.push(undefined);
       }
@@ -53,12 +63,26 @@ export function joinFeatures(target: Series, inputs: readonly FeatureInput[], po
   const keep = target.dates.map((_, t) => columns.every((c) => c[t] !== undefined));
   const pick = <T>(xs: readonly T[]) => xs.filter((_, t) => keep[t]);
   const kept = keep.filter(Boolean).length;
-  if (kept === 0) return { problem: `${target.ticker} and its features share no day`, hint: 'check the features\' tickers and their date ranges' };
-  const features: SeriesFeature[] = inputs.map((input, f) => ({ name: input.name, transform: input.transform, values: pick(columns[f]) as number[] }));
+  if (kept === 0)
+    return { problem: `${target.ticker} and its features share no day`, hint: "check the features' tickers and their date ranges" };
+  const features: SeriesFeature[] = inputs.map((input, f) => ({
+    name: input.name,
+    transform: input.transform,
+    values: pick(columns[f]) as number[],
+  }));
   // What was trained on: the target's data, every feature's, and how they were joined.
-  const checksum = sha256(JSON.stringify({ target: target.checksum, features: inputs.map((i) => [i.name, i.transform, i.series.checksum]), policy }));
+  const checksum = sha256(
+    JSON.stringify({ target: target.checksum, features: inputs.map((i) => [i.name, i.transform, i.series.checksum]), policy }),
+  );
   return {
-    series: { ...target, dates: pick(target.dates), values: pick(target.values), checksum, source: `${target.source} + ${inputs.map((i) => i.series.source).join(' + ')}`, features },
+    series: {
+      ...target,
+      dates: pick(target.dates),
+      values: pick(target.values),
+      checksum,
+      source: `${target.source} + ${inputs.map((i) => i.series.source).join(' + ')}`,
+      features,
+    },
     dropped: target.dates.length - kept,
   };
 }

@@ -4,7 +4,8 @@
 import { canonicalJson } from '../plugin/hash.ts';
 import type { RunParams } from './types.ts';
 
-type Params = Omit<Partial<RunParams>, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'> & Pick<RunParams, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'>;
+type Params = Omit<Partial<RunParams>, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'> &
+  Pick<RunParams, 'ticker' | 'days' | 'architecture' | 'pruner' | 'prune' | 'seed'>;
 
 /** Params flattened to `key` / `slot.option` entries, without the ones every label shows. */
 function extras(p: Params): [string, unknown][] {
@@ -29,7 +30,10 @@ export interface Labeller {
 }
 
 export function labeller(all: readonly Params[]): Labeller {
-  const axes = (p: Params) => Object.entries(p.prune).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${show(v)}`);
+  const axes = (p: Params) =>
+    Object.entries(p.prune)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${show(v)}`);
   // What every label shows anyway; an option that follows from it (a dataset's fetch columns, the
   // compactor a pruner brings) tells nothing more and is left out.
   const shown = (p: Params) => `${p.ticker} ${p.days} ${p.architecture} ${p.pruner} ${axes(p).join(' ')}`;
@@ -46,7 +50,9 @@ export function labeller(all: readonly Params[]): Labeller {
   const implied = (k: string) => [...byShown.get(k)!.values()].every((values) => values.size === 1);
   const varying = new Set([...seen].filter(([k, values]) => values.size > 1 && !implied(k)).map(([k]) => k));
   const pruning = (p: Params) => {
-    const more = extras(p).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${show(v)}`);
+    const more = extras(p)
+      .filter(([k]) => varying.has(k))
+      .map(([k, v]) => `${k}=${show(v)}`);
     return [p.pruner, ...axes(p), ...more].join(' ');
   };
   const config = (p: Params) => `${p.ticker} ${p.days}d ${p.architecture} ${pruning(p)}`;

@@ -20,7 +20,10 @@ export interface Prepared {
   grid: Grid;
 }
 
-export async function prepare(specPath: string, options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void } = {}): Promise<Prepared> {
+export async function prepare(
+  specPath: string,
+  options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void } = {},
+): Promise<Prepared> {
   const loaded = await loadExperiment(specPath);
   const { spec, source } = loaded;
   const series = new Map<string, Series>();
@@ -28,7 +31,12 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
   const dataIsList = Array.isArray(source.data.data);
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   /** Fetches one series once (by its key), or reports why not at `at` and returns undefined. */
-  const fetchOnce = async (fetcher: PluginInstance, ticker: string, at: (string | number)[], value: unknown): Promise<Series | undefined> => {
+  const fetchOnce = async (
+    fetcher: PluginInstance,
+    ticker: string,
+    at: (string | number)[],
+    value: unknown,
+  ): Promise<Series | undefined> => {
     const key = datasetKey(fetcher, ticker);
     if (series.has(key)) return series.get(key);
     const plugin = (await importPlugin(fetcher.module, spec.timeouts.load)) as Plugin<'fetch'>;
@@ -38,11 +46,17 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
         plugin.name,
         spec.timeouts.fetch,
         () => plugin.run({ ticker }, fetcher.options, { specDir: loaded.specDir, cacheDir: options.cacheDirFor?.(spec.name), log }),
-        () => new RunexpError(ErrorCode.TIMEOUT, `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`, 'check the data source, or raise timeouts.fetch (seconds) in the spec'),
+        () =>
+          new RunexpError(
+            ErrorCode.TIMEOUT,
+            `the fetch plugin "${plugin.name}" did not finish within ${spec.timeouts.fetch} s`,
+            'check the data source, or raise timeouts.fetch (seconds) in the spec',
+          ),
       );
       const { problem, warnings } = checkSeries(s);
       for (const warning of warnings) log(`runexp: warning: ${warning}`);
-      if (problem) throw new RunexpError(ErrorCode.DATA, `${plugin.name}: ${problem}`, 'fix the data, or the fetch plugin that produced it');
+      if (problem)
+        throw new RunexpError(ErrorCode.DATA, `${plugin.name}: ${problem}`, 'fix the data, or the fetch plugin that produced it');
       series.set(key, s);
       return s;
     } catch (err) {
@@ -56,7 +70,12 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
     const base = dataIsList ? ['data', i] : ['data'];
     const rawDataset = (dataIsList ? (source.data.data as unknown[])[i] : source.data.data) as Record<string, unknown>;
     // Point at the source when the user named one (a bad CSV), else at the ticker.
-    const target = await fetchOnce(loaded.fetchers[i], dataset.ticker, rawDataset.source === undefined ? [...base, 'ticker'] : [...base, 'source'], rawDataset.source === undefined ? dataset.ticker : undefined);
+    const target = await fetchOnce(
+      loaded.fetchers[i],
+      dataset.ticker,
+      rawDataset.source === undefined ? [...base, 'ticker'] : [...base, 'source'],
+      rawDataset.source === undefined ? dataset.ticker : undefined,
+    );
     if (!dataset.features.length || series.has(datasetKeyOf(loaded, i))) continue;
     const inputs: FeatureInput[] = [];
     for (const [j, feature] of dataset.features.entries()) {
@@ -73,7 +92,10 @@ export async function prepare(specPath: string, options: { cacheDirFor?: (experi
       issues.push(issueAt(source, [...base, 'features'], `cannot join the features: ${joined.problem}`, { hint: joined.hint }));
       continue;
     }
-    if (joined.dropped) log(`runexp: ${dataset.ticker} with its features: ${joined.dropped} of ${target.dates.length} days dropped (outside a feature's dates${dataset.align.missing === 'drop' ? ', or missing in one' : ''})`);
+    if (joined.dropped)
+      log(
+        `runexp: ${dataset.ticker} with its features: ${joined.dropped} of ${target.dates.length} days dropped (outside a feature's dates${dataset.align.missing === 'drop' ? ', or missing in one' : ''})`,
+      );
     series.set(datasetKeyOf(loaded, i), joined.series);
   }
   const { grid, issues: gridIssues } = expandGrid(loaded, series);

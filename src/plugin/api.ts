@@ -100,9 +100,7 @@ export interface MeasureResult {
 
 // ---------- contexts ----------
 
-export interface Logger {
-  (message: string): void;
-}
+export type Logger = (message: string) => void;
 
 export interface FetchContext {
   /** Directory of the spec file: relative paths in options resolve against it. */
@@ -131,6 +129,7 @@ export interface SlotTypes {
 
 // ---------- plugins ----------
 
+// biome-ignore lint/suspicious/noExplicitAny: a plugin of any options must be assignable to Plugin<S> (options are checked by its own schema)
 export interface Plugin<S extends Slot = Slot, O = any> {
   slot: S;
   /** Short name used in specs (`plugin: magnitude`). */
@@ -166,7 +165,9 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    * grid, so that a pruner that could never run on one fails there, pointing at the pruner,
    * instead of every run of that architecture after its training.
    */
-  refuses?: S extends 'prune' | 'compact' ? (architecture: Architecture, options: O) => { problem: string; hint?: string } | undefined : never;
+  refuses?: S extends 'prune' | 'compact'
+    ? (architecture: Architecture, options: O) => { problem: string; hint?: string } | undefined
+    : never;
 }
 
 export type AnyPlugin = { [S in Slot]: Plugin<S> }[Slot];

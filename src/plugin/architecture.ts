@@ -25,11 +25,21 @@ const kindSchema = (kind: LayerKind, type = kind.type) => kind.options.extend({ 
 export function layerSchemaFor(userKinds: ReadonlyMap<string, LayerKind>): z.ZodType<LayerSpec> {
   const residualSchema = z.strictObject({
     type: z.literal(RESIDUAL),
-    layers: z.array(z.lazy(() => schema)).min(1).describe('the block\'s layers; their output is added to the block\'s input (through a 1×1 projection when the shapes differ)'),
+    layers: z
+      .array(z.lazy(() => schema))
+      .min(1)
+      .describe("the block's layers; their output is added to the block's input (through a 1×1 projection when the shapes differ)"),
   });
-  const kinds = [...LAYER_KINDS.filter((kind) => !kind.internal).map((kind) => kindSchema(kind)), residualSchema, ...[...userKinds].map(([ref, kind]) => kindSchema(kind, ref))];
+  const kinds = [
+    ...LAYER_KINDS.filter((kind) => !kind.internal).map((kind) => kindSchema(kind)),
+    residualSchema,
+    ...[...userKinds].map(([ref, kind]) => kindSchema(kind, ref)),
+  ];
   const schema: z.ZodType<LayerSpec> = z.discriminatedUnion('type', kinds as unknown as [z.ZodObject, ...z.ZodObject[]], {
-    error: (issue) => (issue.code === 'invalid_union' ? `layer "type" must be one of: ${SPEC_LAYER_TYPES.join(', ')}, or the path of your own layer kind's file (./layers/my-layer.ts)` : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `layer "type" must be one of: ${SPEC_LAYER_TYPES.join(', ')}, or the path of your own layer kind's file (./layers/my-layer.ts)`
+        : undefined,
   }) as unknown as z.ZodType<LayerSpec>;
   return schema;
 }
@@ -100,7 +110,8 @@ export function buildModel(tf: Tf, architecture: Architecture, inputShape: [numb
   });
   const kindOf = (spec: LayerSpec) => {
     const kind = layerKind(spec.type);
-    if (!kind) throw new Error(`architecture "${architecture.name}" has a layer of type "${spec.type}", which runexp has no layer kind for`);
+    if (!kind)
+      throw new Error(`architecture "${architecture.name}" has a layer of type "${spec.type}", which runexp has no layer kind for`);
     return kind;
   };
   if (!hasResidual(architecture.layers)) {
@@ -122,7 +133,9 @@ export function buildModel(tf: Tf, architecture: Architecture, inputShape: [numb
       const [from, to] = [skip.shape.slice(1) as number[], inner.shape.slice(1) as number[]];
       if (from.join() !== to.join()) {
         const projection = projectionKind(from, to);
-        skip = layerKind(projection.type)!.build(tf, projection, { name: `${layer.name}_projection`, seed: (k) => seed * 1000 + layer.index + 500 + k * 1_000_003 }).apply(skip) as Symbolic;
+        skip = layerKind(projection.type)!
+          .build(tf, projection, { name: `${layer.name}_projection`, seed: (k) => seed * 1000 + layer.index + 500 + k * 1_000_003 })
+          .apply(skip) as Symbolic;
       }
       x = tf.layers.add({ name: layer.name }).apply([inner, skip]) as Symbolic;
     }
@@ -161,7 +174,9 @@ export function shrinkableLayers(layers: readonly LayerSpec[]): { name: string; 
     list.forEach((spec, i) => {
       if (isResidual(spec)) return walk(spec.layers as LayerSpec[], true);
       if (!layerKind(spec.type)?.units) return;
-      let why = inBlock ? 'it is its residual block\'s last layer with units: its channels meet the skip in the sum' : 'it is the output layer';
+      let why = inBlock
+        ? "it is its residual block's last layer with units: its channels meet the skip in the sum"
+        : 'it is the output layer';
       for (const next of list.slice(i + 1)) {
         if (isResidual(next)) {
           why = `it feeds the residual block "${nameOf.get(next)}", whose skip needs its channels too`;

@@ -56,4 +56,3 @@ export interface WindowedData {
   /** Plain description of the scaling, stored with every result (e.g. {kind, fitOn, min, max}). */
   scaler: Record<string, unknown>;
 }
-

@@ -41,7 +41,13 @@ export function watchDeadlines(next: Sink): () => void {
  * Runs `fn` with a deadline of `seconds` from now (or at `expiresAt`, one it shares with the code
  * around it), announced while it runs.
  */
-export async function underDeadline<T>(stage: string, plugin: string, seconds: number, fn: () => Promise<T>, expiresAt = Date.now() + seconds * 1000): Promise<T> {
+export async function underDeadline<T>(
+  stage: string,
+  plugin: string,
+  seconds: number,
+  fn: () => Promise<T>,
+  expiresAt = Date.now() + seconds * 1000,
+): Promise<T> {
   const deadline: Deadline = { stage, plugin, seconds, expiresAt };
   running.push(deadline);
   sink([...running]);

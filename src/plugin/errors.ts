@@ -69,12 +69,16 @@ export function throwSite(stack: string | undefined): string | undefined {
 /** A failure as a person reads it: what and where first, then the hint, then anything found afterwards. */
 export function describeFailure(e: SerializedError): string[] {
   const where = [e.stage && `[${e.stage}]`, e.plugin && `plugin "${e.plugin}"`, e.at && `at ${e.at}`].filter(Boolean).join(' ');
-  return [`${where ? `${where}: ` : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`, ...(e.afterwards ? [`afterwards: ${e.afterwards}`] : [])];
+  return [
+    `${where ? `${where}: ` : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`,
+    ...(e.afterwards ? [`afterwards: ${e.afterwards}`] : []),
+  ];
 }
 
 /** Error messages longer than this are cut when stored or shown: a plugin may throw anything. */
 const MAX_MESSAGE = 2000;
-export const capMessage = (message: string): string => (message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (${message.length.toLocaleString('en-US')} characters)` : message);
+export const capMessage = (message: string): string =>
+  message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (${message.length.toLocaleString('en-US')} characters)` : message;
 
 const site = (stack: string | undefined) => {
   const at = throwSite(stack);
@@ -86,9 +90,20 @@ export function serializeError(err: unknown, where?: { stage?: string; plugin?: 
     return { code: err.code, message: capMessage(err.message), hint: err.hint, ...where, ...site(err.stack), stack: err.stack };
   }
   if (err instanceof Error) {
-    return { code: (err as { code?: string }).code ?? 'E_UNEXPECTED', message: capMessage(err.message), ...where, ...site(err.stack), stack: err.stack };
+    return {
+      code: (err as { code?: string }).code ?? 'E_UNEXPECTED',
+      message: capMessage(err.message),
+      ...where,
+      ...site(err.stack),
+      stack: err.stack,
+    };
   }
   // Not an Error: a thrown string, or an object with a message (a worker's rejection), else its JSON.
-  const message = typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
+  const message =
+    typeof err === 'object' && err !== null && 'message' in err
+      ? String((err as { message: unknown }).message)
+      : typeof err === 'string'
+        ? err
+        : (JSON.stringify(err) ?? String(err));
   return { code: 'E_UNEXPECTED', message: capMessage(message), ...where };
 }

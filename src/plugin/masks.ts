@@ -54,7 +54,14 @@ export function masksFromScores(scores: Map<string, ArrayLike<number>>, sparsity
 export function randomMasksLike(masks: readonly WeightMask[], random: () => number): WeightMask[] {
   return masks.map(({ layer, weight, keep }) => {
     const pruned = keep.length - keep.reduce((a, b) => a + b, 0);
-    return { layer, weight, keep: keepAllBut(Float64Array.from(keep, () => random()), pruned) };
+    return {
+      layer,
+      weight,
+      keep: keepAllBut(
+        Float64Array.from(keep, () => random()),
+        pruned,
+      ),
+    };
   });
 }
 
@@ -75,7 +82,10 @@ export function applyMasks(tf: Tf, model: LayersModel, masks: readonly WeightMas
       const mask = masks.find((m) => m.layer === layer && m.weight === names[i]);
       if (!mask) return w;
       const values = w.dataSync() as Float32Array;
-      return tf.tensor(values.map((v, k) => (mask.keep[k] ? v : 0)), w.shape);
+      return tf.tensor(
+        values.map((v, k) => (mask.keep[k] ? v : 0)),
+        w.shape,
+      );
     });
     target.setWeights(masked);
     masked.forEach((t, i) => t !== weights[i] && t.dispose());
@@ -96,12 +106,27 @@ export function maskHooks(tf: Tf, masks: () => readonly WeightMask[]): TrainingH
  * held in `before` and holds now (only the masks `reported` keeps: a structured pruner's bias
  * masks follow its kernel masks and are not reported apart). `model` becomes the result's model.
  */
-export function maskedResult(model: LayersModel, before: LayersModel, masks: readonly WeightMask[], how: { criterion: string; threshold?: number }, reported: (mask: WeightMask) => boolean = () => true): PruneResult {
+export function maskedResult(
+  model: LayersModel,
+  before: LayersModel,
+  masks: readonly WeightMask[],
+  how: { criterion: string; threshold?: number },
+  reported: (mask: WeightMask) => boolean = () => true,
+): PruneResult {
   const layers: PrunedLayer[] = masks.filter(reported).map(({ layer, weight }) => {
     const after = weightValues(model, layer, weight);
     let kept = 0;
     for (const w of after) if (w !== 0) kept++;
-    return { layer, ...(weight === 'kernel' ? {} : { weight }), criterion: how.criterion, threshold: how.threshold, total: after.length, kept, before: weightValues(before, layer, weight), after };
+    return {
+      layer,
+      ...(weight === 'kernel' ? {} : { weight }),
+      criterion: how.criterion,
+      threshold: how.threshold,
+      total: after.length,
+      kept,
+      before: weightValues(before, layer, weight),
+      after,
+    };
   });
   return { model, layers };
 }

@@ -32,7 +32,9 @@ export const modelReportSchema = z.looseObject({
   /** What ran the model for these numbers: tfjs or onnxruntime; absent in records from before ONNX support (tfjs). */
   runtime: z.string().optional(),
   /** Where the model ran as ONNX: its file in the run folder and its largest difference from tfjs. */
-  onnx: z.object({ file: z.string(), bytes: z.number(), opset: z.number(), maxAbsDifference: z.number(), tolerance: z.number() }).optional(),
+  onnx: z
+    .object({ file: z.string(), bytes: z.number(), opset: z.number(), maxAbsDifference: z.number(), tolerance: z.number() })
+    .optional(),
 });
 
 export type LayerCount = z.infer<typeof layerCountSchema>;

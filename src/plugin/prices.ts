@@ -32,9 +32,17 @@ function eachCsvRow(text: string | Uint8Array, name: string, visit: (cells: stri
     const e = err as { message: string; code?: string; lines?: number; records?: number; empty_lines?: number };
     // An unclosed quote runs to the end of the file; name the line where its record starts.
     if (e.code === 'CSV_QUOTE_NOT_CLOSED' && e.records !== undefined) {
-      throw new RunexpError(ErrorCode.DATA, `${name} line ${e.records + (e.empty_lines ?? 0) + 1}: a quote opened in this row is never closed`, 'fix the quoting on that line, or export the file again as CSV');
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${e.records + (e.empty_lines ?? 0) + 1}: a quote opened in this row is never closed`,
+        'fix the quoting on that line, or export the file again as CSV',
+      );
     }
-    throw new RunexpError(ErrorCode.DATA, `${name}${e.lines ? ` line ${e.lines}` : ''}: not a readable CSV file (${e.message})`, 'fix the quoting on that line, or export the file again as CSV');
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `${name}${e.lines ? ` line ${e.lines}` : ''}: not a readable CSV file (${e.message})`,
+      'fix the quoting on that line, or export the file again as CSV',
+    );
   }
 }
 
@@ -91,24 +99,43 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
       if (dateColumn === 'Date' && !header.includes('Date') && header.includes('Datetime')) dateColumn = 'Datetime';
       dateIdx = header.indexOf(dateColumn);
       valueIdx = header.indexOf(column);
-      if (dateIdx < 0) throw new RunexpError(ErrorCode.DATA, `${name}: no ${quoted(dateColumn)} column`, `columns are: ${quotedList(header)}`);
+      if (dateIdx < 0)
+        throw new RunexpError(ErrorCode.DATA, `${name}: no ${quoted(dateColumn)} column`, `columns are: ${quotedList(header)}`);
       if (valueIdx < 0) throw new RunexpError(ErrorCode.DATA, `${name}: no ${quoted(column)} column`, `columns are: ${quotedList(header)}`);
       return;
     }
     if (cells.length !== header.length) {
-      throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: ${cells.length} fields, but the header has ${header.length}`, 'every row needs one value per column (a stray comma, or a value with a comma that is not quoted?)');
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${row}: ${cells.length} fields, but the header has ${header.length}`,
+        'every row needs one value per column (a stray comma, or a value with a comma that is not quoted?)',
+      );
     }
     const date = cells[dateIdx];
     const raw = cells[valueIdx];
     if (PADDED.test(date) || PADDED.test(raw)) {
       const [what, cell] = PADDED.test(date) ? [dateColumn, date] : [column, raw];
-      throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: ${what} ${quoted(cell)} has spaces around it`, 'remove the spaces: runexp reads dates and prices exactly as written, never guessing');
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${row}: ${what} ${quoted(cell)} has spaces around it`,
+        'remove the spaces: runexp reads dates and prices exactly as written, never guessing',
+      );
     }
     if (days.length === 0 && !stamps && isIntradayStamp(date)) stamps = { texts: [], instants: new Column(new Float64Array(1024)) };
     const day = stamps ? 0 : dayCode(date);
-    if (day === undefined) throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: bad date ${quoted(date)}`, 'dates must be real days written YYYY-MM-DD (or, for intraday bars, YYYY-MM-DDTHH:MM with a UTC offset)');
+    if (day === undefined)
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${row}: bad date ${quoted(date)}`,
+        'dates must be real days written YYYY-MM-DD (or, for intraday bars, YYYY-MM-DDTHH:MM with a UTC offset)',
+      );
     const value = raw === '' ? NaN : Number(raw);
-    if (!DECIMAL.test(raw) || !Number.isFinite(value)) throw new RunexpError(ErrorCode.DATA, `${name} line ${row} (${date}): missing or non-numeric ${column} ${quoted(raw)}`, 'remove the row or fill the value (decimal numbers, without thousands separators)');
+    if (!DECIMAL.test(raw) || !Number.isFinite(value))
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${row} (${date}): missing or non-numeric ${column} ${quoted(raw)}`,
+        'remove the row or fill the value (decimal numbers, without thousands separators)',
+      );
     if (value <= 0) throw new RunexpError(ErrorCode.DATA, `${name} line ${row} (${date}): ${column} must be positive, got ${value}`);
     if (stamps) {
       checkStamp(stamps, date, `${name} line ${row}`);
@@ -118,7 +145,11 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
     const last = days.length > 0 ? days.at(days.length - 1) : undefined;
     if (last !== undefined && day <= last) {
       const what = day === last ? 'duplicate date' : 'dates out of order';
-      throw new RunexpError(ErrorCode.DATA, `${name} line ${row}: ${what} (${date} after ${dayText(last)})`, 'sort the rows by date and remove duplicates');
+      throw new RunexpError(
+        ErrorCode.DATA,
+        `${name} line ${row}: ${what} (${date} after ${dayText(last)})`,
+        'sort the rows by date and remove duplicates',
+      );
     }
     days.push(day);
     values.push(value);
@@ -131,12 +162,26 @@ export function parsePriceCsv(text: string | Uint8Array, options: { column: stri
 /** An intraday bar's stamp: with its UTC offset, after the bar before it, never the same instant twice. */
 function checkStamp(stamps: { texts: string[]; instants: Column<Float64Array> }, text: string, where: string): void {
   const instant = stampInstant(text);
-  if (instant === undefined) throw new RunexpError(ErrorCode.DATA, `${where}: bad timestamp ${quoted(text)}`, 'intraday bars are stamped YYYY-MM-DDTHH:MM[:SS] with their UTC offset, e.g. 2026-01-22T09:30:00-05:00');
-  if (instant === 'no zone') throw new RunexpError(ErrorCode.DATA, `${where}: the timestamp ${quoted(text)} has no time zone`, 'add the UTC offset of the exchange\'s local time (e.g. -05:00 for New York in winter): the same clock time is another instant elsewhere');
+  if (instant === undefined)
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `${where}: bad timestamp ${quoted(text)}`,
+      'intraday bars are stamped YYYY-MM-DDTHH:MM[:SS] with their UTC offset, e.g. 2026-01-22T09:30:00-05:00',
+    );
+  if (instant === 'no zone')
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `${where}: the timestamp ${quoted(text)} has no time zone`,
+      "add the UTC offset of the exchange's local time (e.g. -05:00 for New York in winter): the same clock time is another instant elsewhere",
+    );
   const n = stamps.instants.length;
   if (n > 0 && instant <= stamps.instants.at(n - 1)) {
     const what = instant === stamps.instants.at(n - 1) ? 'duplicate bar' : 'bars out of order';
-    throw new RunexpError(ErrorCode.DATA, `${where}: ${what} (${text} after ${stamps.texts[n - 1]})`, 'sort the bars by time and remove duplicates');
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `${where}: ${what} (${text} after ${stamps.texts[n - 1]})`,
+      'sort the bars by time and remove duplicates',
+    );
   }
   stamps.instants.push(instant);
   stamps.texts.push(text);

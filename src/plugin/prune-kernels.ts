@@ -11,13 +11,17 @@ import { suggestHint } from './suggest.ts';
 export const targetLayersOption = z
   .union([z.enum(['first-dense', 'hidden-dense', 'first', 'hidden']), z.array(z.string().min(1)).min(1)])
   .default('first-dense')
-  .describe('first-dense (the paper), hidden-dense (every dense layer but the output), first (the first layer with a kernel, of any kind), hidden (every layer with a kernel but the output), or a list of layer names');
+  .describe(
+    'first-dense (the paper), hidden-dense (every dense layer but the output), first (the first layer with a kernel, of any kind), hidden (every layer with a kernel but the output), or a list of layer names',
+  );
 
 /** The `weights` option: which weights of each target layer a pruner prunes. */
 export const targetWeightsOption = z
   .union([z.literal('kernels'), z.array(z.string().min(1)).min(1)])
   .optional()
-  .describe('kernels (the default: a layer\'s kernel, and a recurrent layer\'s recurrent kernel too), or a list of weight names (kernel, recurrentKernel, bias, gamma, …)');
+  .describe(
+    "kernels (the default: a layer's kernel, and a recurrent layer's recurrent kernel too), or a list of weight names (kernel, recurrentKernel, bias, gamma, …)",
+  );
 
 /**
  * A pruning target: one weight of one layer, written as the layer's name for its kernel (what
@@ -30,7 +34,8 @@ export function splitTarget(target: string): { layer: string; weight: string } {
 }
 
 /** How a pruned weight is shown: the layer's name for its kernel, "lstm recurrentKernel" for another. */
-export const prunedLabel = ({ layer, weight }: { layer: string; weight?: string }): string => (weight && weight !== 'kernel' ? `${layer} ${weight}` : layer);
+export const prunedLabel = ({ layer, weight }: { layer: string; weight?: string }): string =>
+  weight && weight !== 'kernel' ? `${layer} ${weight}` : layer;
 
 /** A target's values (a copy) and shape. */
 function targetValues(model: LayersModel, target: string): { values: Float32Array; shape: number[] } {
@@ -45,10 +50,19 @@ function targetValues(model: LayersModel, target: string): { values: Float32Arra
  * recurrent layer's recurrent kernel too) unless `weights` names others. Layers come from
  * `resolveTargetLayers`; a weight name a layer does not have is an error listing its weights.
  */
-export function resolveTargets(model: LayersModel, layers: z.output<typeof targetLayersOption>, weights?: z.output<typeof targetWeightsOption>): string[] {
+export function resolveTargets(
+  model: LayersModel,
+  layers: z.output<typeof targetLayersOption>,
+  weights?: z.output<typeof targetWeightsOption>,
+): string[] {
   return resolveTargetLayers(model, layers).flatMap((name) => {
     const layer = model.getLayer(name);
-    const chosen = weights === undefined || weights === 'kernels' ? weightsOfLayer(layer).filter((w) => w.prunedByDefault).map((w) => w.name) : weights;
+    const chosen =
+      weights === undefined || weights === 'kernels'
+        ? weightsOfLayer(layer)
+            .filter((w) => w.prunedByDefault)
+            .map((w) => w.name)
+        : weights;
     for (const weight of chosen) weightIndex(layer, weight);
     return chosen.map((weight) => weightTarget(name, weight));
   });
@@ -109,7 +123,16 @@ export function pruneKernels(
     const pruned = tf.tensor(after, weights[index].shape);
     layer.setWeights(weights.map((w, i) => (i === index ? pruned : w)));
     pruned.dispose();
-    layers.push({ layer: name, ...(weight === 'kernel' ? {} : { weight }), criterion, threshold, total: before.length, kept, before, after });
+    layers.push({
+      layer: name,
+      ...(weight === 'kernel' ? {} : { weight }),
+      criterion,
+      threshold,
+      total: before.length,
+      kept,
+      before,
+      after,
+    });
   }
   return { model, layers };
 }
@@ -117,20 +140,37 @@ export function pruneKernels(
 // ---------- options every pruner shares ----------
 
 /** The share of the targeted weights a pruner removes; an axis in every built-in pruner. */
-export const sparsityOption = z.number().min(0).lt(1).describe('fraction of the targeted weights removed (0.35 = 35%); a list is a grid axis');
+export const sparsityOption = z
+  .number()
+  .min(0)
+  .lt(1)
+  .describe('fraction of the targeted weights removed (0.35 = 35%); a list is a grid axis');
 
 /** The paper's `percentile` (0–100), an alternative to `sparsity` in the magnitude and random pruners. */
-export const percentileOption = z.number().min(0).lt(100).optional().describe('the paper\'s share in percent; 35 when neither this nor sparsity is given');
+export const percentileOption = z
+  .number()
+  .min(0)
+  .lt(100)
+  .optional()
+  .describe("the paper's share in percent; 35 when neither this nor sparsity is given");
 
 /** Options that take `sparsity` or the paper's `percentile` (not both); percentile 35 when neither is given. */
-export function sparsityOrPercentile<T extends z.ZodObject<{ sparsity: z.ZodOptional<z.ZodNumber>; percentile: z.ZodOptional<z.ZodNumber> }>>(options: T) {
+export function sparsityOrPercentile<
+  T extends z.ZodObject<{ sparsity: z.ZodOptional<z.ZodNumber>; percentile: z.ZodOptional<z.ZodNumber> }>,
+>(options: T) {
   return options
-    .refine((o) => o.sparsity === undefined || o.percentile === undefined, { message: 'give sparsity or percentile, not both', path: ['sparsity'] })
+    .refine((o) => o.sparsity === undefined || o.percentile === undefined, {
+      message: 'give sparsity or percentile, not both',
+      path: ['sparsity'],
+    })
     .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o));
 }
 
 /** One threshold per layer, or one over all target layers together. */
-export const scopeOption = z.enum(['layer', 'global']).default('layer').describe('layer: each target layer loses the same share; global: one ranking over all target layers');
+export const scopeOption = z
+  .enum(['layer', 'global'])
+  .default('layer')
+  .describe('layer: each target layer loses the same share; global: one ranking over all target layers');
 
 /**
  * The random control: the same number of weights removed from each layer as the method would
@@ -144,7 +184,9 @@ export function controlOf<C extends string>(controls: readonly [C, ...C[]]) {
     .enum(['none', ...controls])
     .transform((v) => (v === 'none' ? undefined : (v as C)))
     .optional()
-    .describe(`the method's control: ${controls.join(' or ')}; none (the default) runs the method itself; a list like [none, ${controls[0]}] runs both`);
+    .describe(
+      `the method's control: ${controls.join(' or ')}; none (the default) runs the method itself; a list like [none, ${controls[0]}] runs both`,
+    );
 }
 
 /** |w| of each target (a layer's kernel, or `layer:weight`), the score of magnitude-based methods. */

@@ -17,7 +17,10 @@ export function textEncoding(bytes: Uint8Array): { encoding: 'UTF-16LE' | 'UTF-1
   const body = bom ? bytes.subarray(3) : bytes;
   // Text never holds NUL bytes; UTF-16 without a BOM is full of them.
   const nul = body.indexOf(0);
-  if (nul >= 0) throw new Error(`it holds a NUL byte at offset ${nul + (bom ? 3 : 0)}: it looks like UTF-16 without a byte-order mark, or a binary file; save it as UTF-8`);
+  if (nul >= 0)
+    throw new Error(
+      `it holds a NUL byte at offset ${nul + (bom ? 3 : 0)}: it looks like UTF-16 without a byte-order mark, or a binary file; save it as UTF-8`,
+    );
   return { encoding: bom ? 'UTF-8 with BOM' : 'UTF-8', body };
 }
 

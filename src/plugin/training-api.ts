@@ -87,4 +87,3 @@ export interface RetrainOptions {
   /** The training's seed (initialisation and shuffle); the run's seed when absent. */
   seed?: number;
 }
-

@@ -58,7 +58,10 @@ export function trainingTargets(train: { from: number; to: number }, lookback: n
  * outside the former. A model mostly predicting outside its training range extrapolates, and
  * conclusions drawn from it (about pruning, say) are confounded with that.
  */
-export function extrapolation(train: WindowSet, test: WindowSet): { trainRange: [number, number]; testRange: [number, number]; outsideShare: number } {
+export function extrapolation(
+  train: WindowSet,
+  test: WindowSet,
+): { trainRange: [number, number]; testRange: [number, number]; outsideShare: number } {
   const range = (x: Float32Array): [number, number] => {
     let lo = Infinity;
     let hi = -Infinity;

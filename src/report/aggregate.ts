@@ -36,17 +36,28 @@ export const METRICS: Metric[] = [
   { key: 'nonzero', label: 'non-zero parameters', get: report((m) => m.nonzeroParams) },
 ];
 
-
 /** Grid axes a chart can be drawn against (ticker and seed are facets and repeats, not axes). */
 export const AXES: Axis[] = [
   { key: 'days', label: 'data size (training days)', type: 'quantitative', get: (r) => r.params.days, params: ['days'] },
-  { key: 'percentile', label: 'pruning percentile', type: 'quantitative', get: (r) => r.params.prune.percentile as number | undefined, params: ['prune.percentile'] },
+  {
+    key: 'percentile',
+    label: 'pruning percentile',
+    type: 'quantitative',
+    get: (r) => r.params.prune.percentile as number | undefined,
+    params: ['prune.percentile'],
+  },
   { key: 'architecture', label: 'architecture', type: 'nominal', get: (r) => r.params.architecture, params: ['architecture'] },
   { key: 'pruner', label: 'pruner', type: 'nominal', get: (r) => r.params.pruner, params: ['pruner'] },
   // A walk-forward fold is its test period.
   { key: 'testEnd', label: 'test period end', type: 'ordinal', get: (r) => r.params.testEnd, params: ['testEnd', 'fold'] },
   // Set only when a grid lists several window plugins (see plan/grid.ts).
-  { key: 'representation', label: 'representation (window plugin)', type: 'nominal', get: (r) => r.params.window?.plugin as string | undefined, params: ['window.plugin'] },
+  {
+    key: 'representation',
+    label: 'representation (window plugin)',
+    type: 'nominal',
+    get: (r) => r.params.window?.plugin as string | undefined,
+    params: ['window.plugin'],
+  },
   // Records written before runtimes existed ran on tfjs.
   { key: 'runtime', label: 'inference runtime', type: 'nominal', get: (r) => r.original.runtime ?? 'tfjs', params: ['measure.runtime'] },
 ];
@@ -61,7 +72,9 @@ export function distinct<T>(values: readonly T[]): T[] {
  */
 export function varyingAxes(runs: readonly OkRecord[]): Axis[] {
   const byTicker = [...groupBy(runs, (r) => r.params.ticker).values()];
-  return [...AXES, ...optionAxes(runs)].filter((a) => byTicker.some((group) => distinct(group.map(a.get).filter((v) => v !== undefined)).length > 1));
+  return [...AXES, ...optionAxes(runs)].filter((a) =>
+    byTicker.some((group) => distinct(group.map(a.get).filter((v) => v !== undefined)).length > 1),
+  );
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -78,10 +91,32 @@ export function seriesScale(series: readonly string[]) {
   const blues = ['#1f77b4', '#6baed6', '#08519c', '#9ecae1', '#3182bd', '#c6dbef'];
   // Tableau's 20 without its blues: 18 compact series before a colour repeats (a grid of three
   // pruners at two sparsities with random controls already has 12).
-  const palette = ['#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ffbb78', '#ff9896', '#98df8a', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'];
+  const palette = [
+    '#ff7f0e',
+    '#d62728',
+    '#2ca02c',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+    '#ffbb78',
+    '#ff9896',
+    '#98df8a',
+    '#c5b0d5',
+    '#c49c94',
+    '#f7b6d2',
+    '#c7c7c7',
+    '#dbdb8d',
+    '#9edae5',
+  ];
   const originals = series.filter((s) => s.startsWith('original'));
   const compact = series.filter((s) => !s.startsWith('original'));
-  return { domain: [...originals, ...compact], range: [...originals.map((_, i) => blues[i % blues.length]), ...compact.map((_, i) => palette[i % palette.length])] };
+  return {
+    domain: [...originals, ...compact],
+    range: [...originals.map((_, i) => blues[i % blues.length]), ...compact.map((_, i) => palette[i % palette.length])],
+  };
 }
 
 /**

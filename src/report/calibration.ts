@@ -92,7 +92,11 @@ function simulate(g: Gen, design: Design, ratio: number, days: number): { first:
       const own = g.ar1(days, design.rho);
       const apart = g.ar1(days, design.rho);
       second.push(z.map((_, t) => shared(t) + Math.sqrt(original) * own[t]));
-      first.push(z.map((_, t) => shared(t) + Math.sqrt(compact) * (SIBLING_CORRELATION * own[t] + Math.sqrt(1 - SIBLING_CORRELATION ** 2) * apart[t])));
+      first.push(
+        z.map(
+          (_, t) => shared(t) + Math.sqrt(compact) * (SIBLING_CORRELATION * own[t] + Math.sqrt(1 - SIBLING_CORRELATION ** 2) * apart[t]),
+        ),
+      );
     }
   }
   return { first, second };
@@ -104,7 +108,8 @@ function verdictOf(sim: { first: number[][]; second: number[][] }, design: Desig
   const runs = sim.first.map((compact, s) => {
     const other = sim.second[s];
     // vs baseline: the second forecaster is persistence, and the original is a copy of the compact model.
-    const set = design.kind === 'vs baseline' ? { original: compact, compact, persistence: other } : { original: other, compact, persistence: other };
+    const set =
+      design.kind === 'vs baseline' ? { original: compact, compact, persistence: other } : { original: other, compact, persistence: other };
     errors.set(String(s), set);
     return {
       runId: String(s),
@@ -141,7 +146,13 @@ export function calibrateDesign(design: Design, options: { replicates: number; d
     }
   }
   const n = options.replicates;
-  return { ...design, size: rejectedNull / n, power: rejectedAlternative / n, coverage: covered / (2 * n), acrossSeedsSize: acrossSeedsRejected / n };
+  return {
+    ...design,
+    size: rejectedNull / n,
+    power: rejectedAlternative / n,
+    coverage: covered / (2 * n),
+    acrossSeedsSize: acrossSeedsRejected / n,
+  };
 }
 
 /** Coverage of the report's band over seeds (and of an arithmetic t interval, for comparison), lognormal seeds. */

@@ -15,11 +15,16 @@ import type { Comparison, ErrorsOf } from './verdict.ts';
  * original, the compact model, the random-pruning control of the same sparsity (when the grid has
  * one) and the three baselines.
  */
-export function configurationMcs(config: readonly OkRecord[], control: readonly OkRecord[] | undefined, predictionsOf: (run: OkRecord) => PredictionRow[] | undefined): McsResult | undefined {
+export function configurationMcs(
+  config: readonly OkRecord[],
+  control: readonly OkRecord[] | undefined,
+  predictionsOf: (run: OkRecord) => PredictionRow[] | undefined,
+): McsResult | undefined {
   const rowsOf = config.map(predictionsOf);
   const controlRows = control?.map(predictionsOf);
   if (rowsOf.some((r) => r === undefined) || controlRows?.some((r) => r === undefined)) return undefined;
-  const meanSquared = (sets: PredictionRow[][], column: string) => sets[0].map((_, t) => sets.reduce((s, rows) => s + (rows[t].actual - (rows[t][column] as number)) ** 2, 0) / sets.length);
+  const meanSquared = (sets: PredictionRow[][], column: string) =>
+    sets[0].map((_, t) => sets.reduce((s, rows) => s + (rows[t].actual - (rows[t][column] as number)) ** 2, 0) / sets.length);
   const sets = rowsOf as PredictionRow[][];
   const names = ['original', 'compact', ...(controlRows ? ['random control'] : []), 'persistence', 'drift', 'linear'];
   const losses = [
@@ -103,7 +108,12 @@ export interface ComparisonEntry {
   holm: number | null;
   bh: number | null;
   effect: { measure: 'MSE ratio (geometric mean over seeds)'; ratio: number | null; lo: number | null; hi: number | null };
-  acrossSeeds: { test: 't-test of log MSE across seeds, conditional on the test period'; p: number | null; lo: number | null; hi: number | null };
+  acrossSeeds: {
+    test: 't-test of log MSE across seeds, conditional on the test period';
+    p: number | null;
+    lo: number | null;
+    hi: number | null;
+  };
   wilcoxonP: number | null;
   seeds: number;
   days: number;
@@ -133,7 +143,12 @@ export function comparisonEntries(comparisons: readonly Comparison[], label: (ru
       holm: json(c.holm),
       bh: json(c.bh),
       effect: { measure: 'MSE ratio (geometric mean over seeds)', ratio: json(c.test.ratio), lo: json(c.test.lo), hi: json(c.test.hi) },
-      acrossSeeds: { test: 't-test of log MSE across seeds, conditional on the test period', p: json(c.acrossSeeds.pValue), lo: json(c.acrossSeeds.lo), hi: json(c.acrossSeeds.hi) },
+      acrossSeeds: {
+        test: 't-test of log MSE across seeds, conditional on the test period',
+        p: json(c.acrossSeeds.pValue),
+        lo: json(c.acrossSeeds.lo),
+        hi: json(c.acrossSeeds.hi),
+      },
       wilcoxonP: json(c.wilcoxonP),
       seeds: c.test.seeds,
       days: c.test.days,

@@ -6,7 +6,10 @@ export function esc(value: unknown): string {
 
 /** JSON that is safe inside a <script> element (no "</script>", no line separators). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A table in a box that scrolls sideways when a table is wider than the page, never the page itself. */
@@ -22,7 +25,9 @@ export function sig(v: number | null | undefined, digits: number): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(digits - 1) : v.toLocaleString('en-US', { maximumSignificantDigits: digits });
+  return abs !== 0 && (abs >= 1e6 || abs < 1e-3)
+    ? v.toExponential(digits - 1)
+    : v.toLocaleString('en-US', { maximumSignificantDigits: digits });
 }
 
 /**
@@ -36,7 +41,11 @@ export function num(v: number | null | undefined, digits = 4): string {
   const abs = Math.abs(v);
   if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(3);
   const whole = abs >= 1 ? Math.floor(Math.log10(abs)) + 1 : 0;
-  return v.toLocaleString('en-US', { maximumSignificantDigits: Math.min(21, Math.max(digits + 1, whole)), maximumFractionDigits: digits, roundingPriority: 'lessPrecision' });
+  return v.toLocaleString('en-US', {
+    maximumSignificantDigits: Math.min(21, Math.max(digits + 1, whole)),
+    maximumFractionDigits: digits,
+    roundingPriority: 'lessPrecision',
+  });
 }
 
 export const STYLE = `

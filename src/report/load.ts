@@ -4,7 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
-import { folderProblem, readPredictions as readPredictionsIn, readPrunedWeights as readPrunedWeightsIn, type PredictionRow, type PrunedLayerWeights } from '../results/artifacts.ts';
+import {
+  folderProblem,
+  readPredictions as readPredictionsIn,
+  readPrunedWeights as readPrunedWeightsIn,
+  type PredictionRow,
+  type PrunedLayerWeights,
+} from '../results/artifacts.ts';
 import { MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, readManifest, type Manifest } from '../results/manifest.ts';
 import { nonFiniteScores, type FailedRecord, type OkRecord, type RunRecord } from '../results/record.ts';
 import { readResults, RESULTS_FILE, runDir } from '../results/store.ts';
@@ -33,7 +39,11 @@ export function loadResults(outDir: string): ExperimentResults {
   const problems: string[] = [];
   const manifestFile = join(outDir, MANIFEST_FILE);
   if (!existsSync(manifestFile) && !existsSync(join(outDir, RESULTS_FILE))) {
-    throw new RunexpError(ErrorCode.USAGE, `${outDir} is not a runexp output directory (no manifest.json)`, 'pass the folder a run wrote, e.g. runs/paper');
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `${outDir} is not a runexp output directory (no manifest.json)`,
+      'pass the folder a run wrote, e.g. runs/paper',
+    );
   }
   const all = [...readResults(outDir).values()];
   const specFile = join(outDir, 'spec.resolved.yaml');
@@ -42,7 +52,9 @@ export function loadResults(outDir: string): ExperimentResults {
   try {
     manifest = readManifest(outDir);
   } catch (err) {
-    problems.push(`${manifestFile} is damaged (${(err as Error).message.replace(`${manifestFile} is damaged: `, '')}); its provenance is shown as unknown`);
+    problems.push(
+      `${manifestFile} is damaged (${(err as Error).message.replace(`${manifestFile} is damaged: `, '')}); its provenance is shown as unknown`,
+    );
     manifest = recoveredManifest(outDir, all, resolvedSpec);
   }
   // Only the runs of the grid the manifest describes (older specs may have left other runs).
@@ -74,7 +86,10 @@ function recoveredManifest(outDir: string, records: RunRecord[], resolvedSpec: s
   } catch {
     name = undefined;
   }
-  const times = records.map((r) => r.finishedAt ?? '').filter(Boolean).sort();
+  const times = records
+    .map((r) => r.finishedAt ?? '')
+    .filter(Boolean)
+    .sort();
   const datasets = new Map(records.flatMap((r) => (r.status === 'ok' ? [[r.data.checksum, r.data] as const] : [])));
   return {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -89,7 +104,14 @@ function recoveredManifest(outDir: string, records: RunRecord[], resolvedSpec: s
     startedAt: times[0] ?? new Date(0).toISOString(),
     endedAt: times.at(-1) ?? null,
     status: records.some((r) => r.status === 'failed') ? 'some-runs-failed' : 'ok',
-    data: [...datasets.values()].map((d) => ({ ticker: d.ticker, source: d.source, checksum: d.checksum, first: d.train.start, last: d.test.end, rows: 0 })),
+    data: [...datasets.values()].map((d) => ({
+      ticker: d.ticker,
+      source: d.source,
+      checksum: d.checksum,
+      first: d.train.start,
+      last: d.test.end,
+      rows: 0,
+    })),
   };
 }
 

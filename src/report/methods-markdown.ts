@@ -5,11 +5,22 @@ import { methodConfiguration, methodName, methodRows, sparsityOf } from './metho
 import { ALPHA, formatP, judge, type Comparison } from './verdict.ts';
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const p = (c: Comparison | undefined) => (!c || Number.isNaN(c.test.pValue) ? '—' : `${formatP(c.test.pValue)} (${formatP(c.holm)})${c.holm < ALPHA ? '*' : ''}`);
+const p = (c: Comparison | undefined) =>
+  !c || Number.isNaN(c.test.pValue) ? '—' : `${formatP(c.test.pValue)} (${formatP(c.holm)})${c.holm < ALPHA ? '*' : ''}`;
 
 export function methodsMarkdown(results: ExperimentResults): string {
   const comparisons = judge(results.ok, storedErrors(results.outDir));
-  const rows = methodRows(results.ok, comparisons).sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.configuration < b.configuration ? -1 : a.configuration > b.configuration ? 1 : a.sparsity - b.sparsity));
+  const rows = methodRows(results.ok, comparisons).sort((a, b) =>
+    a.method < b.method
+      ? -1
+      : a.method > b.method
+        ? 1
+        : a.configuration < b.configuration
+          ? -1
+          : a.configuration > b.configuration
+            ? 1
+            : a.sparsity - b.sparsity,
+  );
   if (rows.length === 0) return 'no finished run has a sparsity or percentile: there is no methods table to print';
   const failedBy = new Map<string, number>();
   const configurationOf = methodConfiguration(results.ok);
@@ -28,7 +39,9 @@ export function methodsMarkdown(results: ExperimentResults): string {
       ? `Dense originals: each configuration's own (column "MSE, original", geometric mean over seeds); persistence ${persistences.join(', ')}.`
       : `Dense original: MSE ${f(dense.originalMse.mean)} [${f(dense.originalMse.lo)}, ${f(dense.originalMse.hi)}] (geometric mean over seeds); persistence ${f(dense.persistenceMse)}.`,
     `Families: compact vs original ${sizes('compact vs original')} tests, vs persistence ${sizes('vs persistence')}, vs random control ${sizes('vs random control')}.`,
-    ...(rows.some((r) => r.dead) ? ['"dead": seeds whose compact model answers every test window alike; they are scored with the others, not left out.'] : []),
+    ...(rows.some((r) => r.dead)
+      ? ['"dead": seeds whose compact model answers every test window alike; they are scored with the others, not left out.']
+      : []),
     '',
     `| method |${configured ? ' configuration | MSE, original |' : ''} sparsity | seeds ok | MSE, compact [95% CI] | p vs original (Holm) | p vs persistence (Holm) | p vs random control (Holm) | skill | non-zero | compact model | speedup measured / MACs |`,
     `|---|${configured ? '---|---|' : ''}---|---|---|---|---|---|---|---|---|---|`,

@@ -62,7 +62,10 @@ const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x 
 
 /** What tells a method's runs at one sparsity apart beyond the method: data size, representation, … ('' when nothing does). */
 export function methodConfiguration(runs: readonly OkRecord[]): (run: { params: RecordParams }) => string {
-  return otherParameters(runs.filter((r) => sparsityOf(r) !== undefined), (k) => k === 'pruner' || k === 'compactor' || k.startsWith('prune.') || k.startsWith('compact.'));
+  return otherParameters(
+    runs.filter((r) => sparsityOf(r) !== undefined),
+    (k) => k === 'pruner' || k === 'compactor' || k.startsWith('prune.') || k.startsWith('compact.'),
+  );
 }
 
 /** One row per configuration with a sparsity; `comparisons` from judge() over the same runs. */
@@ -88,8 +91,14 @@ export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comp
       compactMse: positive(g.map((r) => r.compact.mse)),
       originalMse: positive(g.map((r) => r.original.mse)),
       persistenceMse: first.baselines.persistence.mse,
-      compactSkill: summarizeSeeds(g.map((r) => r.forecast.compact.skill), false),
-      nonzero: summarizeSeeds(g.map((r) => r.compact.nonzeroParams), false).mean,
+      compactSkill: summarizeSeeds(
+        g.map((r) => r.forecast.compact.skill),
+        false,
+      ),
+      nonzero: summarizeSeeds(
+        g.map((r) => r.compact.nonzeroParams),
+        false,
+      ).mean,
       originalNonzero: first.original.nonzeroParams,
       macs: first.compact.macs,
       latencyMs: latency.length ? positive(latency) : undefined,

@@ -12,5 +12,9 @@ export interface Names {
 
 export function namesFor(runs: readonly OkRecord[]): Names {
   const labels = labeller(runs.map((r) => r.params));
-  return { run: (r) => labels.run(r.params), base: (r) => labels.config(r.params), config: (r) => `${labels.config(r.params)}, test to ${r.params.testEnd}` };
+  return {
+    run: (r) => labels.run(r.params),
+    base: (r) => labels.config(r.params),
+    config: (r) => `${labels.config(r.params)}, test to ${r.params.testEnd}`,
+  };
 }

@@ -18,7 +18,7 @@ const COVERED = new Set(['prune.percentile', 'window.plugin', 'measure.runtime']
 
 type Value = string | number | undefined;
 
-function valueOf(run: OkRecord, slot: (typeof SLOTS)[number][0], key: string): Value {
+function optionValue(run: OkRecord, slot: (typeof SLOTS)[number][0], key: string): Value {
   const v = (run.params[slot] as Record<string, unknown> | undefined)?.[key];
   if (v === undefined) return undefined;
   return typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v);
@@ -31,9 +31,17 @@ export function optionAxes(runs: readonly OkRecord[]): Axis[] {
     return keys
       .filter((key) => !COVERED.has(`${slot}.${key}`))
       .map((key): Axis => {
-        const numeric = runs.every((r) => ['number', 'undefined'].includes(typeof (r.params[slot] as Record<string, unknown> | undefined)?.[key]));
+        const numeric = runs.every((r) =>
+          ['number', 'undefined'].includes(typeof (r.params[slot] as Record<string, unknown> | undefined)?.[key]),
+        );
         // The key names a chart's files and DOM id: keep it to safe characters.
-        return { key: `${slot}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`, label: `${name} option "${key}"`, type: numeric ? 'quantitative' : 'nominal', get: (r) => valueOf(r, slot, key), params: [`${slot}.${key}`] };
+        return {
+          key: `${slot}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+          label: `${name} option "${key}"`,
+          type: numeric ? 'quantitative' : 'nominal',
+          get: (r) => optionValue(r, slot, key),
+          params: [`${slot}.${key}`],
+        };
       });
   });
 }

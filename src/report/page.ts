@@ -1,8 +1,4 @@
-// Assembles one experiment's report: header (what was run), the paper's Table 1 and Figures 1–4,
-// layer-wise counts and sizes, and charts along the grid's own axes.
-import { describeFailure } from '../plugin/errors.ts';
 import { prunedLabel } from '../plugin/prune-kernels.ts';
-import { counted } from '../plugin/shorten.ts';
 import { byConfiguration, configKey as configKeyOf } from '../plan/labels.ts';
 import { distinct, varyingAxes } from './aggregate.ts';
 import { axisChart } from './charts/axes.ts';
@@ -21,13 +17,13 @@ import { skillChart } from './charts/skill.ts';
 import { statisticsSection } from './statistics-section.ts';
 import { comparisonsOf, errorsFrom, judge } from './verdict.ts';
 import { comparisonEntries, type ComparisonEntry } from './comparisons.ts';
-import { esc, num, scriptJson, STYLE, table } from './html.ts';
+import { esc, scriptJson, STYLE } from './html.ts';
 import { readPredictions, readPrunedWeights, storedPredictions, type ExperimentResults, type OkRecord } from './load.ts';
 import type { LiveStatus } from '../results/live-status.ts';
-import type { FailedRecord, RecordParams } from '../results/record.ts';
 import { LIVE_RELOAD_SECONDS, liveBanner } from './live-banner.ts';
-import { namesFor, type Names } from './names.ts';
+import { namesFor } from './names.ts';
 import { allConfigurations, headlineOf, perRun, table1PerConfiguration, type ConfigurationHeadline } from './table1.ts';
+import { header, layerTable } from './page-header.ts';
 
 /**
  * Runs in the order the spec lists them (the grid's order, kept in the manifest); without it,
@@ -40,7 +36,15 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
     return [...results.ok].sort((a, b) => (index.get(a.runId) ?? Infinity) - (index.get(b.runId) ?? Infinity));
   }
   const tickerOrder = results.manifest.data.map((d) => d.ticker);
-  const key = (r: OkRecord) => [tickerOrder.indexOf(r.params.ticker), r.params.days, r.params.architecture, r.params.pruner, Number(r.params.prune.percentile ?? 0), r.params.testEnd, r.params.seed];
+  const key = (r: OkRecord) => [
+    tickerOrder.indexOf(r.params.ticker),
+    r.params.days,
+    r.params.architecture,
+    r.params.pruner,
+    Number(r.params.prune.percentile ?? 0),
+    r.params.testEnd,
+    r.params.seed,
+  ];
   return [...results.ok].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
@@ -84,7 +88,10 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
   const figure = (chart: Chart) => {
     // Series are named by what tells them apart ("compact (days 950, control random)"): room for it in legends.
     const config = (chart.spec as { config?: Record<string, unknown> }).config ?? {};
-    chart = { ...chart, spec: { ...chart.spec, config: { ...config, legend: { labelLimit: 360, ...(config.legend as object) } } } as Chart['spec'] };
+    chart = {
+      ...chart,
+      spec: { ...chart.spec, config: { ...config, legend: { labelLimit: 360, ...(config.legend as object) } } } as Chart['spec'],
+    };
     charts.push(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
   };
@@ -104,7 +111,9 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     // Every pruned weight of every picked configuration: architectures of a grid prune different layers.
     const layerNames = distinct(weightChoices.flatMap((c) => c.layers.map(prunedLabel)));
     const weightFigures = layerNames.map((name) => {
-      const choices = weightChoices.flatMap((c) => c.layers.filter((l) => prunedLabel(l) === name).map((value) => ({ label: c.label, value })));
+      const choices = weightChoices.flatMap((c) =>
+        c.layers.filter((l) => prunedLabel(l) === name).map((value) => ({ label: c.label, value })),
+      );
       return figure(weightsBeforeAfterChart(name, choices, configs.length)) + figure(keptVersusPrunedChart(name, choices, configs.length));
     });
     sections.push(`<h2 id="weights">Weight distributions (Figures 1 and 2)</h2>${weightFigures.join('')}`);
@@ -112,17 +121,34 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     sections.push(
       `<h2 id="data-size">Execution time, memory and accuracy against data size (Figure 3)</h2>${sweep ? figure(dataSizeChart(sweep)) : '<p>This grid has a single data size; list several under <code>data.days</code> to draw Figure 3.</p>'}`,
     );
-    sections.push(`<h2 id="predictions">Predictions (Figure 4)</h2>${figure(predictionsChart(picked.map((p) => ({ label: p.label, value: readPredictions(results.outDir, p.run.runId) })), configs.length))}`);
-    sections.push(`<h2 id="loss">Training curves</h2>${figure(lossChart(picked.map((p) => ({ label: names.config(p.run), value: p.config })), configs.length))}`);
+    sections.push(
+      `<h2 id="predictions">Predictions (Figure 4)</h2>${figure(
+        predictionsChart(
+          picked.map((p) => ({ label: p.label, value: readPredictions(results.outDir, p.run.runId) })),
+          configs.length,
+        ),
+      )}`,
+    );
+    sections.push(
+      `<h2 id="loss">Training curves</h2>${figure(
+        lossChart(
+          picked.map((p) => ({ label: names.config(p.run), value: p.config })),
+          configs.length,
+        ),
+      )}`,
+    );
     // One layer chart per architecture of the grid: a picked configuration's run where there is one.
     const architectures = distinct(runs.map((r) => r.params.architecture));
-    const layerCharts = architectures.length === 1
-      ? [layersChart(headline, label)]
-      : architectures.map((a, i) => {
-          const run = picked.find((p) => p.run.params.architecture === a)?.run ?? runs.find((r) => r.params.architecture === a)!;
-          return layersChart(run, names.run(run), `layers-${i + 1}`, a);
-        });
-    sections.push(`<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`);
+    const layerCharts =
+      architectures.length === 1
+        ? [layersChart(headline, label)]
+        : architectures.map((a, i) => {
+            const run = picked.find((p) => p.run.params.architecture === a)?.run ?? runs.find((r) => r.params.architecture === a)!;
+            return layersChart(run, names.run(run), `layers-${i + 1}`, a);
+          });
+    sections.push(
+      `<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`,
+    );
     sections.push(methodsSection(runs, comparisons, figure));
     const strategy = strategyOptionsOf(results.resolvedSpec);
     sections.push(
@@ -138,10 +164,14 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
     );
     const axes = varyingAxes(runs);
     sections.push(
-      `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : '<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner\'s <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>'}`,
+      `<h2 id="grid">Across the grid</h2>${axes.length ? axes.map((a) => figure(axisChart(runs, a))).join('') : "<p>The grid varies no axis besides seeds; add a list to <code>data.days</code>, a pruner's <code>percentile</code>, <code>architectures</code> or <code>prune</code> to compare.</p>"}`,
     );
   } else {
-    sections.push(live ? '<p class="note">No run has finished yet: tables and charts appear here as runs finish.</p>' : '<p class="failed">No run finished successfully, so there is nothing to chart.</p>');
+    sections.push(
+      live
+        ? '<p class="note">No run has finished yet: tables and charts appear here as runs finish.</p>'
+        : '<p class="failed">No run finished successfully, so there is nothing to chart.</p>',
+    );
   }
 
   const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
@@ -155,8 +185,12 @@ ${bundles.map((b) => `<script>${b}</script>`).join('\n')}
 ${sections.join('\n')}
 </main>
 <script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
-<script>${live ? `
-setTimeout(() => location.reload(), ${LIVE_RELOAD_SECONDS * 1000}); // the grid is running: show its progress` : ''}
+<script>${
+    live
+      ? `
+setTimeout(() => location.reload(), ${LIVE_RELOAD_SECONDS * 1000}); // the grid is running: show its progress`
+      : ''
+  }
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 for (const [id, spec] of Object.entries(specs)) {
   vegaEmbed('#chart-' + id, spec, { actions: false, renderer: 'svg' }).catch((err) => {
@@ -173,77 +207,4 @@ for (const [id, spec] of Object.entries(specs)) {
     configurations: configs.map((config) => headlineOf(config, names.config(config[0]))),
     comparisons: comparisonEntries(comparisons, names.config),
   };
-}
-
-function header(results: ExperimentResults, runs: OkRecord[]): string {
-  const { manifest, failed } = results;
-  const facts: [string, string][] = [
-    ['spec', esc(manifest.spec)],
-    ['runs', `${results.ok.length} ok, ${failed.length} failed`],
-    ['grid', esc(summariseGrid(runs, failed))],
-    ['backend', esc(manifest.backends.join(', ') || 'n/a')],
-    ['versions', esc(`runexp ${manifest.runexp}, Node ${manifest.node}, tfjs ${manifest.packages['@tensorflow/tfjs-core'] ?? manifest.packages['@tensorflow/tfjs'] ?? '?'}`)],
-    ['git commit', `<code>${esc(manifest.gitCommit)}</code>`],
-    ['machine', esc(`${manifest.cpu.model}, ${manifest.cpu.cores} cores`)],
-    ['run', esc(`${manifest.startedAt} → ${manifest.endedAt ?? '(not finished)'}`)],
-  ];
-  const data = table(
-    ['ticker', 'source', 'first', 'last', 'rows', 'sha256'],
-    // The first 12 hex digits identify a snapshot; the whole checksum is one hover away.
-    manifest.data.map((d) => [esc(d.ticker), esc(d.source), esc(d.first), esc(d.last), d.rows, `<code title="${esc(d.checksum)}">${esc(d.checksum.slice(0, 12))}…</code>`]),
-    { raw: true },
-  );
-  const fits = distinct(runs.map((r) => r.scaler.fitOn).filter(Boolean));
-  const leakNote = fits.includes('per-dataset')
-    ? '<p class="note"><b>Scaling as in the paper:</b> the test data was MinMax-scaled with its own min and max (<code>fitOn: per-dataset</code>), which lets the test period\'s price range leak into the model\'s inputs. Use <code>fitOn: train</code> for a leakage-free evaluation.</p>'
-    : '';
-  const failures = failed.length
-    ? `<div class="failed"><b>${counted(failed.length, 'failed run')}:</b><ul>${failed
-        .map((f) => `<li><code>${esc(f.runId)}</code> ${f.params ? esc(`(${f.params.ticker} ${f.params.days} days, seed ${f.params.seed}, ${f.params.pruner})`) : ''}: ${describeFailure(f.error).map(esc).join('<br>')}</li>`)
-        .join('')}</ul></div>`
-    : '';
-  const damaged = results.problems.length
-    ? `<div class="failed"><b>Left out because damaged:</b><ul>${results.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul></div>`
-    : '';
-  return `<h1>${esc(manifest.experiment)}</h1><p class="sub">runexp report · status ${esc(manifest.status)}</p>${damaged}
-<table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>
-${results.resolvedSpec ? `<details><summary>The resolved spec</summary><pre>${esc(results.resolvedSpec)}</pre></details>` : ''}
-<h3>Data</h3>${data}${leakNote}${failures}`;
-}
-
-/** "2 tickers (SPY, QQQ); 1 data size (1250); 2 seeds (1, 2; no finished run for 2)": the grid the records describe. */
-function summariseGrid(runs: OkRecord[], failed: readonly FailedRecord[]): string {
-  // Of the finished runs only: with none, there is no grid to describe (not "0 tickers ()").
-  if (runs.length === 0) return 'no finished runs';
-  const all = [...runs.map((r) => r.params), ...failed.flatMap((f) => (f.params ? [f.params] : []))];
-  const parts: [string, (p: RecordParams) => unknown][] = [
-    ['ticker', (p) => p.ticker],
-    ['data size', (p) => p.days],
-    ['architecture', (p) => p.architecture],
-    ['pruner', (p) => p.pruner],
-    ['percentile', (p) => p.prune.percentile],
-    ['seed', (p) => p.seed],
-  ];
-  return parts
-    .map(([noun, get]) => {
-      const values = distinct(all.map(get).filter((v) => v !== undefined));
-      const finished = new Set(runs.map((r) => get(r.params)));
-      const unfinished = values.filter((v) => !finished.has(v));
-      const shown = `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', …' : ''}`;
-      return values.length ? `${counted(values.length, noun)} (${shown}${unfinished.length ? `; no finished run for ${unfinished.join(', ')}` : ''})` : '';
-    })
-    .filter(Boolean)
-    .join('; ');
-}
-
-function layerTable(run: OkRecord, names: Names): string {
-  const rows = run.original.layers.map((l, i) => {
-    const c = run.compact.layers[i];
-    return [l.name, l.params, l.nonzero, c?.nonzero ?? '—', c && c.params > 0 ? `${num((1 - c.nonzero / c.params) * 100, 2)}%` : '—'];
-  });
-  rows.push(['total', run.original.totalParams, run.original.nonzeroParams, run.compact.nonzeroParams, `${num((1 - run.compact.nonzeroParams / run.compact.totalParams) * 100, 2)}%`]);
-  const pruned = run.pruning.layers
-    .map((l) => `<li><code>${esc(prunedLabel(l))}</code>: ${l.total.toLocaleString('en-US')} → ${l.kept.toLocaleString('en-US')} non-zero${l.threshold === undefined ? '' : `, threshold ${esc(l.criterion ?? '|w|')} &gt; ${esc(num(l.threshold, 6))}`}</li>`)
-    .join('');
-  return `<p>${esc(names.run(run))}. Compression ratio (all parameters / non-zero): original ${esc(num(run.original.compressionRatio, 3))}, compact ${esc(num(run.compact.compressionRatio, 3))}.</p><ul>${pruned}</ul>${table(['layer', 'parameters', 'non-zero (original)', 'non-zero (compact)', 'sparsity (compact)'], rows)}`;
 }

@@ -14,16 +14,31 @@ export function flatParams(run: { params: RecordParams }): Record<string, string
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.params)) {
     if (key === 'seed' || value === undefined) continue;
-    if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out[`${key}.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+    if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) out[`${key}.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
     else out[key] = String(value);
   }
   return out;
 }
 
 /** Most telling first: a parameter late in this order is the one dropped when two imply each other. */
-const PRIORITY = ['days', 'architecture', 'pruner', 'prune.', 'testEnd', 'fold', 'window.', 'train.', 'measure.', 'compactor', 'compact.', 'source', 'fetch.'];
+const PRIORITY = [
+  'days',
+  'architecture',
+  'pruner',
+  'prune.',
+  'testEnd',
+  'fold',
+  'window.',
+  'train.',
+  'measure.',
+  'compactor',
+  'compact.',
+  'source',
+  'fetch.',
+];
 const rank = (key: string) => {
-  const i = PRIORITY.findIndex((p) => (p.endsWith('.') ? key.startsWith(p) : key === p));
+  const i = PRIORITY.indexOf(key);
   return i < 0 ? PRIORITY.length : i;
 };
 const PRUNING = (key: string) => key === 'pruner' || key === 'compactor' || key.startsWith('prune.') || key.startsWith('compact.');
@@ -39,7 +54,9 @@ function distinguishing(runs: readonly OkRecord[], onAxis: (key: string) => bool
   const params = runs.map(flatParams);
   const all = [...new Set(params.flatMap(Object.keys))];
   const axisKeys = all.filter(onAxis);
-  const keys = all.filter((k) => k !== 'ticker' && !onAxis(k) && !excluded(k) && new Set(params.map((p) => p[k])).size > 1).sort((a, b) => rank(a) - rank(b));
+  const keys = all
+    .filter((k) => k !== 'ticker' && !onAxis(k) && !excluded(k) && new Set(params.map((p) => p[k])).size > 1)
+    .sort((a, b) => rank(a) - rank(b));
   // Drop, least telling first, each key whose value follows from the ticker, the axis and the keys
   // kept: it moves with them and would split no line.
   for (let i = keys.length - 1; i >= 0; i--) {
@@ -61,7 +78,10 @@ export function otherParameters(runs: readonly OkRecord[], covered: (key: string
   const keys = distinguishing(runs, covered, () => false);
   return (run) => {
     const p = flatParams(run);
-    return keys.filter((k) => p[k] !== undefined).map((k) => part(k, p[k])).join(', ');
+    return keys
+      .filter((k) => p[k] !== undefined)
+      .map((k) => part(k, p[k]))
+      .join(', ');
   };
 }
 

@@ -34,11 +34,25 @@ export function calibrateSharpe(design: SharpeDesign, options: { replicates: num
       logVol = design.rho * logVol + Math.sqrt(1 - design.rho ** 2) * 0.5 * normal();
       return 0.0003 + 0.01 * Math.exp(logVol - 0.125) * normal();
     });
-    const hold = (q: number, skill: number) => market.map((m) => (random() < skill ? m > 0 : random() < q) ? m : 0);
+    const hold = (q: number, skill: number) => market.map((m) => ((random() < skill ? m > 0 : random() < q) ? m : 0));
     const qs = Array.from({ length: design.seeds }, () => Math.min(0.95, Math.max(0.05, 0.6 + 0.1 * normal())));
     const second = qs.map((q) => hold(q, 0));
-    if (sharpeTest(qs.map((q) => hold(q, 0)), second, 252).pValue < 0.05) rejectedNull++;
-    if (sharpeTest(qs.map((q) => hold(q, 0.1)), second, 252).pValue < 0.05) rejectedSkill++;
+    if (
+      sharpeTest(
+        qs.map((q) => hold(q, 0)),
+        second,
+        252,
+      ).pValue < 0.05
+    )
+      rejectedNull++;
+    if (
+      sharpeTest(
+        qs.map((q) => hold(q, 0.1)),
+        second,
+        252,
+      ).pValue < 0.05
+    )
+      rejectedSkill++;
   }
   return { ...design, size: rejectedNull / options.replicates, power: rejectedSkill / options.replicates };
 }

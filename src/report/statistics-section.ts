@@ -11,7 +11,10 @@ import { esc, num, table } from './html.ts';
 import { ALPHA, FAMILIES, formatP, outcome, randomControlOf, type Comparison, type ErrorsOf } from './verdict.ts';
 import { byConfiguration, configKey, labeller } from '../plan/labels.ts';
 
-const ratioText = (ratio: number, lo: number, hi: number) => (Number.isFinite(lo) ? `${num(ratio, 3)} <small>[${num(lo, 3)}, ${num(hi, 3)}]</small>` : `${num(ratio, 3)} <small>(one seed: n/a)</small>`);
+const ratioText = (ratio: number, lo: number, hi: number) =>
+  Number.isFinite(lo)
+    ? `${num(ratio, 3)} <small>[${num(lo, 3)}, ${num(hi, 3)}]</small>`
+    : `${num(ratio, 3)} <small>(one seed: n/a)</small>`;
 
 function forestChart(comparisons: readonly Comparison[], label: (run: OkRecord) => string): Chart {
   // The seeds-only interval is drawn only where it exists (two seeds or more).
@@ -43,9 +46,18 @@ function forestChart(comparisons: readonly Comparison[], label: (run: OkRecord) 
       data: { values: rows },
       layer: [
         { mark: { type: 'rule', color: '#999' }, data: { values: [{ one: 1 }] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
-        { mark: { type: 'rule', strokeWidth: 1 }, encoding: { ...encoding, x: { field: 'seedsLo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'seedsHi' } } },
-        { mark: { type: 'rule', strokeWidth: 3 }, encoding: { ...encoding, x: { field: 'lo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'hi' } } },
-        { mark: { type: 'point', filled: true, size: 50, tooltip: { content: 'data' } }, encoding: { ...encoding, x: { field: 'ratio', type: 'quantitative', title: 'MSE ratio (log scale)', scale: { type: 'log' } } } },
+        {
+          mark: { type: 'rule', strokeWidth: 1 },
+          encoding: { ...encoding, x: { field: 'seedsLo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'seedsHi' } },
+        },
+        {
+          mark: { type: 'rule', strokeWidth: 3 },
+          encoding: { ...encoding, x: { field: 'lo', type: 'quantitative', scale: { type: 'log' } }, x2: { field: 'hi' } },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 50, tooltip: { content: 'data' } },
+          encoding: { ...encoding, x: { field: 'ratio', type: 'quantitative', title: 'MSE ratio (log scale)', scale: { type: 'log' } } },
+        },
       ],
     } as unknown as TopLevelSpec,
   };
@@ -64,12 +76,33 @@ function comparisonTable(comparisons: readonly Comparison[], label: (run: OkReco
     c.test.seeds > 1 ? `${formatP(c.acrossSeeds.pValue)} <small>[${num(c.acrossSeeds.lo, 3)}, ${num(c.acrossSeeds.hi, 3)}]</small>` : 'n/a',
     formatP(c.wilcoxonP),
   ]);
-  return table(['configuration', 'MSE ratio', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p (family, tests)', 'BH p', 'verdict (Holm)', 'across seeds only, test days fixed: t p [CI]', 'Wilcoxon p'], rows, { raw: true });
+  return table(
+    [
+      'configuration',
+      'MSE ratio',
+      'seeds × days',
+      'ratio [95% CI]',
+      'p',
+      'Holm p (family, tests)',
+      'BH p',
+      'verdict (Holm)',
+      'across seeds only, test days fixed: t p [CI]',
+      'Wilcoxon p',
+    ],
+    rows,
+    { raw: true },
+  );
 }
 
 function mcsTable(entries: readonly { label: string; mcs: McsResult }[]): string {
   const rows = entries.flatMap(({ label, mcs }) =>
-    mcs.models.map((m, i) => [i === 0 ? esc(label) : '', m.included ? `<b>${esc(m.name)}</b>` : esc(m.name), num(m.meanLoss), m.pValue === 0 ? `&lt; ${num(1 / mcs.replicates)}` : num(m.pValue, 3), m.included ? 'in' : 'out']),
+    mcs.models.map((m, i) => [
+      i === 0 ? esc(label) : '',
+      m.included ? `<b>${esc(m.name)}</b>` : esc(m.name),
+      num(m.meanLoss),
+      m.pValue === 0 ? `&lt; ${num(1 / mcs.replicates)}` : num(m.pValue, 3),
+      m.included ? 'in' : 'out',
+    ]),
   );
   const first = entries[0]?.mcs;
   return `<p>The Model Confidence Set (Hansen, Lunde &amp; Nason 2011) at ${first ? first.level * 100 : 10}%: the models that cannot be told apart from the best on these test days, by the range statistic with a moving-block bootstrap (${first?.replicates ?? 0} samples, blocks of ${first?.blockLength ?? 0} days). Losses are squared errors averaged over seeds.</p>${table(['configuration', 'model', 'mean loss', 'MCS p', 'in the set'], rows, { raw: true })}`;
@@ -97,7 +130,14 @@ function pooledTable(pooled: readonly PooledComparison[]): string {
  * verdicts (judge()); `predictionsOf` reads a run's stored predictions (undefined when missing:
  * the MCS is then left out).
  */
-export function statisticsSection(runs: readonly OkRecord[], comparisons: readonly Comparison[], label: (run: OkRecord) => string, predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, errorsOf: ErrorsOf, figure: (chart: Chart) => string): string {
+export function statisticsSection(
+  runs: readonly OkRecord[],
+  comparisons: readonly Comparison[],
+  label: (run: OkRecord) => string,
+  predictionsOf: (run: OkRecord) => PredictionRow[] | undefined,
+  errorsOf: ErrorsOf,
+  figure: (chart: Chart) => string,
+): string {
   if (runs.length === 0) return '';
   const configs = byConfiguration(runs);
   const byKey = new Map(configs.map((c) => [configKey(c[0].params), c]));
@@ -105,7 +145,11 @@ export function statisticsSection(runs: readonly OkRecord[], comparisons: readon
     const result = configurationMcs(config, randomControlOf(config, byKey), predictionsOf);
     return result ? [{ label: label(config[0]), mcs: result }] : [];
   });
-  const families = FAMILIES.map((family) => ({ family, tests: comparisons.find((c) => c.family === family)?.familySize ?? 0, significant: new Set(comparisons.filter((c) => c.family === family && c.holm < ALPHA).map((c) => c.id)).size })).filter((f) => f.tests > 0);
+  const families = FAMILIES.map((family) => ({
+    family,
+    tests: comparisons.find((c) => c.family === family)?.familySize ?? 0,
+    significant: new Set(comparisons.filter((c) => c.family === family && c.holm < ALPHA).map((c) => c.id)).size,
+  })).filter((f) => f.tests > 0);
   const familyText = families.map((f) => `<b>${esc(f.family)}</b>: ${f.tests} distinct tests, ${f.significant} significant`).join('; ');
   return `<h2 id="statistics">Effect sizes and tests</h2>
 <p>${comparisons.length} comparisons in ${configs.length} configurations. Each is tested by the <b>seeds-and-days test</b> of the log MSE ratio: its variance adds the spread across seeds to what the shared, autocorrelated test days contribute (a prewhitened Newey–West long-run variance), with Welch–Satterthwaite degrees of freedom, so a verdict holds for a new seed <i>and</i> a new test period (with one seed, for that trained model only). p-values are adjusted within one family per question, each distinct test counted once (the dense original is shared by every pruning of its training, so "original vs persistence" enters its family once): ${familyText}. Verdicts use Holm at ${ALPHA}; Benjamini–Hochberg (false discovery rate) is beside it. The t-test of log MSE across seeds and the Wilcoxon signed-rank test are shown for reference: both hold the test days fixed. Every comparison is in <code>comparisons.json</code> next to this page.</p>

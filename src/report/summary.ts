@@ -38,6 +38,7 @@ export function summarizeConfiguration(runs: OkRecord[], verdicts: Comparison[])
  * retraining everything.
  */
 export function unexpectedChanges(run: OkRecord): number {
-  const legacyRetraining = run.pruning.retrains === undefined && (run.prunerTraining !== undefined || (run.pruning.trainings?.length ?? 0) > 0);
+  const legacyRetraining =
+    run.pruning.retrains === undefined && (run.prunerTraining !== undefined || (run.pruning.trainings?.length ?? 0) > 0);
   return legacyRetraining ? 0 : (run.untouchedWeightsChanged ?? 0);
 }

@@ -21,7 +21,16 @@ export interface ConfigurationHeadline {
 }
 
 export function headlineOf(config: OkRecord[], label: string): ConfigurationHeadline {
-  const of = (m: 'original' | 'compact') => ({ mse: summarizeSeeds(config.map((r) => r[m].mse), true).mean, r2: summarizeSeeds(config.map((r) => r[m].r2), false).mean });
+  const of = (m: 'original' | 'compact') => ({
+    mse: summarizeSeeds(
+      config.map((r) => r[m].mse),
+      true,
+    ).mean,
+    r2: summarizeSeeds(
+      config.map((r) => r[m].r2),
+      false,
+    ).mean,
+  });
   return { label, seeds: config.length, original: of('original'), compact: of('compact') };
 }
 
@@ -32,7 +41,10 @@ export function headlineOf(config: OkRecord[], label: string): ConfigurationHead
 export function table1PerConfiguration(configs: OkRecord[][], verdicts: Comparison[][], names: Names, headline: OkRecord): string {
   if (configs.length === 1) return table1(configs[0], verdicts[0], names);
   return configs
-    .map((config, i) => `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})${untouchedWarning(config) ? ' — warning: weights changed outside the pruned kernels' : ''}</summary>${table1(config, verdicts[i], names)}</details>`)
+    .map(
+      (config, i) =>
+        `<details class="table1"${config.includes(headline) ? ' open' : ''}><summary>${esc(names.config(config[0]))} (${counted(config.length, 'seed')})${untouchedWarning(config) ? ' — warning: weights changed outside the pruned kernels' : ''}</summary>${table1(config, verdicts[i], names)}</details>`,
+    )
     .join('');
 }
 
@@ -56,20 +68,43 @@ function cell(maybe: (number | null)[], positive: boolean, digits = 4): string {
   if (values.length === 0) return 'n/a';
   const summary = summarizeSeeds(values, positive);
   // The interval on a line of its own: side by side, 8 columns of them overflow a laptop screen.
-  return summary.n > 1 ? `${sig(summary.mean, digits + 1)}<br><small>[${sig(summary.lo, digits)}, ${sig(summary.hi, digits)}]</small>` : sig(summary.mean, 6);
+  return summary.n > 1
+    ? `${sig(summary.mean, digits + 1)}<br><small>[${sig(summary.lo, digits)}, ${sig(summary.hi, digits)}]</small>`
+    : sig(summary.mean, 6);
 }
 
 const TABLE1_COLUMNS = ['Model', 'MSE', 'RMSE', 'MAE', 'R²', 'MASE', 'skill', 'direction'];
 
 function scoreCells(scores: ForecastScores[]): string[] {
   return [
-    cell(scores.map((s) => s.mse), true),
-    cell(scores.map((s) => s.rmse), true),
-    cell(scores.map((s) => s.mae), true),
-    cell(scores.map((s) => s.r2), false),
-    cell(scores.map((s) => s.mase), true),
-    cell(scores.map((s) => s.skill), false),
-    cell(scores.map((s) => s.directionalAccuracy), false),
+    cell(
+      scores.map((s) => s.mse),
+      true,
+    ),
+    cell(
+      scores.map((s) => s.rmse),
+      true,
+    ),
+    cell(
+      scores.map((s) => s.mae),
+      true,
+    ),
+    cell(
+      scores.map((s) => s.r2),
+      false,
+    ),
+    cell(
+      scores.map((s) => s.mase),
+      true,
+    ),
+    cell(
+      scores.map((s) => s.skill),
+      false,
+    ),
+    cell(
+      scores.map((s) => s.directionalAccuracy),
+      false,
+    ),
   ];
 }
 
@@ -78,7 +113,10 @@ function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): stri
   const first = repeats[0];
   const summary = summarizeConfiguration(repeats, verdicts);
   const rows = [
-    ...summary.rows.map(({ kind, name, scores }) => [kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`, ...scoreCells(scores)]),
+    ...summary.rows.map(({ kind, name, scores }) => [
+      kind === 'model' ? (name === 'original' ? 'Original' : 'Compact') : `Baseline: ${name}`,
+      ...scoreCells(scores),
+    ]),
     ...PAPER_TABLE1.rows.map((r) => [`Paper: ${r.model}`, num(r.mse, 6), num(r.rmse, 6), num(r.mae, 6), num(r.r2, 6), '', '', '']),
   ];
   const body = table(TABLE1_COLUMNS, rows, { raw: true, className: 'table1' })
@@ -87,7 +125,9 @@ function table1(repeats: OkRecord[], verdicts: Comparison[], names: Names): stri
   const t = first.data.test;
   const verdictItems = summary.verdicts.map((c) => `<li class="${c.holm < ALPHA ? 'significant' : ''}">${esc(c.text)}</li>`).join('');
   return `${untouchedWarning(repeats)}<p>${esc(names.base(first))}; test period ${esc(t.start)} .. ${esc(t.end)} (${t.days} days), errors on prices. ${
-    n > 1 ? `Models over ${n} seeds: errors (MSE, RMSE, MAE, MASE) as their geometric mean, scores (R², skill, direction) as their mean, each with a 95% t interval (of the mean log for errors).` : 'One seed: no interval over seeds.'
+    n > 1
+      ? `Models over ${n} seeds: errors (MSE, RMSE, MAE, MASE) as their geometric mean, scores (R², skill, direction) as their mean, each with a 95% t interval (of the mean log for errors).`
+      : 'One seed: no interval over seeds.'
   } Baselines are computed on the same test days: persistence predicts tomorrow = today, drift adds the training period's mean daily change, linear is a ridge regression on the same ${esc(String(first.data.train.days))}-day training data and window. Skill = 1 − MSE / MSE of persistence; direction = share of up/down moves called right among the days the forecast moved, n/a for a forecast that never moves (base rate of up days: ${esc(num(first.upDayRate * 100, 1))}%). The grey rows are the paper's own numbers, on a different data period.</p>${body}<ul class="verdicts">${verdictItems}</ul>`;
 }
 
@@ -97,7 +137,25 @@ export function allConfigurations(groups: OkRecord[][], verdicts: Comparison[][]
     const of = (key: Comparison['key']) => verdicts[i].find((c) => c.key === key);
     const p = (c: Comparison | undefined) => (c ? `${formatP(c.test.pValue)}${c.holm < ALPHA ? ' *' : ''}` : '—');
     return [
-      ...MODELS.map((m) => [esc(names.config(g[0])), m, cell(g.map((r) => r[m].mse), true), cell(g.map((r) => r.forecast[m].skill), false), cell(g.map((r) => r[m].r2), false), m === 'compact' ? p(of('compactVsOriginal')) : '', p(of(m === 'original' ? 'originalVsPersistence' : 'compactVsPersistence')), String(g.length)]),
+      ...MODELS.map((m) => [
+        esc(names.config(g[0])),
+        m,
+        cell(
+          g.map((r) => r[m].mse),
+          true,
+        ),
+        cell(
+          g.map((r) => r.forecast[m].skill),
+          false,
+        ),
+        cell(
+          g.map((r) => r[m].r2),
+          false,
+        ),
+        m === 'compact' ? p(of('compactVsOriginal')) : '',
+        p(of(m === 'original' ? 'originalVsPersistence' : 'compactVsPersistence')),
+        String(g.length),
+      ]),
       [esc(names.config(g[0])), 'persistence', num(g[0].baselines.persistence.mse), '0', num(g[0].baselines.persistence.r2), '', '', ''],
     ];
   });

@@ -61,7 +61,9 @@ function meanPerformance(ps: readonly StrategyPerformance[]): StrategyPerformanc
     const xs = ps.map((p) => p[key]).filter(Number.isFinite);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   };
-  return Object.fromEntries((Object.keys(ps[0]) as (keyof StrategyPerformance)[]).map((k) => [k, mean(k)])) as unknown as StrategyPerformance;
+  return Object.fromEntries(
+    (Object.keys(ps[0]) as (keyof StrategyPerformance)[]).map((k) => [k, mean(k)]),
+  ) as unknown as StrategyPerformance;
 }
 
 /** Seeds whose strategy never held a position. */
@@ -79,7 +81,11 @@ function curveOf(nets: readonly (readonly number[])[]): number[] {
 }
 
 /** Every configuration whose runs all have stored predictions; undefined when none has. */
-export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, options: StrategyOptions): Trading | undefined {
+export function trading(
+  runs: readonly OkRecord[],
+  predictionsOf: (run: OkRecord) => PredictionRow[] | undefined,
+  options: StrategyOptions,
+): Trading | undefined {
   const rows: TradingRow[] = [];
   const baselines = new Map<string, TradingBaselines>();
   const curves: Trading['curves'] = [];
@@ -92,13 +98,24 @@ export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord
     const seeds = predicted.map((p) => runStrategies(p!, options, horizon));
     const hold = seeds[0]['buy and hold'];
     const period = JSON.stringify([config[0].data.checksum, config[0].data.test, horizon]);
-    if (!baselines.has(period)) baselines.set(period, { runs: config, buyAndHold: hold.performance, ...(seeds[0].linear ? { linear: seeds[0].linear.performance } : {}) });
+    if (!baselines.has(period))
+      baselines.set(period, {
+        runs: config,
+        buyAndHold: hold.performance,
+        ...(seeds[0].linear ? { linear: seeds[0].linear.performance } : {}),
+      });
     const dates = predicted[0]!.filter((_, i) => i % horizon === 0).map((r) => r.date);
-    const equity: Record<string, number[]> = { 'buy and hold': equityOf(hold.net), ...(seeds[0].linear ? { 'linear (ridge)': equityOf(seeds[0].linear.net) } : {}) };
+    const equity: Record<string, number[]> = {
+      'buy and hold': equityOf(hold.net),
+      ...(seeds[0].linear ? { 'linear (ridge)': equityOf(seeds[0].linear.net) } : {}),
+    };
     for (const model of ['original', 'compact'] as const) {
       const nets = seeds.map((s) => s[model].net);
       // The original's test is the same for every pruning configuration of its trainings: listed once.
-      const id = model === 'original' ? `original:${config.map((r) => r.trainKey).join(',')}:${period}` : `compact:${config.map((r) => r.runId).join(',')}`;
+      const id =
+        model === 'original'
+          ? `original:${config.map((r) => r.trainKey).join(',')}:${period}`
+          : `compact:${config.map((r) => r.runId).join(',')}`;
       const shared = listed.get(id);
       if (shared) {
         shared.sharedBy++;
@@ -111,7 +128,14 @@ export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord
         sharedBy: 1,
         performance: meanPerformance(seeds.map((s) => s[model].performance)),
         inCash: inCash(seeds.map((s) => s[model].performance)),
-        vsBuyAndHold: { test: sharpeTest(nets, seeds.map((s) => s['buy and hold'].net), perYear), holm: NaN },
+        vsBuyAndHold: {
+          test: sharpeTest(
+            nets,
+            seeds.map((s) => s['buy and hold'].net),
+            perYear,
+          ),
+          holm: NaN,
+        },
         vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
       };
       rows.push(row);
@@ -121,13 +145,22 @@ export function trading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord
     curves.push({ runs: config, dates, equity });
   }
   if (!rows.length) return undefined;
-  return { rows, baselines: [...baselines.values()], familySizes: judgeRows(rows), curves, pooled: pooledTrading(runs, predictionsOf, options) };
+  return {
+    rows,
+    baselines: [...baselines.values()],
+    familySizes: judgeRows(rows),
+    curves,
+    pooled: pooledTrading(runs, predictionsOf, options),
+  };
 }
 
 /** Holm within each question's family; each listed row is one distinct test (shared originals are listed once). */
 function judgeRows(rows: readonly TradingRow[]): Record<TradingQuestion, number> {
   const familySizes = { 'vs buy and hold': 0, 'vs cash': 0 };
-  for (const [question, verdictOf] of [['vs buy and hold', (r: TradingRow) => r.vsBuyAndHold], ['vs cash', (r: TradingRow) => r.vsCash]] as const) {
+  for (const [question, verdictOf] of [
+    ['vs buy and hold', (r: TradingRow) => r.vsBuyAndHold],
+    ['vs cash', (r: TradingRow) => r.vsCash],
+  ] as const) {
     const family = rows.map(verdictOf).filter((v) => Number.isFinite(v.test.pValue));
     holm(family.map((v) => v.test.pValue)).forEach((p, i) => (family[i].holm = p));
     familySizes[question] = family.length;
@@ -140,7 +173,11 @@ function judgeRows(rows: readonly TradingRow[]): Record<TradingQuestion, number>
  * strategy over the whole span (a seed missing a fold or its predictions is left out), tested
  * like the per-fold rows in families of their own.
  */
-function pooledTrading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord) => PredictionRow[] | undefined, options: StrategyOptions): Trading['pooled'] {
+function pooledTrading(
+  runs: readonly OkRecord[],
+  predictionsOf: (run: OkRecord) => PredictionRow[] | undefined,
+  options: StrategyOptions,
+): Trading['pooled'] {
   const pools = new Map<string, OkRecord[]>();
   for (const run of runs.filter((r) => r.params.fold !== undefined)) pools.set(pooledKey(run), [...(pools.get(pooledKey(run)) ?? []), run]);
   const rows: TradingRow[] = [];
@@ -157,10 +194,24 @@ function pooledTrading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord)
     const joined = seeds.map((foldRuns) => {
       const parts = foldRuns.map((r) => runStrategies(predictionsOf(r)!, options, horizon));
       const join = (name: string, key: 'net' | 'positions' | 'assetReturns') => parts.flatMap((p) => p[name][key]);
-      return Object.fromEntries(['original', 'compact', 'buy and hold'].map((name) => [name, { net: join(name, 'net'), positions: join(name, 'positions'), assetReturns: join(name, 'assetReturns') }]));
+      return Object.fromEntries(
+        ['original', 'compact', 'buy and hold'].map((name) => [
+          name,
+          { net: join(name, 'net'), positions: join(name, 'positions'), assetReturns: join(name, 'assetReturns') },
+        ]),
+      );
     });
     for (const model of ['original', 'compact'] as const) {
-      const id = model === 'original' ? `original:${seeds.flat().map((r) => r.trainKey).join(',')}` : `compact:${seeds.flat().map((r) => r.runId).join(',')}`;
+      const id =
+        model === 'original'
+          ? `original:${seeds
+              .flat()
+              .map((r) => r.trainKey)
+              .join(',')}`
+          : `compact:${seeds
+              .flat()
+              .map((r) => r.runId)
+              .join(',')}`;
       const shared = listed.get(id);
       if (shared) {
         shared.sharedBy++;
@@ -174,7 +225,14 @@ function pooledTrading(runs: readonly OkRecord[], predictionsOf: (run: OkRecord)
         sharedBy: 1,
         performance: meanPerformance(each),
         inCash: inCash(each),
-        vsBuyAndHold: { test: sharpeTest(nets, joined.map((j) => j['buy and hold'].net), perYear), holm: NaN },
+        vsBuyAndHold: {
+          test: sharpeTest(
+            nets,
+            joined.map((j) => j['buy and hold'].net),
+            perYear,
+          ),
+          holm: NaN,
+        },
         vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
       };
       rows.push(row);

@@ -88,10 +88,14 @@ const CONTROL: Pair = { key: 'compactVsControl', family: 'vs random control', fi
 export function randomControlOf(config: readonly OkRecord[], byKey: ReadonlyMap<string, OkRecord[]>): OkRecord[] | undefined {
   const { params } = config[0];
   if (params.pruner === 'random' || (params.prune.control !== undefined && params.prune.control !== 'none')) return undefined;
-  return byKey.get(configKey({ ...params, prune: { ...params.prune, control: 'random' } })) ?? byKey.get(configKey({ ...params, pruner: 'random' }));
+  return (
+    byKey.get(configKey({ ...params, prune: { ...params.prune, control: 'random' } })) ??
+    byKey.get(configKey({ ...params, pruner: 'random' }))
+  );
 }
 
-const mseOf = (run: OkRecord, who: 'original' | 'compact' | 'persistence') => (who === 'persistence' ? run.baselines.persistence.mse : run[who].mse);
+const mseOf = (run: OkRecord, who: 'original' | 'compact' | 'persistence') =>
+  who === 'persistence' ? run.baselines.persistence.mse : run[who].mse;
 
 interface Side {
   runs: OkRecord[];
@@ -107,12 +111,27 @@ function testPair(pair: Pair, a: Side, b: Side, errorsOf: ErrorsOf): Omit<Compar
   let test: VerdictTest;
   if (errorsA.every(Boolean) && errorsB.every(Boolean)) {
     const horizon = a.runs[0].horizon ?? 1;
-    const t = seedsAndDaysTest(errorsA.map((e) => e![a.who]), errorsB.map((e) => e![b.who]), { horizon });
+    const t = seedsAndDaysTest(
+      errorsA.map((e) => e![a.who]),
+      errorsB.map((e) => e![b.who]),
+      { horizon },
+    );
     test = { name: t.conditionalOnSeed ? `${SEEDS_AND_DAYS}, one seed: conditional on it` : SEEDS_AND_DAYS, ...t };
   } else {
     // Stored predictions missing (an old or damaged folder): the across-seeds test, named as such.
     const { ratio, lo, hi, pValue, n } = acrossSeeds;
-    test = { name: 't-test of log MSE across seeds only (stored predictions missing)', ratio, lo, hi, pValue, statistic: NaN, df: n - 1, seeds: n, days: a.runs[0].data.test.days, conditionalOnSeed: false };
+    test = {
+      name: 't-test of log MSE across seeds only (stored predictions missing)',
+      ratio,
+      lo,
+      hi,
+      pValue,
+      statistic: NaN,
+      df: n - 1,
+      seeds: n,
+      days: a.runs[0].data.test.days,
+      conditionalOnSeed: false,
+    };
   }
   const wilcoxonP = mseA.length > 1 ? wilcoxonSignedRank(mseA, mseB).pValue : NaN;
   const t = a.runs[0].data.test;
@@ -163,13 +182,17 @@ export function judge(runs: readonly OkRecord[], errorsOf: ErrorsOf): Comparison
   const configs = byConfiguration(runs);
   const byKey = new Map(configs.map((c) => [configKey(c[0].params), c]));
   const raw = configs.flatMap((config) => {
-    const own = PAIRS.map((pair) => testPair(pair, { runs: config, who: pair.first as Side['who'] }, { runs: config, who: pair.second as Side['who'] }, errorsOf));
+    const own = PAIRS.map((pair) =>
+      testPair(pair, { runs: config, who: pair.first as Side['who'] }, { runs: config, who: pair.second as Side['who'] }, errorsOf),
+    );
     const control = randomControlOf(config, byKey);
     if (!control) return own;
     const seeds = new Set(control.map((r) => r.params.seed));
     const paired = config.filter((r) => seeds.has(r.params.seed));
     const controlRuns = paired.map((r) => control.find((c) => c.params.seed === r.params.seed)!);
-    return paired.length ? [...own, testPair(CONTROL, { runs: paired, who: 'compact' }, { runs: controlRuns, who: 'compact' }, errorsOf)] : own;
+    return paired.length
+      ? [...own, testPair(CONTROL, { runs: paired, who: 'compact' }, { runs: controlRuns, who: 'compact' }, errorsOf)]
+      : own;
   });
   return adjustWithinFamilies(raw);
 }

@@ -35,7 +35,11 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
  * the grid is still running; the page gets a progress banner and reloads itself, and the charts'
  * SVG files (most of the cost of writing a report) wait for the final report.
  */
-export async function writeReport(outDir: string, reportsRoot = resolve('reports'), live?: LiveStatus): Promise<{ file: string; problems: string[] }> {
+export async function writeReport(
+  outDir: string,
+  reportsRoot = resolve('reports'),
+  live?: LiveStatus,
+): Promise<{ file: string; problems: string[] }> {
   const results = loadResults(resolve(outDir));
   const name = results.manifest.experiment;
   // The name becomes a folder: never let it climb out of the reports root.
@@ -44,7 +48,15 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
   const page = buildReport(results, vegaBundles(), live);
   const svgs = live ? [] : await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
   let indexProblems: string[] = [];
-  const summary: ReportSummary = { experiment: name, generatedAt: new Date().toISOString(), startedAt: results.manifest.startedAt, ok: results.ok.length, failed: results.failed.length, running: Boolean(live), configurations: page.configurations };
+  const summary: ReportSummary = {
+    experiment: name,
+    generatedAt: new Date().toISOString(),
+    startedAt: results.manifest.startedAt,
+    ok: results.ok.length,
+    failed: results.failed.length,
+    running: Boolean(live),
+    configurations: page.configurations,
+  };
   try {
     if (!live) {
       page.charts.forEach((chart, i) => {
@@ -66,7 +78,8 @@ export async function writeReport(outDir: string, reportsRoot = resolve('reports
 function readSummary(file: string): ReportSummary | string {
   try {
     const summary = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
-    if (typeof summary?.experiment !== 'string' || typeof summary.startedAt !== 'string' || typeof summary.ok !== 'number') return `${file} is not a report summary; it is left out of reports/index.html (write that report again)`;
+    if (typeof summary?.experiment !== 'string' || typeof summary.startedAt !== 'string' || typeof summary.ok !== 'number')
+      return `${file} is not a report summary; it is left out of reports/index.html (write that report again)`;
     return summary;
   } catch (err) {
     return `${file} cannot be read (${(err as Error).message}); it is left out of reports/index.html (write that report again)`;
@@ -85,7 +98,11 @@ export function writeIndex(reportsRoot: string): string[] {
   // One row per configuration; the experiment's own cells only on its first row.
   const rows = summaries.flatMap((s) => {
     const configs = s.configurations ?? (s.headline ? [{ ...s.headline, seeds: 1 }] : []);
-    const experiment = [`<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`, esc(s.startedAt.slice(0, 16).replace('T', ' ')), `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}${s.running ? ' (running)' : ''}`];
+    const experiment = [
+      `<a href="${encodeURIComponent(s.experiment)}/index.html">${esc(s.experiment)}</a>`,
+      esc(s.startedAt.slice(0, 16).replace('T', ' ')),
+      `${s.ok} ok${s.failed ? `, ${s.failed} failed` : ''}${s.running ? ' (running)' : ''}`,
+    ];
     if (configs.length === 0) return [[...experiment, '—', '', '—', '—']];
     return configs.map((c, i) => [
       ...(i === 0 ? experiment : ['', '', '']),

@@ -78,7 +78,7 @@ export const PRUNED_WEIGHTS_FILE = 'pruned-weights.json';
 export function predictionsCsv(predictions: MeasureResult['predictions']): string {
   const names = Object.keys(predictions.byModel);
   const rows = predictions.dates.map((d, i) => [d, predictions.actual[i], ...names.map((n) => predictions.byModel[n][i])].join(','));
-  return [['date', 'actual', ...names].join(','), ...rows].join('\n') + '\n';
+  return `${[['date', 'actual', ...names].join(','), ...rows].join('\n')}\n`;
 }
 
 export interface PredictionRow {
@@ -111,7 +111,16 @@ export interface PrunedLayerWeights {
 
 export function prunedWeightsJson(layers: PrunedLayer[]): string {
   return JSON.stringify(
-    layers.map((l) => ({ layer: l.layer, ...(l.weight ? { weight: l.weight } : {}), criterion: l.criterion, threshold: l.threshold ?? null, total: l.total, kept: l.kept, before: Array.from(l.before), after: Array.from(l.after) })),
+    layers.map((l) => ({
+      layer: l.layer,
+      ...(l.weight ? { weight: l.weight } : {}),
+      criterion: l.criterion,
+      threshold: l.threshold ?? null,
+      total: l.total,
+      kept: l.kept,
+      before: Array.from(l.before),
+      after: Array.from(l.after),
+    })),
   );
 }
 

@@ -8,15 +8,34 @@ import type { OkRecord } from './record.ts';
 import { readResults, runDir } from './store.ts';
 
 /** The params both versions record, as the key that matches a run across versions. */
-const keyOf = (r: OkRecord) => canonicalJson({ ...['ticker', 'days', 'testEnd', 'architecture', 'seed', 'pruner'].reduce((o, k) => ({ ...o, [k]: r.params[k as 'ticker'] }), {}), prune: r.params.prune });
+const keyOf = (r: OkRecord) =>
+  canonicalJson({
+    ...Object.fromEntries(['ticker', 'days', 'testEnd', 'architecture', 'seed', 'pruner'].map((k) => [k, r.params[k as 'ticker']])),
+    prune: r.params.prune,
+  });
 
 /** Every field that must not change: all scores, counts, sizes, training curves and checks. */
 function comparable(r: OkRecord, dir: string) {
-  const model = (m: OkRecord['original']) => ({ mse: m.mse, rmse: m.rmse, mae: m.mae, r2: m.r2, layers: m.layers, totalParams: m.totalParams, nonzeroParams: m.nonzeroParams, size: m.size });
+  const model = (m: OkRecord['original']) => ({
+    mse: m.mse,
+    rmse: m.rmse,
+    mae: m.mae,
+    r2: m.r2,
+    layers: m.layers,
+    totalParams: m.totalParams,
+    nonzeroParams: m.nonzeroParams,
+    size: m.size,
+  });
   return {
     data: r.data,
     scaler: r.scaler,
-    training: { epochs: r.training.epochs, bestEpoch: r.training.bestEpoch, loss: r.training.loss, valLoss: r.training.valLoss, redraws: r.training.redraws },
+    training: {
+      epochs: r.training.epochs,
+      bestEpoch: r.training.bestEpoch,
+      loss: r.training.loss,
+      valLoss: r.training.valLoss,
+      redraws: r.training.redraws,
+    },
     pruning: r.pruning.layers.map(({ layer, threshold, total, kept }) => ({ layer, threshold, total, kept })),
     original: model(r.original),
     compact: model(r.compact),
@@ -37,7 +56,8 @@ function index(dir: string): Map<string, OkRecord> {
 
 function diff(x: unknown, y: unknown, path: string, out: string[]): void {
   if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object') {
-    for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) diff((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${path}.${k}`, out);
+    for (const k of new Set([...Object.keys(x), ...Object.keys(y)]))
+      diff((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${path}.${k}`, out);
   } else if (!Object.is(x, y)) out.push(`${path}: ${JSON.stringify(x)} ≠ ${JSON.stringify(y)}`);
 }
 

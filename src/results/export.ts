@@ -19,18 +19,28 @@ function flattenParams(params: Record<string, unknown>): ExportRow {
   return row;
 }
 
-const cell = (v: unknown): string | number | boolean | null => (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v));
+const cell = (v: unknown): string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
 /** A number for a CSV cell, or null (NaN and ±Infinity have no portable spelling). */
 export const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 function numbers(record: RunRecord): ExportRow {
   if (record.status !== 'ok') return {};
-  const scores = (prefix: string, s: { mse: number; rmse: number; mae: number; r2: number; skill?: number; mase?: number; directionalAccuracy?: number | null }) => ({
+  const scores = (
+    prefix: string,
+    s: { mse: number; rmse: number; mae: number; r2: number; skill?: number; mase?: number; directionalAccuracy?: number | null },
+  ) => ({
     [`${prefix}_mse`]: finite(s.mse),
     [`${prefix}_rmse`]: finite(s.rmse),
     [`${prefix}_mae`]: finite(s.mae),
     [`${prefix}_r2`]: finite(s.r2),
-    ...(s.skill === undefined ? {} : { [`${prefix}_skill`]: finite(s.skill), [`${prefix}_mase`]: finite(s.mase), [`${prefix}_direction`]: finite(s.directionalAccuracy) }),
+    ...(s.skill === undefined
+      ? {}
+      : {
+          [`${prefix}_skill`]: finite(s.skill),
+          [`${prefix}_mase`]: finite(s.mase),
+          [`${prefix}_direction`]: finite(s.directionalAccuracy),
+        }),
   });
   const kept = record.pruning.layers.reduce((a, l) => a + l.kept, 0);
   const total = record.pruning.layers.reduce((a, l) => a + l.total, 0);
@@ -62,7 +72,10 @@ function numbers(record: RunRecord): ExportRow {
 }
 
 /** One flat row per record; `varying` lists the parameter columns whose value differs between rows. */
-export function exportRows(records: readonly RunRecord[], more: (record: RunRecord) => ExportRow = () => ({})): { rows: ExportRow[]; columns: string[] } {
+export function exportRows(
+  records: readonly RunRecord[],
+  more: (record: RunRecord) => ExportRow = () => ({}),
+): { rows: ExportRow[]; columns: string[] } {
   const params = records.map((r) => (r.params ? flattenParams(r.params as Record<string, unknown>) : {}));
   // A column for every parameter that differs between runs (and the ones every run has, so a
   // one-configuration export still says what it is: ticker, days, pruner, seed, ...).

@@ -81,7 +81,12 @@ function readOwner(file: string): { owner?: Owner; raw?: string } {
 /** Takes the lock of `dir` or throws E_LOCKED; returns the function that releases it. */
 export function acquireLock(dir: string): () => void {
   const file = join(dir, LOCK_FILE);
-  const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...identity(process.pid), supervisor: supervisor() } satisfies Owner);
+  const content = JSON.stringify({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    ...identity(process.pid),
+    supervisor: supervisor(),
+  } satisfies Owner);
   const staged = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     writeFileSync(staged, content);
@@ -98,7 +103,9 @@ export function acquireLock(dir: string): () => void {
       // An owner whose supervisor was killed (kill -9 of the runexp a user sees) ends a moment later.
       const orphan = owner?.supervisor !== undefined && !ownerAlive({ ...owner.supervisor, startedAt: '' });
       if (owner && ownerAlive(owner) && !(orphan && endsWithin(owner, ORPHAN_WAIT_MS))) {
-        const hint = orphan ? `its supervising process has ended but it has not; end it (kill -9 ${owner.pid})` : 'wait for it to finish, or use another --out';
+        const hint = orphan
+          ? `its supervising process has ended but it has not; end it (kill -9 ${owner.pid})`
+          : 'wait for it to finish, or use another --out';
         throw new RunexpError(ErrorCode.LOCKED, `another runexp (pid ${owner.pid}, since ${owner.startedAt}) is writing to ${dir}`, hint);
       }
       takeOver(file, raw, dir);

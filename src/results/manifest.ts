@@ -34,8 +34,12 @@ function packageVersion(name: string): string | undefined {
 
 export function gitCommit(): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     return dirty ? `${commit}-dirty` : commit;
   } catch {
     return 'unknown';
@@ -52,7 +56,17 @@ export function environment() {
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
     memoryBytes: totalmem(),
     packages: Object.fromEntries(
-      ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', 'piscina', 'zod', 'yaml', 'yahoo-finance2', 'vega-lite'].map((p) => [p, packageVersion(p) ?? null]),
+      [
+        '@tensorflow/tfjs-core',
+        '@tensorflow/tfjs-layers',
+        '@tensorflow/tfjs-backend-wasm',
+        '@tensorflow/tfjs-node',
+        'piscina',
+        'zod',
+        'yaml',
+        'yahoo-finance2',
+        'vega-lite',
+      ].map((p) => [p, packageVersion(p) ?? null]),
     ),
   };
 }
@@ -79,9 +93,13 @@ export const manifestSchema = z.looseObject({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   status: z.enum(['running', 'ok', 'some-runs-failed', 'interrupted', 'write-error']),
-  data: z.array(z.object({ ticker: z.string(), source: z.string(), checksum: z.string(), first: z.string(), last: z.string(), rows: z.number() })),
+  data: z.array(
+    z.object({ ticker: z.string(), source: z.string(), checksum: z.string(), first: z.string(), last: z.string(), rows: z.number() }),
+  ),
   /** The runs of this grid, in the spec's order: results.jsonl may also hold runs of older specs. */
-  grid: z.object({ runs: z.number(), trainings: z.number(), reused: z.number().optional(), runIds: z.array(z.string()).optional() }).optional(),
+  grid: z
+    .object({ runs: z.number(), trainings: z.number(), reused: z.number().optional(), runIds: z.array(z.string()).optional() })
+    .optional(),
   counts: z.object({ ok: z.number(), failed: z.number() }).optional(),
 });
 
@@ -94,7 +112,11 @@ export function readManifest(outDir: string): Manifest {
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RunexpError(ErrorCode.DATA, `${file} is damaged: ${issue.path.join('.') || 'manifest'}: ${issue.message}`, 'run the experiment again to rewrite it');
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `${file} is damaged: ${issue.path.join('.') || 'manifest'}: ${issue.message}`,
+      'run the experiment again to rewrite it',
+    );
   }
   return parsed.data;
 }

@@ -36,7 +36,8 @@ export function outDirError(dir: string, err: unknown, flag: keyof typeof FOLDER
   const hint = `give ${flag} a folder you can write, on a disk with free space`;
   const base = existingAncestor(dir);
   if (existsSync(base) && !statSync(base).isDirectory()) {
-    const message = base === dir ? `${what} ${shown(dir)} is a file, not a folder` : `${what} ${shown(dir)} lies under ${shown(base)}, which is a file`;
+    const message =
+      base === dir ? `${what} ${shown(dir)} is a file, not a folder` : `${what} ${shown(dir)} lies under ${shown(base)}, which is a file`;
     return new RunexpError(ErrorCode.OUT_DIR, message, hint);
   }
   const raw = (err as NodeJS.ErrnoException).code;
@@ -74,10 +75,17 @@ function isRunexpManifest(file: string): boolean {
 export function claimOutputFolder(outDir: string): void {
   if (existsSync(outDir) && statSync(outDir).isDirectory()) {
     const entries = readdirSync(outDir);
-    const ours = entries.length === 0 || entries.includes(MARKER_FILE) || (entries.includes(MANIFEST_FILE) && isRunexpManifest(join(outDir, MANIFEST_FILE)));
+    const ours =
+      entries.length === 0 ||
+      entries.includes(MARKER_FILE) ||
+      (entries.includes(MANIFEST_FILE) && isRunexpManifest(join(outDir, MANIFEST_FILE)));
     if (!ours) {
       const listed = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, and ${counted(entries.length - 4, 'more')}` : '');
-      throw new RunexpError(ErrorCode.USAGE, `the output folder ${shown(outDir)} holds files runexp did not write (${listed}); runexp writes only into a new or empty folder, or one it wrote before`, 'choose another --out (runexp makes the folder), or empty this one');
+      throw new RunexpError(
+        ErrorCode.USAGE,
+        `the output folder ${shown(outDir)} holds files runexp did not write (${listed}); runexp writes only into a new or empty folder, or one it wrote before`,
+        'choose another --out (runexp makes the folder), or empty this one',
+      );
     }
   }
   mkdirSync(outDir, { recursive: true });

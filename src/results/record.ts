@@ -68,7 +68,10 @@ const prunedLayerSchema = z.object({
   weight: z.string().optional(),
   criterion: z.string().optional(),
   /** Absent (null in version 1) when the pruner used no score threshold. */
-  threshold: z.number().nullish().transform((t) => (t === null || t === undefined || Number.isNaN(t) ? undefined : t)),
+  threshold: z
+    .number()
+    .nullish()
+    .transform((t) => (t === null || t === undefined || Number.isNaN(t) ? undefined : t)),
   total: z.number(),
   kept: z.number(),
   sparsity: jsonNumber,
@@ -105,7 +108,17 @@ export const okRecordSchema = z.looseObject({
     retrains: z.union([z.literal('all'), z.array(z.string())]).optional(),
     /** The trainings the pruner ran itself through `req.train` (fine-tuning, lottery levels, ...). */
     trainings: z
-      .array(z.object({ epochs: z.number(), bestEpoch: z.number(), loss: jsonNumber, valLoss: jsonNumber, timeMs: z.number(), fromWeights: z.boolean(), dead: z.boolean().optional() }))
+      .array(
+        z.object({
+          epochs: z.number(),
+          bestEpoch: z.number(),
+          loss: jsonNumber,
+          valLoss: jsonNumber,
+          timeMs: z.number(),
+          fromWeights: z.boolean(),
+          dead: z.boolean().optional(),
+        }),
+      )
       .optional(),
   }),
   original: modelReportSchema,
@@ -140,13 +153,19 @@ export type RecordParams = z.output<typeof paramsSchema>;
 export type TrainingRecord = z.output<typeof trainingSchema>;
 
 /** The record of a run that did not finish: who it was, and why. */
-export function failedRecord(run: Pick<FailedRecord, 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>, error: FailedRecord['error'], extra: Partial<FailedRecord> = {}): FailedRecord {
+export function failedRecord(
+  run: Pick<FailedRecord, 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>,
+  error: FailedRecord['error'],
+  extra: Partial<FailedRecord> = {},
+): FailedRecord {
   return { schemaVersion: RECORD_SCHEMA_VERSION, ...run, status: 'failed', error, ...extra, finishedAt: new Date().toISOString() };
 }
 
 /** The scores of an ok record that are not finite ("compact.mse"): lines stored before runexp 0.2 could hold null. */
 export function nonFiniteScores(record: OkRecord): string[] {
-  return (['original', 'compact'] as const).flatMap((model) => (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(record[model][k])).map((k) => `${model}.${k}`));
+  return (['original', 'compact'] as const).flatMap((model) =>
+    (['mse', 'rmse', 'mae', 'r2'] as const).filter((k) => !Number.isFinite(record[model][k])).map((k) => `${model}.${k}`),
+  );
 }
 
 /** A parsed record, or why a stored value is not one (the caller decides what to do with it). */

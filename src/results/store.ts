@@ -2,9 +2,24 @@
 // JSON line per finished run with a single write + fsync; artifacts are written to a temporary
 // folder and renamed into place. So a crash or Ctrl-C can cost at most the run in flight, never
 // one that finished. Cached trainings live under cache/models/<key>/ with a checksum per file.
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { checksums, folderMatches, readFolder, text, TMP_MARK, writeFolderAtomic, type ArtifactFiles } from './artifacts.ts';
 import { failpoint, failpointHit } from './failpoints.ts';

@@ -21,19 +21,33 @@ function walk(layers: readonly LayerSpec[], shape: number[], path: (string | num
       const inner = walk(layer.layers, shape, [...path, i, 'layers']);
       if ('problem' in inner) return inner;
       const projection = projectionFor(shape, inner.shape);
-      if (typeof projection === 'string') return { problem: `this residual block cannot add its input to its layers' output: ${projection}`, hint: 'a block keeps its input\'s steps; its channels may change (a 1×1 projection adds the input)', path: [...path, i] };
+      if (typeof projection === 'string')
+        return {
+          problem: `this residual block cannot add its input to its layers' output: ${projection}`,
+          hint: "a block keeps its input's steps; its channels may change (a 1×1 projection adds the input)",
+          path: [...path, i],
+        };
       shape = inner.shape;
       continue;
     }
     const next = layerKind(layer.type)?.outputShape(shape, layer);
     if (next === undefined) return { shape }; // an unknown type: the schema said so already
-    if (typeof next === 'string') return { problem: `${next}; the window is [${shape.join(', ')}] when it reaches this layer`, hint: hintFor(layer.type, shape), path: [...path, i] };
+    if (typeof next === 'string')
+      return {
+        problem: `${next}; the window is [${shape.join(', ')}] when it reaches this layer`,
+        hint: hintFor(layer.type, shape),
+        path: [...path, i],
+      };
     shape = next;
   }
   return { shape };
 }
 
-export function checkArchitectureShapes(architectures: Record<string, Architecture['layers']>, lookback: number, source: YamlSource): SpecIssue[] {
+export function checkArchitectureShapes(
+  architectures: Record<string, Architecture['layers']>,
+  lookback: number,
+  source: YamlSource,
+): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const [name, layers] of Object.entries(architectures)) {
     const result = walk(layers, [lookback, FEATURES], ['architectures', name]);
@@ -43,6 +57,7 @@ export function checkArchitectureShapes(architectures: Record<string, Architectu
 }
 
 function hintFor(type: string, shape: number[]): string {
-  if (shape.length === 1) return `${type} needs steps: put it before the flatten (or global pooling), or give the recurrent layer before it returnSequences: true`;
+  if (shape.length === 1)
+    return `${type} needs steps: put it before the flatten (or global pooling), or give the recurrent layer before it returnSequences: true`;
   return 'shorten the kernel or pool, or use padding: same';
 }

@@ -8,17 +8,29 @@ import { importPlugin } from './plugin-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt } from './zod-issues.ts';
 
-export async function checkArchitectureSupport(pruners: readonly PluginInstance[], compactorsOf: ReadonlyMap<PluginInstance, PluginInstance[]>, specCompactors: readonly PluginInstance[], architectures: Record<string, Architecture['layers']>, source: YamlSource): Promise<SpecIssue[]> {
+export async function checkArchitectureSupport(
+  pruners: readonly PluginInstance[],
+  compactorsOf: ReadonlyMap<PluginInstance, PluginInstance[]>,
+  specCompactors: readonly PluginInstance[],
+  architectures: Record<string, Architecture['layers']>,
+  source: YamlSource,
+): Promise<SpecIssue[]> {
   const issues = new Map<string, SpecIssue>();
   for (const pruner of pruners) {
     for (const instance of [pruner, ...(compactorsOf.get(pruner) ?? specCompactors)]) {
       const plugin = await importPlugin(instance.module);
       if (!plugin.refuses) continue;
       for (const [name, layers] of Object.entries(architectures)) {
-        const refusal = (plugin.refuses as (a: Architecture, o: unknown) => { problem: string; hint?: string } | undefined)({ name, layers }, instance.options);
+        const refusal = (plugin.refuses as (a: Architecture, o: unknown) => { problem: string; hint?: string } | undefined)(
+          { name, layers },
+          instance.options,
+        );
         if (!refusal) continue;
         const who = instance === pruner ? `the ${pruner.name} pruner` : `the ${instance.name} compactor (of the ${pruner.name} pruner)`;
-        const issue = issueAt(source, [...pruner.specPath, 'plugin'], `${who} cannot run on architecture "${name}": ${refusal.problem}`, { value: pruner.name, hint: refusal.hint ?? 'remove the architecture or the pruner from this spec, or split them into two specs' });
+        const issue = issueAt(source, [...pruner.specPath, 'plugin'], `${who} cannot run on architecture "${name}": ${refusal.problem}`, {
+          value: pruner.name,
+          hint: refusal.hint ?? 'remove the architecture or the pruner from this spec, or split them into two specs',
+        });
         issues.set(issue.message, issue);
       }
     }

@@ -4,9 +4,25 @@ import type { Slot } from '../plugin/api.ts';
 import type { PluginInstance } from './plugin-refs.ts';
 import type { Experiment } from './schema.ts';
 
-export function gridSize(spec: Experiment, plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>, compactorsOf: Map<PluginInstance, PluginInstance[]>): number {
+export function gridSize(
+  spec: Experiment,
+  plugins: Record<Exclude<Slot, 'fetch'>, PluginInstance[]>,
+  compactorsOf: Map<PluginInstance, PluginInstance[]>,
+): number {
   // Every walk-forward fold and every horizon is a training of its own.
-  const dataPoints = spec.data.reduce((n, d) => n + d.days.length, 0) * spec.test.end.length * (spec.test.walkForward?.folds ?? 1) * spec.window.horizon.length;
+  const dataPoints =
+    spec.data.reduce((n, d) => n + d.days.length, 0) *
+    spec.test.end.length *
+    (spec.test.walkForward?.folds ?? 1) *
+    spec.window.horizon.length;
   const pruneWithCompact = plugins.prune.reduce((n, p) => n + (compactorsOf.get(p) ?? plugins.compact).length, 0);
-  return dataPoints * Object.keys(spec.architectures).length * spec.seeds.length * plugins.window.length * plugins.train.length * pruneWithCompact * plugins.measure.length;
+  return (
+    dataPoints *
+    Object.keys(spec.architectures).length *
+    spec.seeds.length *
+    plugins.window.length *
+    plugins.train.length *
+    pruneWithCompact *
+    plugins.measure.length
+  );
 }

@@ -50,4 +50,3 @@ export function formatIssue(issue: SpecIssue): string {
   const hint = issue.hint ? `\n    hint: ${issue.hint}` : '';
   return `${where ? `${where}  ` : ''}${path}${capMessage(issue.message)}${got}${hint}`;
 }
-

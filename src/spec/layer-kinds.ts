@@ -33,12 +33,18 @@ function pathLayers(root: unknown): { ref: string; path: (string | number)[] }[]
     });
   };
   const architectures = (root as { architectures?: unknown } | null)?.architectures;
-  if (architectures && typeof architectures === 'object') for (const [name, layers] of Object.entries(architectures)) walk(layers, ['architectures', name]);
+  if (architectures && typeof architectures === 'object')
+    for (const [name, layers] of Object.entries(architectures)) walk(layers, ['architectures', name]);
   return found;
 }
 
 /** Loads and registers the layer kinds a spec names by path; problems are returned, located at the layer's `type`. */
-export async function loadUserLayerKinds(root: unknown, specDir: string, source: YamlSource, loadSeconds?: number): Promise<UserLayerKinds> {
+export async function loadUserLayerKinds(
+  root: unknown,
+  specDir: string,
+  source: YamlSource,
+  loadSeconds?: number,
+): Promise<UserLayerKinds> {
   const result: UserLayerKinds = { kinds: new Map(), sources: {}, issues: [] };
   const failed = new Set<string>();
   for (const { ref, path } of pathLayers(root)) {
@@ -64,7 +70,10 @@ export async function loadUserLayerKinds(root: unknown, specDir: string, source:
     }
     const problem = layerKindProblem(candidate);
     if (problem) {
-      at(`not a layer kind: ${problem}`, 'export default defineLayerKind({ type, className, description, prunable, options, outputShape, build, weights, uses }), imported from runexp/plugin');
+      at(
+        `not a layer kind: ${problem}`,
+        'export default defineLayerKind({ type, className, description, prunable, options, outputShape, build, weights, uses }), imported from runexp/plugin',
+      );
       continue;
     }
     try {

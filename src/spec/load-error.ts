@@ -16,7 +16,8 @@ function shown(file: string): string {
 }
 
 export function loadErrorMessage(err: unknown, url: string): string {
-  if (!(err instanceof Error)) return `it threw ${err === undefined ? 'undefined' : JSON.stringify(err) ?? String(err)} (not an Error) while loading`;
+  if (!(err instanceof Error))
+    return `it threw ${err === undefined ? 'undefined' : (JSON.stringify(err) ?? String(err))} (not an Error) while loading`;
   const message = err.message;
   // A file with import/export in a folder whose package.json says "type": "commonjs" (which
   // `npm init -y` writes) is loaded as CommonJS, and Node then refuses the ES modules it imports.

@@ -44,7 +44,8 @@ const PLUGIN_SECTIONS: { slot: Slot; path: string[] }[] = [
   { slot: 'measure', path: ['measure'] },
 ];
 
-const at = (node: unknown, path: readonly string[]) => path.reduce<unknown>((n, key) => (n as Record<string, unknown> | undefined)?.[key], node);
+const at = (node: unknown, path: readonly string[]) =>
+  path.reduce<unknown>((n, key) => (n as Record<string, unknown> | undefined)?.[key], node);
 
 /**
  * Resolves the plugin references of every slot but fetch. `values` is the validated spec (defaults
@@ -89,7 +90,16 @@ function decodeSpec(bytes: Buffer, shown: string): string {
   try {
     return decodeText(bytes).text.replace(/\r\n?/g, '\n');
   } catch (err) {
-    throw new SpecError([{ path: '', file: shown, line: 1, column: 1, message: `the spec is not readable text: ${(err as Error).message}`, hint: 'save the file as UTF-8' }]);
+    throw new SpecError([
+      {
+        path: '',
+        file: shown,
+        line: 1,
+        column: 1,
+        message: `the spec is not readable text: ${(err as Error).message}`,
+        hint: 'save the file as UTF-8',
+      },
+    ]);
   }
 }
 
@@ -100,12 +110,21 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   try {
     const stat = statSync(file);
     // A FIFO or a device (/dev/zero) would block or never end: only regular files are read.
-    if (!stat.isFile()) throw new SpecError([{ path: '', file: shown, message: 'the spec is not a regular file', hint: 'give the path of a .yaml file' }]);
-    if (stat.size > MAX_SPEC_BYTES) throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
+    if (!stat.isFile())
+      throw new SpecError([{ path: '', file: shown, message: 'the spec is not a regular file', hint: 'give the path of a .yaml file' }]);
+    if (stat.size > MAX_SPEC_BYTES)
+      throw new SpecError([{ path: '', file: shown, message: `the spec file is larger than ${MAX_SPEC_BYTES} bytes` }]);
     text = decodeSpec(readFileSync(file), shown);
   } catch (err) {
     if (err instanceof SpecError) throw err;
-    throw new SpecError([{ path: '', file: shown, message: `cannot read the spec file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'check the path' }]);
+    throw new SpecError([
+      {
+        path: '',
+        file: shown,
+        message: `cannot read the spec file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        hint: 'check the path',
+      },
+    ]);
   }
   const parsed = parseYamlSpec(text, shown);
   if (!parsed.source) throw new SpecError(parsed.issues);
@@ -113,12 +132,22 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const root = source.data;
   const specDir = dirname(file);
   const rawLoadSeconds = (root as { timeouts?: { load?: unknown } }).timeouts?.load;
-  const layerKinds = await loadUserLayerKinds(root, specDir, source, typeof rawLoadSeconds === 'number' && rawLoadSeconds > 0 ? rawLoadSeconds : undefined);
+  const layerKinds = await loadUserLayerKinds(
+    root,
+    specDir,
+    source,
+    typeof rawLoadSeconds === 'number' && rawLoadSeconds > 0 ? rawLoadSeconds : undefined,
+  );
   // A layer whose kind did not load is reported once, by the loader, not again as an unknown type.
   const unloaded = layerKinds.issues.map((i) => i.path.replace(/\.type$/, ''));
   const checked = validateWith(experimentSchemaWith(layerKinds.kinds), root, { source, root });
   if (!checked.ok) checked.issues = checked.issues.filter((i) => !unloaded.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
-  if (layerKinds.issues.length) throw new SpecError([...layerKinds.issues, ...(checked.ok ? [] : checked.issues), ...(await resolveSections(root, { specDir, source, root })).issues]);
+  if (layerKinds.issues.length)
+    throw new SpecError([
+      ...layerKinds.issues,
+      ...(checked.ok ? [] : checked.issues),
+      ...(await resolveSections(root, { specDir, source, root })).issues,
+    ]);
   const ctx = { specDir, source, root, loadSeconds: checked.ok ? checked.data.timeouts.load : undefined };
   if (!checked.ok) {
     // Report plugin problems too, so that one run of `validate` shows everything at once.
@@ -127,7 +156,8 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   const spec = checked.data;
   const issues: SpecIssue[] = [];
   if (spec.repeats !== undefined) {
-    if (root.seeds !== undefined) issues.push(issueAt(source, ['repeats'], 'give either seeds or repeats, not both', { value: spec.repeats }));
+    if (root.seeds !== undefined)
+      issues.push(issueAt(source, ['repeats'], 'give either seeds or repeats, not both', { value: spec.repeats }));
     spec.seeds = Array.from({ length: spec.repeats }, (_, i) => i);
   }
   const fetchers: PluginInstance[] = [];
@@ -149,11 +179,23 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     featureFetchers.push(own);
   }
   const { plugins, compactorsOf, issues: pluginIssues } = await resolveSections(spec as unknown as Record<string, unknown>, ctx);
-  issues.push(...pluginIssues, ...checkArchitectureShapes(spec.architectures, spec.window.lookback, source), ...checkTargetLayers(plugins.prune, spec.architectures, source));
-  if (!issues.length) issues.push(...(await checkArchitectureSupport(plugins.prune, compactorsOf, plugins.compact, spec.architectures, source)));
+  issues.push(
+    ...pluginIssues,
+    ...checkArchitectureShapes(spec.architectures, spec.window.lookback, source),
+    ...checkTargetLayers(plugins.prune, spec.architectures, source),
+  );
+  if (!issues.length)
+    issues.push(...(await checkArchitectureSupport(plugins.prune, compactorsOf, plugins.compact, spec.architectures, source)));
   const runs = gridSize(spec, plugins, compactorsOf);
   if (runs > spec.maxRuns) {
-    issues.push(issueAt(source, root.maxRuns === undefined ? [] : ['maxRuns'], `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`, { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` }));
+    issues.push(
+      issueAt(
+        source,
+        root.maxRuns === undefined ? [] : ['maxRuns'],
+        `this grid expands to ${runs.toLocaleString('en-US')} runs, more than the limit of ${spec.maxRuns.toLocaleString('en-US')}`,
+        { hint: `narrow an axis (seeds, data.days, a pruner's list), or set maxRuns: ${runs} at the top of the spec to allow it` },
+      ),
+    );
   }
   if (issues.length > 0) throw new SpecError(issues);
   return { file, specDir, text, spec, source, fetchers, featureFetchers, plugins, compactorsOf, layerKinds: layerKinds.sources };

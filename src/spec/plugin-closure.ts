@@ -11,7 +11,17 @@ import { sha256 } from '../plugin/hash.ts';
 export function localImports(file: string, baseDir: string): { path: string; sha256: string }[] {
   let inputs: string[];
   try {
-    const { metafile } = buildSync({ entryPoints: [file], absWorkingDir: baseDir, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    const { metafile } = buildSync({
+      entryPoints: [file],
+      absWorkingDir: baseDir,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    });
     inputs = Object.keys(metafile.inputs).map((input) => resolve(baseDir, input));
   } catch {
     // It does not even parse: importing it will say where; until then the file alone is its code.

@@ -9,7 +9,16 @@ import { RunexpError } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { SpecIssue } from './issues.ts';
 import { loadErrorMessage } from './load-error.ts';
-import { BUILTINS, fileSource, importPlugin, isPathRef, moduleUrl, packageSource, PluginShapeError, type PluginSource } from './plugin-source.ts';
+import {
+  BUILTINS,
+  fileSource,
+  importPlugin,
+  isPathRef,
+  moduleUrl,
+  packageSource,
+  PluginShapeError,
+  type PluginSource,
+} from './plugin-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt, validateWith } from './zod-issues.ts';
 
@@ -64,13 +73,21 @@ export async function resolvePlugin(
   let source: PluginSource;
   if (isPathRef(name)) {
     const file = isAbsolute(name) ? name : resolve(ctx.baseDir ?? ctx.specDir, name);
-    if (!existsSync(file)) return { instances: [], issues: [at(`plugin file not found: ${relative(process.cwd(), file) || file}`, 'paths are relative to the spec file', name)] };
+    if (!existsSync(file))
+      return {
+        instances: [],
+        issues: [at(`plugin file not found: ${relative(process.cwd(), file) || file}`, 'paths are relative to the spec file', name)],
+      };
     source = fileSource(file, ctx.specDir);
   } else if (BUILTINS[slot].includes(name)) {
     source = { kind: 'builtin', slot, name };
   } else {
     const installed = packageSource(name, ctx.specDir);
-    if (!installed) return { instances: [], issues: [at(`unknown ${slot} plugin`, `${suggestHint(name, BUILTINS[slot])}; or give a path like ./plugins/my-${slot}.ts`, name)] };
+    if (!installed)
+      return {
+        instances: [],
+        issues: [at(`unknown ${slot} plugin`, `${suggestHint(name, BUILTINS[slot])}; or give a path like ./plugins/my-${slot}.ts`, name)],
+      };
     source = installed;
   }
   const url = moduleUrl(source, ctx);
@@ -79,19 +96,43 @@ export async function resolvePlugin(
     plugin = await importPlugin(url, ctx.loadSeconds);
   } catch (err) {
     if (err instanceof PluginShapeError) {
-      return { instances: [], issues: [at(err.problem, 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)] };
+      return {
+        instances: [],
+        issues: [at(err.problem, 'export default definePlugin({ slot, name, options, run }), imported from runexp/plugin', name)],
+      };
     }
     // A timeout names the file and its fix itself.
     if (err instanceof RunexpError) return { instances: [], issues: [at(err.message, err.hint, name)] };
-    return { instances: [], issues: [at(`the plugin file failed to load: ${loadErrorMessage(err, url)}`, 'fix the error in the plugin file', name)] };
+    return {
+      instances: [],
+      issues: [at(`the plugin file failed to load: ${loadErrorMessage(err, url)}`, 'fix the error in the plugin file', name)],
+    };
   }
   if (plugin.slot !== slot) {
-    return { instances: [], issues: [at(`"${plugin.name}" is a ${plugin.slot} plugin, but it is used in the ${slot} slot`, `use it under the spec's ${plugin.slot} section`, name)] };
+    return {
+      instances: [],
+      issues: [
+        at(
+          `"${plugin.name}" is a ${plugin.slot} plugin, but it is used in the ${slot} slot`,
+          `use it under the spec's ${plugin.slot} section`,
+          name,
+        ),
+      ],
+    };
   }
   const axes = plugin.axes ?? [];
   const count = axisCombinations(rawOptions, axes);
   if (count > MAX_AXIS_COMBINATIONS) {
-    return { instances: [], issues: [at(`its axis options make ${count.toLocaleString('en-US')} combinations, more than ${MAX_AXIS_COMBINATIONS.toLocaleString('en-US')}`, 'shorten the lists', name)] };
+    return {
+      instances: [],
+      issues: [
+        at(
+          `its axis options make ${count.toLocaleString('en-US')} combinations, more than ${MAX_AXIS_COMBINATIONS.toLocaleString('en-US')}`,
+          'shorten the lists',
+          name,
+        ),
+      ],
+    };
   }
   const combos = expandAxes(rawOptions, axes);
   const issues: SpecIssue[] = [];
@@ -105,7 +146,12 @@ export async function resolvePlugin(
         if (axisKey && Array.isArray(rawOptions[axisKey])) {
           const idx = indexes[axisKey];
           const pos = ctx.source?.locate([...path, axisKey, idx]);
-          issues.push({ ...issue, path: issue.path.replace(`.${axisKey}`, `.${axisKey}[${idx}]`), line: pos?.line ?? issue.line, column: pos?.column ?? issue.column });
+          issues.push({
+            ...issue,
+            path: issue.path.replace(`.${axisKey}`, `.${axisKey}[${idx}]`),
+            line: pos?.line ?? issue.line,
+            column: pos?.column ?? issue.column,
+          });
         } else {
           issues.push(issue);
         }
@@ -114,7 +160,17 @@ export async function resolvePlugin(
     }
     const options = result.data as Record<string, unknown>;
     const resolvedAxes = Object.fromEntries(axes.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
-    instances.push({ slot, name: plugin.name, specPath: path, source, module: url, options, axisValues: resolvedAxes, hooksTraining: typeof plugin.trainingHooks === 'function', compactor: compactorOf(plugin, url) });
+    instances.push({
+      slot,
+      name: plugin.name,
+      specPath: path,
+      source,
+      module: url,
+      options,
+      axisValues: resolvedAxes,
+      hooksTraining: typeof plugin.trainingHooks === 'function',
+      compactor: compactorOf(plugin, url),
+    });
   }
   for (const key of axes) {
     if (Array.isArray(rawOptions[key]) && (rawOptions[key] as unknown[]).length === 0) {
@@ -152,9 +208,7 @@ function expandAxes(raw: Record<string, unknown>, axes: readonly string[]) {
   for (const key of axes) {
     if (!(key in raw)) continue;
     const values = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [raw[key]];
-    combos = combos.flatMap((c) =>
-      values.map((v, i) => ({ options: { ...c.options, [key]: v }, indexes: { ...c.indexes, [key]: i } })),
-    );
+    combos = combos.flatMap((c) => values.map((v, i) => ({ options: { ...c.options, [key]: v }, indexes: { ...c.indexes, [key]: i } })));
   }
   return combos;
 }

@@ -88,21 +88,35 @@ export interface PluginPlace {
 export function moduleUrl(source: PluginSource, place: PluginPlace): string {
   const bundled = place.bundledPlugins?.[sourceKey(source)];
   if (bundled) {
-    if (!bundleMatches(bundled)) throw new RunexpError(ErrorCode.PLUGIN, `the bundle of plugin ${sourceKey(source)} at ${bundled} does not match its hash: it changed after it was fetched`, 'the worker fetches it again for the next job; check who else writes its cache folder');
+    if (!bundleMatches(bundled))
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        `the bundle of plugin ${sourceKey(source)} at ${bundled} does not match its hash: it changed after it was fetched`,
+        'the worker fetches it again for the next job; check who else writes its cache folder',
+      );
     return pathToFileURL(bundled).href;
   }
   const { specDir } = place;
   if (source.kind === 'builtin') return pathToFileURL(resolve(BUILTIN_DIR, source.slot, `${source.name}.ts`)).href;
   if (source.kind === 'package') {
     const entry = resolvePackage(source.specifier, specDir);
-    if (!entry) throw new RunexpError(ErrorCode.PLUGIN, `plugin package "${source.specifier}" is not installed here`, `npm install ${source.specifier}@${source.version}`);
+    if (!entry)
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        `plugin package "${source.specifier}" is not installed here`,
+        `npm install ${source.specifier}@${source.version}`,
+      );
     return pathToFileURL(entry).href;
   }
   const file = isAbsolute(source.path) ? source.path : resolve(specDir, source.path);
   if (!existsSync(file)) throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} is missing (relative to ${specDir})`);
   const actual = closureHash(file, specDir);
   if (actual !== source.sha256) {
-    throw new RunexpError(ErrorCode.PLUGIN, `plugin file ${source.path} (or a file it imports) changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`, 'run the experiment again to plan with the current files');
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `plugin file ${source.path} (or a file it imports) changed after the grid was planned (sha256 ${actual.slice(0, 12)}…, planned ${source.sha256.slice(0, 12)}…)`,
+      'run the experiment again to plan with the current files',
+    );
   }
   return pathToFileURL(file).href;
 }
@@ -126,8 +140,10 @@ function shapeProblem(candidate: unknown): string | undefined {
   if (!SLOTS.includes(p.slot as Slot)) return `its "slot" must be one of ${SLOTS.join(', ')} (got ${JSON.stringify(p.slot)})`;
   if (typeof p.name !== 'string' || p.name === '') return 'its "name" must be a non-empty string';
   if (typeof p.run !== 'function') return 'its "run" must be a function';
-  if (!p.options || typeof (p.options as { safeParse?: unknown }).safeParse !== 'function') return 'its "options" must be a zod schema (e.g. z.strictObject({...}))';
-  if (p.axes !== undefined && !(Array.isArray(p.axes) && p.axes.every((a) => typeof a === 'string'))) return `its "axes" must be a list of option names (got ${JSON.stringify(p.axes)})`;
+  if (!p.options || typeof (p.options as { safeParse?: unknown }).safeParse !== 'function')
+    return 'its "options" must be a zod schema (e.g. z.strictObject({...}))';
+  if (p.axes !== undefined && !(Array.isArray(p.axes) && p.axes.every((a) => typeof a === 'string')))
+    return `its "axes" must be a list of option names (got ${JSON.stringify(p.axes)})`;
   return undefined;
 }
 
@@ -151,7 +167,12 @@ export async function importDefault(url: string, loadSeconds: number = DEFAULT_T
     shown,
     loadSeconds,
     () => import(url),
-    () => new RunexpError(ErrorCode.TIMEOUT, `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`, 'fix the plugin file, or raise timeouts.load (seconds) in the spec'),
+    () =>
+      new RunexpError(
+        ErrorCode.TIMEOUT,
+        `${shown} did not finish loading within ${loadSeconds} s (its top-level code, e.g. an await, never settled)`,
+        'fix the plugin file, or raise timeouts.load (seconds) in the spec',
+      ),
   )) as { default?: unknown; plugin?: unknown };
   return mod.default ?? mod.plugin;
 }

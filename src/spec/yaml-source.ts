@@ -25,7 +25,9 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
   const lineCounter = new LineCounter();
   const issues: SpecIssue[] = [];
   if (text.trim() === '') {
-    return { issues: [{ path: '', file, line: 1, column: 1, message: 'the spec file is empty', hint: 'start from experiments/paper.yaml' }] };
+    return {
+      issues: [{ path: '', file, line: 1, column: 1, message: 'the spec file is empty', hint: 'start from experiments/paper.yaml' }],
+    };
   }
   // `schema: core` knows no custom tags: an unknown tag becomes a warning, which we treat as an error.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core', prettyErrors: false, strict: true });
@@ -54,14 +56,31 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
   if (issues.length > 0) return { issues };
   if (!isMap(doc.contents)) {
     const kind = doc.contents === null ? 'nothing' : isSeq(doc.contents) ? 'a list' : 'a single value';
-    return { issues: [{ path: '', file, line: 1, column: 1, message: `the spec must be a mapping of keys (name:, data:, ...), but the file holds ${kind}` }] };
+    return {
+      issues: [
+        {
+          path: '',
+          file,
+          line: 1,
+          column: 1,
+          message: `the spec must be a mapping of keys (name:, data:, ...), but the file holds ${kind}`,
+        },
+      ],
+    };
   }
   // "__proto__" would set an object's prototype instead of naming a key: the value would vanish.
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && pair.key.value === '__proto__') {
         const pos = lineCounter.linePos(pair.key.range?.[0] ?? 0);
-        issues.push({ path: '', file, line: pos.line, column: pos.col, message: 'the key "__proto__" is not allowed (JavaScript reserves it)', hint: 'choose another name' });
+        issues.push({
+          path: '',
+          file,
+          line: pos.line,
+          column: pos.col,
+          message: 'the key "__proto__" is not allowed (JavaScript reserves it)',
+          hint: 'choose another name',
+        });
       }
     },
   });
@@ -71,10 +90,22 @@ export function parseYamlSpec(text: string, file: string): { source?: YamlSource
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     return {
-      issues: [{ path: '', file, line: 1, column: 1, message: `YAML aliases expand too far (${(err as Error).message})`, hint: `an anchor may be used at most ${MAX_ALIAS_COUNT} times; write the values out` }],
+      issues: [
+        {
+          path: '',
+          file,
+          line: 1,
+          column: 1,
+          message: `YAML aliases expand too far (${(err as Error).message})`,
+          hint: `an anchor may be used at most ${MAX_ALIAS_COUNT} times; write the values out`,
+        },
+      ],
     };
   }
-  return { source: { file, data: data as Record<string, unknown>, locate: (path, keyOf) => locate(doc, lineCounter, text, path, keyOf) }, issues };
+  return {
+    source: { file, data: data as Record<string, unknown>, locate: (path, keyOf) => locate(doc, lineCounter, text, path, keyOf) },
+    issues,
+  };
 }
 
 function describeYamlProblem(code: string, message: string): string {

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { quote, type SpecIssue } from './issues.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import type { YamlSource } from './yaml-source.ts';
+import { knownKeys } from './schema-keys.ts';
+export { knownKeys };
 
 type Path = (string | number)[];
 
@@ -72,7 +74,17 @@ function toSpecIssues(issue: ZodIssueLike, schema: z.ZodType, value: unknown, ct
   if (typeof got === 'number' && !Number.isFinite(got)) {
     // `.inf`, `.nan` and `1e309` all parse to numbers JSON cannot show: quote what was written.
     const written = ctx.source?.locate(fullPath)?.text ?? String(got);
-    return [withPosition({ path: formatPath(fullPath), message: `expected a finite number, not ${written}`, hint: 'write the number out (YAML reads .inf, .nan and values beyond ±1.8e308 as infinite or not a number)' }, ctx, fullPath)];
+    return [
+      withPosition(
+        {
+          path: formatPath(fullPath),
+          message: `expected a finite number, not ${written}`,
+          hint: 'write the number out (YAML reads .inf, .nan and values beyond ±1.8e308 as infinite or not a number)',
+        },
+        ctx,
+        fullPath,
+      ),
+    ];
   }
   const { message, hint } = describe(issue, got);
   return [withPosition({ path: formatPath(fullPath), message, value: got, hint }, ctx, fullPath)];
@@ -89,7 +101,11 @@ function describe(issue: ZodIssueLike, got: unknown): { message: string; hint?: 
       return { message: `expected ${typeWord(issue.expected)}, not ${typeName(got)}` };
     case 'too_small': {
       const op = issue.inclusive ? 'at least' : 'greater than';
-      if (issue.origin === 'array') return { message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`, hint: 'an axis or list cannot be empty' };
+      if (issue.origin === 'array')
+        return {
+          message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`,
+          hint: 'an axis or list cannot be empty',
+        };
       if (issue.origin === 'string') return { message: 'must not be empty' };
       return { message: `must be ${op} ${issue.minimum}` };
     }
@@ -108,7 +124,15 @@ function describe(issue: ZodIssueLike, got: unknown): { message: string; hint?: 
 }
 
 function typeWord(expected: string | undefined): string {
-  const words: Record<string, string> = { record: 'a mapping', object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  const words: Record<string, string> = {
+    record: 'a mapping',
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
+  };
   return words[expected ?? ''] ?? expected ?? 'something else';
 }
 
@@ -170,64 +194,4 @@ function readAt(value: unknown, path: Path): unknown {
     node = (node as Record<string | number, unknown>)[seg];
   }
   return node;
-}
-
-type Def = { type: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown; options?: unknown[]; in?: unknown; out?: unknown; valueType?: unknown };
-
-/** The keys an object schema accepts at a path, for did-you-mean on unknown keys. */
-export function knownKeys(schema: unknown, path: Path, value?: unknown): string[] {
-  let current: unknown[] = [schema];
-  for (const seg of [...path, null]) {
-    const next: unknown[] = [];
-    const keys = new Set<string>();
-    for (const s of seg === null ? sameType(current.flatMap(unwrap), value) : current.flatMap(unwrap)) {
-      const def = defOf(s);
-      if (def.type === 'object' && def.shape) {
-        if (seg === null) Object.keys(def.shape).forEach((k) => keys.add(k));
-        else if (typeof seg === 'string' && seg in def.shape) next.push(def.shape[seg]);
-      } else if (def.type === 'array' && typeof seg === 'number') next.push(def.element);
-      else if (def.type === 'record' && seg !== null) next.push(def.valueType);
-    }
-    if (seg === null) return [...keys];
-    current = next;
-  }
-  return [];
-}
-
-/**
- * The branches of a union discriminated by `type` (a layer kind) that the object's own `type`
- * selects: its unknown key is judged against that kind's options, not every kind's.
- */
-function sameType(schemas: unknown[], value: unknown): unknown[] {
-  const type = (value as { type?: unknown } | undefined)?.type;
-  if (typeof type !== 'string') return schemas;
-  const literal = (s: unknown) => defOf(defOf(s).shape?.type) as { type: string; values?: unknown[] };
-  const chosen = schemas.filter((s) => literal(s).type === 'literal' && literal(s).values?.includes(type));
-  return chosen.length > 0 ? chosen : schemas;
-}
-
-function defOf(s: unknown): Def {
-  return ((s as { _zod?: { def?: Def } })._zod?.def ?? { type: 'unknown' }) as Def;
-}
-
-/** Looks through wrappers (optional, default, pipe, union) to the schemas that hold shapes. */
-function unwrap(s: unknown): unknown[] {
-  const def = defOf(s);
-  switch (def.type) {
-    case 'optional':
-    case 'default':
-    case 'nullable':
-    case 'prefault':
-    case 'readonly':
-      return unwrap(def.innerType);
-    case 'pipe':
-      return [...unwrap(def.in), ...unwrap(def.out)];
-    case 'union':
-      return (def.options ?? []).flatMap(unwrap);
-    case 'array':
-      // An axis written as a single value is a one-element list internally.
-      return [s];
-    default:
-      return [s];
-  }
 }

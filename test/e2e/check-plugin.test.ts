@@ -26,16 +26,20 @@ const BUILT_INS: [string, Record<string, unknown>][] = [
 
 // One seed each here (every property, determinism included, is checked within a seed); the
 // command itself checks three.
-test.each(BUILT_INS)('%s %j passes every property', async (name, options) => {
-  const results = await checkPrunePlugin(tf, name, options, { seeds: [1] });
-  expect(results.map((r) => r.architecture)).toEqual(['small-cnn', 'two-hidden', 'normalised-cnn', 'small-lstm']);
-  for (const r of results) {
-    const failed = r.properties.filter((p) => p.status === 'fail');
-    expect(failed).toEqual([]);
-    expect(r.properties.find((p) => p.property.startsWith('achieved sparsity'))!.status).toBe('pass');
-    expect(r.properties.filter((p) => p.status === 'pass').length).toBeGreaterThanOrEqual(6);
-  }
-}, 60_000);
+test.each(BUILT_INS)(
+  '%s %j passes every property',
+  async (name, options) => {
+    const results = await checkPrunePlugin(tf, name, options, { seeds: [1] });
+    expect(results.map((r) => r.architecture)).toEqual(['small-cnn', 'two-hidden', 'normalised-cnn', 'small-lstm']);
+    for (const r of results) {
+      const failed = r.properties.filter((p) => p.status === 'fail');
+      expect(failed).toEqual([]);
+      expect(r.properties.find((p) => p.property.startsWith('achieved sparsity'))!.status).toBe('pass');
+      expect(r.properties.filter((p) => p.status === 'pass').length).toBeGreaterThanOrEqual(6);
+    }
+  },
+  60_000,
+);
 
 test('lottery tickets end at exactly round(s·n) pruned weights; structured compaction really shrinks the model', async () => {
   const [lottery] = await checkPrunePlugin(tf, 'lottery', { sparsity: 0.7, levels: 2 });
@@ -48,33 +52,97 @@ test('lottery tickets end at exactly round(s·n) pruned weights; structured comp
 }, 60_000);
 
 test.each([
-  ['throws-after-copy', {}, ['the pruner runs without throwing'], /^seed 1: plugin "throws-after-copy" at \S*test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)$/],
-  ['zeroes-biases', {}, ['layers and biases it does not target are unchanged'], /value\(s\) of dense\/bias\S* changed: a targeted layer's bias is not pruned$/],
+  [
+    'throws-after-copy',
+    {},
+    ['the pruner runs without throwing'],
+    /^seed 1: plugin "throws-after-copy" at \S*test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)$/,
+  ],
+  [
+    'zeroes-biases',
+    {},
+    ['layers and biases it does not target are unchanged'],
+    /value\(s\) of dense\/bias\S* changed: a targeted layer's bias is not pruned$/,
+  ],
   ['in-place', {}, ['req.model is left as it was'], /^seed 1: the pruner returned req\.model itself: prune a copy/],
-  ['in-place', { copy: true }, ['req.model is left as it was'], /^seed 1: the pruner modified req\.model in place \(768 value\(s\) changed\)/],
-  ['liar', { lie: 'double-total' }, ["reported weights are the model's weights"], /^seed 1: expected `total` to count the kernel's weights; layer dense reports 1536, its kernel has 768$/],
-  ['liar', { lie: 'other-layer' }, ["reported weights are the model's weights", 'it reports every layer it pruned', 'layers and biases it does not target are unchanged'], /^seed 1: expected `after` to hold the model's weights/],
+  [
+    'in-place',
+    { copy: true },
+    ['req.model is left as it was'],
+    /^seed 1: the pruner modified req\.model in place \(768 value\(s\) changed\)/,
+  ],
+  [
+    'liar',
+    { lie: 'double-total' },
+    ["reported weights are the model's weights"],
+    /^seed 1: expected `total` to count the kernel's weights; layer dense reports 1536, its kernel has 768$/,
+  ],
+  [
+    'liar',
+    { lie: 'other-layer' },
+    ["reported weights are the model's weights", 'it reports every layer it pruned', 'layers and biases it does not target are unchanged'],
+    /^seed 1: expected `after` to hold the model's weights/,
+  ],
   // It called req.train once (as if it retrained) but declares nothing: the checks still apply.
-  ['liar', { lie: 'fake-retrain' }, ['it reports every layer it pruned', 'layers and biases it does not target are unchanged'], /^seed 1: expected pruned weights only in the reported layers \(dense\); layer conv1d has 12 more zeros than before$/],
-  ['liar', { lie: 'seed-2' }, ["reported weights are the model's weights"], /^seed 2: expected `kept` to count the model's non-zero weights; layer dense reports 384, the model has 768$/],
-  ['liar', { lie: 'nan-weight' }, ["reported weights are the model's weights", 'layers and biases it does not target are unchanged'], /^seed 1: expected finite weights; layer dense of the pruned model holds NaN at weight 0$/],
-  ['late-masks', {}, ['masks hold through training steps'], /^seed \d: expected pruned weights to stay zero after every optimizer step; \d+ pruned weight\(s\) of dense came back/],
-  ['prune-with-throws-compactor', {}, ['the compactor runs without throwing'], /^seed 1: plugin "odd-compactor" at \S*odd-compactor\.ts:\d+:\d+: Cannot read properties of undefined \(reading 'go'\)$/],
+  [
+    'liar',
+    { lie: 'fake-retrain' },
+    ['it reports every layer it pruned', 'layers and biases it does not target are unchanged'],
+    /^seed 1: expected pruned weights only in the reported layers \(dense\); layer conv1d has 12 more zeros than before$/,
+  ],
+  [
+    'liar',
+    { lie: 'seed-2' },
+    ["reported weights are the model's weights"],
+    /^seed 2: expected `kept` to count the model's non-zero weights; layer dense reports 384, the model has 768$/,
+  ],
+  [
+    'liar',
+    { lie: 'nan-weight' },
+    ["reported weights are the model's weights", 'layers and biases it does not target are unchanged'],
+    /^seed 1: expected finite weights; layer dense of the pruned model holds NaN at weight 0$/,
+  ],
+  [
+    'late-masks',
+    {},
+    ['masks hold through training steps'],
+    /^seed \d: expected pruned weights to stay zero after every optimizer step; \d+ pruned weight\(s\) of dense came back/,
+  ],
+  [
+    'prune-with-throws-compactor',
+    {},
+    ['the compactor runs without throwing'],
+    /^seed 1: plugin "odd-compactor" at \S*odd-compactor\.ts:\d+:\d+: Cannot read properties of undefined \(reading 'go'\)$/,
+  ],
   // A compactor that hands back the pruned model: freed once, and every check runs.
   ['prune-with-shared-compactor', {}, [], /./],
-] as const)('%s %j fails %j, saying why in words', async (fixture, options, properties, detail) => {
-  const [first] = await checkPrunePlugin(tf, `${FIXTURES}/plugins/${fixture}.ts`, options, { seeds: [1, 2] }); // the liar lies from seed 2
-  const failed = first.properties.filter((p) => p.status === 'fail');
-  expect(failed.map((p) => p.property)).toEqual(properties);
-  if (failed.length) expect(failed[0].detail).toMatch(detail);
-}, 60_000);
+] as const)(
+  '%s %j fails %j, saying why in words',
+  async (fixture, options, properties, detail) => {
+    const [first] = await checkPrunePlugin(tf, `${FIXTURES}/plugins/${fixture}.ts`, options, { seeds: [1, 2] }); // the liar lies from seed 2
+    const failed = first.properties.filter((p) => p.status === 'fail');
+    expect(failed.map((p) => p.property)).toEqual(properties);
+    if (failed.length) expect(failed[0].detail).toMatch(detail);
+  },
+  60_000,
+);
 
 test('a broken plugin fails what it breaks, each failure saying what was expected and seen (exit 1)', () => {
-  const { code, stdout } = runCli(['check-plugin', `${FIXTURES}/plugins/broken-pruner.ts`, '--options', '{"sparsity": 0.5}'], process.cwd());
+  const { code, stdout } = runCli(
+    ['check-plugin', `${FIXTURES}/plugins/broken-pruner.ts`, '--options', '{"sparsity": 0.5}'],
+    process.cwd(),
+  );
   expect(code).toBe(1);
   // Each failure names the first seed it failed for; a pruner that retrains without declaring
   // `retrains` fails the untouched-weights check too.
-  for (const property of ['achieved sparsity matches the request', "reported weights are the model's weights", 'masks hold through training steps', 'layers and biases it does not target are unchanged', 'the same seed gives the same result', 'no tensors leak']) {
+  for (const property of [
+    'achieved sparsity matches the request',
+    "reported weights are the model's weights",
+    'masks hold through training steps',
+    'layers and biases it does not target are unchanged',
+    'the same seed gives the same result',
+    'no tensors leak',
+  ]) {
     expect(stdout).toMatch(new RegExp(`FAIL  ${property}: seed 1: expected`));
   }
   expect(stdout).toContain('PASS  the compact model reproduces the pruned model');

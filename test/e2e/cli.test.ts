@@ -61,7 +61,9 @@ describe('runexp <spec>', () => {
       expect(row.compact.nonzeroParams).toBeLessThan(row.original.nonzeroParams);
       const files = readdirSync(join(dir, 'runs/tiny/runs', row.runId)).sort();
       expect(files).toEqual(['compact', 'original', 'predictions.csv', 'pruned-weights.json', 'result.json']);
-      const csv = readFileSync(join(dir, 'runs/tiny/runs', row.runId, 'predictions.csv'), 'utf8').trim().split('\n');
+      const csv = readFileSync(join(dir, 'runs/tiny/runs', row.runId, 'predictions.csv'), 'utf8')
+        .trim()
+        .split('\n');
       expect(csv[0]).toBe('date,actual,original,compact,persistence,drift,linear');
       expect(csv).toHaveLength(21);
     }
@@ -105,25 +107,47 @@ describe('runexp <spec>', () => {
     const csv = runCli(['export', 'runs/tiny', '--out', 'runs.csv'], dir);
     expect(csv.code).toBe(0);
     const rows = parse(readFileSync(join(dir, 'runs.csv'), 'utf8'), { columns: true, cast: true }) as Record<string, unknown>[];
-    expect(rows.map((r) => [r.run_id, r['prune.percentile'], r.original_mse, r.compact_mse, r.status])).toEqual(stored.map((r) => [r.runId, r.params.prune.percentile, r.original.mse, r.compact.mse, 'ok']));
-    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['seed', 'persistence_mse', 'linear_mse', 'sparsity', 'measured_speedup', 'training_ms', 'error_message']));
+    expect(rows.map((r) => [r.run_id, r['prune.percentile'], r.original_mse, r.compact_mse, r.status])).toEqual(
+      stored.map((r) => [r.runId, r.params.prune.percentile, r.original.mse, r.compact.mse, 'ok']),
+    );
+    expect(Object.keys(rows[0])).toEqual(
+      expect.arrayContaining(['seed', 'persistence_mse', 'linear_mse', 'sparsity', 'measured_speedup', 'training_ms', 'error_message']),
+    );
     // Trading on the forecasts, from each run's predictions: buy and hold pays 1 bp to enter, then holds.
-    const predictions = parse(readFileSync(join(dir, 'runs/tiny/runs', stored[0].runId, 'predictions.csv'), 'utf8'), { columns: true, cast: true }) as { actual: number; persistence: number }[];
+    const predictions = parse(readFileSync(join(dir, 'runs/tiny/runs', stored[0].runId, 'predictions.csv'), 'utf8'), {
+      columns: true,
+      cast: true,
+    }) as { actual: number; persistence: number }[];
     const held = predictions.map((r, i) => r.actual / r.persistence - 1 - (i === 0 ? 1e-4 : 0));
     const m = held.reduce((a, b) => a + b, 0) / held.length;
     const sd = Math.sqrt(held.reduce((a, r) => a + (r - m) ** 2, 0) / (held.length - 1));
     expect(rows[0].buy_hold_sharpe).toBeCloseTo((m / sd) * Math.sqrt(252), 10);
-    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['compact_sharpe', 'compact_max_drawdown', 'original_hit_rate', 'linear_annual_return', 'compact_sharpe_p_vs_buy_hold', 'compact_sharpe_p_vs_cash']));
+    expect(Object.keys(rows[0])).toEqual(
+      expect.arrayContaining([
+        'compact_sharpe',
+        'compact_max_drawdown',
+        'original_hit_rate',
+        'linear_annual_return',
+        'compact_sharpe_p_vs_buy_hold',
+        'compact_sharpe_p_vs_cash',
+      ]),
+    );
     const json = JSON.parse(runCli(['export', 'runs/tiny', '--format', 'json'], dir).stdout);
     expect(json.map((r: { compact_mse: number }) => r.compact_mse)).toEqual(stored.map((r) => r.compact.mse));
-    expect(runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir)).toMatchObject({ code: 0, stdout: 'identical: 2 runs, every score, count, size, training curve and prediction\n' });
+    expect(runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir)).toMatchObject({
+      code: 0,
+      stdout: 'identical: 2 runs, every score, count, size, training curve and prediction\n',
+    });
     writeFileSync(results, readFileSync(results, 'utf8').replace(/"compact":\{"mse":[\d.e+-]+/, '"compact":{"mse":1'));
     const changed = runCli(['compare', 'runs/tiny', join(first, 'runs/tiny')], dir);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/compact\.mse/);
     const table = runCli(['methods-table', join(first, 'runs/tiny')], dir);
     expect(table.stdout).toMatch(/^\| magnitude \| 35% \| 1 \| [\d.]+ \[n\/a, n\/a\] \|/m);
-    expect(runCli(['export', 'runs/tiny', '--format', 'xml'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be csv or json, got "xml"') });
+    expect(runCli(['export', 'runs/tiny', '--format', 'xml'], dir)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--format must be csv or json, got "xml"'),
+    });
   });
 
   test('--fresh redoes everything and gives the same numbers (seeded)', () => {
@@ -240,7 +264,9 @@ describe('repeats', () => {
     expect(stdout).toMatch(/Original\s+[\d.,]+ \[[\d.,]+, [\d.,]+\]/);
     expect(stdout).toMatch(/\(persistence\)\s+[\d.,]+/);
     // One configuration: a family of one test per question, so no Holm; the test named with its data.
-    expect(stdout).toMatch(/compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+; seeds-and-days t \(log MSE ratio\), 3 seeds × \d+ days/);
+    expect(stdout).toMatch(
+      /compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+; seeds-and-days t \(log MSE ratio\), 3 seeds × \d+ days/,
+    );
     // vs persistence: the original and the compact model, two distinct tests in one family.
     expect(stdout).toMatch(/original vs persistence: .*, Holm p = [\d.e-]+ of 2 in 'vs persistence'; seeds-and-days t/);
   });
@@ -253,6 +279,10 @@ test('output into a pipe with a slow reader is never cut: plan of a 1,000-run gr
   writeSpec(dir, tinySpec({ seeds: `[${seeds}]`, prune: `{plugin: magnitude, percentile: [${percentiles}]}` }));
   // The reader sleeps before it reads: the pipe fills (the plan is over 100 KB) and runexp must
   // wait for it before it exits (it lost 395 of 1,005 lines before).
-  const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan spec.yaml | (sleep 3; grep -c '^todo ')`], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan spec.yaml | (sleep 3; grep -c '^todo ')`], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   expect(piped.stdout.trim()).toBe('1000');
 }, 60_000);

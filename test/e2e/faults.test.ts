@@ -20,7 +20,11 @@ function setup(spec: (marker: string) => string) {
 describe.each([
   ['window', (m: string) => tinySpec({ window: `{plugin: ${plugin('faulty-window.ts')}, marker: ${m}}` }), 2],
   ['train', (m: string) => tinySpec({ train: `{plugin: ${plugin('faulty-train.ts')}, marker: ${m}, epochs: 2, earlyStopping: false}` }), 2],
-  ['prune', (m: string) => tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}}]` }), 1],
+  [
+    'prune',
+    (m: string) => tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}}]` }),
+    1,
+  ],
   ['compact', (m: string) => tinySpec({ compact: `{plugin: ${plugin('faulty-compact.ts')}, marker: ${m}}` }), 2],
   ['measure', (m: string) => tinySpec({ measure: `{plugin: ${plugin('faulty-measure.ts')}, marker: ${m}, warmup: 1, repeats: 2}` }), 2],
 ])('a plugin that throws in %s', (stage, spec, failing) => {
@@ -54,31 +58,54 @@ describe.each([
 });
 
 test('a pruner that calls process.exit(3) in a worker thread fails its own runs, naming itself; the built-in runs of its groups finish', () => {
-  const { dir, results } = setup((m) => tinySpec({ days: '[120, 130]', prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: exit}]` }));
+  const { dir, results } = setup((m) =>
+    tinySpec({
+      days: '[120, 130]',
+      prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: exit}]`,
+    }),
+  );
   const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
   expect(run.code).toBe(1);
   const rows = checkStore(results);
   expect(rows.filter((r) => r.status === 'ok').map((r) => r.params.pruner)).toEqual(['magnitude', 'magnitude']);
   const failed = rows.filter((r) => r.status === 'failed');
   expect(failed).toHaveLength(2);
-  for (const f of failed) expect(f.error).toMatchObject({ code: 'E_PLUGIN', stage: 'prune', plugin: 'faulty-magnitude', message: 'the plugin called process.exit(3)' });
+  for (const f of failed)
+    expect(f.error).toMatchObject({
+      code: 'E_PLUGIN',
+      stage: 'prune',
+      plugin: 'faulty-magnitude',
+      message: 'the plugin called process.exit(3)',
+    });
 });
 
 describe('a worker thread that dies', () => {
-  test.each([['runs out of memory', 'oom', ['--worker-memory', '64']]])('%s: its unfinished runs fail with E_WORKER, the rest is kept', (_label, fault, flags) => {
-    const { dir, marker, results } = setup((m) => tinySpec({ days: '[120, 130]', prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: ${fault}}]` }));
-    const first = runCli(['spec.yaml', '--no-report', '--workers', '1', ...(flags as string[])], dir);
-    expect(first.code).toBe(1);
-    const rows = checkStore(results);
-    const failed = rows.filter((r) => r.status === 'failed');
-    expect(failed.length).toBeGreaterThan(0);
-    for (const f of failed) expect(f.error.code).toBe('E_WORKER');
-    if (fault === 'oom') expect(failed[0].error).toMatchObject({ message: expect.stringMatching(/memory/i), hint: expect.stringContaining('raise --worker-memory') });
-    rmSync(marker);
-    const second = runCli(['spec.yaml', '--no-report'], dir);
-    expect(second.code).toBe(0);
-    expect(checkStore(results).filter((r) => r.status === 'ok')).toHaveLength(4);
-  });
+  test.each([['runs out of memory', 'oom', ['--worker-memory', '64']]])(
+    '%s: its unfinished runs fail with E_WORKER, the rest is kept',
+    (_label, fault, flags) => {
+      const { dir, marker, results } = setup((m) =>
+        tinySpec({
+          days: '[120, 130]',
+          prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('faulty-prune.ts')}, marker: ${m}, fault: ${fault}}]`,
+        }),
+      );
+      const first = runCli(['spec.yaml', '--no-report', '--workers', '1', ...(flags as string[])], dir);
+      expect(first.code).toBe(1);
+      const rows = checkStore(results);
+      const failed = rows.filter((r) => r.status === 'failed');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const f of failed) expect(f.error.code).toBe('E_WORKER');
+      if (fault === 'oom')
+        expect(failed[0].error).toMatchObject({
+          message: expect.stringMatching(/memory/i),
+          hint: expect.stringContaining('raise --worker-memory'),
+        });
+      rmSync(marker);
+      const second = runCli(['spec.yaml', '--no-report'], dir);
+      expect(second.code).toBe(0);
+      expect(checkStore(results).filter((r) => r.status === 'ok')).toHaveLength(4);
+    },
+  );
 });
 
 describe('write errors', () => {
@@ -114,8 +141,16 @@ test('a short write (half a record, then a full disk) is rolled back to the last
   expect(first.stderr).toContain('cannot store results');
   const text = readFileSync(results, 'utf8');
   expect(text.endsWith('\n')).toBe(true);
-  expect(text.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['ok']);
-  const leftovers = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(join(d, e.name)) : /\.tmp$/.test(e.name) ? [e.name] : []));
+  expect(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).status),
+  ).toEqual(['ok']);
+  const leftovers = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? leftovers(join(d, e.name)) : /\.tmp$/.test(e.name) ? [e.name] : [],
+    );
   expect(leftovers(join(dir, 'runs/tiny'))).toEqual([]);
   const second = runCli(['spec.yaml', '--no-report'], dir);
   expect(second.code).toBe(0);
@@ -126,12 +161,18 @@ test('a short write (half a record, then a full disk) is rolled back to the last
 // loading and fetching in signals.test.ts. SIGHUP, which used to kill at once, is tested here.
 describe.each(['SIGHUP'] as const)('%s in the middle of a grid', (signal) => {
   test('exits 130 with finished runs kept; a rerun finishes the rest, none twice', async () => {
-    const { dir, results } = setup(() => tinySpec({ days: '[120, 130, 140, 150, 160, 170]', train: '{plugin: tfjs, epochs: 8, earlyStopping: false}' }));
-    const child = spawn(process.execPath, [BIN, 'spec.yaml', '--no-report', '--workers', '1'], { cwd: dir, env: { ...process.env, CI: 'true' } });
+    const { dir, results } = setup(() =>
+      tinySpec({ days: '[120, 130, 140, 150, 160, 170]', train: '{plugin: tfjs, epochs: 8, earlyStopping: false}' }),
+    );
+    const child = spawn(process.execPath, [BIN, 'spec.yaml', '--no-report', '--workers', '1'], {
+      cwd: dir,
+      env: { ...process.env, CI: 'true' },
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Wait until at least one run has finished, then interrupt.
     const started = Date.now();
-    while (!(existsSync(results) && readFileSync(results, 'utf8').includes('\n')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
+    while (!(existsSync(results) && readFileSync(results, 'utf8').includes('\n')) && Date.now() - started < 60_000)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill(signal);
     expect(await exited).toBe(130);
     const kept = checkStore(results);

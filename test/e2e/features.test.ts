@@ -29,18 +29,26 @@ prune: {plugin: magnitude, sparsity: 0.5}
 measure: {plugin: standard, warmup: 1, repeats: 2, runtime: onnxruntime}
 `;
 
-test('features join the target\'s calendar and become input channels, scaled on the training windows', () => {
+test("features join the target's calendar and become input channels, scaled on the training windows", () => {
   const dir = tempDir('runexp-features-');
   writeSpec(dir, SPEC);
   const run = runCli(['spec.yaml'], dir);
   expect(run.code).toBe(0);
   // Days outside a feature's dates (TLT starts in 2002; ^VIX ends in 2026-02) are dropped, and said.
   expect(run.stderr).toMatch(/SPY with its features: \d+ of 8372 days dropped \(outside a feature's dates\)/);
-  const [alone, joined] = readJsonl(join(dir, 'runs/features/results.jsonl')).sort((a, b) => (a.params.features < b.params.features ? 1 : -1));
+  const [alone, joined] = readJsonl(join(dir, 'runs/features/results.jsonl')).sort((a, b) =>
+    a.params.features < b.params.features ? 1 : -1,
+  );
   expect(alone.params.features).toBe('none');
   expect(joined.params.features).toBe('SPY Volume log-return, ^VIX level, TLT log-return');
-  expect(joined.scaler.features.map((f: { name: string; fitOn: string }) => `${f.name} ${f.fitOn}`)).toEqual(['SPY Volume train', '^VIX train', 'TLT train']);
-  expect(joined.data.source).toBe('snapshot:data/snapshot/SPY.csv + snapshot:data/snapshot/SPY.csv + snapshot:data/snapshot/^VIX.csv + snapshot:data/snapshot/TLT.csv');
+  expect(joined.scaler.features.map((f: { name: string; fitOn: string }) => `${f.name} ${f.fitOn}`)).toEqual([
+    'SPY Volume train',
+    '^VIX train',
+    'TLT train',
+  ]);
+  expect(joined.data.source).toBe(
+    'snapshot:data/snapshot/SPY.csv + snapshot:data/snapshot/SPY.csv + snapshot:data/snapshot/^VIX.csv + snapshot:data/snapshot/TLT.csv',
+  );
   expect(joined.data.checksum).not.toBe(alone.data.checksum);
   // Same target prices, same test days: the baselines agree; the models do not share a training.
   expect(joined.baselines.persistence.mse).toBe(alone.baselines.persistence.mse);

@@ -31,7 +31,10 @@ test('intraday bars: every window within one session, for the models and the bas
   for (const r of records) {
     // The last two sessions (390 bars each) are the test period, test.end picks the session by its date.
     expect(r.data.test).toMatchObject({ start: '2026-03-05T09:30:00-05:00', end: '2026-03-06T15:59:00-05:00', days: 780 });
-    const rows = parse(readFileSync(join(dir, 'runs/intraday/runs', r.runId, 'predictions.csv'), 'utf8'), { columns: true }) as { date: string; persistence: string }[];
+    const rows = parse(readFileSync(join(dir, 'runs/intraday/runs', r.runId, 'predictions.csv'), 'utf8'), { columns: true }) as {
+      date: string;
+      persistence: string;
+    }[];
     // Per session, the first target whose window (30 bars, the bar before them and h − 1 more) starts at 09:30: 31 + h bars in.
     const h = r.params.window.horizon;
     expect(rows).toHaveLength(2 * (390 - 31 - (h - 1)));
@@ -44,10 +47,19 @@ test('intraday bars: every window within one session, for the models and the bas
   writeSpec(dir, SPEC.replace('name: intraday', 'name: across').replace('horizon: [1, 5]', 'horizon: 1, crossSessions: true'));
   expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
   const [across] = readJsonl(join(dir, 'runs/across/results.jsonl'));
-  expect(readFileSync(join(dir, 'runs/across/runs', across.runId, 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 780);
+  expect(
+    readFileSync(join(dir, 'runs/across/runs', across.runId, 'predictions.csv'), 'utf8')
+      .trim()
+      .split('\n'),
+  ).toHaveLength(1 + 780);
   expect(across.trainKey).not.toBe(records.find((r) => r.params.window.horizon === 1)!.trainKey);
   // Test periods in whole sessions, folds a session apart: each fold is one session's 390 bars.
-  writeSpec(dir, SPEC.replace('name: intraday', 'name: sessions').replace('horizon: [1, 5]', 'horizon: 1').replace('test: {days: 780, end: 2026-03-06}', 'test: {sessions: 1, end: 2026-03-06, walkForward: {folds: 2}}'));
+  writeSpec(
+    dir,
+    SPEC.replace('name: intraday', 'name: sessions')
+      .replace('horizon: [1, 5]', 'horizon: 1')
+      .replace('test: {days: 780, end: 2026-03-06}', 'test: {sessions: 1, end: 2026-03-06, walkForward: {folds: 2}}'),
+  );
   expect(runCli(['spec.yaml', '--no-report'], dir).code).toBe(0);
   const folds = readJsonl(join(dir, 'runs/sessions/results.jsonl')).sort((a, b) => a.params.fold - b.params.fold);
   expect(folds.map((r) => [r.data.test.start, r.data.test.end, r.data.test.days])).toEqual([

@@ -36,7 +36,10 @@ describeRedis('waiting on a job', () => {
       },
       { connection: { port: redis.port, maxRetriesPerRequest: null } },
     );
-    return { finish, done: new Promise<void>((r) => (outcome === 'fails' ? worker!.on('failed', () => r()) : worker!.on('completed', () => r()))) };
+    return {
+      finish,
+      done: new Promise<void>((r) => (outcome === 'fails' ? worker!.on('failed', () => r()) : worker!.on('completed', () => r()))),
+    };
   };
 
   /** The first state asked for is answered only after the job has finished: the job object read before it is stale. */

@@ -19,7 +19,15 @@ test('--workers 0 (in this process) gives the same records as worker threads', (
   const out = (d: string) => join(d, 'runs/tiny');
   expect(compareOutputs(out(dirs[0]), out(dirs[1]))).toEqual({ runs: 6, differences: [] });
   // the same ids too, whichever launcher ran them
-  expect(readJsonl(join(out(dirs[1]), 'results.jsonl')).map((r) => r.runId).sort()).toEqual(readJsonl(join(out(dirs[0]), 'results.jsonl')).map((r) => r.runId).sort());
+  expect(
+    readJsonl(join(out(dirs[1]), 'results.jsonl'))
+      .map((r) => r.runId)
+      .sort(),
+  ).toEqual(
+    readJsonl(join(out(dirs[0]), 'results.jsonl'))
+      .map((r) => r.runId)
+      .sort(),
+  );
   const manifest = JSON.parse(readFileSync(join(out(dirs[1]), 'manifest.json'), 'utf8'));
   expect(manifest).toMatchObject({ schemaVersion: 2, launcher: 'in-process', workers: 0 });
 });
@@ -27,7 +35,10 @@ test('--workers 0 (in this process) gives the same records as worker threads', (
 describe('a pruner that trains with its own hooks', () => {
   const dir = tempDir();
   const spec = (percentiles: string) =>
-    tinySpec({ prune: `[{plugin: magnitude, percentile: ${percentiles}}, {plugin: ${plugin('masked-training.ts')}, sparsity: [0.3, 0]}]`, train: '{plugin: tfjs, epochs: 3, batchSize: 16, earlyStopping: false}' });
+    tinySpec({
+      prune: `[{plugin: magnitude, percentile: ${percentiles}}, {plugin: ${plugin('masked-training.ts')}, sparsity: [0.3, 0]}]`,
+      train: '{plugin: tfjs, epochs: 3, batchSize: 16, earlyStopping: false}',
+    });
   writeSpec(dir, spec('35'));
   let run: ReturnType<typeof runCli>;
   beforeAll(() => {
@@ -38,7 +49,12 @@ describe('a pruner that trains with its own hooks', () => {
     expect(run.code).toBe(0);
     const [magnitude, masked] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
     expect(masked.params.pruner).toBe('masked-training');
-    expect(masked.original).toEqual({ ...magnitude.original, inference: expect.any(Object), memory: expect.any(Object), latency: expect.any(Object) });
+    expect(masked.original).toEqual({
+      ...magnitude.original,
+      inference: expect.any(Object),
+      memory: expect.any(Object),
+      latency: expect.any(Object),
+    });
     expect(masked.forecast.original).toEqual(magnitude.forecast.original);
     expect(masked.training.loss).toEqual(magnitude.training.loss);
     // its own training is recorded beside the dense one, and differs from it

@@ -5,7 +5,13 @@ import { FIXTURES, readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../he
 
 test('a NaN score fails the run with its own code; the report still builds', () => {
   const dir = tempDir();
-  writeSpec(dir, tinySpec({ prune: '{plugin: magnitude, percentile: 35}', measure: `{plugin: ${join(FIXTURES, 'plugins/nan-measure.ts')}, warmup: 1, repeats: 2, latencyRepeats: 2}` }));
+  writeSpec(
+    dir,
+    tinySpec({
+      prune: '{plugin: magnitude, percentile: 35}',
+      measure: `{plugin: ${join(FIXTURES, 'plugins/nan-measure.ts')}, warmup: 1, repeats: 2, latencyRepeats: 2}`,
+    }),
+  );
   const run = runCli(['spec.yaml', '--workers', '0'], dir);
   expect(run.code).toBe(1);
   const [row] = readJsonl(join(dir, 'runs/tiny/results.jsonl'));

@@ -7,7 +7,13 @@ import { sha256 } from '../../src/plugin/hash.ts';
 import { readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
 const dir = tempDir();
-writeSpec(dir, tinySpec({ prune: '{plugin: structured, sparsity: 0.5}', measure: '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2, runtime: [tfjs, onnxruntime]}' }));
+writeSpec(
+  dir,
+  tinySpec({
+    prune: '{plugin: structured, sparsity: 0.5}',
+    measure: '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2, runtime: [tfjs, onnxruntime]}',
+  }),
+);
 let run: ReturnType<typeof runCli>;
 let rows: Record<string, any>[];
 beforeAll(() => {
@@ -50,10 +56,18 @@ test('keeps each model as a deployable .onnx file, checked against tfjs and list
 
 test('a run beyond its tolerance fails with the difference it found', () => {
   const strictDir = tempDir();
-  writeSpec(strictDir, tinySpec({ prune: '{plugin: magnitude, percentile: 35}', measure: '{plugin: standard, warmup: 0, repeats: 1, latencyRepeats: 1, runtime: onnxruntime, tolerance: 1e-12}' }));
+  writeSpec(
+    strictDir,
+    tinySpec({
+      prune: '{plugin: magnitude, percentile: 35}',
+      measure: '{plugin: standard, warmup: 0, repeats: 1, latencyRepeats: 1, runtime: onnxruntime, tolerance: 1e-12}',
+    }),
+  );
   const strict = runCli(['spec.yaml', '--no-report', '--workers', '0'], strictDir);
   expect(strict.code).not.toBe(0);
   const [row] = readJsonl(join(strictDir, 'runs/tiny/results.jsonl'));
   expect(row.status).toBe('failed');
-  expect(row.error.message).toMatch(/^the original model's ONNX outputs differ from tfjs's by up to \d\.\d\de-\d+, more than the tolerance 1e-12$/);
+  expect(row.error.message).toMatch(
+    /^the original model's ONNX outputs differ from tfjs's by up to \d\.\d\de-\d+, more than the tolerance 1e-12$/,
+  );
 });

@@ -12,10 +12,11 @@ const EXAMPLE = resolve('examples/my-pruner/plugins/balanced.ts');
 const LAYER_EXAMPLE = resolve('examples/my-layer/layers/glu.ts');
 
 /** The paper's CNN with its hidden dense layer replaced by the example's gated linear unit. */
-const gluSpec = (pruners: string) => tinySpec({ name: 'gated', prune: pruners }).replace(
-  /architectures:[\s\S]*?(?=train:)/,
-  'architectures:\n  gated:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: ./layers/glu.ts, units: 60}\n    - {type: dense, units: 1}\n',
-);
+const gluSpec = (pruners: string) =>
+  tinySpec({ name: 'gated', prune: pruners }).replace(
+    /architectures:[\s\S]*?(?=train:)/,
+    'architectures:\n  gated:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: ./layers/glu.ts, units: 60}\n    - {type: dense, units: 1}\n',
+  );
 
 /** The example's layer kind in a user's folder, and a spec using it. */
 function withLayerKind(dir: string, pruners = '{plugin: magnitude, sparsity: 0.5, layers: [glu]}') {
@@ -75,14 +76,22 @@ test('a folder `npm init -y` made ("type": "commonjs"): an import/export plugin 
   const dir = userFolder({ name: 'mine', version: '1.0.0', type: 'commonjs' });
   const { code, stderr } = runCli(['validate', 'spec.yaml'], dir);
   expect(code).toBe(2);
-  expect(stderr).toContain('plugins/balanced.ts is loaded as CommonJS (its package.json says "type": "commonjs", which `npm init -y` writes), but it or what it imports is an ES module: remove that line, or set "type": "module" (npm pkg set type=module)');
+  expect(stderr).toContain(
+    'plugins/balanced.ts is loaded as CommonJS (its package.json says "type": "commonjs", which `npm init -y` writes), but it or what it imports is an ES module: remove that line, or set "type": "module" (npm pkg set type=module)',
+  );
 });
 
 test('a syntax error in a plugin points at its own file, line and column, without --debug', () => {
   const dir = userFolder();
-  writeFileSync(join(dir, 'plugins/broken.ts'), "import { definePlugin } from 'runexp/plugin';\n\nexport default definePlugin({\n  slot: 'prune',\n  name: ,\n});\n");
+  writeFileSync(
+    join(dir, 'plugins/broken.ts'),
+    "import { definePlugin } from 'runexp/plugin';\n\nexport default definePlugin({\n  slot: 'prune',\n  name: ,\n});\n",
+  );
   writeFileSync(join(dir, 'plugins/broken-js.js'), "export default {\n  slot: 'prune',\n  name: 'x' +,\n};\n");
-  for (const [file, where] of [['broken.ts', 'plugins/broken.ts:5:9'], ['broken-js.js', 'plugins/broken-js.js:3:14']]) {
+  for (const [file, where] of [
+    ['broken.ts', 'plugins/broken.ts:5:9'],
+    ['broken-js.js', 'plugins/broken-js.js:3:14'],
+  ]) {
     writeSpec(dir, tinySpec({ name: 'mine', prune: `./plugins/${file}` }));
     const { code, stderr } = runCli(['validate', 'spec.yaml'], dir);
     expect(code).toBe(2);
@@ -93,9 +102,19 @@ test('a syntax error in a plugin points at its own file, line and column, withou
 
 test('(2) a folder whose package.json installs runexp: npx runexp spec.yaml, with a pruner and a layer kind of its own', () => {
   const dir = userFolder({ name: 'my-study', private: true, type: 'module' });
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', resolve('.')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', resolve('.')], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(install.status).toBe(0);
-  const npx = () => spawnSync('npx', ['runexp', 'spec.yaml', '--workers', '1', '--no-report'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+  const npx = () =>
+    spawnSync('npx', ['runexp', 'spec.yaml', '--workers', '1', '--no-report'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, CI: 'true' },
+    });
   const run = npx();
   expect(run.stderr).not.toMatch(/Cannot (find package|require)/);
   expect(run.status).toBe(0);

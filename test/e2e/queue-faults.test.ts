@@ -9,7 +9,8 @@ import { okLines, start, until, type Proc } from '../helpers/processes.ts';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../helpers/redis.ts';
 
 const describeRedis = REDIS_SERVER ? describe : describe.skip;
-const redisCli = (redis: TestRedis, ...args: string[]) => spawnSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' }).stdout.trim();
+const redisCli = (redis: TestRedis, ...args: string[]) =>
+  spawnSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' }).stdout.trim();
 
 describeRedis('queue faults', () => {
   const procs: Proc[] = [];
@@ -38,7 +39,9 @@ describeRedis('queue faults', () => {
     redisCli(redis, 'flushall');
     worker(url);
     expect(await submitter.exited).toBe(0);
-    expect(submitter.output()).toMatch(/runexp: job \S+ is no longer in Redis \(it restarted without persistence, or another submitter collected the job\): queued again/);
+    expect(submitter.output()).toMatch(
+      /runexp: job \S+ is no longer in Redis \(it restarted without persistence, or another submitter collected the job\): queued again/,
+    );
     expect(okLines(dir)).toHaveLength(2);
   }, 90_000);
 
@@ -97,13 +100,21 @@ describeRedis('queue faults', () => {
     redisCli(redis, 'config', 'set', 'maxmemory', '1');
     await until(() => w.output().includes('OOM command not allowed'), 'the worker to meet the full Redis', 30);
     await new Promise((r) => setTimeout(r, 4000)); // unchecked, BullMQ retried thousands of times a second
-    const full = w.output().split('\n').filter((l) => l.includes('OOM command not allowed'));
+    const full = w
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('OOM command not allowed'));
     expect(full).toHaveLength(1);
     expect(full[0]).toContain('trying again less and less often (the same error is not shown again)');
     redisCli(redis, 'config', 'set', 'maxmemory', '0');
     await redis.stop();
     await new Promise((r) => setTimeout(r, 3000));
-    expect(w.output().split('\n').filter((l) => l.includes('ECONNREFUSED'))).toHaveLength(1);
+    expect(
+      w
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('ECONNREFUSED')),
+    ).toHaveLength(1);
     await redis.restart();
     await until(() => w.output().includes('runexp worker: Redis answers again'), 'the worker to notice Redis is back', 30);
   }, 90_000);

@@ -10,7 +10,10 @@ import { okLines, start, until, type Proc } from '../helpers/processes.ts';
 const describeRedis = REDIS_SERVER ? describe : describe.skip;
 const EXAMPLE = resolve('examples/my-pruner');
 // Long enough per job (about a second) that a worker can be killed in the middle of one.
-const spec = tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 25, earlyStopping: false, redrawDeadInit: 5}' }).replace('days: 120', 'days: [120, 160]');
+const spec = tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 25, earlyStopping: false, redrawDeadInit: 5}' }).replace(
+  'days: 120',
+  'days: [120, 160]',
+);
 
 /** Waits until Redis lists no connected worker: a killed worker's runexp process is gone. */
 async function noWorkerConnected(url: string): Promise<void> {
@@ -22,7 +25,8 @@ async function noWorkerConnected(url: string): Promise<void> {
   }
 }
 
-const scores = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.runId, [r.original.mse, r.compact.mse, r.forecast.original.mae]]));
+const scores = (records: Record<string, any>[]) =>
+  Object.fromEntries(records.map((r) => [r.runId, [r.original.mse, r.compact.mse, r.forecast.original.mae]]));
 
 describeRedis('grids on BullMQ and Redis', () => {
   const workers: Proc[] = [];
@@ -78,8 +82,17 @@ describeRedis('grids on BullMQ and Redis', () => {
       copyFileSync(resolve('examples/my-layer/layers/glu.ts'), join(at, 'layers/glu.ts'));
       // Two more files the plugin imports: the bundle must carry all three.
       writeFileSync(join(at, 'plugins/name.ts'), "export const NAME = 'balanced-bundled';\n");
-      writeFileSync(join(at, 'plugins/wrapped.ts'), "import balanced from './balanced.ts';\nimport { NAME } from './name.ts';\nexport default { ...balanced, name: NAME };\n");
-      writeSpec(at, tinySpec({ prune: '{plugin: ./plugins/wrapped.ts, sparsity: 0.5, layers: [dense]}' }).replace('    - {type: dense, units: 120, activation: relu}', '    - {type: ./layers/glu.ts, units: 60}'));
+      writeFileSync(
+        join(at, 'plugins/wrapped.ts'),
+        "import balanced from './balanced.ts';\nimport { NAME } from './name.ts';\nexport default { ...balanced, name: NAME };\n",
+      );
+      writeSpec(
+        at,
+        tinySpec({ prune: '{plugin: ./plugins/wrapped.ts, sparsity: 0.5, layers: [dense]}' }).replace(
+          '    - {type: dense, units: 120, activation: relu}',
+          '    - {type: ./layers/glu.ts, units: 60}',
+        ),
+      );
     }
     expect(runCli(['spec.yaml', '--no-report', '--workers', '1'], local).code).toBe(0);
     const submitter = start(['spec.yaml', '--queue', redis.url, '--no-report'], dir);
@@ -99,11 +112,17 @@ describeRedis('grids on BullMQ and Redis', () => {
   test('a worker refuses, without retrying, a job submitted by another runexp version or for a backend it lacks, and says which', async () => {
     const queue = new Queue('runexp', { connection: { url: redis.url } });
     try {
-      const job = await queue.add('old', { runexp: '0.0.1', bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'wasm' } }, { attempts: 3 });
+      const job = await queue.add(
+        'old',
+        { runexp: '0.0.1', bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'wasm' } },
+        { attempts: 3 },
+      );
       const w = worker();
       await until(() => w.output().includes(`job ${job.id} failed`), 'the job to be refused');
       const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
-      expect(w.output()).toContain(`runs runexp ${version}, the grid was submitted with runexp 0.0.1: run the same version on every machine`);
+      expect(w.output()).toContain(
+        `runs runexp ${version}, the grid was submitted with runexp 0.0.1: run the same version on every machine`,
+      );
       expect(await job.getState()).toBe('failed');
       expect((await queue.getJob(job.id!))!.attemptsMade).toBe(1); // not tried again
       // Sent back on request (and refused again), then removed on request.
@@ -112,7 +131,11 @@ describeRedis('grids on BullMQ and Redis', () => {
       expect(runCli(['queue', 'clean', '--queue', redis.url], tempDir()).stdout).toBe('1 job(s) removed\n');
       expect(await queue.getJob(job.id!)).toBeUndefined();
       // A backend this worker cannot run (tfjs-node is never installed here: it needs internet).
-      const native = await queue.add('native', { runexp: version, bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'tensorflow' } }, { attempts: 3 });
+      const native = await queue.add(
+        'native',
+        { runexp: version, bundles: {}, task: { pending: ['r'], group: { trainKey: 'k' }, backend: 'tensorflow' } },
+        { attempts: 3 },
+      );
       await until(() => w.output().includes(`job ${native.id} failed`), 'the job to be refused');
       expect(w.output()).toContain(`cannot run the grid's backend "tensorflow": backend "tensorflow" is not available`);
       expect((await queue.getJob(native.id!))!.attemptsMade).toBe(1);
@@ -126,7 +149,9 @@ describeRedis('grids on BullMQ and Redis', () => {
     writeSpec(dir, spec.replace('seeds: [1, 2]', 'seeds: [1]').replace('days: [120, 160]', 'days: 120'));
     const submitter = start(['spec.yaml', '--queue', redis.url, '--no-report'], dir, { RUNEXP_QUEUE_IDLE_SECONDS: '2' });
     await until(() => submitter.output().includes('no worker has been connected'), 'the idle notice', 30);
-    expect(submitter.output()).toMatch(/runexp: no worker has been connected to redis:\/\/127\.0\.0\.1:\d+ for \d+ s; the jobs wait until one is\. Start one on any machine with runexp installed: runexp worker --queue redis:\/\/127\.0\.0\.1:\d+/);
+    expect(submitter.output()).toMatch(
+      /runexp: no worker has been connected to redis:\/\/127\.0\.0\.1:\d+ for \d+ s; the jobs wait until one is\. Start one on any machine with runexp installed: runexp worker --queue redis:\/\/127\.0\.0\.1:\d+/,
+    );
     worker();
     const code = await submitter.exited;
     if (code !== 0) console.log(submitter.output());

@@ -20,7 +20,23 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(run.stdout).toContain(`report: ${page}`);
   const html = readFileSync(page, 'utf8');
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids).toEqual(['weights-dense', 'weights-dense-fate', 'data-size', 'predictions', 'loss', 'layers', 'sizes', 'methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency', 'equity', 'skill', 'forest', 'axis-days', 'axis-percentile']);
+  expect(ids).toEqual([
+    'weights-dense',
+    'weights-dense-fate',
+    'data-size',
+    'predictions',
+    'loss',
+    'layers',
+    'sizes',
+    'methods-accuracy',
+    'methods-pareto-nonzero',
+    'methods-pareto-latency',
+    'equity',
+    'skill',
+    'forest',
+    'axis-days',
+    'axis-percentile',
+  ]);
   // Trading on the forecasts: buy and hold once per test period (two data sizes, one test year),
   // one dense original per size (shared by its two percentiles), a compact per configuration: 6 tests a question.
   expect(html).toContain('<h2 id="trading">Trading on the forecasts</h2>');
@@ -42,10 +58,14 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   // baselines, p-values and verdicts
   expect(html).toContain('<tr class="baseline"><td>Baseline: persistence</td>');
   // One family per question, each distinct test once: 4 configurations, 2 trainings (one per size).
-  expect(html).toMatch(/<li[^>]*>compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+, Holm p = [\d.e-]+ of 4 in &#39;compact vs original&#39;; seeds-and-days t \(log MSE ratio\), 2 seeds × \d+ days<\/li>/);
+  expect(html).toMatch(
+    /<li[^>]*>compact vs original: (better|worse|no significant difference) \(MSE ratio [\d.e+-]+ \[[\d.e+-]+, [\d.e+-]+\]\), p = [\d.e-]+, Holm p = [\d.e-]+ of 4 in &#39;compact vs original&#39;; seeds-and-days t \(log MSE ratio\), 2 seeds × \d+ days<\/li>/,
+  );
   const { comparisons } = JSON.parse(readFileSync(join(dir, 'reports/tiny/comparisons.json'), 'utf8'));
   expect(comparisons).toHaveLength(12);
-  expect(new Set(comparisons.map((c: { family: string; familySize: number }) => `${c.family}: ${c.familySize}`))).toEqual(new Set(['compact vs original: 4', 'vs persistence: 6']));
+  expect(new Set(comparisons.map((c: { family: string; familySize: number }) => `${c.family}: ${c.familySize}`))).toEqual(
+    new Set(['compact vs original: 4', 'vs persistence: 6']),
+  );
   for (const c of comparisons) {
     expect(c).toMatchObject({ test: 'seeds-and-days t (log MSE ratio)', seeds: 2 });
     expect(c.p).toBeGreaterThan(0);
@@ -63,7 +83,9 @@ test('a run writes its report, each chart beside it as .vl.json and .svg', () =>
   expect(html.match(/<details class="table1" open>/g)).toHaveLength(1);
   expect(html).toMatch(/<td>[\d.,]+<br><small>\[[\d.,]+, [\d.,]+\]<\/small><\/td>/);
   expect(index).toContain('<table class="index">');
-  const configRows = [...index.matchAll(/<tr><td>(?:<a[^>]*>tiny<\/a>)?<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]+)<\/td><td>2<\/td>/g)].map((m) => m[1]);
+  const configRows = [
+    ...index.matchAll(/<tr><td>(?:<a[^>]*>tiny<\/a>)?<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]+)<\/td><td>2<\/td>/g),
+  ].map((m) => m[1]);
   expect(configRows).toHaveLength(4);
   expect(new Set(configRows).size).toBe(4);
 });
@@ -74,7 +96,9 @@ test('runexp report <dir> --reports DIR writes elsewhere; a bad directory or rep
   writeFileSync(join(dir, 'elsewhere/broken/summary.json'), '{"experiment": "broken", ');
   const other = runCli(['report', 'runs/tiny', '--reports', 'elsewhere'], dir);
   expect(other.code).toBe(0);
-  expect(other.stderr).toMatch(/runexp: report: \S+elsewhere\/broken\/summary\.json cannot be read \(.*\); it is left out of reports\/index\.html \(write that report again\)/);
+  expect(other.stderr).toMatch(
+    /runexp: report: \S+elsewhere\/broken\/summary\.json cannot be read \(.*\); it is left out of reports\/index\.html \(write that report again\)/,
+  );
   expect(readFileSync(join(dir, 'elsewhere/index.html'), 'utf8')).toContain('tiny/index.html');
   expect(existsSync(join(dir, 'elsewhere/tiny/index.html'))).toBe(true);
   const bad = runCli(['report', 'no-such-dir'], dir);
@@ -84,7 +108,9 @@ test('runexp report <dir> --reports DIR writes elsewhere; a bad directory or rep
   writeFileSync(join(dir, 'a-file'), 'not a folder');
   const blocked = runCli(['report', 'runs/tiny', '--reports', 'a-file'], dir);
   expect(blocked.code).toBe(2);
-  expect(blocked.stderr).toBe('runexp: the reports folder a-file/tiny lies under a-file, which is a file\n  hint: give --reports a folder you can write, on a disk with free space\n');
+  expect(blocked.stderr).toBe(
+    'runexp: the reports folder a-file/tiny lies under a-file, which is a file\n  hint: give --reports a folder you can write, on a disk with free space\n',
+  );
 });
 
 test('damaged run folders and a null score are named and left out, a damaged manifest is rebuilt; the report is still written; a rerun redoes them', () => {
@@ -94,7 +120,10 @@ test('damaged run folders and a null score are named and left out, a damaged man
   writeFileSync(join(dir, 'runs/damaged/runs', second, 'pruned-weights.json'), 'garbage{');
   writeFileSync(join(dir, 'runs/damaged/manifest.json'), '{}');
   // A line stored by an old version with a score of null (it used to crash every verdict).
-  const lines = readFileSync(join(dir, 'runs/damaged/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(join(dir, 'runs/damaged/results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const third = lines.find((l) => l.runId !== first && l.runId !== second);
   third.compact.mse = null;
   writeFileSync(join(dir, 'runs/damaged/results.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
@@ -102,12 +131,16 @@ test('damaged run folders and a null score are named and left out, a damaged man
   expect(damaged.code).toBe(0);
   const warnings = damaged.stderr.trim().split('\n');
   expect(warnings).toHaveLength(4);
-  expect(warnings).toEqual(expect.arrayContaining([
-    expect.stringMatching(/^runexp: report: .*runs\/damaged\/manifest\.json is damaged \(experiment: .*\); its provenance is shown as unknown$/),
-    `runexp: report: run ${third.runId} left out: its line in results.jsonl holds scores that are not numbers (compact.mse); run the experiment again to redo it`,
-    `runexp: report: run ${first} left out: ${join(dir, 'runs/damaged/runs', first, 'predictions.csv')} cannot be read (ENOENT); run the experiment again to redo it`,
-    `runexp: report: run ${second} left out: ${join(dir, 'runs/damaged/runs', second, 'pruned-weights.json')} does not match its recorded checksum; run the experiment again to redo it`,
-  ]));
+  expect(warnings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(
+        /^runexp: report: .*runs\/damaged\/manifest\.json is damaged \(experiment: .*\); its provenance is shown as unknown$/,
+      ),
+      `runexp: report: run ${third.runId} left out: its line in results.jsonl holds scores that are not numbers (compact.mse); run the experiment again to redo it`,
+      `runexp: report: run ${first} left out: ${join(dir, 'runs/damaged/runs', first, 'predictions.csv')} cannot be read (ENOENT); run the experiment again to redo it`,
+      `runexp: report: run ${second} left out: ${join(dir, 'runs/damaged/runs', second, 'pruned-weights.json')} does not match its recorded checksum; run the experiment again to redo it`,
+    ]),
+  );
   const html = readFileSync(join(dir, 'damaged-reports/tiny/index.html'), 'utf8');
   expect(html).toContain('<th>runs</th><td>5 ok, 0 failed</td>');
   expect(html).toContain('Left out because damaged:');
@@ -121,7 +154,9 @@ test('damaged run folders and a null score are named and left out, a damaged man
 const inCi = process.env.CI === 'true';
 const browserTest = chromiumAvailable || inCi ? test : test.skip;
 if (!chromiumAvailable) {
-  console.warn(`${inCi ? 'failing' : 'skipping'} the browser test: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`);
+  console.warn(
+    `${inCi ? 'failing' : 'skipping'} the browser test: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 browserTest('opens from file:// in headless Chromium: every chart rendered, no errors, no network', async () => {
@@ -132,7 +167,13 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
   // Figures 1, 2 and 4 and the equity curves pick one of the 4 configurations, the loss curves one
   // of its 2 data sizes' trainings (two percentiles share one): picking another redraws them.
-  expect(visit.pickers).toEqual([4, 4, 4, 2, 4].map((options, i) => ({ id: `chart-${['weights-dense', 'weights-dense-fate', 'predictions', 'loss', 'equity'][i]}`, options, changed: true })));
+  expect(visit.pickers).toEqual(
+    [4, 4, 4, 2, 4].map((options, i) => ({
+      id: `chart-${['weights-dense', 'weights-dense-fate', 'predictions', 'loss', 'equity'][i]}`,
+      options,
+      changed: true,
+    })),
+  );
   expect(visit.overlappingLabels).toEqual([]);
   // At 1200 px, every Table 1 (2 seeds: means with intervals) fits, and no table widens the page.
   expect(visit.wideTables).toEqual([]);
@@ -141,55 +182,103 @@ browserTest('opens from file:// in headless Chromium: every chart rendered, no e
   expect(existsSync(join(dir, 'reports/tiny/screenshot.png'))).toBe(true);
 });
 
-browserTest('a grid of two data sizes × a random control: no chart averages over either, every interval is over seeds only', async () => {
-  const grid = tempDir('runexp-control-');
-  writeSpec(grid, tinySpec({ name: 'control', seeds: '[1, 2]', prune: '{plugin: magnitude, sparsity: [0.35, 0.7], control: [none, random]}' }).replace('days: 120', 'days: [120, 160]'));
-  expect(runCli(['spec.yaml'], grid).code).toBe(0);
-  const charts = join(grid, 'reports/control/charts');
-  // Every aggregated point summarises the seeds of one configuration: n is never more than 2.
-  for (const id of ['axis-days', 'axis-prune-sparsity', 'data-size', 'methods-accuracy']) {
-    const spec = JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8'));
-    const rows = (spec.data?.values ?? spec.layer[0].data.values) as { n?: number; model?: string; method?: string }[];
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(row.n ?? 0).toBeLessThanOrEqual(2);
-  }
-  // The series say what tells them apart: the data size and the control.
-  const models = (id: string) => new Set((JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8')).data.values as { model: string }[]).map((r) => r.model));
-  expect(models('axis-prune-sparsity')).toEqual(new Set(['original (days 120)', 'original (days 160)', 'compact (days 120)', 'compact (days 120, control random)', 'compact (days 160)', 'compact (days 160, control random)']));
-  expect(models('data-size')).toEqual(new Set(['original', 'compact (sparsity 0.35)', 'compact (sparsity 0.35, control random)', 'compact (sparsity 0.7)', 'compact (sparsity 0.7, control random)']));
-  const visit = await visitReport(join(grid, 'reports/control/index.html'), join(grid, 'reports/control/screenshot-control.png'));
-  expect(visit.consoleErrors).toEqual([]);
-  expect(visit.overlappingLabels).toEqual([]);
-  for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
-  // 8 configurations; the loss curves: 2 trainings (the data sizes), the pruning shares them.
-  expect(visit.pickers.map((p) => [p.options, p.changed]).slice(0, 4)).toEqual([[8, true], [8, true], [8, true], [2, true]]);
-  // The equity curves' picker offers the 8 configurations too (tiny models often sit in cash: the curves may not change).
-  expect(visit.pickers[4].options).toBe(8);
-}, 120_000);
+browserTest(
+  'a grid of two data sizes × a random control: no chart averages over either, every interval is over seeds only',
+  async () => {
+    const grid = tempDir('runexp-control-');
+    writeSpec(
+      grid,
+      tinySpec({ name: 'control', seeds: '[1, 2]', prune: '{plugin: magnitude, sparsity: [0.35, 0.7], control: [none, random]}' }).replace(
+        'days: 120',
+        'days: [120, 160]',
+      ),
+    );
+    expect(runCli(['spec.yaml'], grid).code).toBe(0);
+    const charts = join(grid, 'reports/control/charts');
+    // Every aggregated point summarises the seeds of one configuration: n is never more than 2.
+    for (const id of ['axis-days', 'axis-prune-sparsity', 'data-size', 'methods-accuracy']) {
+      const spec = JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8'));
+      const rows = (spec.data?.values ?? spec.layer[0].data.values) as { n?: number; model?: string; method?: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.n ?? 0).toBeLessThanOrEqual(2);
+    }
+    // The series say what tells them apart: the data size and the control.
+    const models = (id: string) =>
+      new Set((JSON.parse(readFileSync(join(charts, `${id}.vl.json`), 'utf8')).data.values as { model: string }[]).map((r) => r.model));
+    expect(models('axis-prune-sparsity')).toEqual(
+      new Set([
+        'original (days 120)',
+        'original (days 160)',
+        'compact (days 120)',
+        'compact (days 120, control random)',
+        'compact (days 160)',
+        'compact (days 160, control random)',
+      ]),
+    );
+    expect(models('data-size')).toEqual(
+      new Set([
+        'original',
+        'compact (sparsity 0.35)',
+        'compact (sparsity 0.35, control random)',
+        'compact (sparsity 0.7)',
+        'compact (sparsity 0.7, control random)',
+      ]),
+    );
+    const visit = await visitReport(join(grid, 'reports/control/index.html'), join(grid, 'reports/control/screenshot-control.png'));
+    expect(visit.consoleErrors).toEqual([]);
+    expect(visit.overlappingLabels).toEqual([]);
+    for (const chart of visit.charts) expect(chart.marks).toBeGreaterThan(0);
+    // 8 configurations; the loss curves: 2 trainings (the data sizes), the pruning shares them.
+    expect(visit.pickers.map((p) => [p.options, p.changed]).slice(0, 4)).toEqual([
+      [8, true],
+      [8, true],
+      [8, true],
+      [2, true],
+    ]);
+    // The equity curves' picker offers the 8 configurations too (tiny models often sit in cash: the curves may not change).
+    expect(visit.pickers[4].options).toBe(8);
+  },
+  120_000,
+);
 
-browserTest('watch while it runs: the report is written at the start with a progress banner and reloads itself; the final one has neither', async () => {
-  const live = tempDir('runexp-live-');
-  writeSpec(live, tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}' }).replace('days: 120', 'days: [120, 160]'));
-  const child = spawn(process.execPath, [BIN, 'spec.yaml', '--workers', '1'], { cwd: live, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
-  const exited = new Promise((done) => child.on('exit', done));
-  const page = join(live, 'reports/tiny/index.html');
-  for (let i = 0; i < 600 && !(existsSync(page) && readFileSync(page, 'utf8').includes('id="live-banner"')); i++) await new Promise((r) => setTimeout(r, 100));
-  const livePage = readFileSync(page, 'utf8');
-  expect(livePage).toContain('setTimeout(() => location.reload(), 10000)');
-  // No verdicts while runs arrive: a family is judged over the whole grid.
-  expect(livePage).not.toMatch(/<li[^>]*>compact vs original: /);
-  if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Judged when the run ends');
-  if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Computed when the run ends, with its Sharpe tests');
-  const during = await visitReport(page, join(live, 'reports/tiny/screenshot-running.png'));
-  expect(during.banner).toMatch(/^Running: \d of 8 runs done · \d failed · 1 training group running(, \d waiting)? · ETA /);
-  expect(during.consoleErrors).toEqual([]);
-  expect(readFileSync(join(live, 'reports/index.html'), 'utf8')).toMatch(/ok \(running\)|<td>—<\/td>/);
+browserTest(
+  'watch while it runs: the report is written at the start with a progress banner and reloads itself; the final one has neither',
+  async () => {
+    const live = tempDir('runexp-live-');
+    writeSpec(
+      live,
+      tinySpec({ seeds: '[1, 2]', train: '{plugin: tfjs, epochs: 40, earlyStopping: false, redrawDeadInit: 5}' }).replace(
+        'days: 120',
+        'days: [120, 160]',
+      ),
+    );
+    const child = spawn(process.execPath, [BIN, 'spec.yaml', '--workers', '1'], {
+      cwd: live,
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    const page = join(live, 'reports/tiny/index.html');
+    for (let i = 0; i < 600 && !(existsSync(page) && readFileSync(page, 'utf8').includes('id="live-banner"')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const livePage = readFileSync(page, 'utf8');
+    expect(livePage).toContain('setTimeout(() => location.reload(), 10000)');
+    // No verdicts while runs arrive: a family is judged over the whole grid.
+    expect(livePage).not.toMatch(/<li[^>]*>compact vs original: /);
+    if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Judged when the run ends');
+    if (livePage.includes('<h2 id="table1">')) expect(livePage).toContain('Computed when the run ends, with its Sharpe tests');
+    const during = await visitReport(page, join(live, 'reports/tiny/screenshot-running.png'));
+    expect(during.banner).toMatch(/^Running: \d of 8 runs done · \d failed · 1 training group running(, \d waiting)? · ETA /);
+    expect(during.consoleErrors).toEqual([]);
+    expect(readFileSync(join(live, 'reports/index.html'), 'utf8')).toMatch(/ok \(running\)|<td>—<\/td>/);
 
-  expect(await exited).toBe(0);
-  const after = await visitReport(page, join(live, 'reports/tiny/screenshot-done.png'));
-  expect(after.banner).toBeNull();
-  expect(readFileSync(page, 'utf8')).not.toContain('location.reload()');
-  expect(readFileSync(page, 'utf8')).toMatch(/<li[^>]*>compact vs original: /);
-  expect(after.charts.length).toBeGreaterThan(0);
-  expect(existsSync(join(live, 'reports/tiny/screenshot-running.png'))).toBe(true);
-}, 120_000);
+    expect(await exited).toBe(0);
+    const after = await visitReport(page, join(live, 'reports/tiny/screenshot-done.png'));
+    expect(after.banner).toBeNull();
+    expect(readFileSync(page, 'utf8')).not.toContain('location.reload()');
+    expect(readFileSync(page, 'utf8')).toMatch(/<li[^>]*>compact vs original: /);
+    expect(after.charts.length).toBeGreaterThan(0);
+    expect(existsSync(join(live, 'reports/tiny/screenshot-running.png'))).toBe(true);
+  },
+  120_000,
+);

@@ -28,7 +28,13 @@ function interruptWhen(dir: string, marker: string | null, signal: NodeJS.Signal
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test(`${signal} during fetch: exit 130, no run done`, async () => {
     const dir = tempDir();
-    writeSpec(dir, tinySpec().replace('  ticker: SPY\n', `  ticker: SPY\n  source: {plugin: ${join(FIXTURES, 'plugins/slow-fetch.ts')}, delayMs: 4000}\n`));
+    writeSpec(
+      dir,
+      tinySpec().replace(
+        '  ticker: SPY\n',
+        `  ticker: SPY\n  source: {plugin: ${join(FIXTURES, 'plugins/slow-fetch.ts')}, delayMs: 4000}\n`,
+      ),
+    );
     expect(await interruptWhen(dir, 'slow-fetch: fetching', signal)).toBe(130);
     const results = join(dir, 'runs/tiny/results.jsonl');
     expect(existsSync(results) ? readFileSync(results, 'utf8') : '').toBe('');

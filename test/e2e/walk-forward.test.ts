@@ -4,8 +4,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
-const walk = (options: string) => tinySpec({ seeds: '[1, 2]', prune: '{plugin: magnitude, percentile: 35}', train: '{plugin: tfjs, epochs: 2, earlyStopping: false, redrawDeadInit: 5}' }).replace('  days: 20\n', `  days: 20\n  walkForward: ${options}\n`);
-const predictionDates = (dir: string, runId: string) => readFileSync(join(dir, 'runs/tiny/runs', runId, 'predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+const walk = (options: string) =>
+  tinySpec({
+    seeds: '[1, 2]',
+    prune: '{plugin: magnitude, percentile: 35}',
+    train: '{plugin: tfjs, epochs: 2, earlyStopping: false, redrawDeadInit: 5}',
+  }).replace('  days: 20\n', `  days: 20\n  walkForward: ${options}\n`);
+const predictionDates = (dir: string, runId: string) =>
+  readFileSync(join(dir, 'runs/tiny/runs', runId, 'predictions.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]);
 
 test('retrain once: one training per seed serves both folds; each fold is tested on its own later period', () => {
   const dir = tempDir('runexp-walk-');

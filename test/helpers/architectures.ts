@@ -81,8 +81,20 @@ export const EVERY_KIND: Record<string, LayerSpec[]> = {
   ],
   'dilated residual CNN: one block keeps its channels, one is projected': [
     { type: 'conv1d', filters: 4, kernelSize: 1, activation: 'relu' },
-    { type: 'residual', layers: [{ type: 'conv1d', filters: 4, kernelSize: 3, dilationRate: 1, padding: 'same', activation: 'relu' }, { type: 'conv1d', filters: 4, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu' }] },
-    { type: 'residual', layers: [{ type: 'conv1d', filters: 6, kernelSize: 3, dilationRate: 4, padding: 'same', activation: 'relu' }, { type: 'dropout', rate: 0.1 }] },
+    {
+      type: 'residual',
+      layers: [
+        { type: 'conv1d', filters: 4, kernelSize: 3, dilationRate: 1, padding: 'same', activation: 'relu' },
+        { type: 'conv1d', filters: 4, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu' },
+      ],
+    },
+    {
+      type: 'residual',
+      layers: [
+        { type: 'conv1d', filters: 6, kernelSize: 3, dilationRate: 4, padding: 'same', activation: 'relu' },
+        { type: 'dropout', rate: 0.1 },
+      ],
+    },
     { type: 'globalAveragePooling1d' },
     { type: 'residual', layers: [{ type: 'dense', units: 3, activation: 'tanh' }] },
     { type: 'dense', units: 1 },
@@ -103,7 +115,7 @@ export const EVERY_KIND: Record<string, LayerSpec[]> = {
     { type: 'bidirectional', layer: { type: 'simpleRnn', units: 2 }, mergeMode: 'mul' },
     { type: 'dense', units: 1 },
   ],
-  'lstm with tfjs\'s hard-sigmoid gates': [
+  "lstm with tfjs's hard-sigmoid gates": [
     { type: 'lstm', units: 3, recurrentActivation: 'hardSigmoid' },
     { type: 'dense', units: 1 },
   ],

@@ -27,7 +27,8 @@ export interface PageVisit {
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 
 /** Runs in the page: what one chart draws (paths, positions and texts), to tell whether a pick changed it. */
-const drawing = (id: string) => `(() => { const svg = document.querySelector('#${id} svg'); return svg ? [...svg.querySelectorAll('path, text, line, rect')].map((e) => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '') + e.textContent).join('|') : ''; })()`;
+const drawing = (id: string) =>
+  `(() => { const svg = document.querySelector('#${id} svg'); return svg ? [...svg.querySelectorAll('path, text, line, rect')].map((e) => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '') + e.textContent).join('|') : ''; })()`;
 
 /** Runs in the page: how far the page, and each Table 1, reach beyond where they should end. */
 const WIDTHS = `(() => ({
@@ -60,7 +61,14 @@ export async function visitReport(file: string, screenshot: string): Promise<Pag
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -71,7 +79,11 @@ export async function visitReport(file: string, screenshot: string): Promise<Pag
     page.on('request', (r) => !/^(file|data|blob):/.test(r.url()) && networkRequests.push(r.url()));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     // Every chart container holds an SVG, or the error text the page writes when one fails.
-    await page.waitForFunction("[...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg') || c.textContent)", undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      "[...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg') || c.textContent)",
+      undefined,
+      { timeout: 30_000 },
+    );
     const charts = await page.$$eval('.chart', (els) =>
       // Data marks only (role-mark), not axes, legends or titles.
       els.map((el) => ({ id: el.id, marks: el.querySelectorAll('svg g.role-mark > *').length })),

@@ -12,12 +12,28 @@ export function tempDir(prefix = 'runexp-'): string {
 }
 
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env }, timeout: 180_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', ...env },
+    timeout: 180_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A small, fast spec: SPY, 120 training days, 20 test days, 2 epochs. */
-export function tinySpec(extra: { name?: string; prune?: string; seeds?: string; days?: string; window?: string; train?: string; compact?: string; measure?: string } = {}): string {
+export function tinySpec(
+  extra: {
+    name?: string;
+    prune?: string;
+    seeds?: string;
+    days?: string;
+    window?: string;
+    train?: string;
+    compact?: string;
+    measure?: string;
+  } = {},
+): string {
   return `name: ${extra.name ?? 'tiny'}
 seeds: ${extra.seeds ?? '[1]'}
 data:

@@ -4,7 +4,19 @@
 // opt in with `@jest-environment ./test/helpers/host-typed-arrays.environment.cjs`.
 const { TestEnvironment } = require('jest-environment-node');
 
-const TYPED_ARRAYS = ['Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint16Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'ArrayBuffer'];
+const TYPED_ARRAYS = [
+  'Float32Array',
+  'Float64Array',
+  'Int8Array',
+  'Int16Array',
+  'Int32Array',
+  'Uint8Array',
+  'Uint16Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'ArrayBuffer',
+];
 
 class HostTypedArraysEnvironment extends TestEnvironment {
   constructor(config, context) {

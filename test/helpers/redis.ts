@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0 ? 'redis-server' : undefined;
-if (!REDIS_SERVER && process.env.CI === 'true') throw new Error('redis-server is missing: .ci/run installs it (apt-get install redis-server); the queue tests must not skip in CI');
-if (!REDIS_SERVER) process.stderr.write('runexp tests: redis-server is not installed, so the queue tests are skipped (apt-get install redis-server)\n');
+if (!REDIS_SERVER && process.env.CI === 'true')
+  throw new Error('redis-server is missing: .ci/run installs it (apt-get install redis-server); the queue tests must not skip in CI');
+if (!REDIS_SERVER)
+  process.stderr.write('runexp tests: redis-server is not installed, so the queue tests are skipped (apt-get install redis-server)\n');
 
 export async function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -42,15 +44,54 @@ function ping(port: number, caFile: string | undefined): boolean {
 function selfSignedCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
   return { cert, key };
 }
 
 async function launch(port: number, dir: string, extra: string[], caFile: string | undefined): Promise<ChildProcess> {
   // With TLS the port speaks only TLS: plain connections are off (port 0).
-  const listen = caFile ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', caFile, '--tls-key-file', join(dir, 'key.pem'), '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no'] : ['--port', String(port)];
-  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...extra], { stdio: 'ignore' });
+  const listen = caFile
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        caFile,
+        '--tls-key-file',
+        join(dir, 'key.pem'),
+        '--tls-ca-cert-file',
+        caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  const child = spawn(
+    'redis-server',
+    [...listen, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...extra],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && !ping(port, caFile); i++) await new Promise((r) => setTimeout(r, 50));
   if (!ping(port, caFile)) {
     child.kill('SIGKILL'); // a server left running would keep jest from exiting

@@ -24,11 +24,14 @@ function checkStoreAfterKill(outDir: string): Map<string, number> {
   const file = join(outDir, 'results.jsonl');
   const okCounts = new Map<string, number>();
   if (!existsSync(file)) return okCounts;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   for (const line of lines) {
     const rec = JSON.parse(line);
     if (rec.status !== 'ok') continue;
-    if (!folderMatches(runDir(outDir, rec.runId), rec.files.sha256)) throw new Error(`run ${rec.runId} is recorded ok but its folder is damaged`);
+    if (!folderMatches(runDir(outDir, rec.runId), rec.files.sha256))
+      throw new Error(`run ${rec.runId} is recorded ok but its folder is damaged`);
     okCounts.set(rec.runId, (okCounts.get(rec.runId) ?? 0) + 1);
   }
   return okCounts;
@@ -61,7 +64,11 @@ export async function killLoop(kills: number, seed = 1): Promise<KillReport> {
   let finished = new Map<string, number>();
   // Keep going until `kills` kills have landed while the grid was running (at most 3× tries).
   for (let i = 0; killedMidGrid < kills && i < 3 * kills; i++) {
-    const child = spawn(process.execPath, [BIN, 'spec.yaml', '--no-report', '--workers', '2'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'spec.yaml', '--no-report', '--workers', '2'], {
+      cwd: dir,
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     if (i % 2 === 0) await sleep(1000 + random() * 2000);
     else {

@@ -11,30 +11,43 @@ beforeAll(async () => {
   tf = (await loadBackend('wasm')).tf;
 });
 
-
-const cases = Object.keys(EVERY_LAYER).flatMap((arch) => (['meanSquaredError', 'meanAbsoluteError'] as LossName[]).map((loss) => [arch, loss] as const));
+const cases = Object.keys(EVERY_LAYER).flatMap((arch) =>
+  (['meanSquaredError', 'meanAbsoluteError'] as LossName[]).map((loss) => [arch, loss] as const),
+);
 
 test.each(cases)('%s, %s: loss and gradients match the tape', (arch, lossName) => matchesTape(arch, lossName));
 
 // The recurrent cells' kernels are written for both backends runexp trains on.
-test.each(['convolution, lstm and gru returning sequences, simple rnn with relu', 'lstm forecaster', 'gru forecaster'])('%s on the cpu backend: gradients match the tape', async (arch) => {
-  tf = (await loadBackend('cpu')).tf;
-  try {
-    matchesTape(arch, 'meanSquaredError');
-  } finally {
-    tf = (await loadBackend('wasm')).tf;
-  }
-});
+test.each(['convolution, lstm and gru returning sequences, simple rnn with relu', 'lstm forecaster', 'gru forecaster'])(
+  '%s on the cpu backend: gradients match the tape',
+  async (arch) => {
+    tf = (await loadBackend('cpu')).tf;
+    try {
+      matchesTape(arch, 'meanSquaredError');
+    } finally {
+      tf = (await loadBackend('wasm')).tf;
+    }
+  },
+);
 
 function matchesTape(arch: string, lossName: LossName) {
   const model = buildModel(tf, { name: arch, layers: EVERY_LAYER[arch] }, [14, 2], 4);
   const random = mulberry32(21);
   // 27 windows: not a power of two, so 1/n is rounded
-  const x = tf.tensor3d(Float32Array.from({ length: 27 * 28 }, () => random() * 2 - 1), [27, 14, 2]);
-  const outputs = (model.outputs[0].shape.at(-1) as number);
-  const y = tf.tensor2d(Float32Array.from({ length: 27 * outputs }, () => random()), [27, outputs]);
+  const x = tf.tensor3d(
+    Float32Array.from({ length: 27 * 28 }, () => random() * 2 - 1),
+    [27, 14, 2],
+  );
+  const outputs = model.outputs[0].shape.at(-1) as number;
+  const y = tf.tensor2d(
+    Float32Array.from({ length: 27 * outputs }, () => random()),
+    [27, outputs],
+  );
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): InstanceType<Tf['Variable']> }).read());
-  const tape = tf.variableGrads(() => tf.mean(tf.metrics[lossName](y, model.apply(x, { training: true }) as never)) as never, variables as never);
+  const tape = tf.variableGrads(
+    () => tf.mean(tf.metrics[lossName](y, model.apply(x, { training: true }) as never)) as never,
+    variables as never,
+  );
   const gradients = gradientFunction(tf, model, lossName)!;
   expect(gradients).toBeDefined();
   const before = tf.memory().numTensors;
@@ -56,13 +69,22 @@ function matchesTape(arch: string, lossName: LossName) {
   model.dispose();
 }
 
-test('on the paper model with 32-window batches the gradients are the tape\'s to the last bit', () => {
+test("on the paper model with 32-window batches the gradients are the tape's to the last bit", () => {
   const model = buildModel(tf, { name: 'paper', layers: EVERY_LAYER.paper }, [14, 1], 2);
   const random = mulberry32(5);
-  const x = tf.tensor3d(Float32Array.from({ length: 32 * 14 }, () => random()), [32, 14, 1]);
-  const y = tf.tensor2d(Float32Array.from({ length: 32 }, () => random()), [32, 1]);
+  const x = tf.tensor3d(
+    Float32Array.from({ length: 32 * 14 }, () => random()),
+    [32, 14, 1],
+  );
+  const y = tf.tensor2d(
+    Float32Array.from({ length: 32 }, () => random()),
+    [32, 1],
+  );
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): InstanceType<Tf['Variable']> }).read());
-  const tape = tf.variableGrads(() => tf.mean(tf.metrics.meanSquaredError(y, model.apply(x, { training: true }) as never)) as never, variables as never);
+  const tape = tf.variableGrads(
+    () => tf.mean(tf.metrics.meanSquaredError(y, model.apply(x, { training: true }) as never)) as never,
+    variables as never,
+  );
   const manual = tf.tidy(() => gradientFunction(tf, model, 'meanSquaredError')!(x, y));
   expect(manual.value.dataSync()[0]).toBe(tape.value.dataSync()[0]);
   for (const v of variables) expect(Array.from(manual.grads[v.name].dataSync())).toEqual(Array.from(tape.grads[v.name].dataSync()));
@@ -77,10 +99,13 @@ test('a model with a layer whose configuration has no fast gradient (hard-sigmoi
 });
 
 // The validation loss of every epoch runs the same forward passes: they must be predict's values.
-test.each(Object.keys(EVERY_LAYER))('%s: the forward passes give predict\'s outputs (to the bit on dense and conv1d)', (arch) => {
+test.each(Object.keys(EVERY_LAYER))("%s: the forward passes give predict's outputs (to the bit on dense and conv1d)", (arch) => {
   const model = buildModel(tf, { name: arch, layers: EVERY_LAYER[arch] }, [14, 2], 4);
   const random = mulberry32(8);
-  const x = tf.tensor3d(Float32Array.from({ length: 19 * 28 }, () => random() * 2 - 1), [19, 14, 2]);
+  const x = tf.tensor3d(
+    Float32Array.from({ length: 19 * 28 }, () => random() * 2 - 1),
+    [19, 14, 2],
+  );
   const forward = forwardFunction(tf, model)!;
   const before = tf.memory().numTensors;
   const fast = tf.tidy(() => forward(x));

@@ -24,11 +24,29 @@ beforeAll(async () => {
 async function trainOnce(seed: number, redrawDeadInit = 0, architecture: Architecture = arch, keepDead?: boolean) {
   const series = readSnapshot('SPY', 'Adj Close');
   const n = series.values.length;
-  const data = await minmax.run({ series, train: { from: n - 220, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, stageContext(tf, seed));
-  const options = { epochs: 3, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01, loss: 'meanSquaredError' as const, earlyStopping: false as const, redrawDeadInit };
+  const data = await minmax.run(
+    { series, train: { from: n - 220, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 },
+    { fitOn: 'train' },
+    stageContext(tf, seed),
+  );
+  const options = {
+    epochs: 3,
+    batchSize: 16,
+    optimizer: 'adam' as const,
+    learningRate: 0.01,
+    loss: 'meanSquaredError' as const,
+    earlyStopping: false as const,
+    redrawDeadInit,
+  };
   const result = await tfjs.run({ data, architecture, seed, events: trainingEvents([]), keepDead }, options, stageContext(tf, seed));
   const weights = result.model.getWeights().map((w) => Array.from(w.dataSync()));
-  const outputs = tf.tidy(() => Array.from((result.model.predict(tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features])) as ReturnType<Tf['tensor']>).dataSync()));
+  const outputs = tf.tidy(() =>
+    Array.from(
+      (
+        result.model.predict(tf.tensor3d(data.test.x, [data.test.count, data.lookback, data.features])) as ReturnType<Tf['tensor']>
+      ).dataSync(),
+    ),
+  );
   result.model.dispose();
   return { weights, loss: result.loss, redraws: result.redraws, dead: result.dead, outputs };
 }

@@ -14,7 +14,10 @@ async function gridOf(text: string) {
 
 describe('grid expansion', () => {
   test('axes multiply; trainings are shared across pruning settings', async () => {
-    const spec = tinySpec({ seeds: '[1, 2]', prune: '[{plugin: magnitude, percentile: [20, 35, 50]}, {plugin: random, percentile: 35}]' }).replace('days: 120', 'days: [120, 150]');
+    const spec = tinySpec({
+      seeds: '[1, 2]',
+      prune: '[{plugin: magnitude, percentile: [20, 35, 50]}, {plugin: random, percentile: 35}]',
+    }).replace('days: 120', 'days: [120, 150]');
     const grid = await gridOf(spec);
     // 2 sizes × 2 seeds × (3 magnitude + 1 random) = 16 runs, from 2 × 2 = 4 trainings
     expect(grid.runs).toHaveLength(16);
@@ -46,7 +49,10 @@ describe('grid expansion', () => {
   test('run ids are stable: the same configuration written differently gets the same ids', async () => {
     const a = await gridOf(tinySpec());
     const reordered = tinySpec()
-      .replace('train: {plugin: tfjs, epochs: 2, earlyStopping: false}', 'train: {earlyStopping: false, epochs: 2, plugin: tfjs, batchSize: 32}')
+      .replace(
+        'train: {plugin: tfjs, epochs: 2, earlyStopping: false}',
+        'train: {earlyStopping: false, epochs: 2, plugin: tfjs, batchSize: 32}',
+      )
       .replace('prune: {plugin: magnitude, percentile: [35, 50]}', 'prune: {percentile: [35, 50], plugin: magnitude, layers: first-dense}');
     const b = await gridOf(reordered);
     expect(b.runs.map((r) => r.runId)).toEqual(a.runs.map((r) => r.runId));
@@ -60,17 +66,26 @@ describe('a general grid', () => {
   const plugin = (name: string) => join(FIXTURES, 'plugins', name);
 
   test('axis options of every slot, compact and measure included, are in params, labels and ids', async () => {
-    const grid = await gridOf(tinySpec({ measure: `{plugin: ${plugin('measure-batches.ts')}, batchSize: [32, 1024], warmup: 1, repeats: 2}` }));
+    const grid = await gridOf(
+      tinySpec({ measure: `{plugin: ${plugin('measure-batches.ts')}, batchSize: [32, 1024], warmup: 1, repeats: 2}` }),
+    );
     expect(grid.runs).toHaveLength(4);
     expect(new Set(grid.runs.map((r) => r.runId)).size).toBe(4);
-    expect(grid.runs.map((r) => r.params.measure)).toEqual([{ batchSize: 32 }, { batchSize: 1024 }, { batchSize: 32 }, { batchSize: 1024 }]);
+    expect(grid.runs.map((r) => r.params.measure)).toEqual([
+      { batchSize: 32 },
+      { batchSize: 1024 },
+      { batchSize: 32 },
+      { batchSize: 1024 },
+    ]);
     const labels = labeller(grid.runs.map((r) => r.params));
     expect(labels.run(grid.runs[1].params)).toBe('SPY 120d paper magnitude percentile=35 measure.batchSize=1024 seed=1');
     expect(new Set(grid.runs.map((r) => configKey(r.params))).size).toBe(4);
   });
 
   test('two entries of one pruner that differ in a plain option are never merged', async () => {
-    const grid = await gridOf(tinySpec({ prune: '[{plugin: magnitude, percentile: 35, scope: layer}, {plugin: magnitude, percentile: 35, scope: global}]' }));
+    const grid = await gridOf(
+      tinySpec({ prune: '[{plugin: magnitude, percentile: 35, scope: layer}, {plugin: magnitude, percentile: 35, scope: global}]' }),
+    );
     expect(grid.runs.map((r) => r.params.prune)).toEqual([
       { percentile: 35, scope: 'layer' },
       { percentile: 35, scope: 'global' },
@@ -84,24 +99,51 @@ describe('a general grid', () => {
       ['magnitude', 'copy'],
       ['with-compactor', 'compact-with-data'],
     ]);
-    expect(grid.runs[1].compact.source).toMatchObject({ kind: 'file', path: expect.stringMatching(/test\/fixtures\/plugins\/compact-with-data\.ts$/) });
+    expect(grid.runs[1].compact.source).toMatchObject({
+      kind: 'file',
+      path: expect.stringMatching(/test\/fixtures\/plugins\/compact-with-data\.ts$/),
+    });
     // The compactor follows from the pruner: labels leave it out (it still tells runs apart in params and ids).
     const labels = labeller(grid.runs.map((r) => r.params));
-    expect(grid.runs.map((r) => labels.config(r.params))).toEqual(['SPY 120d paper magnitude percentile=35', 'SPY 120d paper with-compactor']);
+    expect(grid.runs.map((r) => labels.config(r.params))).toEqual([
+      'SPY 120d paper magnitude percentile=35',
+      'SPY 120d paper with-compactor',
+    ]);
   });
 
   test('labels show an option only where it varies beside what they already show', () => {
-    const base = { ticker: 'SPY', days: 100, testEnd: 'e', architecture: 'paper', seed: 1, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {} };
+    const base = {
+      ticker: 'SPY',
+      days: 100,
+      testEnd: 'e',
+      architecture: 'paper',
+      seed: 1,
+      pruner: 'magnitude',
+      prune: { percentile: 35 },
+      train: {},
+      window: {},
+    };
     // Two datasets with their own CSV columns: the columns follow from the ticker.
-    const fetched = [{ ...base, fetch: { column: 'price' } }, { ...base, ticker: 'QQQ', fetch: { column: 'close' } }];
-    expect(fetched.map((p) => labeller(fetched).config(p))).toEqual(['SPY 100d paper magnitude percentile=35', 'QQQ 100d paper magnitude percentile=35']);
+    const fetched = [
+      { ...base, fetch: { column: 'price' } },
+      { ...base, ticker: 'QQQ', fetch: { column: 'close' } },
+    ];
+    expect(fetched.map((p) => labeller(fetched).config(p))).toEqual([
+      'SPY 100d paper magnitude percentile=35',
+      'QQQ 100d paper magnitude percentile=35',
+    ]);
     // Two epochs settings for the same everything else: shown.
-    const trained = [{ ...base, train: { epochs: 10 } }, { ...base, train: { epochs: 20 } }];
+    const trained = [
+      { ...base, train: { epochs: 10 } },
+      { ...base, train: { epochs: 20 } },
+    ];
     expect(labeller(trained).config(trained[1])).toBe('SPY 100d paper magnitude percentile=35 train.epochs=20');
   });
 
   test('a pruner with training hooks shares the dense training and gets one of its own', async () => {
-    const grid = await gridOf(tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('masked-training.ts')}, sparsity: [0.3, 0.5]}]` }));
+    const grid = await gridOf(
+      tinySpec({ prune: `[{plugin: magnitude, percentile: 35}, {plugin: ${plugin('masked-training.ts')}, sparsity: [0.3, 0.5]}]` }),
+    );
     expect(grid.groups).toHaveLength(1);
     const [dense, ...hooked] = grid.runs;
     expect(dense.prunerTrainKey).toBeUndefined();
@@ -133,7 +175,8 @@ describe('a general grid', () => {
 });
 
 describe('walk-forward', () => {
-  const walk = (options: string) => tinySpec({ prune: '{plugin: magnitude, percentile: 35}' }).replace('  days: 20\n', `  days: 20\n  walkForward: ${options}\n`);
+  const walk = (options: string) =>
+    tinySpec({ prune: '{plugin: magnitude, percentile: 35}' }).replace('  days: 20\n', `  days: 20\n  walkForward: ${options}\n`);
 
   test('sliding, retrained every fold: consecutive test periods ending at test.end, each with its own training right before it', async () => {
     const grid = await gridOf(walk('{folds: 3}'));
@@ -149,7 +192,7 @@ describe('walk-forward', () => {
     expect(labeller(grid.runs.map((r) => r.params)).run(grid.runs[1].params)).toContain('fold=2');
   });
 
-  test('expanding: every fold trains from the first fold\'s start; step sets how far apart the folds are', async () => {
+  test("expanding: every fold trains from the first fold's start; step sets how far apart the folds are", async () => {
     const grid = await gridOf(walk('{folds: 3, step: 10, window: expanding}'));
     expect(grid.groups.map((g) => [g.ranges.train.from, g.ranges.train.to, g.ranges.test.from, g.ranges.test.to])).toEqual([
       [8212, 8332, 8332, 8352],

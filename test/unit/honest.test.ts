@@ -70,20 +70,37 @@ describe('forecast scores', () => {
 
 describe('baselines', () => {
   test('solve: a 3×3 system', () => {
-    const x = solve([[2, 1, -1], [-3, -1, 2], [-2, 1, 2]], [8, -11, -3]);
+    const x = solve(
+      [
+        [2, 1, -1],
+        [-3, -1, 2],
+        [-2, 1, 2],
+      ],
+      [8, -11, -3],
+    );
     [2, 3, -1].forEach((v, i) => expect(x[i]).toBeCloseTo(v, 12));
   });
   test('persistence, drift and linear against a numpy reference', () => {
     // The linear baseline: ridge (λ = 1e-4·n, intercept unpenalised) on the window divided by
     // its last price, fitted on the training split's targets. Reference: numpy.linalg.solve.
     const values = Array.from({ length: 60 }, (_, t) => 100 + 5 * Math.sin(0.7 * t) + 0.3 * t + 2 * Math.cos(1.9 * t));
-    const f = baselineForecasts({ values, train: { from: 0, to: 50, firstValidationTarget: 40 }, test: { from: 50, to: 53 }, lookback: 3, horizon: 1, ridge: 1e-4 });
+    const f = baselineForecasts({
+      values,
+      train: { from: 0, to: 50, firstValidationTarget: 40 },
+      test: { from: 50, to: 53 },
+      lookback: 3,
+      horizon: 1,
+      ridge: 1e-4,
+    });
     expect(f.persistence).toEqual([values[49], values[50], values[51]]);
     expect(f.drift[0]).toBeCloseTo(values[49] + (values[49] - values[0]) / 49, 12);
     [118.13752900364935, 114.01850279567567, 108.69409860759365].forEach((y, i) => expect(f.linear[i]).toBeCloseTo(y, 8));
   });
   test('the ridge penalty is the candidate with the smallest validation MSE, and never looks at the test period', () => {
-    const values = Array.from({ length: 80 }, (_, t) => 100 + 5 * Math.sin(0.7 * t) + 0.3 * t + 2 * Math.cos(1.9 * t) + 3 * Math.sin(0.13 * t * t));
+    const values = Array.from(
+      { length: 80 },
+      (_, t) => 100 + 5 * Math.sin(0.7 * t) + 0.3 * t + 2 * Math.cos(1.9 * t) + 3 * Math.sin(0.13 * t * t),
+    );
     const fitOn = { values, train: { from: 0, to: 60, firstValidationTarget: 48 }, lookback: 3, horizon: 1 };
     const chosen = chooseRidge(fitOn);
     // Each candidate's validation MSE, from the forecasts baselineForecasts makes for the validation targets.

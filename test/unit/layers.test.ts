@@ -7,10 +7,24 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { FIXTURES, tempDir } from '../helpers/cli.ts';
 
 /** Lower rank = lower layer. Layers of equal rank may not import each other. */
-const RANK: Record<string, number> = { loader: -1, plugin: 0, spec: 1, plan: 2, evaluation: 3, results: 4, execute: 5, report: 5, cli: 6, 'index.ts': 6, plugins: 1 };
+const RANK: Record<string, number> = {
+  loader: -1,
+  plugin: 0,
+  spec: 1,
+  plan: 2,
+  evaluation: 3,
+  results: 4,
+  execute: 5,
+  report: 5,
+  cli: 6,
+  'index.ts': 6,
+  plugins: 1,
+};
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 const files = sources('src');
@@ -19,7 +33,9 @@ const layerOf = (file: string) => relative('src', file).split('/')[0];
 /** Relative imports (static, re-exports and dynamic) of a file, resolved to paths; `import type` included. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from\s+|import\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => resolve(dirname(file), m[1])).map((p) => relative(process.cwd(), p));
+  return [...text.matchAll(/(?:from\s+|import\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)]
+    .map((m) => resolve(dirname(file), m[1]))
+    .map((p) => relative(process.cwd(), p));
 }
 
 test('every file under src/ belongs to a known layer', () => {

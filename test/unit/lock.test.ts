@@ -56,13 +56,15 @@ test('contenders that start at the same moment: exactly one gets the lock, every
     const d = dir();
     const at = Date.now() + 2500;
     const outcomes = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        new Promise<string>((done) => {
-          const child = spawn(process.execPath, [resolve('bin/dev.js'), 'test/helpers/lock-child.ts', d, String(at)]);
-          let out = '';
-          child.stdout.on('data', (b) => (out += b));
-          child.on('exit', () => done(out.trim()));
-        }),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<string>((done) => {
+            const child = spawn(process.execPath, [resolve('bin/dev.js'), 'test/helpers/lock-child.ts', d, String(at)]);
+            let out = '';
+            child.stdout.on('data', (b) => (out += b));
+            child.on('exit', () => done(out.trim()));
+          }),
       ),
     );
     expect(outcomes.sort()).toEqual(['busy', 'busy', 'busy', 'locked']);

@@ -20,11 +20,20 @@ test('lowest scores first; equal scores in index order; -Infinity before everyth
 });
 
 test('layer scope removes the same share of each layer; global scope ranks all together', () => {
-  const scores = new Map<string, number[]>([['a', [1, 2, 3, 4]], ['b', [10, 20]]]);
+  const scores = new Map<string, number[]>([
+    ['a', [1, 2, 3, 4]],
+    ['b', [10, 20]],
+  ]);
   const layer = masksFromScores(scores, 0.5, 'layer');
-  expect(layer.map((m) => [m.layer, Array.from(m.keep)])).toEqual([['a', [0, 0, 1, 1]], ['b', [0, 1]]]);
+  expect(layer.map((m) => [m.layer, Array.from(m.keep)])).toEqual([
+    ['a', [0, 0, 1, 1]],
+    ['b', [0, 1]],
+  ]);
   const global = masksFromScores(scores, 0.5, 'global');
-  expect(global.map((m) => [m.layer, Array.from(m.keep)])).toEqual([['a', [0, 0, 0, 1]], ['b', [1, 1]]]);
+  expect(global.map((m) => [m.layer, Array.from(m.keep)])).toEqual([
+    ['a', [0, 0, 0, 1]],
+    ['b', [1, 1]],
+  ]);
 });
 
 test('a random control prunes as many values per layer, elsewhere, the same for the same seed', () => {
@@ -56,8 +65,20 @@ test('structured pruning scores units by the norm of their incoming weights', ()
 
 test('efficiency: theoretical from MACs, measured from latency, and the share realised', () => {
   const report = (macs: number, nonzeroMacs: number, medianMs: number, bytes: number) =>
-    ({ macs, nonzeroMacs, latency: { batchSize: 1024, medianMs, p10Ms: 0, p90Ms: 0, repeats: 3 }, size: { denseBytes: bytes, sparseBytes: bytes, gzipBytes: bytes } }) as unknown as ModelReport;
+    ({
+      macs,
+      nonzeroMacs,
+      latency: { batchSize: 1024, medianMs, p10Ms: 0, p90Ms: 0, repeats: 3 },
+      size: { denseBytes: bytes, sparseBytes: bytes, gzipBytes: bytes },
+    }) as unknown as ModelReport;
   const e = efficiencyOf(report(100, 100, 10, 400), report(50, 25, 8, 200))!;
-  expect(e).toMatchObject({ theoreticalSpeedup: 2, sparseTheoreticalSpeedup: 4, measuredSpeedup: 1.25, latencyBatch: 1024, realisedShare: 0.625, sizeRatio: { dense: 2, sparse: 2, gzip: 2 } });
+  expect(e).toMatchObject({
+    theoreticalSpeedup: 2,
+    sparseTheoreticalSpeedup: 4,
+    measuredSpeedup: 1.25,
+    latencyBatch: 1024,
+    realisedShare: 0.625,
+    sizeRatio: { dense: 2, sparse: 2, gzip: 2 },
+  });
   expect(efficiencyOf({ ...report(1, 1, 1, 1), latency: undefined } as ModelReport, report(1, 1, 1, 1))).toBeUndefined();
 });

@@ -19,7 +19,10 @@ test('tfjs is asked for the batch size given, and ONNX Runtime agrees in any bat
   const model = buildModel(tf, { name: 'paper', layers: EVERY_LAYER.paper }, [14, 1], 1);
   const batchSizes: number[] = [];
   const predict = model.predict.bind(model);
-  model.predict = ((x: never, config?: { batchSize?: number }) => (batchSizes.push(config?.batchSize ?? -1), predict(x, config))) as typeof model.predict;
+  model.predict = ((x: never, config?: { batchSize?: number }) => {
+    batchSizes.push(config?.batchSize ?? -1);
+    return predict(x, config);
+  }) as typeof model.predict;
   const random = mulberry32(2);
   const x = Float32Array.from({ length: 100 * 14 }, () => random());
   const viaTfjs = tfjsPredictor(stageContext(tf, 1), model, { lookback: 14, features: 1 });

@@ -1,6 +1,7 @@
 // The small helpers behind runexp's messages and input checks, on hand-made values: quoting what
 // users wrote, calendar dates, text encodings, price series and the counts a pruner reports.
-import { pluginFiles, requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
+import { requireFiniteScores, requireValidCounts } from '../../src/execute/checks.ts';
+import { pluginFiles } from '../../src/execute/plugin-files.ts';
 import { dayCode, dayText, isCalendarDate } from '../../src/plugin/dates.ts';
 import { parsePriceCsv } from '../../src/plugin/prices.ts';
 import { checkSeries } from '../../src/plugin/series-check.ts';
@@ -12,12 +13,26 @@ test('quoted values are escaped and cut to a readable length', () => {
   expect(quoted('SP\u0000Y\u001b[31m\u007f')).toBe('"SP\\u0000Y\\u001b[31m\\u007f"');
   const long = quoted('Q'.repeat(100_000));
   expect(long).toBe(`"${'Q'.repeat(58)}…" (100,000 characters)`);
-  expect(quotedList(Array.from({ length: 15 }, (_, i) => `c${i}`))).toBe('"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11" and 3 more');
+  expect(quotedList(Array.from({ length: 15 }, (_, i) => `c${i}`))).toBe(
+    '"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11" and 3 more',
+  );
 });
 
 test('calendar dates: only YYYY-MM-DD days that exist', () => {
   for (const ok of ['2024-02-29', '2000-02-29', '1927-12-30', '2026-12-31']) expect(isCalendarDate(ok)).toBe(true);
-  for (const bad of ['2026-02-30', '2000-13-32', '1900-02-29', '2025-02-24garbage', '2025-2-24', ' 2025-02-24', '', '2025-00-10', '2025-04-31', '2025-0a-10']) expect(isCalendarDate(bad)).toBe(false);
+  for (const bad of [
+    '2026-02-30',
+    '2000-13-32',
+    '1900-02-29',
+    '2025-02-24garbage',
+    '2025-2-24',
+    ' 2025-02-24',
+    '',
+    '2025-00-10',
+    '2025-04-31',
+    '2025-0a-10',
+  ])
+    expect(isCalendarDate(bad)).toBe(false);
   expect(dayCode('2024-02-29')).toBe(20240229);
   expect(dayText(20240229)).toBe('2024-02-29');
   expect(dayText(dayCode('0050-01-02')!)).toBe('0050-01-02');
@@ -42,8 +57,13 @@ test('text is decoded by its byte-order mark; UTF-16 without one is refused by n
   expect(decodeText(Buffer.from(text))).toEqual({ text, encoding: 'UTF-8' });
   expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({ text, encoding: 'UTF-8 with BOM' });
   expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toEqual({ text, encoding: 'UTF-16LE' });
-  expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))).toEqual({ text, encoding: 'UTF-16BE' });
-  expect(() => decodeText(Buffer.from(text, 'utf16le'))).toThrow('it holds a NUL byte at offset 1: it looks like UTF-16 without a byte-order mark');
+  expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))).toEqual({
+    text,
+    encoding: 'UTF-16BE',
+  });
+  expect(() => decodeText(Buffer.from(text, 'utf16le'))).toThrow(
+    'it holds a NUL byte at offset 1: it looks like UTF-16 without a byte-order mark',
+  );
 });
 
 describe('price series', () => {
@@ -51,7 +71,9 @@ describe('price series', () => {
   test('a good series passes; a gap of years is a warning', () => {
     expect(checkSeries(series(['2020-01-02', '2020-01-03'], [1, 2]))).toEqual({ warnings: [] });
     // 2020-01-03 → 2023-01-03 is 1,096 days: 3.0 years.
-    expect(checkSeries(series(['2020-01-02', '2020-01-03', '2023-01-03'], [1, 2, 3]))).toEqual({ warnings: ['X: no data for 3.0 years, from 2020-01-03 to 2023-01-03'] });
+    expect(checkSeries(series(['2020-01-02', '2020-01-03', '2023-01-03'], [1, 2, 3]))).toEqual({
+      warnings: ['X: no data for 3.0 years, from 2020-01-03 to 2023-01-03'],
+    });
   });
   test.each([
     [['2020-01-02', '2020-01-03'], [1], 'the fetch result has 2 dates but 1 values'],
@@ -60,8 +82,16 @@ describe('price series', () => {
     [['2020-01-02', '2020-01-02'], [1, 2], 'row 2: 2020-01-02 repeats 2020-01-02; dates must increase'],
     [['2020-01-02', '2020-01-03'], [1, NaN], 'row 2 (2020-01-03): the price NaN is not a finite positive number'],
     [['2020-01-02', '2020-01-03'], [0, 1], 'row 1 (2020-01-02): the price 0 is not a finite positive number'],
-    [['2020-01-02', '2020-01-03'], [1, 3e-310], 'row 2 (2020-01-03): the price 3e-310 is too small: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)'],
-    [['2020-01-02', '2020-01-03'], [1e200, 1], 'row 1 (2020-01-02): the price 1e+200 is too large: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)'],
+    [
+      ['2020-01-02', '2020-01-03'],
+      [1, 3e-310],
+      'row 2 (2020-01-03): the price 3e-310 is too small: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)',
+    ],
+    [
+      ['2020-01-02', '2020-01-03'],
+      [1e200, 1],
+      'row 1 (2020-01-02): the price 1e+200 is too large: squared errors of it cannot be computed (prices must lie between about 1e-154 and 1e154; rescale the series)',
+    ],
     [['2020-01-02', '2020-01-03'], [7, 7], 'every price is 7: a constant series has nothing to forecast (and cannot be min-max scaled)'],
   ])('%j %j: %s', (dates, values, problem) => {
     expect(checkSeries(series(dates, values)).problem).toBe(problem);
@@ -71,23 +101,39 @@ describe('price series', () => {
 test("a pruner's counts must be whole, with 0 ≤ kept ≤ total; scores must be finite", () => {
   const layer = (total: number, kept: number) => ({ layer: 'dense', total, kept, before: new Float32Array(), after: new Float32Array() });
   expect(() => requireValidCounts([layer(8400, 5460), layer(10, 0)], 'p')).not.toThrow();
-  for (const [total, kept] of [[8400, -5], [8400, 8401], [8400, 2.5], [0, 0]]) {
-    expect(() => requireValidCounts([layer(total, kept)], 'p')).toThrow(`the prune plugin reported kept = ${kept} of total = ${total} weights for layer dense`);
+  for (const [total, kept] of [
+    [8400, -5],
+    [8400, 8401],
+    [8400, 2.5],
+    [0, 0],
+  ]) {
+    expect(() => requireValidCounts([layer(total, kept)], 'p')).toThrow(
+      `the prune plugin reported kept = ${kept} of total = ${total} weights for layer dense`,
+    );
   }
   const report = { mse: 1, rmse: 1, mae: 1, r2: 0.5 };
   expect(() => requireFiniteScores({ original: report, compact: report }, 'm')).not.toThrow();
-  expect(() => requireFiniteScores({ original: report, compact: { ...report, mse: Infinity, r2: NaN } }, 'm')).toThrow("the compact model's mse, r2 are not finite (Infinity, NaN)");
+  expect(() => requireFiniteScores({ original: report, compact: { ...report, mse: Infinity, r2: NaN } }, 'm')).toThrow(
+    "the compact model's mse, r2 are not finite (Infinity, NaN)",
+  );
 });
 
-test('a measure plugin keeps files only inside its run folder, and never over runexp\'s own', () => {
+test("a measure plugin keeps files only inside its run folder, and never over runexp's own", () => {
   const bytes = new Uint8Array([1]);
-  expect(pluginFiles({ 'compact/model.onnx': bytes, 'notes.txt': bytes }, ['predictions.csv'], 'm')).toEqual({ 'compact/model.onnx': bytes, 'notes.txt': bytes });
+  expect(pluginFiles({ 'compact/model.onnx': bytes, 'notes.txt': bytes }, ['predictions.csv'], 'm')).toEqual({
+    'compact/model.onnx': bytes,
+    'notes.txt': bytes,
+  });
   expect(pluginFiles(undefined, [], 'm')).toEqual({});
   for (const path of ['../escape.onnx', '/etc/passwd', 'a//b', './a', 'a\\b', '']) {
     expect(() => pluginFiles({ [path]: bytes }, [], 'm')).toThrow('which is not a relative path inside the run folder');
   }
-  expect(() => pluginFiles({ 'predictions.csv': bytes }, ['predictions.csv'], 'm')).toThrow('the measure plugin returned a file at "predictions.csv", which runexp writes itself');
-  expect(() => pluginFiles({ 'a.bin': 'text' as never }, [], 'm')).toThrow('the measure plugin returned a file at "a.bin" whose content is not a Uint8Array');
+  expect(() => pluginFiles({ 'predictions.csv': bytes }, ['predictions.csv'], 'm')).toThrow(
+    'the measure plugin returned a file at "predictions.csv", which runexp writes itself',
+  );
+  expect(() => pluginFiles({ 'a.bin': 'text' as never }, [], 'm')).toThrow(
+    'the measure plugin returned a file at "a.bin" whose content is not a Uint8Array',
+  );
 });
 
 test('a CSV saved as UTF-16 with a byte-order mark reads exactly like its UTF-8 original', async () => {

@@ -16,16 +16,23 @@ beforeAll(async () => {
 
 /** The op types of an exported model's nodes, decoded from its bytes. */
 function opTypes(bytes: Uint8Array): { ops: string[]; opset: number } {
-  const model = modelProto().toObject(modelProto().decode(bytes), { longs: Number }) as { graph: { node: { opType: string }[] }; opsetImport: { version: number }[] };
+  const model = modelProto().toObject(modelProto().decode(bytes), { longs: Number }) as {
+    graph: { node: { opType: string }[] };
+    opsetImport: { version: number }[];
+  };
   return { ops: model.graph.node.map((n) => n.opType), opset: model.opsetImport[0].version };
 }
-
 
 test.each(Object.entries({ ...EVERY_LAYER, ...EVERY_KIND }))('%s: ONNX Runtime reproduces tfjs within 1e-5', async (_, layers) => {
   const model = buildModel(tf, { name: 'm', layers }, [14, 2], 3);
   const random = mulberry32(11);
   // Weights as training leaves them, not as initialised: batch norm's statistics and scale away from 0 and 1.
-  const weights = model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('moving_variance') ? 0.5 + random() : random() - 0.5)), w.shape));
+  const weights = model.getWeights().map((w, i) =>
+    tf.tensor(
+      Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('moving_variance') ? 0.5 + random() : random() - 0.5)),
+      w.shape,
+    ),
+  );
   model.setWeights(weights);
   tf.dispose(weights);
   const rows = 37;
@@ -56,7 +63,19 @@ test('the paper model (linear output) exports as Conv between two Transposes, th
 test('a model with hand-set weights gives the hand-computed outputs', async () => {
   // Conv1D(1 filter, kernel 2, stride 1, valid) on 3 steps of 1 feature, then Dense(1), both linear:
   // conv = [1·x0 + 2·x1 + 0.5, 1·x1 + 2·x2 + 0.5]; out = 3·conv0 − conv1 + 1.
-  const model = buildModel(tf, { name: 'hand', layers: [{ type: 'conv1d', filters: 1, kernelSize: 2, strides: 1, padding: 'valid', activation: 'linear' }, { type: 'flatten' }, { type: 'dense', units: 1, activation: 'linear' }] }, [3, 1], 1);
+  const model = buildModel(
+    tf,
+    {
+      name: 'hand',
+      layers: [
+        { type: 'conv1d', filters: 1, kernelSize: 2, strides: 1, padding: 'valid', activation: 'linear' },
+        { type: 'flatten' },
+        { type: 'dense', units: 1, activation: 'linear' },
+      ],
+    },
+    [3, 1],
+    1,
+  );
   const weights = [tf.tensor3d([1, 2], [2, 1, 1]), tf.tensor1d([0.5]), tf.tensor2d([3, -1], [2, 1]), tf.tensor1d([1])];
   model.setWeights(weights);
   const session = await onnxSession(exportOnnx(model));

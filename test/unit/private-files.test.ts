@@ -52,5 +52,7 @@ test("a planted bundle is replaced by the submitter's code when fetched, and a b
   expect(readFileSync(file, 'utf8')).toBe(code);
   expect(moduleUrl(source, { specDir: '/nowhere', bundledPlugins: files })).toBe(`file://${file}`);
   writeFileSync(file, 'console.log("planted later");\n');
-  expect(() => moduleUrl(source, { specDir: '/nowhere', bundledPlugins: files })).toThrow('does not match its hash: it changed after it was fetched');
+  expect(() => moduleUrl(source, { specDir: '/nowhere', bundledPlugins: files })).toThrow(
+    'does not match its hash: it changed after it was fetched',
+  );
 });

@@ -3,10 +3,14 @@
 import { Progress } from '../../src/execute/progress.ts';
 
 function terminal() {
-  const stream = { isTTY: true, text: '', write(chunk: string) {
-    this.text += chunk;
-    return true;
-  } };
+  const stream = {
+    isTTY: true,
+    text: '',
+    write(chunk: string) {
+      this.text += chunk;
+      return true;
+    },
+  };
   return stream;
 }
 

@@ -71,7 +71,8 @@ describe('magnitude pruning', () => {
   });
 
   test('an unknown layer name is an error with a suggestion', async () => {
-    const error = await (async () => magnitude.run(request(), { percentile: 35, layers: ['dens'], scope: 'layer' }, stageContext(tf)))().catch((err: unknown) => err);
+    const error = await (async () =>
+      magnitude.run(request(), { percentile: 35, layers: ['dens'], scope: 'layer' }, stageContext(tf)))().catch((err: unknown) => err);
     expect(error).toMatchObject({ code: 'E_PLUGIN', message: 'no layer named "dens" in the model', hint: 'did you mean "dense"?' });
   });
 });

@@ -23,16 +23,31 @@ describe('queue URLs', () => {
   });
 
   test('a URL that is not Redis is refused, naming the URL without its password', () => {
-    expect(() => parseQueueUrl('http://:pw@host:6379')).toThrow('--queue must start with redis:// or rediss://, got "http://***@host:6379"');
+    expect(() => parseQueueUrl('http://:pw@host:6379')).toThrow(
+      '--queue must start with redis:// or rediss://, got "http://***@host:6379"',
+    );
     expect(() => parseQueueUrl(':pw@nothing')).toThrow('--queue must be a Redis URL, got "***@nothing"');
-    expect(parseQueueUrl('rediss://:pw@h:1/2')).toEqual({ options: { host: 'h', port: 1, password: 'pw', db: 2, tls: {}, maxRetriesPerRequest: null }, shown: 'rediss://***@h:1/2' });
-    expect(parseQueueUrl('redis://user:p%40ss@[::1]').options).toEqual({ host: '::1', port: 6379, username: 'user', password: 'p@ss', db: 0, maxRetriesPerRequest: null });
-    expect(() => parseQueueUrl('redis://:pw@h:1/abc')).toThrow('the database in --queue must be a number, got "abc" in "redis://***@h:1/abc"');
+    expect(parseQueueUrl('rediss://:pw@h:1/2')).toEqual({
+      options: { host: 'h', port: 1, password: 'pw', db: 2, tls: {}, maxRetriesPerRequest: null },
+      shown: 'rediss://***@h:1/2',
+    });
+    expect(parseQueueUrl('redis://user:p%40ss@[::1]').options).toEqual({
+      host: '::1',
+      port: 6379,
+      username: 'user',
+      password: 'p@ss',
+      db: 0,
+      maxRetriesPerRequest: null,
+    });
+    expect(() => parseQueueUrl('redis://:pw@h:1/abc')).toThrow(
+      'the database in --queue must be a number, got "abc" in "redis://***@h:1/abc"',
+    );
   });
 });
 
 test("a job's id is its training and its runs, in any order, and its backend", () => {
-  const task = (pending: string[], backend: GroupTask['backend']) => ({ group: { trainKey: 'abc' }, pending, backend }) as unknown as GroupTask;
+  const task = (pending: string[], backend: GroupTask['backend']) =>
+    ({ group: { trainKey: 'abc' }, pending, backend }) as unknown as GroupTask;
   expect(jobIdOf(task(['r1', 'r2'], 'wasm'))).toBe(jobIdOf(task(['r2', 'r1'], 'wasm')));
   expect(jobIdOf(task(['r1', 'r2'], 'wasm'))).toMatch(/^abc-[0-9a-f]{16}$/);
   expect(jobIdOf(task(['r1'], 'wasm'))).not.toBe(jobIdOf(task(['r1', 'r2'], 'wasm')));
@@ -52,7 +67,10 @@ describe("a user's plugin as one bundle", () => {
     const dir = tempDir('runexp-bundle-');
     mkdirSync(join(dir, 'plugins'));
     writeFileSync(join(dir, 'plugins/name.ts'), "export const NAME: string = 'inlined-name';\n");
-    writeFileSync(join(dir, 'plugins/p.ts'), "import { z } from 'zod';\nimport { definePlugin } from 'runexp/plugin';\nimport { NAME } from './name.ts';\nexport default definePlugin({ slot: 'measure', name: NAME, options: z.strictObject({}), run: () => ({}) as never });\n");
+    writeFileSync(
+      join(dir, 'plugins/p.ts'),
+      "import { z } from 'zod';\nimport { definePlugin } from 'runexp/plugin';\nimport { NAME } from './name.ts';\nexport default definePlugin({ slot: 'measure', name: NAME, options: z.strictObject({}), run: () => ({}) as never });\n",
+    );
     const code = await bundlePlugin(fileSource(join(dir, 'plugins/p.ts'), dir), dir);
     expect(code).toContain('"inlined-name"');
     expect(code).toMatch(/from "zod"/);
@@ -65,12 +83,14 @@ describe("a user's plugin as one bundle", () => {
     writeFileSync(join(dir, 'p.ts'), "export default 1;\nimport 'no-such-package-here';\n");
     const failure = bundlePlugin(fileSource(join(dir, 'p.ts'), dir), dir);
     await expect(failure).rejects.toThrow(RunexpError);
-    await expect(failure).rejects.toThrow('cannot bundle plugin p.ts to send it through the queue: p.ts:2: Could not resolve "no-such-package-here"');
+    await expect(failure).rejects.toThrow(
+      'cannot bundle plugin p.ts to send it through the queue: p.ts:2: Could not resolve "no-such-package-here"',
+    );
   });
 
   test('the example plugin bundles', async () => {
     const dir = resolve('examples/my-pruner');
-    expect(await bundlePlugin(fileSource(join(dir, 'plugins/balanced.ts'), dir), dir)).toContain("name: \"balanced\"");
+    expect(await bundlePlugin(fileSource(join(dir, 'plugins/balanced.ts'), dir), dir)).toContain('name: "balanced"');
   });
 });
 

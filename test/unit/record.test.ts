@@ -11,7 +11,10 @@ import { writeReport } from '../../src/report/write.ts';
 import { FIXTURES, tempDir } from '../helpers/cli.ts';
 
 const V1 = join(FIXTURES, 'v1-output');
-const lines = readFileSync(join(V1, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lines = readFileSync(join(V1, 'results.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 
 test('version 1 lines parse as version 1 records', () => {
   const parsed = lines.map(parseRecord);

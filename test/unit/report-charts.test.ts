@@ -17,13 +17,32 @@ import type { ModelReport } from '../../src/index.ts';
 
 function model(mse: number): ModelReport {
   return {
-    mse, rmse: Math.sqrt(mse), mae: mse / 10, r2: 0.9, layers: [{ name: 'dense', params: 10, nonzero: 8 }], totalParams: 10, nonzeroParams: 8, compressionRatio: 1.25,
-    size: { denseBytes: 40, sparseBytes: 40, gzipBytes: 30 }, inference: { medianMs: 1, p10Ms: 1, p90Ms: 1, repeats: 1, windows: 2 }, memory: { peakTensorBytes: 1024, rssBytes: 1 },
+    mse,
+    rmse: Math.sqrt(mse),
+    mae: mse / 10,
+    r2: 0.9,
+    layers: [{ name: 'dense', params: 10, nonzero: 8 }],
+    totalParams: 10,
+    nonzeroParams: 8,
+    compressionRatio: 1.25,
+    size: { denseBytes: 40, sparseBytes: 40, gzipBytes: 30 },
+    inference: { medianMs: 1, p10Ms: 1, p90Ms: 1, repeats: 1, windows: 2 },
+    memory: { peakTensorBytes: 1024, rssBytes: 1 },
   };
 }
 
 function scores(mse: number) {
-  return { mse, rmse: Math.sqrt(mse), mae: mse / 10, r2: 0.9, mase: 1, skill: 1 - mse / 12, returnMse: 0, returnMae: 0, directionalAccuracy: 0.5 };
+  return {
+    mse,
+    rmse: Math.sqrt(mse),
+    mae: mse / 10,
+    r2: 0.9,
+    mase: 1,
+    skill: 1 - mse / 12,
+    returnMse: 0,
+    returnMae: 0,
+    directionalAccuracy: 0.5,
+  };
 }
 
 function run(id: string, params: Partial<OkRecord['params']>, mse: [number, number]): OkRecord {
@@ -32,13 +51,38 @@ function run(id: string, params: Partial<OkRecord['params']>, mse: [number, numb
     baselines: { persistence: scores(12), drift: scores(12.5), linear: scores(13) },
     upDayRate: 0.5,
     tests: {} as OkRecord['tests'],
-    runId: id, status: 'ok', trainKey: `${params.days ?? 100}-${params.seed ?? 0}-${params.testEnd ?? ''}`,
-    params: { ticker: 'SPY', days: 100, testEnd: '2026-05-04', architecture: 'paper', seed: 0, pruner: 'magnitude', prune: { percentile: 35 }, train: {}, window: {}, ...params },
-    data: { ticker: 'SPY', source: 'snapshot', checksum: 'abc', train: { start: '2025-01-01', end: '2025-06-01', days: 100 }, test: { start: '2025-06-02', end: '2025-07-01', days: 20 } },
-    scaler: { fitOn: 'train' }, backend: 'wasm', training: { epochs: 1, bestEpoch: 1, loss: [1], valLoss: [1], timeMs: 10, redraws: 0, cached: false },
+    runId: id,
+    status: 'ok',
+    trainKey: `${params.days ?? 100}-${params.seed ?? 0}-${params.testEnd ?? ''}`,
+    params: {
+      ticker: 'SPY',
+      days: 100,
+      testEnd: '2026-05-04',
+      architecture: 'paper',
+      seed: 0,
+      pruner: 'magnitude',
+      prune: { percentile: 35 },
+      train: {},
+      window: {},
+      ...params,
+    },
+    data: {
+      ticker: 'SPY',
+      source: 'snapshot',
+      checksum: 'abc',
+      train: { start: '2025-01-01', end: '2025-06-01', days: 100 },
+      test: { start: '2025-06-02', end: '2025-07-01', days: 20 },
+    },
+    scaler: { fitOn: 'train' },
+    backend: 'wasm',
+    training: { epochs: 1, bestEpoch: 1, loss: [1], valLoss: [1], timeMs: 10, redraws: 0, cached: false },
     pruning: { plugin: 'magnitude', layers: [{ layer: 'dense', threshold: 0.1, total: 10, kept: 7, sparsity: 0.3 }] },
-    original: model(mse[0]), compact: { ...model(mse[1]), architecture: 'paper' },
-    compactVsPruned: { maxAbsDifference: 0 }, untouchedWeightsChanged: 0, schemaVersion: 2, finishedAt: '2026-01-01T00:00:00Z',
+    original: model(mse[0]),
+    compact: { ...model(mse[1]), architecture: 'paper' },
+    compactVsPruned: { maxAbsDifference: 0 },
+    untouchedWeightsChanged: 0,
+    schemaVersion: 2,
+    finishedAt: '2026-01-01T00:00:00Z',
     files: { originalWeightsBytes: 40, compactWeightsBytes: 40, sha256: {} },
   };
 }
@@ -78,14 +122,18 @@ describe('weight charts', () => {
     expect(total('kept')).toBe(3);
     expect(total('pruned')).toBe(2);
   });
-  test('several configurations: every one\'s data in the chart, a drop-down picks one (the first at the start)', () => {
+  test("several configurations: every one's data in the chart, a drop-down picks one (the first at the start)", () => {
     const other = { ...layer, threshold: 0.1, after: [-1, -0.4, 0.2, 0.6, 1] };
     const spec = weightsBeforeAfterChart('dense', [...one, { label: 'other', value: other }], 3).spec as any;
-    expect(spec.params).toEqual([{ name: 'weights_pick', value: 'run', bind: { input: 'select', options: ['run', 'other'], name: 'configuration ' } }]);
+    expect(spec.params).toEqual([
+      { name: 'weights_pick', value: 'run', bind: { input: 'select', options: ['run', 'other'], name: 'configuration ' } },
+    ]);
     expect(spec.transform).toEqual([{ filter: 'datum.choice == weights_pick' }]);
     expect(new Set(spec.data.values.map((b: any) => b.choice))).toEqual(new Set(['run', 'other']));
     expect(spec.spec.layer[1].transform).toEqual([{ filter: 'datum.choice == weights_pick' }]);
-    expect(weightsBeforeAfterChart('dense', [...one, { label: 'other', value: other }], 3).caption).toContain('Pick a configuration above the chart (2 of 3, the first in the grid\'s order).');
+    expect(weightsBeforeAfterChart('dense', [...one, { label: 'other', value: other }], 3).caption).toContain(
+      "Pick a configuration above the chart (2 of 3, the first in the grid's order).",
+    );
   });
 });
 
@@ -106,19 +154,25 @@ test("Figure 3: inference time carries its repeats' 10th–90th percentile, says
     [200, 'compact', 5, 5.5, 6],
   ]);
   expect(chart.caption).toContain('the 10th–90th percentile of its 50 repeated timings');
-  expect(chart.caption).toContain('At 1 of 2 data sizes the original\'s and the compact\'s ranges overlap');
+  expect(chart.caption).toContain("At 1 of 2 data sizes the original's and the compact's ranges overlap");
   // Every run's inference memory is the same 1 KB: no panel, a sentence instead.
   expect(rows.some((r: any) => r.metric === 'peak tensor memory (MB)')).toBe(false);
   expect(chart.caption).toContain('Inference memory (peak tfjs tensor bytes) is 0.001 MB for every size and both models');
 });
 
-test('loss curves: the mean over seeds per epoch while they trained, n per point; the pruner\'s own training beside; its retrainings marked', () => {
+test("loss curves: the mean over seeds per epoch while they trained, n per point; the pruner's own training beside; its retrainings marked", () => {
   const a = run('a', { seed: 1 }, [1, 1]);
   const b = run('b', { seed: 2 }, [1, 1]);
   const config = [
     { ...a, trainKey: 'k1', training: { ...a.training, loss: [1, 0.5], valLoss: [2, 1] } },
     // Seed 2 stopped after one epoch; the pruner fine-tuned twice.
-    { ...b, trainKey: 'k2', training: { ...b.training, loss: [2], valLoss: [4] }, prunerTraining: { ...b.training, loss: [3], valLoss: [6] }, pruning: { ...b.pruning, trainings: [{ epochs: 5, bestEpoch: 5, loss: 0.1, valLoss: 0.2, timeMs: 1, fromWeights: true }] } },
+    {
+      ...b,
+      trainKey: 'k2',
+      training: { ...b.training, loss: [2], valLoss: [4] },
+      prunerTraining: { ...b.training, loss: [3], valLoss: [6] },
+      pruning: { ...b.pruning, trainings: [{ epochs: 5, bestEpoch: 5, loss: 0.1, valLoss: 0.2, timeMs: 1, fromWeights: true }] },
+    },
   ] as OkRecord[];
   const spec = lossChart([{ label: 'c', value: config }]).spec as any;
   const lines = spec.layer[0].data.values.map((r: any) => [r.series, r.epoch, r.mean, r.n]);
@@ -175,7 +229,15 @@ describe('grid-axis charts', () => {
     expect([constant.lo, constant.hi].map((x) => Number(x.toFixed(12)))).toEqual([20, 20]);
   });
   test('with several pruners, each gets its own compact line; the original counts once per training', () => {
-    const both = [...runs, ...runs.map((r) => ({ ...r, runId: `${r.runId}-random`, params: { ...r.params, pruner: 'random' }, compact: { ...r.compact, mse: 100 } }))];
+    const both = [
+      ...runs,
+      ...runs.map((r) => ({
+        ...r,
+        runId: `${r.runId}-random`,
+        params: { ...r.params, pruner: 'random' },
+        compact: { ...r.compact, mse: 100 },
+      })),
+    ];
     const rows = aggregateBy(both, AXES.find((a) => a.key === 'percentile')!).filter((r) => r.metric === 'MSE' && r.x === 20);
     // Geometric means: 10, 12, 14 → 11.8878; 11, 13, 15 → 12.8966.
     expect(rows.map((r) => [r.model, Number(r.mean.toFixed(4)), r.n])).toEqual([
@@ -187,7 +249,12 @@ describe('grid-axis charts', () => {
 
   test("every option a grid varies is an axis, a user's pruner's included; numbers as numbers, the rest as categories", () => {
     const user = [1, 2].flatMap((seed) =>
-      [0.2, 0.5].map((keep) => run(`u${seed}${keep}`, { seed, pruner: 'mine', prune: { keep, mode: keep > 0.3 ? 'a' : 'b' }, train: { epochs: seed * 10 } }, [10, 10 + keep * 10])),
+      [0.2, 0.5].map((keep) =>
+        run(`u${seed}${keep}`, { seed, pruner: 'mine', prune: { keep, mode: keep > 0.3 ? 'a' : 'b' }, train: { epochs: seed * 10 } }, [
+          10,
+          10 + keep * 10,
+        ]),
+      ),
     );
     const axes = varyingAxes(user);
     expect(axes.map((a) => [a.key, a.type, a.label])).toEqual([
@@ -206,7 +273,15 @@ describe('grid-axis charts', () => {
     ]);
   });
   test('against the pruner, each of its settings is its own series, not an average over them', () => {
-    const both = [...runs, ...runs.map((r) => ({ ...r, runId: `${r.runId}-random`, params: { ...r.params, pruner: 'random' }, compact: { ...r.compact, mse: 100 } }))];
+    const both = [
+      ...runs,
+      ...runs.map((r) => ({
+        ...r,
+        runId: `${r.runId}-random`,
+        params: { ...r.params, pruner: 'random' },
+        compact: { ...r.compact, mse: 100 },
+      })),
+    ];
     const rows = aggregateBy(both, AXES.find((a) => a.key === 'pruner')!).filter((r) => r.metric === 'MSE');
     // The original does not depend on the pruning: one line, each training counted once (three
     // training keys, one per seed; the first run of each holds 10, 12, 14).
@@ -224,7 +299,9 @@ describe('grid-axis charts', () => {
     expect(spec.params[0]).toMatchObject({ name: 'metric_pick', value: 'MSE', bind: { input: 'select' } });
     expect(spec.transform[0]).toEqual({ filter: 'datum.metric == metric_pick' });
     // Errors on a log axis, R² linear: the picked metric decides.
-    expect(spec.params[1].expr).toBe('indexof(["MSE","RMSE","MAE","inference time, median (ms)","peak tensor memory (MB)","weights, gzip (KB)"], metric_pick) >= 0');
+    expect(spec.params[1].expr).toBe(
+      'indexof(["MSE","RMSE","MAE","inference time, median (ms)","peak tensor memory (MB)","weights, gzip (KB)"], metric_pick) >= 0',
+    );
     expect(spec.transform[1]).toEqual({ calculate: 'log_y ? log(datum.mean) / LN10 : datum.mean', as: 'y' });
     expect(spec.spec.encoding.x).toMatchObject({ field: 'x', type: 'quantitative' });
     expect(spec.spec.layer[0].mark.type).toBe('line');
@@ -240,7 +317,11 @@ describe('grid-axis charts', () => {
 
 test('the skill chart has one row per configuration and forecast, with a zero line', () => {
   const runs = [run('a', { seed: 1 }, [6, 9]), run('b', { seed: 2 }, [6, 9]), run('c', { days: 200 }, [24, 12])];
-  const spec = skillChart(runs, (r) => `${r.params.days} days`, (r) => String(r.params.days)).spec as any;
+  const spec = skillChart(
+    runs,
+    (r) => `${r.params.days} days`,
+    (r) => String(r.params.days),
+  ).spec as any;
   const rows = spec.data.values;
   expect(rows.filter((r: any) => r.config === '100 days').map((r: any) => [r.forecast, r.mean])).toEqual([
     ['original', 0.5],
@@ -261,7 +342,7 @@ test("the skill axis's ticks are 0 and the powers of ten inside the data, so the
 });
 
 describe('report page', () => {
-  test('numbers to significant digits: an FX rate\'s MSE is not 0, a large MSE carries no four decimals', () => {
+  test("numbers to significant digits: an FX rate's MSE is not 0, a large MSE carries no four decimals", () => {
     expect(num(0.0000123)).toBe('1.230e-5');
     expect(num(1488.6334)).toBe('1,488.6');
     expect(num(43.4672)).toBe('43.467');
@@ -273,9 +354,16 @@ describe('report page', () => {
     expect(esc('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(scriptJson({ a: '</script><script>x' })).not.toContain('</script>');
   });
-  const unordered = () => [run('g', { ticker: '^GSPC', days: 50 }, [1, 1]), run('s', { days: 200 }, [1, 1]), run('t', { days: 100 }, [1, 1])];
+  const unordered = () => [
+    run('g', { ticker: '^GSPC', days: 50 }, [1, 1]),
+    run('s', { days: 200 }, [1, 1]),
+    run('t', { days: 100 }, [1, 1]),
+  ];
   test('orders runs as the spec lists them (the grid order kept in the manifest)', () => {
-    const results = { manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }], grid: { runs: 3, trainings: 3, runIds: ['s', 'g', 't'] } }, ok: unordered() } as unknown as ExperimentResults;
+    const results = {
+      manifest: { data: [{ ticker: 'SPY' }, { ticker: '^GSPC' }], grid: { runs: 3, trainings: 3, runIds: ['s', 'g', 't'] } },
+      ok: unordered(),
+    } as unknown as ExperimentResults;
     expect(orderRuns(results).map((r) => r.runId)).toEqual(['s', 'g', 't']);
   });
   test('without the grid order (older manifests), by dataset as listed, then data size', () => {
@@ -285,7 +373,20 @@ describe('report page', () => {
   test('a hostile experiment name and error text appear as text, never as markup', () => {
     const results = {
       outDir: '/nonexistent',
-      manifest: { experiment: '<script>alert(1)</script>', spec: 'x.yaml', runexp: '0', gitCommit: 'c', node: 'v20', packages: {}, backends: ['wasm'], cpu: { model: 'cpu', cores: 2 }, startedAt: 's', endedAt: 'e', status: 'ok', data: [] },
+      manifest: {
+        experiment: '<script>alert(1)</script>',
+        spec: 'x.yaml',
+        runexp: '0',
+        gitCommit: 'c',
+        node: 'v20',
+        packages: {},
+        backends: ['wasm'],
+        cpu: { model: 'cpu', cores: 2 },
+        startedAt: 's',
+        endedAt: 'e',
+        status: 'ok',
+        data: [],
+      },
       ok: [],
       failed: [{ runId: 'r1', status: 'failed', error: { code: 'E', message: '<img src=x onerror=alert(2)>' } }],
       problems: ['run <b>r2</b> left out'],
@@ -337,12 +438,21 @@ describe('pruning methods summary', () => {
   test('the methods section: a row per method and sparsity, and its three charts', () => {
     const charts: string[] = [];
     const comparisons = judge(runs, () => undefined);
-    const html = methodsSection(runs, comparisons, (chart) => (charts.push(chart.id), `<figure>${chart.id}</figure>`));
+    const html = methodsSection(runs, comparisons, (chart) => {
+      charts.push(chart.id);
+      return `<figure>${chart.id}</figure>`;
+    });
     expect(html).toContain('<h2 id="methods">Pruning methods</h2>');
     expect(charts).toEqual(['methods-accuracy', 'methods-pareto-nonzero', 'methods-pareto-latency']);
     expect(html).toContain('<td>magnitude (random control)</td><td>50%</td><td>2 <small>(1 dead)</small></td>');
     // One method at one sparsity compares nothing: no section.
-    expect(methodsSection(runs.slice(0, 2), judge(runs.slice(0, 2), () => undefined), () => '')).toBe('');
+    expect(
+      methodsSection(
+        runs.slice(0, 2),
+        judge(runs.slice(0, 2), () => undefined),
+        () => '',
+      ),
+    ).toBe('');
   });
 
   test('several architectures: each row against its own original (a column), and an unchanged compact model is "same as original" in every architecture', () => {
@@ -351,7 +461,11 @@ describe('pruning methods summary', () => {
       return { ...r, compact: { ...r.compact, architecture: 'lstm' } };
     };
     const grid = [...runs.slice(0, 4), lstm('l0', 0, [20, 22]), lstm('l1', 1, [30, 33])];
-    const html = methodsSection(grid, judge(grid, () => undefined), () => '');
+    const html = methodsSection(
+      grid,
+      judge(grid, () => undefined),
+      () => '',
+    );
     expect(html).toContain("against the dense original's (each configuration's own, in its column)");
     expect(html).toContain('<td>architecture lstm</td><td>24.495 <small>'); // √(20 · 30)
     expect(html).not.toContain('<b>lstm</b>');
@@ -363,12 +477,22 @@ describe('trading on the forecasts over seeds', () => {
   // Two seeds over four days. Seed 0's compact forecasts are always below the price (it stays in
   // cash); seed 1's compact is long on days 1 and 3. Both originals are always long (buy and hold).
   const rows = (compactAbove: boolean[]) =>
-    [100, 101, 99, 102].map((price, i) => ({ date: `2026-01-0${i + 1}`, actual: [101, 99, 102, 103][i], persistence: price, original: price + 5, compact: compactAbove[i] ? price + 1 : price - 1, linear: price - 1 }));
+    [100, 101, 99, 102].map((price, i) => ({
+      date: `2026-01-0${i + 1}`,
+      actual: [101, 99, 102, 103][i],
+      persistence: price,
+      original: price + 5,
+      compact: compactAbove[i] ? price + 1 : price - 1,
+      linear: price - 1,
+    }));
   const runs = [run('a', { seed: 0, prune: { sparsity: 0.5 } }, [10, 11]), run('b', { seed: 1, prune: { sparsity: 0.5 } }, [10, 12])];
-  const predictions: Record<string, ReturnType<typeof rows>> = { a: rows([false, false, false, false]), b: rows([true, false, true, false]) };
+  const predictions: Record<string, ReturnType<typeof rows>> = {
+    a: rows([false, false, false, false]),
+    b: rows([true, false, true, false]),
+  };
   const result = trading(runs, (r) => predictions[r.runId] as never, { position: 'long-flat', costBps: 0, periodsPerYear: 252 })!;
 
-  test('a seed always in cash is counted, and the figures are the other seeds\' means; its test is undefined', () => {
+  test("a seed always in cash is counted, and the figures are the other seeds' means; its test is undefined", () => {
     const compact = result.rows.find((r) => r.model === 'compact')!;
     expect(compact.inCash).toBe(1);
     // Seed 1 alone: long on day 1 (101/100 − 1) and day 3 (102/99 − 1), in cash otherwise.

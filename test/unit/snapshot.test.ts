@@ -16,7 +16,7 @@ test.each(Object.entries(tickers))('%s: checksum, rows and dates as the manifest
   expect(series.values.every((v) => v > 0)).toBe(true);
 });
 
-test('the other assets read as any ticker does: ^VIX\'s first close, TLT\'s adjusted close', () => {
+test("the other assets read as any ticker does: ^VIX's first close, TLT's adjusted close", () => {
   expect(Object.keys(tickers)).toEqual(['SPY', '^GSPC', '^VIX', 'TLT', 'GLD', 'QQQ', 'SPY-1m']);
   expect(readSnapshot('^VIX', 'Close').values[0]).toBeCloseTo(17.239999771118164, 12);
   expect(readSnapshot('TLT', 'Adj Close').values[0]).toBeCloseTo(39.599445, 6);

@@ -6,7 +6,9 @@ import { formatIssue, SpecError } from '../../src/spec/issues.ts';
 import { prepare } from '../../src/plan/prepare.ts';
 
 const dir = 'test/fixtures/bad-specs';
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 test('the corpus has at least 40 bad specs', () => {
   expect(files.length).toBeGreaterThanOrEqual(40);

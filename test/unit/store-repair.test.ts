@@ -46,7 +46,11 @@ test('a cached training is trusted only if every file matches: an edited model.j
   const store = new ExperimentStore(dir);
   store.open();
   const model = JSON.stringify({ modelTopology: { config: { layers: [{ config: { activation: 'relu' } }] } } });
-  store.saveTraining('k1', { 'model.json': new TextEncoder().encode(model), 'weights.bin': Uint8Array.from([1, 2, 3, 4]), 'training.json': new TextEncoder().encode('{}') });
+  store.saveTraining('k1', {
+    'model.json': new TextEncoder().encode(model),
+    'weights.bin': Uint8Array.from([1, 2, 3, 4]),
+    'training.json': new TextEncoder().encode('{}'),
+  });
   expect(Object.keys(store.loadTraining('k1')!).sort()).toEqual(['model.json', 'training.json', 'weights.bin']);
   const file = join(dir, 'cache/models/k1/model.json');
   writeFileSync(file, readFileSync(file, 'utf8').replace('relu', 'sigmoid')); // weights.bin untouched

@@ -49,7 +49,7 @@ test('strategies on prediction rows: buy and hold, persistence in cash, and ever
   expect(twoDay.model.performance.periods).toBe(2);
 });
 
-test('the Sharpe influence has mean 0, and for normal returns its variance is Lo\'s 1 + SR²/2', () => {
+test("the Sharpe influence has mean 0, and for normal returns its variance is Lo's 1 + SR²/2", () => {
   const r = [0.01, -0.02, 0.015, 0.003, -0.004, 0.02];
   expect(sharpeInfluence(r).psi.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
   expect(sharpeInfluence([0, 0, 0]).value).toBeNaN();

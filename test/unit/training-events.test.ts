@@ -16,9 +16,25 @@ async function train(hooks: TrainingHooks[], earlyStopping: false | { patience: 
   const series = readSnapshot('SPY', 'Adj Close');
   const n = series.values.length;
   // 100 training days → 85 windows: 68 to train on (5 batches of 16), 17 to validate
-  const data = await minmax.run({ series, train: { from: n - 120, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 }, { fitOn: 'train' }, stageContext(tf, 3));
-  const options = { epochs: 12, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.05, loss: 'meanSquaredError' as const, earlyStopping, redrawDeadInit: 5 };
-  return tfjs.run({ data, architecture: paperArchitecture('linear'), seed: 3, events: trainingEvents(hooks) }, options, stageContext(tf, 3));
+  const data = await minmax.run(
+    { series, train: { from: n - 120, to: n - 20 }, test: { from: n - 20, to: n }, lookback: 14, horizon: 1, validationSplit: 0.2 },
+    { fitOn: 'train' },
+    stageContext(tf, 3),
+  );
+  const options = {
+    epochs: 12,
+    batchSize: 16,
+    optimizer: 'adam' as const,
+    learningRate: 0.05,
+    loss: 'meanSquaredError' as const,
+    earlyStopping,
+    redrawDeadInit: 5,
+  };
+  return tfjs.run(
+    { data, architecture: paperArchitecture('linear'), seed: 3, events: trainingEvents(hooks) },
+    options,
+    stageContext(tf, 3),
+  );
 }
 
 const kernel = (model: LayersModel) => Array.from(model.getLayer('dense').getWeights()[0].dataSync());
@@ -26,7 +42,10 @@ const kernel = (model: LayersModel) => Array.from(model.getLayer('dense').getWei
 test('a batch event after every optimizer step, an epoch event after every epoch', async () => {
   const steps: number[] = [];
   const epochs: number[] = [];
-  const result = await train([{ onBatchEnd: (_m, step) => void steps.push(step), onEpochEnd: (_m, epoch) => void epochs.push(epoch) }], false);
+  const result = await train(
+    [{ onBatchEnd: (_m, step) => void steps.push(step), onEpochEnd: (_m, epoch) => void epochs.push(epoch) }],
+    false,
+  );
   expect(steps).toEqual(Array.from({ length: 12 * 5 }, (_, i) => i));
   expect(epochs).toEqual(Array.from({ length: 12 }, (_, i) => i));
   result.model.dispose();
@@ -58,9 +77,21 @@ describe('restoring the best epoch', () => {
   test('does not happen when a hook forbids it: the last weights stay', async () => {
     const last: number[][] = [];
     let asked = 0;
-    const result = await train([{ onEpochEnd: (m) => void last.push(kernel(m)), allowRestoreBest: () => (asked++, false), onRestoreBest: () => {
-      throw new Error('must not restore');
-    } }], stopping);
+    const result = await train(
+      [
+        {
+          onEpochEnd: (m) => void last.push(kernel(m)),
+          allowRestoreBest: () => {
+            asked++;
+            return false;
+          },
+          onRestoreBest: () => {
+            throw new Error('must not restore');
+          },
+        },
+      ],
+      stopping,
+    );
     expect(result.bestEpoch).toBeLessThan(result.epochs);
     expect(asked).toBe(1);
     expect(kernel(result.model)).toEqual(last[last.length - 1]);

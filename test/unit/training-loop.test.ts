@@ -31,7 +31,11 @@ test.each(['wasm', 'cpu'])("%s: Adam in WebAssembly is tfjs's AdamOptimizer to t
   const wasmAdam = new WasmAdam(tf, tf.train.adam(0.01) as never);
   for (let step = 0; step < 25; step++) {
     // gradients over many magnitudes, zeros among them
-    const grads = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() < 0.1 ? 0 : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4))));
+    const grads = shapes.map((shape) =>
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+        random() < 0.1 ? 0 : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4),
+      ),
+    );
     const named = (vars: typeof viaWasm) => Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(grads[i], shapes[i])]));
     const forTfjs = named(viaTfjs);
     const forWasm = named(viaWasm);
@@ -45,37 +49,52 @@ test.each(['wasm', 'cpu'])("%s: Adam in WebAssembly is tfjs's AdamOptimizer to t
   await tf.setBackend('wasm');
 });
 
-test.each(['meanSquaredError', 'meanAbsoluteError'] as const)('%s: the loop trains like model.fit, within 1e-5 after 7 epochs', async (loss) => {
-  const random = mulberry32(7);
-  // 203 windows: the last batch of 32 is partial (11), as it usually is.
-  const x = tf.tensor3d(Float32Array.from({ length: 203 * 14 }, () => random()), [203, 14, 1]);
-  const y = tf.tensor2d(Float32Array.from({ length: 203 }, () => random()), [203, 1]);
-  const xVal = tf.tensor3d(Float32Array.from({ length: 45 * 14 }, () => random()), [45, 14, 1]);
-  const yVal = tf.tensor2d(Float32Array.from({ length: 45 }, () => random()), [45, 1]);
-  const viaFit = buildModel(tf, architecture, [14, 1], 5);
-  const viaLoop = buildModel(tf, architecture, [14, 1], 5);
-  for (const model of [viaFit, viaLoop]) model.compile({ optimizer: tf.train.adam(0.01), loss });
-  await trainEpoch(tf, viaLoop, loss, x, y, 32); // the optimizer's state exists from here on
-  await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
-  const tensorsBefore = tf.memory().numTensors;
-  for (let epoch = 0; epoch < 6; epoch++) {
-    const history = await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
-    const trainLoss = await trainEpoch(tf, viaLoop, loss, x, y, 32);
-    expect(relative(trainLoss, history.history.loss[0] as number)).toBeLessThan(1e-5);
-    expect(relative(validationLoss(tf, viaLoop, loss, xVal, yVal, 32), history.history.val_loss[0] as number)).toBeLessThan(1e-5);
-  }
-  // neither the loop nor its optimizer leaves tensors behind
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-  const weights = (m: typeof viaFit) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
-  const fit = weights(viaFit);
-  const scale = Math.max(...fit.map(Math.abs));
-  expect(Math.max(...weights(viaLoop).map((w, i) => Math.abs(w - fit[i])))).toBeLessThan(1e-5 * scale);
-  tf.dispose([x, y, xVal, yVal]);
-  for (const model of [viaFit, viaLoop]) {
-    model.optimizer.dispose();
-    model.dispose();
-  }
-});
+test.each(['meanSquaredError', 'meanAbsoluteError'] as const)(
+  '%s: the loop trains like model.fit, within 1e-5 after 7 epochs',
+  async (loss) => {
+    const random = mulberry32(7);
+    // 203 windows: the last batch of 32 is partial (11), as it usually is.
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 203 * 14 }, () => random()),
+      [203, 14, 1],
+    );
+    const y = tf.tensor2d(
+      Float32Array.from({ length: 203 }, () => random()),
+      [203, 1],
+    );
+    const xVal = tf.tensor3d(
+      Float32Array.from({ length: 45 * 14 }, () => random()),
+      [45, 14, 1],
+    );
+    const yVal = tf.tensor2d(
+      Float32Array.from({ length: 45 }, () => random()),
+      [45, 1],
+    );
+    const viaFit = buildModel(tf, architecture, [14, 1], 5);
+    const viaLoop = buildModel(tf, architecture, [14, 1], 5);
+    for (const model of [viaFit, viaLoop]) model.compile({ optimizer: tf.train.adam(0.01), loss });
+    await trainEpoch(tf, viaLoop, loss, x, y, 32); // the optimizer's state exists from here on
+    await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+    const tensorsBefore = tf.memory().numTensors;
+    for (let epoch = 0; epoch < 6; epoch++) {
+      const history = await viaFit.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
+      const trainLoss = await trainEpoch(tf, viaLoop, loss, x, y, 32);
+      expect(relative(trainLoss, history.history.loss[0] as number)).toBeLessThan(1e-5);
+      expect(relative(validationLoss(tf, viaLoop, loss, xVal, yVal, 32), history.history.val_loss[0] as number)).toBeLessThan(1e-5);
+    }
+    // neither the loop nor its optimizer leaves tensors behind
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    const weights = (m: typeof viaFit) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const fit = weights(viaFit);
+    const scale = Math.max(...fit.map(Math.abs));
+    expect(Math.max(...weights(viaLoop).map((w, i) => Math.abs(w - fit[i])))).toBeLessThan(1e-5 * scale);
+    tf.dispose([x, y, xVal, yVal]);
+    for (const model of [viaFit, viaLoop]) {
+      model.optimizer.dispose();
+      model.dispose();
+    }
+  },
+);
 
 describe('transposed products on XNNPACK (src/execute/wasm-matmul.ts)', () => {
   afterAll(() => useXnnpackForTransposedMatMul(tf, true));
@@ -91,8 +110,14 @@ describe('transposed products on XNNPACK (src/execute/wasm-matmul.ts)', () => {
     const [m, k, n] = [32, 70, 120];
     const a = Float32Array.from({ length: 2 * m * k }, () => random() * 2 - 1);
     const b = Float32Array.from({ length: 2 * k * n }, () => random() * 2 - 1);
-    const at = (x: Float32Array, batch: number, rows: number, cols: number, r: number, c: number, transposed: boolean) => (transposed ? x[batch * rows * cols + c * rows + r] : x[batch * rows * cols + r * cols + c]);
-    const product = tf.matMul(tf.tensor3d(a, transposeA ? [2, k, m] : [2, m, k]), tf.tensor3d(b, transposeB ? [2, n, k] : [2, k, n]), transposeA, transposeB);
+    const at = (x: Float32Array, batch: number, rows: number, cols: number, r: number, c: number, transposed: boolean) =>
+      transposed ? x[batch * rows * cols + c * rows + r] : x[batch * rows * cols + r * cols + c];
+    const product = tf.matMul(
+      tf.tensor3d(a, transposeA ? [2, k, m] : [2, m, k]),
+      tf.tensor3d(b, transposeB ? [2, n, k] : [2, k, n]),
+      transposeA,
+      transposeB,
+    );
     const got = product.dataSync();
     let worst = 0;
     for (let batch = 0; batch < 2; batch++) {
@@ -116,8 +141,14 @@ describe('transposed products on XNNPACK (src/execute/wasm-matmul.ts)', () => {
 
   test("training on them stays within 1e-6 of wasm's own kernel after 5 epochs (the documented tolerance; measured 7e-8)", async () => {
     const random = mulberry32(9);
-    const x = tf.tensor3d(Float32Array.from({ length: 203 * 14 }, () => random()), [203, 14, 1]);
-    const y = tf.tensor2d(Float32Array.from({ length: 203 }, () => random()), [203, 1]);
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 203 * 14 }, () => random()),
+      [203, 14, 1],
+    );
+    const y = tf.tensor2d(
+      Float32Array.from({ length: 203 }, () => random()),
+      [203, 1],
+    );
     const trained = async (xnnpack: boolean) => {
       useXnnpackForTransposedMatMul(tf, xnnpack);
       const model = buildModel(tf, architecture, [14, 1], 5);

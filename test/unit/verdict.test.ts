@@ -21,14 +21,28 @@ function grid() {
   const runs: OkRecord[] = [];
   for (const seed of [1, 2, 3]) {
     const original = noise(100 + seed, 2.4);
-    for (const [pruner, percentile, scale] of [['magnitude', 35, 1.3], ['magnitude', 50, 2], ['random', 35, 4]] as const) {
+    for (const [pruner, percentile, scale] of [
+      ['magnitude', 35, 1.3],
+      ['magnitude', 50, 2],
+      ['random', 35, 4],
+    ] as const) {
       const compact = original.map((e, t) => e * scale + noise(1000 * seed + percentile + scale, 0.3)[t]);
       const runId = `${pruner}${percentile}-${seed}`;
       errors.set(runId, { original, compact, persistence });
       runs.push({
         runId,
         trainKey: `train-${seed}`,
-        params: { ticker: 'SPY', days: 100, testEnd: '2025-12-31', architecture: 'paper', seed, pruner, prune: { percentile }, train: {}, window: {} },
+        params: {
+          ticker: 'SPY',
+          days: 100,
+          testEnd: '2025-12-31',
+          architecture: 'paper',
+          seed,
+          pruner,
+          prune: { percentile },
+          train: {},
+          window: {},
+        },
         data: { test: { start: '2025-11-01', end: '2025-12-31', days: DAYS } },
         original: { mse: mse(original) },
         compact: { mse: mse(compact) },
@@ -57,7 +71,10 @@ test('families per question, each distinct test once, Holm within the family', (
 
   // The test is the seeds-and-days test on the stored errors.
   const first = comparisons[0];
-  const expected = seedsAndDaysTest(first.runs.map((r) => errors.get(r.runId)!.compact), first.runs.map((r) => errors.get(r.runId)!.original));
+  const expected = seedsAndDaysTest(
+    first.runs.map((r) => errors.get(r.runId)!.compact),
+    first.runs.map((r) => errors.get(r.runId)!.original),
+  );
   expect(first.key).toBe('compactVsOriginal');
   expect(first.test.pValue).toBe(expected.pValue);
   expect(first.test.name).toBe('seeds-and-days t (log MSE ratio)');
@@ -85,7 +102,11 @@ test('the random control pairs the same seeds of the same settings, and a config
   expect(control.test.ratio).toBeLessThan(1);
   expect(control.text.startsWith('compact vs random control: better')).toBe(true);
   // The random pruner has no control of its own.
-  expect(comparisonsOf(comparisons, random35).map((c) => c.key)).toEqual(['compactVsOriginal', 'originalVsPersistence', 'compactVsPersistence']);
+  expect(comparisonsOf(comparisons, random35).map((c) => c.key)).toEqual([
+    'compactVsOriginal',
+    'originalVsPersistence',
+    'compactVsPersistence',
+  ]);
 });
 
 test('without stored predictions the verdict says it only tested across seeds', () => {
@@ -97,7 +118,10 @@ test('without stored predictions the verdict says it only tested across seeds', 
 
 test('one seed: the interval over test days of that model, and the text says so', () => {
   const { runs, errorsOf } = grid();
-  const [c] = judge(runs.filter((r) => r.params.seed === 1), errorsOf);
+  const [c] = judge(
+    runs.filter((r) => r.params.seed === 1),
+    errorsOf,
+  );
   expect(c.test.seeds).toBe(1);
   expect(c.test.name).toContain('one seed: conditional on it');
   expect(Number.isNaN(c.acrossSeeds.lo)).toBe(true);

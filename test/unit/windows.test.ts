@@ -7,7 +7,13 @@ import { makeWindows, splitCounts, windowCount } from '../../src/plugin/windows.
 const ctx = {} as StageContext;
 // 12 prices 10, 11, ..., 21 on made-up dates.
 const values = Array.from({ length: 12 }, (_, i) => 10 + i);
-const series: Series = { ticker: 'T', dates: values.map((_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), values, checksum: 'x', source: 'test' };
+const series: Series = {
+  ticker: 'T',
+  dates: values.map((_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`),
+  values,
+  checksum: 'x',
+  source: 'test',
+};
 
 describe('windows', () => {
   test('makeWindows: inputs are the lookback values ending horizon days before the target', () => {
@@ -93,6 +99,8 @@ describe('representations: returns, log-returns, per-window normalised', () => {
     expect((a.scaler.testInputs as { outsideShare: number }).outsideShare).toBe(0);
   });
   test('returns need a price before the first window: a clear error instead of reading before the series', () => {
-    expect(() => returns.run({ ...request, train: { from: 0, to: 10 } }, { log: false }, ctx)).toThrow(/needs 1 price\(s\) before each window.*use fewer training days/);
+    expect(() => returns.run({ ...request, train: { from: 0, to: 10 } }, { log: false }, ctx)).toThrow(
+      /needs 1 price\(s\) before each window.*use fewer training days/,
+    );
   });
 });

@@ -10,7 +10,14 @@ const ok: typeof fetch = async () => new Response(recordedChart, { status: 200, 
 const unreachable: typeof fetch = async () => {
   throw new TypeError('fetch failed');
 };
-const options = (fetchImpl: typeof fetch, fallback: 'cache-then-snapshot' | 'cache' | 'none' = 'cache-then-snapshot') => ({ from: '2026-04-01', timeoutMs: 2000, retries: 2, backoffMs: 10, fallback, fetch: fetchImpl });
+const options = (fetchImpl: typeof fetch, fallback: 'cache-then-snapshot' | 'cache' | 'none' = 'cache-then-snapshot') => ({
+  from: '2026-04-01',
+  timeoutMs: 2000,
+  retries: 2,
+  backoffMs: 10,
+  fallback,
+  fetch: fetchImpl,
+});
 
 /** A fetch that answers from a list of recorded responses, counting calls. */
 function recorded(...responses: (() => Response)[]) {
@@ -29,7 +36,7 @@ describe('yahoo fetch plugin', () => {
     const logs: string[] = [];
     const series = await yahoo.run({ ticker: 'SPY' }, options(ok), { specDir: '.', cacheDir, log: (m) => logs.push(m) });
     expect(series.dates).toEqual(['2026-04-28', '2026-04-29', '2026-04-30', '2026-05-01', '2026-05-04']);
-    expect(series.values[4]).toBe(718.010009765625) // Adj Close of 2026-05-04 in data/snapshot/SPY.csv;
+    expect(series.values[4]).toBe(718.010009765625); // Adj Close of 2026-05-04 in data/snapshot/SPY.csv;
     expect(series.source).toBe('yahoo');
     expect(logs).toEqual([]);
     const cached = JSON.parse(readFileSync(join(cacheDir, 'yahoo', 'SPY.json'), 'utf8'));
@@ -49,7 +56,11 @@ describe('yahoo fetch plugin', () => {
 
   test('unreachable and no cache: one line, then the bundled snapshot', async () => {
     const logs: string[] = [];
-    const series = await yahoo.run({ ticker: 'SPY' }, options(unreachable), { specDir: '.', cacheDir: tempDir(), log: (m) => logs.push(m) });
+    const series = await yahoo.run({ ticker: 'SPY' }, options(unreachable), {
+      specDir: '.',
+      cacheDir: tempDir(),
+      log: (m) => logs.push(m),
+    });
     expect(series.source).toBe('snapshot:data/snapshot/SPY.csv');
     expect(logs).toEqual(['yahoo: SPY unreachable (fetch failed); using the bundled snapshot']);
   });
@@ -58,7 +69,9 @@ describe('yahoo fetch plugin', () => {
     const hang: typeof fetch = (_url, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const started = Date.now();
-    await expect(yahoo.run({ ticker: 'SPY' }, { ...options(hang, 'none'), timeoutMs: 200, retries: 0 }, { specDir: '.', log: () => {} })).rejects.toThrow(/timed out after 200 ms/);
+    await expect(
+      yahoo.run({ ticker: 'SPY' }, { ...options(hang, 'none'), timeoutMs: 200, retries: 0 }, { specDir: '.', log: () => {} }),
+    ).rejects.toThrow(/timed out after 200 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -83,18 +96,34 @@ describe('yahoo fetch plugin', () => {
   });
 
   test('HTTP 404 and malformed responses are not retried', async () => {
-    const notFound = recorded(() => new Response('{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}', { status: 404, headers: { 'content-type': 'application/json' } }));
-    await expect(yahoo.run({ ticker: 'NOPE' }, options(notFound.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(/HTTP 404: No data found/);
+    const notFound = recorded(
+      () =>
+        new Response('{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}', {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
+    await expect(yahoo.run({ ticker: 'NOPE' }, options(notFound.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(
+      /HTTP 404: No data found/,
+    );
     expect(notFound.calls).toHaveLength(1);
-    const malformed = recorded(() => new Response('{"chart": {"result": [{"meta": 5}]}}', { status: 200, headers: { 'content-type': 'application/json' } }));
-    await expect(yahoo.run({ ticker: 'SPY' }, options(malformed.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(/malformed response/);
+    const malformed = recorded(
+      () => new Response('{"chart": {"result": [{"meta": 5}]}}', { status: 200, headers: { 'content-type': 'application/json' } }),
+    );
+    await expect(yahoo.run({ ticker: 'SPY' }, options(malformed.impl, 'none'), { specDir: '.', log: () => {} })).rejects.toThrow(
+      /malformed response/,
+    );
     expect(malformed.calls).toHaveLength(1);
   });
 });
 
 test('without the optional yahoo-finance2 package, source: yahoo says how to install it', async () => {
   const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'yahoo-finance2'"), { code: 'ERR_MODULE_NOT_FOUND' }));
-  await expect(loadYahooFinance(missing)).rejects.toMatchObject({ code: 'E_DATA', message: 'source: yahoo needs the yahoo-finance2 package, which is not installed', hint: expect.stringContaining('npm install yahoo-finance2@3') });
+  await expect(loadYahooFinance(missing)).rejects.toMatchObject({
+    code: 'E_DATA',
+    message: 'source: yahoo needs the yahoo-finance2 package, which is not installed',
+    hint: expect.stringContaining('npm install yahoo-finance2@3'),
+  });
   // Any other failure is not dressed up as a missing package.
   await expect(loadYahooFinance(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   expect(typeof (await loadYahooFinance())).toBe('function'); // installed here, as a dev dependency

@@ -70,11 +70,16 @@ export default defineLayerKind({
   options: z.strictObject({ units: z.int().positive() }),
   outputShape: (input, o) => [...input.slice(0, -1), o.units],
   register: (tf) => void gluClass(tf),
-  build: (tf, o, at) => new (gluClass(tf))({ units: o.units, seed: at.seed(0), name: at.name, ...(at.inputShape ? { inputShape: at.inputShape } : {}) }),
+  build: (tf, o, at) =>
+    new (gluClass(tf))({ units: o.units, seed: at.seed(0), name: at.name, ...(at.inputShape ? { inputShape: at.inputShape } : {}) }),
   weights: () => [
     { name: 'kernel', prunedByDefault: true },
     { name: 'bias', prunedByDefault: false },
   ],
   // Each kernel value is multiplied once per row the layer sees (one per step on [steps, features]).
-  uses: (layer) => ({ kernel: inputShapeOf(layer).slice(0, -1).reduce((a, b) => a * b, 1) }),
+  uses: (layer) => ({
+    kernel: inputShapeOf(layer)
+      .slice(0, -1)
+      .reduce((a, b) => a * b, 1),
+  }),
 });

@@ -11,7 +11,7 @@ export default definePlugin({
   name: 'balanced',
   description: 'Balanced magnitude pruning: the same share of weights removed from every output unit.',
   options: z.strictObject({
-    sparsity: z.number().min(0).lt(1).default(0.35).describe('share of each unit\'s incoming weights to remove; a list is a grid axis'),
+    sparsity: z.number().min(0).lt(1).default(0.35).describe("share of each unit's incoming weights to remove; a list is a grid axis"),
     layers: targetLayersOption,
   }),
   axes: ['sparsity'],

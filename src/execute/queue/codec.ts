@@ -29,15 +29,24 @@ export function decodeFiles(files: EncodedFiles): ArtifactFiles {
   return Object.fromEntries(Object.entries(files).map(([name, base64]) => [name, new Uint8Array(Buffer.from(base64, 'base64'))]));
 }
 
-const mapFiles = <T,>(cached: Record<string, T>, f: (files: T) => unknown) => Object.fromEntries(Object.entries(cached).map(([key, files]) => [key, f(files)]));
+const mapFiles = <T>(cached: Record<string, T>, f: (files: T) => unknown) =>
+  Object.fromEntries(Object.entries(cached).map(([key, files]) => [key, f(files)]));
 
 export function encodeTask(task: GroupTask, runexp: string, bundles: BundleRefs): JobData {
-  return { runexp, bundles, task: { ...task, cachedTrainings: mapFiles(task.cachedTrainings, encodeFiles) as Record<string, EncodedFiles> } };
+  return {
+    runexp,
+    bundles,
+    task: { ...task, cachedTrainings: mapFiles(task.cachedTrainings, encodeFiles) as Record<string, EncodedFiles> },
+  };
 }
 
 /** The task as this worker runs it: `bundledPlugins` are the local files of the job's bundles. */
 export function decodeTask(data: JobData, bundledPlugins: Record<string, string>): GroupTask {
-  return { ...data.task, bundledPlugins, cachedTrainings: mapFiles(data.task.cachedTrainings, decodeFiles) as Record<string, ArtifactFiles> };
+  return {
+    ...data.task,
+    bundledPlugins,
+    cachedTrainings: mapFiles(data.task.cachedTrainings, decodeFiles) as Record<string, ArtifactFiles>,
+  };
 }
 
 export function encodeEvent(event: TaskEvent): EncodedEvent {
@@ -45,5 +54,7 @@ export function encodeEvent(event: TaskEvent): EncodedEvent {
 }
 
 export function decodeEvent(event: EncodedEvent): TaskEvent {
-  return 'files' in event && event.files ? ({ ...event, files: decodeFiles(event.files as EncodedFiles) } as TaskEvent) : (event as TaskEvent);
+  return 'files' in event && event.files
+    ? ({ ...event, files: decodeFiles(event.files as EncodedFiles) } as TaskEvent)
+    : (event as TaskEvent);
 }

@@ -29,13 +29,26 @@ export function parseQueueUrl(raw: string): QueueConnection {
   try {
     url = new URL(raw);
   } catch {
-    throw new RunexpError(ErrorCode.USAGE, `--queue must be a Redis URL, got "${redact(raw)}"`, 'e.g. redis://localhost:6379, redis://:password@host:6379/2 or rediss://host:6380 for TLS');
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `--queue must be a Redis URL, got "${redact(raw)}"`,
+      'e.g. redis://localhost:6379, redis://:password@host:6379/2 or rediss://host:6380 for TLS',
+    );
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new RunexpError(ErrorCode.USAGE, `--queue must start with redis:// or rediss://, got "${redact(raw)}"`, 'e.g. redis://localhost:6379');
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `--queue must start with redis:// or rediss://, got "${redact(raw)}"`,
+      'e.g. redis://localhost:6379',
+    );
   }
   const path = url.pathname.replace(/^\//, '');
-  if (!/^\d*$/.test(path)) throw new RunexpError(ErrorCode.USAGE, `the database in --queue must be a number, got "${decodeURIComponent(path)}" in "${redact(raw)}"`, 'e.g. redis://localhost:6379/2 for database 2 (or no /N for database 0)');
+  if (!/^\d*$/.test(path))
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `the database in --queue must be a number, got "${decodeURIComponent(path)}" in "${redact(raw)}"`,
+      'e.g. redis://localhost:6379/2 for database 2 (or no /N for database 0)',
+    );
   const options: RedisOptions = {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost',
     port: url.port ? Number(url.port) : 6379,
@@ -79,19 +92,29 @@ export async function checkRedis(connection: QueueConnection, warn: (message: st
     client.disconnect();
     const why = redact((firstError ?? (err as Error)).message);
     // A server certificate from a private CA: Node trusts it once told where the CA is.
-    const hint = /certificate/i.test(why) ? "point NODE_EXTRA_CA_CERTS at the PEM file of the server's certificate authority" : 'start Redis, or check the host, port, password and TLS (rediss://) in --queue';
+    const hint = /certificate/i.test(why)
+      ? "point NODE_EXTRA_CA_CERTS at the PEM file of the server's certificate authority"
+      : 'start Redis, or check the host, port, password and TLS (rediss://) in --queue';
     throw new RunexpError(ErrorCode.USAGE, `cannot reach Redis at ${connection.shown}: ${why}`, hint);
   }
   try {
     await client.select(connection.options.db);
   } catch (err) {
     client.disconnect();
-    throw new RunexpError(ErrorCode.USAGE, `Redis at ${connection.shown} has no database ${connection.options.db} (${(err as Error).message})`, 'use a database the server has: 0 up to one less than its CONFIG GET databases (16 by default)');
+    throw new RunexpError(
+      ErrorCode.USAGE,
+      `Redis at ${connection.shown} has no database ${connection.options.db} (${(err as Error).message})`,
+      'use a database the server has: 0 up to one less than its CONFIG GET databases (16 by default)',
+    );
   }
   try {
     const [, policy] = (await client.config('GET', 'maxmemory-policy')) as string[];
     if (policy !== undefined && policy !== 'noeviction') {
-      throw new RunexpError(ErrorCode.USAGE, `Redis at ${connection.shown} has maxmemory-policy ${policy}: it may evict queued jobs and results`, 'set it to noeviction: redis-cli CONFIG SET maxmemory-policy noeviction (and in redis.conf)');
+      throw new RunexpError(
+        ErrorCode.USAGE,
+        `Redis at ${connection.shown} has maxmemory-policy ${policy}: it may evict queued jobs and results`,
+        'set it to noeviction: redis-cli CONFIG SET maxmemory-policy noeviction (and in redis.conf)',
+      );
     }
   } catch (err) {
     if (err instanceof RunexpError) throw err;

@@ -29,7 +29,9 @@ export async function waitForJob({ queue, jobId, requeue, closing, log, shown }:
       const job = await Job.fromId<unknown, JobResult>(queue, jobId);
       outage = undefined;
       if (!job) {
-        log(`runexp: job ${jobId} is no longer in Redis (it restarted without persistence, or another submitter collected the job): queued again`);
+        log(
+          `runexp: job ${jobId} is no longer in Redis (it restarted without persistence, or another submitter collected the job): queued again`,
+        );
         await requeue();
       } else {
         const state = await job.getState();

@@ -49,9 +49,14 @@ export async function bundlePlugin(source: PluginSource, specDir: string): Promi
     return result.outputFiles[0].text;
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
-    const why = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ') || (err as Error).message;
+    const why =
+      errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ') || (err as Error).message;
     const shown = source.kind === 'file' ? source.path : source.kind === 'package' ? source.specifier : source.name;
-    throw new RunexpError(ErrorCode.PLUGIN, `cannot bundle plugin ${shown} to send it through the queue: ${why}`, 'a plugin sent to queue workers must bundle with esbuild (no native addons)');
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `cannot bundle plugin ${shown} to send it through the queue: ${why}`,
+      'a plugin sent to queue workers must bundle with esbuild (no native addons)',
+    );
   }
 }
 

@@ -78,7 +78,9 @@ export class QueueLauncher implements Launcher {
             if (workers.length > 0) lastSeen = now;
             else if (now - lastSeen >= this.idle.seconds * 1000 && now - lastSaid >= 300_000) {
               lastSaid = now;
-              this.idle.log(`runexp: no worker has been connected to ${this.connection.shown} for ${Math.round((now - lastSeen) / 1000)} s; the jobs wait until one is. Start one on any machine with runexp installed: runexp worker --queue ${this.connection.shown}`);
+              this.idle.log(
+                `runexp: no worker has been connected to ${this.connection.shown} for ${Math.round((now - lastSeen) / 1000)} s; the jobs wait until one is. Start one on any machine with runexp installed: runexp worker --queue ${this.connection.shown}`,
+              );
             }
           })
           .catch(() => {}); // Redis down: waiting on the job reports it
@@ -97,7 +99,13 @@ export class QueueLauncher implements Launcher {
     const jobId = jobIdOf(task);
     // Kept until collected: a finished job's result is this grid's only copy until it is stored.
     const add = () =>
-      this.queue.add(task.group.trainKey, encodeTask(task, this.version, bundles), { jobId, attempts: this.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+      this.queue.add(task.group.trainKey, encodeTask(task, this.version, bundles), {
+        jobId,
+        attempts: this.attempts,
+        backoff: { type: 'fixed', delay: 1000 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
     const job = await add();
     // Failed for good on an earlier submission: running the grid again tries again, as it does
     // for failed runs without a queue.
@@ -106,7 +114,14 @@ export class QueueLauncher implements Launcher {
       await this.bundles.storeAgain(bundles);
       await add();
     };
-    const outcome = await waitForJob({ queue: this.queue, jobId, requeue, closing: () => this.closing, log: this.idle.log, shown: this.connection.shown });
+    const outcome = await waitForJob({
+      queue: this.queue,
+      jobId,
+      requeue,
+      closing: () => this.closing,
+      log: this.idle.log,
+      shown: this.connection.shown,
+    });
     if (outcome.state === 'closed') return;
     // A job that fails for good (a worker that crashed on it `attempts` times, a worker refusing
     // it): the caller records its runs as failed.
@@ -130,7 +145,8 @@ export class QueueLauncher implements Launcher {
       return byKey;
     });
     const jobs = (await this.leftovers).get(task.group.trainKey) ?? [];
-    const useful = (e: EncodedEvent) => e.type === 'training' || (e.type === 'run' && e.record.status === 'ok' && task.pending.includes(e.record.runId));
+    const useful = (e: EncodedEvent) =>
+      e.type === 'training' || (e.type === 'run' && e.record.status === 'ok' && task.pending.includes(e.record.runId));
     let finished = 0;
     for (const job of jobs.splice(0)) {
       const events = (job.returnvalue?.events ?? []).filter(useful);

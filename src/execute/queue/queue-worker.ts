@@ -11,7 +11,7 @@ import { runexpVersion } from '../../results/manifest.ts';
 import { requireBackend } from '../backend.ts';
 import type { GroupTask, Launcher, TaskEvent } from '../launcher.ts';
 import { PiscinaLauncher } from '../piscina-launcher.ts';
-import { runGroup } from '../run-group.ts';
+import { driveGroup } from '../drive-group.ts';
 import { decodeTask, encodeEvent, type JobData, type JobResult } from './codec.ts';
 import { QUEUE_NAME, type QueueConnection } from './connection.ts';
 import { fetchBundles } from './plugin-bundles.ts';
@@ -25,14 +25,20 @@ export interface QueueWorkerOptions {
 }
 
 /**
- * Runs one job's task to the end exactly as a local run does (run-group.ts): a thread replaced
+ * Runs one job's task to the end exactly as a local run does (drive-group.ts): a thread replaced
  * mid-task gets the rest again, with the trainings it reported meanwhile; a thread that dies fails
  * its runs with the cause. The events go back to the submitter as the job's result.
  */
-async function runTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]> {
+async function runQueuedTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]> {
   const events: TaskEvent[] = [];
   const trained = () => Object.fromEntries(events.flatMap((e) => (e.type === 'training' ? [[e.key, e.files]] : [])));
-  await runGroup(launcher, (pending) => ({ ...task, pending, cachedTrainings: { ...task.cachedTrainings, ...trained() } }), task.pending, (e) => events.push(e), () => false);
+  await driveGroup(
+    launcher,
+    (pending) => ({ ...task, pending, cachedTrainings: { ...task.cachedTrainings, ...trained() } }),
+    task.pending,
+    (e) => events.push(e),
+    () => false,
+  );
   return events;
 }
 
@@ -47,19 +53,29 @@ export async function startQueueWorker(connection: QueueConnection, options: Que
     async (job) => {
       if (job.data.runexp !== version) {
         // Another version may compute other numbers: refuse rather than mix them into one grid.
-        throw new UnrecoverableError(`this worker (${host}) runs runexp ${version}, the grid was submitted with runexp ${job.data.runexp}: run the same version on every machine`);
+        throw new UnrecoverableError(
+          `this worker (${host}) runs runexp ${version}, the grid was submitted with runexp ${job.data.runexp}: run the same version on every machine`,
+        );
       }
       const { backend } = job.data.task;
       await requireBackend(backend).catch((err: Error) => {
         throw new UnrecoverableError(`this worker (${host}) cannot run the grid's backend "${backend}": ${err.message}`);
       });
-      options.log(`runexp worker: job ${job.id} (${counted(job.data.task.pending.length, 'run')} of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`);
+      options.log(
+        `runexp worker: job ${job.id} (${counted(job.data.task.pending.length, 'run')} of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`,
+      );
       failpoint('queue-job'); // tests: a job that fails on every attempt
       const bundled = await fetchBundles(job.data.bundles, redis);
-      const events = await runTask(launcher, decodeTask(job.data, bundled));
+      const events = await runQueuedTask(launcher, decodeTask(job.data, bundled));
       return { events: events.map(encodeEvent), host };
     },
-    { connection: connection.options, concurrency: options.workers, lockDuration: options.lockSeconds * 1000, stalledInterval: options.lockSeconds * 1000, maxStalledCount: 2 },
+    {
+      connection: connection.options,
+      concurrency: options.workers,
+      lockDuration: options.lockSeconds * 1000,
+      stalledInterval: options.lockSeconds * 1000,
+      maxStalledCount: 2,
+    },
   );
   worker.on('failed', (job, err) => options.log(`runexp worker: job ${job?.id} failed: ${err.message}`));
   const trouble = new RedisTrouble(worker, options.log);

@@ -24,7 +24,8 @@ export class RedisTrouble {
   /** A failed try: said when it is news, then a pause before the next. */
   failed(err: Error): void {
     const message = err.message.split('\n')[0];
-    if (message !== this.said) this.log(`runexp worker: Redis: ${message}; trying again less and less often (the same error is not shown again)`);
+    if (message !== this.said)
+      this.log(`runexp worker: Redis: ${message}; trying again less and less often (the same error is not shown again)`);
     this.said = message;
     if (this.paused) return;
     this.paused = true;

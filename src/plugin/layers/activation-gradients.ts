@@ -5,11 +5,12 @@ import type { Activation } from './activations.ts';
 
 export const FAST_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus'] as const satisfies readonly Activation[];
 export type FastActivation = (typeof FAST_ACTIVATIONS)[number];
-export const isFastActivation = (a: string | undefined): a is FastActivation => (FAST_ACTIVATIONS as readonly (string | undefined)[]).includes(a);
+export const isFastActivation = (a: string | undefined): a is FastActivation =>
+  (FAST_ACTIVATIONS as readonly (string | undefined)[]).includes(a);
 
 /** tfjs's selu constants (tfjs-core ops/selu_util). */
-const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU_SCALE_ALPHA = 1.7580993408473768599402175208123;
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.7580993408473768;
 
 export function activate(tf: Tf, z: Tensor, activation: FastActivation): Tensor {
   // tfjs-layers applies each of these through the tfjs op of the same name.

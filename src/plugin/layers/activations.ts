@@ -11,7 +11,8 @@ interface ActivationInfo {
   onnx(graph: OnnxGraph, name: string): void;
 }
 
-const unary = (opType: string, attrs?: Parameters<OnnxGraph['op']>[3]) => (graph: OnnxGraph, name: string) => void graph.op(opType, name, [], attrs);
+const unary = (opType: string, attrs?: Parameters<OnnxGraph['op']>[3]) => (graph: OnnxGraph, name: string) =>
+  void graph.op(opType, name, [], attrs);
 /** x · g(x), for the gated activations (swish, mish, gelu). */
 const timesInput = (gate: (graph: OnnxGraph, name: string) => void) => (graph: OnnxGraph, name: string) => {
   const x = graph.current;

@@ -124,31 +124,39 @@ export function defineLayerKind<S extends z.ZodObject>(kind: Omit<LayerKind<z.ou
 }
 
 /** The built layer's input and output shapes without the batch dimension. */
-export const inputShapeOf = (layer: Layer): Shape => ((layer.input as unknown as { shape: (number | null)[] }).shape.slice(1) as number[]);
-export const outputShapeOf = (layer: Layer): Shape => ((layer.outputShape as (number | null)[]).slice(1) as number[]);
+export const inputShapeOf = (layer: Layer): Shape => (layer.input as unknown as { shape: (number | null)[] }).shape.slice(1) as number[];
+export const outputShapeOf = (layer: Layer): Shape => (layer.outputShape as (number | null)[]).slice(1) as number[];
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 /** Kernel and (unless useBias is false) bias: the weights of a dense, conv or recurrent-free layer. */
 export const kernelAndBias = (layer: Layer): WeightInfo[] => [
   { name: 'kernel', prunedByDefault: true, perUnit: 'incoming' },
-  ...((layer.getConfig() as { useBias?: boolean }).useBias === false ? [] : [{ name: 'bias', prunedByDefault: false, perUnit: 'own' } as const]),
+  ...((layer.getConfig() as { useBias?: boolean }).useBias === false
+    ? []
+    : [{ name: 'bias', prunedByDefault: false, perUnit: 'own' } as const]),
 ];
 
 /** A tensor's shape as a plain list (tfjs types it by rank). */
 export const dims = (t: Tensor): number[] => t.shape as number[];
 export type Variable = InstanceType<Tf['Variable']>;
 /** A built layer's trainable weight variables, in `getWeights()` order. */
-export const trainableVariables = (layer: Layer): Variable[] => layer.trainableWeights.map((w) => (w as unknown as { read(): Variable }).read());
+export const trainableVariables = (layer: Layer): Variable[] =>
+  layer.trainableWeights.map((w) => (w as unknown as { read(): Variable }).read());
 
 /** What is wrong with a module's export as a layer kind, or undefined when nothing is. */
 export function layerKindProblem(candidate: unknown): string | undefined {
   if (!candidate || typeof candidate !== 'object') return 'the file does not export a layer kind (export default defineLayerKind({...}))';
   const k = candidate as Record<string, unknown>;
   if (typeof k.slot === 'string' && typeof k.run === 'function') return `it exports a ${k.slot} plugin`;
-  for (const key of ['type', 'className', 'description'] as const) if (typeof k[key] !== 'string' || k[key] === '') return `its "${key}" must be a non-empty string`;
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k.type as string)) return `its "type" names its layers (glu, glu_1): letters and digits, starting with a letter (got ${JSON.stringify(k.type)})`;
+  for (const key of ['type', 'className', 'description'] as const)
+    if (typeof k[key] !== 'string' || k[key] === '') return `its "${key}" must be a non-empty string`;
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k.type as string))
+    return `its "type" names its layers (glu, glu_1): letters and digits, starting with a letter (got ${JSON.stringify(k.type)})`;
   if (typeof k.prunable !== 'boolean') return 'its "prunable" must be true or false (whether it has a kernel pruners prune by default)';
-  if (!k.options || typeof (k.options as { extend?: unknown }).extend !== 'function') return 'its "options" must be a zod object schema (z.strictObject({...}))';
-  for (const key of ['outputShape', 'build', 'weights', 'uses'] as const) if (typeof k[key] !== 'function') return `its "${key}" must be a function`;
-  for (const key of ['register', 'onnx', 'gradient', 'shrink', 'units', 'withUnits'] as const) if (k[key] !== undefined && typeof k[key] !== 'function') return `its "${key}" must be a function when given`;
+  if (!k.options || typeof (k.options as { extend?: unknown }).extend !== 'function')
+    return 'its "options" must be a zod object schema (z.strictObject({...}))';
+  for (const key of ['outputShape', 'build', 'weights', 'uses'] as const)
+    if (typeof k[key] !== 'function') return `its "${key}" must be a function`;
+  for (const key of ['register', 'onnx', 'gradient', 'shrink', 'units', 'withUnits'] as const)
+    if (k[key] !== undefined && typeof k[key] !== 'function') return `its "${key}" must be a function when given`;
   return undefined;
 }

@@ -23,11 +23,22 @@ import simpleRnn from './kinds/simple-rnn.ts';
 
 /** In the order the docs list them; the paper's three first. */
 export const LAYER_KINDS: readonly LayerKind[] = [
-  conv1d, flatten, dense,
-  dropout, batchNormalization, layerNormalization,
-  maxPooling1d, averagePooling1d, globalMaxPooling1d, globalAveragePooling1d,
-  lstm, gru, simpleRnn, bidirectional,
-  add, input,
+  conv1d,
+  flatten,
+  dense,
+  dropout,
+  batchNormalization,
+  layerNormalization,
+  maxPooling1d,
+  averagePooling1d,
+  globalMaxPooling1d,
+  globalAveragePooling1d,
+  lstm,
+  gru,
+  simpleRnn,
+  bidirectional,
+  add,
+  input,
 ];
 
 /** The types a spec's layers may name (a residual block besides, architecture.ts). */
@@ -42,8 +53,15 @@ const userKinds = new Map<string, LayerKind>();
 
 /** Makes `ref` (a spec's `type:`) name the user's kind `kind`; a later registration under the same reference replaces it. */
 export function registerLayerKind(ref: string, kind: LayerKind): void {
-  const clash = [...LAYER_KINDS, ...[...userKinds].filter(([r]) => r !== ref).map(([, k]) => k)].find((k) => k.type === kind.type || k.className === kind.className);
-  if (clash) throw new RunexpError(ErrorCode.PLUGIN, `layer kind ${ref} is named "${kind.type}" (tfjs class ${kind.className}), as the kind "${clash.type}" (${clash.className}) already is`, 'give your kind a type and className of its own');
+  const clash = [...LAYER_KINDS, ...[...userKinds].filter(([r]) => r !== ref).map(([, k]) => k)].find(
+    (k) => k.type === kind.type || k.className === kind.className,
+  );
+  if (clash)
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `layer kind ${ref} is named "${kind.type}" (tfjs class ${kind.className}), as the kind "${clash.type}" (${clash.className}) already is`,
+      'give your kind a type and className of its own',
+    );
   userKinds.set(ref, kind);
 }
 
@@ -55,12 +73,16 @@ export function layerKind(type: string): LayerKind | undefined {
   return LAYER_KINDS.find((k) => k.type === type && !k.internal) ?? userKinds.get(type);
 }
 
-
 /** The kind of a built layer; a layer runexp has no kind for is an error naming it. */
 export function kindOfLayer(layer: Layer): LayerKind {
   const className = layer.getClassName();
   const kind = allKinds().find((k) => k.className === className || k.aliases?.includes(className));
-  if (!kind) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" is a ${className}, which runexp has no layer kind for`, `the layer kinds are: ${LAYER_TYPES.join(', ')}`);
+  if (!kind)
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `layer "${layer.name}" is a ${className}, which runexp has no layer kind for`,
+      `the layer kinds are: ${LAYER_TYPES.join(', ')}`,
+    );
   return kind;
 }
 
@@ -78,7 +100,12 @@ export function weightsOfLayer(layer: Layer): WeightInfo[] {
 export function weightIndex(layer: Layer, name: string): number {
   const weights = weightsOfLayer(layer);
   const index = weights.findIndex((w) => w.name === name);
-  if (index < 0) throw new RunexpError(ErrorCode.PLUGIN, `layer "${layer.name}" (${kindOfLayer(layer).type}) has no weight named "${name}"`, weights.length ? `its weights: ${weights.map((w) => w.name).join(', ')}` : 'it has no weights');
+  if (index < 0)
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `layer "${layer.name}" (${kindOfLayer(layer).type}) has no weight named "${name}"`,
+      weights.length ? `its weights: ${weights.map((w) => w.name).join(', ')}` : 'it has no weights',
+    );
   return index;
 }
 

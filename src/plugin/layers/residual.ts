@@ -13,7 +13,8 @@ export const isResidual = (spec: Spec): spec is Spec & { layers: Spec[] } => spe
 /** The projection that carries a block's input shape to its output shape, or a sentence saying why none can. */
 export function projectionFor(from: Shape, to: Shape): Spec | string {
   if (from.length === 2 && to.length === 2) {
-    if (from[0] !== to[0]) return `its layers change the steps from ${from[0]} to ${to[0]}, so the input cannot be added to their output (use padding: same)`;
+    if (from[0] !== to[0])
+      return `its layers change the steps from ${from[0]} to ${to[0]}, so the input cannot be added to their output (use padding: same)`;
     return { type: 'conv1d', filters: to[1], kernelSize: 1, strides: 1, padding: 'valid', activation: 'linear' };
   }
   if (from.length === 1 && to.length === 1) return { type: 'dense', units: to[0], activation: 'linear' };

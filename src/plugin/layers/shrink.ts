@@ -28,7 +28,10 @@ export function pick(values: Float32Array, shape: number[], keepAlong: (readonly
 }
 
 const picked = (tf: Tf, t: Tensor, keepAlong: (readonly number[] | null)[]) =>
-  tf.tensor(pick(t.dataSync() as Float32Array, t.shape, keepAlong), keepAlong.map((k, d) => k?.length ?? t.shape[d]));
+  tf.tensor(
+    pick(t.dataSync() as Float32Array, t.shape, keepAlong),
+    keepAlong.map((k, d) => k?.length ?? t.shape[d]),
+  );
 
 /** Weightless layers that keep the channel axis (dropout, pooling): kept channels and constants pass as they are. */
 export const passChannels: Shrink = (_tf, _layer, incoming) => ({ weights: [], out: incoming });
@@ -59,7 +62,12 @@ export function unitShrink(options: {
     const own = gone.size ? Array.from({ length: n }, (_, u) => u).filter((u) => !gone.has(u)) : null;
     const columns = own && Array.from({ length: width / n }, (_, g) => own.map((u) => g * n + u)).flat();
     const nonZero = [...incoming.constants].filter(([, v]) => v !== 0);
-    if (nonZero.length && options.convolution) throw new RunexpError(ErrorCode.PLUGIN, `cannot fold the constant output of removed filters into conv1d layer "${layer.name}"`, 'use an activation with f(0) = 0 (relu, linear, tanh) on the pruned conv1d layer');
+    if (nonZero.length && options.convolution)
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        `cannot fold the constant output of removed filters into conv1d layer "${layer.name}"`,
+        'use an activation with f(0) = 0 (relu, linear, tanh) on the pruned conv1d layer',
+      );
     for (const [row, value] of nonZero) for (let c = 0; c < width; c++) bias[c] += value * kernel[row * width + c];
     const keepAlong = options.convolution ? [null, incoming.kept, columns] : [incoming.kept, columns];
     // In the layer's own weight order: kernel, recurrent kernel, bias.
@@ -73,7 +81,8 @@ export function unitShrink(options: {
 }
 
 /** What a removed unit of a layer with an activation outputs: activation(0). */
-export const activationAtZero = (layer: Layer): number => ACTIVATION_TABLE[(layerActivation(layer.getConfig() as Record<string, unknown>) ?? 'linear') as Activation]?.atZero ?? NaN;
+export const activationAtZero = (layer: Layer): number =>
+  ACTIVATION_TABLE[(layerActivation(layer.getConfig() as Record<string, unknown>) ?? 'linear') as Activation]?.atZero ?? NaN;
 
 /** A flatten turns channel c of step t into input t · channels + c. */
 export const flattenChannels: Shrink = (_tf, layer, incoming) => {

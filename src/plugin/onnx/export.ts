@@ -38,7 +38,8 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
     const config = layer.getConfig() as Record<string, unknown>;
     if ('activation' in config && !kind.onnxActivates) {
       const activation = layerActivation(config);
-      if (!activation) throw new OnnxExportError(`layer "${layer.name}" uses an activation tfjs does not name (${JSON.stringify(config.activation)})`);
+      if (!activation)
+        throw new OnnxExportError(`layer "${layer.name}" uses an activation tfjs does not name (${JSON.stringify(config.activation)})`);
       ACTIVATION_TABLE[activation].onnx(graph, layer.name);
     }
     outputOf.set(layer.name, graph.current);
@@ -51,7 +52,9 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
   const outputShape = model.outputs[0].shape;
   const valueInfo = (name: string, shape: (number | null)[]) => ({
     name,
-    type: { tensorType: { elemType: ONNX_FLOAT, shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) } } },
+    type: {
+      tensorType: { elemType: ONNX_FLOAT, shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) } },
+    },
   });
   const type = modelProto();
   const message = type.fromObject({
@@ -59,7 +62,13 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'runexp',
     ...(producerVersion ? { producerVersion } : {}),
-    graph: { name: model.name, node: graph.nodes, initializer: graph.initializers, input: [valueInfo(ONNX_INPUT, inputShape)], output: [valueInfo(ONNX_OUTPUT, outputShape)] },
+    graph: {
+      name: model.name,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: [valueInfo(ONNX_INPUT, inputShape)],
+      output: [valueInfo(ONNX_OUTPUT, outputShape)],
+    },
   });
   return type.encode(message).finish();
 }

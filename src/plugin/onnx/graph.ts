@@ -3,7 +3,16 @@
 // (src/plugin/layers/kinds/) write their own part through it; the exporter (export.ts) wraps it.
 import { ATTRIBUTE, ONNX_FLOAT } from './schema.ts';
 
-export type Attribute = { name: string; type: number; f?: number; i?: number; s?: Uint8Array; ints?: number[]; floats?: number[]; strings?: Uint8Array[] };
+export type Attribute = {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  ints?: number[];
+  floats?: number[];
+  strings?: Uint8Array[];
+};
 export type Node = { name: string; opType: string; input: string[]; output: string[]; attribute?: Attribute[] };
 export type Initializer = { name: string; dims: number[]; dataType: number; rawData: Uint8Array };
 
@@ -12,7 +21,11 @@ export const int = (name: string, value: number): Attribute => ({ name, type: AT
 export const float = (name: string, value: number): Attribute => ({ name, type: ATTRIBUTE.FLOAT, f: value });
 export const floats = (name: string, values: number[]): Attribute => ({ name, type: ATTRIBUTE.FLOATS, floats: values });
 export const string = (name: string, value: string): Attribute => ({ name, type: ATTRIBUTE.STRING, s: new TextEncoder().encode(value) });
-export const strings = (name: string, values: string[]): Attribute => ({ name, type: ATTRIBUTE.STRINGS, strings: values.map((v) => new TextEncoder().encode(v)) });
+export const strings = (name: string, values: string[]): Attribute => ({
+  name,
+  type: ATTRIBUTE.STRINGS,
+  strings: values.map((v) => new TextEncoder().encode(v)),
+});
 
 export class OnnxExportError extends Error {}
 

@@ -6,7 +6,8 @@ import { ONNX_INPUT, ONNX_OUTPUT } from './export.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
-export const ONNXRUNTIME_INSTALL_HINT = 'install it with `npm install onnxruntime-node` (set ONNXRUNTIME_NODE_INSTALL=skip where its download is blocked: the CPU binaries ship in the package)';
+export const ONNXRUNTIME_INSTALL_HINT =
+  'install it with `npm install onnxruntime-node` (set ONNXRUNTIME_NODE_INSTALL=skip where its download is blocked: the CPU binaries ship in the package)';
 
 /** Whether onnxruntime-node can be found from here, without loading its native code. */
 export function onnxruntimeInstalled(): boolean {
@@ -36,7 +37,12 @@ export interface OnnxSession {
 /** A session on one thread, like the tfjs backends it is compared with. */
 export async function onnxSession(bytes: Uint8Array, threads = 1): Promise<OnnxSession> {
   const { InferenceSession, Tensor } = await loadOnnxruntime();
-  const session = await InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  const session = await InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
   return {
     async predict(x, rows, steps, features) {
       const out = await session.run({ [ONNX_INPUT]: new Tensor('float32', x, [rows, steps, features]) });

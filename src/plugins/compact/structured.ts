@@ -5,14 +5,32 @@
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
 import type { Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import { buildModel, definePlugin, ErrorCode, isResidual, kindOfLayer, LAYER_KINDS, layerKind, namedLayers, RunexpError, type Channels } from '../../plugin/index.ts';
+import {
+  buildModel,
+  definePlugin,
+  ErrorCode,
+  isResidual,
+  kindOfLayer,
+  LAYER_KINDS,
+  layerKind,
+  namedLayers,
+  RunexpError,
+  type Channels,
+} from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 
 /** A layer kind that structured pruning can shrink: it says how many units it has and builds itself with fewer. */
 function shrinkable(layer: LayerSpec, name: string) {
   const kind = layerKind(layer.type);
-  if (!kind?.units || !kind.withUnits) throw new RunexpError(ErrorCode.PLUGIN, `layer "${name}" is a ${layer.type}, which structured compaction cannot shrink`, `it shrinks ${LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(' and ')} layers`);
+  if (!kind?.units || !kind.withUnits)
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `layer "${name}" is a ${layer.type}, which structured compaction cannot shrink`,
+      `it shrinks ${LAYER_KINDS.filter((k) => k.units)
+        .map((k) => k.type)
+        .join(' and ')} layers`,
+    );
   return { units: kind.units(layer), withUnits: (n: number) => kind.withUnits!(layer, n) as LayerSpec };
 }
 
@@ -41,8 +59,13 @@ export default definePlugin({
   description: 'Builds a smaller model without the units and filters a structured pruner removed.',
   options: z.strictObject({}),
   run: (req, _options, ctx) => {
-    const parsed = removedSchema.safeParse((req.pruned.data ?? {}).removed);
-    if (!parsed.success) throw new RunexpError(ErrorCode.PLUGIN, 'the structured compactor needs `data.removed` ({layer: [unit indexes]}) from its pruner', 'use it with the structured pruner, or return data.removed from yours');
+    const parsed = removedSchema.safeParse(req.pruned.data?.removed);
+    if (!parsed.success)
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        'the structured compactor needs `data.removed` ({layer: [unit indexes]}) from its pruner',
+        'use it with the structured pruner, or return data.removed from yours',
+      );
     const removed = parsed.data;
     const architecture = shrunkArchitecture(req.architecture, removed);
     const input = req.original.inputs[0].shape.slice(1) as [number, number];
@@ -63,16 +86,33 @@ export default definePlugin({
  * A residual block's layers are walked the same way; what enters and leaves a block is never
  * shrunk (shrinkableLayers), so its projection is copied as it is.
  */
-function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture, removed: Record<string, number[]>): Map<string, InstanceType<Tf['Tensor']>[]> {
+function compactWeights(
+  tf: Tf,
+  source: LayersModel,
+  architecture: Architecture,
+  removed: Record<string, number[]>,
+): Map<string, InstanceType<Tf['Tensor']>[]> {
   const names = new Map(namedLayers(architecture.layers).map((l) => [l.spec, l.name]));
   const byLayer = new Map<string, InstanceType<Tf['Tensor']>[]>();
-  const copy = (name: string) => byLayer.set(name, source.getLayer(name).getWeights().map((w) => tf.clone(w)));
+  const copy = (name: string) =>
+    byLayer.set(
+      name,
+      source
+        .getLayer(name)
+        .getWeights()
+        .map((w) => tf.clone(w)),
+    );
   const walk = (layers: readonly LayerSpec[]) => {
     let channels: Channels = { kept: null, constants: new Map() };
     for (const spec of layers) {
       const name = names.get(spec)!;
       if (isResidual(spec)) {
-        if (channels.kept !== null) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot shrink the input of residual block "${name}"`, 'its skip needs the same channels');
+        if (channels.kept !== null)
+          throw new RunexpError(
+            ErrorCode.PLUGIN,
+            `structured compaction cannot shrink the input of residual block "${name}"`,
+            'its skip needs the same channels',
+          );
         walk(spec.layers as LayerSpec[]);
         if (source.layers.some((l) => l.name === `${name}_projection`)) copy(`${name}_projection`);
         continue;
@@ -85,12 +125,24 @@ function compactWeights(tf: Tf, source: LayersModel, architecture: Architecture,
         continue;
       }
       const kind = kindOfLayer(layer);
-      if (!kind.shrink) throw new RunexpError(ErrorCode.PLUGIN, `structured compaction cannot pass removed units through layer "${name}" (${kind.type}): its kind has no shrink`, `it passes them through ${LAYER_KINDS.filter((k) => k.shrink).map((k) => k.type).join(', ')}`);
+      if (!kind.shrink)
+        throw new RunexpError(
+          ErrorCode.PLUGIN,
+          `structured compaction cannot pass removed units through layer "${name}" (${kind.type}): its kind has no shrink`,
+          `it passes them through ${LAYER_KINDS.filter((k) => k.shrink)
+            .map((k) => k.type)
+            .join(', ')}`,
+        );
       const shrunk = kind.shrink(tf, layer, channels, own);
       byLayer.set(name, shrunk.weights);
       channels = shrunk.out;
     }
-    if (channels.kept !== null) throw new RunexpError(ErrorCode.PLUGIN, 'structured compaction cannot shrink the last layer with units of a residual block or of the model', 'its channels leave the block (or are the model\'s output)');
+    if (channels.kept !== null)
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        'structured compaction cannot shrink the last layer with units of a residual block or of the model',
+        "its channels leave the block (or are the model's output)",
+      );
   };
   walk(architecture.layers);
   return byLayer;

@@ -21,12 +21,20 @@ export function readSnapshot(ticker: string, column: string) {
   const entry = manifest.tickers[ticker];
   if (!entry) {
     const known = Object.keys(manifest.tickers);
-    throw new RunexpError(ErrorCode.DATA, `ticker ${quoted(ticker)} is not in the offline snapshot`, `${suggestHint(ticker, known)} (or use source: yahoo / csv)`);
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `ticker ${quoted(ticker)} is not in the offline snapshot`,
+      `${suggestHint(ticker, known)} (or use source: yahoo / csv)`,
+    );
   }
   const bytes = readFileSync(resolve(SNAPSHOT_DIR, entry.file));
   const checksum = sha256(bytes);
   if (checksum !== entry.sha256) {
-    throw new RunexpError(ErrorCode.DATA, `snapshot file ${entry.file} does not match its checksum (got ${checksum.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`, 'restore it with git checkout data/snapshot');
+    throw new RunexpError(
+      ErrorCode.DATA,
+      `snapshot file ${entry.file} does not match its checksum (got ${checksum.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`,
+      'restore it with git checkout data/snapshot',
+    );
   }
   // Intraday bars have no Adj Close: weeks of bars hold no dividend or split, so Close is it.
   const read = entry.intraday && column === 'Adj Close' ? 'Close' : column;
@@ -37,7 +45,8 @@ export function readSnapshot(ticker: string, column: string) {
 export default definePlugin({
   slot: 'fetch',
   name: 'snapshot',
-  description: 'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ) and 1-minute SPY bars (SPY-1m); works offline.',
+  description:
+    'Bundled, checksummed Yahoo daily data (SPY 1993–2026, ^GSPC 1927–2023, ^VIX, TLT, GLD, QQQ) and 1-minute SPY bars (SPY-1m); works offline.',
   options: z.strictObject({
     column: z.enum(['Adj Close', 'Close', 'Open', 'High', 'Low', 'Volume']).default('Adj Close'),
   }),

@@ -63,12 +63,18 @@ function writeCache(dir: string, entry: CachedSeries): void {
  * yahoo-finance2, loaded on first use. It is an optional peer dependency: with its server stack it
  * is 43 MB, and only live fetching needs it (snapshot and csv work without it).
  */
-export async function loadYahooFinance(load: () => Promise<{ default: typeof YahooFinance }> = () => import('yahoo-finance2')): Promise<typeof YahooFinance> {
+export async function loadYahooFinance(
+  load: () => Promise<{ default: typeof YahooFinance }> = () => import('yahoo-finance2'),
+): Promise<typeof YahooFinance> {
   try {
     return (await load()).default;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    throw new RunexpError(ErrorCode.DATA, 'source: yahoo needs the yahoo-finance2 package, which is not installed', 'npm install yahoo-finance2@3 (optional: the snapshot and csv sources work without it)');
+    throw new RunexpError(
+      ErrorCode.DATA,
+      'source: yahoo needs the yahoo-finance2 package, which is not installed',
+      'npm install yahoo-finance2@3 (optional: the snapshot and csv sources work without it)',
+    );
   }
 }
 
@@ -77,7 +83,10 @@ export default definePlugin({
   name: 'yahoo',
   description: 'Live daily prices from Yahoo Finance (yahoo-finance2), cached on disk; falls back offline.',
   options: z.strictObject({
-    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('1900-01-01'),
+    from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .default('1900-01-01'),
     timeoutMs: z.int().positive().default(10_000).describe('per request'),
     retries: z.int().min(0).max(10).default(2).describe('extra tries after a network error, a timeout, HTTP 429 or 5xx'),
     backoffMs: z.int().min(0).default(500).describe('wait before the first retry; doubles each time'),
@@ -97,11 +106,14 @@ export default definePlugin({
     const Client = await loadYahooFinance();
     const client = new Client({ logger: quiet, fetch: timedFetch } as ConstructorParameters<typeof YahooFinance>[0]);
     // Transient failures are retried with exponential backoff; bad answers (404, malformed) are not.
-    const transient = (err: unknown) => lastStatus === undefined ? !(err instanceof RunexpError) : lastStatus === 429 || lastStatus >= 500;
+    const transient = (err: unknown) =>
+      lastStatus === undefined ? !(err instanceof RunexpError) : lastStatus === 429 || lastStatus >= 500;
     const chartWithRetries = async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return (await withoutUrlEcho(() => client.chart(ticker, { period1: options.from, interval: '1d' }))) as { quotes: { date: Date; adjclose?: number | null; close?: number | null }[] };
+          return (await withoutUrlEcho(() => client.chart(ticker, { period1: options.from, interval: '1d' }))) as {
+            quotes: { date: Date; adjclose?: number | null; close?: number | null }[];
+          };
         } catch (err) {
           if (attempt >= options.retries || !transient(err)) throw err;
           await new Promise((r) => setTimeout(r, options.backoffMs * 2 ** attempt));

@@ -6,7 +6,20 @@
 // to ONNX, runs it on ONNX Runtime, checks its outputs against tfjs's and keeps the .onnx file.
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { definePlugin, ErrorCode, macsOf, mae, mse, ONNX_OPSET, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled, r2, rmse, RunexpError, weightsOf } from '../../plugin/index.ts';
+import {
+  definePlugin,
+  ErrorCode,
+  macsOf,
+  mae,
+  mse,
+  ONNX_OPSET,
+  ONNXRUNTIME_INSTALL_HINT,
+  onnxruntimeInstalled,
+  r2,
+  rmse,
+  RunexpError,
+  weightsOf,
+} from '../../plugin/index.ts';
 import type { LayersModel, ModelReport, WindowedData } from '../../plugin/index.ts';
 import { onnxPredictor, RUNTIMES, tfjsPredictor, type Predictor } from './predictors.ts';
 
@@ -75,7 +88,8 @@ async function timeInference(predictor: Predictor, data: WindowedData, warmup: n
 async function timeLatency(predictors: Record<string, Predictor>, data: WindowedData, batchSize: number, warmup: number, repeats: number) {
   const width = data.lookback * data.features;
   const rows = new Float32Array(batchSize * width);
-  for (let i = 0; i < batchSize; i++) rows.set(data.test.x.subarray((i % data.test.count) * width, ((i % data.test.count) + 1) * width), i * width);
+  for (let i = 0; i < batchSize; i++)
+    rows.set(data.test.x.subarray((i % data.test.count) * width, ((i % data.test.count) + 1) * width), i * width);
   const names = Object.keys(predictors);
   const times = new Map(names.map((n) => [n, [] as number[]]));
   const once = async (name: string) => {
@@ -104,7 +118,11 @@ function onnxCheck(model: string, file: Uint8Array, outputs: Float32Array, tfjsO
   const difference = maxAbsDifference(outputs, tfjsOutputs);
   // NaN must fail too, so the test is written as "not within".
   if (!(difference <= tolerance)) {
-    throw new RunexpError(ErrorCode.PLUGIN, `the ${model} model's ONNX outputs differ from tfjs's by up to ${difference.toExponential(2)}, more than the tolerance ${tolerance}`, 'a layer may be exported wrongly: report it with the spec; or raise measure.tolerance');
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `the ${model} model's ONNX outputs differ from tfjs's by up to ${difference.toExponential(2)}, more than the tolerance ${tolerance}`,
+      'a layer may be exported wrongly: report it with the spec; or raise measure.tolerance',
+    );
   }
   return { file: `${model}/model.onnx`, bytes: file.length, opset: ONNX_OPSET, maxAbsDifference: difference, tolerance };
 }
@@ -113,19 +131,32 @@ export default definePlugin({
   slot: 'measure',
   name: 'standard',
   description: 'Accuracy on prices, parameter counts, stored sizes, inference time and peak memory, on tfjs or ONNX Runtime.',
-  options: z.strictObject({
-    warmup: z.int().min(0).default(3),
-    repeats: z.int().positive().default(20).describe('timed predictions of the whole test set; the median is reported'),
-    batchSize: z.int().positive().default(32).describe("prediction batch size (32 is Keras' default for predict)"),
-    latencyBatch: z.int().positive().default(1024).describe('windows in the one large batch whose latency is compared across models'),
-    latencyRepeats: z.int().positive().default(30).describe('timed rounds of that batch; the median is reported'),
-    runtime: z.enum(RUNTIMES).default('tfjs').describe('what runs the models: tfjs (the training backend) or ONNX Runtime on the model exported to ONNX (an axis)'),
-    tolerance: z.number().positive().default(1e-5).describe('onnxruntime only: the largest |output − tfjs output| allowed; a run beyond it fails'),
-  }).superRefine((options, ctx) => {
-    if (options.runtime === 'onnxruntime' && !onnxruntimeInstalled()) {
-      ctx.addIssue({ code: 'custom', path: ['runtime'], message: `the onnxruntime runtime needs the onnxruntime-node package, which is not installed; ${ONNXRUNTIME_INSTALL_HINT}` });
-    }
-  }),
+  options: z
+    .strictObject({
+      warmup: z.int().min(0).default(3),
+      repeats: z.int().positive().default(20).describe('timed predictions of the whole test set; the median is reported'),
+      batchSize: z.int().positive().default(32).describe("prediction batch size (32 is Keras' default for predict)"),
+      latencyBatch: z.int().positive().default(1024).describe('windows in the one large batch whose latency is compared across models'),
+      latencyRepeats: z.int().positive().default(30).describe('timed rounds of that batch; the median is reported'),
+      runtime: z
+        .enum(RUNTIMES)
+        .default('tfjs')
+        .describe('what runs the models: tfjs (the training backend) or ONNX Runtime on the model exported to ONNX (an axis)'),
+      tolerance: z
+        .number()
+        .positive()
+        .default(1e-5)
+        .describe('onnxruntime only: the largest |output − tfjs output| allowed; a run beyond it fails'),
+    })
+    .superRefine((options, ctx) => {
+      if (options.runtime === 'onnxruntime' && !onnxruntimeInstalled()) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runtime'],
+          message: `the onnxruntime runtime needs the onnxruntime-node package, which is not installed; ${ONNXRUNTIME_INSTALL_HINT}`,
+        });
+      }
+    }),
   axes: ['runtime'],
   run: async (req, options, ctx) => {
     const { data } = req;
@@ -143,7 +174,15 @@ export default definePlugin({
       for (const [name, model] of Object.entries(req.models)) {
         const predictor = predictors[name];
         const timed = await timeInference(predictor, data, options.warmup, options.repeats, options.batchSize);
-        const onnx = predictor.file && onnxCheck(name, predictor.file, timed.outputs, await tfjs[name].predict(data.test.x, data.test.count, options.batchSize), options.tolerance);
+        const onnx =
+          predictor.file &&
+          onnxCheck(
+            name,
+            predictor.file,
+            timed.outputs,
+            await tfjs[name].predict(data.test.x, data.test.count, options.batchSize),
+            options.tolerance,
+          );
         if (onnx) files[onnx.file] = predictor.file!;
         const predicted = Array.from(data.toPrice(timed.outputs, 'test'));
         const actual = data.test.targets;
@@ -170,6 +209,10 @@ export default definePlugin({
     } finally {
       for (const p of Object.values(predictors)) await p.release();
     }
-    return { reports, predictions: { dates: data.test.dates, actual: Array.from(data.test.targets), byModel }, ...(Object.keys(files).length ? { files } : {}) };
+    return {
+      reports,
+      predictions: { dates: data.test.dates, actual: Array.from(data.test.targets), byModel },
+      ...(Object.keys(files).length ? { files } : {}),
+    };
   },
 });

@@ -3,7 +3,18 @@
 // model's weights; pruned weights are zeroed again after every optimizer step.
 import { z } from 'zod';
 import {
-  controlOption, definePlugin, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
+  controlOption,
+  definePlugin,
+  magnitudeScores,
+  maskedResult,
+  maskHooks,
+  masksFromScores,
+  randomMasksLike,
+  resolveTargets,
+  scopeOption,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
@@ -14,7 +25,7 @@ export default definePlugin({
   description: 'Magnitude pruning followed by N epochs of retraining with the masks held.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.5),
-    epochs: z.int().positive().default(10).describe('epochs of retraining after pruning (the trainer\'s early stopping still applies)'),
+    epochs: z.int().positive().default(10).describe("epochs of retraining after pruning (the trainer's early stopping still applies)"),
     layers: targetLayersOption,
     weights: targetWeightsOption,
     scope: scopeOption,

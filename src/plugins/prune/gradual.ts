@@ -8,10 +8,24 @@
 import { z } from 'zod';
 import type { LayersModel, TrainingHooks, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, controlOption, definePlugin, weightTarget, magnitudeScores, maskedResult, masksFromScores, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
+  applyMasks,
+  controlOption,
+  definePlugin,
+  weightTarget,
+  magnitudeScores,
+  maskedResult,
+  masksFromScores,
+  resolveTargets,
+  scopeOption,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
 } from '../../plugin/index.ts';
 
-export function polynomialSparsity(step: number, o: { initialSparsity: number; sparsity: number; beginStep: number; endStep: number; power: number }): number {
+export function polynomialSparsity(
+  step: number,
+  o: { initialSparsity: number; sparsity: number; beginStep: number; endStep: number; power: number },
+): number {
   const progress = Math.min(1, Math.max(0, (step - o.beginStep) / (o.endStep - o.beginStep)));
   return o.sparsity + (o.initialSparsity - o.sparsity) * (1 - progress) ** o.power;
 }
@@ -51,14 +65,20 @@ export default definePlugin({
       if (options.control === 'random') {
         for (const [target, s] of scores) {
           const old = masks.find((m) => weightTarget(m.layer, m.weight) === target)?.keep;
-          scores.set(target, Float64Array.from(s, (_, i) => (old && !old[i] ? -Infinity : ctx.random())));
+          scores.set(
+            target,
+            Float64Array.from(s, (_, i) => (old && !old[i] ? -Infinity : ctx.random())),
+          );
         }
       }
       masks = masksFromScores(scores, sparsity, options.scope);
     };
     const hooks: TrainingHooks = {
       onBatchEnd(model, step) {
-        const due = step >= options.beginStep && step <= options.endStep && ((step - options.beginStep) % options.frequency === 0 || step === options.endStep);
+        const due =
+          step >= options.beginStep &&
+          step <= options.endStep &&
+          ((step - options.beginStep) % options.frequency === 0 || step === options.endStep);
         if (due && finalStep === undefined) {
           prune(model, polynomialSparsity(step, options));
           if (step === options.endStep) [finalEpoch, finalStep] = [epoch, step];

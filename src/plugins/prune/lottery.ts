@@ -8,8 +8,23 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf, WeightMask } from '../../plugin/index.ts';
 import {
-  cloneModel, controlOf, definePlugin, weightTarget, disposeModel, ErrorCode, magnitudeScores, maskedResult, maskHooks, masksFromScores, randomMasksLike, resolveTargets, RunexpError, scopeOption,
-  sparsityOption, targetLayersOption, targetWeightsOption,
+  cloneModel,
+  controlOf,
+  definePlugin,
+  weightTarget,
+  disposeModel,
+  ErrorCode,
+  magnitudeScores,
+  maskedResult,
+  maskHooks,
+  masksFromScores,
+  randomMasksLike,
+  resolveTargets,
+  RunexpError,
+  scopeOption,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
@@ -20,7 +35,12 @@ export default definePlugin({
   description: 'Iterative magnitude pruning with rewinding (lottery tickets), with reinit and random-mask controls.',
   options: z.strictObject({
     sparsity: sparsityOption.default(0.8).describe('sparsity after the last level; a list is a grid axis'),
-    levels: z.int().positive().max(20).default(3).describe('pruning rounds; each removes 1 − (1 − sparsity)^(1/levels) of the weights left'),
+    levels: z
+      .int()
+      .positive()
+      .max(20)
+      .default(3)
+      .describe('pruning rounds; each removes 1 − (1 − sparsity)^(1/levels) of the weights left'),
     rewindEpoch: z.int().min(0).default(0).describe('rewind to the weights after this epoch of training; 0 rewinds to initialisation'),
     layers: targetLayersOption,
     weights: targetWeightsOption,
@@ -42,7 +62,11 @@ export default definePlugin({
       for (let level = 1; level <= options.levels && !skipLevels; level++) {
         // Weights pruned at earlier levels score -Infinity, so they stay pruned.
         const scores = magnitudeScores(trained, targets);
-        for (const m of masks) scores.set(weightTarget(m.layer, m.weight), scores.get(weightTarget(m.layer, m.weight))!.map((s, i) => (m.keep[i] ? s : -Infinity)));
+        for (const m of masks)
+          scores.set(
+            weightTarget(m.layer, m.weight),
+            scores.get(weightTarget(m.layer, m.weight))!.map((s, i) => (m.keep[i] ? s : -Infinity)),
+          );
         masks = masksFromScores(scores, 1 - (1 - options.sparsity) ** (level / options.levels), options.scope);
         const result = await req.train({ from: rewind, hooks: maskHooks(tf, () => masks) });
         levelValLoss.push(Math.min(...result.valLoss));
@@ -59,7 +83,14 @@ export default definePlugin({
       }
       if (options.control) trained = (await req.train({ from: start, seed, hooks: maskHooks(tf, () => masks) })).model;
       const result = maskedResult(trained, req.model, masks, { criterion: options.control ?? '|w| (lottery)' });
-      return { ...result, data: { perLevelFraction: 1 - (1 - options.sparsity) ** (1 / options.levels), levelValLoss, ...(seed === undefined ? {} : { reinitSeed: seed }) } };
+      return {
+        ...result,
+        data: {
+          perLevelFraction: 1 - (1 - options.sparsity) ** (1 / options.levels),
+          levelValLoss,
+          ...(seed === undefined ? {} : { reinitSeed: seed }),
+        },
+      };
     } finally {
       owned.forEach(disposeModel);
     }
@@ -71,13 +102,20 @@ async function rewindPoint(req: PruneRequest, epoch: number, input: [number, num
   // 0 epochs of training: the trainer's own initial model for this seed, as the dense model had.
   if (epoch === 0) return (await req.train({ epochs: 0 })).model;
   let captured: LayersModel | undefined;
-  await req.train({ epochs: epoch, hooks: {
+  await req.train({
+    epochs: epoch,
+    hooks: {
       onEpochEnd: (model, e) => {
         if (e === epoch - 1) captured = cloneModel(tf, model, req.architecture, input);
       },
     },
   });
-  if (!captured) throw new RunexpError(ErrorCode.PLUGIN, `training stopped before epoch ${epoch}, the rewind point`, 'lower rewindEpoch, or raise the trainer\'s early-stopping patience');
+  if (!captured)
+    throw new RunexpError(
+      ErrorCode.PLUGIN,
+      `training stopped before epoch ${epoch}, the rewind point`,
+      "lower rewindEpoch, or raise the trainer's early-stopping patience",
+    );
   owned.push(captured);
   return captured;
 }

@@ -3,13 +3,27 @@
 // With `sparsity` instead, exactly round(s·n) weights go, the smallest |w| first (ties by index).
 import { z } from 'zod';
 import {
-  controlOption, definePlugin, weightTarget, percentileOption, sparsityOrPercentile, magnitudeScores, masksFromScores, percentile, pruneKernels, randomMasksLike, resolveTargets, scopeOption, sparsityOption, targetLayersOption, targetWeightsOption,
+  controlOption,
+  definePlugin,
+  weightTarget,
+  percentileOption,
+  sparsityOrPercentile,
+  magnitudeScores,
+  masksFromScores,
+  percentile,
+  pruneKernels,
+  randomMasksLike,
+  resolveTargets,
+  scopeOption,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
 } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'magnitude',
-  description: 'Magnitude pruning: remove the smallest |w| (by sparsity, exact count; or by the paper\'s percentile threshold).',
+  description: "Magnitude pruning: remove the smallest |w| (by sparsity, exact count; or by the paper's percentile threshold).",
   options: sparsityOrPercentile(
     z.strictObject({
       sparsity: sparsityOption.optional(),
@@ -28,7 +42,10 @@ export default definePlugin({
       let masks = masksFromScores(magnitudeScores(req.model, targets), sparsity, options.scope);
       if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
       const keep = new Map(masks.map((m) => [weightTarget(m.layer, m.weight), m.keep]));
-      return pruneKernels(ctx.tf, req, targets, (layer) => ({ criterion: options.control ?? '|w|', keep: (i) => keep.get(layer)![i] === 1 }));
+      return pruneKernels(ctx.tf, req, targets, (layer) => ({
+        criterion: options.control ?? '|w|',
+        keep: (i) => keep.get(layer)![i] === 1,
+      }));
     }
     const abs = (w: Float32Array) => Float64Array.from(w, Math.abs);
     let globalThreshold: number | undefined;
@@ -38,7 +55,7 @@ export default definePlugin({
     }
     return pruneKernels(ctx.tf, req, targets, (_layer, kernel) => {
       // Percentile 0 means "prune nothing" (not "prune the single smallest weight").
-      const threshold = options.percentile === 0 ? -Infinity : globalThreshold ?? percentile(abs(kernel), options.percentile!);
+      const threshold = options.percentile === 0 ? -Infinity : (globalThreshold ?? percentile(abs(kernel), options.percentile!));
       return { criterion: '|w|', threshold, keep: (i) => Math.abs(kernel[i]) > threshold };
     });
   },

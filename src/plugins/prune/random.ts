@@ -2,12 +2,21 @@
 // round(s·n) per layer. If random pruning scores as well as a method, the method's criterion
 // carries no information.
 import { z } from 'zod';
-import { definePlugin, percentileOption, sparsityOrPercentile, pruneKernels, resolveTargets, sparsityOption, targetLayersOption, targetWeightsOption } from '../../plugin/index.ts';
+import {
+  definePlugin,
+  percentileOption,
+  sparsityOrPercentile,
+  pruneKernels,
+  resolveTargets,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
+} from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
   name: 'random',
-  description: 'Random pruning control: zero a random share of each target layer\'s weights (exact count, seeded).',
+  description: "Random pruning control: zero a random share of each target layer's weights (exact count, seeded).",
   options: sparsityOrPercentile(
     z.strictObject({
       sparsity: sparsityOption.optional(),

@@ -4,12 +4,31 @@
 import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
 import {
-  controlOption, definePlugin, splitTarget, weightIndex, maskedResult, maskHooks, masksFromScores, permutation, randomMasksLike, resolveTargets, scopeOption, sparsityOption,
-  targetLayersOption, targetWeightsOption,
+  controlOption,
+  definePlugin,
+  splitTarget,
+  weightIndex,
+  maskedResult,
+  maskHooks,
+  masksFromScores,
+  permutation,
+  randomMasksLike,
+  resolveTargets,
+  scopeOption,
+  sparsityOption,
+  targetLayersOption,
+  targetWeightsOption,
 } from '../../plugin/index.ts';
 
 /** |g ⊙ w| per target kernel, with g the gradient of the mean squared error on the given windows. */
-export function connectionSensitivity(tf: Tf, model: LayersModel, targets: readonly string[], x: Float32Array, y: Float32Array, shape: [number, number, number]): Map<string, Float64Array> {
+export function connectionSensitivity(
+  tf: Tf,
+  model: LayersModel,
+  targets: readonly string[],
+  x: Float32Array,
+  y: Float32Array,
+  shape: [number, number, number],
+): Map<string, Float64Array> {
   const xs = tf.tensor3d(x, shape);
   const ys = tf.tensor2d(y, [shape[0], 1]);
   const kernels = targets.map((target) => {
@@ -17,7 +36,10 @@ export function connectionSensitivity(tf: Tf, model: LayersModel, targets: reado
     const found = model.getLayer(layer);
     return found.weights[weightIndex(found, weight)].read() as InstanceType<Tf['Variable']>;
   });
-  const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs) as InstanceType<Tf['Tensor']>).asScalar(), kernels);
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.meanSquaredError(ys, model.predict(xs) as InstanceType<Tf['Tensor']>).asScalar(),
+    kernels,
+  );
   try {
     return new Map(
       targets.map((name, i) => {

@@ -5,7 +5,25 @@
 import { z } from 'zod';
 import type { Architecture, WeightMask } from '../../plugin/index.ts';
 import {
-  applyMasks, cloneModel, layerKind, LAYER_KINDS, namedLayers, shrinkableLayers, weightsOfLayer, controlOption, definePlugin, disposeModel, ErrorCode, maskedResult, maskHooks, masksFromScores, randomMasksLike, RunexpError, scopeOption, sparsityOption, suggestHint,
+  applyMasks,
+  cloneModel,
+  layerKind,
+  LAYER_KINDS,
+  namedLayers,
+  shrinkableLayers,
+  weightsOfLayer,
+  controlOption,
+  definePlugin,
+  disposeModel,
+  ErrorCode,
+  maskedResult,
+  maskHooks,
+  masksFromScores,
+  randomMasksLike,
+  RunexpError,
+  scopeOption,
+  sparsityOption,
+  suggestHint,
 } from '../../plugin/index.ts';
 
 /**
@@ -18,13 +36,25 @@ function targets(architecture: Architecture, choice: 'hidden' | string[]): strin
   const eligible = layers.filter((l) => l.ok).map((l) => l.name);
   if (choice === 'hidden') {
     if (eligible.length) return eligible;
-    const kinds = LAYER_KINDS.filter((k) => k.units).map((k) => k.type).join(', ');
-    return { problem: `it has no layer structured pruning can shrink (it shrinks ${kinds}${layers.length ? `; ${layers.map((l) => `"${l.name}": ${l.why}`).join('; ')}` : ''})`, hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
+    const kinds = LAYER_KINDS.filter((k) => k.units)
+      .map((k) => k.type)
+      .join(', ');
+    return {
+      problem: `it has no layer structured pruning can shrink (it shrinks ${kinds}${layers.length ? `; ${layers.map((l) => `"${l.name}": ${l.why}`).join('; ')}` : ''})`,
+      hint: 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)',
+    };
   }
   for (const name of choice) {
     const layer = layers.find((l) => l.name === name);
-    if (!layer) return { problem: `it cannot remove units of "${name}": no layer with units has that name`, hint: suggestHint(name, eligible) };
-    if (!layer.ok) return { problem: `it cannot remove units of "${name}": ${layer.why}`, hint: eligible.length ? `the layers it can shrink here: ${eligible.join(', ')}` : 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)' };
+    if (!layer)
+      return { problem: `it cannot remove units of "${name}": no layer with units has that name`, hint: suggestHint(name, eligible) };
+    if (!layer.ok)
+      return {
+        problem: `it cannot remove units of "${name}": ${layer.why}`,
+        hint: eligible.length
+          ? `the layers it can shrink here: ${eligible.join(', ')}`
+          : 'prune this architecture with an unstructured pruner (magnitude, layers: hidden)',
+      };
   }
   return choice;
 }
@@ -49,10 +79,14 @@ export default definePlugin({
   name: 'structured',
   // It trains after (or while) it prunes: every weight may change.
   retrains: 'all',
-  description: 'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units (bidirectional ones in both directions) by L1/L2 norm; its compactor builds a smaller model.',
+  description:
+    'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units (bidirectional ones in both directions) by L1/L2 norm; its compactor builds a smaller model.',
   options: z.strictObject({
-    sparsity: sparsityOption.default(0.5).describe('fraction of the target layers\' units (filters) removed; a list is a grid axis'),
-    layers: z.union([z.literal('hidden'), z.array(z.string().min(1)).min(1)]).default('hidden').describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
+    sparsity: sparsityOption.default(0.5).describe("fraction of the target layers' units (filters) removed; a list is a grid axis"),
+    layers: z
+      .union([z.literal('hidden'), z.array(z.string().min(1)).min(1)])
+      .default('hidden')
+      .describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
     norm: z.enum(['l1', 'l2']).default('l1'),
     scope: scopeOption,
     finetuneEpochs: z.int().min(0).default(0).describe('epochs of retraining after pruning, removed units held at zero'),
@@ -64,7 +98,12 @@ export default definePlugin({
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const chosen = targets(req.architecture, options.layers);
-    if (!Array.isArray(chosen)) throw new RunexpError(ErrorCode.PLUGIN, `structured pruning on architecture "${req.architecture.name}": ${chosen.problem}`, chosen.hint);
+    if (!Array.isArray(chosen))
+      throw new RunexpError(
+        ErrorCode.PLUGIN,
+        `structured pruning on architecture "${req.architecture.name}": ${chosen.problem}`,
+        chosen.hint,
+      );
     // A unit's incoming weights (its kind's `perUnit: 'incoming'`): its kernel column (a filter's),
     // a recurrent unit's columns in every gate of its kernel and recurrent kernel, a bidirectional
     // unit's in both directions. Value i of any of them belongs to unit i mod units.
@@ -75,7 +114,12 @@ export default definePlugin({
       const values = layer.getWeights();
       return weightsOfLayer(layer).flatMap((w, i) => (w.perUnit === 'incoming' ? Array.from(values[i].dataSync() as Float32Array) : []));
     };
-    const scores = new Map(chosen.map((name) => [name, unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global')]));
+    const scores = new Map(
+      chosen.map((name) => [
+        name,
+        unitNorms(Float32Array.from(incoming(name)), units.get(name)!, options.norm, options.scope === 'global'),
+      ]),
+    );
     let unitMasks = masksFromScores(scores, options.sparsity, options.scope);
     if (options.control === 'random') unitMasks = randomMasksLike(unitMasks, ctx.random);
     for (const m of unitMasks) {

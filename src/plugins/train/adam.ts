@@ -13,7 +13,21 @@ type Tensor = InstanceType<Tf['Tensor']>;
 type Variable = InstanceType<Tf['Variable']>;
 const f32 = Math.fround;
 
-type AdamKernel = (g: number, m: number, v: number, w: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, biasCorrection1: number, biasCorrection2: number, epsilon: number, negativeLearningRate: number) => void;
+type AdamKernel = (
+  g: number,
+  m: number,
+  v: number,
+  w: number,
+  n: number,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  biasCorrection1: number,
+  biasCorrection2: number,
+  epsilon: number,
+  negativeLearningRate: number,
+) => void;
 
 let compiled: WebAssembly.Module | undefined;
 const adamModule = () => (compiled ??= new WebAssembly.Module(readFileSync(new URL('./adam.wasm', import.meta.url))));
@@ -42,7 +56,10 @@ export class WasmAdam {
   private readonly slots = new Map<string, Slots>();
   private used = 0;
 
-  constructor(private readonly tf: Tf, optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
+  constructor(
+    private readonly tf: Tf,
+    optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number },
+  ) {
     // Each constant becomes a float32 scalar tensor in tfjs's expressions: round it the same way.
     this.beta1 = f32(optimizer.beta1);
     this.beta2 = f32(optimizer.beta2);
@@ -84,7 +101,21 @@ export class WasmAdam {
       const heap = new Float32Array(this.memory.buffer); // after any growth
       heap.set(gradient.dataSync() as Float32Array, g / 4);
       heap.set(variable.dataSync() as Float32Array, w / 4);
-      this.kernel(g, m, v, w, n, this.beta1, this.beta2, this.oneMinusBeta1, this.oneMinusBeta2, biasCorrection1, biasCorrection2, this.epsilon, this.negativeLearningRate);
+      this.kernel(
+        g,
+        m,
+        v,
+        w,
+        n,
+        this.beta1,
+        this.beta2,
+        this.oneMinusBeta1,
+        this.oneMinusBeta2,
+        biasCorrection1,
+        biasCorrection2,
+        this.epsilon,
+        this.negativeLearningRate,
+      );
       // A copy: the cpu backend keeps the array it is given. assign() shares the new tensor's data
       // and leaves the tensor itself to us.
       const updated = this.tf.tensor(heap.slice(w / 4, w / 4 + n), variable.shape);

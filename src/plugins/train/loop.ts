@@ -13,7 +13,10 @@ type Tensor = InstanceType<Tf['Tensor']>;
 export type { LossName };
 
 /** The function `compile({loss})` resolves the name to (tf.metrics holds the same ones), so no op differs from fit's. */
-const lossFunction = (tf: Tf, name: LossName) => (yTrue: Tensor, yPred: Tensor): Tensor => tf.metrics[name](yTrue, yPred);
+const lossFunction =
+  (tf: Tf, name: LossName) =>
+  (yTrue: Tensor, yPred: Tensor): Tensor =>
+    tf.metrics[name](yTrue, yPred);
 
 /** Sizes of consecutive batches of `batchSize` over `count` rows (the last may be smaller). */
 function batchSizes(count: number, batchSize: number): number[] {
@@ -33,7 +36,11 @@ function splitRows(tf: Tf, x: Tensor, sizes: number[]): Tensor[] {
   const rowLength = x.size / x.shape[0];
   let row = 0;
   return sizes.map((size) => {
-    const batch = tf.tensor(values.subarray(row * rowLength, (row + size) * rowLength) as Float32Array, [size, ...x.shape.slice(1)], x.dtype as 'float32');
+    const batch = tf.tensor(
+      values.subarray(row * rowLength, (row + size) * rowLength) as Float32Array,
+      [size, ...x.shape.slice(1)],
+      x.dtype as 'float32',
+    );
     row += size;
     return batch;
   });
@@ -43,7 +50,15 @@ function splitRows(tf: Tf, x: Tensor, sizes: number[]): Tensor[] {
  * One epoch over `x`, `y` (already in this epoch's order). `afterBatch` runs after every optimizer
  * step (for pruners' hooks). Returns the epoch's training loss, as fit reports it.
  */
-export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName, x: Tensor, y: Tensor, batchSize: number, afterBatch?: () => Promise<void>): Promise<number> {
+export async function trainEpoch(
+  tf: Tf,
+  model: LayersModel,
+  lossName: LossName,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+  afterBatch?: () => Promise<void>,
+): Promise<number> {
   const loss = lossFunction(tf, lossName);
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => (w as unknown as { read(): Tensor }).read());
@@ -63,7 +78,11 @@ export async function trainEpoch(tf: Tf, model: LayersModel, lossName: LossName,
         tf.dispose(grads);
         cost = value;
       } else {
-        cost = optimizer.minimize(() => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never, true, variables as never) as Tensor;
+        cost = optimizer.minimize(
+          () => tf.mean(loss(ys[b], model.apply(xs[b], { training: true }) as Tensor)) as never,
+          true,
+          variables as never,
+        ) as Tensor;
       }
       const next = tf.tidy(() => tf.add(total, tf.mul(cost, sizes[b])));
       tf.dispose([total, cost]);

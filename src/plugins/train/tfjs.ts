@@ -60,7 +60,9 @@ export default definePlugin({
       .min(0)
       .max(100)
       .default(10)
-      .describe('if the initial model already outputs a constant (a dead ReLU output), draw new initial weights up to this many times (seeded, counted in each record as training.redraws); 0 fails such runs'),
+      .describe(
+        'if the initial model already outputs a constant (a dead ReLU output), draw new initial weights up to this many times (seeded, counted in each record as training.redraws); 0 fails such runs',
+      ),
   }),
   axes: ['epochs', 'learningRate', 'batchSize'],
   run: async (req, options, ctx) => {
@@ -108,7 +110,12 @@ export default definePlugin({
         loss.push(epochLoss);
         valLoss.push(epochValLoss);
         await req.events.epochEnd(model, epoch, { loss: epochLoss, valLoss: epochValLoss });
-        if (!Number.isFinite(epochLoss)) throw new RunexpError(ErrorCode.PLUGIN, `training diverged: loss is ${epochLoss} at epoch ${epoch + 1}`, 'lower the learning rate');
+        if (!Number.isFinite(epochLoss))
+          throw new RunexpError(
+            ErrorCode.PLUGIN,
+            `training diverged: loss is ${epochLoss} at epoch ${epoch + 1}`,
+            'lower the learning rate',
+          );
         if (options.earlyStopping === false) continue;
         if (epochValLoss < best - options.earlyStopping.minDelta) {
           best = epochValLoss;
@@ -143,6 +150,16 @@ export default definePlugin({
       tf.dispose([xTrain, yTrain, xVal, yVal, ...(bestWeights ?? [])]);
     }
     if (options.earlyStopping === false) bestEpoch = loss.length - 1;
-    return { model, epochs: loss.length, bestEpoch: bestEpoch + 1, loss, valLoss, timeMs: performance.now() - started, peakTensorBytes, redraws, ...(dead ? { dead } : {}) };
+    return {
+      model,
+      epochs: loss.length,
+      bestEpoch: bestEpoch + 1,
+      loss,
+      valLoss,
+      timeMs: performance.now() - started,
+      peakTensorBytes,
+      redraws,
+      ...(dead ? { dead } : {}),
+    };
   },
 });

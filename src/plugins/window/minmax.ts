@@ -26,7 +26,10 @@ export default definePlugin({
   name: 'minmax',
   description: 'MinMax scaling to [0, 1] and sliding windows (lookback → horizon).',
   options: z.strictObject({
-    fitOn: z.enum(['train', 'per-dataset']).default('train').describe('train: fit on the training split (no leakage); per-dataset: as the paper'),
+    fitOn: z
+      .enum(['train', 'per-dataset'])
+      .default('train')
+      .describe('train: fit on the training split (no leakage); per-dataset: as the paper'),
   }),
   run: (req, options) => {
     const { series, lookback, horizon } = req;
@@ -34,7 +37,10 @@ export default definePlugin({
     const testInputsFrom = req.test.from - lookback - horizon + 1;
 
     // Prices each scaler is fitted on.
-    const trainFit = options.fitOn === 'train' ? minMax(series.values, req.train.from, firstValTarget) : minMax(series.values, req.train.from, req.train.to);
+    const trainFit =
+      options.fitOn === 'train'
+        ? minMax(series.values, req.train.from, firstValTarget)
+        : minMax(series.values, req.train.from, req.train.to);
     const testFit = options.fitOn === 'train' ? trainFit : minMax(series.values, testInputsFrom, req.test.to);
 
     const trainScaled = scaleWith(series.values, trainFit);

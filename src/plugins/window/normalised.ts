@@ -7,7 +7,8 @@ import { relativeWindows } from './relative.ts';
 export default definePlugin({
   slot: 'window',
   name: 'normalised',
-  description: 'Per-window normalised prices (each window over its last price), target as a ratio to that price; MinMax-scaled on the training split; predictions mapped back to prices.',
+  description:
+    'Per-window normalised prices (each window over its last price), target as a ratio to that price; MinMax-scaled on the training split; predictions mapped back to prices.',
   options: z.strictObject({}),
   run: (req) =>
     relativeWindows(req, {

@@ -31,7 +31,9 @@ function cut(series: Series, rep: Representation, from: number, to: number, look
   for (let t = from; t < to; t++) {
     const start = t - horizon - lookback + 1;
     if (start - rep.reachesBack < 0) {
-      throw new Error(`the ${rep.kind} representation needs ${rep.reachesBack} price(s) before each window, and the window for ${series.dates[t]} starts at the first price of ${series.ticker}; use fewer training days or a later test.end`);
+      throw new Error(
+        `the ${rep.kind} representation needs ${rep.reachesBack} price(s) before each window, and the window for ${series.dates[t]} starts at the first price of ${series.ticker}; use fewer training days or a later test.end`,
+      );
     }
     set.x.push(rep.inputs(series.values, t, lookback, horizon));
     set.y.push(rep.target(series.values, t, horizon));

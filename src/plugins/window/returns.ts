@@ -10,7 +10,8 @@ const simple = (a: number, b: number) => a / b - 1;
 export default definePlugin({
   slot: 'window',
   name: 'returns',
-  description: 'Daily returns as inputs, the return over the horizon as target; MinMax-scaled on the training split; predictions mapped back to prices.',
+  description:
+    'Daily returns as inputs, the return over the horizon as target; MinMax-scaled on the training split; predictions mapped back to prices.',
   options: z.strictObject({
     log: z.boolean().default(false).describe('log-returns ln(p_t / p_{t−1}) instead of simple returns p_t / p_{t−1} − 1'),
   }),
@@ -19,7 +20,8 @@ export default definePlugin({
     const representation: Representation = {
       kind: options.log ? 'log-returns' : 'returns',
       reachesBack: 1,
-      inputs: (p, t, lookback, horizon) => Array.from({ length: lookback }, (_, k) => change(p[t - horizon - lookback + 1 + k], p[t - horizon - lookback + k])),
+      inputs: (p, t, lookback, horizon) =>
+        Array.from({ length: lookback }, (_, k) => change(p[t - horizon - lookback + 1 + k], p[t - horizon - lookback + k])),
       target: (p, t, horizon) => change(p[t], p[t - horizon]),
       toPrice: (value, last) => (options.log ? last * Math.exp(value) : last * (1 + value)),
     };

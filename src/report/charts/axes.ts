@@ -6,7 +6,11 @@ import { aggregateBy, distinct, METRICS, seriesScale, type Axis } from '../aggre
 import type { OkRecord } from '../load.ts';
 import type { Chart } from './chart.ts';
 
-export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {}): Chart {
+export function axisChart(
+  runs: readonly OkRecord[],
+  axis: Axis,
+  options: { id?: string; title?: string; caption?: string; metrics?: typeof METRICS } = {},
+): Chart {
   const metrics = options.metrics ?? METRICS;
   const rows = aggregateBy(runs, axis, metrics);
   const seeds = distinct(runs.map((r) => r.params.seed)).length;
@@ -22,22 +26,57 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
       {
         // Selections live in a unit view: a facet repeats it per panel.
         params: [{ name: 'model_pick', select: { type: 'point', fields: ['model'] }, bind: 'legend' }],
-        mark: categorical ? { type: 'point' as const, filled: true, size: 60, tooltip: true } : { type: 'line' as const, point: true, tooltip: true },
+        mark: categorical
+          ? { type: 'point' as const, filled: true, size: 60, tooltip: true }
+          : { type: 'line' as const, point: true, tooltip: true },
         // Errors, times and sizes are drawn on a log axis (y holds log10 of the value; its labels
         // undo it): a random control's MSE can be a thousand times the others'. R² and skill stay linear.
-        encoding: { y: { field: 'y', type: 'quantitative' as const, scale: { zero: false }, axis: { labelExpr: `log_y ? format(pow(10, datum.value), ',.3~r') : format(datum.value, ',.4~r')`, labelOverlap: 'greedy' as const }, title: null } },
+        encoding: {
+          y: {
+            field: 'y',
+            type: 'quantitative' as const,
+            scale: { zero: false },
+            axis: {
+              labelExpr: `log_y ? format(pow(10, datum.value), ',.3~r') : format(datum.value, ',.4~r')`,
+              labelOverlap: 'greedy' as const,
+            },
+            title: null,
+          },
+        },
       },
       // The 95% interval: a band along a numeric axis, an error bar on a categorical one.
       axis.type === 'quantitative'
-        ? { mark: { type: 'area' as const, fillOpacity: 0.2 }, encoding: { y: { field: 'yLo', type: 'quantitative' as const }, y2: { field: 'yHi' } } }
-        : { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: { y: { field: 'yLo', type: 'quantitative' as const }, y2: { field: 'yHi' } } },
+        ? {
+            mark: { type: 'area' as const, fillOpacity: 0.2 },
+            encoding: { y: { field: 'yLo', type: 'quantitative' as const }, y2: { field: 'yHi' } },
+          }
+        : {
+            mark: { type: 'rule' as const, strokeWidth: 2 },
+            encoding: { y: { field: 'yLo', type: 'quantitative' as const }, y2: { field: 'yHi' } },
+          },
     ],
     encoding: {
       // A handful of grid values (sparsity 0.35 and 0.7): ticks at exactly those.
-      x: { field: 'x', type: axis.type, title: axis.label, ...(categorical ? {} : { scale: { zero: false }, ...(xs.length <= 12 ? { axis: { values: xs, format: '.4~g', labelOverlap: 'greedy' as const } } : {}) }) },
+      x: {
+        field: 'x',
+        type: axis.type,
+        title: axis.label,
+        ...(categorical
+          ? {}
+          : {
+              scale: { zero: false },
+              ...(xs.length <= 12 ? { axis: { values: xs, format: '.4~g', labelOverlap: 'greedy' as const } } : {}),
+            }),
+      },
       ...(categorical ? { xOffset: { field: 'model', type: 'nominal' as const } } : {}),
       // Series names carry their configuration ("compact (gradual, sparsity 0.9, control random)"): shown whole.
-      color: { field: 'model', type: 'nominal' as const, scale: seriesScale(distinct(rows.map((r) => r.model))), title: null, legend: { labelLimit: 400 } },
+      color: {
+        field: 'model',
+        type: 'nominal' as const,
+        scale: seriesScale(distinct(rows.map((r) => r.model))),
+        title: null,
+        legend: { labelLimit: 400 },
+      },
       opacity: { condition: { param: 'model_pick', value: 1 }, value: 0.15 },
       tooltip: [
         { field: 'ticker', type: 'nominal' as const },
@@ -60,7 +99,13 @@ export function axisChart(runs: readonly OkRecord[], axis: Axis, options: { id?:
     ],
     transform: [
       { filter: 'datum.metric == metric_pick' },
-      ...([['y', 'mean'], ['yLo', 'lo'], ['yHi', 'hi']] as const).map(([as, field]) => ({ calculate: `log_y ? log(datum.${field}) / LN10 : datum.${field}`, as })),
+      ...(
+        [
+          ['y', 'mean'],
+          ['yLo', 'lo'],
+          ['yHi', 'hi'],
+        ] as const
+      ).map(([as, field]) => ({ calculate: `log_y ? log(datum.${field}) / LN10 : datum.${field}`, as })),
     ],
     facet: { column: { field: 'ticker', type: 'nominal', title: null } },
     resolve: { scale: { y: 'independent' } },

@@ -18,12 +18,24 @@ function trainingRows(sweep: readonly OkRecord[], axis: Axis): AggregateRow[] {
     const trainings = [...groupBy(cell, (r) => r.trainKey).values()].map((g) => g[0]);
     const metrics = [
       { metric: 'training time (s)', values: trainings.map((r) => r.training.timeMs / 1000) },
-      { metric: 'peak tensor memory, training (MB)', values: trainings.filter((r) => r.training.peakTensorBytes !== undefined).map((r) => r.training.peakTensorBytes! / 2 ** 20) },
+      {
+        metric: 'peak tensor memory, training (MB)',
+        values: trainings.filter((r) => r.training.peakTensorBytes !== undefined).map((r) => r.training.peakTensorBytes! / 2 ** 20),
+      },
     ];
     for (const { metric, values } of metrics) {
       if (values.length === 0) continue;
       const { n, mean: center, lo, hi } = summarizeSeeds(values, true);
-      rows.push({ ticker: cell[0].params.ticker, x: cell[0].params.days, model: series(cell[0], 'original'), metric, n, mean: center, lo, hi });
+      rows.push({
+        ticker: cell[0].params.ticker,
+        x: cell[0].params.days,
+        model: series(cell[0], 'original'),
+        metric,
+        n,
+        mean: center,
+        lo,
+        hi,
+      });
     }
   }
   return rows;
@@ -54,7 +66,12 @@ function withRepeatSpread(rows: AggregateRow[], sweep: readonly OkRecord[], axis
     const cell = cells.get(JSON.stringify([row.x, row.model]));
     if (!cell) return row;
     const average = (f: (m: ModelReport) => number) => mean(cell.map((c) => f(c.run[c.model])));
-    return { ...row, p10: average((m) => m.inference.p10Ms), p90: average((m) => m.inference.p90Ms), repeats: cell[0].run[cell[0].model].inference.repeats };
+    return {
+      ...row,
+      p10: average((m) => m.inference.p10Ms),
+      p90: average((m) => m.inference.p90Ms),
+      repeats: cell[0].run[cell[0].model].inference.repeats,
+    };
   });
 }
 
@@ -98,18 +115,42 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
         // The legend's selection lives in the first panel; the others follow it.
         ...(index === 0 ? { params: [{ name: 'model_pick3', select: { type: 'point', fields: ['model'] }, bind: 'legend' }] } : {}),
         mark: { type: 'line', point: true, tooltip: true },
-        encoding: { y: { field: 'mean', type: 'quantitative', scale: /MSE|MAE/.test(metric) ? { type: 'log' } : { zero: false }, axis: { format: ',.4~r', labelOverlap: 'greedy' }, title: null } },
+        encoding: {
+          y: {
+            field: 'mean',
+            type: 'quantitative',
+            scale: /MSE|MAE/.test(metric) ? { type: 'log' } : { zero: false },
+            axis: { format: ',.4~r', labelOverlap: 'greedy' },
+            title: null,
+          },
+        },
       },
       { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
       // Inference time only: the repeats' 10th–90th percentile, wide and pale behind the interval.
-      { transform: [{ filter: 'isValid(datum.p10)' }], mark: { type: 'rule', strokeWidth: 9 }, encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } } },
+      {
+        transform: [{ filter: 'isValid(datum.p10)' }],
+        mark: { type: 'rule', strokeWidth: 9 },
+        encoding: { y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, opacity: { value: 0.3 } },
+      },
     ],
     encoding: {
       // Ticks at the grid's sizes only, overlapping ones dropped (950 and 1,000 printed "9501,000").
-      x: { field: 'x', type: 'quantitative', title: `${ticker}: training days`, axis: { values: sizes, format: ',.6~g', labelOverlap: 'greedy', labelSeparation: 6 } },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: `${ticker}: training days`,
+        axis: { values: sizes, format: ',.6~g', labelOverlap: 'greedy', labelSeparation: 6 },
+      },
       color: colour,
       opacity: { condition: { param: 'model_pick3', value: 1 }, value: 0.15 },
-      tooltip: [{ field: 'model' }, { field: 'x', title: 'training days' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g', title: '95% low' }, { field: 'hi', format: '.4~g', title: '95% high' }, { field: 'n', title: 'seeds' }],
+      tooltip: [
+        { field: 'model' },
+        { field: 'x', title: 'training days' },
+        { field: 'mean', format: '.4~g' },
+        { field: 'lo', format: '.4~g', title: '95% low' },
+        { field: 'hi', format: '.4~g', title: '95% high' },
+        { field: 'n', title: 'seeds' },
+      ],
     },
   });
   const spec = {
@@ -125,9 +166,13 @@ export function dataSizeChart(sweep: readonly OkRecord[]): Chart {
     caption: [
       `${ticker}, one training per data size; the training window ends where the fixed test period starts. Training time and memory grow with the data; inference time (median of repeated predictions of the test set) does not, because the test set is the same for every size.`,
       `Each line is one configuration (everything but the data size and the seed); thin bars: 95% interval over its seeds. Inference time's wide pale bars: the 10th–90th percentile of its ${repeats ?? ''} repeated timings, the machine's own noise.`,
-      noise.sizes ? `At ${noise.overlapping} of ${noise.sizes} data sizes the original's and the compact's ranges overlap: there the difference in inference time is smaller than the noise.` : '',
+      noise.sizes
+        ? `At ${noise.overlapping} of ${noise.sizes} data sizes the original's and the compact's ranges overlap: there the difference in inference time is smaller than the noise.`
+        : '',
       'Training time is one measurement per training and moves with the load on the machine when it ran.',
-      flatMemory !== undefined ? `Inference memory (peak tfjs tensor bytes) is ${flatMemory.toFixed(3)} MB for every size and both models, so it has no panel.` : '',
+      flatMemory !== undefined
+        ? `Inference memory (peak tfjs tensor bytes) is ${flatMemory.toFixed(3)} MB for every size and both models, so it has no panel.`
+        : '',
     ]
       .filter(Boolean)
       .join(' '),

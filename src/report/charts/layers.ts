@@ -4,7 +4,12 @@ import type { OkRecord } from '../load.ts';
 import { MODEL_SCALE, type Chart } from './chart.ts';
 
 /** Bars grouped along x, one bar per series in each group, in data order. */
-function groupedBars(values: { group: string; series: string; value: number }[], yTitle: string, colorScale: object, height: number): TopLevelSpec {
+function groupedBars(
+  values: { group: string; series: string; value: number }[],
+  yTitle: string,
+  colorScale: object,
+  height: number,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 520,
@@ -41,7 +46,9 @@ export function sizeChart(run: OkRecord, runLabel: string): Chart {
     { key: 'sparseBytes', label: 'sparse (index + value)' },
     { key: 'gzipBytes', label: 'gzip of float32' },
   ] as const;
-  const values = (['original', 'compact'] as const).flatMap((model) => formats.map((f) => ({ group: f.label, series: model, value: run[model].size[f.key] })));
+  const values = (['original', 'compact'] as const).flatMap((model) =>
+    formats.map((f) => ({ group: f.label, series: model, value: run[model].size[f.key] })),
+  );
   return {
     id: 'sizes',
     title: 'Stored size of the weights',

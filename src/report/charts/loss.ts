@@ -25,12 +25,23 @@ function rowsOf(config: readonly OkRecord[], choice: string) {
   ];
   const rows = lines.flatMap(({ training, runs }) =>
     (['loss', 'valLoss'] as const).flatMap((kind) =>
-      meanCurve(runs.map((t) => t[kind] as number[])).map((p) => ({ choice, series: `${training}: ${kind === 'loss' ? 'training loss' : 'validation loss'}`, ...p })),
+      meanCurve(runs.map((t) => t[kind] as number[])).map((p) => ({
+        choice,
+        series: `${training}: ${kind === 'loss' ? 'training loss' : 'validation loss'}`,
+        ...p,
+      })),
     ),
   );
   // Retrainings through req.train keep only their end: a point at their last epoch.
   const retrainings = config.flatMap((r) => r.pruning.trainings ?? []);
-  const marks = retrainings.map((t, i) => ({ choice, series: "pruner's req.train (end)", epoch: t.epochs, mean: t.valLoss, n: 1, index: i + 1 }));
+  const marks = retrainings.map((t, i) => ({
+    choice,
+    series: "pruner's req.train (end)",
+    epoch: t.epochs,
+    mean: t.valLoss,
+    n: 1,
+    index: i + 1,
+  }));
   return { rows, marks };
 }
 
@@ -42,7 +53,10 @@ export function lossChart(configurations: readonly Choice<OkRecord[]>[], total =
     const key = JSON.stringify(rowsOf(c.value, ''));
     byCurves.set(key, { labels: [...(byCurves.get(key)?.labels ?? []), c.label], config: byCurves.get(key)?.config ?? c.value });
   }
-  const choices = [...byCurves.values()].map((g) => ({ label: g.labels.length > 1 ? `${g.labels[0]} (and ${g.labels.length - 1} more with the same trainings)` : g.labels[0], value: g.config }));
+  const choices = [...byCurves.values()].map((g) => ({
+    label: g.labels.length > 1 ? `${g.labels[0]} (and ${g.labels.length - 1} more with the same trainings)` : g.labels[0],
+    value: g.config,
+  }));
   const built = choices.map((c) => rowsOf(c.value, c.label));
   const picking = choices.length > 1;
   const filter = picking ? [pickedOnly('loss_pick')] : [];
@@ -55,7 +69,14 @@ export function lossChart(configurations: readonly Choice<OkRecord[]>[], total =
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 640,
       height: 260,
-      params: picking ? [pickerParam('loss_pick', choices.map((c) => c.label))] : [],
+      params: picking
+        ? [
+            pickerParam(
+              'loss_pick',
+              choices.map((c) => c.label),
+            ),
+          ]
+        : [],
       layer: [
         {
           data: { values: built.flatMap((b) => b.rows) },
@@ -68,14 +89,28 @@ export function lossChart(configurations: readonly Choice<OkRecord[]>[], total =
             color: { field: 'series', type: 'nominal', title: null },
             strokeDash: { condition: { test: "indexof(datum.series, 'validation') >= 0", value: [5, 3] }, value: [1, 0] },
             opacity: { condition: { param: 'loss_series_pick', value: 1 }, value: 0.15 },
-            tooltip: [{ field: 'series' }, { field: 'epoch' }, { field: 'mean', format: '.4~g', title: 'mean loss' }, { field: 'n', title: 'seeds' }],
+            tooltip: [
+              { field: 'series' },
+              { field: 'epoch' },
+              { field: 'mean', format: '.4~g', title: 'mean loss' },
+              { field: 'n', title: 'seeds' },
+            ],
           },
         },
         {
           data: { values: built.flatMap((b) => b.marks) },
           transform: filter,
           mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: '#d62728', tooltip: true },
-          encoding: { x: { field: 'epoch', type: 'quantitative' }, y, tooltip: [{ field: 'series' }, { field: 'index', title: 'retraining' }, { field: 'epoch', title: 'epochs' }, { field: 'mean', format: '.4~g', title: 'final validation loss' }] },
+          encoding: {
+            x: { field: 'epoch', type: 'quantitative' },
+            y,
+            tooltip: [
+              { field: 'series' },
+              { field: 'index', title: 'retraining' },
+              { field: 'epoch', title: 'epochs' },
+              { field: 'mean', format: '.4~g', title: 'final validation loss' },
+            ],
+          },
         },
       ],
     } as never,

@@ -25,7 +25,14 @@ export function predictionsChart(choices: readonly Choice<PredictionRow[]>[], to
       params: [
         { name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' },
         { name: 'series_pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' },
-        ...(picking ? [pickerParam('predictions_pick', choices.map((c) => c.label))] : []),
+        ...(picking
+          ? [
+              pickerParam(
+                'predictions_pick',
+                choices.map((c) => c.label),
+              ),
+            ]
+          : []),
       ],
       transform: picking ? [pickedOnly('predictions_pick')] : [],
       mark: { type: 'line', strokeWidth: 1.5, tooltip: true },

@@ -24,7 +24,11 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
   const rows = [...groupBy(runs, configKey).values()].flatMap((group) => {
     const config = configLabel(group[0]);
     const models = MODELS.map((m) => ({ config, forecast: m, ...arithmeticSummary(group.map((r) => r.forecast[m].skill)) }));
-    const baselines = (['drift', 'linear'] as const).map((b) => ({ config, forecast: `${b} (baseline)`, ...arithmeticSummary([group[0].baselines[b].skill]) }));
+    const baselines = (['drift', 'linear'] as const).map((b) => ({
+      config,
+      forecast: `${b} (baseline)`,
+      ...arithmeticSummary([group[0].baselines[b].skill]),
+    }));
     return [...models, ...baselines];
   });
   const configs = [...new Set(rows.map((r) => r.config))];
@@ -34,7 +38,15 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
   const byConfig = {
     y: { field: 'config', type: 'nominal', sort: configs, title: null, axis: { labelLimit: 420 } },
     yOffset: { field: 'forecast', type: 'nominal' },
-    color: { field: 'forecast', type: 'nominal', scale: { domain: ['original', 'compact', 'drift (baseline)', 'linear (baseline)'], range: ['#1f77b4', '#ff7f0e', '#8c8c8c', '#2ca02c'] }, title: null },
+    color: {
+      field: 'forecast',
+      type: 'nominal',
+      scale: {
+        domain: ['original', 'compact', 'drift (baseline)', 'linear (baseline)'],
+        range: ['#1f77b4', '#ff7f0e', '#8c8c8c', '#2ca02c'],
+      },
+      title: null,
+    },
     opacity: { condition: { param: 'skill_pick', value: 1, empty: true }, value: 0.15 },
   };
   return {
@@ -48,14 +60,30 @@ export function skillChart(runs: readonly OkRecord[], configLabel: (run: OkRecor
       height: { step: 16 },
       data: { values: rows },
       layer: [
-        { mark: { type: 'rule', color: '#999' }, data: { values: [{ zero: 0 }] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        {
+          mark: { type: 'rule', color: '#999' },
+          data: { values: [{ zero: 0 }] },
+          encoding: { x: { field: 'zero', type: 'quantitative' } },
+        },
         {
           params: [{ name: 'skill_pick', select: { type: 'point', fields: ['forecast'] }, bind: 'legend' }],
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
           // symlog: linear near 0 (where useful models live), logarithmic for the far-off failures.
-          encoding: { ...byConfig, x: { field: 'mean', type: 'quantitative', title: 'skill vs persistence (symlog scale)', scale: { type: 'symlog' }, axis: { ...(ticks ? { values: ticks } : {}), labelOverlap: 'greedy' } } },
+          encoding: {
+            ...byConfig,
+            x: {
+              field: 'mean',
+              type: 'quantitative',
+              title: 'skill vs persistence (symlog scale)',
+              scale: { type: 'symlog' },
+              axis: { ...(ticks ? { values: ticks } : {}), labelOverlap: 'greedy' },
+            },
+          },
         },
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { ...byConfig, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+        {
+          mark: { type: 'rule', strokeWidth: 2 },
+          encoding: { ...byConfig, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+        },
       ],
     } as unknown as TopLevelSpec,
   };

@@ -52,7 +52,9 @@ function beforeAfterRows(layer: PrunedLayerWeights, choice: string) {
 
 const thresholdNote = (layer: PrunedLayerWeights) => {
   const threshold = magnitudeThreshold(layer);
-  return threshold === null ? `no |w| threshold (${layer.criterion ?? 'no criterion'} pruning)` : `red lines mark ±threshold (|w| = ${threshold.toPrecision(4)})`;
+  return threshold === null
+    ? `no |w| threshold (${layer.criterion ?? 'no criterion'} pruning)`
+    : `red lines mark ±threshold (|w| = ${threshold.toPrecision(4)})`;
 };
 
 /**
@@ -64,7 +66,12 @@ export function weightsBeforeAfterChart(layerName: string, choices: readonly Cho
   const rows = choices.flatMap((c) => beforeAfterRows(c.value, c.label));
   const rules = choices.flatMap((c) => {
     const t = magnitudeThreshold(c.value);
-    return t === null ? [] : [{ t: -t, choice: c.label }, { t, choice: c.label }];
+    return t === null
+      ? []
+      : [
+          { t: -t, choice: c.label },
+          { t, choice: c.label },
+        ];
   });
   const first = choices[0].value;
   return {
@@ -74,9 +81,25 @@ export function weightsBeforeAfterChart(layerName: string, choices: readonly Cho
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: rows },
-      params: choices.length > 1 ? [pickerParam('weights_pick', choices.map((c) => c.label))] : [],
+      params:
+        choices.length > 1
+          ? [
+              pickerParam(
+                'weights_pick',
+                choices.map((c) => c.label),
+              ),
+            ]
+          : [],
       transform: choices.length > 1 ? [pickedOnly('weights_pick')] : [],
-      facet: { row: { field: 'stage', type: 'nominal', title: null, sort: { field: 'order' }, header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontSize: 12 } } },
+      facet: {
+        row: {
+          field: 'stage',
+          type: 'nominal',
+          title: null,
+          sort: { field: 'order' },
+          header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontSize: 12 },
+        },
+      },
       resolve: { scale: { y: 'independent' } },
       spec: {
         width: 640,
@@ -92,7 +115,14 @@ export function weightsBeforeAfterChart(layerName: string, choices: readonly Cho
             },
           },
           ...(rules.length
-            ? [{ data: { values: rules }, transform: choices.length > 1 ? [pickedOnly('weights_pick')] : [], mark: { type: 'rule' as const, color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' as const } } }]
+            ? [
+                {
+                  data: { values: rules },
+                  transform: choices.length > 1 ? [pickedOnly('weights_pick')] : [],
+                  mark: { type: 'rule' as const, color: '#d62728', strokeDash: [4, 3] },
+                  encoding: { x: { field: 't', type: 'quantitative' as const } },
+                },
+              ]
             : []),
         ],
       },
@@ -120,7 +150,17 @@ export function keptVersusPrunedChart(layerName: string, choices: readonly Choic
       width: 640,
       height: 220,
       data: { values: rows },
-      params: [{ name: 'fate_pick', select: { type: 'point', fields: ['fate'] }, bind: 'legend' }, ...(choices.length > 1 ? [pickerParam('fate_config_pick', choices.map((c) => c.label))] : [])],
+      params: [
+        { name: 'fate_pick', select: { type: 'point', fields: ['fate'] }, bind: 'legend' },
+        ...(choices.length > 1
+          ? [
+              pickerParam(
+                'fate_config_pick',
+                choices.map((c) => c.label),
+              ),
+            ]
+          : []),
+      ],
       transform: choices.length > 1 ? [pickedOnly('fate_config_pick')] : [],
       mark: { type: 'bar', tooltip: true },
       encoding: {
@@ -129,7 +169,12 @@ export function keptVersusPrunedChart(layerName: string, choices: readonly Choic
         y: { field: 'count', type: 'quantitative', stack: true, title: 'weights' },
         color: { field: 'fate', type: 'nominal', scale: { domain: ['kept', 'pruned'], range: ['#2ca02c', '#d62728'] }, title: null },
         opacity: { condition: { param: 'fate_pick', value: 1 }, value: 0.2 },
-        tooltip: [{ field: 'fate' }, { field: 'weights', title: 'weights in all' }, { field: 'count', title: 'in this bin' }, { field: 'start', format: '.4~g' }],
+        tooltip: [
+          { field: 'fate' },
+          { field: 'weights', title: 'weights in all' },
+          { field: 'count', title: 'in this bin' },
+          { field: 'start', format: '.4~g' },
+        ],
       },
     },
   };

@@ -7,7 +7,7 @@ export default defineLayerKind({
   type: 'add',
   className: 'Add',
   internal: true,
-  description: 'the sum of a residual block\'s input (or its projection) and its layers\' output',
+  description: "the sum of a residual block's input (or its projection) and its layers' output",
   prunable: false,
   options: z.strictObject({}),
   outputShape: (input) => input,

@@ -10,7 +10,13 @@ import type { Tensor, Tf } from '../../tf.ts';
 export interface Product {
   forward(input: Tensor, kernel: Tensor): Tensor;
   /** dLoss/dKernel, and when asked dLoss/dBias (dz summed per output) and dLoss/dInput, from dLoss/dProduct. */
-  backward(input: Tensor, dz: Tensor, kernel: Tensor, needBias: boolean, needInput: boolean): { dKernel: Tensor; dBias?: Tensor; dInput?: Tensor };
+  backward(
+    input: Tensor,
+    dz: Tensor,
+    kernel: Tensor,
+    needBias: boolean,
+    needInput: boolean,
+  ): { dKernel: Tensor; dBias?: Tensor; dInput?: Tensor };
   /** Adds the bias (broadcast over the last axis). */
   addBias(z: Tensor, bias: Tensor): Tensor;
 }
@@ -25,7 +31,8 @@ export function affineGradient(tf: Tf, layer: Layer, product: Product): LayerGra
   const config = layer.getConfig() as Record<string, unknown>;
   const activation = layerActivation(config);
   const [kernel, bias] = trainableVariables(layer);
-  if (!layer.trainable || !isFastActivation(activation) || !kernel || layer.trainableWeights.length !== (config.useBias === false ? 1 : 2)) return undefined;
+  if (!layer.trainable || !isFastActivation(activation) || !kernel || layer.trainableWeights.length !== (config.useBias === false ? 1 : 2))
+    return undefined;
   return {
     forward(input) {
       const p = product.forward(input, kernel);
@@ -52,7 +59,11 @@ export const denseProduct = (tf: Tf): Product => ({
     const dzRows = tf.reshape(dz, [-1, dims(kernel)[1]]);
     const dKernel = tf.matMul(rows as never, dzRows as never, true, false);
     const dBias = needBias ? tf.sum(dzRows, 0) : undefined;
-    return { dKernel, dBias, dInput: needInput ? tf.reshape(tf.matMul(dzRows as never, kernel as never, false, true), input.shape) : undefined };
+    return {
+      dKernel,
+      dBias,
+      dInput: needInput ? tf.reshape(tf.matMul(dzRows as never, kernel as never, false, true), input.shape) : undefined,
+    };
   },
   addBias: (z, bias) => tf.add(z, bias),
 });
@@ -81,7 +92,10 @@ export const convProduct = (tf: Tf, stride: number, padding: 'valid' | 'same'): 
     const dKernel = tf.reshape(dFilter, kernel.shape);
     const dBias = needBias ? tf.sum(dz, [0, 1]) : undefined;
     if (!needInput) return { dKernel, dBias };
-    const dInput = tf.engine().runKernel('Conv2DBackpropInput', { dy: dz4, filter: tf.reshape(kernel, filterShape) }, { ...attrs, inputShape: x4.shape } as never) as Tensor;
+    const dInput = tf.engine().runKernel('Conv2DBackpropInput', { dy: dz4, filter: tf.reshape(kernel, filterShape) }, {
+      ...attrs,
+      inputShape: x4.shape,
+    } as never) as Tensor;
     return { dKernel, dBias, dInput: tf.reshape(dInput, input.shape) };
   },
   addBias: (z, bias) => tf.add(z, tf.reshape(bias, [1, 1, -1])),

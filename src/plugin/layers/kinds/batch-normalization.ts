@@ -14,16 +14,26 @@ export default defineLayerKind({
     epsilon: z.number().positive().optional().describe('added to the variance (0.001 when left out)'),
   }),
   outputShape: (input) => input,
-  build: (tf, o, at) => tf.layers.batchNormalization({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, ...(o.momentum ? { momentum: o.momentum } : {}), ...(o.epsilon ? { epsilon: o.epsilon } : {}) }),
+  build: (tf, o, at) =>
+    tf.layers.batchNormalization({
+      ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+      name: at.name,
+      ...(o.momentum ? { momentum: o.momentum } : {}),
+      ...(o.epsilon ? { epsilon: o.epsilon } : {}),
+    }),
   weights: () => ['gamma', 'beta', 'movingMean', 'movingVariance'].map((name) => ({ name, prunedByDefault: false })),
   // Per channel: the kept channels keep their statistics; a removed channel's constant c leaves
   // as (c − mean) · γ / √(var + ε) + β, which the next dense layer folds.
   shrink(tf, layer, incoming) {
     const epsilon = (layer.getConfig() as { epsilon: number }).epsilon;
     const [gamma, beta, mean, variance] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
-    const constants = new Map([...incoming.constants].map(([c, v]) => [c, ((v - mean[c]) * gamma[c]) / Math.sqrt(variance[c] + epsilon) + beta[c]]));
+    const constants = new Map(
+      [...incoming.constants].map(([c, v]) => [c, ((v - mean[c]) * gamma[c]) / Math.sqrt(variance[c] + epsilon) + beta[c]]),
+    );
     const kept = incoming.kept;
-    const weights = [gamma, beta, mean, variance].map((values) => tf.tensor(kept ? Float32Array.from(kept, (c) => values[c]) : values, [kept?.length ?? values.length]));
+    const weights = [gamma, beta, mean, variance].map((values) =>
+      tf.tensor(kept ? Float32Array.from(kept, (c) => values[c]) : values, [kept?.length ?? values.length]),
+    );
     return { weights, out: { kept, constants } };
   },
   uses: (layer) => ({ gamma: product(inputShapeOf(layer).slice(0, -1)) }),

@@ -33,11 +33,15 @@ export default defineLayerKind({
   prunable: true,
   options: z.strictObject({
     layer: wrappedSchema.describe('the recurrent layer run both ways: {type: lstm|gru|simpleRnn, units, …}'),
-    mergeMode: z.enum(['concat', 'sum', 'ave', 'mul']).optional().describe('how the two directions\' outputs combine; concat (2 × units wide) when left out'),
+    mergeMode: z
+      .enum(['concat', 'sum', 'ave', 'mul'])
+      .optional()
+      .describe("how the two directions' outputs combine; concat (2 × units wide) when left out"),
   }),
   outputShape(input, o) {
     const inner = o.layer as Wrapped;
-    if (input.length !== 2) return `bidirectional needs [steps, features] input (after a flatten, a dense on a flat input or a recurrent layer without returnSequences?)`;
+    if (input.length !== 2)
+      return `bidirectional needs [steps, features] input (after a flatten, a dense on a flat input or a recurrent layer without returnSequences?)`;
     const width = (o.mergeMode ?? 'concat') === 'concat' ? 2 * inner.units : inner.units;
     return inner.returnSequences ? [input[0], width] : [width];
   },
@@ -45,10 +49,17 @@ export default defineLayerKind({
     const inner = o.layer as Wrapped;
     const kind = WRAPPED.find((k) => k.type === inner.type)!;
     const layer = kind.build(tf, inner, { name: inner.type, seed: at.seed });
-    return tf.layers.bidirectional({ layer: layer as never, mergeMode: o.mergeMode ?? 'concat', name: at.name, ...(at.inputShape ? { inputShape: at.inputShape } : {}) } as never) as unknown as Layer;
+    return tf.layers.bidirectional({
+      layer: layer as never,
+      mergeMode: o.mergeMode ?? 'concat',
+      name: at.name,
+      ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+    } as never) as unknown as Layer;
   },
   weights(layer) {
-    return directions(layer).flatMap((direction, i) => recurrentWeights(direction).map((w) => ({ ...w, name: `${i === 0 ? 'forward' : 'backward'}${capitalised(w.name)}` })));
+    return directions(layer).flatMap((direction, i) =>
+      recurrentWeights(direction).map((w) => ({ ...w, name: `${i === 0 ? 'forward' : 'backward'}${capitalised(w.name)}` })),
+    );
   },
   uses(layer) {
     const steps = inputShapeOf(layer)[0];
@@ -57,7 +68,14 @@ export default defineLayerKind({
   onnx(layer, graph) {
     const [forward] = directions(layer);
     const spec = recurrentSpecOf(forward.getClassName())!;
-    recurrentOnnx(spec, layer.name, directions(layer), inputShapeOf(layer)[1], graph, ((layer.getConfig() as { mergeMode?: MergeMode }).mergeMode ?? 'concat'));
+    recurrentOnnx(
+      spec,
+      layer.name,
+      directions(layer),
+      inputShapeOf(layer)[1],
+      graph,
+      (layer.getConfig() as { mergeMode?: MergeMode }).mergeMode ?? 'concat',
+    );
   },
   onnxActivates: true,
   // Unit u is removed from both directions at once (its columns in every gate of each), so the
@@ -71,7 +89,15 @@ export default defineLayerKind({
     const units = unitsOf(forward);
     if (!own.kept || ((layer.getConfig() as { mergeMode?: MergeMode }).mergeMode ?? 'concat') !== 'concat') return { weights, out: own };
     const kept = [...own.kept, ...own.kept.map((u) => u + units)];
-    const constants = new Map([...own.constants].flatMap(([u, v]) => [[u, v], [u + units, v]] as [number, number][]));
+    const constants = new Map(
+      [...own.constants].flatMap(
+        ([u, v]) =>
+          [
+            [u, v],
+            [u + units, v],
+          ] as [number, number][],
+      ),
+    );
     return { weights, out: { kept, constants } };
   },
   units: (o) => (o.layer as Wrapped).units,

@@ -22,11 +22,23 @@ export function causalConv1dClass(tf: Tf): LayerClass {
     constructor(args: Record<string, unknown>) {
       super({ ...args, padding: 'valid' });
       const dilation = args.dilationRate;
-      this.leftPad = ((args.kernelSize as number[] | number) instanceof Array ? (args.kernelSize as number[])[0] - 1 : (args.kernelSize as number) - 1) * ((Array.isArray(dilation) ? dilation[0] : dilation) ?? 1);
+      this.leftPad =
+        (Array.isArray(args.kernelSize as number[] | number) ? (args.kernelSize as number[])[0] - 1 : (args.kernelSize as number) - 1) *
+        ((Array.isArray(dilation) ? dilation[0] : dilation) ?? 1);
     }
     override call(inputs: Tensor | Tensor[], kwargs: Record<string, unknown>): Tensor | Tensor[] {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      return tf.tidy(() => super.call(tf.pad(x, [[0, 0], [this.leftPad, 0], [0, 0]]), kwargs as never) as Tensor);
+      return tf.tidy(
+        () =>
+          super.call(
+            tf.pad(x, [
+              [0, 0],
+              [this.leftPad, 0],
+              [0, 0],
+            ]),
+            kwargs as never,
+          ) as Tensor,
+      );
     }
     override computeOutputShape(inputShape: (number | null)[]) {
       const [n, steps, channels] = inputShape;

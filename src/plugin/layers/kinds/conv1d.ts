@@ -14,7 +14,8 @@ import { unitShrink } from '../shrink.ts';
 /** tfjs stores a Conv1D kernel as [kernel, in, out]; ONNX wants [out, in, kernel]. */
 function kernelToOnnx(values: Float32Array, [k, cin, f]: number[]): Float32Array {
   const out = new Float32Array(values.length);
-  for (let t = 0; t < k; t++) for (let c = 0; c < cin; c++) for (let o = 0; o < f; o++) out[(o * cin + c) * k + t] = values[(t * cin + c) * f + o];
+  for (let t = 0; t < k; t++)
+    for (let c = 0; c < cin; c++) for (let o = 0; o < f; o++) out[(o * cin + c) * k + t] = values[(t * cin + c) * f + o];
   return out;
 }
 
@@ -34,8 +35,11 @@ export default defineLayerKind({
     filters: z.int().positive(),
     kernelSize: z.int().positive(),
     strides: z.int().positive().default(1),
-    padding: z.enum(['valid', 'same', 'causal']).default('valid').describe('valid: no padding; same: as many steps out as in; causal: as many, each from its own and earlier steps only'),
-    dilationRate: z.int().positive().optional().describe('spacing of the kernel\'s taps (1 when left out); needs strides 1'),
+    padding: z
+      .enum(['valid', 'same', 'causal'])
+      .default('valid')
+      .describe('valid: no padding; same: as many steps out as in; causal: as many, each from its own and earlier steps only'),
+    dilationRate: z.int().positive().optional().describe("spacing of the kernel's taps (1 when left out); needs strides 1"),
     activation: activationSchema.default('linear'),
   }),
   outputShape(input, o) {
@@ -60,7 +64,9 @@ export default defineLayerKind({
       activation: o.activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }),
     };
-    return o.padding === 'causal' ? new (causalConv1dClass(tf))(args) : tf.layers.conv1d(args as typeof args & { padding: 'valid' | 'same' });
+    return o.padding === 'causal'
+      ? new (causalConv1dClass(tf))(args)
+      : tf.layers.conv1d(args as typeof args & { padding: 'valid' | 'same' });
   },
   weights: kernelAndBias,
   uses: (layer) => ({ kernel: outputShapeOf(layer)[0] }),
@@ -75,7 +81,12 @@ export default defineLayerKind({
     const inputs = [graph.constant(`${layer.name}/kernel`, [f, cin, k], kernelToOnnx(kernel.dataSync() as Float32Array, kernel.shape))];
     if (bias) inputs.push(graph.constant(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array));
     graph.op('Transpose', `${layer.name}/in`, [], [ints('perm', [0, 2, 1])]);
-    graph.op('Conv', layer.name, inputs, [ints('kernel_shape', [k]), ints('strides', [stride]), ints('pads', pads), ints('dilations', [dilation])]);
+    graph.op('Conv', layer.name, inputs, [
+      ints('kernel_shape', [k]),
+      ints('strides', [stride]),
+      ints('pads', pads),
+      ints('dilations', [dilation]),
+    ]);
     graph.op('Transpose', `${layer.name}/out`, [], [ints('perm', [0, 2, 1])]);
   },
   gradient(tf, layer) {

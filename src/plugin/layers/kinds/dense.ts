@@ -16,7 +16,14 @@ export default defineLayerKind({
     activation: activationSchema.default('linear'),
   }),
   outputShape: (input, o) => [...input.slice(0, -1), o.units],
-  build: (tf, o, at) => tf.layers.dense({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, units: o.units, activation: o.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }) }),
+  build: (tf, o, at) =>
+    tf.layers.dense({
+      ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+      name: at.name,
+      units: o.units,
+      activation: o.activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: at.seed(0) }),
+    }),
   weights: kernelAndBias,
   uses: (layer) => ({ kernel: product(inputShapeOf(layer).slice(0, -1)) }),
   onnx(layer, graph) {

@@ -8,7 +8,13 @@ import type { Tf, Tensor } from '../../tf.ts';
 
 const registered = new WeakSet<object>();
 
-type Attrs = { strides: [number, number] | number; pad: unknown; dataFormat: string; dilations: [number, number] | number; dimRoundingMode?: string };
+type Attrs = {
+  strides: [number, number] | number;
+  pad: unknown;
+  dataFormat: string;
+  dilations: [number, number] | number;
+  dimRoundingMode?: string;
+};
 
 export function ensureDilatedGradient(tf: Tf): void {
   const engine = tf.engine() as unknown as object;
@@ -27,9 +33,14 @@ export function ensureDilatedGradient(tf: Tf): void {
       const expanded = withZerosBetweenTaps(tf, filter, dh, dw);
       const plain = { ...rest, dilations: [1, 1] };
       return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: expanded }, { ...plain, inputShape: x.shape } as never) as unknown as Tensor,
+        x: () =>
+          tf
+            .engine()
+            .runKernel('Conv2DBackpropInput', { dy, filter: expanded }, { ...plain, inputShape: x.shape } as never) as unknown as Tensor,
         filter: () => {
-          const full = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...plain, filterShape: expanded.shape } as never) as unknown as Tensor;
+          const full = tf
+            .engine()
+            .runKernel('Conv2DBackpropFilter', { x, dy }, { ...plain, filterShape: expanded.shape } as never) as unknown as Tensor;
           const [kh, kw, cin, cout] = filter.shape;
           return tf.stridedSlice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, cout], [dh, dw, 1, 1]);
         },
@@ -43,7 +54,14 @@ function withZerosBetweenTaps(tf: Tf, filter: Tensor, dh: number, dw: number): T
   const [kh, kw, cin, cout] = filter.shape;
   return tf.tidy(() => {
     // Each tap followed by d − 1 zeros, along both axes, then the trailing zeros cut off.
-    const spaced = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, cin, cout]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+    const spaced = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, cin, cout]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+      [0, 0],
+    ]);
     const full = tf.reshape(spaced, [kh * dh, kw * dw, cin, cout]);
     return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, cout]);
   });

@@ -10,7 +10,8 @@ export default defineLayerKind({
   prunable: false,
   options: z.strictObject({ rate: z.number().min(0).lt(1) }),
   outputShape: (input) => input,
-  build: (tf, o, at) => tf.layers.dropout({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, rate: o.rate, seed: at.seed(0) }),
+  build: (tf, o, at) =>
+    tf.layers.dropout({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, rate: o.rate, seed: at.seed(0) }),
   weights: () => [],
   shrink: passChannels,
   uses: () => ({}),

@@ -7,13 +7,18 @@ import { ints } from '../../onnx/graph.ts';
 export default defineLayerKind({
   type: 'layerNormalization',
   className: 'LayerNormalization',
-  description: 'normalises each step\'s features by their own mean and variance, then scale (gamma) and shift (beta)',
+  description: "normalises each step's features by their own mean and variance, then scale (gamma) and shift (beta)",
   prunable: false,
   options: z.strictObject({
     epsilon: z.number().positive().optional().describe('added to the variance (0.001 when left out)'),
   }),
   outputShape: (input) => input,
-  build: (tf, o, at) => tf.layers.layerNormalization({ ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, ...(o.epsilon ? { epsilon: o.epsilon } : {}) }),
+  build: (tf, o, at) =>
+    tf.layers.layerNormalization({
+      ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+      name: at.name,
+      ...(o.epsilon ? { epsilon: o.epsilon } : {}),
+    }),
   weights: () => ['gamma', 'beta'].map((name) => ({ name, prunedByDefault: false })),
   uses: (layer) => ({ gamma: product(inputShapeOf(layer).slice(0, -1)) }),
   onnx(layer, graph) {

@@ -7,7 +7,12 @@ import { passChannels } from '../shrink.ts';
 
 const needsSteps = (type: string, input: number[]) => (input.length === 2 ? undefined : `${type} needs [steps, channels] input`);
 
-export function windowedPooling(type: string, className: 'MaxPooling1D' | 'AveragePooling1D', onnxOp: 'MaxPool' | 'AveragePool', what: string): LayerKind {
+export function windowedPooling(
+  type: string,
+  className: 'MaxPooling1D' | 'AveragePooling1D',
+  onnxOp: 'MaxPool' | 'AveragePool',
+  what: string,
+): LayerKind {
   return defineLayerKind({
     type,
     className,
@@ -26,7 +31,13 @@ export function windowedPooling(type: string, className: 'MaxPooling1D' | 'Avera
       return steps < 1 ? `${type}'s pool of ${o.poolSize} steps is longer than its input (${input[0]})` : [steps, input[1]];
     },
     build: (tf, o, at) => {
-      const args = { ...(at.inputShape ? { inputShape: at.inputShape } : {}), name: at.name, poolSize: o.poolSize, strides: o.strides ?? o.poolSize, padding: o.padding };
+      const args = {
+        ...(at.inputShape ? { inputShape: at.inputShape } : {}),
+        name: at.name,
+        poolSize: o.poolSize,
+        strides: o.strides ?? o.poolSize,
+        padding: o.padding,
+      };
       return className === 'MaxPooling1D' ? tf.layers.maxPooling1d(args) : tf.layers.averagePooling1d(args);
     },
     weights: () => [],
@@ -46,7 +57,12 @@ export function windowedPooling(type: string, className: 'MaxPooling1D' | 'Avera
   });
 }
 
-export function globalPooling(type: string, className: 'GlobalMaxPooling1D' | 'GlobalAveragePooling1D', onnxOp: 'ReduceMax' | 'ReduceMean', what: string): LayerKind {
+export function globalPooling(
+  type: string,
+  className: 'GlobalMaxPooling1D' | 'GlobalAveragePooling1D',
+  onnxOp: 'ReduceMax' | 'ReduceMean',
+  what: string,
+): LayerKind {
   return defineLayerKind({
     type,
     className,

@@ -22,7 +22,12 @@ interface Backend {
  * the cpu backend's arrays). On wasm the outputs are allocated first: an allocation may grow the
  * heap, which detaches the views taken before it.
  */
-function elementwise(backend: Backend, inputs: TensorInfo[], shapes: number[][], compute: (ins: Float32Array[], outs: Float32Array[]) => void): TensorInfo[] {
+function elementwise(
+  backend: Backend,
+  inputs: TensorInfo[],
+  shapes: number[][],
+  compute: (ins: Float32Array[], outs: Float32Array[]) => void,
+): TensorInfo[] {
   if (backend.typedArrayFromHeap) {
     const outputs = shapes.map((shape) => backend.makeOutput!(shape, 'float32'));
     const view = (t: TensorInfo) => backend.typedArrayFromHeap!(t);
@@ -30,7 +35,10 @@ function elementwise(backend: Backend, inputs: TensorInfo[], shapes: number[][],
     return outputs;
   }
   const outs = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
-  compute(inputs.map((t) => backend.data!.get(t.dataId).values), outs);
+  compute(
+    inputs.map((t) => backend.data!.get(t.dataId).values),
+    outs,
+  );
   return outs.map((values, k) => backend.makeTensorInfo!(shapes[k], 'float32', values));
 }
 
@@ -57,20 +65,25 @@ const forward: KernelFunc = ({ inputs: { i, f, s, o, c }, backend }) =>
  */
 const backward: KernelFunc = ({ inputs: { dh, dc, i, f, s, o, cPrev, tanhC }, backend }) => {
   const [, n, u] = dh.shape;
-  return elementwise(backend, [dh, dc, i, f, s, o, cPrev, tanhC], [[1, n, 4 * u], dh.shape], ([DH, DC, I, F, S, O, CP, TC], [D, dcPrev]) => {
-    for (let row = 0; row < n; row++) {
-      for (let j = 0; j < u; j++) {
-        const k = row * u + j;
-        const at = row * 4 * u + j;
-        const dcTotal = DC[k] + DH[k] * O[k] * (1 - TC[k] * TC[k]);
-        D[at] = dcTotal * (2 * S[k] - 1) * I[k] * (1 - I[k]);
-        D[at + u] = dcTotal * CP[k] * F[k] * (1 - F[k]);
-        D[at + 2 * u] = dcTotal * I[k] * 4 * S[k] * (1 - S[k]);
-        D[at + 3 * u] = DH[k] * TC[k] * O[k] * (1 - O[k]);
-        dcPrev[k] = dcTotal * F[k];
+  return elementwise(
+    backend,
+    [dh, dc, i, f, s, o, cPrev, tanhC],
+    [[1, n, 4 * u], dh.shape],
+    ([DH, DC, I, F, S, O, CP, TC], [D, dcPrev]) => {
+      for (let row = 0; row < n; row++) {
+        for (let j = 0; j < u; j++) {
+          const k = row * u + j;
+          const at = row * 4 * u + j;
+          const dcTotal = DC[k] + DH[k] * O[k] * (1 - TC[k] * TC[k]);
+          D[at] = dcTotal * (2 * S[k] - 1) * I[k] * (1 - I[k]);
+          D[at + u] = dcTotal * CP[k] * F[k] * (1 - F[k]);
+          D[at + 2 * u] = dcTotal * I[k] * 4 * S[k] * (1 - S[k]);
+          D[at + 3 * u] = DH[k] * TC[k] * O[k] * (1 - O[k]);
+          dcPrev[k] = dcTotal * F[k];
+        }
       }
-    }
-  });
+    },
+  );
 };
 
 /** GRU forward, from the update gate z, the candidate's pre-activation and h: h̃ = tanh(pre), h − h̃, and the new h = h̃ + z·(h − h̃). */
@@ -107,7 +120,13 @@ const gruGatesGrad: KernelFunc = ({ inputs: { dh, d, drh, hPrev, z, r }, backend
   });
 };
 
-const KERNELS = { RunexpLstmCell: forward, RunexpLstmCellGrad: backward, RunexpGruCell: gruForward, RunexpGruCandidateGrad: gruCandidateGrad, RunexpGruGatesGrad: gruGatesGrad };
+const KERNELS = {
+  RunexpLstmCell: forward,
+  RunexpLstmCellGrad: backward,
+  RunexpGruCell: gruForward,
+  RunexpGruCandidateGrad: gruCandidateGrad,
+  RunexpGruGatesGrad: gruGatesGrad,
+};
 const registered = new WeakSet<object>();
 
 /** Runs one of the kernels above, registered once per tfjs; undefined on a backend they are not written for. */

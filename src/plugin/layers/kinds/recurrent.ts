@@ -42,7 +42,8 @@ function toOnnxGates(values: Float32Array, rows: number, units: number, order: n
   const out = new Float32Array(values.length);
   const columns = order.length * units;
   order.forEach((tfGate, g) => {
-    for (let j = 0; j < units; j++) for (let i = 0; i < rows; i++) out[(g * units + j) * rows + i] = values[i * columns + tfGate * units + j];
+    for (let j = 0; j < units; j++)
+      for (let i = 0; i < rows; i++) out[(g * units + j) * rows + i] = values[i * columns + tfGate * units + j];
   });
   return out;
 }
@@ -81,12 +82,22 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     prunable: true,
     options: z.strictObject({
       units: z.int().positive(),
-      returnSequences: z.boolean().optional().describe('output every step ([steps, units]) for a following recurrent or conv layer; the last step only when left out'),
+      returnSequences: z
+        .boolean()
+        .optional()
+        .describe('output every step ([steps, units]) for a following recurrent or conv layer; the last step only when left out'),
       activation: activationSchema.optional().describe('tanh when left out'),
-      ...(spec.gated ? { recurrentActivation: activationSchema.optional().describe('of the gates; sigmoid when left out (tfjs\'s own default is hardSigmoid)') } : {}),
+      ...(spec.gated
+        ? {
+            recurrentActivation: activationSchema
+              .optional()
+              .describe("of the gates; sigmoid when left out (tfjs's own default is hardSigmoid)"),
+          }
+        : {}),
     }),
     outputShape(input, o) {
-      if (input.length !== 2) return `${spec.type} needs [steps, features] input (after a flatten, a dense on a flat input or a recurrent layer without returnSequences?)`;
+      if (input.length !== 2)
+        return `${spec.type} needs [steps, features] input (after a flatten, a dense on a flat input or a recurrent layer without returnSequences?)`;
       return o.returnSequences ? [input[0], o.units] : [o.units];
     },
     build: (tf, o, at) =>
@@ -117,7 +128,12 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
       removedOutput(layer) {
         if (spec.gated) return 0;
         const atZero = activationAtZero(layer);
-        if (atZero !== 0) throw new RunexpError(ErrorCode.PLUGIN, `cannot remove units of simpleRnn layer "${layer.name}": its activation is not 0 at 0, so a removed unit would feed a constant back into the others`, 'use tanh or relu');
+        if (atZero !== 0)
+          throw new RunexpError(
+            ErrorCode.PLUGIN,
+            `cannot remove units of simpleRnn layer "${layer.name}": its activation is not 0 at 0, so a removed unit would feed a constant back into the others`,
+            'use tanh or relu',
+          );
         return 0;
       },
     }),
@@ -138,7 +154,14 @@ export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
  * layers of a bidirectional one (direction "bidirectional": weights stacked [2, …]), then reshapes
  * its output as tfjs gives it: the last state or every step, the directions merged by `merge`.
  */
-export function recurrentOnnx(spec: RecurrentSpec, name: string, directions: Layer[], features: number, graph: OnnxGraph, merge: MergeMode = 'concat'): void {
+export function recurrentOnnx(
+  spec: RecurrentSpec,
+  name: string,
+  directions: Layer[],
+  features: number,
+  graph: OnnxGraph,
+  merge: MergeMode = 'concat',
+): void {
   const config = directions[0].getConfig() as Record<string, unknown>;
   const units = config.units as number;
   const n = name;
@@ -148,12 +171,19 @@ export function recurrentOnnx(spec: RecurrentSpec, name: string, directions: Lay
   const listed = spec.onnxOp === 'LSTM' ? [gate, activation, activation] : spec.onnxOp === 'GRU' ? [gate, activation] : [activation];
   const named = listed.map((a) => {
     const known = ONNX_RNN_ACTIVATIONS[a];
-    if (!known) throw new OnnxExportError(`layer "${n}" (${spec.type}) uses the activation ${a}, which ONNX's ${spec.onnxOp} operator does not offer; it offers ${Object.keys(ONNX_RNN_ACTIVATIONS).join(', ')}`);
+    if (!known)
+      throw new OnnxExportError(
+        `layer "${n}" (${spec.type}) uses the activation ${a}, which ONNX's ${spec.onnxOp} operator does not offer; it offers ${Object.keys(ONNX_RNN_ACTIVATIONS).join(', ')}`,
+      );
     return known;
   });
   const gates = spec.gates;
   const d = directions.length;
-  const [W, R, B] = [new Float32Array(d * gates * units * features), new Float32Array(d * gates * units * units), new Float32Array(d * 2 * gates * units)];
+  const [W, R, B] = [
+    new Float32Array(d * gates * units * features),
+    new Float32Array(d * gates * units * units),
+    new Float32Array(d * 2 * gates * units),
+  ];
   directions.forEach((layer, i) => {
     const [kernel, recurrent, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
     W.set(toOnnxGates(kernel, features, units, spec.onnxGateOrder), i * gates * units * features);
@@ -161,10 +191,21 @@ export function recurrentOnnx(spec: RecurrentSpec, name: string, directions: Lay
     // ONNX adds an input bias and a recurrent bias; tfjs has one, so the recurrent one is zero.
     B.set(toOnnxGates(bias, 1, units, spec.onnxGateOrder), i * 2 * gates * units);
   });
-  const inputs = [graph.constant(`${n}/W`, [d, gates * units, features], W), graph.constant(`${n}/R`, [d, gates * units, units], R), graph.constant(`${n}/B`, [d, 2 * gates * units], B)];
+  const inputs = [
+    graph.constant(`${n}/W`, [d, gates * units, features], W),
+    graph.constant(`${n}/R`, [d, gates * units, units], R),
+    graph.constant(`${n}/B`, [d, 2 * gates * units], B),
+  ];
   // Bidirectional: the activations are listed once per direction.
   const perDirection = d === 2 ? [...named, ...named] : named;
-  const attributes = [int('hidden_size', units), strings('activations', perDirection.map((a) => a.name)), ...(d === 2 ? [string('direction', 'bidirectional')] : [])];
+  const attributes = [
+    int('hidden_size', units),
+    strings(
+      'activations',
+      perDirection.map((a) => a.name),
+    ),
+    ...(d === 2 ? [string('direction', 'bidirectional')] : []),
+  ];
   // Alphas and betas are listed for the activations that take them, in order.
   const alphas = perDirection.filter((a) => a.alpha !== undefined).map((a) => a.alpha!);
   const betas = perDirection.filter((a) => a.beta !== undefined).map((a) => a.beta!);
@@ -181,7 +222,8 @@ export function recurrentOnnx(spec: RecurrentSpec, name: string, directions: Lay
   if (d === 1 || merge !== 'concat') {
     const reduce = { concat: 'ReduceSum', sum: 'ReduceSum', ave: 'ReduceMean', mul: 'ReduceProd' }[merge];
     if (d === 1) graph.op('Squeeze', `${n}/directions`, [graph.int64(`${n}/axis`, [directionAxis])], undefined, from);
-    else if (reduce === 'ReduceSum') graph.op('ReduceSum', `${n}/merge`, [graph.int64(`${n}/axis`, [directionAxis])], [int('keepdims', 0)], from);
+    else if (reduce === 'ReduceSum')
+      graph.op('ReduceSum', `${n}/merge`, [graph.int64(`${n}/axis`, [directionAxis])], [int('keepdims', 0)], from);
     else graph.op(reduce, `${n}/merge`, [], [ints('axes', [directionAxis]), int('keepdims', 0)], from);
     if (config.returnSequences) graph.op('Transpose', `${n}/out`, [], [ints('perm', [1, 0, 2])]);
     return;

@@ -10,7 +10,13 @@ import type { GroupTask, Launcher, TaskEvent } from './launcher.ts';
  * meanwhile; each round reports at least one run, so this ends. If a worker dies, every run it
  * had not reported fails with the cause.
  */
-export async function runGroup(launcher: Launcher, taskOf: (pending: string[]) => GroupTask, pending: string[], onEvent: (e: TaskEvent) => void, stopped: () => boolean): Promise<void> {
+export async function driveGroup(
+  launcher: Launcher,
+  taskOf: (pending: string[]) => GroupTask,
+  pending: string[],
+  onEvent: (e: TaskEvent) => void,
+  stopped: () => boolean,
+): Promise<void> {
   const reported = new Set<string>();
   let left = pending;
   const failLeft = (task: GroupTask, error: FailedRecord['error']) => {
@@ -31,7 +37,8 @@ export async function runGroup(launcher: Launcher, taskOf: (pending: string[]) =
       return;
     }
     // A task that ended early without reporting anything would loop for ever: fail its runs.
-    if (reported.size === before) return failLeft(task, { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' });
+    if (reported.size === before)
+      return failLeft(task, { code: ErrorCode.WORKER, message: 'the worker ended its task without reporting this run' });
     left = left.filter((id) => !reported.has(id));
   }
 }
@@ -39,5 +46,7 @@ export async function runGroup(launcher: Launcher, taskOf: (pending: string[]) =
 /** What to do about a worker that died: the one cause runexp can name is a heap that ran out. */
 function workerHint(err: unknown): { hint?: string } {
   if ((err as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return {};
-  return { hint: 'the worker thread ran out of heap: raise --worker-memory (MB), run fewer --workers, or use smaller data or architectures' };
+  return {
+    hint: 'the worker thread ran out of heap: raise --worker-memory (MB), run fewer --workers, or use smaller data or architectures',
+  };
 }

@@ -1,0 +1,34 @@
+// What runExperiment takes and what it returns (the programmatic API's types).
+import type { RunRecord } from '../results/record.ts';
+import type { BackendChoice } from './backend.ts';
+import type { Launcher } from './launcher.ts';
+import type { GridProgress } from './progress.ts';
+
+export interface RunOptions {
+  spec: string;
+  out?: string;
+  /** Worker threads; 0 runs every task in this thread (the in-process launcher). */
+  workers?: number;
+  fresh?: boolean;
+  backend?: BackendChoice;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  /** V8 heap limit of each worker thread, in MB (piscina resourceLimits). */
+  workerMemoryMb?: number;
+  /** Use this launcher instead of choosing one from `workers`. */
+  launcher?: Launcher;
+  /** Called once the manifest is written and again as runs and training groups finish (a live report). */
+  onProgress?: (progress: GridProgress) => void;
+}
+
+export interface RunSummary {
+  outDir: string;
+  total: number;
+  reused: number;
+  ok: number;
+  failed: number;
+  interrupted: boolean;
+  /** The latest record of every run in the grid (reused and new). */
+  records: RunRecord[];
+  backends: string[];
+}
