@@ -1,6 +1,8 @@
 // Native ESM Jest (npm test sets --experimental-vm-modules) with SWC compiling TypeScript.
 export default {
   testEnvironment: 'node',
+  // `runexp/*` imported by test fixtures means the TypeScript sources, as in a checkout's CLI.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'runexp-source'] },
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { layerSchema, type Architecture, type WindowedData } from '../src/plugin/index.ts';
+import { layerSchema } from '../src/plugin/architecture.ts';
+import type { Architecture, WindowedData } from '../src/plugin/index.ts';
 import { readSnapshot } from '../src/plugins/fetch/snapshot.ts';
 import minmax from '../src/plugins/window/minmax.ts';
 

@@ -6,16 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  buildModel,
-  exportOnnx,
-  mulberry32,
-  onnxSession,
-  trainingEvents,
-  type Architecture,
-  type Tf,
-  type WindowedData,
-} from '../src/plugin/index.ts';
+import { buildModel } from '../src/plugin/kit/model.ts';
+import { exportOnnx, onnxSession } from '../src/plugin/kit/onnx.ts';
+import { mulberry32 } from '../src/plugin/kit/data.ts';
+import { trainingEvents } from '../src/plugin/training-events.ts';
+import type { Architecture, Tf, WindowedData } from '../src/plugin/index.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 

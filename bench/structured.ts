@@ -3,7 +3,8 @@
 // each timed on one batch of windows, interleaved with the original in the same process.
 // `node bin/dev.js bench/structured.ts` prints the table alone; `npm run bench` includes it.
 import { pathToFileURL } from 'node:url';
-import { buildModel, macsOf, type Architecture, type LayersModel, type Tf } from '../src/plugin/index.ts';
+import { buildModel, macsOf } from '../src/plugin/kit/model.ts';
+import type { Architecture, LayersModel, Tf } from '../src/plugin/index.ts';
 import { loadBackend } from '../src/execute/backend.ts';
 import { paperArchitecture } from './paper-architecture.ts';
 

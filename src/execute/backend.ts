@@ -10,6 +10,7 @@ import { registerWasmConv2DBackpropFilter } from './wasm-conv-grad.ts';
 import { registerWasmTransposedMatMul } from './wasm-matmul.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** The tfjs backend a run asks for: auto (tensorflow, then wasm, then cpu) or one by name. */
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface LoadedBackend {

@@ -7,7 +7,7 @@ import { prunedLabel } from '../plugin/prune-kernels.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { differences } from './checks.ts';
 import { fail, na, pass, type PropertyResult } from './sparsity-check.ts';
-export { requestedSparsity, sparsityMatches } from './sparsity-check.ts';
+export { sparsityMatches } from './sparsity-check.ts';
 export { compactArchitectureValid, compactReproduces, noLeak } from './conformance-compact.ts';
 
 export type { PropertyResult };

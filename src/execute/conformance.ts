@@ -190,7 +190,7 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
   }
   const properties = [
     leftAlone,
-    check.sparsityMatches(first.result, check.requestedSparsity(instance.options)),
+    check.sparsityMatches(first.result, instance.declared ?? {}),
     check.reportMatchesModel(first.result),
     check.reportsWhatItPruned(dense, first.result, pruner.retrains),
     check.masksHeld(watch, trained),

@@ -61,6 +61,7 @@ async function runPendingRuns(
     runId: run.runId,
     trainKey: group.trainKey,
     params: run.params,
+    ...(run.declared ? { declared: run.declared } : {}),
     data: {
       ticker: series.ticker,
       source: series.source,

@@ -10,6 +10,7 @@ import type { Timeouts } from '../spec/schema.ts';
 import type { BackendChoice } from './backend.ts';
 import type { Deadline } from '../plugin/deadlines.ts';
 
+/** One training group and its pending runs, as a launcher sends it to a worker. */
 export interface GroupTask {
   group: TrainGroup;
   series: Series;
@@ -26,6 +27,7 @@ export interface GroupTask {
   timeouts: Timeouts;
 }
 
+/** What a task reports while it runs: a run's record, a log line, a training finished, a deadline passed. */
 export type TaskEvent =
   /** A new training: cache its files under `key`. */
   | { type: 'training'; key: string; files: ArtifactFiles }
@@ -47,6 +49,7 @@ export interface StageDeadline extends Deadline {
   runIds: string[];
 }
 
+/** Where a grid's tasks run: this process, piscina threads, or BullMQ workers (RunOptions.launcher). */
 export interface Launcher {
   /** e.g. "piscina" or "in-process", recorded in the manifest. */
   readonly name: string;

@@ -1,7 +1,7 @@
 // tfjs models as in-memory files (the "layers-model" format: model.json + weights.bin), written
 // and read without tfjs-node's file IO, so a worker hands them to the store as plain bytes.
 import type { LayersModel, Tf } from '../plugin/api.ts';
-import { registerLayerClasses } from '../plugin/index.ts';
+import { registerLayerClasses } from '../plugin/layers/registry.ts';
 import { text, type ArtifactFiles } from '../results/artifacts.ts';
 
 export async function modelFiles(tf: Tf, model: LayersModel, prefix = ''): Promise<{ files: ArtifactFiles; weightBytes: number }> {

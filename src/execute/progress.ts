@@ -15,7 +15,7 @@ export class Progress {
 
   constructor(
     private readonly total: number,
-    private readonly stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr,
+    private readonly stream: { write(text: string): unknown; isTTY?: boolean } = process.stderr,
     live = Boolean(stream.isTTY) && process.env.CI !== 'true',
   ) {
     this.live = live;

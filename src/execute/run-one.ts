@@ -38,7 +38,7 @@ import { train, type Trained } from './training.ts';
 const RESULT_FILE = 'result.json';
 
 /** The fields every record of a run has, ok or failed. */
-export type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data'>;
+export type Base = Pick<OkRecord, 'schemaVersion' | 'runId' | 'trainKey' | 'params' | 'backend' | 'data' | 'declared'>;
 
 export interface RunContext {
   task: GroupTask;
@@ -116,7 +116,7 @@ export async function runOne({
   models.add(pruned.model);
   requireValidCounts(pruned.layers, pruner.name);
   requireCountsFromModel(own?.model ?? original, pruned, pruner.retrains, pruner.name);
-  requireRequestedSparsity(pruned, run.prune.options, pruner.name);
+  requireRequestedSparsity(pruned, run.declared ?? {}, pruner.name);
   const compact = await stage('compact', compactor.name, timeouts, () =>
     compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)),
   );

@@ -4,8 +4,16 @@ import type { BackendChoice } from './backend.ts';
 import type { Launcher } from './launcher.ts';
 import type { GridProgress } from './progress.ts';
 
+/**
+ * How to run an experiment (runExperiment): the spec (a file or an object), the output folder, workers,
+ * backend, and callbacks for logs and progress.
+ */
 export interface RunOptions {
-  spec: string;
+  /** A spec file's path, or the spec itself as an object (validated the same way). */
+  spec: string | object;
+  /** Where relative paths in a spec object resolve (plugins, CSV files); default: the current directory. */
+  specDir?: string;
+  /** The output folder; default runs/<experiment name>/. */
   out?: string;
   /** Worker threads; 0 runs every task in this thread (the in-process launcher). */
   workers?: number;
@@ -21,6 +29,10 @@ export interface RunOptions {
   onProgress?: (progress: GridProgress) => void;
 }
 
+/**
+ * What runExperiment returns: where the results are, the counts of the grid's runs, and every run's latest
+ * record.
+ */
 export interface RunSummary {
   outDir: string;
   total: number;

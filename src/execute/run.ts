@@ -22,10 +22,19 @@ export function defaultOutDir(name: string): string {
   return resolve('runs', name);
 }
 
+/**
+ * Runs an experiment: validates the spec, runs the grid's runs not already finished (in parallel), stores
+ * every record as it finishes, and resolves with a summary. Throws a SpecError (with located issues) before
+ * writing anything when the spec is invalid.
+ */
 export async function runExperiment(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   let outDir = options.out ? resolve(options.out) : '';
-  const prepared = await prepare(options.spec, { log, cacheDirFor: (name) => resolve(outDir || defaultOutDir(name), 'cache') });
+  const prepared = await prepare(options.spec, {
+    log,
+    specDir: options.specDir,
+    cacheDirFor: (name) => resolve(outDir || defaultOutDir(name), 'cache'),
+  });
   outDir ||= defaultOutDir(prepared.loaded.spec.name);
 
   const store = new ExperimentStore(outDir);

@@ -1,6 +1,6 @@
-// Whether a pruner delivered the sparsity it was asked for, as a conformance property (check-plugin)
-// and as a requirement on every run.
-import type { PruneResult } from '../plugin/api.ts';
+// Whether a pruner delivered the sparsity it declares (Plugin.declares), as a conformance property
+// (check-plugin) and as a requirement on every run. runexp never reads a pruner's options by name.
+import type { PrunerDeclaration, PruneResult } from '../plugin/api.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { prunedLabel } from '../plugin/prune-kernels.ts';
 
@@ -15,24 +15,19 @@ export const pass = (property: string, detail: string): PropertyResult => ({ pro
 export const fail = (property: string, detail: string): PropertyResult => ({ property, status: 'fail', detail });
 export const na = (property: string, detail: string): PropertyResult => ({ property, status: 'n/a', detail });
 
-/** The sparsity a plugin was asked for: `sparsity`, or `percentile` / 100. */
-export function requestedSparsity(options: Record<string, unknown>): number | undefined {
-  if (typeof options.sparsity === 'number') return options.sparsity;
-  if (typeof options.percentile === 'number') return options.percentile / 100;
-  return undefined;
-}
-
-export function sparsityMatches(result: PruneResult, requested: number | undefined): PropertyResult {
+export function sparsityMatches(result: PruneResult, declared: PrunerDeclaration): PropertyResult {
+  const requested = declared.sparsity;
   const name = 'achieved sparsity matches the request';
   const total = result.layers.reduce((a, l) => a + l.total, 0);
   const kept = result.layers.reduce((a, l) => a + l.kept, 0);
   const achieved = total === 0 ? 0 : 1 - kept / total;
   const seen = `${(achieved * 100).toFixed(1)}% of ${total} targeted weights removed (${result.layers.map((l) => `${prunedLabel(l)} ${l.kept}/${l.total} kept`).join(', ') || 'no layers reported'})`;
-  if (requested === undefined) return na(name, `no sparsity or percentile option; ${seen}`);
-  // A structured pruner's sparsity counts units, which it reports as data.units and data.removed.
-  const units = result.data?.units as Record<string, number> | undefined;
-  const removed = result.data?.removed as Record<string, number[]> | undefined;
-  if (units && removed) {
+  if (requested === undefined) return na(name, `the pruner declares no sparsity; ${seen}`);
+  if (declared.removes === 'units') {
+    // A sparsity of units: the pruner reports them as data.units and data.removed.
+    const units = result.data?.units as Record<string, number> | undefined;
+    const removed = result.data?.removed as Record<string, number[]> | undefined;
+    if (!units || !removed) return fail(name, 'the pruner declares a sparsity of units but reports no data.units and data.removed');
     const all = Object.values(units).reduce((a, b) => a + b, 0);
     const gone = Object.values(removed).reduce((a, r) => a + r.length, 0);
     const unitsSeen = `${gone} of ${all} units removed (${Object.keys(units)
@@ -56,8 +51,8 @@ export function sparsityMatches(result: PruneResult, requested: number | undefin
  * within rounding: early stopping that restored a pre-mask epoch, say, fails the run rather than
  * being recorded as pruned.
  */
-export function requireRequestedSparsity(result: PruneResult, options: Record<string, unknown>, pruner: string): void {
-  const found = sparsityMatches(result, requestedSparsity(options));
+export function requireRequestedSparsity(result: PruneResult, declared: PrunerDeclaration, pruner: string): void {
+  const found = sparsityMatches(result, declared);
   if (found.status === 'fail') {
     throw Object.assign(
       new RunexpError(

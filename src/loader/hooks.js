@@ -12,6 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const RUNEXP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNEXP_PARENT = pathToFileURL(join(RUNEXP_ROOT, 'package.json')).href;
 const SHARED = /^(runexp|zod)(\/.*)?$/;
+// Run from a checkout (src/loader/hooks.js), `runexp/*` means the TypeScript sources; from an
+// installed package (dist/loader/hooks.js), its compiled JavaScript (package.json "exports").
+const FROM_SOURCE = fileURLToPath(import.meta.url).endsWith(join('src', 'loader', 'hooks.js'));
 const MODULE_EXTENSIONS = /\.(ts|js|tsx|jsx)$/;
 
 /** A file of the user's own (not runexp's, not an installed package's). */
@@ -36,8 +39,10 @@ function packageType(path) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (SHARED.test(specifier) && isUserFile(context.parentURL)) {
-    return nextResolve(specifier, { ...context, parentURL: RUNEXP_PARENT });
+  if (SHARED.test(specifier)) {
+    const conditions = FROM_SOURCE && specifier.startsWith('runexp') ? [...context.conditions, 'runexp-source'] : context.conditions;
+    const parentURL = isUserFile(context.parentURL) ? RUNEXP_PARENT : context.parentURL;
+    return nextResolve(specifier, { ...context, conditions, parentURL });
   }
   const resolved = await nextResolve(specifier, context);
   const url = withoutTsxCommonjsQuery(resolved.url);

@@ -117,6 +117,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       compact: call(compact),
       measure: call(measure),
       ...ownTest,
+      ...(prune.declared ? { declared: prune.declared } : {}),
       ...(prune.hooksTraining ? { prunerTrainKey: shortHash({ dense, pruner: call(prune) }) } : {}),
     };
     let group = groups.get(trainKey);

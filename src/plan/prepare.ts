@@ -5,7 +5,7 @@ import { checkSeries } from '../plugin/series-check.ts';
 import { limited } from '../plugin/deadlines.ts';
 import { SpecError, type SpecIssue } from '../spec/issues.ts';
 import type { Plugin, Series } from '../plugin/api.ts';
-import { loadExperiment, type LoadedExperiment } from '../spec/load.ts';
+import { loadExperiment, loadExperimentObject, type LoadedExperiment } from '../spec/load.ts';
 import { importPlugin } from '../spec/plugin-source.ts';
 import { issueAt } from '../spec/zod-issues.ts';
 import { datasetKey, expandGrid } from './grid.ts';
@@ -21,10 +21,10 @@ export interface Prepared {
 }
 
 export async function prepare(
-  specPath: string,
-  options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void } = {},
+  input: string | object,
+  options: { cacheDirFor?: (experiment: string) => string; log?: (m: string) => void; specDir?: string } = {},
 ): Promise<Prepared> {
-  const loaded = await loadExperiment(specPath);
+  const loaded = typeof input === 'string' ? await loadExperiment(input) : await loadExperimentObject(input, options.specDir);
   const { spec, source } = loaded;
   const series = new Map<string, Series>();
   const issues: SpecIssue[] = [];

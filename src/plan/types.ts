@@ -1,7 +1,7 @@
 // What planning produces: plain, serialisable descriptions of runs and of the trainings they
 // share. Everything here can cross a thread or a network as it is.
 import type { Architecture } from '../plugin/architecture.ts';
-import type { Slot } from '../plugin/api.ts';
+import type { PrunerDeclaration, Slot } from '../plugin/api.ts';
 import type { PluginSource } from '../spec/plugin-source.ts';
 
 /** A plugin and one combination of its options, in a portable form. */
@@ -53,6 +53,8 @@ export interface RunConfig {
   prune: PluginCall;
   compact: PluginCall;
   measure: PluginCall;
+  /** What the pruner declares about this run (its sparsity, unit or weight, control); not part of its id. */
+  declared?: PrunerDeclaration;
   /** Set when the pruner trains a model of its own with its hooks: that training's cache key. */
   prunerTrainKey?: string;
   /** Walk-forward trained once: this run's test period, when it is not its group's. */

@@ -15,6 +15,7 @@ import type { RetrainOptions, TrainingHooks, TrainRequest, TrainResult, Training
 export type { LayersModel, Tensor, Tf };
 
 export const SLOTS = ['fetch', 'window', 'train', 'prune', 'compact', 'measure'] as const;
+/** One of the six stages a plugin fills: fetch, window, train, prune, compact, measure. */
 export type Slot = (typeof SLOTS)[number];
 
 export type { Series, SeriesFeature, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
@@ -22,6 +23,10 @@ export type { RetrainOptions, TrainingEvents, TrainingHooks, TrainingSummary, Tr
 
 // ---------- stages ----------
 
+/**
+ * What a prune plugin is given: the model to prune (never to be modified), the dense model, the
+ * architecture, the data, the seed, and a trainer for its own trainings.
+ */
 export interface PruneRequest {
   /**
    * The model to prune. Do not modify it: other runs reuse it. It is the dense model, or, for a
@@ -43,6 +48,10 @@ export interface PruneRequest {
   train(options?: RetrainOptions): Promise<TrainResult>;
 }
 
+/**
+ * One pruned weight of one layer: how many weights there were and are left, how they were chosen, and their
+ * values before and after.
+ */
 export interface PrunedLayer {
   layer: string;
   /** The weight pruned, as its layer kind names it (`recurrentKernel`, …); the kernel when absent. */
@@ -60,6 +69,10 @@ export interface PrunedLayer {
 /** Plain JSON data a pruner hands to its compactor (removed units, masks, scores, ...). */
 export type PruneData = Record<string, unknown>;
 
+/**
+ * A prune plugin's answer: the pruned model, what it pruned per layer (counts are checked against the model)
+ * and data for its compactor.
+ */
 export interface PruneResult {
   /** A new model with the pruned weights (the original is left untouched). */
   model: LayersModel;
@@ -68,18 +81,24 @@ export interface PruneResult {
   data?: PruneData;
 }
 
+/** What a compact plugin is given: the dense model ("original"), the pruner's result and the architecture. */
 export interface CompactRequest {
   original: LayersModel;
   pruned: PruneResult;
   architecture: Architecture;
 }
 
+/**
+ * A compact plugin's answer: the compact model (it must reproduce the pruned model's outputs) and its
+ * architecture.
+ */
 export interface CompactResult {
   model: LayersModel;
   /** The compact model's architecture: the same as the original's, or smaller (structured pruning). */
   architecture: Architecture;
 }
 
+/** What a measure plugin is given: the models to measure, by name, and the windowed data. */
 export interface MeasureRequest {
   models: Record<string, LayersModel>;
   data: WindowedData;
@@ -87,6 +106,7 @@ export interface MeasureRequest {
 
 export type { LayerCount, ModelReport } from './model-report.ts';
 
+/** A measure plugin's answer: a report per model, the test-period predictions and files to keep. */
 export interface MeasureResult {
   reports: Record<string, ModelReport>;
   /** Test-period prices: actual and each model's prediction, aligned with `dates`. */
@@ -100,8 +120,10 @@ export interface MeasureResult {
 
 // ---------- contexts ----------
 
+/** Where a plugin writes a line of its log: kept in the run's record (ctx.log). */
 export type Logger = (message: string) => void;
 
+/** What a fetch plugin is given besides the ticker: the spec's folder, a cache folder and a logger. */
 export interface FetchContext {
   /** Directory of the spec file: relative paths in options resolve against it. */
   specDir: string;
@@ -110,6 +132,7 @@ export interface FetchContext {
   log: Logger;
 }
 
+/** What every stage but fetch is given: tfjs, the run's seed, a seeded random generator and a logger. */
 export interface StageContext {
   tf: Tf;
   seed: number;
@@ -129,6 +152,10 @@ export interface SlotTypes {
 
 // ---------- plugins ----------
 
+/**
+ * A plugin of one slot: its name, its options' schema (and which are grid axes), and run; pruners may add
+ * training hooks, what they retrain, their compactor, what they refuse and what they declare.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a plugin of any options must be assignable to Plugin<S> (options are checked by its own schema)
 export interface Plugin<S extends Slot = Slot, O = any> {
   slot: S;
@@ -160,6 +187,12 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    */
   compactor?: S extends 'prune' ? string | ({ plugin: string } & Record<string, unknown>) : never;
   /**
+   * Prune plugins only: what runexp needs to know about this pruner with these options, so that it
+   * never reads a plugin's options by name. runexp checks that the model it returns holds the
+   * declared sparsity, stores the declaration in the record, and reports group and sort by it.
+   */
+  declares?: S extends 'prune' ? (options: O) => PrunerDeclaration : never;
+  /**
    * Prune and compact plugins: why this plugin, with these options, cannot work on an architecture
    * of the spec (undefined when it can). `runexp validate` asks it for every architecture of the
    * grid, so that a pruner that could never run on one fails there, pointing at the pruner,
@@ -168,6 +201,16 @@ export interface Plugin<S extends Slot = Slot, O = any> {
   refuses?: S extends 'prune' | 'compact'
     ? (architecture: Architecture, options: O) => { problem: string; hint?: string } | undefined
     : never;
+}
+
+/** What a pruner declares about a run (Plugin.declares). */
+export interface PrunerDeclaration {
+  /** The fraction it removes: of its target weights, or of units where `removes` is 'units'. */
+  sparsity?: number;
+  /** What the sparsity counts: single weights (the default) or whole units (structured pruning). */
+  removes?: 'weights' | 'units';
+  /** This run is a control of the named kind (e.g. 'random': the same counts, chosen at random). */
+  control?: string;
 }
 
 export type AnyPlugin = { [S in Slot]: Plugin<S> }[Slot];

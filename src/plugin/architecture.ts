@@ -47,6 +47,7 @@ export function layerSchemaFor(userKinds: ReadonlyMap<string, LayerKind>): z.Zod
 /** A spec layer of the built-in kinds (the JSON Schema's). */
 export const layerSchema = layerSchemaFor(new Map());
 
+/** A named architecture of the spec: its layers, as written (and the user layer kinds it names). */
 export interface Architecture {
   name: string;
   layers: LayerSpec[];

@@ -16,6 +16,7 @@ export interface Series {
   features?: SeriesFeature[];
 }
 
+/** One more input column of a series (data.features), aligned with its dates. */
 export interface SeriesFeature {
   /** e.g. "^VIX Adj Close", "SPY Volume". */
   name: string;
@@ -34,6 +35,7 @@ export interface WindowSet {
   dates: string[];
 }
 
+/** What a window plugin is given: the series, the split, the lookback and horizon. */
 export interface WindowRequest {
   series: Series;
   /** Index range [from, to) of the training segment (training + validation split) in the series. */
@@ -45,6 +47,10 @@ export interface WindowRequest {
   validationSplit: number;
 }
 
+/**
+ * A series cut into scaled windows and targets for training, validation and test, with what turns
+ * predictions back into prices.
+ */
 export interface WindowedData {
   lookback: number;
   features: number;

@@ -2,6 +2,10 @@
 // configuration always yields the same run id, whatever order the spec listed its keys in.
 import { createHash } from 'node:crypto';
 
+/**
+ * JSON with sorted keys (undefined left out): the same value always gives the same text, whatever its key
+ * order.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
@@ -19,6 +23,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The SHA-256 of a text or bytes, in hex. */
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }

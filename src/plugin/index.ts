@@ -1,104 +1,30 @@
-// runexp/plugin: everything a plugin author needs, and nothing of the runner. Importing this never
-// loads piscina, the spec loader or the store, so plugins load fast in every worker thread.
-// Built-in plugins (src/plugins/) import exactly this module, as a user's plugin does.
-export * from './api.ts';
+// runexp/plugin: the contract between runexp and a plugin — the six slots, what each is asked and
+// must answer, definePlugin, and runexp's error type. The helpers a plugin is written with are in
+// topical subpaths: runexp/plugin/prune (choosing, masking and reporting weights), /model (models
+// and the layer registry), /data (prices, windows, metrics, seeded randomness) and /onnx.
+// Importing any of them never loads the runner (piscina, the spec loader, the store).
 export {
-  ACTIVATIONS,
-  buildModel,
-  cloneModel,
-  disposeModel,
-  hasResidual,
-  layerActivation,
-  layerNames,
-  layerSchema,
-  layerSchemaFor,
-  namedLayers,
-  shrinkableLayers,
-  SPEC_LAYER_TYPES,
-  type Activation,
-  type Architecture,
-  type LayerSpec,
-} from './architecture.ts';
-export { ACTIVATION_TABLE } from './layers/activations.ts';
-export { isResidual, RESIDUAL } from './layers/residual.ts';
-export {
-  activationAtZero,
-  flattenChannels,
-  passChannels,
-  pick,
-  unitShrink,
-  type Channels,
-  type Shrink,
-  type ShrinkResult,
-} from './layers/shrink.ts';
-export {
-  defineLayerKind,
-  dims,
-  inputShapeOf,
-  outputShapeOf,
-  trainableVariables,
-  type BuildContext,
-  type Layer,
-  type LayerGradient,
-  type LayerKind,
-  type Shape,
-  type WeightInfo,
-} from './layers/kind.ts';
-export {
-  kindOfLayer,
-  LAYER_KINDS,
-  LAYER_TYPES,
-  layerKind,
-  prunableLayers,
-  registerLayerClasses,
-  registerLayerKind,
-  weightIndex,
-  weightsOfLayer,
-} from './layers/registry.ts';
-export { OnnxGraph } from './onnx/graph.ts';
-export { ErrorCode, RunexpError, serializeError, type SerializedError } from './errors.ts';
-export { canonicalJson, sha256, shortHash } from './hash.ts';
-export { macsOf, type MacCount } from './macs.ts';
-export { mae, mse, r2, rmse } from './metrics.ts';
-export { jsonNumber, layerCountSchema, modelReportSchema } from './model-report.ts';
-export { parsePriceCsv } from './prices.ts';
-export { percentile } from './percentile.ts';
-export { mulberry32, permutation } from './random.ts';
+  type CompactRequest,
+  type CompactResult,
+  definePlugin,
+  type FetchContext,
+  type Logger,
+  type MeasureRequest,
+  type MeasureResult,
+  type Plugin,
+  type PrunedLayer,
+  type PruneData,
+  type PruneRequest,
+  type PruneResult,
+  type PrunerDeclaration,
+  type Slot,
+  type StageContext,
+} from './api.ts';
+export type { Architecture, LayerSpec } from './architecture.ts';
+export type { Series, SeriesFeature, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
+export { ErrorCode, RunexpError } from './errors.ts';
+export type { LayerCount, ModelReport } from './model-report.ts';
 export { quoted, quotedList } from './shorten.ts';
-export { decodeText, textEncoding, type DecodedText } from './text-decoding.ts';
-export { daysBetween, isCalendarDate } from './dates.ts';
 export { suggestHint } from './suggest.ts';
-export { extrapolation, makeWindows, splitCounts, trainingTargets, windowCount } from './windows.ts';
-export {
-  controlOf,
-  controlOption,
-  magnitudeScores,
-  percentileOption,
-  pruneKernels,
-  sparsityOrPercentile,
-  resolveTargetLayers,
-  prunedLabel,
-  resolveTargets,
-  scopeOption,
-  sparsityOption,
-  splitTarget,
-  targetLayersOption,
-  targetWeightsOption,
-  weightTarget,
-} from './prune-kernels.ts';
-export {
-  applyMasks,
-  keepAllBut,
-  lowestIndexes,
-  maskedResult,
-  maskHooks,
-  masksFromScores,
-  prunedCount,
-  randomMasksLike,
-  weightValues,
-  type WeightMask,
-} from './masks.ts';
-export { trainingEvents } from './training-events.ts';
-export { weightsOf } from './weights.ts';
-export { exportOnnx, OnnxExportError, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from './onnx/export.ts';
-export { loadOnnxruntime, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled, onnxSession, type OnnxSession } from './onnx/runtime.ts';
+export type { LayersModel, Tensor, Tf } from './tf.ts';
+export type { RetrainOptions, TrainingEvents, TrainingHooks, TrainingSummary, TrainRequest, TrainResult } from './training-api.ts';

@@ -6,11 +6,16 @@
 import { kindOfLayer } from './layers/registry.ts';
 import type { LayersModel } from './tf.ts';
 
+/** Multiply-accumulates of one prediction: all of them, and those with a non-zero weight. */
 export interface MacCount {
   macs: number;
   nonzeroMacs: number;
 }
 
+/**
+ * The multiply-accumulates one prediction of the model costs, from its layer kinds: all, and those whose
+ * weight is not zero.
+ */
 export function macsOf(model: LayersModel): MacCount {
   let macs = 0;
   let nonzeroMacs = 0;

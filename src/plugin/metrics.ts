@@ -5,6 +5,7 @@ function check(actual: ArrayLike<number>, predicted: ArrayLike<number>): void {
   if (actual.length === 0) throw new Error('metric inputs are empty');
 }
 
+/** Mean squared error of a forecast. */
 export function mse(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   check(actual, predicted);
   let sum = 0;
@@ -12,10 +13,12 @@ export function mse(actual: ArrayLike<number>, predicted: ArrayLike<number>): nu
   return sum / actual.length;
 }
 
+/** Root mean squared error of a forecast. */
 export function rmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   return Math.sqrt(mse(actual, predicted));
 }
 
+/** Mean absolute error of a forecast. */
 export function mae(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   check(actual, predicted);
   let sum = 0;

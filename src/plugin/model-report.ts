@@ -37,5 +37,10 @@ export const modelReportSchema = z.looseObject({
     .optional(),
 });
 
+/** One layer of a model report: its weights in total and not zero. */
 export type LayerCount = z.infer<typeof layerCountSchema>;
+/**
+ * What a measure plugin reports of one model: scores, parameter counts (checked against the model), time,
+ * memory and size.
+ */
 export type ModelReport = z.output<typeof modelReportSchema>;

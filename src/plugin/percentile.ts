@@ -1,6 +1,10 @@
 // Percentiles with linear interpolation between order statistics — numpy.percentile's default,
 // which is what the paper's P35(|W|) refers to.
 
+/**
+ * The p-th percentile (0–100) of the values, interpolating linearly between order statistics as
+ * numpy.percentile does (the paper's P35(|W|)).
+ */
 export function percentile(values: ArrayLike<number>, p: number): number {
   if (values.length === 0) throw new Error('percentile of an empty set');
   if (!(p >= 0 && p <= 100)) throw new Error(`percentile must be in [0, 100], got ${p}`);

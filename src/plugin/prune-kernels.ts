@@ -28,6 +28,10 @@ export const targetWeightsOption = z
  * pruners have always reported) and `layer:weight` for any other.
  */
 export const weightTarget = (layer: string, weight: string): string => (weight === 'kernel' ? layer : `${layer}:${weight}`);
+/**
+ * A pruning target (`layer` or `layer:weight`) as layer and weight names; the kernel when no weight is
+ * named.
+ */
 export function splitTarget(target: string): { layer: string; weight: string } {
   const at = target.indexOf(':');
   return at < 0 ? { layer: target, weight: 'kernel' } : { layer: target.slice(0, at), weight: target.slice(at + 1) };
@@ -68,6 +72,10 @@ export function resolveTargets(
   });
 }
 
+/**
+ * The layers a `layers` option chooses in this model (first-dense, hidden, first, … or names), checked to
+ * exist and carry prunable weights.
+ */
 export function resolveTargetLayers(model: LayersModel, choice: z.output<typeof targetLayersOption>): string[] {
   if (typeof choice === 'string') {
     // The -dense selectors are the paper's; first and hidden span any architecture, so one
@@ -166,6 +174,11 @@ export function sparsityOrPercentile<
     .transform((o) => (o.sparsity === undefined && o.percentile === undefined ? { ...o, percentile: 35 } : o));
 }
 
+/** The fraction an options object of sparsityOrPercentile asks for: `sparsity`, or `percentile` / 100. */
+export function sparsityFrom(options: { sparsity?: number; percentile?: number }): number | undefined {
+  return options.sparsity ?? (options.percentile === undefined ? undefined : options.percentile / 100);
+}
+
 /** One threshold per layer, or one over all target layers together. */
 export const scopeOption = z
   .enum(['layer', 'global'])
@@ -179,7 +192,7 @@ export const scopeOption = z
 export const controlOption = controlOf(['random']);
 
 /** A `control` option with these controls besides `none` (the method itself, the same as leaving it out). */
-export function controlOf<C extends string>(controls: readonly [C, ...C[]]) {
+export function controlOf<C extends string>(controls: readonly [C, ...C[]]): z.ZodOptional<z.ZodType<C | undefined, C | 'none'>> {
   return z
     .enum(['none', ...controls])
     .transform((v) => (v === 'none' ? undefined : (v as C)))

@@ -1,5 +1,9 @@
 // A small seeded PRNG (mulberry32): same seed, same sequence, on every platform.
 
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32): the same sequence for the same seed on every
+ * platform.
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -3,6 +3,7 @@
 // names and keys intact; UTF-16 without a BOM cannot be told apart reliably, so it is refused
 // by name rather than read as garbage.
 
+/** A text file decoded by its byte-order mark: the text and the encoding found. */
 export interface DecodedText {
   text: string;
   /** e.g. "UTF-8", "UTF-8 with BOM", "UTF-16LE". */

@@ -7,6 +7,12 @@ import type * as core from '@tensorflow/tfjs-core';
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import type * as layers from '@tensorflow/tfjs-layers';
 
+/**
+ * tfjs as runexp loads it for a worker: core's ops and layers' models in one namespace, on the backend
+ * chosen.
+ */
 export type Tf = typeof core & typeof layers;
+/** A tfjs layers model: what window, train, prune, compact and measure plugins hand each other. */
 export type LayersModel = layers.LayersModel;
+/** A tfjs tensor. */
 export type Tensor = core.Tensor;

@@ -40,6 +40,10 @@ export interface TrainingEvents {
   trainEnd(model: LayersModel): Promise<void>;
 }
 
+/**
+ * What a train plugin is given: the windowed data, the architecture, the seed, training events and (for a
+ * pruner's training) hooks and starting weights.
+ */
 export interface TrainRequest {
   data: WindowedData;
   architecture: Architecture;
@@ -59,6 +63,7 @@ export interface TrainRequest {
   keepDead?: boolean;
 }
 
+/** A train plugin's answer: the trained model and its training summary (losses, epochs, time). */
 export interface TrainResult {
   model: LayersModel;
   epochs: number;
@@ -77,6 +82,10 @@ export interface TrainResult {
 /** What a training produced, without the model: stored with every result. */
 export type TrainingSummary = Omit<TrainResult, 'model'>;
 
+/**
+ * How a pruner asks for one of its own trainings (req.train): from which weights, how many epochs, with
+ * which hooks.
+ */
 export interface RetrainOptions {
   /** Start from a copy of this model's weights; absent: a fresh initialisation from `seed`. */
   from?: LayersModel;

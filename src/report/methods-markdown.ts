@@ -26,7 +26,7 @@ export function methodsMarkdown(results: ExperimentResults): string {
   const configurationOf = methodConfiguration(results.ok);
   for (const r of results.failed) {
     if (!r.params) continue;
-    const run = { params: r.params };
+    const run = { params: r.params, declared: r.declared };
     const key = `${methodName(run)}|${configurationOf(run)}|${sparsityOf(run)}`;
     failedBy.set(key, (failedBy.get(key) ?? 0) + 1);
   }

@@ -6,6 +6,7 @@
 // `runexp methods-table` (methods-markdown.ts, the README table).
 import { summarizeSeeds, type SeedSummary } from '../evaluation/seed-summary.ts';
 import { byConfiguration } from '../plan/labels.ts';
+import type { PrunerDeclaration } from '../plugin/api.ts';
 import type { RecordParams } from '../results/record.ts';
 import type { OkRecord } from './load.ts';
 import { otherParameters } from './series.ts';
@@ -44,15 +45,26 @@ export interface MethodRow {
   vsControl?: Comparison;
 }
 
-/** The sparsity a run asked for: `sparsity`, or the paper's `percentile` / 100. */
-export function sparsityOf(run: { params: RecordParams }): number | undefined {
-  const { sparsity, percentile } = run.params.prune as { sparsity?: number; percentile?: number };
-  return sparsity ?? (percentile === undefined ? undefined : percentile / 100);
+type Declaring = { params: RecordParams; declared?: PrunerDeclaration };
+
+/** The sparsity a run's pruner declared (Plugin.declares). */
+export function sparsityOf(run: Declaring): number | undefined {
+  return (run.declared ?? legacyDeclaration(run.params)).sparsity;
 }
 
-export function methodName(run: { params: RecordParams }): string {
-  const control = run.params.prune.control as string | undefined;
+/** The pruner's name, and the control it declared the run to be. */
+export function methodName(run: Declaring): string {
+  const { control } = run.declared ?? legacyDeclaration(run.params);
   return control ? `${run.params.pruner} (${control} control)` : run.params.pruner;
+}
+
+/**
+ * Records of runexp 0.2 and before hold no declaration: the built-in pruners' options said it
+ * (`sparsity`, or the paper's `percentile` / 100; `control`), so they are read for those records only.
+ */
+function legacyDeclaration(params: RecordParams): PrunerDeclaration {
+  const { sparsity, percentile, control } = params.prune as { sparsity?: number; percentile?: number; control?: string };
+  return { sparsity: sparsity ?? (percentile === undefined ? undefined : percentile / 100), control };
 }
 
 /** The run's compact model answers every test window alike (unknown, so false, for runs before issue 25). */

@@ -8,6 +8,7 @@ import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
 import { methodsSection } from './methods-section.ts';
+import { sparsityOf } from './methods.ts';
 import { strategyOptionsOf } from '../results/trading.ts';
 import { trading } from './trading.ts';
 import { tradingSection } from './trading-section.ts';
@@ -41,7 +42,7 @@ export function orderRuns(results: ExperimentResults): OkRecord[] {
     r.params.days,
     r.params.architecture,
     r.params.pruner,
-    Number(r.params.prune.percentile ?? 0),
+    sparsityOf(r) ?? 0,
     r.params.testEnd,
     r.params.seed,
   ];

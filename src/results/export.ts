@@ -5,6 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { RunRecord } from './record.ts';
 
+/** One run as a flat row of `runexp export` (parameters, scores, baselines, timings, status). */
 export type ExportRow = Record<string, string | number | boolean | null>;
 
 /** `{prune: {sparsity: 0.5}}` → `{'prune.sparsity': 0.5}`; objects inside options stay JSON. */

@@ -86,6 +86,10 @@ const common = {
   durationMs: z.number().optional(),
   /** What the run's plugins logged (ctx.log): the first 64 KB, and how much more was only counted (from issue 24). */
   log: z.object({ lines: z.array(z.string()), droppedLines: z.number(), droppedBytes: z.number() }).optional(),
+  /** What the pruner declared about the run (Plugin.declares); absent in records of runexp 0.2 and before. */
+  declared: z
+    .object({ sparsity: z.number().optional(), removes: z.enum(['weights', 'units']).optional(), control: z.string().optional() })
+    .optional(),
 };
 
 export const okRecordSchema = z.looseObject({
@@ -147,7 +151,12 @@ export const recordSchema = z.discriminatedUnion('status', [okRecordSchema, fail
 
 /** What the store writes (schemaVersion included) and readers get back. */
 export type RunRecord = z.output<typeof recordSchema>;
+/**
+ * A stored run that finished: parameters, data, training, pruning, both models' reports, forecast scores,
+ * baselines, tests and efficiency.
+ */
 export type OkRecord = z.output<typeof okRecordSchema>;
+/** A stored run that failed: its parameters (when known) and the error, with stage and plugin. */
 export type FailedRecord = z.output<typeof failedRecordSchema>;
 export type RecordParams = z.output<typeof paramsSchema>;
 export type TrainingRecord = z.output<typeof trainingSchema>;

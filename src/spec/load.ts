@@ -1,6 +1,7 @@
 // Spec file → validated experiment with resolved plugins, or a SpecError listing every problem.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
 import { decodeText } from '../plugin/text-decoding.ts';
 import { SpecError, type SpecIssue } from './issues.ts';
 import type { Slot } from '../plugin/api.ts';
@@ -126,6 +127,20 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
       },
     ]);
   }
+  return loadExperimentText(text, file, shown);
+}
+
+/**
+ * A spec given as an object (the programmatic API): validated exactly as a file, through its YAML
+ * text, so it gets the same checks and messages. Paths in it resolve against `dir`; issues name the
+ * spec path (line numbers refer to the object's YAML form).
+ */
+export async function loadExperimentObject(spec: object, dir: string = process.cwd()): Promise<LoadedExperiment> {
+  const shown = '(spec object)';
+  return loadExperimentText(stringify(spec), join(resolve(dir), shown), shown);
+}
+
+async function loadExperimentText(text: string, file: string, shown: string): Promise<LoadedExperiment> {
   const parsed = parseYamlSpec(text, shown);
   if (!parsed.source) throw new SpecError(parsed.issues);
   const source = parsed.source;

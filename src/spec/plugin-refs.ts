@@ -4,9 +4,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AnyPlugin, Slot } from '../plugin/api.ts';
+import type { AnyPlugin, PrunerDeclaration, Slot } from '../plugin/api.ts';
 import { RunexpError } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
+import { declarationOf } from './declaration.ts';
 import type { SpecIssue } from './issues.ts';
 import { loadErrorMessage } from './load-error.ts';
 import {
@@ -42,6 +43,8 @@ export interface PluginInstance {
   axisValues: Record<string, unknown>;
   /** Whether the plugin hooks into training (then it trains a model of its own). */
   hooksTraining: boolean;
+  /** Prune plugins: what the pruner declares about runs with these options (Plugin.declares). */
+  declared?: PrunerDeclaration;
   /** Prune plugins: the compactor the plugin names for itself, as a reference to resolve. */
   compactor?: { ref: PluginRef; baseDir: string };
 }
@@ -159,6 +162,15 @@ export async function resolvePlugin(
       continue;
     }
     const options = result.data as Record<string, unknown>;
+    let declared: PrunerDeclaration | undefined;
+    if (plugin.slot === 'prune') {
+      try {
+        declared = declarationOf(plugin, options);
+      } catch (err) {
+        issues.push(at((err as RunexpError).message, (err as RunexpError).hint, name));
+        continue;
+      }
+    }
     const resolvedAxes = Object.fromEntries(axes.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
     instances.push({
       slot,
@@ -169,6 +181,7 @@ export async function resolvePlugin(
       options,
       axisValues: resolvedAxes,
       hooksTraining: typeof plugin.trainingHooks === 'function',
+      ...(declared ? { declared } : {}),
       compactor: compactorOf(plugin, url),
     });
   }

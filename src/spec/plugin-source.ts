@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILTINS, builtinUrl } from '../plugins/builtins.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { closureHash } from './plugin-closure.ts';
@@ -19,17 +20,7 @@ export type PluginSource =
   /** `sha256`: of the file and the local files it imports (plugin-closure.ts). */
   | { kind: 'file'; path: string; sha256: string };
 
-const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../plugins');
-
-/** Built-in plugins by slot. Each is a file src/plugins/<slot>/<name>.ts. */
-export const BUILTINS: Record<Slot, readonly string[]> = {
-  fetch: ['snapshot', 'csv', 'yahoo'],
-  window: ['minmax', 'returns', 'normalised'],
-  train: ['tfjs'],
-  prune: ['magnitude', 'random', 'gradual', 'finetune', 'lottery', 'structured', 'snip'],
-  compact: ['copy', 'structured'],
-  measure: ['standard'],
-};
+export { BUILTINS };
 
 export function isPathRef(ref: string): boolean {
   return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs|mts)$/.test(ref);
@@ -97,7 +88,7 @@ export function moduleUrl(source: PluginSource, place: PluginPlace): string {
     return pathToFileURL(bundled).href;
   }
   const { specDir } = place;
-  if (source.kind === 'builtin') return pathToFileURL(resolve(BUILTIN_DIR, source.slot, `${source.name}.ts`)).href;
+  if (source.kind === 'builtin') return builtinUrl(source.slot, source.name);
   if (source.kind === 'package') {
     const entry = resolvePackage(source.specifier, specDir);
     if (!entry)

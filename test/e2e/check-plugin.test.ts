@@ -56,7 +56,7 @@ test.each([
     'throws-after-copy',
     {},
     ['the pruner runs without throwing'],
-    /^seed 1: plugin "throws-after-copy" at \S*test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)$/,
+    /^seed 1: plugin "throws-after-copy" at \S*test\/fixtures\/plugins\/throws-after-copy\.ts:15:\d+: Cannot read properties of undefined \(reading 'length'\)$/,
   ],
   [
     'zeroes-biases',

@@ -163,12 +163,12 @@ test("a plugin's own error comes first with its file:line, the leak it left is a
     plugin: 'throws-after-copy',
     message: "Cannot read properties of undefined (reading 'length')",
   });
-  expect(threw.error.at).toMatch(/test\/fixtures\/plugins\/throws-after-copy\.ts:14:\d+$/);
+  expect(threw.error.at).toMatch(/test\/fixtures\/plugins\/throws-after-copy\.ts:15:\d+$/);
   expect(threw.error.afterwards).toBe(
     'while unwinding, the run left 6 tensors undisposed (plugins: throws-after-copy, copy, standard); its worker is replaced',
   );
   expect(run.stdout).toMatch(
-    /FAILED \w+: \[prune\] plugin "throws-after-copy" at \S+throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading 'length'\)\n {2}afterwards: while unwinding, the run left 6 tensors/,
+    /FAILED \w+: \[prune\] plugin "throws-after-copy" at \S+throws-after-copy\.ts:15:\d+: Cannot read properties of undefined \(reading 'length'\)\n {2}afterwards: while unwinding, the run left 6 tensors/,
   );
   expect(of('in-place', false).error.message).toBe('the prune plugin returned the original model itself (req.model), not a copy');
   expect(of('in-place', true).error.message).toBe(
@@ -190,7 +190,7 @@ test("a plugin's own error comes first with its file:line, the leak it left is a
     '1 ticker (SPY); 1 data size (120); 1 architecture (paper); 4 pruners (magnitude, zeroes-biases, throws-after-copy, in-place; no finished run for throws-after-copy, in-place); 1 percentile (35); 1 seed (1)',
   );
   expect(
-    /\[prune\] plugin &quot;throws-after-copy&quot; at \S+throws-after-copy\.ts:14:\d+: Cannot read properties of undefined \(reading &#39;length&#39;\)<br>afterwards: while unwinding/.test(
+    /\[prune\] plugin &quot;throws-after-copy&quot; at \S+throws-after-copy\.ts:15:\d+: Cannot read properties of undefined \(reading &#39;length&#39;\)<br>afterwards: while unwinding/.test(
       html,
     ),
   ).toBe(true);
@@ -287,3 +287,14 @@ test.each([
   },
   60_000,
 );
+
+test("a pruner's declaration that breaks the contract is a located spec problem at validate time", () => {
+  const dir = tempDir();
+  writeSpec(dir, tinySpec({ prune: `{plugin: ${join(FIXTURES, 'plugins/percent-declaration.ts')}, percentile: 35}` }));
+  const r = runCli(['validate', 'spec.yaml'], dir);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(
+    /spec\.yaml:\d+:\d+ +prune\.plugin: the prune plugin's declares\(\) gave sparsity 35; it must be a number from 0 to 1/,
+  );
+  expect(r.stderr).toContain('see PrunerDeclaration in runexp/plugin');
+}, 60_000);

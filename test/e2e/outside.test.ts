@@ -63,7 +63,7 @@ test('(1) with {"type": "module"}, and a JavaScript plugin importing the runexp 
   const dir = userFolder({ type: 'module' });
   writeFileSync(
     join(dir, 'plugins/half.js'),
-    "import { z } from 'zod';\nimport { definePlugin, pruneKernels } from 'runexp';\nexport default definePlugin({ slot: 'prune', name: 'half', options: z.strictObject({}), run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ keep: (i) => i % 2 === 0 })) });\n",
+    "import { z } from 'zod';\nimport { definePlugin } from 'runexp';\nimport { pruneKernels } from 'runexp/plugin/prune';\nexport default definePlugin({ slot: 'prune', name: 'half', options: z.strictObject({}), run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ keep: (i) => i % 2 === 0 })) });\n",
   );
   writeSpec(dir, tinySpec({ name: 'mine', prune: '[{plugin: ./plugins/balanced.ts, sparsity: 0.5}, ./plugins/half.js]' }));
   const { code, stdout, stderr } = runCli(['validate', 'spec.yaml'], dir);
@@ -155,11 +155,11 @@ test('(1) a layer kind of its own, from a folder with nothing installed: validat
 test("a helper beside a plugin loads as an ES module with runexp's zod and runexp/plugin; editing it redoes the plugin's runs", () => {
   const dir = userFolder();
   const helper = (criterion: string) =>
-    `import { z } from 'zod';\nimport { sparsityOption } from 'runexp/plugin';\nexport const options = z.strictObject({ sparsity: sparsityOption.default(0.5) });\nexport const criterion = '${criterion}';\n`;
+    `import { z } from 'zod';\nimport { sparsityOption } from 'runexp/plugin/prune';\nexport const options = z.strictObject({ sparsity: sparsityOption.default(0.5) });\nexport const criterion = '${criterion}';\n`;
   writeFileSync(join(dir, 'plugins/rule.ts'), helper('every other'));
   writeFileSync(
     join(dir, 'plugins/helped.ts'),
-    "import { definePlugin, pruneKernels } from 'runexp/plugin';\nimport { criterion, options } from './rule.ts';\nexport default definePlugin({ slot: 'prune', name: 'helped', options, run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ criterion, keep: (i) => i % 2 === 0 })) });\n",
+    "import { definePlugin } from 'runexp/plugin';\nimport { pruneKernels } from 'runexp/plugin/prune';\nimport { criterion, options } from './rule.ts';\nexport default definePlugin({ slot: 'prune', name: 'helped', options, run: (req, _o, ctx) => pruneKernels(ctx.tf, req, ['dense'], () => ({ criterion, keep: (i) => i % 2 === 0 })) });\n",
   );
   writeSpec(dir, tinySpec({ name: 'mine', prune: './plugins/helped.ts' }));
   const first = runCli(['spec.yaml', '--workers', '1', '--no-report'], dir);

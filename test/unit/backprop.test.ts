@@ -3,7 +3,9 @@
 // weight's gradient within float32 rounding, for every layer, activation and loss runexp trains.
 import { loadBackend } from '../../src/execute/backend.ts';
 import { EVERY_LAYER } from '../helpers/architectures.ts';
-import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
+import { buildModel } from '../../src/plugin/kit/model.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+import type { Tf } from '../../src/plugin/index.ts';
 import { forwardFunction, gradientFunction, type LossName } from '../../src/plugins/train/backprop.ts';
 
 let tf: Tf;

@@ -2,7 +2,8 @@
 import tfjs from '../../src/plugins/train/tfjs.ts';
 import minmax from '../../src/plugins/window/minmax.ts';
 import { readSnapshot } from '../../src/plugins/fetch/snapshot.ts';
-import { trainingEvents, type Architecture, type Tf } from '../../src/plugin/index.ts';
+import { trainingEvents } from '../../src/plugin/training-events.ts';
+import type { Architecture, Tf } from '../../src/plugin/index.ts';
 import { paperArchitecture } from '../helpers/architectures.ts';
 import { cpuTf, stageContext } from '../helpers/tf.ts';
 

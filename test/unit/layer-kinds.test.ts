@@ -7,19 +7,10 @@
 // onnx-export.test.ts.
 import { loadBackend } from '../../src/execute/backend.ts';
 import { loadModel, modelFiles } from '../../src/execute/model-files.ts';
-import {
-  applyMasks,
-  buildModel,
-  kindOfLayer,
-  layerKind,
-  macsOf,
-  mulberry32,
-  resolveTargetLayers,
-  resolveTargets,
-  weightValues,
-  type LayerSpec,
-  type Tf,
-} from '../../src/plugin/index.ts';
+import { applyMasks, resolveTargetLayers, resolveTargets, weightValues } from '../../src/plugin/kit/prune.ts';
+import { buildModel, kindOfLayer, layerKind, macsOf } from '../../src/plugin/kit/model.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+import type { LayerSpec, Tf } from '../../src/plugin/index.ts';
 import { EVERY_KIND, EVERY_LAYER } from '../helpers/architectures.ts';
 
 let tf: Tf;

@@ -5,7 +5,9 @@
 // batch size asked for (the latency row asks for one batch of all rows), and ONNX Runtime gives the
 // same outputs however the windows are batched.
 import { loadBackend } from '../../src/execute/backend.ts';
-import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
+import { buildModel } from '../../src/plugin/kit/model.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+import type { Tf } from '../../src/plugin/index.ts';
 import { onnxPredictor, tfjsPredictor } from '../../src/plugins/measure/predictors.ts';
 import { EVERY_LAYER } from '../helpers/architectures.ts';
 import { stageContext } from '../helpers/tf.ts';

@@ -6,7 +6,10 @@
 // so nothing here can skip.
 import { loadBackend } from '../../src/execute/backend.ts';
 import { EVERY_KIND, EVERY_LAYER } from '../helpers/architectures.ts';
-import { buildModel, exportOnnx, mulberry32, onnxSession, type Tf } from '../../src/plugin/index.ts';
+import { buildModel } from '../../src/plugin/kit/model.ts';
+import { exportOnnx, onnxSession } from '../../src/plugin/kit/onnx.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+import type { Tf } from '../../src/plugin/index.ts';
 import { modelProto } from '../../src/plugin/onnx/schema.ts';
 
 let tf: Tf;

@@ -1,4 +1,5 @@
-import { buildModel, type PruneRequest, type Tf, type WindowedData } from '../../src/index.ts';
+import { buildModel } from '../../src/plugin/architecture.ts';
+import type { PruneRequest, Tf, WindowedData } from '../../src/index.ts';
 import { paperArchitecture } from '../helpers/architectures.ts';
 import magnitude from '../../src/plugins/prune/magnitude.ts';
 import random from '../../src/plugins/prune/random.ts';

@@ -1,5 +1,6 @@
 // SNIP's connection sensitivity |∂L/∂w · w| on a linear model small enough to differentiate by hand.
-import { buildModel, type Architecture, type Tf } from '../../src/index.ts';
+import { buildModel } from '../../src/plugin/architecture.ts';
+import type { Architecture, Tf } from '../../src/index.ts';
 import { connectionSensitivity } from '../../src/plugins/prune/snip.ts';
 import { masksFromScores } from '../../src/plugin/masks.ts';
 import { cpuTf } from '../helpers/tf.ts';

@@ -1,6 +1,6 @@
 // Trading on forecasts (evaluation/strategy.ts) and the Sharpe ratio test (evaluation/sharpe-test.ts),
 // on series small enough to check by hand.
-import { mulberry32 } from '../../src/index.ts';
+import { mulberry32 } from '../../src/plugin/random.ts';
 import { netReturns, performance, positions, strategies } from '../../src/evaluation/strategy.ts';
 import { sharpeInfluence, sharpeTest } from '../../src/evaluation/sharpe-test.ts';
 

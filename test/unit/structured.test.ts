@@ -1,7 +1,9 @@
 // Structured pruning and its compactor on a model small enough to check by hand: the unit with
 // the smallest L1 norm goes, the next layer loses its input, and the constant sigmoid(0) = 0.5
 // the removed unit still sent is folded into the next bias.
-import { buildModel, mulberry32, shrinkableLayers, type Architecture, type Tf, type WindowedData } from '../../src/index.ts';
+import { buildModel, shrinkableLayers } from '../../src/plugin/architecture.ts';
+import { mulberry32 } from '../../src/plugin/random.ts';
+import type { Architecture, Tf, WindowedData } from '../../src/index.ts';
 import structured from '../../src/plugins/prune/structured.ts';
 import shrink from '../../src/plugins/compact/structured.ts';
 import { cpuTf, noTraining, stageContext } from '../helpers/tf.ts';

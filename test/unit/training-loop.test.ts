@@ -7,7 +7,9 @@ import { paperArchitecture } from '../../bench/paper-architecture.ts';
 import { compileWat } from '../../scripts/wat.ts';
 import { loadBackend } from '../../src/execute/backend.ts';
 import { useXnnpackForTransposedMatMul } from '../../src/execute/wasm-matmul.ts';
-import { buildModel, mulberry32, type Tf } from '../../src/plugin/index.ts';
+import { buildModel } from '../../src/plugin/kit/model.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+import type { Tf } from '../../src/plugin/index.ts';
 import { WasmAdam } from '../../src/plugins/train/adam.ts';
 import { trainEpoch, validationLoss } from '../../src/plugins/train/loop.ts';
 

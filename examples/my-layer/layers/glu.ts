@@ -7,7 +7,8 @@
 // loads it. It trains on tfjs's gradient tape; it has no ONNX export (so `runtime: onnxruntime`
 // refuses it, naming it) and no structured shrink.
 import { z } from 'zod';
-import { defineLayerKind, inputShapeOf, type Tf } from 'runexp/plugin';
+import { defineLayerKind, inputShapeOf } from 'runexp/plugin/model';
+import type { Tf } from 'runexp/plugin';
 
 const CLASS_NAME = 'GatedLinearUnit';
 

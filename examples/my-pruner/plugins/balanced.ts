@@ -4,7 +4,8 @@
 // N:M sparse kernels need. A complete plugin: options with an axis, a seeded tie-break, and
 // `data` handed on to the record.
 import { z } from 'zod';
-import { definePlugin, pruneKernels, resolveTargetLayers, targetLayersOption } from 'runexp/plugin';
+import { definePlugin } from 'runexp/plugin';
+import { pruneKernels, resolveTargetLayers, targetLayersOption } from 'runexp/plugin/prune';
 
 export default definePlugin({
   slot: 'prune',
@@ -14,6 +15,7 @@ export default definePlugin({
     sparsity: z.number().min(0).lt(1).default(0.35).describe("share of each unit's incoming weights to remove; a list is a grid axis"),
     layers: targetLayersOption,
   }),
+  declares: (options) => ({ sparsity: options.sparsity }),
   axes: ['sparsity'],
   run: (req, options, ctx) => {
     const targets = resolveTargetLayers(req.model, options.layers);

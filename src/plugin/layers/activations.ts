@@ -69,7 +69,9 @@ export const ACTIVATION_TABLE = {
   },
 } satisfies Record<string, ActivationInfo>;
 
+/** One activation name of ACTIVATIONS. */
 export type Activation = keyof typeof ACTIVATION_TABLE;
+/** The activation names a layer spec accepts (relu, tanh, gelu, …), in a stable order. */
 export const ACTIVATIONS = Object.keys(ACTIVATION_TABLE) as Activation[];
 export const activationSchema = z.enum(ACTIVATIONS as [Activation, ...Activation[]]);
 

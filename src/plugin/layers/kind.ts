@@ -25,6 +25,7 @@ export interface WeightInfo {
   perUnit?: 'incoming' | 'own';
 }
 
+/** What a layer kind is given to build its tfjs layer: tfjs itself and where the layer sits. */
 export interface BuildContext {
   /** The layer's name in the model (`dense_1`, `lstm`). */
   name: string;
@@ -59,6 +60,10 @@ export interface Channels {
   constants: Map<number, number>;
 }
 
+/**
+ * What a layer kind's shrink returns under structured pruning: the layer's new spec and weights, and the
+ * channels it passes on.
+ */
 export interface ShrinkResult {
   /** The layer's compact weights, in its `getWeights()` order. */
   weights: Tensor[];
@@ -71,6 +76,10 @@ export interface ShrinkResult {
  */
 export type Shrink = (tf: Tf, layer: Layer, incoming: Channels, removed: readonly number[]) => ShrinkResult;
 
+/**
+ * One layer kind of the registry: its spec options, how to build it, its weights by name, how it shrinks,
+ * its gradient and ONNX export (defineLayerKind).
+ */
 export interface LayerKind<Options extends Record<string, unknown> = Record<string, unknown>> {
   /** The spec's `type:`. */
   type: string;
@@ -125,6 +134,7 @@ export function defineLayerKind<S extends z.ZodObject>(kind: Omit<LayerKind<z.ou
 
 /** The built layer's input and output shapes without the batch dimension. */
 export const inputShapeOf = (layer: Layer): Shape => (layer.input as unknown as { shape: (number | null)[] }).shape.slice(1) as number[];
+/** A tfjs layer's output shape without the batch dimension. */
 export const outputShapeOf = (layer: Layer): Shape => (layer.outputShape as (number | null)[]).slice(1) as number[];
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 /** Kernel and (unless useBias is false) bias: the weights of a dense, conv or recurrent-free layer. */

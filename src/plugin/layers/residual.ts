@@ -8,6 +8,7 @@ export const RESIDUAL = 'residual';
 
 type Spec = { type: string } & Record<string, unknown>;
 
+/** Whether a layer spec is a residual block (`type: residual`, with its own layers). */
 export const isResidual = (spec: Spec): spec is Spec & { layers: Spec[] } => spec.type === RESIDUAL;
 
 /** The projection that carries a block's input shape to its output shape, or a sentence saying why none can. */

@@ -11,10 +11,13 @@ import { modelProto, ONNX_FLOAT } from './schema.ts';
 
 export { OnnxExportError } from './graph.ts';
 
+/** The ONNX opset exported models use. */
 export const ONNX_OPSET = 13;
 /** ONNX IR version 7 is the one that goes with opset 13. */
 const IR_VERSION = 7;
+/** The name of an exported model's input: windows of shape [batch, steps, features]. */
 export const ONNX_INPUT = 'input';
+/** The name of an exported model's output: one forecast per window. */
 export const ONNX_OUTPUT = 'output';
 
 /**

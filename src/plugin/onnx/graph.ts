@@ -27,6 +27,7 @@ export const strings = (name: string, values: string[]): Attribute => ({
   strings: values.map((v) => new TextEncoder().encode(v)),
 });
 
+/** A model, or a layer of it, that cannot be written as ONNX (the message says which and why). */
 export class OnnxExportError extends Error {}
 
 /**
@@ -39,6 +40,10 @@ export function samePads(padding: unknown, length: number, span: number, stride:
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
+/**
+ * An ONNX graph being built: nodes, initializers and fresh value names; a layer kind's `onnx` hook adds its
+ * nodes to it.
+ */
 export class OnnxGraph {
   readonly nodes: Node[] = [];
   readonly initializers: Initializer[] = [];

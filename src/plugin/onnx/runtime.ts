@@ -6,6 +6,7 @@ import { ONNX_INPUT, ONNX_OUTPUT } from './export.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
+/** How to install onnxruntime-node, the optional peer dependency onnxSession needs. */
 export const ONNXRUNTIME_INSTALL_HINT =
   'install it with `npm install onnxruntime-node` (set ONNXRUNTIME_NODE_INSTALL=skip where its download is blocked: the CPU binaries ship in the package)';
 
@@ -20,7 +21,7 @@ export function onnxruntimeInstalled(): boolean {
 }
 
 let ort: Promise<Ort> | undefined;
-export function loadOnnxruntime(): Promise<Ort> {
+function loadOnnxruntime(): Promise<Ort> {
   ort ??= import('onnxruntime-node').catch((err: Error) => {
     ort = undefined;
     throw new RunexpError(ErrorCode.USAGE, `onnxruntime-node cannot be loaded: ${err.message.split('\n')[0]}`, ONNXRUNTIME_INSTALL_HINT);
@@ -28,6 +29,7 @@ export function loadOnnxruntime(): Promise<Ort> {
   return ort;
 }
 
+/** A model loaded in ONNX Runtime (onnxSession): predict windows, then release it. */
 export interface OnnxSession {
   /** Predicts `rows` windows of `[steps, features]`; resolves to one float per output value. */
   predict(x: Float32Array, rows: number, steps: number, features: number): Promise<Float32Array>;

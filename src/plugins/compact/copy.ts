@@ -1,7 +1,8 @@
 // The paper's compaction: an identical model ("compactModel") that receives the pruned weights.
 // Same architecture, same parameter count; the zeros make it sparse, not smaller in shape.
 import { z } from 'zod';
-import { buildModel, definePlugin } from '../../plugin/index.ts';
+import { buildModel } from '../../plugin/kit/model.ts';
+import { definePlugin } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'compact',

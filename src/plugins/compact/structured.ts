@@ -4,19 +4,9 @@
 // (0 for relu, linear, tanh, elu, selu; not for sigmoid or softplus); that constant is folded into
 // the next dense layer's bias, so the small model computes what the pruned one does.
 import { z } from 'zod';
-import type { Architecture, LayerSpec, LayersModel, Tf } from '../../plugin/index.ts';
-import {
-  buildModel,
-  definePlugin,
-  ErrorCode,
-  isResidual,
-  kindOfLayer,
-  LAYER_KINDS,
-  layerKind,
-  namedLayers,
-  RunexpError,
-  type Channels,
-} from '../../plugin/index.ts';
+import type { Architecture, LayersModel, LayerSpec, Tf } from '../../plugin/index.ts';
+import { buildModel, type Channels, isResidual, kindOfLayer, LAYER_KINDS, layerKind, namedLayers } from '../../plugin/kit/model.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 
 const removedSchema = z.record(z.string(), z.array(z.int().min(0)));
 

@@ -2,7 +2,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { decodeText, definePlugin, ErrorCode, parsePriceCsv, RunexpError, sha256, textEncoding } from '../../plugin/index.ts';
+import { decodeText, parsePriceCsv, sha256, textEncoding } from '../../plugin/kit/data.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 
 /** A daily price history is a few MB; anything this large is not one. */
 const MAX_CSV_BYTES = 256 * 2 ** 20;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { definePlugin, ErrorCode, parsePriceCsv, quoted, RunexpError, sha256, suggestHint } from '../../plugin/index.ts';
+import { definePlugin, ErrorCode, quoted, RunexpError, suggestHint } from '../../plugin/index.ts';
+import { parsePriceCsv, sha256 } from '../../plugin/kit/data.ts';
 
 export const SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/snapshot');
 

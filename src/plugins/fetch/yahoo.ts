@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type YahooFinance from 'yahoo-finance2';
 import { z } from 'zod';
-import { canonicalJson, definePlugin, ErrorCode, RunexpError, sha256 } from '../../plugin/index.ts';
+import { canonicalJson, sha256 } from '../../plugin/kit/data.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 import { readSnapshot } from './snapshot.ts';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };

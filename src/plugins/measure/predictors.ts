@@ -2,7 +2,7 @@
 // Runtime on the model exported to ONNX. The measure plugin times and scores both with the same
 // code, so their numbers differ only by the runtime.
 import type { LayersModel, StageContext, Tensor } from '../../plugin/index.ts';
-import { exportOnnx, onnxSession } from '../../plugin/index.ts';
+import { exportOnnx, onnxSession } from '../../plugin/kit/onnx.ts';
 
 export const RUNTIMES = ['tfjs', 'onnxruntime'] as const;
 export type Runtime = (typeof RUNTIMES)[number];

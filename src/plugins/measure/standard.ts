@@ -6,20 +6,10 @@
 // to ONNX, runs it on ONNX Runtime, checks its outputs against tfjs's and keeps the .onnx file.
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import {
-  definePlugin,
-  ErrorCode,
-  macsOf,
-  mae,
-  mse,
-  ONNX_OPSET,
-  ONNXRUNTIME_INSTALL_HINT,
-  onnxruntimeInstalled,
-  r2,
-  rmse,
-  RunexpError,
-  weightsOf,
-} from '../../plugin/index.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
+import { macsOf, weightsOf } from '../../plugin/kit/model.ts';
+import { mae, mse, r2, rmse } from '../../plugin/kit/data.ts';
+import { ONNX_OPSET, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled } from '../../plugin/kit/onnx.ts';
 import type { LayersModel, ModelReport, WindowedData } from '../../plugin/index.ts';
 import { onnxPredictor, RUNTIMES, tfjsPredictor, type Predictor } from './predictors.ts';
 

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import {
   controlOption,
-  definePlugin,
   magnitudeScores,
   maskedResult,
   maskHooks,
@@ -15,7 +14,8 @@ import {
   sparsityOption,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+} from '../../plugin/kit/prune.ts';
+import { definePlugin } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -32,6 +32,7 @@ export default definePlugin({
     control: controlOption,
   }),
   axes: ['sparsity', 'epochs', 'control'],
+  declares: (options) => ({ sparsity: options.sparsity, control: options.control }),
   run: async (req, options, ctx) => {
     const targets = resolveTargets(req.model, options.layers, options.weights);
     let masks = masksFromScores(magnitudeScores(req.model, targets), options.sparsity, options.scope);

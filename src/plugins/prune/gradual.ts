@@ -6,12 +6,11 @@
 // applied at `end` itself (tfmot skips it when end − begin is not a multiple of the frequency),
 // and if training stops before `end` the final sparsity is applied when it stops (recorded).
 import { z } from 'zod';
-import type { LayersModel, TrainingHooks, WeightMask } from '../../plugin/index.ts';
+import type { LayersModel, TrainingHooks } from '../../plugin/index.ts';
+import type { WeightMask } from '../../plugin/kit/prune.ts';
 import {
   applyMasks,
   controlOption,
-  definePlugin,
-  weightTarget,
   magnitudeScores,
   maskedResult,
   masksFromScores,
@@ -20,7 +19,9 @@ import {
   sparsityOption,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+  weightTarget,
+} from '../../plugin/kit/prune.ts';
+import { definePlugin } from '../../plugin/index.ts';
 
 export function polynomialSparsity(
   step: number,
@@ -51,6 +52,7 @@ export default definePlugin({
     })
     .refine((o) => o.endStep > o.beginStep, { message: 'endStep must be after beginStep', path: ['endStep'] }),
   axes: ['sparsity', 'control'],
+  declares: (options) => ({ sparsity: options.sparsity, control: options.control }),
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const targets = resolveTargets(req.model, options.layers, options.weights);

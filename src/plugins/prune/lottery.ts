@@ -6,26 +6,24 @@
 // fresh random initialisation, `random` trains a random mask of the same per-layer sparsity from
 // the rewound weights.
 import { z } from 'zod';
-import type { LayersModel, PruneRequest, Tf, WeightMask } from '../../plugin/index.ts';
+import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
+import type { WeightMask } from '../../plugin/kit/prune.ts';
+import { cloneModel, disposeModel } from '../../plugin/kit/model.ts';
 import {
-  cloneModel,
   controlOf,
-  definePlugin,
-  weightTarget,
-  disposeModel,
-  ErrorCode,
   magnitudeScores,
   maskedResult,
   maskHooks,
   masksFromScores,
   randomMasksLike,
   resolveTargets,
-  RunexpError,
   scopeOption,
   sparsityOption,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+  weightTarget,
+} from '../../plugin/kit/prune.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -48,6 +46,7 @@ export default definePlugin({
     control: controlOf(['reinit', 'random']),
   }),
   axes: ['sparsity', 'levels', 'rewindEpoch', 'control'],
+  declares: (options) => ({ sparsity: options.sparsity, control: options.control }),
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const input: [number, number] = [req.data.lookback, req.data.features];

@@ -4,21 +4,22 @@
 import { z } from 'zod';
 import {
   controlOption,
-  definePlugin,
-  weightTarget,
-  percentileOption,
-  sparsityOrPercentile,
   magnitudeScores,
   masksFromScores,
   percentile,
+  percentileOption,
   pruneKernels,
   randomMasksLike,
   resolveTargets,
   scopeOption,
+  sparsityFrom,
   sparsityOption,
+  sparsityOrPercentile,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+  weightTarget,
+} from '../../plugin/kit/prune.ts';
+import { definePlugin } from '../../plugin/index.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -35,6 +36,7 @@ export default definePlugin({
     }),
   ),
   axes: ['sparsity', 'percentile', 'control'],
+  declares: (options) => ({ sparsity: sparsityFrom(options), control: options.control }),
   run: (req, options, ctx) => {
     const targets = resolveTargets(req.model, options.layers, options.weights);
     if (options.sparsity !== undefined || options.control) {

@@ -2,16 +2,17 @@
 // round(s·n) per layer. If random pruning scores as well as a method, the method's criterion
 // carries no information.
 import { z } from 'zod';
+import { definePlugin } from '../../plugin/index.ts';
 import {
-  definePlugin,
   percentileOption,
-  sparsityOrPercentile,
   pruneKernels,
   resolveTargets,
+  sparsityFrom,
   sparsityOption,
+  sparsityOrPercentile,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+} from '../../plugin/kit/prune.ts';
 
 export default definePlugin({
   slot: 'prune',
@@ -26,6 +27,7 @@ export default definePlugin({
     }),
   ),
   axes: ['sparsity', 'percentile'],
+  declares: (options) => ({ sparsity: sparsityFrom(options) }),
   run: (req, options, ctx) => {
     const targets = resolveTargets(req.model, options.layers, options.weights);
     const share = options.sparsity ?? options.percentile! / 100;

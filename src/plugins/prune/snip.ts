@@ -5,20 +5,20 @@ import { z } from 'zod';
 import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
 import {
   controlOption,
-  definePlugin,
-  splitTarget,
-  weightIndex,
   maskedResult,
   maskHooks,
   masksFromScores,
-  permutation,
   randomMasksLike,
   resolveTargets,
   scopeOption,
   sparsityOption,
+  splitTarget,
   targetLayersOption,
   targetWeightsOption,
-} from '../../plugin/index.ts';
+} from '../../plugin/kit/prune.ts';
+import { definePlugin } from '../../plugin/index.ts';
+import { weightIndex } from '../../plugin/kit/model.ts';
+import { permutation } from '../../plugin/kit/data.ts';
 
 /** |g ⊙ w| per target kernel, with g the gradient of the mean squared error on the given windows. */
 export function connectionSensitivity(
@@ -83,6 +83,7 @@ export default definePlugin({
     control: controlOption,
   }),
   axes: ['sparsity', 'control'],
+  declares: (options) => ({ sparsity: options.sparsity, control: options.control }),
   run: async (req, options, ctx) => {
     const { tf } = ctx;
     const targets = resolveTargets(req.model, options.layers, options.weights);

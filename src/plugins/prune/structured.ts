@@ -3,28 +3,20 @@
 // weights and biases; its compactor (compact/structured.ts) then builds a genuinely smaller
 // model without them, so the following layers' inputs shrink too. Optional fine-tuning.
 import { z } from 'zod';
-import type { Architecture, WeightMask } from '../../plugin/index.ts';
+import type { Architecture } from '../../plugin/index.ts';
+import type { WeightMask } from '../../plugin/kit/prune.ts';
 import {
   applyMasks,
-  cloneModel,
-  layerKind,
-  LAYER_KINDS,
-  namedLayers,
-  shrinkableLayers,
-  weightsOfLayer,
   controlOption,
-  definePlugin,
-  disposeModel,
-  ErrorCode,
   maskedResult,
   maskHooks,
   masksFromScores,
   randomMasksLike,
-  RunexpError,
   scopeOption,
   sparsityOption,
-  suggestHint,
-} from '../../plugin/index.ts';
+} from '../../plugin/kit/prune.ts';
+import { cloneModel, disposeModel, LAYER_KINDS, layerKind, namedLayers, shrinkableLayers, weightsOfLayer } from '../../plugin/kit/model.ts';
+import { definePlugin, ErrorCode, RunexpError, suggestHint } from '../../plugin/index.ts';
 
 /**
  * The layers to shrink: every layer it can shrink (`hidden`), or the names given, each of which it
@@ -93,6 +85,7 @@ export default definePlugin({
     control: controlOption,
   }),
   axes: ['sparsity', 'norm', 'finetuneEpochs', 'control'],
+  declares: (options) => ({ sparsity: options.sparsity, removes: 'units', control: options.control }),
   compactor: 'structured',
   refuses,
   run: async (req, options, ctx) => {

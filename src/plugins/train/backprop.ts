@@ -9,7 +9,8 @@
 // and activation (test/unit/backprop.test.ts). A model with a layer whose kind gives no gradient
 // (pooling, normalisation, a residual block, a frozen layer), or a backend this was not tested on,
 // gets no gradient function and trains on the tape.
-import { kindOfLayer, type LayerGradient, type LayersModel, type Tf } from '../../plugin/index.ts';
+import { kindOfLayer, type LayerGradient } from '../../plugin/kit/model.ts';
+import type { LayersModel, Tf } from '../../plugin/index.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 export type LossName = 'meanSquaredError' | 'meanAbsoluteError';

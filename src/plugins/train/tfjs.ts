@@ -2,7 +2,9 @@
 // and each epoch's shuffle uses the run's seeded generator instead of fit()'s Math.random.
 // A model whose output is constant (a dead ReLU output layer) fails the run instead of being scored.
 import { z } from 'zod';
-import { buildModel, definePlugin, disposeModel, ErrorCode, permutation, RunexpError } from '../../plugin/index.ts';
+import { buildModel, disposeModel } from '../../plugin/kit/model.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
+import { permutation } from '../../plugin/kit/data.ts';
 import type { LayersModel, Tf } from '../../plugin/index.ts';
 import { trainEpoch, validationLoss } from './loop.ts';
 

@@ -4,7 +4,8 @@
 //   per-dataset  — the paper's way: the training data and the test data each scaled by their own
 //                  min/max (the test scaler sees the test period's range: a look-ahead leak).
 import { z } from 'zod';
-import { definePlugin, extrapolation, makeWindows, trainingTargets } from '../../plugin/index.ts';
+import { definePlugin } from '../../plugin/index.ts';
+import { extrapolation, makeWindows, trainingTargets } from '../../plugin/kit/data.ts';
 
 function minMax(values: ArrayLike<number>, from: number, to: number): { min: number; max: number } {
   let min = Infinity;

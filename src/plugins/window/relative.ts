@@ -5,7 +5,8 @@
 // cuts the windows, MinMax-scales them with the range of the training split's windows (inputs and
 // targets together, so a ReLU output can reach every target), and maps predictions back to prices,
 // so every metric stays comparable with the price-level models.
-import { extrapolation, trainingTargets, type Series, type WindowedData, type WindowRequest, type WindowSet } from '../../plugin/index.ts';
+import { extrapolation, trainingTargets } from '../../plugin/kit/data.ts';
+import type { Series, WindowedData, WindowRequest, WindowSet } from '../../plugin/index.ts';
 
 export interface Representation {
   kind: string;

@@ -1,0 +1,37 @@
+// runexp/plugin/model: models and the layer registry. Build a model from an architecture, copy and
+// free models, read weights by name, count multiply-accumulates, and define a layer kind of your own
+// (its build, weights, shrink under structured pruning, gradient and ONNX export).
+export {
+  type Activation,
+  ACTIVATIONS,
+  buildModel,
+  cloneModel,
+  disposeModel,
+  hasResidual,
+  layerActivation,
+  layerNames,
+  type NamedLayer,
+  namedLayers,
+  shrinkableLayers,
+} from '../architecture.ts';
+export {
+  type BuildContext,
+  type Channels,
+  defineLayerKind,
+  dims,
+  inputShapeOf,
+  type Layer,
+  type LayerGradient,
+  type LayerKind,
+  outputShapeOf,
+  type Shape,
+  type Shrink,
+  type ShrinkResult,
+  trainableVariables,
+  type WeightInfo,
+} from '../layers/kind.ts';
+export { kindOfLayer, LAYER_KINDS, layerKind, prunableLayers, weightIndex, weightsOfLayer } from '../layers/registry.ts';
+export { isResidual } from '../layers/residual.ts';
+export { activationAtZero, flattenChannels, passChannels, pick, unitShrink } from '../layers/shrink.ts';
+export { type MacCount, macsOf } from '../macs.ts';
+export { type LayerWeights, weightsOf } from '../weights.ts';
