@@ -195,3 +195,17 @@ test('every relative link in the docs reaches a file, and a heading where it nam
   }
   expect(broken).toEqual([]);
 });
+
+test('every table in the docs has its header row and separator, so it renders as a table', () => {
+  const bare: string[] = [];
+  for (const page of pages) {
+    const lines = readFileSync(page, 'utf8').split('\n');
+    let fenced = false;
+    lines.forEach((line, i) => {
+      if (line.startsWith('```')) fenced = !fenced;
+      if (!fenced && line.startsWith('|') && !lines[i - 1]?.startsWith('|') && !/^\|\s*:?-/.test(lines[i + 1] ?? ''))
+        bare.push(`${page}:${i + 1}`);
+    });
+  }
+  expect(bare).toEqual([]);
+});
