@@ -6,7 +6,7 @@ import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 
 /**
  * What a pruner declares about a run with these options; {} when it declares nothing. A declaration
- * that throws or is not what the contract says fails the run, naming the plugin.
+ * that throws or breaks the contract is an error naming the plugin (a spec problem at validate).
  */
 export function declarationOf(pruner: Pick<Plugin<'prune'>, 'name' | 'declares'>, options: unknown): PrunerDeclaration {
   const invalid = (problem: string) =>
