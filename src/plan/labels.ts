@@ -59,10 +59,18 @@ export function labeller(all: readonly Params[]): Labeller {
   return { pruning, config, run: (p) => `${config(p)} seed=${p.seed}` };
 }
 
+/** Keys already computed, by params object: a report asks for each run's key many times. */
+const configKeys = new WeakMap<Params, string>();
+
 /** Runs with the same key are repeats of one configuration (they differ only in the seed). */
 export function configKey(p: Params): string {
-  const { seed: _seed, ...rest } = p;
-  return canonicalJson(rest);
+  let key = configKeys.get(p);
+  if (key === undefined) {
+    const { seed: _seed, ...rest } = p;
+    key = canonicalJson(rest);
+    configKeys.set(p, key);
+  }
+  return key;
 }
 
 /** Runs grouped by configuration (everything but the seed), in the order given. */
@@ -70,7 +78,9 @@ export function byConfiguration<T extends { params: Params }>(runs: readonly T[]
   const groups = new Map<string, T[]>();
   for (const run of runs) {
     const key = configKey(run.params);
-    groups.set(key, [...(groups.get(key) ?? []), run]);
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
   }
   return [...groups.values()];
 }

@@ -16,6 +16,8 @@ import { nonFiniteScores, type FailedRecord, type OkRecord, type RunRecord } fro
 import { readResults, RESULTS_FILE, runDir } from '../results/store.ts';
 import { errorsFrom, type ErrorsOf } from './verdict.ts';
 
+/** Left-out runs named one by one; the rest are counted. */
+const LEFT_OUT_SHOWN = 5;
 export type ModelName = 'original' | 'compact';
 export const MODELS: readonly ModelName[] = ['original', 'compact'];
 
@@ -61,11 +63,18 @@ export function loadResults(outDir: string): ExperimentResults {
   const inGrid = manifest.grid?.runIds ? new Set(manifest.grid.runIds) : undefined;
   const records = all.filter((r) => !inGrid || inGrid.has(r.runId));
   const ok: OkRecord[] = [];
+  const leftOut: string[] = [];
   for (const record of records.filter((r): r is OkRecord => r.status === 'ok')) {
     const problem = damage(outDir, record);
-    if (problem) problems.push(`run ${record.runId} left out: ${problem}; run the experiment again to redo it`);
+    if (problem) leftOut.push(`run ${record.runId} left out: ${problem}; run the experiment again to redo it`);
     else ok.push(record);
   }
+  // A folder that lost many run folders would otherwise print a screenful of the same line.
+  problems.push(...leftOut.slice(0, LEFT_OUT_SHOWN));
+  if (leftOut.length > LEFT_OUT_SHOWN)
+    problems.push(
+      `${leftOut.length - LEFT_OUT_SHOWN} more runs left out the same way (${leftOut.length} in all); run the experiment again to redo them`,
+    );
   return { outDir, manifest, resolvedSpec, ok, failed: records.filter((r): r is FailedRecord => r.status === 'failed'), problems };
 }
 
