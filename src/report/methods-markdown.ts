@@ -1,7 +1,7 @@
 // The pruning-methods table as markdown (`runexp methods-table runs/methods`, the README's table):
 // the same rows and verdict tests as the report's "Pruning methods" section.
 import { storedErrors, type ExperimentResults } from './load.ts';
-import { methodConfiguration, methodName, methodRows, sparsityOf } from './methods.ts';
+import { byMethodThenSparsity, methodConfiguration, methodName, methodRows, sparsityOf } from './methods.ts';
 import { ALPHA, formatP, judge, type Comparison } from './verdict.ts';
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
@@ -10,17 +10,7 @@ const p = (c: Comparison | undefined) =>
 
 export function methodsMarkdown(results: ExperimentResults): string {
   const comparisons = judge(results.ok, storedErrors(results.outDir));
-  const rows = methodRows(results.ok, comparisons).sort((a, b) =>
-    a.method < b.method
-      ? -1
-      : a.method > b.method
-        ? 1
-        : a.configuration < b.configuration
-          ? -1
-          : a.configuration > b.configuration
-            ? 1
-            : a.sparsity - b.sparsity,
-  );
+  const rows = methodRows(results.ok, comparisons).sort(byMethodThenSparsity);
   if (rows.length === 0) return 'no finished run has a sparsity or percentile: there is no methods table to print';
   const failedBy = new Map<string, number>();
   const configurationOf = methodConfiguration(results.ok);

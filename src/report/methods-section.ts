@@ -5,7 +5,7 @@ import { accuracyVsSparsityChart, paretoChart } from './charts/methods.ts';
 import { distinct } from './aggregate.ts';
 import { esc, num, table } from './html.ts';
 import type { OkRecord } from './load.ts';
-import { methodRows, type MethodRow } from './methods.ts';
+import { byMethodThenSparsity, methodRows } from './methods.ts';
 import { ALPHA, formatP, type Comparison } from './verdict.ts';
 
 const ci = (i: { mean: number; lo: number; hi: number; n: number }, digits = 4) =>
@@ -59,16 +59,4 @@ export function methodsSection(runs: readonly OkRecord[], comparisons: readonly 
   const persistences = distinct(rows.map((r) => num(r.persistenceMse, 4)));
   const persistence = persistences.length === 1 ? esc(persistences[0]) : `per configuration: ${esc(persistences.join(', '))}`;
   return `<h2 id="methods">Pruning methods</h2><p>Every method at every sparsity over its seeds: MSE as the geometric mean with the 95% t interval of the mean log (it cannot go below zero), skill as the mean with its t interval. p-values are the verdict tests (seeds and test days) of the compact model's test MSE against the dense original's (${configured ? "each configuration's own, in its column" : `geometric mean ${esc(num(dense.originalMse.mean, 4))}`}), persistence's (${persistence}) and the method's random control at the same sparsity, with Holm's adjustment within each question's family in brackets; * adjusted p &lt; ${ALPHA}. "original" is the dense model each method started from. A seed marked dead ended with a compact model that answers every test window alike (pruning or the retraining after it killed it): it is scored like the others, not left out. The speedup is measured on one batch of windows against the MAC ratio; unstructured pruning keeps the architecture, so its MAC ratio is 1.</p>${body}${figure(accuracyVsSparsityChart(rows))}${figure(paretoChart(rows, 'nonzero'))}${figure(paretoChart(rows, 'latency'))}`;
-}
-
-function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {
-  return a.method < b.method
-    ? -1
-    : a.method > b.method
-      ? 1
-      : a.configuration < b.configuration
-        ? -1
-        : a.configuration > b.configuration
-          ? 1
-          : a.sparsity - b.sparsity;
 }

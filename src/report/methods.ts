@@ -126,3 +126,16 @@ export function methodRows(runs: readonly OkRecord[], comparisons: readonly Comp
     };
   });
 }
+
+/** Method rows in reading order: by method, then configuration, then sparsity. */
+export function byMethodThenSparsity(a: MethodRow, b: MethodRow): number {
+  return a.method < b.method
+    ? -1
+    : a.method > b.method
+      ? 1
+      : a.configuration < b.configuration
+        ? -1
+        : a.configuration > b.configuration
+          ? 1
+          : a.sparsity - b.sparsity;
+}
