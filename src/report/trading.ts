@@ -80,6 +80,26 @@ function curveOf(nets: readonly (readonly number[])[]): number[] {
   return curves[0].map((_, t) => curves.reduce((a, c) => a + c[t], 0) / curves.length);
 }
 
+/** One model's row: its seeds' mean performance, and its Sharpe tests against buy and hold and cash (unadjusted). */
+function tradingRow(
+  runs: TradingRow['runs'],
+  model: TradingRow['model'],
+  performances: readonly StrategyPerformance[],
+  nets: readonly (readonly number[])[],
+  buyAndHoldNets: readonly (readonly number[])[],
+  perYear: number,
+): TradingRow {
+  return {
+    runs,
+    model,
+    sharedBy: 1,
+    performance: meanPerformance(performances),
+    inCash: inCash(performances),
+    vsBuyAndHold: { test: sharpeTest(nets, buyAndHoldNets, perYear), holm: NaN },
+    vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
+  };
+}
+
 /** Every configuration whose runs all have stored predictions; undefined when none has. */
 export function trading(
   runs: readonly OkRecord[],
@@ -122,22 +142,14 @@ export function trading(
         equity[model] = curveOf(nets);
         continue;
       }
-      const row: TradingRow = {
-        runs: config,
+      const row = tradingRow(
+        config,
         model,
-        sharedBy: 1,
-        performance: meanPerformance(seeds.map((s) => s[model].performance)),
-        inCash: inCash(seeds.map((s) => s[model].performance)),
-        vsBuyAndHold: {
-          test: sharpeTest(
-            nets,
-            seeds.map((s) => s['buy and hold'].net),
-            perYear,
-          ),
-          holm: NaN,
-        },
-        vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
-      };
+        seeds.map((s) => s[model].performance),
+        nets,
+        seeds.map((s) => s['buy and hold'].net),
+        perYear,
+      );
       rows.push(row);
       listed.set(id, row);
       equity[model] = curveOf(nets);
@@ -219,22 +231,14 @@ function pooledTrading(
       }
       const nets = joined.map((j) => j[model].net);
       const each = joined.map((j) => performance(j[model].net, j[model].positions, j[model].assetReturns, perYear));
-      const row: TradingRow = {
-        runs: seeds.flat(),
+      const row = tradingRow(
+        seeds.flat(),
         model,
-        sharedBy: 1,
-        performance: meanPerformance(each),
-        inCash: inCash(each),
-        vsBuyAndHold: {
-          test: sharpeTest(
-            nets,
-            joined.map((j) => j['buy and hold'].net),
-            perYear,
-          ),
-          holm: NaN,
-        },
-        vsCash: { test: sharpeTest(nets, undefined, perYear), holm: NaN },
-      };
+        each,
+        nets,
+        joined.map((j) => j['buy and hold'].net),
+        perYear,
+      );
       rows.push(row);
       listed.set(id, row);
     }
