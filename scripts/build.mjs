@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 /** Files the code reads at run time that are not modules (tsc neither compiles nor copies them). */
-const ASSETS = ['plugins/train/adam.wasm'];
+const ASSETS = ['plugins/train/adam.wasm', 'plugin/layers/stacked-matmul.wasm'];
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

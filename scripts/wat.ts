@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-export const WAT_FILES = ['src/plugins/train/adam.wat'];
+export const WAT_FILES = ['src/plugins/train/adam.wat', 'src/plugin/layers/stacked-matmul.wat'];
 
 export async function compileWat(file: string): Promise<Uint8Array> {
   const wabt = await wabtInit();

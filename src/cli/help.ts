@@ -29,6 +29,8 @@ Usage:
 Options:
   --workers N     worker threads (default: number of cores, ${availableParallelism()} here);
                   0 runs everything in this process (for debugging; same results)
+  --stack-seeds N train up to N seeds of a model as one computation (default 16; 1: one by one);
+                  the numbers are the same to the bit, only faster
   --out DIR       output directory (default: runs/<experiment name>/)
   --fresh         ignore finished runs and cached trainings; redo everything
   --backend B     tfjs backend: ${BACKENDS.join(' | ')} (default: auto = best available)

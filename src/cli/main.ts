@@ -30,6 +30,7 @@ const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin', 'worker',
 
 const OPTIONS = {
   workers: { type: 'string' },
+  'stack-seeds': { type: 'string' },
   out: { type: 'string' },
   fresh: { type: 'boolean' },
   backend: { type: 'string' },
@@ -97,6 +98,9 @@ async function command(argv: string[]): Promise<number> {
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const workers = positiveInt(values.workers, 0);
   if (workers === null) return usage(`--workers must be a whole number (0 for in-process), got "${values.workers}"`);
+  const stackSeeds = positiveInt(values['stack-seeds'], 1);
+  if (stackSeeds === null)
+    return usage(`--stack-seeds must be a whole number (at least 1; 1 trains each seed alone), got "${values['stack-seeds']}"`);
   const workerMemoryMb = positiveInt(values['worker-memory'], 16);
   if (workerMemoryMb === null) return usage(`--worker-memory must be a whole number of MB (at least 16), got "${values['worker-memory']}"`);
   const backend = (values.backend ?? 'auto') as BackendChoice;
@@ -148,6 +152,7 @@ async function command(argv: string[]): Promise<number> {
         spec,
         out: values.out,
         workers,
+        ...(stackSeeds !== undefined ? { stackSeeds } : {}),
         fresh: values.fresh,
         backend,
         signal: controller.signal,

@@ -9,14 +9,12 @@ import { counted } from '../plugin/shorten.ts';
 import type { Ranges, RunConfig } from '../plan/types.ts';
 import { evaluateGroup, type GroupEvaluation } from '../evaluation/evaluation.ts';
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord } from '../results/record.ts';
-import { withFeatureChannels } from './feature-channels.ts';
-import { withinSessions } from './session-windows.ts';
+import { groupWindows } from './group-windows.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
-import { failure, loadPlugin, routePluginLogs, stage, stageContext } from './stages.ts';
+import { failure, routePluginLogs } from './stages.ts';
 import { watchDeadlines } from '../plugin/deadlines.ts';
 import { LogBudget } from './log-budget.ts';
 import { trapProcessExit } from './exit-trap.ts';
-import { requireWindows } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
 import { type Base, runOne } from './run-one.ts';
 
@@ -75,23 +73,10 @@ async function runPendingRuns(
 
   // The windows and baselines of a test period: the group's, or (walk-forward trained once) a
   // later fold's, with the same training windows.
-  const windowsFor = async (test: Ranges['test']): Promise<{ data: WindowedData; shared: GroupEvaluation }> => {
-    const ranges = { ...group.ranges, test };
-    const windowPlugin = await loadPlugin(group.window, 'window', task, task.timeouts);
-    const { lookback, horizon, validationSplit } = group.window;
-    const data = await stage('window', windowPlugin.name, task.timeouts, () =>
-      windowPlugin.run(
-        { series, train: ranges.train, test: ranges.test, lookback, horizon, validationSplit },
-        group.window.options,
-        stageContext(tf, group.seed),
-      ),
-    );
-    requireWindows(data, windowPlugin.name);
-    return {
-      data: withinSessions(withFeatureChannels(data, series, horizon), series, group.window),
-      shared: evaluateGroup(series, { ...group, ranges }),
-    };
-  };
+  const windowsFor = async (test: Ranges['test']): Promise<{ data: WindowedData; shared: GroupEvaluation }> => ({
+    data: await groupWindows(task, group, tf, test),
+    shared: evaluateGroup(series, { ...group, ranges: { ...group.ranges, test } }),
+  });
   const folds = new Map<string, { data: WindowedData; shared: GroupEvaluation }>();
   const windowsOf = async (run: RunConfig) => {
     if (!run.test) return { data, shared };
@@ -106,7 +91,15 @@ async function runPendingRuns(
   const tensorsAtStart = tf.memory().numTensors;
   try {
     ({ data, shared } = await windowsFor(group.ranges.test));
-    dense = await train({ group, data, tf, place: task, timeouts: task.timeouts, cached: task.cachedTrainings[group.trainKey] });
+    dense = await train({
+      group,
+      data,
+      tf,
+      place: task,
+      timeouts: task.timeouts,
+      cached: task.cachedTrainings[group.trainKey],
+      stacked: task.stackedTrainings?.includes(group.trainKey),
+    });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
     logs.take(); // the training's lines were shown (within their own budget); runs start afresh
   } catch (err) {

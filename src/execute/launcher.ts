@@ -25,6 +25,13 @@ export interface GroupTask {
   cachedTrainings: Record<string, ArtifactFiles>;
   /** The spec's `timeouts`: seconds each stage (and each plugin file's loading) may take. */
   timeouts: Timeouts;
+  /**
+   * A stacked training (stack-task.ts): these groups, `group` first, differ only in seed; their dense
+   * models train as one computation and come back as `training` events. Such a task has no pending runs.
+   */
+  stack?: TrainGroup[];
+  /** Trainings a stack made in this invocation: found in the cache, yet not "cached" in the records. */
+  stackedTrainings?: string[];
 }
 
 /** What a task reports while it runs: a run's record, a log line, a training finished, a deadline passed. */

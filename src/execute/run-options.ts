@@ -17,6 +17,11 @@ export interface RunOptions {
   out?: string;
   /** Worker threads; 0 runs every task in this thread (the in-process launcher). */
   workers?: number;
+  /**
+   * Seeds trained as one computation, at most (default 16; 1: each seed alone). The numbers are
+   * the same either way; only the time differs.
+   */
+  stackSeeds?: number;
   fresh?: boolean;
   backend?: BackendChoice;
   signal?: AbortSignal;

@@ -12,6 +12,7 @@ import { cachedTraining, ExperimentStore, finishedRunIds, readResults } from '..
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { Progress } from './progress.ts';
 import { driveGroup } from './drive-group.ts';
+import { DEFAULT_STACK_SEEDS, seedStacks } from '../plan/seed-stacks.ts';
 import { counted } from '../plugin/shorten.ts';
 import { startingManifest } from './run-manifest.ts';
 import { chooseLauncher } from './choose-launcher.ts';
@@ -165,10 +166,29 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
         groupsLeft--;
         if (!stopped()) reportProgress();
       };
+      // Stacked trainings first; a group of a stack starts once its stack is done, and finds its
+      // training cached (a stack that failed leaves its groups to train alone).
+      const stacks = seedStacks(
+        pendingGroups.map((g) => g.group).filter((g) => !cachedTraining(outDir, g.trainKey)),
+        options.stackSeeds ?? DEFAULT_STACK_SEEDS,
+        launcher.workers,
+      );
+      const stacked = new Set(stacks.flat().map((g) => g.trainKey));
+      const stackDone = new Map<string, Promise<void>>();
+      for (const stack of stacks) {
+        const done = launcher.run({ ...taskFor(prepared, stack[0], [], store, options), stack }, onEvent).catch(() => {});
+        for (const group of stack) stackDone.set(group.trainKey, done);
+      }
+      const taskOf = (group: TrainGroup) => (runIds: string[]) => ({
+        ...taskFor(prepared, group, runIds, store, options),
+        ...(stacked.has(group.trainKey) ? { stackedTrainings: [group.trainKey] } : {}),
+      });
       await Promise.all(
-        pendingGroups.map(({ group, pending }) =>
-          driveGroup(launcher, (runIds) => taskFor(prepared, group, runIds, store, options), pending, onEvent, stopped).then(groupDone),
-        ),
+        pendingGroups.map(async ({ group, pending }) => {
+          await stackDone.get(group.trainKey);
+          if (!stopped()) await driveGroup(launcher, taskOf(group), pending, onEvent, stopped);
+          groupDone();
+        }),
       );
     } finally {
       options.signal?.removeEventListener('abort', onAbort);

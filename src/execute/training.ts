@@ -28,6 +28,8 @@ interface TrainingSpec {
   place: PluginPlace;
   timeouts: Timeouts;
   cached?: ArtifactFiles;
+  /** The cached training was made by a stack in this invocation (stack-task.ts), not found from an earlier one. */
+  stacked?: boolean;
   /** The pruner whose hooks act during this training; none for the dense model. */
   pruner?: { call: PluginCall; plugin: Plugin<'prune'> };
 }
@@ -38,7 +40,7 @@ const hookSeed = (seed: number, pruner: PluginCall) => parseInt(shortHash({ seed
 export async function train(spec: TrainingSpec): Promise<Trained> {
   const { tf, group, data } = spec;
   await loadLayerKinds(group.architecture, spec.place, spec.timeouts.load);
-  if (spec.cached) return fromCache(tf, spec.cached);
+  if (spec.cached) return fromCache(tf, spec.cached, !spec.stacked);
   const trainer = await loadPlugin(group.train, 'train', spec.place, spec.timeouts);
   const hooks = spec.pruner?.plugin.trainingHooks?.(
     spec.pruner.call.options,
@@ -66,7 +68,7 @@ export async function train(spec: TrainingSpec): Promise<Trained> {
   };
 }
 
-async function fromCache(tf: Tf, files: ArtifactFiles): Promise<Trained> {
+async function fromCache(tf: Tf, files: ArtifactFiles, cached: boolean): Promise<Trained> {
   const summary = JSON.parse(new TextDecoder().decode(files['training.json'])) as TrainingSummary;
-  return { model: await loadModel(tf, files), summary: { ...summary, redraws: summary.redraws ?? 0, cached: true } };
+  return { model: await loadModel(tf, files), summary: { ...summary, redraws: summary.redraws ?? 0, cached } };
 }

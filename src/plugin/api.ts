@@ -171,6 +171,16 @@ export interface Plugin<S extends Slot = Slot, O = any> {
   axes?: readonly string[];
   run(request: SlotTypes[S]['request'], options: O, ctx: SlotTypes[S]['context']): Promise<SlotTypes[S]['result']> | SlotTypes[S]['result'];
   /**
+   * Train plugins only: trains several seeds' models as one computation. The requests share data,
+   * architecture and options, differ only in seed and carry no hooks; each seed must come out as
+   * `run` would train it alone (runexp checks this for the built-in trainer, test/unit/stacked.test.ts).
+   * Resolves to one result or error per request, in order, or to undefined when this trainer cannot
+   * stack these (a layer kind without a stacked pass, another backend): runexp then calls `run` per seed.
+   */
+  runStacked?: S extends 'train'
+    ? (requests: TrainRequest[], options: O, contexts: StageContext[]) => Promise<Array<TrainResult | Error> | undefined>
+    : never;
+  /**
    * Prune plugins only: hooks into training (gradual pruning). A pruner that has them trains a
    * model of its own with them; the dense model is still trained once and stays "original".
    */

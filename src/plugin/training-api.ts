@@ -77,6 +77,11 @@ export interface TrainResult {
   redraws?: number;
   /** The model ended dead (constant output); only ever true when the request had `keepDead`. */
   dead?: boolean;
+  /**
+   * Trained as one of `seeds` seeds stacked into one computation (Plugin.runStacked): `timeMs`
+   * above is this seed's share of the stack's `timeMs`, and `peakTensorBytes` is the stack's.
+   */
+  stack?: { seeds: number; timeMs: number };
 }
 
 /** What a training produced, without the model: stored with every result. */

@@ -45,6 +45,8 @@ export const trainingSchema = z.object({
   redraws: z.number().default(0),
   /** A pruner's training whose model ended dead (constant output): kept and scored, not failed. */
   dead: z.boolean().optional(),
+  /** Trained stacked with other seeds (TrainResult.stack): timeMs is this seed's share of the stack's. */
+  stack: z.object({ seeds: z.number(), timeMs: z.number() }).optional(),
   /** Whether this run found the training in the cache instead of training it. */
   cached: z.boolean(),
 });

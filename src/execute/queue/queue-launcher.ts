@@ -18,7 +18,8 @@ import { BundleStore } from './plugin-bundles.ts';
 export const DEFAULT_ATTEMPTS = 3;
 
 export function jobIdOf(task: GroupTask): string {
-  return `${task.group.trainKey}-${shortHash({ pending: [...task.pending].sort(), backend: task.backend })}`;
+  const stack = task.stack?.map((g) => g.trainKey);
+  return `${task.group.trainKey}-${shortHash({ pending: [...task.pending].sort(), backend: task.backend, ...(stack ? { stack } : {}) })}`;
 }
 
 export class QueueLauncher implements Launcher {

@@ -27,11 +27,13 @@ export {
   type Shape,
   type Shrink,
   type ShrinkResult,
+  type StackedGradient,
   trainableVariables,
   type WeightInfo,
 } from '../layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, layerKind, prunableLayers, weightIndex, weightsOfLayer } from '../layers/registry.ts';
 export { isResidual } from '../layers/residual.ts';
+export { canStackMatMul, stackedMatMul } from '../layers/stacked-matmul.ts';
 export { activationAtZero, flattenChannels, passChannels, pick, unitShrink } from '../layers/shrink.ts';
 export { type MacCount, macsOf } from '../macs.ts';
 export { type LayerWeights, weightsOf } from '../weights.ts';

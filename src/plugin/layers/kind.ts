@@ -51,6 +51,18 @@ export interface LayerGradient<Saved = unknown> {
   backward(dOutput: Tensor, saved: Saved, needInput: boolean): { dInput?: Tensor; grads: Record<string, Tensor> };
 }
 
+/**
+ * A layer's forward and backward pass for many seeds' copies of it at once (seeds trained as one
+ * computation, src/plugins/train/stacked.ts). Every tensor has a leading seed axis; the weights are
+ * passed in, one tensor per trainable weight ([seeds, ...shape], in `getWeights()` order), and the
+ * gradients come back in that order. Seed s must get, to the bit, what `gradient` gives it alone:
+ * the stacked trainer is checked against one-by-one training (test/unit/stacked.test.ts).
+ */
+export interface StackedGradient<Saved = unknown> {
+  forward(input: Tensor, weights: readonly Tensor[]): { output: Tensor; saved: Saved };
+  backward(dOutput: Tensor, saved: Saved, weights: readonly Tensor[], needInput: boolean): { dInput?: Tensor; grads: Tensor[] };
+}
+
 /** A tensor's shape without its batch dimension: [steps, channels] or [features]. */
 export type Shape = number[];
 
@@ -117,6 +129,11 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
    */
   gradient?(tf: Tf, layer: Layer): LayerGradient | undefined;
   /**
+   * The same pass for many seeds at once (StackedGradient), or undefined where this layer has none
+   * (the seeds then train one by one). `first`: the layer is the model's first, so no input gradient is asked.
+   */
+  stacked?(tf: Tf, layer: Layer, first: boolean): StackedGradient | undefined;
+  /**
    * For structured compaction (layers/shrink.ts): its compact weights when channels before it, or
    * its own units, were removed, and what it hands on. A kind without one cannot pass removed units on.
    */
@@ -166,7 +183,7 @@ export function layerKindProblem(candidate: unknown): string | undefined {
     return 'its "options" must be a zod object schema (z.strictObject({...}))';
   for (const key of ['outputShape', 'build', 'weights', 'uses'] as const)
     if (typeof k[key] !== 'function') return `its "${key}" must be a function`;
-  for (const key of ['register', 'onnx', 'gradient', 'shrink', 'units', 'withUnits'] as const)
+  for (const key of ['register', 'onnx', 'gradient', 'stacked', 'shrink', 'units', 'withUnits'] as const)
     if (k[key] !== undefined && typeof k[key] !== 'function') return `its "${key}" must be a function when given`;
   return undefined;
 }

@@ -90,6 +90,22 @@ export class WasmAdam {
     return slots;
   }
 
+  /**
+   * Stacked training (stacked.ts) drops seeds that stopped: `next` replaces `variable`, keeping the
+   * moments of the seeds at `kept` (indices into its leading axis of `seeds`), in that order.
+   */
+  keepSeeds(variable: Variable, next: Variable, kept: readonly number[], seeds: number): void {
+    const slots = this.slots.get(variable.name);
+    this.slots.delete(variable.name);
+    if (!slots) return;
+    const heap = new Float32Array(this.memory.buffer);
+    const perSeed = slots.n / seeds;
+    for (const moments of [slots.m / 4, slots.v / 4]) {
+      kept.forEach((seed, i) => heap.copyWithin(moments + i * perSeed, moments + seed * perSeed, moments + (seed + 1) * perSeed));
+    }
+    this.slots.set(next.name, { ...slots, n: kept.length * perSeed });
+  }
+
   /** One Adam step: each variable moves by its gradient (variables without one are left alone). */
   apply(variables: readonly Variable[], grads: Record<string, Tensor>): void {
     const biasCorrection1 = f32(1 - this.accBeta1);

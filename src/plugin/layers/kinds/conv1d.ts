@@ -8,6 +8,7 @@ import { defineLayerKind, inputShapeOf, kernelAndBias, outputShapeOf } from '../
 import { ints, samePads } from '../../onnx/graph.ts';
 import { ensureDilatedGradient } from './dilated-gradient.ts';
 import { affineGradient, convProduct } from './affine-gradient.ts';
+import { stackedPointwiseConv } from './stacked-affine.ts';
 import { CAUSAL_CLASS_NAME, causalConv1dClass } from './causal-conv1d.ts';
 import { unitShrink } from '../shrink.ts';
 
@@ -94,6 +95,7 @@ export default defineLayerKind({
     if (dilationOf(config) !== 1 || config.padding === 'causal') return undefined;
     return affineGradient(tf, layer, convProduct(tf, (config.strides as number[])[0], config.padding as 'valid' | 'same'));
   },
+  stacked: (tf, layer, first) => stackedPointwiseConv(tf, layer, first),
   shrink: unitShrink({ convolution: true, unitsOf: (layer) => (layer.getConfig() as { filters: number }).filters }),
   units: (o) => o.filters,
   withUnits: (o, filters) => ({ ...o, filters }),

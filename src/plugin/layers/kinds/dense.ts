@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { activationSchema } from '../activations.ts';
 import { defineLayerKind, inputShapeOf, kernelAndBias, product } from '../kind.ts';
 import { affineGradient, denseProduct } from './affine-gradient.ts';
+import { stackedDense } from './stacked-affine.ts';
 import { unitShrink } from '../shrink.ts';
 
 export default defineLayerKind({
@@ -32,6 +33,7 @@ export default defineLayerKind({
     if (bias) graph.op('Add', layer.name, [graph.constant(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array)]);
   },
   gradient: (tf, layer) => affineGradient(tf, layer, denseProduct(tf)),
+  stacked: (tf, layer) => stackedDense(tf, layer),
   shrink: unitShrink({ unitsOf: (layer) => (layer.getConfig() as { units: number }).units }),
   units: (o) => o.units,
   withUnits: (o, units) => ({ ...o, units }),

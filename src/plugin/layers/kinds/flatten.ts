@@ -1,6 +1,6 @@
 // Flattens [steps, channels] into one vector per window, as the paper's model does before its dense layers.
 import { z } from 'zod';
-import { defineLayerKind, product } from '../kind.ts';
+import { defineLayerKind, dims, product } from '../kind.ts';
 import { int } from '../../onnx/graph.ts';
 import { flattenChannels } from '../shrink.ts';
 
@@ -17,6 +17,10 @@ export default defineLayerKind({
   gradient: (tf) => ({
     forward: (input) => ({ output: tf.reshape(input, [input.shape[0], -1]), saved: input.shape }),
     backward: (dOutput, shape) => ({ dInput: tf.reshape(dOutput, shape as number[]), grads: {} }),
+  }),
+  stacked: (tf) => ({
+    forward: (input) => ({ output: tf.reshape(input, [...dims(input).slice(0, 2), -1]), saved: input.shape }),
+    backward: (dOutput, shape) => ({ dInput: tf.reshape(dOutput, shape as number[]), grads: [] }),
   }),
   shrink: flattenChannels,
   onnx: (layer, graph) => void graph.op('Flatten', layer.name, [], [int('axis', 1)]),

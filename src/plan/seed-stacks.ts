@@ -1,0 +1,35 @@
+// Which dense trainings run as one computation: groups that differ only in seed (same data, test
+// period, window, trainer and architecture) form a stack, cut into stacks of at most `limit`
+// seeds, and into more, smaller ones when there are fewer stacks than workers, so that no worker
+// idles while another trains twenty seeds.
+import { canonicalJson } from '../plugin/hash.ts';
+import type { TrainGroup } from './types.ts';
+
+/** The default and largest stack: ten paper models stacked are 4 MB of training tensors. */
+export const DEFAULT_STACK_SEEDS = 16;
+
+/** Everything a group's dense training depends on except its seed. */
+function stackKey(group: TrainGroup): string {
+  const { trainKey: _key, seed: _seed, runs: _runs, ...rest } = group;
+  return canonicalJson(rest);
+}
+
+export function seedStacks(groups: readonly TrainGroup[], limit: number, workers: number): TrainGroup[][] {
+  if (limit < 2) return [];
+  const byKey = new Map<string, TrainGroup[]>();
+  for (const group of groups) {
+    const key = stackKey(group);
+    byKey.set(key, [...(byKey.get(key) ?? []), group]);
+  }
+  const sets = [...byKey.values()].filter((set) => set.length > 1);
+  const seeds = sets.reduce((n, set) => n + set.length, 0);
+  const size = Math.max(2, Math.min(limit, Math.ceil(seeds / Math.max(1, workers))));
+  return sets.flatMap((set) => {
+    const count = Math.ceil(set.length / size);
+    // Even stacks: 10 seeds by 4 are 3 + 3 + 4... rather than 4 + 4 + 2.
+    const even = Math.ceil(set.length / count);
+    const stacks: TrainGroup[][] = [];
+    for (let i = 0; i < set.length; i += even) stacks.push(set.slice(i, i + even));
+    return stacks.filter((stack) => stack.length > 1);
+  });
+}

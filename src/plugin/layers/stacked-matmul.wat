@@ -1,0 +1,179 @@
+;; Matrix products for many seeds' models at once: c[s] = a[s]·b[s] for s = 0 … seeds−1, in float32.
+;; Each output is summed in order of k, starting from +0, one IEEE multiply and one add per term
+;; (no fused multiply-add): the order XNNPACK's GEMM kernels use inside tfjs's wasm backend, so each
+;; seed's product is what tf.matMul gives it alone, to the last bit (test/unit/stacked.test.ts).
+;; SIMD runs across four or eight output columns, never across k, which would reorder the sum.
+;;
+;; The memory is tfjs's wasm heap (imported): a, b and c are byte offsets of tensors in it.
+;; a[s] is [m, k] row-major, or [k, m] (its transpose) when $aTransposed is 1; b[s] is [k, n]; c is
+;; [seeds, m, n]. $aSeed and $bSeed are the byte strides between seeds (0: one matrix for all).
+;; Compiled to stacked-matmul.wasm by `npm run wasm` (scripts/build-wasm.ts); a test checks they agree.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Four rows × eight columns of c. $ai: bytes between rows of a; $ak: bytes between its terms.
+  (func $tile4x8
+    (param $a i32) (param $ai i32) (param $ak i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $k i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $left i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ai)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ai)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ai)))
+    (local.set $left (local.get $k))
+    (block $done
+      (loop $terms
+        (br_if $done (i32.eqz (local.get $left)))
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (f32x4.splat (f32.load (local.get $a))))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (f32x4.splat (f32.load (local.get $a1))))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (f32x4.splat (f32.load (local.get $a2))))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (f32x4.splat (f32.load (local.get $a3))))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $ak)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $ak)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $terms)))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
+  ;; One row × four columns of c.
+  (func $tile1x4
+    (param $a i32) (param $ak i32) (param $b i32) (param $ldb i32) (param $c i32) (param $k i32)
+    (local $sum v128)
+    (block $done
+      (loop $terms
+        (br_if $done (i32.eqz (local.get $k)))
+        (local.set $sum
+          (f32x4.add (local.get $sum) (f32x4.mul (f32x4.splat (f32.load (local.get $a))) (v128.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $terms)))
+    (v128.store (local.get $c) (local.get $sum)))
+
+  ;; One element of c.
+  (func $tile1x1
+    (param $a i32) (param $ak i32) (param $b i32) (param $ldb i32) (param $c i32) (param $k i32)
+    (local $sum f32)
+    (block $done
+      (loop $terms
+        (br_if $done (i32.eqz (local.get $k)))
+        (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $terms)))
+    (f32.store (local.get $c) (local.get $sum)))
+
+  ;; Columns $j … n−1 of one row of c: four at a time, then one at a time.
+  (func $rest
+    (param $a i32) (param $ak i32) (param $b i32) (param $c i32) (param $k i32) (param $n i32) (param $j i32)
+    (local $ldb i32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (block $quadsDone
+      (loop $quads
+        (br_if $quadsDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (call $tile1x4
+          (local.get $a) (local.get $ak)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
+          (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    (block $singlesDone
+      (loop $singles
+        (br_if $singlesDone (i32.ge_u (local.get $j) (local.get $n)))
+        (call $tile1x1
+          (local.get $a) (local.get $ak)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
+          (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $singles))))
+
+  (func (export "matmul")
+    (param $a i32) (param $b i32) (param $c i32) (param $seeds i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $aTransposed i32) (param $aSeed i32) (param $bSeed i32)
+    (local $ai i32) (local $ak i32) (local $ldc i32) (local $i i32) (local $j i32) (local $r i32)
+    (local $row i32) (local $cRow i32)
+    ;; Row i, term t of a: a + i·ai + t·ak.
+    (if (local.get $aTransposed)
+      (then
+        (local.set $ai (i32.const 4))
+        (local.set $ak (i32.shl (local.get $m) (i32.const 2))))
+      (else
+        (local.set $ai (i32.shl (local.get $k) (i32.const 2)))
+        (local.set $ak (i32.const 4))))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (block $seedsDone
+      (loop $eachSeed
+        (br_if $seedsDone (i32.eqz (local.get $seeds)))
+        (local.set $i (i32.const 0))
+        ;; Four rows at a time: eight columns at a time, then the rest of each row.
+        (block $blocksDone
+          (loop $blocks
+            (br_if $blocksDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (local.set $row (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ai))))
+            (local.set $cRow (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
+            (local.set $j (i32.const 0))
+            (block $tilesDone
+              (loop $tiles
+                (br_if $tilesDone (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+                (call $tile4x8
+                  (local.get $row) (local.get $ai) (local.get $ak)
+                  (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
+                  (i32.add (local.get $cRow) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
+                  (local.get $k))
+                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (br $tiles)))
+            (local.set $r (i32.const 0))
+            (block $rowsDone
+              (loop $rows
+                (br_if $rowsDone (i32.ge_u (local.get $r) (i32.const 4)))
+                (call $rest
+                  (i32.add (local.get $row) (i32.mul (local.get $r) (local.get $ai))) (local.get $ak)
+                  (local.get $b)
+                  (i32.add (local.get $cRow) (i32.mul (local.get $r) (local.get $ldc)))
+                  (local.get $k) (local.get $n) (local.get $j))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rows)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $blocks)))
+        ;; The last rows, one at a time.
+        (block $lastDone
+          (loop $last
+            (br_if $lastDone (i32.ge_u (local.get $i) (local.get $m)))
+            (call $rest
+              (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ai))) (local.get $ak)
+              (local.get $b)
+              (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc)))
+              (local.get $k) (local.get $n) (i32.const 0))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $last)))
+        (local.set $a (i32.add (local.get $a) (local.get $aSeed)))
+        (local.set $b (i32.add (local.get $b) (local.get $bSeed)))
+        (local.set $c (i32.add (local.get $c) (i32.mul (local.get $m) (local.get $ldc))))
+        (local.set $seeds (i32.sub (local.get $seeds) (i32.const 1)))
+        (br $eachSeed)))))
