@@ -25,11 +25,11 @@ export function seedStacks(groups: readonly TrainGroup[], limit: number, workers
   const seeds = sets.reduce((n, set) => n + set.length, 0);
   const size = Math.max(2, Math.min(limit, Math.ceil(seeds / Math.max(1, workers))));
   return sets.flatMap((set) => {
+    // Even stacks: 10 seeds by at most 4 are 4 + 3 + 3, not 4 + 4 + 2.
     const count = Math.ceil(set.length / size);
-    // Even stacks: 10 seeds by 4 are 3 + 3 + 4... rather than 4 + 4 + 2.
-    const even = Math.ceil(set.length / count);
-    const stacks: TrainGroup[][] = [];
-    for (let i = 0; i < set.length; i += even) stacks.push(set.slice(i, i + even));
-    return stacks.filter((stack) => stack.length > 1);
+    const base = Math.floor(set.length / count);
+    const sizes = Array.from({ length: count }, (_, i) => base + (i < set.length % count ? 1 : 0));
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    return sizes.map((n, i) => set.slice(starts[i], starts[i] + n)).filter((stack) => stack.length > 1);
   });
 }

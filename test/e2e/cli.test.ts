@@ -272,6 +272,32 @@ describe('repeats', () => {
   });
 });
 
+describe('seeds trained as one computation', () => {
+  test('a stack of seeds gives every record the numbers of seeds trained one by one (--stack-seeds 1)', () => {
+    const spec = tinySpec({ prune: '{plugin: magnitude, percentile: 35}', train: '{plugin: tfjs, epochs: 4}' }).replace(
+      'seeds: [1]',
+      'seeds: [1, 2, 3, 4]',
+    );
+    const rows = (args: string[]) => {
+      const dir = tempDir();
+      writeSpec(dir, spec);
+      expect(runCli(['spec.yaml', '--no-report', '--workers', '1', ...args], dir).code).toBe(0);
+      return readJsonl(join(dir, 'runs/tiny/results.jsonl')).sort((a, b) => a.runId.localeCompare(b.runId));
+    };
+    const stacked = rows([]);
+    const alone = rows(['--stack-seeds', '1']);
+    expect(stacked.map((r) => r.training.stack?.seeds)).toEqual([4, 4, 4, 4]);
+    expect(alone.map((r) => r.training.stack)).toEqual([undefined, undefined, undefined, undefined]);
+    // Everything but what is timed: same to the bit.
+    const numbers = (r: Record<string, any>) =>
+      JSON.stringify(r, (key, value) =>
+        /time|Ms$|memory|Bytes|rss|realisedShare|stack|At$|latency|throughput|speed/i.test(key) ? undefined : value,
+      );
+    expect(stacked.map(numbers)).toEqual(alone.map(numbers));
+    expect(stacked.every((r) => r.training.cached === false)).toBe(true);
+  });
+});
+
 test('output into a pipe with a slow reader is never cut: plan of a 1,000-run grid arrives whole', () => {
   const dir = tempDir();
   const seeds = Array.from({ length: 50 }, (_, i) => i + 1).join(', ');

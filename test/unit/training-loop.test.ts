@@ -4,7 +4,7 @@
 // tolerance is tested here. Adam's update outside tfjs (adam.ts, adam.wat) is tfjs's to the last bit.
 import { readFileSync } from 'node:fs';
 import { paperArchitecture } from '../../bench/paper-architecture.ts';
-import { compileWat } from '../../scripts/wat.ts';
+import { compileWat, WAT_FILES } from '../../scripts/wat.ts';
 import { loadBackend } from '../../src/execute/backend.ts';
 import { useXnnpackForTransposedMatMul } from '../../src/execute/wasm-matmul.ts';
 import { buildModel } from '../../src/plugin/kit/model.ts';
@@ -174,7 +174,7 @@ describe('transposed products on XNNPACK (src/execute/wasm-matmul.ts)', () => {
   });
 });
 
-test('the committed adam.wasm is what adam.wat compiles to', async () => {
-  const built = await compileWat('src/plugins/train/adam.wat');
-  expect(Buffer.from(readFileSync('src/plugins/train/adam.wasm')).equals(Buffer.from(built))).toBe(true);
+test.each(WAT_FILES)('the committed binary of %s is what it compiles to', async (file) => {
+  const built = await compileWat(file);
+  expect(Buffer.from(readFileSync(file.replace(/\.wat$/, '.wasm'))).equals(Buffer.from(built))).toBe(true);
 });

@@ -17,6 +17,7 @@ import { deadModelError, initialModel, makeOptimizer, outputSpread } from './ini
 import type { TrainerOptions } from './options.ts';
 import { WasmAdam } from './adam.ts';
 import { StackedEpoch } from './stacked-data.ts';
+import { byLayer, trainEpoch } from './stacked-step.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 type Variable = InstanceType<Tf['Variable']>;
@@ -202,61 +203,4 @@ function keepSeeds(tf: Tf, adam: WasmAdam, variables: Variable[], kept: number[]
     v.dispose();
     return next;
   });
-}
-
-/**
- * One epoch over the stacked batches: each step the layers' stacked passes forward, the loss and
- * its gradient as backprop.ts computes them for one seed, the passes backward, and one Adam step
- * per stacked weight. Returns each seed's epoch loss, as fit reports it.
- */
-function trainEpoch(
-  tf: Tf,
-  layers: StackedGradient[],
-  counts: readonly number[],
-  variables: Variable[],
-  adam: WasmAdam,
-  lossName: TrainerOptions['loss'],
-  batches: Array<{ x: Tensor; y: Tensor; size: number }>,
-  count: number,
-): number[] {
-  const seeds = variables[0].shape[0];
-  let total: Tensor = tf.zeros([seeds]);
-  const owned = byLayer(counts, variables);
-  for (const { x, y, size } of batches) {
-    const { value, grads } = tf.tidy(() => {
-      const saved: unknown[] = [];
-      let a = x;
-      layers.forEach((layer, l) => {
-        const step = layer.forward(a, owned[l]);
-        saved.push(step.saved);
-        a = step.output;
-      });
-      const difference = tf.sub(a, y);
-      const perSample = lossName === 'meanSquaredError' ? tf.square(difference) : tf.abs(difference);
-      const value = tf.mean(tf.mean(perSample, -1), 1);
-      const outputs = a.size / seeds / size;
-      const scale = Math.fround(Math.fround(1 / size) / outputs);
-      const local = lossName === 'meanSquaredError' ? tf.mul(difference, 2) : tf.step(difference, -1);
-      let da = tf.mul(tf.fill(a.shape, scale), local);
-      const grads: Tensor[][] = new Array(layers.length);
-      for (let l = layers.length - 1; l >= 0; l--) {
-        const step = layers[l].backward(da, saved[l], owned[l], l > 0);
-        grads[l] = step.grads;
-        if (l > 0) da = step.dInput!;
-      }
-      return { value, grads: grads.flat() };
-    });
-    adam.apply(variables, Object.fromEntries(variables.map((v, i) => [v.name, grads[i]])));
-    tf.dispose(grads);
-    const next = tf.tidy(() => tf.add(total, tf.mul(value, size)));
-    tf.dispose([total, value]);
-    total = next;
-  }
-  return tf.tidy(() => Array.from(tf.mul(tf.div(1, count), total).dataSync()));
-}
-
-/** Each layer's share of the stacked weights, in order: as many as its tfjs layer has trainable weights. */
-function byLayer(counts: readonly number[], variables: readonly Tensor[]): Tensor[][] {
-  let next = 0;
-  return counts.map((count) => variables.slice(next, (next += count)));
 }

@@ -1,10 +1,10 @@
 // Trains an architecture with TensorFlow.js. Reproducible: initialisers are seeded (buildModel)
 // and each epoch's shuffle uses the run's seeded generator instead of fit()'s Math.random.
 // A model whose output is constant (a dead ReLU output layer) fails the run instead of being scored.
-import { buildModel, disposeModel } from '../../plugin/kit/model.ts';
+import { disposeModel } from '../../plugin/kit/model.ts';
 import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 import { permutation } from '../../plugin/kit/data.ts';
-import type { LayersModel, Tf } from '../../plugin/index.ts';
+import type { Tf } from '../../plugin/index.ts';
 import { trainEpoch, validationLoss } from './loop.ts';
 import { deadModelError, initialModel, makeOptimizer, outputSpread } from './init.ts';
 import { trainerOptions } from './options.ts';
