@@ -6,11 +6,10 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, requireBackend, type BackendChoice } from '../execute/backend.ts';
 import { defaultOutDir, runExperiment } from '../execute/run.ts';
 import { prepare } from '../plan/prepare.ts';
-import { describeFailure, ErrorCode, RunexpError } from '../plugin/errors.ts';
+import { describeFailure } from '../plugin/errors.ts';
 import { suggestHint } from '../plugin/suggest.ts';
 import { runexpVersion } from '../results/manifest.ts';
 import type { FailedRecord } from '../results/record.ts';
-import { formatIssue, SpecError } from '../spec/issues.ts';
 import { checkPlugin } from './check-plugin.ts';
 import { handleSignals } from '../loader/signals.js';
 import { exitNow, trapProcessExit } from '../execute/exit-trap.ts';
@@ -20,11 +19,9 @@ import { importQueuePackages } from './queue-packages.ts';
 import { table1 } from './table-text.ts';
 import { RESULTS_COMMANDS, resultsCommand, type ResultsCommand } from './results-commands.ts';
 import { HELP } from './help.ts';
+import { explain, positiveInt, usage } from './usage.ts';
 import { storedErrors } from '../report/load.ts';
 import { counted } from '../plugin/shorten.ts';
-
-/** Exit codes for errors that are not bad input (2). */
-const EXIT_BY_CODE: Record<string, number> = { [ErrorCode.WRITE]: 1, [ErrorCode.LOCKED]: 75 };
 
 const COMMANDS = ['run', 'validate', 'plan', 'report', 'check-plugin', 'worker', 'queue', ...RESULTS_COMMANDS];
 
@@ -229,34 +226,4 @@ async function report(outDir: string, reportsRoot: string): Promise<string> {
   const { file, problems } = await writeReport(outDir, reportsRoot);
   for (const problem of problems) process.stderr.write(`runexp: report: ${problem}\n`);
   return file;
-}
-
-/** undefined when the flag is absent, null when it is not an integer ≥ min. */
-function positiveInt(raw: string | undefined, min: number): number | undefined | null {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min ? n : null;
-}
-
-function usage(message: string): number {
-  process.stderr.write(`runexp: ${message}\nRun "runexp --help" for usage.\n`);
-  return 2;
-}
-
-function explain(err: unknown, debug: boolean): number {
-  if (err instanceof SpecError) {
-    process.stderr.write(
-      `runexp: ${err.message}:\n${err.issues.map((i) => `  ${formatIssue(i).replace(/\n/g, '\n  ')}`).join('\n')}\nNothing was written.\n`,
-    );
-    return 2;
-  }
-  if (err instanceof RunexpError) {
-    process.stderr.write(`runexp: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}\n`);
-    if (debug) process.stderr.write(`${err.stack}\n`);
-    return EXIT_BY_CODE[err.code] ?? 2;
-  }
-  process.stderr.write(
-    `runexp: unexpected error: ${(err as Error).message ?? err}\n${debug ? `${(err as Error).stack}\n` : '  (run with --debug for the stack trace)\n'}`,
-  );
-  return 1;
 }

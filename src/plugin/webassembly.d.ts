@@ -1,4 +1,4 @@
-// The part of Node's WebAssembly global that adam.ts uses. @types/node 20 does not declare it,
+// The part of Node's WebAssembly global that runexp uses (adam.ts, stacked-matmul.ts). @types/node 20 does not declare it,
 // and TypeScript's "dom" library, which does, would bring every browser global with it.
 declare namespace WebAssembly {
   class Module {
@@ -9,6 +9,7 @@ declare namespace WebAssembly {
     readonly exports: Record<string, unknown>;
   }
   class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }

@@ -1,0 +1,81 @@
+// Studies in minutes (issue 28): seeds trained as one computation against one after another, a
+// study end to end with and without stacking, and its report. Ratios against a baseline run in
+// this same script, on the same machine, interleaved where it is cheap.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Tf, TrainRequest, WindowedData } from '../src/plugin/index.ts';
+import { mulberry32 } from '../src/plugin/kit/data.ts';
+import { trainingEvents } from '../src/plugin/training-events.ts';
+import tfjs from '../src/plugins/train/tfjs.ts';
+import { paperArchitecture } from './paper-architecture.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** How many seeds seedsStacked trains each way. */
+export const SEEDS_STACKED = 10;
+const SEEDS = Array.from({ length: SEEDS_STACKED }, (_, i) => 11 + i);
+
+/** The PyTorch peer's settings (bench/peers.ts): linear output, 50 epochs, batch 32, no early stopping. */
+const PEER_OPTIONS = {
+  epochs: 50,
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  loss: 'meanSquaredError',
+  earlyStopping: false,
+  redrawDeadInit: 0,
+} as const;
+
+/**
+ * Ten seeds of the paper model on one thread: one after another with `run`, then stacked with
+ * `runStacked`, `rounds` times interleaved. Median seconds for the ten, each way.
+ */
+export async function seedsStacked(tf: Tf, data: WindowedData, rounds = 2): Promise<{ alone: number; stacked: number }> {
+  const architecture = paperArchitecture('linear');
+  const request = (seed: number): TrainRequest => ({ data, architecture, seed, events: trainingEvents([]) });
+  const context = (seed: number) => ({ tf, seed, random: mulberry32(seed), log: () => {} });
+  const alone: number[] = [];
+  const stacked: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let t0 = performance.now();
+    for (const seed of SEEDS) (await tfjs.run(request(seed), PEER_OPTIONS, context(seed))).model.dispose();
+    alone.push((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    const results = await tfjs.runStacked!(SEEDS.map(request), PEER_OPTIONS, SEEDS.map(context));
+    stacked.push((performance.now() - t0) / 1000);
+    if (!results || results.some((r) => r instanceof Error)) throw new Error('the stacked training did not train every seed');
+    for (const r of results) if (!(r instanceof Error)) r.model.dispose();
+  }
+  return { alone: median(alone), stacked: median(stacked) };
+}
+
+/**
+ * `runexp <spec> --no-report` into a fresh folder, with extra flags: wall seconds, the folder, and
+ * the peak resident memory of its largest process in MB (bench/max-rss.mjs).
+ */
+export function study(spec: string, flags: string[] = []): { seconds: number; out: string; peakMegabytes: number } {
+  const out = mkdtempSync(join(tmpdir(), 'runexp-study-'));
+  const rss = join(out, '..', `${out.split('/').at(-1)}.rss`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), resolve(spec), '--no-report', '--out', out, ...flags], {
+    env: { ...process.env, CI: 'true', RUNEXP_BENCH_RSS: rss, NODE_OPTIONS: `--import ${resolve('bench/max-rss.mjs')}` },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${spec} failed: ${r.stderr}`);
+  const seconds = (performance.now() - t0) / 1000;
+  const peaks = readFileSync(rss, 'utf8').trim().split('\n').map(Number);
+  return { seconds, out, peakMegabytes: Math.max(...peaks) / 1024 };
+}
+
+/** Wall seconds of `runexp report <out>`. */
+export function reportSeconds(out: string): number {
+  const reports = mkdtempSync(join(tmpdir(), 'runexp-report-'));
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [resolve('bin/runexp.js'), 'report', out, '--reports', reports], {
+    env: { ...process.env, CI: 'true' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`report of ${out} failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
