@@ -11,7 +11,11 @@ const options = trainerOptions.parse({ epochs: 50, earlyStopping: false });
 const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const req = (seed: number) => ({ data, architecture: arch, seed, events: trainingEvents([]) });
 const ctx = (seed: number) => ({ tf, seed, random: mulberry32(seed), log: () => {} });
-if (process.argv[2] === 'alone') { const t0 = performance.now(); for (const s of seeds.slice(0, 3)) (await tfjs.run(req(s), options, ctx(s))).model.dispose(); console.log('alone per seed', ((performance.now() - t0) / 3).toFixed(0)); }
+if (process.argv[2] === 'alone') {
+  const t0 = performance.now();
+  for (const s of seeds.slice(0, 3)) (await tfjs.run(req(s), options, ctx(s))).model.dispose();
+  console.log('alone per seed', ((performance.now() - t0) / 3).toFixed(0));
+}
 const t0 = performance.now();
 const r = (await tfjs.runStacked!(seeds.map(req), options, seeds.map(ctx)))!;
 console.log('stacked per seed', ((performance.now() - t0) / 10).toFixed(0));

@@ -88,7 +88,11 @@ test('every ts and js block typechecks against the sources', () => {
     code.forEach((b, i) => writeFileSync(join(dir, `block-${i}.ts`), `${b.text}\nexport {};\n`));
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noUnusedLocals: false, types: ['node'] }, include: ['*.ts', '../../src/plugin/webassembly.d.ts'] }),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: { noUnusedLocals: false, types: ['node'] },
+        include: ['*.ts', '../../src/plugin/webassembly.d.ts'],
+      }),
     );
     const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
     const located = tsc.stdout.replace(/block-(\d+)\.ts\((\d+),\d+\)/g, (_m, i, line) => `${where(code[Number(i)])} +${Number(line)}`);

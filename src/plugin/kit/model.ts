@@ -33,7 +33,7 @@ export {
 } from '../layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, layerKind, prunableLayers, weightIndex, weightsOfLayer } from '../layers/registry.ts';
 export { isResidual } from '../layers/residual.ts';
-export { canStackMatMul, stackedMatMul } from '../layers/stacked-matmul.ts';
+export { canStackMatMul, stackedMatMul, wasmHeap } from '../layers/stacked-matmul.ts';
 export { activationAtZero, flattenChannels, passChannels, pick, unitShrink } from '../layers/shrink.ts';
 export { type MacCount, macsOf } from '../macs.ts';
 export { type LayerWeights, weightsOf } from '../weights.ts';

@@ -47,6 +47,15 @@ function kernelFor(backend: WasmBackend): MatMulKernel {
   return kernel;
 }
 
+/**
+ * tfjs's wasm heap: its memory, and where a tensor's values sit in it (byte offset). For kernels
+ * that work in place on tensors (this product, the stacked Adam step).
+ */
+export function wasmHeap(tf: Tf): { memory: WebAssembly.Memory; offset(tensor: { dataId: object }): number } {
+  const backend = tf.backend() as unknown as WasmBackend;
+  return { memory: backend.wasm.asm.memory, offset: (tensor) => backend.dataIdMap.get(tensor.dataId).memoryOffset };
+}
+
 /** Whether stackedMatMul can run here: the wasm backend, with its heap reachable. */
 export function canStackMatMul(tf: Tf): boolean {
   if (tf.getBackend() !== 'wasm') return false;

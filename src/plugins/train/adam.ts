@@ -13,7 +13,7 @@ type Tensor = InstanceType<Tf['Tensor']>;
 type Variable = InstanceType<Tf['Variable']>;
 const f32 = Math.fround;
 
-type AdamKernel = (
+export type AdamKernel = (
   g: number,
   m: number,
   v: number,
@@ -32,6 +32,22 @@ type AdamKernel = (
 let compiled: WebAssembly.Module | undefined;
 const adamModule = () => (compiled ??= new WebAssembly.Module(readFileSync(new URL('./adam.wasm', import.meta.url))));
 
+/** Adam's kernel working on `memory` (its arrays are byte offsets into it). */
+export const adamKernel = (memory: WebAssembly.Memory): AdamKernel =>
+  new WebAssembly.Instance(adamModule(), { env: { memory } }).exports.adam as AdamKernel;
+
+/** tfjs's Adam constants, each rounded to float32 as tfjs's expressions round them. */
+export function adamConstants(optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
+  return {
+    beta1: f32(optimizer.beta1),
+    beta2: f32(optimizer.beta2),
+    oneMinusBeta1: f32(1 - optimizer.beta1),
+    oneMinusBeta2: f32(1 - optimizer.beta2),
+    epsilon: f32(optimizer.epsilon),
+    negativeLearningRate: f32(-optimizer.learningRate),
+  };
+}
+
 /** Byte offsets of one variable's four arrays (gradient, moments, weights) in the module's memory. */
 interface Slots {
   g: number;
@@ -43,16 +59,11 @@ interface Slots {
 
 /** The state tfjs's Adam keeps, held in the module's memory: first and second moments, and beta powers. */
 export class WasmAdam {
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly oneMinusBeta1: number;
-  private readonly oneMinusBeta2: number;
-  private readonly epsilon: number;
-  private readonly negativeLearningRate: number;
+  private readonly constants: ReturnType<typeof adamConstants>;
   private accBeta1: number;
   private accBeta2: number;
-  private readonly memory: WebAssembly.Memory;
-  private readonly kernel: AdamKernel;
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly kernel = adamKernel(this.memory);
   private readonly slots = new Map<string, Slots>();
   private used = 0;
 
@@ -60,18 +71,9 @@ export class WasmAdam {
     private readonly tf: Tf,
     optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number },
   ) {
-    // Each constant becomes a float32 scalar tensor in tfjs's expressions: round it the same way.
-    this.beta1 = f32(optimizer.beta1);
-    this.beta2 = f32(optimizer.beta2);
-    this.oneMinusBeta1 = f32(1 - optimizer.beta1);
-    this.oneMinusBeta2 = f32(1 - optimizer.beta2);
-    this.epsilon = f32(optimizer.epsilon);
-    this.negativeLearningRate = f32(-optimizer.learningRate);
-    this.accBeta1 = this.beta1;
-    this.accBeta2 = this.beta2;
-    const instance = new WebAssembly.Instance(adamModule());
-    this.memory = instance.exports.memory as WebAssembly.Memory;
-    this.kernel = instance.exports.adam as AdamKernel;
+    this.constants = adamConstants(optimizer);
+    this.accBeta1 = this.constants.beta1;
+    this.accBeta2 = this.constants.beta2;
   }
 
   /** A variable's arrays, allocated (moments zeroed, as tfjs starts them) on its first step. */
@@ -90,24 +92,9 @@ export class WasmAdam {
     return slots;
   }
 
-  /**
-   * Stacked training (stacked.ts) drops seeds that stopped: `next` replaces `variable`, keeping the
-   * moments of the seeds at `kept` (indices into its leading axis of `seeds`), in that order.
-   */
-  keepSeeds(variable: Variable, next: Variable, kept: readonly number[], seeds: number): void {
-    const slots = this.slots.get(variable.name);
-    this.slots.delete(variable.name);
-    if (!slots) return;
-    const heap = new Float32Array(this.memory.buffer);
-    const perSeed = slots.n / seeds;
-    for (const moments of [slots.m / 4, slots.v / 4]) {
-      kept.forEach((seed, i) => heap.copyWithin(moments + i * perSeed, moments + seed * perSeed, moments + (seed + 1) * perSeed));
-    }
-    this.slots.set(next.name, { ...slots, n: kept.length * perSeed });
-  }
-
   /** One Adam step: each variable moves by its gradient (variables without one are left alone). */
   apply(variables: readonly Variable[], grads: Record<string, Tensor>): void {
+    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negativeLearningRate } = this.constants;
     const biasCorrection1 = f32(1 - this.accBeta1);
     const biasCorrection2 = f32(1 - this.accBeta2);
     for (const variable of variables) {
@@ -123,14 +110,14 @@ export class WasmAdam {
         v,
         w,
         n,
-        this.beta1,
-        this.beta2,
-        this.oneMinusBeta1,
-        this.oneMinusBeta2,
+        beta1,
+        beta2,
+        oneMinusBeta1,
+        oneMinusBeta2,
         biasCorrection1,
         biasCorrection2,
-        this.epsilon,
-        this.negativeLearningRate,
+        epsilon,
+        negativeLearningRate,
       );
       // A copy: the cpu backend keeps the array it is given. assign() shares the new tensor's data
       // and leaves the tensor itself to us.
@@ -138,8 +125,8 @@ export class WasmAdam {
       variable.assign(updated);
       updated.dispose();
     }
-    this.accBeta1 = f32(this.accBeta1 * this.beta1);
-    this.accBeta2 = f32(this.accBeta2 * this.beta2);
+    this.accBeta1 = f32(this.accBeta1 * beta1);
+    this.accBeta2 = f32(this.accBeta2 * beta2);
   }
 }
 

@@ -3,10 +3,11 @@
 ;; float32 operation (wasm has no fused multiply-add here), so the results are tfjs's to the last bit:
 ;;   m ← m·β1 + g·(1−β1)          v ← v·β2 + (g·g)·(1−β2)
 ;;   w ← ((m/bc1) / (√(v/bc2) + ε))·(−lr) + w
-;; g, m, v and w are byte offsets of n floats in this module's memory; m, v and w are updated in place.
+;; g, m, v and w are byte offsets of n floats in the memory it is given (WasmAdam's own, or tfjs's
+;; wasm heap for a stack of seeds, stacked-adam.ts); m, v and w are updated in place.
 ;; Compiled to adam.wasm by `npm run wasm` (scripts/build-wasm.ts); a test checks the two agree.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
   (func (export "adam")
     (param $g i32) (param $m i32) (param $v i32) (param $w i32) (param $n i32)
     (param $beta1 f32) (param $beta2 f32) (param $oneMinusBeta1 f32) (param $oneMinusBeta2 f32)

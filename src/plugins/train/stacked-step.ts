@@ -3,7 +3,7 @@
 // and one Adam step per stacked weight.
 import type { StackedGradient } from '../../plugin/kit/model.ts';
 import type { Tf } from '../../plugin/index.ts';
-import type { WasmAdam } from './adam.ts';
+import type { StackedAdam } from './stacked-adam.ts';
 import type { TrainerOptions } from './options.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
@@ -19,7 +19,7 @@ export function trainEpoch(
   layers: StackedGradient[],
   counts: readonly number[],
   variables: Variable[],
-  adam: WasmAdam,
+  adam: StackedAdam,
   lossName: TrainerOptions['loss'],
   batches: Array<{ x: Tensor; y: Tensor; size: number }>,
   count: number,
@@ -51,7 +51,7 @@ export function trainEpoch(
       }
       return { value, grads: grads.flat() };
     });
-    adam.apply(variables, Object.fromEntries(variables.map((v, i) => [v.name, grads[i]])));
+    adam.apply(variables, grads);
     tf.dispose(grads);
     const next = tf.tidy(() => tf.add(total, tf.mul(value, size)));
     tf.dispose([total, value]);

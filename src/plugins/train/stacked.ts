@@ -15,7 +15,7 @@ import { permutation } from '../../plugin/kit/data.ts';
 import { ErrorCode, RunexpError } from '../../plugin/index.ts';
 import { deadModelError, initialModel, makeOptimizer, outputSpread } from './init.ts';
 import type { TrainerOptions } from './options.ts';
-import { WasmAdam } from './adam.ts';
+import { StackedAdam } from './stacked-adam.ts';
 import { StackedEpoch } from './stacked-data.ts';
 import { byLayer, trainEpoch } from './stacked-step.ts';
 
@@ -94,13 +94,13 @@ export async function trainStacked(
 async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], options: TrainerOptions): Promise<Array<TrainResult | Error>> {
   const { data } = seeds[0].req;
   const results: Array<TrainResult | Error> = new Array(seeds.length);
-  const optimizer = makeOptimizer(tf, 'adam', options.learningRate);
-  const adam = new WasmAdam(tf, optimizer as unknown as ConstructorParameters<typeof WasmAdam>[1]);
-  optimizer.dispose();
   // The stacked weights: one variable per trainable weight, seeds along the first axis.
   let variables: Variable[] = seeds[0].model.trainableWeights.map((_, w) =>
-    tf.variable(tf.stack(seeds.map((s) => (s.model.trainableWeights[w] as unknown as { read(): Tensor }).read()))),
+    variableOf(tf, tf.stack(seeds.map((s) => (s.model.trainableWeights[w] as unknown as { read(): Tensor }).read()))),
   );
+  const optimizer = makeOptimizer(tf, 'adam', options.learningRate);
+  const adam = new StackedAdam(tf, optimizer as unknown as ConstructorParameters<typeof StackedAdam>[1], variables);
+  optimizer.dispose();
   const counts = seeds[0].model.layers.map((layer) => layer.trainableWeights.length);
   const epoch = new StackedEpoch(tf, data, options.batchSize);
   let active = seeds;
@@ -175,12 +175,13 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
       if (leaving.length === 0) continue;
       for (const [s, error] of leaving) finish(s, error);
       const kept = active.flatMap((s, i) => (leaving.some(([l]) => l === s) ? [] : [i]));
-      variables = keepSeeds(tf, adam, variables, kept, active.length);
+      variables = keepSeeds(tf, adam, variables, kept);
       active = kept.map((i) => active[i]);
     }
     for (const s of [...active]) finish(s);
   } finally {
     tf.dispose(variables);
+    adam.dispose();
     epoch.dispose();
     for (const s of seeds) if (!results[s.index]) disposeModel(s.model);
   }
@@ -194,12 +195,19 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
   return results;
 }
 
+/** A variable of its own holding `t`'s values (t is disposed): Adam updates it in place. */
+function variableOf(tf: Tf, t: Tensor): Variable {
+  const variable = tf.variable(t);
+  t.dispose();
+  return variable;
+}
+
 /** The stack without the seeds that left it: the variables and Adam's moments of `kept` only. */
-function keepSeeds(tf: Tf, adam: WasmAdam, variables: Variable[], kept: number[], seeds: number): Variable[] {
+function keepSeeds(tf: Tf, adam: StackedAdam, variables: Variable[], kept: number[]): Variable[] {
   if (kept.length === 0) return variables;
+  adam.keep(kept);
   return variables.map((v) => {
-    const next = tf.variable(tf.tidy(() => tf.gather(v, kept)));
-    adam.keepSeeds(v, next, kept, seeds);
+    const next = variableOf(tf, tf.gather(v, kept));
     v.dispose();
     return next;
   });
