@@ -42,12 +42,26 @@ export function mcsFromSamples(
   const n = losses[0].length;
   const all = Array.from({ length: n }, (_, i) => i);
   const means = losses.map((l) => meanOver(l, all));
-  const boot = samples.map((days) => losses.map((l) => meanOver(l, days)));
   const B = samples.length;
-  // Bootstrap variance of each pairwise mean difference.
-  const variance = (i: number, j: number) => boot.reduce((s, row) => s + (row[i] - row[j] - (means[i] - means[j])) ** 2, 0) / B;
-  const v = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 0 : variance(i, j))));
-  const t = (i: number, j: number) => (v[i][j] > 0 ? (means[i] - means[j]) / Math.sqrt(v[i][j]) : 0);
+  // boot[b·m + i]: model i's mean loss on bootstrap sample b.
+  const boot = new Float64Array(B * m);
+  samples.forEach((days, b) => losses.forEach((l, i) => (boot[b * m + i] = meanOver(l, days))));
+  // For each pair i < j (|t| and its bootstrap counterpart are the same for j, i): the observed
+  // difference, the bootstrap variance of the mean difference, its square root.
+  const difference = (i: number, j: number) => means[i] - means[j];
+  const v = Array.from({ length: m }, () => new Float64Array(m));
+  const sd = Array.from({ length: m }, () => new Float64Array(m));
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      if (i === j) continue;
+      const d = difference(i, j);
+      let sum = 0;
+      for (let b = 0; b < B; b++) sum += (boot[b * m + i] - boot[b * m + j] - d) ** 2;
+      v[i][j] = sum / B;
+      sd[i][j] = Math.sqrt(v[i][j]);
+    }
+  }
+  const t = (i: number, j: number) => (v[i][j] > 0 ? difference(i, j) / sd[i][j] : 0);
 
   const alive = names.map((_, i) => i);
   const pValues = new Array<number>(m).fill(1);
@@ -55,14 +69,20 @@ export function mcsFromSamples(
   let running = 0;
   let eliminated = 0;
   while (alive.length > 1) {
+    const pairs: Array<[number, number, number, number]> = []; // i, j, observed difference, sd
     let statistic = 0;
-    for (const i of alive) for (const j of alive) if (i !== j) statistic = Math.max(statistic, Math.abs(t(i, j)));
+    for (let a = 0; a < alive.length; a++) {
+      for (let c = a + 1; c < alive.length; c++) {
+        const [i, j] = [alive[a], alive[c]];
+        statistic = Math.max(statistic, Math.abs(t(i, j)));
+        if (v[i][j] > 0) pairs.push([i, j, difference(i, j), sd[i][j]]);
+      }
+    }
     let exceed = 0;
-    for (const row of boot) {
+    for (let b = 0; b < B; b++) {
+      const row = b * m;
       let stat = 0;
-      for (const i of alive)
-        for (const j of alive)
-          if (i !== j && v[i][j] > 0) stat = Math.max(stat, Math.abs(row[i] - row[j] - (means[i] - means[j])) / Math.sqrt(v[i][j]));
+      for (const [i, j, d, s] of pairs) stat = Math.max(stat, Math.abs(boot[row + i] - boot[row + j] - d) / s);
       if (stat >= statistic) exceed++;
     }
     running = Math.max(running, exceed / B);
@@ -89,6 +109,24 @@ export function mcsFromSamples(
   };
 }
 
+/**
+ * The bootstrap's day samples depend only on the number of days, the block length, the seed and
+ * the count: every MCS of a report with the same test period draws the same ones, so they are
+ * drawn once and shared (a report of 520 runs asks for them dozens of times).
+ */
+const sampleCache = new Map<string, Int32Array[]>();
+function bootstrapSamples(n: number, blockLength: number, seed: number, replicates: number): Int32Array[] {
+  const key = `${n}/${blockLength}/${seed}/${replicates}`;
+  let samples = sampleCache.get(key);
+  if (!samples) {
+    const random = mulberry32(seed);
+    samples = Array.from({ length: replicates }, () => movingBlockIndices(n, blockLength, random));
+    if (sampleCache.size > 16) sampleCache.clear();
+    sampleCache.set(key, samples);
+  }
+  return samples;
+}
+
 /** The MCS at `level` (default 10%, the paper's choice) with a seeded moving-block bootstrap. */
 export function modelConfidenceSet(
   names: readonly string[],
@@ -98,7 +136,6 @@ export function modelConfidenceSet(
   const n = losses[0].length;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const blockLength = options.blockLength ?? defaultBlockLength(n);
-  const random = mulberry32(options.seed ?? BOOTSTRAP_SEED);
-  const samples = Array.from({ length: replicates }, () => movingBlockIndices(n, blockLength, random));
+  const samples = bootstrapSamples(n, blockLength, options.seed ?? BOOTSTRAP_SEED, replicates);
   return { ...mcsFromSamples(names, losses, samples, options.level), replicates, blockLength };
 }
