@@ -26,6 +26,8 @@ test.each([
   ['Xᵀ·dZ', [32, 70], [32, 120], true, false],
   ['dZ·Wᵀ', [32, 120], [70, 120], false, true],
   ['a one-column output', [7, 120], [120, 1], false, false],
+  ['a one-column output from many rows (computed transposed)', [32, 120], [120, 1], false, false],
+  ['a one-column Xᵀ·dZ (computed transposed)', [32, 120], [32, 1], true, false],
   ['ragged rows and columns', [13, 5], [5, 11], false, false],
 ])('stackedMatMul: %s is tf.matMul per seed, to the bit', (_name, aShape, bShape, transposeA, transposeB) => {
   expect(canStackMatMul(tf)).toBe(true);

@@ -78,18 +78,15 @@ function registerKernel(tf: Tf): void {
       const seeds = Math.max(aSeeds, bSeeds);
       const out = wasm.makeOutput([seeds, m, n], 'float32');
       const offset = (t: TensorInfoLike) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-      kernelFor(wasm)(
-        offset(a),
-        offset(b),
-        offset(out),
-        seeds,
-        m,
-        k,
-        n,
-        transposeA ? 1 : 0,
-        aSeeds === 1 ? 0 : 4 * m * k,
-        bSeeds === 1 ? 0 : 4 * k * n,
-      );
+      const aSeed = aSeeds === 1 ? 0 : 4 * m * k;
+      const bSeed = bSeeds === 1 ? 0 : 4 * k * n;
+      if (n === 1 && transposeA) {
+        // One output column: c = a·b is cᵀ = bᵀ·aᵀ, whose one row runs SIMD across a's rows (each
+        // sum still in order of k, each product the same), instead of one scalar sum per row.
+        kernelFor(wasm)(offset(b), offset(a), offset(out), seeds, 1, k, m, 0, bSeed, aSeed);
+      } else {
+        kernelFor(wasm)(offset(a), offset(b), offset(out), seeds, m, k, n, transposeA ? 1 : 0, aSeed, bSeed);
+      }
       return out as never;
     },
   });
@@ -103,12 +100,15 @@ function registerKernel(tf: Tf): void {
 export function stackedMatMul(tf: Tf, a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   const [aSeeds, aRows, aCols] = a.shape;
   const bIn = transposeB ? tf.transpose(b, [0, 2, 1]) : b;
-  const [bSeeds, k] = bIn.shape;
+  const [bSeeds, k, n] = bIn.shape;
   if ((transposeA ? aRows : aCols) !== k || (aSeeds !== bSeeds && aSeeds !== 1 && bSeeds !== 1))
     throw new Error(`stackedMatMul: shapes [${a.shape}]${transposeA ? 'ᵀ' : ''} and [${bIn.shape}] do not multiply`);
+  // One output column from many rows is faster from a's transpose (see the kernel).
+  const aIn = n === 1 && !transposeA && aRows >= 8 ? tf.transpose(a, [0, 2, 1]) : a;
   try {
-    return tf.engine().runKernel(KERNEL, { a, b: bIn }, { transposeA } as never) as Tensor;
+    return tf.engine().runKernel(KERNEL, { a: aIn, b: bIn }, { transposeA: transposeA || aIn !== a } as never) as Tensor;
   } finally {
     if (bIn !== b) bIn.dispose();
+    if (aIn !== a) aIn.dispose();
   }
 }
