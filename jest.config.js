@@ -8,6 +8,8 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Builds dist/ once; the CLI the tests start runs it (test/helpers/global-setup.mjs).
+  globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   testTimeout: 120_000,
   // Three test files at a time on the 2-core CI machine: 373 s against 435 s with two (and 358 s
   // against 282 s for one against two, earlier). The e2e files spend much of their time waiting on

@@ -25,7 +25,7 @@ import { useXnnpackForTransposedMatMul } from '../src/execute/wasm-matmul.ts';
 import { paperArchitecture, paperWindows } from './paper-architecture.ts';
 import { onnxruntimePeer, paperYamlSeconds, pytorchMissing, pytorchPeer, userInstall } from './peers.ts';
 import { queueRows } from './queue.ts';
-import { reportSeconds, SEEDS_STACKED, seedsStacked, study } from './studies.ts';
+import { studyFigures } from './studies.ts';
 import { structuredSpeedRows } from './structured.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { trainEpoch, validationLoss } from '../src/plugins/train/loop.ts';
@@ -192,10 +192,7 @@ const recurrentPeers = pytorchSkipped
 const ort = await onnxruntimePeer((await loadBackend('wasm')).tf);
 const paper = paperYamlSeconds();
 // Studies in minutes (issue 28): stacked seeds against one after another, and a study both ways.
-const stacked = await seedsStacked((await loadBackend('wasm')).tf, await paperWindows());
-const rigorous = study('experiments/paper-rigorous.yaml');
-const rigorousAlone = study('experiments/paper-rigorous.yaml', ['--stack-seeds', '1']);
-const rigorousReport = reportSeconds(rigorous.out);
+const studies = await studyFigures((await loadBackend('wasm')).tf, await paperWindows(), peer?.pytorchTrainSeconds);
 const install = userInstall();
 const rows = [
   [
@@ -272,17 +269,7 @@ const trackRows = [
     `${paper.fresh.toFixed(1)} s / ${paper.cached.toFixed(1)} s`,
     `rerun ${((100 * paper.cached) / paper.fresh).toFixed(1)}% of fresh`,
   ],
-  [
-    'train 10 seeds of the paper model (50 epochs, no early stopping), one thread: one after another / stacked',
-    `${stacked.alone.toFixed(2)} s / ${stacked.stacked.toFixed(2)} s`,
-    `stacked ${(stacked.alone / stacked.stacked).toFixed(2)}× faster, the same weights to the bit`,
-  ],
-  [
-    '`runexp experiments/paper-rigorous.yaml --no-report` (50 trainings, 300 runs): --stack-seeds 1 / stacked',
-    `${rigorousAlone.seconds.toFixed(1)} s / ${rigorous.seconds.toFixed(1)} s`,
-    `${(rigorousAlone.seconds / rigorous.seconds).toFixed(2)}× faster; peak memory ${rigorousAlone.peakMegabytes.toFixed(0)} MB / ${rigorous.peakMegabytes.toFixed(0)} MB`,
-  ],
-  ['`runexp report` of paper-rigorous (300 runs)', `${rigorousReport.toFixed(1)} s`, ''],
+  ...studies.rows,
   'skipped' in install
     ? ["a user's install (`npm ci --omit=dev`)", 'skipped', install.skipped]
     : ["a user's install (`npm ci --omit=dev`)", `${install.megabytes.toFixed(1)} MB`, `${install.seconds.toFixed(1)} s from npm's cache`],
@@ -304,13 +291,7 @@ console.log(
     ...queued.figures,
     paperYamlSeconds: paper.fresh,
     paperYamlCachedSeconds: paper.cached,
-    seedsStackedVsAlone: stacked.alone / stacked.stacked,
-    trainVsPytorchStackedPerSeed: peer ? stacked.stacked / SEEDS_STACKED / peer.pytorchTrainSeconds : null,
-    paperRigorousSeconds: rigorous.seconds,
-    paperRigorousUnstackedSeconds: rigorousAlone.seconds,
-    paperRigorousPeakMegabytes: rigorous.peakMegabytes,
-    paperRigorousUnstackedPeakMegabytes: rigorousAlone.peakMegabytes,
-    reportPaperRigorousSeconds: rigorousReport,
+    ...studies.figures,
     installMegabytes: 'skipped' in install ? null : install.megabytes,
   }),
 );

@@ -79,3 +79,34 @@ export function reportSeconds(out: string): number {
   if (r.status !== 0) throw new Error(`report of ${out} failed: ${r.stderr}`);
   return (performance.now() - t0) / 1000;
 }
+
+/** The rows and JSON figures of the studies section (issue 28); `pytorchTrainSeconds` is the peer's time for one training. */
+export async function studyFigures(tf: Tf, data: WindowedData, pytorchTrainSeconds?: number) {
+  const stacked = await seedsStacked(tf, data);
+  const rigorous = study('experiments/paper-rigorous.yaml');
+  const unstacked = study('experiments/paper-rigorous.yaml', ['--stack-seeds', '1']);
+  const report = reportSeconds(rigorous.out);
+  const rows = [
+    [
+      `train ${SEEDS_STACKED} seeds of the paper model (50 epochs, no early stopping), one thread: one after another / stacked`,
+      `${stacked.alone.toFixed(2)} s / ${stacked.stacked.toFixed(2)} s`,
+      `stacked ${(stacked.alone / stacked.stacked).toFixed(2)}× faster, the same weights to the bit`,
+    ],
+    [
+      '`runexp experiments/paper-rigorous.yaml --no-report` (50 trainings, 300 runs): --stack-seeds 1 / stacked',
+      `${unstacked.seconds.toFixed(1)} s / ${rigorous.seconds.toFixed(1)} s`,
+      `${(unstacked.seconds / rigorous.seconds).toFixed(2)}× faster; peak memory ${unstacked.peakMegabytes.toFixed(0)} MB / ${rigorous.peakMegabytes.toFixed(0)} MB`,
+    ],
+    ['`runexp report` of paper-rigorous (300 runs)', `${report.toFixed(1)} s`, ''],
+  ];
+  const figures = {
+    seedsStackedVsAlone: stacked.alone / stacked.stacked,
+    trainVsPytorchStackedPerSeed: pytorchTrainSeconds ? stacked.stacked / SEEDS_STACKED / pytorchTrainSeconds : null,
+    paperRigorousSeconds: rigorous.seconds,
+    paperRigorousUnstackedSeconds: unstacked.seconds,
+    paperRigorousPeakMegabytes: rigorous.peakMegabytes,
+    paperRigorousUnstackedPeakMegabytes: unstacked.peakMegabytes,
+    reportPaperRigorousSeconds: report,
+  };
+  return { rows, figures };
+}

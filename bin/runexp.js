@@ -8,7 +8,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const code = existsSync(fileURLToPath(new URL('../src/cli/process.js', import.meta.url))) ? '../src/' : '../dist/';
+// RUNEXP_DIST=1 runs the compiled dist/ from a checkout too (npm run build first): the test suite
+// does, to test what the package ships, and it starts faster (see cli/process.js).
+const fromSource = process.env.RUNEXP_DIST !== '1' && existsSync(fileURLToPath(new URL('../src/cli/process.js', import.meta.url)));
+const code = fromSource ? '../src/' : '../dist/';
 const direct = process.env.RUNEXP_SUPERVISOR === 'off' || process.execArgv.some((a) => a.startsWith('--inspect'));
 if (direct) {
   await import(`${code}cli/process.js`);

@@ -4,8 +4,10 @@
 // port's 'close' event does not fire reliably in the parent).
 import { registerLoaders } from '../loader/register.js';
 
+// From the compiled package, runexp's modules load natively before the hooks (see cli/process.js).
+const compiled = import.meta.url.endsWith('/src/execute/worker-entry.js') ? undefined : await import('./worker.ts');
 await registerLoaders();
-const { runTask } = await import('./worker.ts');
+const { runTask } = compiled ?? (await import('./worker.ts'));
 
 // A task that asks to retire this thread (it leaked tensors, or a stage timed out) posts
 // "retire" and waits: the parent then aborts the task, which makes piscina terminate this thread

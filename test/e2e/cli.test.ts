@@ -24,7 +24,8 @@ describe('runexp <spec>', () => {
   writeSpec(first, tinySpec());
   let run: ReturnType<typeof runCli>;
   beforeAll(() => {
-    run = runCli(['spec.yaml', '--workers', '2'], first);
+    // The TypeScript sources, as a checkout runs them (the other tests run the built dist/).
+    run = runCli(['spec.yaml', '--workers', '2'], first, { RUNEXP_DIST: '0' });
   });
   const copy = () => {
     const dir = tempDir();

@@ -19,8 +19,8 @@ const node = (args: string[], cwd = app) =>
 
 beforeAll(() => {
   const packs = tempDir('runexp-pack-');
-  // prepack's build prints before npm's JSON.
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packs], { cwd: ROOT, encoding: 'utf8' });
+  // dist/ is built once for the whole suite (test/helpers/global-setup.mjs): no prepack build here.
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], { cwd: ROOT, encoding: 'utf8' });
   const [packed] = JSON.parse(out.slice(out.indexOf('[\n')));
   app = tempDir('runexp-app-');
   installed = join(app, 'node_modules', 'runexp');
