@@ -25,7 +25,7 @@ export interface McsResult {
   blockLength: number;
 }
 
-const meanOver = (loss: readonly number[], days: ArrayLike<number>) => {
+const meanOver = (loss: ArrayLike<number>, days: ArrayLike<number>) => {
   let s = 0;
   for (let k = 0; k < days.length; k++) s += loss[days[k]];
   return s / days.length;
@@ -40,12 +40,14 @@ export function mcsFromSamples(
 ): Omit<McsResult, 'replicates' | 'blockLength'> {
   const m = names.length;
   const n = losses[0].length;
-  const all = Array.from({ length: n }, (_, i) => i);
-  const means = losses.map((l) => meanOver(l, all));
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  // Typed copies (the same values): the sums below are the hot loop of a report.
+  const typed = losses.map((l) => Float64Array.from(l));
+  const means = typed.map((l) => meanOver(l, all));
   const B = samples.length;
   // boot[b·m + i]: model i's mean loss on bootstrap sample b.
   const boot = new Float64Array(B * m);
-  samples.forEach((days, b) => losses.forEach((l, i) => (boot[b * m + i] = meanOver(l, days))));
+  samples.forEach((days, b) => typed.forEach((l, i) => (boot[b * m + i] = meanOver(l, days))));
   // For each pair i < j (|t| and its bootstrap counterpart are the same for j, i): the observed
   // difference, the bootstrap variance of the mean difference, its square root.
   const difference = (i: number, j: number) => means[i] - means[j];
@@ -69,20 +71,29 @@ export function mcsFromSamples(
   let running = 0;
   let eliminated = 0;
   while (alive.length > 1) {
-    const pairs: Array<[number, number, number, number]> = []; // i, j, observed difference, sd
+    // The pairs with a variance: i, j, observed difference, deviation.
+    const pairI: number[] = [];
+    const pairJ: number[] = [];
+    const pairD: number[] = [];
+    const pairS: number[] = [];
     let statistic = 0;
     for (let a = 0; a < alive.length; a++) {
       for (let c = a + 1; c < alive.length; c++) {
         const [i, j] = [alive[a], alive[c]];
         statistic = Math.max(statistic, Math.abs(t(i, j)));
-        if (v[i][j] > 0) pairs.push([i, j, difference(i, j), sd[i][j]]);
+        if (!(v[i][j] > 0)) continue;
+        pairI.push(i);
+        pairJ.push(j);
+        pairD.push(difference(i, j));
+        pairS.push(sd[i][j]);
       }
     }
     let exceed = 0;
     for (let b = 0; b < B; b++) {
       const row = b * m;
       let stat = 0;
-      for (const [i, j, d, s] of pairs) stat = Math.max(stat, Math.abs(boot[row + i] - boot[row + j] - d) / s);
+      for (let p = 0; p < pairI.length; p++)
+        stat = Math.max(stat, Math.abs(boot[row + pairI[p]] - boot[row + pairJ[p]] - pairD[p]) / pairS[p]);
       if (stat >= statistic) exceed++;
     }
     running = Math.max(running, exceed / B);
