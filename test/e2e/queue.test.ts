@@ -69,6 +69,8 @@ describeRedis('grids on BullMQ and Redis', () => {
     expect(new Set(ids).size).toBe(ids.length); // each run recorded once
     expect(ids).toHaveLength(8);
     expect(scores(queued)).toEqual(scores(okLines(local)));
+    // Both seeds of each data size trained as one job (a stack), through the queue as locally.
+    expect(queued.map((r) => r.training.stack?.seeds)).toEqual(Array(8).fill(2));
     expect(readJsonl(join(dir, 'runs/tiny/results.jsonl'))[0].backend).toBe('wasm');
   }, 240_000);
 

@@ -27,10 +27,17 @@ export interface QueueWorkerOptions {
 /**
  * Runs one job's task to the end exactly as a local run does (drive-group.ts): a thread replaced
  * mid-task gets the rest again, with the trainings it reported meanwhile; a thread that dies fails
- * its runs with the cause. The events go back to the submitter as the job's result.
+ * its runs with the cause. The events go back to the submitter as the job's result. A stack
+ * task (stack-task.ts) runs once.
  */
 async function runQueuedTask(launcher: Launcher, task: GroupTask): Promise<TaskEvent[]> {
   const events: TaskEvent[] = [];
+  // A stack of seeds' trainings has no runs to drive: it runs once, and whatever it could not
+  // train its groups train alone (a worker that died on it loses nothing but the time).
+  if (task.stack) {
+    await launcher.run(task, (e) => events.push(e)).catch(() => {});
+    return events;
+  }
   const trained = () => Object.fromEntries(events.flatMap((e) => (e.type === 'training' ? [[e.key, e.files]] : [])));
   await driveGroup(
     launcher,
@@ -62,7 +69,7 @@ export async function startQueueWorker(connection: QueueConnection, options: Que
         throw new UnrecoverableError(`this worker (${host}) cannot run the grid's backend "${backend}": ${err.message}`);
       });
       options.log(
-        `runexp worker: job ${job.id} (${counted(job.data.task.pending.length, 'run')} of training ${job.data.task.group.trainKey}), attempt ${job.attemptsMade + 1}`,
+        `runexp worker: job ${job.id} (${job.data.task.stack ? `${counted(job.data.task.stack.length, 'seed')} trained as one` : `${counted(job.data.task.pending.length, 'run')} of training ${job.data.task.group.trainKey}`}), attempt ${job.attemptsMade + 1}`,
       );
       failpoint('queue-job'); // tests: a job that fails on every attempt
       const bundled = await fetchBundles(job.data.bundles, redis);
