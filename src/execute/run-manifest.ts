@@ -1,5 +1,6 @@
 // The manifest a run writes first: what produced it (spec, environment, backend asked for), its
 // data's checksums and the grid it runs; counts and end come later.
+import { DEFAULT_STACK_SEEDS } from '../plan/seed-stacks.ts';
 import type { Prepared } from '../plan/prepare.ts';
 import { environment, MANIFEST_SCHEMA_VERSION, type Manifest } from '../results/manifest.ts';
 import type { Launcher } from './launcher.ts';
@@ -17,6 +18,7 @@ export function startingManifest(prepared: Prepared, options: RunOptions, launch
     backends: [],
     launcher: launcher.name,
     workers: launcher.workers,
+    stackSeeds: options.stackSeeds ?? DEFAULT_STACK_SEEDS,
     startedAt: new Date().toISOString(),
     endedAt: null,
     status: 'running',

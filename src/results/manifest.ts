@@ -90,6 +90,8 @@ export const manifestSchema = z.looseObject({
   /** The launcher that ran the tasks (in-process, piscina) and how many workers it had. */
   launcher: z.string().optional(),
   workers: z.number().optional(),
+  /** The most seeds trained as one computation (--stack-seeds; 1: each alone). Numbers do not depend on it. */
+  stackSeeds: z.number().optional(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   status: z.enum(['running', 'ok', 'some-runs-failed', 'interrupted', 'write-error']),
