@@ -30,16 +30,19 @@ const pointwiseConvKernelGradient: KernelGradient = (tf, rows, dz, kernelShape) 
   const x = rows.dataSync() as Float32Array;
   const dy = dz.dataSync() as Float32Array;
   const dw = new Float32Array(seeds * inputs * outputs);
+  const sums = new Float64Array(inputs * outputs);
   for (let s = 0; s < seeds; s++) {
-    const xs = s * count * inputs;
-    const dys = s * count * outputs;
-    for (let i = 0; i < inputs; i++) {
-      for (let o = 0; o < outputs; o++) {
-        let sum = 0;
-        for (let r = 0; r < count; r++) sum += x[xs + r * inputs + i] * dy[dys + r * outputs + o];
-        dw[(s * inputs + i) * outputs + o] = sum;
+    // Row by row into every (input, output) sum at once: each sum still adds its rows in order.
+    sums.fill(0);
+    for (let r = 0; r < count; r++) {
+      const xr = (s * count + r) * inputs;
+      const dyr = (s * count + r) * outputs;
+      for (let i = 0; i < inputs; i++) {
+        const xi = x[xr + i];
+        for (let o = 0; o < outputs; o++) sums[i * outputs + o] += xi * dy[dyr + o];
       }
     }
+    dw.set(sums, s * inputs * outputs);
   }
   return tf.tensor(dw, kernelShape);
 };
