@@ -73,8 +73,15 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
   const where = launcher.where ?? (launcher.workers === 0 ? 'in this process' : `on ${counted(launcher.workers, 'worker')}`);
   const trainings = pendingGroups.flatMap(({ group, pending }) => trainingKeys(group, pending));
   const cached = trainings.filter((key) => cachedTraining(outDir, key)).length;
+  // Seeds of one model trained as one computation (plan/seed-stacks.ts), before their groups.
+  const stacks = seedStacks(
+    pendingGroups.map((g) => g.group).filter((g) => !cachedTraining(outDir, g.trainKey)),
+    options.stackSeeds ?? DEFAULT_STACK_SEEDS,
+    launcher.workers,
+  );
+  const stackNote = stacks.length ? `, ${stacks.flat().length} of them as ${counted(stacks.length, 'stack')} of seeds` : '';
   log(
-    `runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''} ${where} → ${outDir}`,
+    `runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''}${stackNote} ${where} → ${outDir}`,
   );
 
   const labels = labeller(grid.runs.map((r) => r.params));
@@ -168,11 +175,6 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
       };
       // Stacked trainings first; a group of a stack starts once its stack is done, and finds its
       // training cached (a stack that failed leaves its groups to train alone).
-      const stacks = seedStacks(
-        pendingGroups.map((g) => g.group).filter((g) => !cachedTraining(outDir, g.trainKey)),
-        options.stackSeeds ?? DEFAULT_STACK_SEEDS,
-        launcher.workers,
-      );
       const stacked = new Set(stacks.flat().map((g) => g.trainKey));
       const stackDone = new Map<string, Promise<void>>();
       for (const stack of stacks) {
