@@ -29,7 +29,10 @@ const formats = new Map<string, Intl.NumberFormat>();
 function format(v: number, options: Intl.NumberFormatOptions): string {
   const key = JSON.stringify(options);
   let f = formats.get(key);
-  if (!f) formats.set(key, (f = new Intl.NumberFormat('en-US', options)));
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', options);
+    formats.set(key, f);
+  }
   return f.format(v);
 }
 
@@ -37,9 +40,7 @@ export function sig(v: number | null | undefined, digits: number): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  return abs !== 0 && (abs >= 1e6 || abs < 1e-3)
-    ? v.toExponential(digits - 1)
-    : format(v, { maximumSignificantDigits: digits });
+  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(digits - 1) : format(v, { maximumSignificantDigits: digits });
 }
 
 /**
