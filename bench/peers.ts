@@ -32,6 +32,17 @@ export function pytorchMissing(): string | undefined {
   return probe.status === 0 ? undefined : 'python3 has no torch (apt-get install python3-torch libopenblas0-pthread)';
 }
 
+/** How the peers train (PyTorch's script does the same): 50 epochs, batch 32, Adam 0.001, MSE, no early stopping. */
+export const PEER_TRAINING = {
+  epochs: 50,
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  loss: 'meanSquaredError',
+  earlyStopping: false,
+  redrawDeadInit: 0,
+} as const;
+
 /** The peer models: the paper's CNN, and an LSTM(32) and a GRU(32) forecaster (a recurrent layer, then Dense(1)). */
 export type PeerModel = 'paper' | 'lstm' | 'gru';
 const PEER_ARCHITECTURES: Record<PeerModel, Architecture> = {
@@ -81,15 +92,7 @@ export async function pytorchPeer(tf: Tf, data: WindowedData, repeats = 3, kind:
     const t0 = performance.now();
     const trained = await tfjs.run(
       { data, architecture: PEER_ARCHITECTURES[kind], seed: 11 + i, events: trainingEvents([]) },
-      {
-        epochs: 50,
-        batchSize: 32,
-        optimizer: 'adam',
-        learningRate: 0.001,
-        loss: 'meanSquaredError',
-        earlyStopping: false,
-        redrawDeadInit: 0,
-      },
+      PEER_TRAINING,
       { tf, seed: 11 + i, random: mulberry32(11 + i), log: () => {} },
     );
     runexp.push((performance.now() - t0) / 1000);

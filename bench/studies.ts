@@ -10,25 +10,15 @@ import { mulberry32 } from '../src/plugin/kit/data.ts';
 import { trainingEvents } from '../src/plugin/training-events.ts';
 import tfjs from '../src/plugins/train/tfjs.ts';
 import { paperArchitecture } from './paper-architecture.ts';
+import { PEER_TRAINING } from './peers.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** How many seeds seedsStacked trains each way. */
 export const SEEDS_STACKED = 10;
 const SEEDS = Array.from({ length: SEEDS_STACKED }, (_, i) => 11 + i);
 
-/**
- * The PyTorch peer's settings (bench/peers.ts): linear output, 50 epochs, batch 32, no early
- * stopping; dead initialisations redrawn (one of seeds 11–20 starts dead), alike both ways.
- */
-const PEER_OPTIONS = {
-  epochs: 50,
-  batchSize: 32,
-  optimizer: 'adam',
-  learningRate: 0.001,
-  loss: 'meanSquaredError',
-  earlyStopping: false,
-  redrawDeadInit: 10,
-} as const;
+/** The PyTorch peer's settings, with dead initialisations redrawn (one of seeds 11–20 starts dead), alike both ways. */
+const PEER_OPTIONS = { ...PEER_TRAINING, redrawDeadInit: 10 };
 
 /**
  * Ten seeds of the paper model on one thread: one after another with `run`, then stacked with

@@ -13,7 +13,7 @@ type Tensor = InstanceType<Tf['Tensor']>;
 type Variable = InstanceType<Tf['Variable']>;
 const f32 = Math.fround;
 
-export type AdamKernel = (
+type AdamKernel = (
   g: number,
   m: number,
   v: number,
@@ -33,11 +33,11 @@ let compiled: WebAssembly.Module | undefined;
 const adamModule = () => (compiled ??= new WebAssembly.Module(readFileSync(new URL('./adam.wasm', import.meta.url))));
 
 /** Adam's kernel working on `memory` (its arrays are byte offsets into it). */
-export const adamKernel = (memory: WebAssembly.Memory): AdamKernel =>
+const adamKernel = (memory: WebAssembly.Memory): AdamKernel =>
   new WebAssembly.Instance(adamModule(), { env: { memory } }).exports.adam as AdamKernel;
 
 /** tfjs's Adam constants, each rounded to float32 as tfjs's expressions round them. */
-export function adamConstants(optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
+function adamConstants(optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
   return {
     beta1: f32(optimizer.beta1),
     beta2: f32(optimizer.beta2),
@@ -46,6 +46,52 @@ export function adamConstants(optimizer: { learningRate: number; beta1: number; 
     epsilon: f32(optimizer.epsilon),
     negativeLearningRate: f32(-optimizer.learningRate),
   };
+}
+
+/**
+ * tfjs's Adam arithmetic over arrays in one wasm memory: its constants, the beta powers it
+ * keeps, and the kernel. `update` for each variable of a step, then `next`.
+ */
+export class AdamArithmetic {
+  private readonly constants: ReturnType<typeof adamConstants>;
+  private accBeta1: number;
+  private accBeta2: number;
+  private readonly kernel: AdamKernel;
+
+  constructor(memory: WebAssembly.Memory, optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
+    this.constants = adamConstants(optimizer);
+    this.accBeta1 = this.constants.beta1;
+    this.accBeta2 = this.constants.beta2;
+    this.kernel = adamKernel(memory);
+  }
+
+  /** One variable's step: n floats of gradient, moments and weights at these byte offsets (m, v, w in place). */
+  update(g: number, m: number, v: number, w: number, n: number): void {
+    const c = this.constants;
+    const biasCorrection1 = f32(1 - this.accBeta1);
+    const biasCorrection2 = f32(1 - this.accBeta2);
+    this.kernel(
+      g,
+      m,
+      v,
+      w,
+      n,
+      c.beta1,
+      c.beta2,
+      c.oneMinusBeta1,
+      c.oneMinusBeta2,
+      biasCorrection1,
+      biasCorrection2,
+      c.epsilon,
+      c.negativeLearningRate,
+    );
+  }
+
+  /** The step is done: the beta powers move on. */
+  next(): void {
+    this.accBeta1 = f32(this.accBeta1 * this.constants.beta1);
+    this.accBeta2 = f32(this.accBeta2 * this.constants.beta2);
+  }
 }
 
 /** Byte offsets of one variable's four arrays (gradient, moments, weights) in the module's memory. */
@@ -59,11 +105,8 @@ interface Slots {
 
 /** The state tfjs's Adam keeps, held in the module's memory: first and second moments, and beta powers. */
 export class WasmAdam {
-  private readonly constants: ReturnType<typeof adamConstants>;
-  private accBeta1: number;
-  private accBeta2: number;
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly kernel = adamKernel(this.memory);
+  private readonly arithmetic: AdamArithmetic;
   private readonly slots = new Map<string, Slots>();
   private used = 0;
 
@@ -71,9 +114,7 @@ export class WasmAdam {
     private readonly tf: Tf,
     optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number },
   ) {
-    this.constants = adamConstants(optimizer);
-    this.accBeta1 = this.constants.beta1;
-    this.accBeta2 = this.constants.beta2;
+    this.arithmetic = new AdamArithmetic(this.memory, optimizer);
   }
 
   /** A variable's arrays, allocated (moments zeroed, as tfjs starts them) on its first step. */
@@ -94,9 +135,6 @@ export class WasmAdam {
 
   /** One Adam step: each variable moves by its gradient (variables without one are left alone). */
   apply(variables: readonly Variable[], grads: Record<string, Tensor>): void {
-    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negativeLearningRate } = this.constants;
-    const biasCorrection1 = f32(1 - this.accBeta1);
-    const biasCorrection2 = f32(1 - this.accBeta2);
     for (const variable of variables) {
       const gradient = grads[variable.name];
       if (!gradient) continue;
@@ -104,29 +142,14 @@ export class WasmAdam {
       const heap = new Float32Array(this.memory.buffer); // after any growth
       heap.set(gradient.dataSync() as Float32Array, g / 4);
       heap.set(variable.dataSync() as Float32Array, w / 4);
-      this.kernel(
-        g,
-        m,
-        v,
-        w,
-        n,
-        beta1,
-        beta2,
-        oneMinusBeta1,
-        oneMinusBeta2,
-        biasCorrection1,
-        biasCorrection2,
-        epsilon,
-        negativeLearningRate,
-      );
+      this.arithmetic.update(g, m, v, w, n);
       // A copy: the cpu backend keeps the array it is given. assign() shares the new tensor's data
       // and leaves the tensor itself to us.
       const updated = this.tf.tensor(heap.slice(w / 4, w / 4 + n), variable.shape);
       variable.assign(updated);
       updated.dispose();
     }
-    this.accBeta1 = f32(this.accBeta1 * beta1);
-    this.accBeta2 = f32(this.accBeta2 * beta2);
+    this.arithmetic.next();
   }
 }
 

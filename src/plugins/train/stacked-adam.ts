@@ -4,19 +4,13 @@
 // every seed stepped together, so the beta powers they share are those each would have alone.
 import type { Tf } from '../../plugin/index.ts';
 import { wasmHeap } from '../../plugin/kit/model.ts';
-import { type AdamKernel, adamConstants, adamKernel } from './adam.ts';
+import { AdamArithmetic } from './adam.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
 type Variable = InstanceType<Tf['Variable']>;
-const f32 = Math.fround;
-
-const kernels = new WeakMap<WebAssembly.Memory, AdamKernel>();
 
 export class StackedAdam {
-  private readonly constants: ReturnType<typeof adamConstants>;
-  private accBeta1: number;
-  private accBeta2: number;
-  private readonly kernel: AdamKernel;
+  private readonly arithmetic: AdamArithmetic;
   private moments: Array<{ m: Tensor; v: Tensor }>;
 
   constructor(
@@ -25,42 +19,19 @@ export class StackedAdam {
     optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number },
     variables: readonly Variable[],
   ) {
-    this.constants = adamConstants(optimizer);
-    this.accBeta1 = this.constants.beta1;
-    this.accBeta2 = this.constants.beta2;
-    const { memory } = wasmHeap(tf);
-    if (!kernels.has(memory)) kernels.set(memory, adamKernel(memory));
-    this.kernel = kernels.get(memory)!;
+    this.arithmetic = new AdamArithmetic(wasmHeap(tf).memory, optimizer);
     this.moments = variables.map((v) => ({ m: tf.zeros(v.shape), v: tf.zeros(v.shape) }));
   }
 
   /** One step: variables[i] moves by grads[i], in place. */
   apply(variables: readonly Variable[], grads: readonly Tensor[]): void {
-    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negativeLearningRate } = this.constants;
-    const biasCorrection1 = f32(1 - this.accBeta1);
-    const biasCorrection2 = f32(1 - this.accBeta2);
     // The heap may have grown since the last step: offsets are asked afresh.
     const { offset } = wasmHeap(this.tf);
     variables.forEach((variable, i) => {
       const { m, v } = this.moments[i];
-      this.kernel(
-        offset(grads[i]),
-        offset(m),
-        offset(v),
-        offset(variable),
-        variable.size,
-        beta1,
-        beta2,
-        oneMinusBeta1,
-        oneMinusBeta2,
-        biasCorrection1,
-        biasCorrection2,
-        epsilon,
-        negativeLearningRate,
-      );
+      this.arithmetic.update(offset(grads[i]), offset(m), offset(v), offset(variable), variable.size);
     });
-    this.accBeta1 = f32(this.accBeta1 * beta1);
-    this.accBeta2 = f32(this.accBeta2 * beta2);
+    this.arithmetic.next();
   }
 
   /** Keeps the moments of the seeds at `kept` (indices into the leading axis), in that order. */
