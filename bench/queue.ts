@@ -35,7 +35,8 @@ async function queuedSeconds(spec: string, processes: number): Promise<number> {
     const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
     writeFileSync(join(dir, 'spec.yaml'), spec);
     const t0 = performance.now();
-    const submitter = runexp(['spec.yaml', '--queue', redis.url, '--no-report'], dir);
+    // Unstacked, as the local rows it is compared with (bench/run.ts gridSeconds).
+    const submitter = runexp(['spec.yaml', '--queue', redis.url, '--no-report', '--stack-seeds', '1'], dir);
     const code = await new Promise((done) => submitter.on('close', done));
     if (code !== 0) throw new Error(`the queued grid failed (exit ${code})`);
     return (performance.now() - t0) / 1000;

@@ -144,17 +144,25 @@ const LONG_SPEC = (seeds: string) =>
   `name: long\nseeds: ${seeds}\ndata: {ticker: ^GSPC, days: 10000}\ntest: {days: 50}\narchitectures:\n  paper:\n    - {type: conv1d, filters: 5, kernelSize: 1, activation: relu}\n    - {type: flatten}\n    - {type: dense, units: 120, activation: relu}\n    - {type: dense, units: 1}\ntrain: {plugin: tfjs, epochs: 20, earlyStopping: false, redrawDeadInit: 5}\nprune: {plugin: magnitude, percentile: 35}\nmeasure: {plugin: standard, warmup: 1, repeats: 5}\n`;
 
 /** Wall seconds until every one of some `runexp` processes, started together (one per spec), has finished. */
+/**
+ * Seeds are not stacked here (`--stack-seeds 1`): these rows measure how work spreads over
+ * workers, and a stack puts the seeds of one model on one worker (bench/studies.ts measures that).
+ */
 async function gridSeconds(specs: string[], workers: number): Promise<number> {
   const t0 = performance.now();
   await Promise.all(
     specs.map((spec) => {
       const dir = mkdtempSync(join(tmpdir(), 'runexp-bench-'));
       writeFileSync(join(dir, 'spec.yaml'), spec);
-      const child = spawn(process.execPath, [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers)], {
-        cwd: dir,
-        env: { ...process.env, CI: 'true' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [resolve('bin/runexp.js'), 'spec.yaml', '--no-report', '--workers', String(workers), '--stack-seeds', '1'],
+        {
+          cwd: dir,
+          env: { ...process.env, CI: 'true' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
       return new Promise<void>((done, fail) =>
