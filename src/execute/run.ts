@@ -79,7 +79,7 @@ async function execute(prepared: Prepared, store: ExperimentStore, options: RunO
     options.stackSeeds ?? DEFAULT_STACK_SEEDS,
     launcher.workers,
   );
-  const stackNote = stacks.length ? `, ${stacks.flat().length} of them as ${counted(stacks.length, 'stack')} of seeds` : '';
+  const stackNote = stacks.length ? `, up to ${stacks.flat().length} of them in ${counted(stacks.length, 'stack')} of seeds` : '';
   log(
     `runexp: ${loaded.spec.name}: ${counted(grid.runs.length, 'run')} (${grid.runs.length - pendingRuns} already done), ${counted(trainings.length - cached, 'training')} to do${cached ? ` (${cached} cached)` : ''}${stackNote} ${where} → ${outDir}`,
   );

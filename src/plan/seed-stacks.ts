@@ -3,6 +3,7 @@
 // seeds, and into more, smaller ones when there are fewer stacks than workers, so that no worker
 // idles while another trains twenty seeds.
 import { canonicalJson } from '../plugin/hash.ts';
+import { layerKind } from '../plugin/layers/registry.ts';
 import type { TrainGroup } from './types.ts';
 
 /** The default and largest stack: ten paper models stacked are 4 MB of training tensors. */
@@ -14,10 +15,17 @@ function stackKey(group: TrainGroup): string {
   return canonicalJson(rest);
 }
 
+/**
+ * Whether every layer's kind has a stacked pass (LayerKind.stacked): without one the seeds could
+ * only train one by one, so no stack task is sent for them. A kind may still decline for one
+ * configuration (a conv1d with a wider kernel), and then its seeds train alone after all.
+ */
+const mayStack = (group: TrainGroup) => group.architecture.layers.every((layer) => layerKind(layer.type)?.stacked !== undefined);
+
 export function seedStacks(groups: readonly TrainGroup[], limit: number, workers: number): TrainGroup[][] {
   if (limit < 2) return [];
   const byKey = new Map<string, TrainGroup[]>();
-  for (const group of groups) {
+  for (const group of groups.filter(mayStack)) {
     const key = stackKey(group);
     byKey.set(key, [...(byKey.get(key) ?? []), group]);
   }

@@ -15,7 +15,7 @@ test('--workers 0 (in this process) gives the same records as worker threads', (
   const threads = runCli(['spec.yaml', '--no-report', '--workers', '2'], dirs[0]);
   const inProcess = runCli(['spec.yaml', '--no-report', '--workers', '0'], dirs[1]);
   expect([threads.code, inProcess.code]).toEqual([0, 0]);
-  expect(inProcess.stderr).toContain('6 runs (0 already done), 2 trainings to do, 2 of them as 1 stack of seeds in this process');
+  expect(inProcess.stderr).toContain('6 runs (0 already done), 2 trainings to do, up to 2 of them in 1 stack of seeds in this process');
   const out = (d: string) => join(d, 'runs/tiny');
   expect(compareOutputs(out(dirs[0]), out(dirs[1]))).toEqual({ runs: 6, differences: [] });
   // the same ids too, whichever launcher ran them

@@ -111,12 +111,31 @@ test('stacking falls back (undefined) where a layer kind has no stacked pass, or
 });
 
 describe('seedStacks', () => {
-  const group = (seed: number, days = 1250): TrainGroup =>
-    ({ trainKey: `k${seed}-${days}`, datasetKey: 'SPY', seed, ranges: { train: { days } }, runs: [] }) as unknown as TrainGroup;
+  const paper = paperArchitecture('linear');
+  const group = (seed: number, days = 1250, architecture: Architecture = paper): TrainGroup =>
+    ({
+      trainKey: `k${seed}-${days}`,
+      datasetKey: 'SPY',
+      seed,
+      architecture,
+      ranges: { train: { days } },
+      runs: [],
+    }) as unknown as TrainGroup;
 
   test('groups that differ only in seed stack; others do not', () => {
     const stacks = seedStacks([group(1), group(2), group(3, 500), group(4)], 16, 1);
     expect(stacks.map((s) => s.map((g) => g.trainKey))).toEqual([['k1-1250', 'k2-1250', 'k4-1250']]);
+  });
+
+  test('no stack for an architecture with a layer kind that has no stacked pass', () => {
+    const lstm = {
+      name: 'lstm',
+      layers: [
+        { type: 'lstm', units: 4 },
+        { type: 'dense', units: 1 },
+      ],
+    } as unknown as Architecture;
+    expect(seedStacks([group(1, 1250, lstm), group(2, 1250, lstm)], 16, 1)).toEqual([]);
   });
 
   test('cut into even stacks of at most the limit, and into one per worker when fewer', () => {
