@@ -56,15 +56,9 @@ export function gradientFunction(tf: Tf, model: LayersModel, lossName: LossName)
       saved.push(step.saved);
       a = step.output;
     }
-    // The loss as tf.metrics computes it (mean over the last axis), then the mean over the batch.
-    const difference = tf.sub(a, y);
-    const perSample = lossName === 'meanSquaredError' ? tf.square(difference) : tf.abs(difference);
-    const value = tf.mean(tf.mean(perSample, -1));
-    // Its gradient as the tape builds it: 1/n, then 1/d, times d|e|/de or d(e²)/de.
-    const n = a.shape[0];
-    const scale = Math.fround(Math.fround(1 / n) / (a.size / n));
-    const local = lossName === 'meanSquaredError' ? tf.mul(difference, 2) : tf.step(difference, -1);
-    let da = tf.mul(tf.fill(a.shape, scale), local);
+    const { perWindow, da: dLoss } = lossAndGradient(tf, a, y, lossName, a.shape[0]);
+    const value = tf.mean(perWindow);
+    let da = dLoss;
 
     const grads: Record<string, Tensor> = {};
     for (let i = layers.length - 1; i >= 0; i--) {
@@ -74,4 +68,18 @@ export function gradientFunction(tf: Tf, model: LayersModel, lossName: LossName)
     }
     return { value, grads };
   };
+}
+
+/**
+ * The loss per window as tf.metrics computes it (the mean over the last axis), and its gradient as
+ * the tape builds it for the mean over `rows` windows: 1/rows, then 1/outputs, times d|e|/de or
+ * d(e²)/de. For one seed's batch (rows: the batch) or a stack of seeds (rows: one seed's batch).
+ */
+export function lossAndGradient(tf: Tf, a: Tensor, y: Tensor, lossName: LossName, rows: number): { perWindow: Tensor; da: Tensor } {
+  const difference = tf.sub(a, y);
+  const perSample = lossName === 'meanSquaredError' ? tf.square(difference) : tf.abs(difference);
+  const outputs = a.shape.at(-1)!;
+  const scale = Math.fround(Math.fround(1 / rows) / outputs);
+  const local = lossName === 'meanSquaredError' ? tf.mul(difference, 2) : tf.step(difference, -1);
+  return { perWindow: tf.mean(perSample, -1), da: tf.mul(tf.fill(a.shape, scale), local) };
 }

@@ -19,7 +19,7 @@ const lossFunction =
     tf.metrics[name](yTrue, yPred);
 
 /** Sizes of consecutive batches of `batchSize` over `count` rows (the last may be smaller). */
-function batchSizes(count: number, batchSize: number): number[] {
+export function batchSizes(count: number, batchSize: number): number[] {
   const sizes: number[] = [];
   for (let start = 0; start < count; start += batchSize) sizes.push(Math.min(batchSize, count - start));
   return sizes;

@@ -3,16 +3,10 @@
 // validation loss of every seed at once, computed batch by batch as loop.ts computes one seed's.
 import type { StackedGradient } from '../../plugin/kit/model.ts';
 import type { Tf, WindowedData } from '../../plugin/index.ts';
+import { batchSizes } from './loop.ts';
 import type { TrainerOptions } from './options.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
-
-/** Sizes of consecutive batches of `batchSize` over `count` rows (the last may be smaller), as fit cuts them. */
-function batchSizes(count: number, batchSize: number): number[] {
-  const sizes: number[] = [];
-  for (let start = 0; start < count; start += batchSize) sizes.push(Math.min(batchSize, count - start));
-  return sizes;
-}
 
 /** The layers' stacked forward passes: the model's output for every seed. */
 export const stackedForward = (layers: StackedGradient[], weights: Tensor[][], x: Tensor): Tensor =>

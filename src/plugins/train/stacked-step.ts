@@ -4,6 +4,7 @@
 import type { StackedGradient } from '../../plugin/kit/model.ts';
 import type { Tf } from '../../plugin/index.ts';
 import type { StackedAdam } from './stacked-adam.ts';
+import { lossAndGradient } from './backprop.ts';
 import type { TrainerOptions } from './options.ts';
 
 type Tensor = InstanceType<Tf['Tensor']>;
@@ -36,13 +37,9 @@ export function trainEpoch(
         saved.push(step.saved);
         a = step.output;
       });
-      const difference = tf.sub(a, y);
-      const perSample = lossName === 'meanSquaredError' ? tf.square(difference) : tf.abs(difference);
-      const value = tf.mean(tf.mean(perSample, -1), 1);
-      const outputs = a.size / seeds / size;
-      const scale = Math.fround(Math.fround(1 / size) / outputs);
-      const local = lossName === 'meanSquaredError' ? tf.mul(difference, 2) : tf.step(difference, -1);
-      let da = tf.mul(tf.fill(a.shape, scale), local);
+      const { perWindow, da: dLoss } = lossAndGradient(tf, a, y, lossName, size);
+      const value = tf.mean(perWindow, 1);
+      let da = dLoss;
       const grads: Tensor[][] = new Array(layers.length);
       for (let l = layers.length - 1; l >= 0; l--) {
         const step = layers[l].backward(da, saved[l], owned[l], l > 0);
