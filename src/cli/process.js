@@ -2,7 +2,7 @@
 // when there is none (RUNEXP_SUPERVISOR=off, or under a debugger). The sources are TypeScript;
 // tsx compiles them on the fly so that the CLI, its worker threads and a user's `.ts` plugins all
 // load the same way without a build step.
-import { registerLoaders } from '../loader/register.js';
+import { deferLoaders, registerLoaders } from '../loader/register.js';
 import { installSignalHandlers } from '../loader/signals.js';
 import { describeDeadline } from '../loader/supervise.js';
 
@@ -16,18 +16,21 @@ if (process.channel) {
   process.channel.unref();
   process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
-// From the compiled package (dist/), runexp's own modules load before the loader hooks exist:
-// natively, instead of each through a round trip to the hooks' thread (0.6 s against 1.5 s for
-// the CLI's modules). The hooks are for what comes later: a user's plugins. The TypeScript
-// sources of a checkout need tsx first.
+// From the compiled package (dist/), runexp's own modules load natively, instead of each through
+// a round trip to the hooks' thread (0.6 s against 1.5 s for the CLI's modules), and the loader
+// hooks start only when a user's plugin is first imported (register.js). The TypeScript sources
+// of a checkout need tsx first.
 const fromSource = import.meta.url.endsWith('/src/cli/process.js');
 const compiled = fromSource ? undefined : await import('./main.ts');
-try {
-  await registerLoaders();
-} catch (err) {
-  // An unsafe cache folder (private-dir.js): nothing of runexp's has run yet.
-  process.stderr.write(`runexp: ${err.message}\n`);
-  exit(2);
+if (compiled) deferLoaders();
+else {
+  try {
+    await registerLoaders();
+  } catch (err) {
+    // An unsafe cache folder (private-dir.js): nothing of runexp's has run yet.
+    process.stderr.write(`runexp: ${err.message}\n`);
+    exit(2);
+  }
 }
 const { main } = compiled ?? (await import('./main.ts'));
 const { runningNow } = await import('../plugin/deadlines.ts');

@@ -2,11 +2,13 @@
 // `--import` in a worker's execArgv: register tsx here, then load the TypeScript worker.
 // Events go back on the task's MessagePort in order, then an explicit "done" (a transferred
 // port's 'close' event does not fire reliably in the parent).
-import { registerLoaders } from '../loader/register.js';
+import { deferLoaders, registerLoaders } from '../loader/register.js';
 
-// From the compiled package, runexp's modules load natively before the hooks (see cli/process.js).
+// From the compiled package, runexp's modules load natively and the hooks wait for a user's
+// plugin (see cli/process.js).
 const compiled = import.meta.url.endsWith('/src/execute/worker-entry.js') ? undefined : await import('./worker.ts');
-await registerLoaders();
+if (compiled) deferLoaders();
+else await registerLoaders();
 const { runTask } = compiled ?? (await import('./worker.ts'));
 
 // A task that asks to retire this thread (it leaked tensors, or a stage timed out) posts

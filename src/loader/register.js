@@ -4,7 +4,32 @@
 import { register as registerHooks } from 'node:module';
 import { privateDir } from './private-dir.js';
 
-export async function registerLoaders() {
+let registration;
+let deferred = false;
+// runexp's own compiled modules (dist/*.js) need neither hook: they load natively.
+const OWN_FOLDER = new URL('../', import.meta.url).href;
+
+/** Registers the loaders on this thread, once; later calls wait for the first. */
+export function registerLoaders() {
+  registration ??= register();
+  return registration;
+}
+
+/**
+ * From the compiled package: registers the loaders only when code from outside runexp is about
+ * to be imported (loadersFor), since starting them costs a thread and its round trips (about
+ * 0.3 s per thread), and a grid of built-in plugins never needs them.
+ */
+export function deferLoaders() {
+  deferred = true;
+}
+
+/** Before importing `url`: registers the deferred loaders unless it is one of runexp's own compiled modules. */
+export async function loadersFor(url) {
+  if (deferred && !(url.startsWith(OWN_FOLDER) && url.endsWith('.js'))) await registerLoaders();
+}
+
+async function register() {
   // tsx caches what it compiles in <temp folder>/tsx-<uid>, trusted as found: in a shared /tmp
   // another user could plant compiled "runexp" there. It gets a private folder instead (it
   // reads the temp folder once, when it loads), or no cache at all.

@@ -12,6 +12,7 @@ import { sha256 } from '../plugin/hash.ts';
 import { closureHash } from './plugin-closure.ts';
 import { SLOTS, type AnyPlugin, type Slot } from '../plugin/api.ts';
 import { limited } from '../plugin/deadlines.ts';
+import { loadersFor } from '../loader/register.js';
 import { DEFAULT_TIMEOUTS } from './schema.ts';
 
 export type PluginSource =
@@ -157,7 +158,10 @@ export async function importDefault(url: string, loadSeconds: number = DEFAULT_T
     'load',
     shown,
     loadSeconds,
-    () => import(url),
+    async () => {
+      await loadersFor(url);
+      return import(url);
+    },
     () =>
       new RunexpError(
         ErrorCode.TIMEOUT,
