@@ -6,7 +6,7 @@ import { loadBackend } from '../../src/execute/backend.ts';
 import { seedStacks } from '../../src/plan/seed-stacks.ts';
 import type { TrainGroup } from '../../src/plan/types.ts';
 import type { Architecture, Tf, TrainResult, WindowedData } from '../../src/plugin/index.ts';
-import { canStackMatMul, stackedMatMul } from '../../src/plugin/kit/model.ts';
+import { canStackMatMul, stackedBiasedMatMul, stackedColumnSums, stackedMatMul, stackedReluGradient } from '../../src/plugin/kit/model.ts';
 import { mulberry32 } from '../../src/plugin/random.ts';
 import { trainingEvents } from '../../src/plugin/training-events.ts';
 import { trainerOptions } from '../../src/plugins/train/options.ts';
@@ -54,6 +54,48 @@ test('stackedMatMul: one input shared by every seed (the validation windows)', (
   // seed 0: [1,2,3]·[[1,0],[0,0],[1,0]] = [4, 0]; seed 1: [1,2,3]·[[0,0],[2,0],[0,1]] = [4, 3]
   expect(Array.from(stackedMatMul(tf, x, w).dataSync())).toEqual([4, 0, 4, 3]);
 });
+
+test.each([
+  ['ReLU', true, [32, 70], [70, 120]],
+  ['linear', false, [32, 120], [120, 1]],
+  ['ragged', true, [13, 5], [5, 11]],
+])(
+  'stackedBiasedMatMul (%s), stackedReluGradient, stackedColumnSums: the tfjs ops per seed, to the bit, −0 and NaN included',
+  (_name, relu, aShape, bShape) => {
+    const seeds = 3;
+    const random = mulberry32(9);
+    const draw = (shape: number[]) => Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => random() - 0.5);
+    const [m, k] = aShape as number[];
+    const n = (bShape as number[])[1];
+    const aValues = draw([seeds, m, k]);
+    // A row of zeros with a −0 bias gives z = −0 (ReLU: +0); a NaN gives NaN all along its row.
+    aValues.fill(0, 0, k);
+    aValues[k * 2] = Number.NaN;
+    const a = tf.tensor(aValues, [seeds, m, k]);
+    const b = tf.tensor(draw([seeds, k, n]), [seeds, k, n]);
+    const biasValues = draw([seeds, n]);
+    biasValues[0] = -0;
+    const bias = tf.tensor(biasValues, [seeds, n]);
+    const { z, output } = stackedBiasedMatMul(tf, a, b, bias, relu as boolean);
+    const da = tf.tensor(draw([seeds, m, n]), [seeds, m, n]);
+    const dz = relu ? stackedReluGradient(tf, da, z) : da;
+    const sums = stackedColumnSums(tf, dz);
+    const own = (t: typeof a, s: number) =>
+      tf.reshape(tf.slice(t, [s, ...t.shape.slice(1).map(() => 0)], [1, ...t.shape.slice(1)]), t.shape.slice(1));
+    for (let s = 0; s < seeds; s++) {
+      const zAlone = tf.add(tf.matMul(own(a, s) as never, own(b, s) as never), own(bias, s));
+      expect(bits(own(z, s))).toEqual(bits(zAlone));
+      expect(bits(own(output, s))).toEqual(bits(relu ? tf.relu(zAlone) : zAlone));
+      const dzAlone = relu ? tf.mul(own(da, s), tf.step(zAlone)) : own(da, s);
+      expect(bits(own(dz, s))).toEqual(bits(dzAlone));
+      expect(bits(own(sums, s))).toEqual(bits(tf.sum(dzAlone, 0)));
+    }
+    if (relu) {
+      expect(bits(output).slice(0, 1)).toEqual(['0']); // relu(−0) is +0, as tf.relu gives
+      expect(bits(dz).some((v) => v === '-0')).toBe(true); // a negative da times step 0 stays −0
+    }
+  },
+);
 
 const options = (o: Record<string, unknown>) => trainerOptions.parse(o);
 const request = (seed: number, architecture: Architecture) => ({ data, architecture, seed, events: trainingEvents([]) });

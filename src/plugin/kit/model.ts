@@ -33,7 +33,14 @@ export {
 } from '../layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, layerKind, prunableLayers, weightIndex, weightsOfLayer } from '../layers/registry.ts';
 export { isResidual } from '../layers/residual.ts';
-export { canStackMatMul, stackedMatMul, wasmHeap } from '../layers/stacked-matmul.ts';
+export {
+  canStackMatMul,
+  stackedBiasedMatMul,
+  stackedColumnSums,
+  stackedMatMul,
+  stackedReluGradient,
+  wasmHeap,
+} from '../layers/stacked-matmul.ts';
 export { activationAtZero, flattenChannels, passChannels, pick, unitShrink } from '../layers/shrink.ts';
 export { type MacCount, macsOf } from '../macs.ts';
 export { type LayerWeights, weightsOf } from '../weights.ts';

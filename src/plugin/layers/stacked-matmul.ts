@@ -8,19 +8,29 @@ import { readFileSync } from 'node:fs';
 import type { Tensor, Tf } from '../tf.ts';
 
 const KERNEL = 'RunexpStackedMatMul';
+const RELU_GRADIENT = 'RunexpStackedReluGrad';
+const COLUMN_SUMS = 'RunexpStackedColumnSums';
+const KERNEL_GRADIENT_F64 = 'RunexpStackedKernelGradF64';
 
-type MatMulKernel = (
-  a: number,
-  b: number,
-  c: number,
-  seeds: number,
-  m: number,
-  k: number,
-  n: number,
-  aTransposed: number,
-  aSeed: number,
-  bSeed: number,
-) => void;
+/** The exports of stacked-matmul.wasm; every argument that names a tensor is its byte offset. */
+interface Kernels {
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    seeds: number,
+    m: number,
+    k: number,
+    n: number,
+    aTransposed: number,
+    aSeed: number,
+    bSeed: number,
+  ): void;
+  biasRelu(c: number, bias: number, a: number, seeds: number, rows: number, n: number, biasSeed: number, relu: number): void;
+  reluGrad(da: number, z: number, dz: number, count: number): void;
+  columnSums(x: number, out: number, seeds: number, rows: number, n: number): void;
+  kernelGradF64(x: number, dy: number, dw: number, seeds: number, rows: number, inputs: number, outputs: number): void;
+}
 
 interface TensorInfoLike {
   dataId: object;
@@ -34,17 +44,17 @@ interface WasmBackend {
 
 let compiled: WebAssembly.Module | undefined;
 const kernelModule = () => (compiled ??= new WebAssembly.Module(readFileSync(new URL('./stacked-matmul.wasm', import.meta.url))));
-const instances = new WeakMap<WebAssembly.Memory, MatMulKernel>();
+const instances = new WeakMap<WebAssembly.Memory, Kernels>();
 
-/** The kernel, instantiated once per wasm heap (each worker thread has its own backend and heap). */
-function kernelFor(backend: WasmBackend): MatMulKernel {
+/** The kernels, instantiated once per wasm heap (each worker thread has its own backend and heap). */
+function kernelsFor(backend: WasmBackend): Kernels {
   const memory = backend.wasm.asm.memory;
-  let kernel = instances.get(memory);
-  if (!kernel) {
-    kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports.matmul as MatMulKernel;
-    instances.set(memory, kernel);
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    kernels = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels;
+    instances.set(memory, kernels);
   }
-  return kernel;
+  return kernels;
 }
 
 /**
@@ -59,36 +69,77 @@ export function wasmHeap(tf: Tf): { memory: WebAssembly.Memory; offset(tensor: {
 /** Whether stackedMatMul can run here: the wasm backend, with its heap reachable. */
 export function canStackMatMul(tf: Tf): boolean {
   if (tf.getBackend() !== 'wasm') return false;
-  registerKernel(tf);
+  registerKernels(tf);
   return (tf.backend() as unknown as Partial<WasmBackend>).wasm?.asm?.memory instanceof WebAssembly.Memory;
 }
 
-function registerKernel(tf: Tf): void {
+function registerKernels(tf: Tf): void {
   if (tf.getKernel(KERNEL, 'wasm')) return;
-  tf.registerKernel({
-    kernelName: KERNEL,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackend;
-      const { a, b } = inputs as unknown as { a: TensorInfoLike; b: TensorInfoLike };
-      const transposeA = (attrs as { transposeA: boolean }).transposeA;
-      const [aSeeds, aRows, aCols] = a.shape;
-      const [bSeeds, k, n] = b.shape;
-      const m = transposeA ? aCols : aRows;
-      const seeds = Math.max(aSeeds, bSeeds);
-      const out = wasm.makeOutput([seeds, m, n], 'float32');
-      const offset = (t: TensorInfoLike) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-      const aSeed = aSeeds === 1 ? 0 : 4 * m * k;
-      const bSeed = bSeeds === 1 ? 0 : 4 * k * n;
-      if (n === 1 && transposeA) {
-        // One output column: c = a·b is cᵀ = bᵀ·aᵀ, whose one row runs SIMD across a's rows (each
-        // sum still in order of k, each product the same), instead of one scalar sum per row.
-        kernelFor(wasm)(offset(b), offset(a), offset(out), seeds, 1, k, m, 0, bSeed, aSeed);
-      } else {
-        kernelFor(wasm)(offset(a), offset(b), offset(out), seeds, m, k, n, transposeA ? 1 : 0, aSeed, bSeed);
-      }
-      return out as never;
-    },
+  const register = (
+    kernelName: string,
+    run: (
+      wasm: WasmBackend,
+      offset: (t: TensorInfoLike) => number,
+      inputs: Record<string, TensorInfoLike>,
+      attrs: Record<string, unknown>,
+    ) => unknown,
+  ) =>
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const wasm = backend as unknown as WasmBackend;
+        const offset = (t: TensorInfoLike) => wasm.dataIdMap.get(t.dataId).memoryOffset;
+        return run(wasm, offset, inputs as unknown as Record<string, TensorInfoLike>, attrs as Record<string, unknown>) as never;
+      },
+    });
+  register(KERNEL, (wasm, offset, { a, b, bias }, attrs) => {
+    const transposeA = attrs.transposeA as boolean;
+    const [aSeeds, aRows, aCols] = a.shape;
+    const [bSeeds, k, n] = b.shape;
+    const m = transposeA ? aCols : aRows;
+    const seeds = Math.max(aSeeds, bSeeds);
+    const out = wasm.makeOutput([seeds, m, n], 'float32');
+    const kernels = kernelsFor(wasm);
+    const aSeed = aSeeds === 1 ? 0 : 4 * m * k;
+    const bSeed = bSeeds === 1 ? 0 : 4 * k * n;
+    if (n === 1 && transposeA) {
+      // One output column: c = a·b is cᵀ = bᵀ·aᵀ, whose one row runs SIMD across a's rows (each
+      // sum still in order of k, each product the same), instead of one scalar sum per row.
+      kernels.matmul(offset(b), offset(a), offset(out), seeds, 1, k, m, 0, bSeed, aSeed);
+    } else {
+      kernels.matmul(offset(a), offset(b), offset(out), seeds, m, k, n, transposeA ? 1 : 0, aSeed, bSeed);
+    }
+    if (!bias) return out;
+    // The bias (and ReLU) after the whole sum, as tf.add and tf.relu would apply them.
+    const relu = attrs.relu as boolean;
+    const activated = relu ? wasm.makeOutput([seeds, m, n], 'float32') : undefined;
+    const biasSeed = bias.shape[0] === 1 ? 0 : 4 * n;
+    kernels.biasRelu(offset(out), offset(bias), activated ? offset(activated) : 0, seeds, m, n, biasSeed, relu ? 1 : 0);
+    return activated ? [out, activated] : out;
+  });
+  register(RELU_GRADIENT, (wasm, offset, { dy, z }) => {
+    const out = wasm.makeOutput(z.shape, 'float32');
+    kernelsFor(wasm).reluGrad(
+      offset(dy),
+      offset(z),
+      offset(out),
+      z.shape.reduce((a, b) => a * b, 1),
+    );
+    return out;
+  });
+  register(COLUMN_SUMS, (wasm, offset, { x }) => {
+    const [seeds, rows, n] = x.shape;
+    const out = wasm.makeOutput([seeds, n], 'float32');
+    kernelsFor(wasm).columnSums(offset(x), offset(out), seeds, rows, n);
+    return out;
+  });
+  register(KERNEL_GRADIENT_F64, (wasm, offset, { x, dy }) => {
+    const [seeds, rows, inputs] = x.shape;
+    const outputs = dy.shape[2];
+    const out = wasm.makeOutput([seeds, inputs, outputs], 'float32');
+    kernelsFor(wasm).kernelGradF64(offset(x), offset(dy), offset(out), seeds, rows, inputs, outputs);
+    return out;
   });
 }
 
@@ -98,6 +149,39 @@ function registerKernel(tf: Tf): void {
  * [seeds, m, n]. Call canStackMatMul first.
  */
 export function stackedMatMul(tf: Tf, a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  return product(tf, a, b, transposeA, transposeB) as Tensor;
+}
+
+/**
+ * z = a[s]·b[s] + bias[s] for every seed s, and with `relu` also its ReLU: to the bit what
+ * tf.matMul, tf.add and tf.relu give each seed alone, as one op instead of three. a is
+ * [seeds or 1, m, k], b [seeds, k, n], bias [seeds, n]. `output` is z itself without `relu`.
+ */
+export function stackedBiasedMatMul(tf: Tf, a: Tensor, b: Tensor, bias: Tensor, relu: boolean): { z: Tensor; output: Tensor } {
+  const result = product(tf, a, b, false, false, bias, relu);
+  return Array.isArray(result) ? { z: result[0], output: result[1] } : { z: result, output: result };
+}
+
+/** dLoss/dz of a ReLU layer from dLoss/da and its z: tf.mul(da, tf.step(z)) to the bit, in one pass. */
+export function stackedReluGradient(tf: Tf, da: Tensor, z: Tensor): Tensor {
+  return tf.engine().runKernel(RELU_GRADIENT, { dy: da, z }, {}) as Tensor;
+}
+
+/** [seeds, n] sums over the rows of a [seeds, rows, n] tensor: tf.sum(x, 1) to the bit, without its transpose. */
+export function stackedColumnSums(tf: Tf, x: Tensor): Tensor {
+  return tf.engine().runKernel(COLUMN_SUMS, { x }, {}) as Tensor;
+}
+
+/**
+ * [seeds, inputs, outputs] x[s]ᵀ·dy[s] summed in float64 over the rows in order, then rounded to
+ * float32: the kernel gradient of a pointwise conv1d as runexp's Conv2DBackpropFilter on wasm
+ * (execute/wasm-conv-grad.ts) computes it for one seed. x is [seeds, rows, inputs], dy [seeds, rows, outputs].
+ */
+export function stackedKernelGradientF64(tf: Tf, x: Tensor, dy: Tensor): Tensor {
+  return tf.engine().runKernel(KERNEL_GRADIENT_F64, { x, dy }, {}) as Tensor;
+}
+
+function product(tf: Tf, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor, relu = false): Tensor | Tensor[] {
   const [aSeeds, aRows, aCols] = a.shape;
   const bIn = transposeB ? tf.transpose(b, [0, 2, 1]) : b;
   const [bSeeds, k, n] = bIn.shape;
@@ -106,7 +190,8 @@ export function stackedMatMul(tf: Tf, a: Tensor, b: Tensor, transposeA = false, 
   // One output column from many rows is faster from a's transpose (see the kernel).
   const aIn = n === 1 && !transposeA && aRows >= 8 ? tf.transpose(a, [0, 2, 1]) : a;
   try {
-    return tf.engine().runKernel(KERNEL, { a: aIn, b: bIn }, { transposeA: transposeA || aIn !== a } as never) as Tensor;
+    const inputs: Record<string, Tensor> = bias ? { a: aIn, b: bIn, bias } : { a: aIn, b: bIn };
+    return tf.engine().runKernel(KERNEL, inputs, { transposeA: transposeA || aIn !== a, relu } as never) as Tensor | Tensor[];
   } finally {
     if (bIn !== b) bIn.dispose();
     if (aIn !== a) aIn.dispose();

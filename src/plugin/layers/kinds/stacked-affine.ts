@@ -6,7 +6,14 @@
 import { activate, activationGradient, isFastActivation } from '../activation-gradients.ts';
 import { layerActivation } from '../activations.ts';
 import { dims, type Layer, type StackedGradient } from '../kind.ts';
-import { canStackMatMul, stackedMatMul } from '../stacked-matmul.ts';
+import {
+  canStackMatMul,
+  stackedBiasedMatMul,
+  stackedColumnSums,
+  stackedKernelGradientF64,
+  stackedMatMul,
+  stackedReluGradient,
+} from '../stacked-matmul.ts';
 import type { Tensor, Tf } from '../../tf.ts';
 
 interface Saved {
@@ -18,34 +25,14 @@ interface Saved {
 /**
  * dLoss/dKernel from [seeds, rows, in] inputs and [seeds, rows, out] dz: for dense, a transposed
  * product; for the pointwise conv1d, the sum in float64 that wasm's Conv2DBackpropFilter computes
- * (src/execute/wasm-conv-grad.ts, whose loop over batch and steps is this loop over rows).
+ * (src/execute/wasm-conv-grad.ts, whose loop over batch and steps is the loop over rows here).
  */
 type KernelGradient = (tf: Tf, rows: Tensor, dz: Tensor, kernelShape: number[]) => Tensor;
 
 const denseKernelGradient: KernelGradient = (tf, rows, dz) => stackedMatMul(tf, rows, dz, true);
 
-const pointwiseConvKernelGradient: KernelGradient = (tf, rows, dz, kernelShape) => {
-  const [seeds, count, inputs] = dims(rows);
-  const outputs = dims(dz)[2];
-  const x = rows.dataSync() as Float32Array;
-  const dy = dz.dataSync() as Float32Array;
-  const dw = new Float32Array(seeds * inputs * outputs);
-  const sums = new Float64Array(inputs * outputs);
-  for (let s = 0; s < seeds; s++) {
-    // Row by row into every (input, output) sum at once: each sum still adds its rows in order.
-    sums.fill(0);
-    for (let r = 0; r < count; r++) {
-      const xr = (s * count + r) * inputs;
-      const dyr = (s * count + r) * outputs;
-      for (let i = 0; i < inputs; i++) {
-        const xi = x[xr + i];
-        for (let o = 0; o < outputs; o++) sums[i * outputs + o] += xi * dy[dyr + o];
-      }
-    }
-    dw.set(sums, s * inputs * outputs);
-  }
-  return tf.tensor(dw, kernelShape);
-};
+const pointwiseConvKernelGradient: KernelGradient = (tf, rows, dz, kernelShape) =>
+  tf.reshape(stackedKernelGradientF64(tf, rows, dz), kernelShape);
 
 function stackedAffine(tf: Tf, layer: Layer, kernelGradient: KernelGradient): StackedGradient<Saved> | undefined {
   const config = layer.getConfig() as Record<string, unknown>;
@@ -60,21 +47,27 @@ function stackedAffine(tf: Tf, layer: Layer, kernelGradient: KernelGradient): St
       const seeds = dims(kernel)[0];
       const [inputs, outputs] = dims(kernel).slice(-2);
       const rows = tf.reshape(input, [inputSeeds, -1, inputs]);
-      const product = stackedMatMul(tf, rows, tf.reshape(kernel, [seeds, inputs, outputs]));
-      const z = tf.reshape(useBias ? tf.add(product, tf.reshape(bias, [seeds, 1, outputs])) : product, [
-        seeds,
-        ...shape.slice(0, -1),
-        outputs,
-      ]);
+      const weights = tf.reshape(kernel, [seeds, inputs, outputs]);
+      const outputShape = [seeds, ...shape.slice(0, -1), outputs];
+      if (useBias && (activation === 'relu' || activation === 'linear')) {
+        // Product, bias and ReLU in one op (the same values as the three ops below).
+        const fused = stackedBiasedMatMul(tf, rows, weights, tf.reshape(bias, [seeds, outputs]), activation === 'relu');
+        const z = tf.reshape(fused.z, outputShape);
+        const output = fused.output === fused.z ? z : tf.reshape(fused.output, outputShape);
+        return { output, saved: { rows, z, output } };
+      }
+      const product = stackedMatMul(tf, rows, weights);
+      const z = tf.reshape(useBias ? tf.add(product, tf.reshape(bias, [seeds, 1, outputs])) : product, outputShape);
       const output = activate(tf, z, activation);
       return { output, saved: { rows, z, output } };
     },
     backward(da, { rows, z, output }, [kernel], needInput) {
       const [seeds, , inputs] = dims(rows);
       const outputs = dims(kernel).at(-1)!;
-      const dz = tf.reshape(activationGradient(tf, da, z, output, activation), [seeds, -1, outputs]);
+      const dActivation = activation === 'relu' ? stackedReluGradient(tf, da, z) : activationGradient(tf, da, z, output, activation);
+      const dz = tf.reshape(dActivation, [seeds, -1, outputs]);
       const grads = [kernelGradient(tf, rows, dz, dims(kernel))];
-      if (useBias) grads.push(tf.sum(dz, 1));
+      if (useBias) grads.push(stackedColumnSums(tf, dz));
       if (!needInput) return { grads };
       const dRows = stackedMatMul(tf, dz, tf.reshape(kernel, [seeds, inputs, outputs]), false, true);
       return { grads, dInput: tf.reshape(dRows, [...dims(z).slice(0, -1), inputs]) };
