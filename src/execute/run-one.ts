@@ -2,6 +2,7 @@
 // measure → evaluate → its record and files, every plugin's answer checked against the model.
 import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { weightsOf } from '../plugin/weights.ts';
+import { quantizationSummary } from '../plugin/quantization.ts';
 import type { RunConfig } from '../plan/types.ts';
 import { efficiencyOf } from '../evaluation/efficiency.ts';
 import { evaluateRun, type GroupEvaluation } from '../evaluation/evaluation.ts';
@@ -124,7 +125,15 @@ export async function runOne({
   requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);
   models.add(compact.model);
   const measured = await stage('measure', measurer.name, timeouts, () =>
-    measurer.run({ models: { original, compact: compact.model }, data }, run.measure.options, stageContext(tf, group.seed)),
+    measurer.run(
+      {
+        models: { original, compact: compact.model },
+        data,
+        ...(compact.quantization ? { quantization: { compact: compact.quantization } } : {}),
+      },
+      run.measure.options,
+      stageContext(tf, group.seed),
+    ),
   );
   requireMeasurement(measured, measurer.name);
   requireFiniteScores(measured.reports, measurer.name);
@@ -164,7 +173,11 @@ export async function runOne({
       ...(trainer.trainings.length ? { trainings: trainer.trainings } : {}),
     },
     original: measured.reports.original,
-    compact: { ...measured.reports.compact, architecture: compact.architecture.name },
+    compact: {
+      ...measured.reports.compact,
+      architecture: compact.architecture.name,
+      ...(compact.quantization ? { quantization: quantizationSummary(compact.quantization) } : {}),
+    },
     ...evaluateRun(shared, byModel, group.window.horizon),
     efficiency: efficiencyOf(measured.reports.original, measured.reports.compact),
     compactVsPruned: { maxAbsDifference: maxAbsDifference(tf, pruned.model, compact.model, data) },
@@ -174,7 +187,7 @@ export async function runOne({
     // (conv, output layer, every bias): should be 0. n/a for a pruner that retrains everything.
     untouchedWeightsChanged:
       compact.architecture === group.architecture && pruner.retrains !== 'all'
-        ? changedOutside(original, compact.model, prunedNames, new Set(pruner.retrains ?? []))
+        ? changedOutside(original, pruned.model, prunedNames, new Set(pruner.retrains ?? []))
         : null,
     // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
     files: { originalWeightsBytes: savedOriginal.weightBytes, compactWeightsBytes: savedCompact.weightBytes, sha256: checksums(files) },

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Architecture } from './architecture.ts';
 import type { ModelReport } from './model-report.ts';
 import type { Series, WindowedData, WindowRequest } from './data-api.ts';
+import type { ModelQuantization } from './quantization.ts';
 import type { LayersModel, Tensor, Tf } from './tf.ts';
 import type { RetrainOptions, TrainingHooks, TrainRequest, TrainResult, TrainingSummary } from './training-api.ts';
 
@@ -96,12 +97,19 @@ export interface CompactResult {
   model: LayersModel;
   /** The compact model's architecture: the same as the original's, or smaller (structured pruning). */
   architecture: Architecture;
+  /**
+   * How its weights were quantised, when they were (the quantize compactor): the model holds the
+   * dequantised values; the measure stage stores and exports it as int8 or float16 from this.
+   */
+  quantization?: ModelQuantization;
 }
 
 /** What a measure plugin is given: the models to measure, by name, and the windowed data. */
 export interface MeasureRequest {
   models: Record<string, LayersModel>;
   data: WindowedData;
+  /** For each quantised model, by name, how its weights were quantised (CompactResult.quantization). */
+  quantization?: Record<string, ModelQuantization>;
 }
 
 export type { LayerCount, ModelReport } from './model-report.ts';

@@ -24,6 +24,7 @@ export type { Architecture, LayerSpec } from './architecture.ts';
 export type { Series, SeriesFeature, WindowedData, WindowRequest, WindowSet } from './data-api.ts';
 export { ErrorCode, RunexpError } from './errors.ts';
 export type { LayerCount, ModelReport } from './model-report.ts';
+export type { ModelQuantization, QuantizedWeight } from './quantization.ts';
 export { quoted, quotedList } from './shorten.ts';
 export { suggestHint } from './suggest.ts';
 export type { LayersModel, Tensor, Tf } from './tf.ts';

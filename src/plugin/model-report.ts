@@ -20,7 +20,13 @@ export const modelReportSchema = z.looseObject({
   nonzeroParams: z.number(),
   /** All parameters / non-zero ones; Infinity when every weight is zero (read back as NaN). */
   compressionRatio: jsonNumber,
-  size: z.object({ denseBytes: z.number(), sparseBytes: z.number(), gzipBytes: z.number() }),
+  size: z.object({
+    denseBytes: z.number(),
+    sparseBytes: z.number(),
+    gzipBytes: z.number(),
+    /** A quantised model's weights as stored (int8 with float32 scales, or float16), and gzipped. */
+    stored: z.object({ format: z.string(), bytes: z.number(), gzipBytes: z.number() }).optional(),
+  }),
   inference: z.object({ medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number(), windows: z.number() }),
   /** peakTensorBytes is NaN (null in JSON) where the runtime cannot tell it (ONNX Runtime). */
   memory: z.object({ peakTensorBytes: jsonNumber, rssBytes: z.number() }),

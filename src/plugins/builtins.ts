@@ -8,7 +8,7 @@ export const BUILTINS: Record<Slot, readonly string[]> = {
   window: ['minmax', 'returns', 'normalised'],
   train: ['tfjs'],
   prune: ['magnitude', 'random', 'gradual', 'finetune', 'lottery', 'structured', 'snip'],
-  compact: ['copy', 'structured'],
+  compact: ['copy', 'structured', 'quantize'],
   measure: ['standard'],
 };
 

@@ -33,6 +33,17 @@ export const paramsSchema = z.object({
   measure: options.optional(),
 });
 
+/** How a quantising compactor stored the compact model's weights (plugin/quantization.ts). */
+const quantizationRecordSchema = z.object({
+  bits: z.number(),
+  scheme: z.string(),
+  activations: z.string(),
+  /** The quantised weights, as layer:weight. */
+  weights: z.array(z.string()),
+  /** How many float32 scales the int8 weights carry. */
+  scales: z.number(),
+});
+
 const range = z.object({ from: z.number().optional(), to: z.number().optional(), start: z.string(), end: z.string(), days: z.number() });
 
 export const trainingSchema = z.object({
@@ -128,7 +139,7 @@ export const okRecordSchema = z.looseObject({
       .optional(),
   }),
   original: modelReportSchema,
-  compact: modelReportSchema.extend({ architecture: z.string() }),
+  compact: modelReportSchema.extend({ architecture: z.string(), quantization: quantizationRecordSchema.optional() }),
   ...runEvaluationSchema.shape,
   /** The compact model against the original: MACs, sizes, latency (absent before version 0.2). */
   efficiency: efficiencySchema.optional(),

@@ -7,6 +7,8 @@ import { layerActivation, ACTIVATION_TABLE } from '../layers/activations.ts';
 import { kindOfLayer } from '../layers/registry.ts';
 import type { LayersModel } from '../tf.ts';
 import { OnnxExportError, OnnxGraph } from './graph.ts';
+import type { ModelQuantization } from '../quantization.ts';
+import { writeQuantizedWeights } from './quantized-weights.ts';
 import { modelProto, ONNX_FLOAT } from './schema.ts';
 
 export { OnnxExportError } from './graph.ts';
@@ -22,9 +24,10 @@ export const ONNX_OUTPUT = 'output';
 
 /**
  * The model as the bytes of an .onnx file. Its producer is "runexp"; the run's manifest records
- * which version, so `producerVersion` is only written when given.
+ * which version, so `producerVersion` is only written when given. A quantised model's kernels are
+ * written as stored (int8 with DequantizeLinear, or float16 with a Cast) when `quantization` says how.
  */
-export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8Array {
+export function exportOnnx(model: LayersModel, producerVersion?: string, quantization?: ModelQuantization): Uint8Array {
   const inputShape = model.inputs[0].shape;
   if (inputShape.length !== 3) throw new OnnxExportError(`expected an input of [batch, steps, features], not [${inputShape.join(', ')}]`);
   const graph = new OnnxGraph(ONNX_INPUT);
@@ -47,6 +50,7 @@ export function exportOnnx(model: LayersModel, producerVersion?: string): Uint8A
     }
     outputOf.set(layer.name, graph.current);
   }
+  if (quantization) writeQuantizedWeights(graph, quantization, (name) => kindOfLayer(model.getLayer(name)).type);
   graph.current = outputOf.get(model.layers.at(-1)!.name)!;
   // The graph's output has a fixed name whatever the last layer is; a model of identities alone gets one node.
   if (graph.current === ONNX_INPUT) graph.op('Identity', 'output');

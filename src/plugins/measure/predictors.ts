@@ -1,7 +1,7 @@
 // One way to run a model, whatever executes it: tfjs (the backend the run trained on) or ONNX
 // Runtime on the model exported to ONNX. The measure plugin times and scores both with the same
 // code, so their numbers differ only by the runtime.
-import type { LayersModel, StageContext, Tensor } from '../../plugin/index.ts';
+import type { LayersModel, ModelQuantization, StageContext, Tensor } from '../../plugin/index.ts';
 import { exportOnnx, onnxSession } from '../../plugin/kit/onnx.ts';
 
 export const RUNTIMES = ['tfjs', 'onnxruntime'] as const;
@@ -31,9 +31,16 @@ export function tfjsPredictor(ctx: StageContext, model: LayersModel, shape: { lo
   };
 }
 
-/** ONNX Runtime on one thread, fed `batchSize` windows at a time like tfjs's predict. */
-export async function onnxPredictor(model: LayersModel, shape: { lookback: number; features: number }): Promise<Predictor> {
-  const file = exportOnnx(model);
+/**
+ * ONNX Runtime on one thread, fed `batchSize` windows at a time like tfjs's predict; a quantised
+ * model is exported with its weights as stored (int8 or float16).
+ */
+export async function onnxPredictor(
+  model: LayersModel,
+  shape: { lookback: number; features: number },
+  quantization?: ModelQuantization,
+): Promise<Predictor> {
+  const file = exportOnnx(model, undefined, quantization);
   const session = await onnxSession(file);
   const width = shape.lookback * shape.features;
   return {

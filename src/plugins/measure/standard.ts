@@ -10,8 +10,12 @@ import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 import { macsOf, weightsOf } from '../../plugin/kit/model.ts';
 import { mae, mse, r2, rmse } from '../../plugin/kit/data.ts';
 import { ONNX_OPSET, ONNXRUNTIME_INSTALL_HINT, onnxruntimeInstalled } from '../../plugin/kit/onnx.ts';
-import type { LayersModel, ModelReport, WindowedData } from '../../plugin/index.ts';
+import type { LayersModel, ModelQuantization, ModelReport, WindowedData } from '../../plugin/index.ts';
+import { storedWeights } from '../../plugin/kit/model.ts';
 import { onnxPredictor, RUNTIMES, tfjsPredictor, type Predictor } from './predictors.ts';
+
+/** How far ONNX Runtime's int8 kernel may move a model's outputs from runexp's evaluation of its int8 weights. */
+const INT8_TOLERANCE = 1e-2;
 
 function quantile(sorted: number[], q: number): number {
   const rank = q * (sorted.length - 1);
@@ -19,7 +23,8 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[Math.ceil(rank)] - sorted[lo]) * (rank - lo);
 }
 
-function sizeOf(model: LayersModel) {
+/** Sizes of a model's weights: as float32 (dense, sparse, gzip), and as stored when quantised. */
+function sizeOf(model: LayersModel, quantization?: ModelQuantization) {
   const layers = weightsOf(model);
   let total = 0;
   let nonzero = 0;
@@ -43,7 +48,22 @@ function sizeOf(model: LayersModel) {
     return { name: layer, params, nonzero: nz };
   });
   const gzipBytes = gzipSync(Buffer.concat(buffers), { level: 9 }).length;
-  return { counts, total, nonzero, size: { denseBytes: total * 4, sparseBytes, gzipBytes } };
+  const size = { denseBytes: total * 4, sparseBytes, gzipBytes };
+  if (!quantization) return { counts, total, nonzero, size };
+  const stored = storedWeights(model, quantization);
+  return {
+    counts,
+    total,
+    nonzero,
+    size: {
+      ...size,
+      stored: {
+        format: quantization.bits === 8 ? 'int8' : 'float16',
+        bytes: stored.length,
+        gzipBytes: gzipSync(stored, { level: 9 }).length,
+      },
+    },
+  };
 }
 
 /** Median, p10 and p90 of a list of times, and how many there were. */
@@ -137,6 +157,14 @@ export default definePlugin({
         .positive()
         .default(1e-5)
         .describe('onnxruntime only: the largest |output − tfjs output| allowed; a run beyond it fails'),
+      // No default in the options themselves: a new default would change every existing run id.
+      int8Tolerance: z
+        .number()
+        .positive()
+        .optional()
+        .describe(
+          `onnxruntime only, for a model with int8 weights (default ${INT8_TOLERANCE}): ONNX Runtime runs them with its int8 kernel (MatMulNBits), which also rounds the activations, so its outputs differ from runexp's float32 evaluation of the quantised weights by more (up to 6e-3 on the paper's model)`,
+        ),
     })
     .superRefine((options, ctx) => {
       if (options.runtime === 'onnxruntime' && !onnxruntimeInstalled()) {
@@ -158,7 +186,7 @@ export default definePlugin({
     const files: Record<string, Uint8Array> = {};
     try {
       for (const [name, model] of Object.entries(req.models)) {
-        predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape) : tfjs[name];
+        predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape, req.quantization?.[name]) : tfjs[name];
       }
       const latency = await timeLatency(predictors, data, options.latencyBatch, options.warmup, options.latencyRepeats);
       for (const [name, model] of Object.entries(req.models)) {
@@ -171,12 +199,12 @@ export default definePlugin({
             predictor.file,
             timed.outputs,
             await tfjs[name].predict(data.test.x, data.test.count, options.batchSize),
-            options.tolerance,
+            req.quantization?.[name]?.bits === 8 ? (options.int8Tolerance ?? INT8_TOLERANCE) : options.tolerance,
           );
         if (onnx) files[onnx.file] = predictor.file!;
         const predicted = Array.from(data.toPrice(timed.outputs, 'test'));
         const actual = data.test.targets;
-        const { counts, total, nonzero, size } = sizeOf(model);
+        const { counts, total, nonzero, size } = sizeOf(model, req.quantization?.[name]);
         reports[name] = {
           mse: mse(actual, predicted),
           rmse: rmse(actual, predicted),

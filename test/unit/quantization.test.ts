@@ -1,0 +1,159 @@
+/**
+ * @jest-environment ./test/helpers/host-typed-arrays.environment.cjs
+ */
+// Post-training quantisation (plugin/quantization.ts, plugins/compact/quantize.ts): the arithmetic
+// by hand, and the quantised model as ONNX: int8 weights with DequantizeLinear (or float16 with a
+// Cast) that ONNX Runtime runs, with the outputs runexp evaluated.
+import { loadBackend } from '../../src/execute/backend.ts';
+import { buildModel } from '../../src/plugin/kit/model.ts';
+import { exportOnnx, onnxSession } from '../../src/plugin/kit/onnx.ts';
+import { modelProto } from '../../src/plugin/onnx/schema.ts';
+import type { Architecture, LayersModel, Tf } from '../../src/plugin/index.ts';
+import {
+  dequantizeInt8,
+  type ModelQuantization,
+  quantizeInt8,
+  roundHalfEven,
+  roundToFloat16,
+  storedWeights,
+  toFloat16Bits,
+} from '../../src/plugin/quantization.ts';
+import quantize from '../../src/plugins/compact/quantize.ts';
+import { mulberry32 } from '../../src/plugin/kit/data.ts';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadBackend('wasm')).tf;
+});
+
+test('int8 per tensor: one scale max|w|/127, values rounded to the nearest step, zeros kept', () => {
+  const { q, scales } = quantizeInt8(Float32Array.from([0.5, -1.27, 0, 0.254]), 2, 'per-tensor');
+  expect(scales).toEqual([Math.fround(1.27 / 127)]);
+  // 0.5 / 0.01 = 50; −1.27 is the largest: −127; 0.254 / 0.01 = 25.4 → 25.
+  expect(Array.from(q)).toEqual([50, -127, 0, 25]);
+  expect(Array.from(dequantizeInt8(q, scales, 2))).toEqual([50, -127, 0, 25].map((v) => Math.fround(v * scales[0])));
+});
+
+test('int8 per channel: a scale per output channel (the last axis); ties round to even', () => {
+  // [[1, 2], [−0.5, 4]]: channel 0 holds 1 and −0.5, channel 1 holds 2 and 4.
+  const { q, scales } = quantizeInt8(Float32Array.from([1, 2, -0.5, 4]), 2, 'per-channel');
+  expect(scales).toEqual([Math.fround(1 / 127), Math.fround(4 / 127)]);
+  // 2 / (4/127) = 63.5 → 64 and −0.5 / (1/127) = −63.5 → −64 (to even), if the scales' rounding keeps them at .5.
+  expect(Array.from(q)).toEqual([127, Math.round(2 / scales[1]), roundHalfEven(-0.5 / scales[0]), 127]);
+  expect(Array.from(q).slice(1, 3).map(Math.abs)).toEqual([64, 64]);
+  // A channel that is all zeros (pruned away) stays zero.
+  expect(Array.from(quantizeInt8(Float32Array.from([0, 1, 0, -1]), 2, 'per-channel').q)).toEqual([0, 127, 0, -127]);
+});
+
+test('round half to even', () => {
+  expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, -3]);
+});
+
+test('float16: nearest half-precision value, ties to even, overflow to infinity, subnormals, −0 and NaN', () => {
+  const bits = (values: number[]) => Array.from(toFloat16Bits(Float32Array.from(values)));
+  expect(bits([1, -2, 65504, 65520, 2 ** -24, 2 ** -25, 1 + 2 ** -11, 1 + 3 * 2 ** -11, -0, Number.NaN, 0.1])).toEqual([
+    0x3c00, 0xc000, 0x7bff, 0x7c00, 0x0001, 0x0000, 0x3c00, 0x3c02, 0x8000, 0x7e00, 0x2e66,
+  ]);
+  expect(Array.from(roundToFloat16(Float32Array.from([0.1, 65504, 2 ** -24])))).toEqual([0.0999755859375, 65504, 2 ** -24]);
+});
+
+const paper: Architecture = {
+  name: 'paper',
+  layers: [
+    { type: 'conv1d', filters: 5, kernelSize: 1, strides: 1, activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 120, activation: 'relu' },
+    { type: 'dense', units: 1, activation: 'linear' },
+  ],
+};
+
+/** The paper's model with random weights and 35% of the first dense kernel pruned. */
+function prunedPaperModel(): LayersModel {
+  const model = buildModel(tf, paper, [14, 1], 0);
+  const random = mulberry32(3);
+  const weights = model.getWeights().map((w) =>
+    tf.tensor(
+      Float32Array.from({ length: w.size }, () => (random() < 0.35 ? 0 : random() - 0.5)),
+      w.shape,
+    ),
+  );
+  model.setWeights(weights);
+  tf.dispose(weights);
+  return model;
+}
+
+async function quantized(model: LayersModel, bits: 8 | 16, scheme: 'per-channel' | 'per-tensor') {
+  const ctx = { tf, seed: 1, random: mulberry32(1), log: () => {} };
+  const result = await quantize.run(
+    { original: model, pruned: { model, layers: [] }, architecture: paper },
+    { bits, scheme, activations: 'none' },
+    ctx,
+  );
+  return result as { model: LayersModel; quantization: ModelQuantization };
+}
+
+test('the quantize compactor quantises every dense and conv1d kernel, keeps biases and zeros, and says how', async () => {
+  const model = prunedPaperModel();
+  const { model: compact, quantization } = await quantized(model, 8, 'per-channel');
+  expect(quantization.weights.map((w) => [w.layer, w.weight, w.scales.length])).toEqual([
+    ['conv1d', 'kernel', 5],
+    ['dense', 'kernel', 120],
+    ['dense_1', 'kernel', 1],
+  ]);
+  const [before, after] = [model, compact].map((m) => m.getWeights().map((w) => Array.from(w.dataSync())));
+  const kernel = after[2]; // dense kernel [70, 120]
+  // Pruned zeros stay zero (weights smaller than half a step become zero too).
+  expect(before[2].every((v, i) => v !== 0 || kernel[i] === 0)).toBe(true);
+  expect(kernel.filter((v) => v === 0).length).toBeGreaterThanOrEqual(before[2].filter((v) => v === 0).length);
+  expect(after[3]).toEqual(before[3]); // its bias, untouched
+  // Every kernel value is a multiple of its channel's scale, within 127 steps.
+  const scales = quantization.weights[1].scales;
+  for (let i = 0; i < kernel.length; i++) {
+    const steps = kernel[i] / scales[i % 120];
+    expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-4);
+    expect(Math.abs(steps)).toBeLessThanOrEqual(127.0001);
+  }
+  // Stored: int8 kernels (5 + 8,400 + 120) plus 126 float32 scales, and float32 biases (5 + 120 + 1).
+  expect(storedWeights(compact, quantization).length).toBe(8525 + 126 * 4 + 126 * 4);
+});
+
+function opsAndTypes(bytes: Uint8Array) {
+  const decoded = modelProto().toObject(modelProto().decode(bytes), { longs: Number }) as {
+    graph: { node: { opType: string }[]; initializer: { name: string; dataType: number }[] };
+  };
+  return {
+    ops: decoded.graph.node.map((n) => n.opType),
+    types: Object.fromEntries(decoded.graph.initializer.map((i) => [i.name, i.dataType])),
+  };
+}
+
+test.each([
+  [8, 'per-channel', 1e-2],
+  [8, 'per-tensor', 1e-2],
+  [16, 'per-channel', 1e-5],
+] as const)(
+  '%i-bit %s weights export as stored and run on ONNX Runtime with the evaluated outputs (within %f)',
+  async (bits, scheme, tolerance) => {
+    const { model, quantization } = await quantized(prunedPaperModel(), bits, scheme);
+    const bytes = exportOnnx(model, undefined, quantization);
+    const { ops, types } = opsAndTypes(bytes);
+    if (bits === 8) {
+      expect(ops.filter((o) => o === 'DequantizeLinear')).toHaveLength(3);
+      expect(types['dense/kernel_quantized']).toBe(3); // int8
+    } else {
+      expect(ops.filter((o) => o === 'Cast')).toHaveLength(3);
+      expect(types['dense/kernel_float16']).toBe(10); // float16
+    }
+    expect(types['dense/kernel']).toBeUndefined(); // no float copy left behind
+    // Smaller than the float32 file: int8 about a quarter of the weights' bytes, float16 half.
+    expect(bytes.length).toBeLessThan(exportOnnx(model).length * (bits === 8 ? 0.35 : 0.55));
+    const x = Float32Array.from({ length: 64 * 14 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
+    const session = await onnxSession(bytes);
+    const onnx = await session.predict(x, 64, 14, 1);
+    await session.release();
+    const tfjs = tf.tidy(() => (model.predict(tf.tensor3d(x, [64, 14, 1])) as ReturnType<Tf['tensor']>).dataSync());
+    let difference = 0;
+    for (let i = 0; i < tfjs.length; i++) difference = Math.max(difference, Math.abs(onnx[i] - tfjs[i]));
+    expect(difference).toBeLessThan(tolerance);
+  },
+);
