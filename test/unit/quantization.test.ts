@@ -128,8 +128,8 @@ function opsAndTypes(bytes: Uint8Array) {
 }
 
 test.each([
-  [8, 'per-channel', 1e-2],
-  [8, 'per-tensor', 1e-2],
+  [8, 'per-channel', 1e-5],
+  [8, 'per-tensor', 1e-5],
   [16, 'per-channel', 1e-5],
 ] as const)(
   '%i-bit %s weights export as stored and run on ONNX Runtime with the evaluated outputs (within %f)',

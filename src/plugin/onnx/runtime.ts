@@ -44,6 +44,10 @@ export async function onnxSession(bytes: Uint8Array, threads = 1): Promise<OnnxS
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    // int8 weights (DequantizeLinear → MatMul) are fused into ORT's MatMulNBits kernel, which by
+    // default rounds the activations to int8 too (accuracy level 4: outputs 1e-2 away from the
+    // weight-only model runexp evaluates); level 0 keeps them float32 and matches it to 1e-7.
+    extra: { session: { qdq_matmulnbits_accuracy_level: '0' } },
   });
   return {
     async predict(x, rows, steps, features) {

@@ -14,9 +14,6 @@ import type { LayersModel, ModelQuantization, ModelReport, WindowedData } from '
 import { storedWeights } from '../../plugin/kit/model.ts';
 import { onnxPredictor, RUNTIMES, tfjsPredictor, type Predictor } from './predictors.ts';
 
-/** How far ONNX Runtime's int8 kernel may move a model's outputs from runexp's evaluation of its int8 weights. */
-const INT8_TOLERANCE = 1e-2;
-
 function quantile(sorted: number[], q: number): number {
   const rank = q * (sorted.length - 1);
   const lo = Math.floor(rank);
@@ -157,14 +154,6 @@ export default definePlugin({
         .positive()
         .default(1e-5)
         .describe('onnxruntime only: the largest |output − tfjs output| allowed; a run beyond it fails'),
-      // No default in the options themselves: a new default would change every existing run id.
-      int8Tolerance: z
-        .number()
-        .positive()
-        .optional()
-        .describe(
-          `onnxruntime only, for a model with int8 weights (default ${INT8_TOLERANCE}): ONNX Runtime runs them with its int8 kernel (MatMulNBits), which also rounds the activations, so its outputs differ from runexp's float32 evaluation of the quantised weights by more (up to 6e-3 on the paper's model)`,
-        ),
     })
     .superRefine((options, ctx) => {
       if (options.runtime === 'onnxruntime' && !onnxruntimeInstalled()) {
@@ -199,7 +188,7 @@ export default definePlugin({
             predictor.file,
             timed.outputs,
             await tfjs[name].predict(data.test.x, data.test.count, options.batchSize),
-            req.quantization?.[name]?.bits === 8 ? (options.int8Tolerance ?? INT8_TOLERANCE) : options.tolerance,
+            options.tolerance,
           );
         if (onnx) files[onnx.file] = predictor.file!;
         const predicted = Array.from(data.toPrice(timed.outputs, 'test'));
