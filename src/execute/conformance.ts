@@ -179,7 +179,11 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
   let compact: CompactResult;
   try {
     compact = await within('compact', compactor.plugin.name, async () =>
-      compactor.plugin.run({ original: dense, pruned: first.result, architecture }, compactor.options, stageContext(tf, seed)),
+      compactor.plugin.run(
+        { original: dense, pruned: first.result, architecture, data: lab.data },
+        compactor.options,
+        stageContext(tf, seed),
+      ),
     );
   } catch (err) {
     free(first.made, models);

@@ -119,7 +119,7 @@ export async function runOne({
   requireCountsFromModel(own?.model ?? original, pruned, pruner.retrains, pruner.name);
   requireRequestedSparsity(pruned, run.declared ?? {}, pruner.name);
   const compact = await stage('compact', compactor.name, timeouts, () =>
-    compactor.run({ original, pruned, architecture: group.architecture }, run.compact.options, stageContext(tf, group.seed)),
+    compactor.run({ original, pruned, architecture: group.architecture, data }, run.compact.options, stageContext(tf, group.seed)),
   );
   requireModel(compact, 'compact', compactor.name);
   requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);

@@ -82,11 +82,13 @@ export interface PruneResult {
   data?: PruneData;
 }
 
-/** What a compact plugin is given: the dense model ("original"), the pruner's result and the architecture. */
+/** What a compact plugin is given: the dense model ("original"), the pruner's result, the architecture and the windows. */
 export interface CompactRequest {
   original: LayersModel;
   pruned: PruneResult;
   architecture: Architecture;
+  /** The run's windows, which a compactor may calibrate on (the training split only); runexp always gives them. */
+  data?: WindowedData;
 }
 
 /**

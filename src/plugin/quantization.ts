@@ -29,13 +29,27 @@ export interface QuantizedWeight {
 export interface ModelQuantization {
   bits: QuantizationBits;
   scheme: QuantizationScheme;
-  /** Activations stay float32: weight-only quantisation. */
-  activations: 'none';
+  /**
+   * none: activations stay float32 (weight-only). int8: the input of each quantised layer is
+   * rounded to a uint8 grid calibrated on the training windows (fakeQuantize layers in the model).
+   */
+  activations: 'none' | 'int8';
+  /** The largest |q| of the int8 weights: 127, or 63 with int8 activations (quantizeInt8). */
+  weightLimit?: number;
   weights: QuantizedWeight[];
 }
 
-/** int8 values and their scales for a float32 weight whose last axis has `channels` entries. */
-export function quantizeInt8(values: Float32Array, channels: number, scheme: QuantizationScheme): { q: Int8Array; scales: number[] } {
+/**
+ * int8 values and their scales for a float32 weight whose last axis has `channels` entries, in
+ * [−limit, limit]: 127, or 63 (7 bits, "reduced range") for int8 activations on x86 CPUs without
+ * VNNI, whose u8·s8 instruction (pmaddubsw) saturates a pair's sum above 32,767.
+ */
+export function quantizeInt8(
+  values: Float32Array,
+  channels: number,
+  scheme: QuantizationScheme,
+  limit = 127,
+): { q: Int8Array; scales: number[] } {
   const groups = scheme === 'per-channel' ? channels : 1;
   const max = new Float64Array(groups);
   for (let i = 0; i < values.length; i++) {
@@ -43,11 +57,11 @@ export function quantizeInt8(values: Float32Array, channels: number, scheme: Qua
     max[g] = Math.max(max[g], Math.abs(values[i]));
   }
   // An all-zero channel (every weight pruned) keeps scale 1: its values are 0 either way.
-  const scales = Array.from(max, (m) => (m > 0 ? Math.fround(m / 127) : 1));
+  const scales = Array.from(max, (m) => (m > 0 ? Math.fround(m / limit) : 1));
   const q = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = scales[groups === 1 ? 0 : i % channels];
-    q[i] = Math.max(-127, Math.min(127, roundHalfEven(values[i] / s)));
+    q[i] = Math.max(-limit, Math.min(limit, roundHalfEven(values[i] / s)));
   }
   return { q, scales };
 }
@@ -126,6 +140,7 @@ export function quantizationSummary(q: ModelQuantization) {
     bits: q.bits,
     scheme: q.scheme,
     activations: q.activations,
+    ...(q.weightLimit !== undefined && q.weightLimit !== 127 ? { weightLimit: q.weightLimit } : {}),
     weights: q.weights.map((w) => `${w.layer}:${w.weight}`),
     scales: q.weights.reduce((n, w) => n + w.scales.length, 0),
   };

@@ -38,6 +38,8 @@ const quantizationRecordSchema = z.object({
   bits: z.number(),
   scheme: z.string(),
   activations: z.string(),
+  /** The largest |q| of int8 weights when not 127 (63 with int8 activations). */
+  weightLimit: z.number().optional(),
   /** The quantised weights, as layer:weight. */
   weights: z.array(z.string()),
   /** How many float32 scales the int8 weights carry. */

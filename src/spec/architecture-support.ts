@@ -26,10 +26,19 @@ export async function checkArchitectureSupport(
           instance.options,
         );
         if (!refusal) continue;
-        const who = instance === pruner ? `the ${pruner.name} pruner` : `the ${instance.name} compactor (of the ${pruner.name} pruner)`;
-        const issue = issueAt(source, [...pruner.specPath, 'plugin'], `${who} cannot run on architecture "${name}": ${refusal.problem}`, {
-          value: pruner.name,
-          hint: refusal.hint ?? 'remove the architecture or the pruner from this spec, or split them into two specs',
+        // The spec's own compactor is pointed at where it is written; a pruner's own, at its pruner.
+        const own = instance === pruner || compactorsOf.has(pruner);
+        const who =
+          instance === pruner
+            ? `the ${pruner.name} pruner`
+            : own
+              ? `the ${instance.name} compactor (of the ${pruner.name} pruner)`
+              : `the ${instance.name} compactor`;
+        const at = own ? pruner : instance;
+        const issue = issueAt(source, [...at.specPath, 'plugin'], `${who} cannot run on architecture "${name}": ${refusal.problem}`, {
+          value: at.name,
+          hint:
+            refusal.hint ?? `remove the architecture or the ${own ? 'pruner' : 'compactor'} from this spec, or split them into two specs`,
         });
         issues.set(issue.message, issue);
       }

@@ -233,7 +233,11 @@ export const experimentSchema = z.strictObject({
   prune: axis(pluginRef)
     .default([{ plugin: 'magnitude' }])
     .describe('one pruner or a list (an axis)'),
-  compact: pluginRef.default({ plugin: 'copy' }),
+  // Not `axis`: a single compactor stays as written in the resolved spec, as before lists were allowed.
+  compact: z
+    .union([pluginRef, z.array(pluginRef).min(1)])
+    .default({ plugin: 'copy' })
+    .describe('one compactor or a list (an axis: every pruner without a compactor of its own goes through each)'),
   measure: pluginRef.default({ plugin: 'standard' }),
   strategy: strategySchema.prefault({}),
 });

@@ -8,7 +8,7 @@ import { loadBackend } from '../../src/execute/backend.ts';
 import { buildModel } from '../../src/plugin/kit/model.ts';
 import { exportOnnx, onnxSession } from '../../src/plugin/kit/onnx.ts';
 import { modelProto } from '../../src/plugin/onnx/schema.ts';
-import type { Architecture, LayersModel, Tf } from '../../src/plugin/index.ts';
+import type { Architecture, LayersModel, Tf, WindowedData } from '../../src/plugin/index.ts';
 import {
   dequantizeInt8,
   type ModelQuantization,
@@ -157,3 +157,58 @@ test.each([
     expect(difference).toBeLessThan(tolerance);
   },
 );
+
+test('a fakeQuantize layer rounds to its uint8 grid and back, as QuantizeLinear → DequantizeLinear on ONNX Runtime', async () => {
+  const model = buildModel(tf, { name: 'fq', layers: [{ type: 'fakeQuantize', scale: 0.25, zeroPoint: 3 }] }, [5, 1], 0);
+  const x = Float32Array.from([-1, 0.125, 0.375, 0.6, 100]);
+  // x / 0.25 = −4, 0.5, 1.5, 2.4, 400 → to even: −4, 0, 2, 2, 400 → + 3, clamped to [0, 255]: 0, 3, 5, 5, 255 → (q − 3)·0.25.
+  const expected = [-0.75, 0, 0.5, 0.5, 63];
+  const tfjs = tf.tidy(() => Array.from((model.predict(tf.tensor3d(x, [1, 5, 1])) as ReturnType<Tf['tensor']>).dataSync()));
+  expect(tfjs).toEqual(expected);
+  const session = await onnxSession(exportOnnx(model));
+  expect(Array.from(await session.predict(x, 1, 5, 1))).toEqual(expected);
+  await session.release();
+});
+
+test('int8 activations: a calibrated fakeQuantize before each quantised layer, 7-bit weights, and ORT computes the model runexp evaluates', async () => {
+  const model = prunedPaperModel();
+  const random = mulberry32(4);
+  const count = 200;
+  const train = Float32Array.from({ length: count * 14 }, () => random());
+  const data = { train: { x: train, count }, lookback: 14, features: 1 } as unknown as WindowedData;
+  const ctx = { tf, seed: 1, random: mulberry32(1), log: () => {} };
+  const {
+    model: compact,
+    architecture,
+    quantization,
+  } = (await quantize.run(
+    { original: model, pruned: { model, layers: [] }, architecture: paper, data },
+    { bits: 8, scheme: 'per-channel', activations: 'int8' },
+    ctx,
+  )) as { model: LayersModel; architecture: Architecture; quantization: ModelQuantization };
+  expect(architecture.name).toBe('paper+a8');
+  expect(architecture.layers.map((l) => l.type)).toEqual([
+    'fakeQuantize',
+    'conv1d',
+    'flatten',
+    'fakeQuantize',
+    'dense',
+    'fakeQuantize',
+    'dense',
+  ]);
+  // The windows' range [min, max] widened to hold 0: scale max/255, zero point 0 for non-negative inputs.
+  const max = train.reduce((m, v) => Math.max(m, v), 0);
+  expect(architecture.layers[0]).toEqual({ type: 'fakeQuantize', scale: Math.fround(max / 255), zeroPoint: 0 });
+  expect(quantization.weightLimit).toBe(63);
+  const kernel = compact.getLayer('dense').getWeights()[0].dataSync();
+  const scales = quantization.weights[1].scales;
+  expect(Math.max(...Array.from(kernel, (v, i) => Math.abs(Math.round(v / scales[i % 120]))))).toBe(63);
+  const x = Float32Array.from({ length: 64 * 14 }, () => random());
+  const tfjs = tf.tidy(() => (compact.predict(tf.tensor3d(x, [64, 14, 1])) as ReturnType<Tf['tensor']>).dataSync());
+  const session = await onnxSession(exportOnnx(compact, undefined, quantization));
+  const onnx = await session.predict(x, 64, 14, 1);
+  await session.release();
+  let difference = 0;
+  for (let i = 0; i < tfjs.length; i++) difference = Math.max(difference, Math.abs(onnx[i] - tfjs[i]));
+  expect(difference).toBeLessThan(1e-2);
+});

@@ -11,6 +11,7 @@ import bidirectional from './kinds/bidirectional.ts';
 import conv1d from './kinds/conv1d.ts';
 import dense from './kinds/dense.ts';
 import dropout from './kinds/dropout.ts';
+import fakeQuantize from './kinds/fake-quantize.ts';
 import flatten from './kinds/flatten.ts';
 import globalAveragePooling1d from './kinds/global-average-pooling1d.ts';
 import globalMaxPooling1d from './kinds/global-max-pooling1d.ts';
@@ -39,6 +40,7 @@ export const LAYER_KINDS: readonly LayerKind[] = [
   bidirectional,
   add,
   input,
+  fakeQuantize,
 ];
 
 /** The types a spec's layers may name (a residual block besides, architecture.ts). */
@@ -68,9 +70,13 @@ export function registerLayerKind(ref: string, kind: LayerKind): void {
 /** Every kind this thread knows: the built-ins and the user's registered ones. */
 const allKinds = (): LayerKind[] => [...LAYER_KINDS, ...userKinds.values()];
 
-/** The kind a spec's `type` names: a built-in's type, or a registered user kind's reference. */
+/**
+ * The kind an architecture's `type` names: a built-in's type, or a registered user kind's
+ * reference. Internal kinds are found too (a compactor's architecture may hold them, e.g.
+ * fakeQuantize); a spec cannot name them, since its schema lists LAYER_TYPES only.
+ */
 export function layerKind(type: string): LayerKind | undefined {
-  return LAYER_KINDS.find((k) => k.type === type && !k.internal) ?? userKinds.get(type);
+  return LAYER_KINDS.find((k) => k.type === type) ?? userKinds.get(type);
 }
 
 /** The kind of a built layer; a layer runexp has no kind for is an error naming it. */

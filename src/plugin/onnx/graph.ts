@@ -82,6 +82,12 @@ export class OnnxGraph {
     return name;
   }
 
+  /** A uint8 scalar initialiser (an activation's zero point). */
+  uint8(name: string, value: number): string {
+    this.initializers.push({ name, dims: [], dataType: ONNX_UINT8, rawData: Uint8Array.of(value) });
+    return name;
+  }
+
   /** An int64 initialiser (shapes, axes). */
   int64(name: string, values: number[]): string {
     const data = BigInt64Array.from(values.map(BigInt));
@@ -92,3 +98,5 @@ export class OnnxGraph {
 
 /** ONNX's TensorProto.DataType for int64. */
 export const ONNX_INT64 = 7;
+/** ONNX's TensorProto.DataType for uint8. */
+export const ONNX_UINT8 = 2;

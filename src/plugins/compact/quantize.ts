@@ -4,9 +4,13 @@
 // what was quantised). The model holds the dequantised values, so every measurement of it is the
 // quantised model's (plugin/quantization.ts); the measure stage stores and exports it as int8 or
 // float16 from `quantization`. Pruned zeros stay zero: int8 is symmetric, and float16 keeps 0.
+// With `activations: int8` the input of each quantised layer is also rounded to a uint8 grid whose
+// range is calibrated on the training windows: a fakeQuantize layer before it (layers/kinds/
+// fake-quantize.ts), which ONNX writes as QuantizeLinear → DequantizeLinear.
 import { z } from 'zod';
-import { buildModel, kindOfLayer, weightIndex } from '../../plugin/kit/model.ts';
-import { definePlugin } from '../../plugin/index.ts';
+import type { Architecture, LayersModel, LayerSpec, Tensor, Tf, WindowedData } from '../../plugin/index.ts';
+import { buildModel, hasResidual, kindOfLayer, namedLayers, weightIndex } from '../../plugin/kit/model.ts';
+import { definePlugin, ErrorCode, RunexpError } from '../../plugin/index.ts';
 import {
   dequantizeInt8,
   type ModelQuantization,
@@ -19,48 +23,125 @@ import {
 /** The layer kinds whose kernels are quantised (and exported as int8 or float16). */
 export const QUANTIZED_KINDS = ['dense', 'conv1d'];
 
+const options = z
+  .strictObject({
+    bits: z.literal(QUANTIZATION_BITS).default(8).describe('8: int8 weights with float32 scales; 16: float16 weights'),
+    scheme: z.enum(QUANTIZATION_SCHEMES).default('per-channel').describe('int8 only: one scale per output channel, or one per tensor'),
+    activations: z
+      .enum(['none', 'int8'])
+      .default('none')
+      .describe(
+        'none: activations stay float32 (weight-only); int8: the input of each quantised layer rounded to a uint8 grid calibrated on the training windows (needs bits 8)',
+      ),
+    calibration: z
+      .enum(['minmax'])
+      .optional()
+      .describe('activations int8 only: the range of each quantised input, from its smallest to its largest value on the training windows'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.activations === 'int8' && o.bits !== 8)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['activations'],
+        message: 'int8 activations go with int8 weights: set bits: 8, or activations: none',
+      });
+    if (o.calibration && o.activations !== 'int8')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calibration'],
+        message: 'calibration is for int8 activations: add activations: int8, or leave calibration out',
+      });
+  });
+type Options = z.output<typeof options>;
+
+/** The int8 grid of one layer's input: scale and zero point for the range [lo, hi] widened to hold 0. */
+function uint8Grid(lo: number, hi: number): { scale: number; zeroPoint: number } {
+  const low = Math.min(lo, 0);
+  const high = Math.max(hi, 0);
+  if (high === low) return { scale: 1, zeroPoint: 0 };
+  const scale = Math.fround((high - low) / 255);
+  return { scale, zeroPoint: Math.max(0, Math.min(255, Math.round(-low / scale))) };
+}
+
+/**
+ * The smallest and largest input of each quantised layer over the training windows, by layer name,
+ * from the pruned float model run layer by layer.
+ */
+function calibrate(tf: Tf, model: LayersModel, data: WindowedData): Map<string, [number, number]> {
+  const ranges = new Map<string, [number, number]>();
+  tf.tidy(() => {
+    let x: Tensor = tf.tensor3d(data.train.x, [data.train.count, data.lookback, data.features]);
+    for (const layer of model.layers) {
+      if (QUANTIZED_KINDS.includes(kindOfLayer(layer).type)) ranges.set(layer.name, [tf.min(x).dataSync()[0], tf.max(x).dataSync()[0]]);
+      x = layer.apply(x) as Tensor;
+    }
+  });
+  return ranges;
+}
+
+/** The architecture with a fakeQuantize layer before each layer in `grids`, named after it ("paper+a8"). */
+function withActivationQuantizers(architecture: Architecture, grids: Map<string, { scale: number; zeroPoint: number }>): Architecture {
+  const layers: LayerSpec[] = [];
+  for (const { spec, name } of namedLayers(architecture.layers)) {
+    const grid = grids.get(name);
+    if (grid) layers.push({ type: 'fakeQuantize', ...grid });
+    layers.push(spec);
+  }
+  return { ...architecture, name: `${architecture.name}+a8`, layers };
+}
+
 export default definePlugin({
   slot: 'compact',
   name: 'quantize',
   description:
-    'Copies the pruned weights into a model of the same architecture with its dense and conv1d kernels quantised to int8 (per channel or per tensor) or float16.',
-  options: z.strictObject({
-    bits: z.literal(QUANTIZATION_BITS).default(8).describe('8: int8 weights with float32 scales; 16: float16 weights'),
-    scheme: z.enum(QUANTIZATION_SCHEMES).default('per-channel').describe('int8 only: one scale per output channel, or one per tensor'),
-    activations: z
-      .literal('none')
-      .default('none')
-      .describe('activations stay float32 (weight-only quantisation); int8 activations are not supported yet'),
-  }),
-  axes: ['bits', 'scheme'],
-  run: (req, options, ctx) => {
+    'Copies the pruned weights into a model of the same architecture with its dense and conv1d kernels quantised to int8 (per channel or per tensor) or float16, and optionally their inputs to calibrated int8.',
+  options,
+  axes: ['bits', 'scheme', 'activations'],
+  refuses: (architecture: Architecture, o: Options) =>
+    o.activations === 'int8' && hasResidual(architecture.layers)
+      ? { problem: 'it has a residual block, where int8 activations are not supported yet', hint: 'use activations: none' }
+      : undefined,
+  run: (req, o, ctx) => {
     const { tf } = ctx;
     const input = req.original.inputs[0].shape.slice(1) as [number, number];
-    const model = buildModel(tf, req.architecture, input, 0);
-    model.setWeights(req.pruned.model.getWeights());
-    const quantization: ModelQuantization = { bits: options.bits, scheme: options.scheme, activations: 'none', weights: [] };
-    for (const layer of model.layers) {
-      if (!QUANTIZED_KINDS.includes(kindOfLayer(layer).type)) continue;
+    let architecture = req.architecture;
+    // With int8 activations, 7-bit weights: ONNX Runtime's u8·s8 kernels saturate full-range int8
+    // weights on CPUs without VNNI (quantizeInt8), and the model must compute what ORT computes.
+    const weightLimit = o.activations === 'int8' ? 63 : 127;
+    const quantization: ModelQuantization = { bits: o.bits, scheme: o.scheme, activations: o.activations, weightLimit, weights: [] };
+    if (o.activations === 'int8') {
+      if (!req.data)
+        throw new RunexpError(ErrorCode.PLUGIN, 'int8 activations are calibrated on the training windows, and none were given');
+      const grids = new Map([...calibrate(tf, req.pruned.model, req.data)].map(([name, [lo, hi]]) => [name, uint8Grid(lo, hi)]));
+      architecture = withActivationQuantizers(req.architecture, grids);
+    }
+    const model = buildModel(tf, architecture, input, 0);
+    for (const source of req.pruned.model.layers) {
+      const layer = model.getLayer(source.name);
+      const weights = source.getWeights();
+      if (!QUANTIZED_KINDS.includes(kindOfLayer(layer).type)) {
+        if (weights.length) layer.setWeights(weights);
+        continue;
+      }
       const index = weightIndex(layer, 'kernel');
-      const weights = layer.getWeights();
       const kernel = weights[index];
       const values = kernel.dataSync() as Float32Array;
       const channels = kernel.shape.at(-1)!;
       let stored: Float32Array;
       let scales: number[] = [];
-      if (options.bits === 8) {
-        const int8 = quantizeInt8(values, channels, options.scheme);
+      if (o.bits === 8) {
+        const int8 = quantizeInt8(values, channels, o.scheme, weightLimit);
         scales = int8.scales;
         stored = dequantizeInt8(int8.q, scales, channels);
       } else {
         stored = roundToFloat16(values);
       }
-      // getWeights hands out the layer's own variables: only the new kernel is ours to free.
+      // getWeights hands out the source layer's own variables: only the new kernel is ours to free.
       const quantized = tf.tensor(stored, kernel.shape);
       layer.setWeights(weights.map((w, i) => (i === index ? quantized : w)));
       quantized.dispose();
       quantization.weights.push({ layer: layer.name, weight: 'kernel', scales });
     }
-    return { model, architecture: req.architecture, quantization };
+    return { model, architecture, quantization };
   },
 });
