@@ -10,6 +10,9 @@
 import { weightsOfLayer } from './layers/registry.ts';
 import type { LayersModel } from './tf.ts';
 
+/** The layer kinds whose kernels the quantize compactor quantises (and QAT trains through, qat.ts). */
+export const QUANTIZED_KINDS = ['dense', 'conv1d'];
+
 /** The weight formats a compactor can quantise to. */
 export const QUANTIZATION_BITS = [8, 16] as const;
 export type QuantizationBits = (typeof QUANTIZATION_BITS)[number];

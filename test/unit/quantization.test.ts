@@ -19,6 +19,7 @@ import {
   toFloat16Bits,
 } from '../../src/plugin/quantization.ts';
 import quantize from '../../src/plugins/compact/quantize.ts';
+import { fakeQuantHooks } from '../../src/plugin/qat.ts';
 import { mulberry32 } from '../../src/plugin/kit/data.ts';
 
 let tf: Tf;
@@ -211,4 +212,32 @@ test('int8 activations: a calibrated fakeQuantize before each quantised layer, 7
   let difference = 0;
   for (let i = 0; i < tfjs.length; i++) difference = Math.max(difference, Math.abs(onnx[i] - tfjs[i]));
   expect(difference).toBeLessThan(1e-2);
+});
+
+test('QAT hooks: kernels stay on the int8 grid, and steps smaller than a grid step add up in the float shadow (straight-through)', async () => {
+  const model = buildModel(tf, { name: 'one', layers: [{ type: 'dense', units: 2, activation: 'linear' }] }, [1, 2], 0);
+  // Kernel [[1, 0.5], [0.25, −1]] (2 inputs × 2 units): each unit's largest |w| is 1, so its scale is 1/127.
+  model.setWeights([tf.tensor([1, 0.5, 0.25, -1], [2, 2]), tf.zeros([2])]);
+  const hooks = fakeQuantHooks(tf);
+  await hooks.onTrainBegin!(model);
+  const kernel = () => Array.from(model.getWeights()[0].dataSync());
+  const step = Math.fround(1 / 127);
+  const onGrid = (v: number) => Math.abs(v / step - Math.round(v / step)) < 1e-3;
+  expect(kernel().every(onGrid)).toBe(true);
+  expect(kernel()[1]).toBe(Math.fround(64 * step)); // 0.5 is just over 63.5 steps (the scale is rounded down): 64
+  // Two "optimizer steps" of 0.3 grid steps each on weight 2 (0.25 = 31.75 steps, shown as 32).
+  for (let i = 0; i < 2; i++) {
+    const now = kernel();
+    now[2] += 0.3 * step;
+    model.setWeights([tf.tensor(now, [2, 2]), tf.zeros([2])]);
+    await hooks.onBatchEnd!(model, i);
+  }
+  // F = 31.75 + 0.6 = 32.35 steps → 32; a third step crosses 32.5: the rounded model alone never would.
+  expect(Math.round(kernel()[2] / step)).toBe(32);
+  const now = kernel();
+  now[2] += 0.3 * step;
+  model.setWeights([tf.tensor(now, [2, 2]), tf.zeros([2])]);
+  await hooks.onBatchEnd!(model, 2);
+  expect(Math.round(kernel()[2] / step)).toBe(33);
+  expect(kernel().every(onGrid)).toBe(true);
 });

@@ -33,3 +33,4 @@ export {
   type WeightMask,
   weightValues,
 } from '../masks.ts';
+export { chainHooks, fakeQuantHooks } from '../qat.ts';

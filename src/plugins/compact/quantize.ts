@@ -16,12 +16,10 @@ import {
   type ModelQuantization,
   QUANTIZATION_BITS,
   QUANTIZATION_SCHEMES,
+  QUANTIZED_KINDS,
   quantizeInt8,
   roundToFloat16,
 } from '../../plugin/quantization.ts';
-
-/** The layer kinds whose kernels are quantised (and exported as int8 or float16). */
-export const QUANTIZED_KINDS = ['dense', 'conv1d'];
 
 const options = z
   .strictObject({

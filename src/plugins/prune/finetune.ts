@@ -1,9 +1,13 @@
 // One-shot magnitude pruning, then retraining with the masks held: the standard "prune, then
 // fine-tune" recipe (Han et al. 2015). The retraining uses the spec's trainer from the dense
-// model's weights; pruned weights are zeroed again after every optimizer step.
+// model's weights; pruned weights are zeroed again after every optimizer step. With `qat: int8`
+// the retraining runs through int8 kernels (plugin/qat.ts): prune, then quantisation-aware
+// training, as one grid cell with `compact: {plugin: quantize}`.
 import { z } from 'zod';
 import {
+  chainHooks,
   controlOption,
+  fakeQuantHooks,
   magnitudeScores,
   maskedResult,
   maskHooks,
@@ -30,14 +34,23 @@ export default definePlugin({
     weights: targetWeightsOption,
     scope: scopeOption,
     control: controlOption,
+    // No default: a new default would change the run id of every finetune run.
+    qat: z
+      .enum(['none', 'int8'])
+      .optional()
+      .describe(
+        'int8: quantisation-aware retraining, through the int8 per-channel kernels the quantize compactor stores (straight-through estimator); none (the default) trains in float32',
+      ),
   }),
-  axes: ['sparsity', 'epochs', 'control'],
+  axes: ['sparsity', 'epochs', 'control', 'qat'],
   declares: (options) => ({ sparsity: options.sparsity, control: options.control }),
   run: async (req, options, ctx) => {
     const targets = resolveTargets(req.model, options.layers, options.weights);
     let masks = masksFromScores(magnitudeScores(req.model, targets), options.sparsity, options.scope);
     if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
-    const tuned = await req.train({ from: req.model, epochs: options.epochs, hooks: maskHooks(ctx.tf, () => masks) });
+    const held = maskHooks(ctx.tf, () => masks);
+    const hooks = options.qat === 'int8' ? chainHooks(held, fakeQuantHooks(ctx.tf)) : held;
+    const tuned = await req.train({ from: req.model, epochs: options.epochs, hooks });
     const result = maskedResult(tuned.model, req.model, masks, { criterion: options.control ?? '|w|' });
     return { ...result, data: { retrainedEpochs: tuned.epochs } };
   },

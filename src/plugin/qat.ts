@@ -1,0 +1,83 @@
+// Quantisation-aware training: hooks that let a pruner's own training see the model as the
+// quantize compactor will store it (int8 per output channel, plugins/compact/quantize.ts), with the
+// straight-through estimator. The model's kernels always hold Q(F), the quantised values of float
+// shadow weights F; each optimizer step computes its gradient at Q(F) and moves the variable by Δ,
+// which the next hook adds to F (F ← F + Δ, the variable ← Q(F)). So small updates accumulate in F
+// instead of being rounded away, and the loss early stopping watches is the quantised model's.
+import { dequantizeInt8, QUANTIZED_KINDS, quantizeInt8 } from './quantization.ts';
+import { kindOfLayer, weightIndex } from './layers/registry.ts';
+import type { LayersModel, Tf } from './tf.ts';
+import type { TrainingHooks } from './training-api.ts';
+
+interface Shadow {
+  layer: string;
+  index: number;
+  shape: number[];
+  float: Float32Array;
+  quantized: Float32Array;
+}
+
+/** int8 per output channel (the last axis), dequantised: what the compactor will store. */
+function fakeQuantized(values: Float32Array, channels: number): Float32Array {
+  const { q, scales } = quantizeInt8(values, channels, 'per-channel');
+  return dequantizeInt8(q, scales, channels);
+}
+
+/** Hooks that train through int8 per-channel kernels (dense and conv1d) with float shadow weights. */
+export function fakeQuantHooks(tf: Tf): TrainingHooks {
+  let shadows: Shadow[] = [];
+  const write = (model: LayersModel) => {
+    for (const s of shadows) {
+      const layer = model.getLayer(s.layer);
+      const weights = layer.getWeights();
+      const kernel = tf.tensor(s.quantized, s.shape);
+      layer.setWeights(weights.map((w, i) => (i === s.index ? kernel : w)));
+      kernel.dispose();
+    }
+  };
+  /** Shadow weights from the model's kernels as they are now. */
+  const start = (model: LayersModel) => {
+    shadows = model.layers
+      .filter((layer) => QUANTIZED_KINDS.includes(kindOfLayer(layer).type))
+      .map((layer) => {
+        const index = weightIndex(layer, 'kernel');
+        const kernel = layer.getWeights()[index];
+        const float = Float32Array.from(kernel.dataSync());
+        return { layer: layer.name, index, shape: kernel.shape, float, quantized: fakeQuantized(float, kernel.shape.at(-1)!) };
+      });
+    write(model);
+  };
+  return {
+    onTrainBegin: start,
+    onBatchEnd(model) {
+      for (const s of shadows) {
+        const now = model.getLayer(s.layer).getWeights()[s.index].dataSync();
+        // The step moved the variable from Q(F) to Q(F) + Δ: F takes the whole Δ.
+        for (let i = 0; i < s.float.length; i++) s.float[i] += now[i] - s.quantized[i];
+        s.quantized = fakeQuantized(s.float, s.shape.at(-1)!);
+      }
+      write(model);
+    },
+    // Early stopping restored the weights of its best epoch (quantised then): train on from them.
+    onRestoreBest: start,
+  };
+}
+
+/** One set of hooks that calls each of `all` in order; restoring the best epoch needs every one's consent. */
+export function chainHooks(...all: TrainingHooks[]): TrainingHooks {
+  const each =
+    <K extends 'onTrainBegin' | 'onBatchEnd' | 'onRestoreBest' | 'onTrainEnd'>(key: K) =>
+    async (...args: Parameters<NonNullable<TrainingHooks[K]>>) => {
+      for (const h of all) await (h[key] as ((...a: typeof args) => void | Promise<void>) | undefined)?.(...args);
+    };
+  return {
+    onTrainBegin: each('onTrainBegin'),
+    onBatchEnd: each('onBatchEnd'),
+    async onEpochEnd(model, epoch, logs) {
+      for (const h of all) await h.onEpochEnd?.(model, epoch, logs);
+    },
+    allowRestoreBest: (model, bestEpoch) => all.every((h) => h.allowRestoreBest?.(model, bestEpoch) ?? true),
+    onRestoreBest: each('onRestoreBest'),
+    onTrainEnd: each('onTrainEnd'),
+  };
+}
