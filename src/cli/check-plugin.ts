@@ -1,6 +1,8 @@
-// `runexp check-plugin <pruner> [--options JSON]`: prints pass / fail / n/a per property and
-// architecture; exit 0 when nothing fails, 1 when something does, 2 for bad input.
-import { checkPrunePlugin } from '../execute/conformance.ts';
+// `runexp check-plugin <pruner|compactor> [--options JSON]`: prints pass / fail / n/a per property
+// and architecture; exit 0 when nothing fails, 1 when something does, 2 for bad input. A compact
+// plugin is checked after the built-in magnitude pruner (50%).
+import { checkCompactPlugin, checkPrunePlugin } from '../execute/conformance.ts';
+import { resolvePlugin } from '../spec/plugin-refs.ts';
 import { loadBackend, type BackendChoice } from '../execute/backend.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 
@@ -22,7 +24,8 @@ export async function checkPlugin(ref: string, optionsJson: string | undefined, 
       throw new RunexpError(ErrorCode.USAGE, '--options must be a JSON object', `e.g. --options '{"sparsity": 0.5}'`);
   }
   const { tf, name } = await loadBackend(backend === 'auto' ? 'wasm' : backend);
-  const results = await checkPrunePlugin(tf, ref, options, { seconds });
+  const check = (await isCompactor(ref)) ? checkCompactPlugin : checkPrunePlugin;
+  const results = await check(tf, ref, options, { seconds });
   let failed = 0;
   for (const r of results) {
     process.stdout.write(`\n${ref} ${JSON.stringify(r.options)} on ${r.architecture} (${name} backend)\n`);
@@ -36,4 +39,13 @@ export async function checkPlugin(ref: string, optionsJson: string | undefined, 
     `\n${failed === 0 ? 'ok' : 'FAILED'}: ${total - failed} of ${total} checks passed${failed ? `, ${failed} failed` : ''}\n`,
   );
   return failed === 0 ? 0 : 1;
+}
+
+/** Whether `ref` names a compact plugin and no prune plugin (`structured`, both, is the pruner). */
+async function isCompactor(ref: string): Promise<boolean> {
+  const as = (slot: 'prune' | 'compact') => resolvePlugin({ plugin: ref }, slot, [], { specDir: process.cwd(), root: {} });
+  const slotMismatch = (await as('prune')).issues.some(
+    (i) => / is a compact plugin, but /.test(i.message) || /unknown prune plugin/.test(i.message),
+  );
+  return slotMismatch && (await as('compact')).issues.length === 0;
 }

@@ -10,11 +10,13 @@ Usage:
   runexp validate <spec.yaml>        check the spec and its data; writes nothing
   runexp plan <spec.yaml> [--out]    print the expanded grid: runs, trainings, what is done
   runexp report <output dir>         write reports/<experiment>/index.html from stored results
-  runexp check-plugin <pruner> [--options JSON] [--timeout S]
+  runexp check-plugin <pruner|compactor> [--options JSON] [--timeout S]
                                      test a pruning plugin (a file, or a built-in name) on small
                                      trained models: sparsity, masks, untouched weights, seeds,
-                                     leaks, compaction; exit 0 when every property passes; the
-                                     whole check is stopped after S seconds (default 600)
+                                     leaks, compaction; a compact plugin after a 50% magnitude
+                                     pruner: its tolerance, stored size, ONNX Runtime; exit 0 when
+                                     every property passes; the whole check is stopped after S
+                                     seconds (default 600)
   runexp export <output dir> [--format csv|json] [--out FILE]
                                      every run as one flat row (parameters, scores, baselines,
                                      efficiency, timings, status, error) for a spreadsheet or pandas

@@ -8,7 +8,7 @@ import { weightsOf } from '../plugin/weights.ts';
 import { differences } from './checks.ts';
 import { fail, na, pass, type PropertyResult } from './sparsity-check.ts';
 export { sparsityMatches } from './sparsity-check.ts';
-export { compactArchitectureValid, compactReproduces, noLeak } from './conformance-compact.ts';
+export { compactArchitectureValid, compactReproduces, noLeak, runsOnOnnx, storedSmaller } from './conformance-compact.ts';
 
 export type { PropertyResult };
 

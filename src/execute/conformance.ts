@@ -4,12 +4,12 @@
 import type { CompactResult, LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import { underDeadline } from '../plugin/deadlines.ts';
-import { ErrorCode, RunexpError, serializeError } from '../plugin/errors.ts';
+import { ErrorCode, serializeError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
-import { trainingEvents } from '../plugin/training-events.ts';
-import { formatIssue } from '../spec/issues.ts';
+import { chainHooks } from '../plugin/training-events.ts';
 import { importPlugin } from '../spec/plugin-source.ts';
-import { resolvePlugin, type PluginInstance } from '../spec/plugin-refs.ts';
+import type { PluginInstance } from '../spec/plugin-refs.ts';
+import { type Compactor, compactorOf, compactorsToCheck, resolvePruner } from './conformance-plugins.ts';
 import * as check from './conformance-checks.ts';
 import { LAB_ARCHITECTURES, labRequest, smallLab, type Lab } from './small-lab.ts';
 import { stageContext } from './stages.ts';
@@ -18,34 +18,6 @@ export interface ConformanceResult {
   options: Record<string, unknown>;
   architecture: string;
   properties: check.PropertyResult[];
-}
-
-/** Resolves `ref` (a path or a built-in name) with its options as a spec entry would be; throws what a spec would report. */
-async function resolvePruner(ref: string, options: Record<string, unknown>, cwd: string) {
-  const { instances, issues } = await resolvePlugin({ ...options, plugin: ref }, 'prune', [], { specDir: cwd, root: {} });
-  if (issues.length)
-    throw new RunexpError(
-      ErrorCode.USAGE,
-      `cannot check ${ref}:\n  ${issues.map((i) => formatIssue(i).replace(/^\s*:\s*/, '')).join('\n  ')}`,
-    );
-  return instances;
-}
-
-async function compactorOf(instance: PluginInstance, cwd: string): Promise<Compactor> {
-  const ref = instance.compactor?.ref ?? { plugin: 'copy' };
-  const { instances, issues } = await resolvePlugin(ref, 'compact', [], { specDir: cwd, baseDir: instance.compactor?.baseDir, root: {} });
-  if (issues.length || !instances[0])
-    throw new RunexpError(
-      ErrorCode.USAGE,
-      `the plugin's compactor ${ref.plugin} does not load: ${issues.map((i) => i.message).join('; ')}`,
-    );
-  // With its options: a pruner may name its compactor with some (`{plugin, ...options}`).
-  return { plugin: (await importPlugin(instances[0].module)) as unknown as Plugin<'compact'>, options: instances[0].options };
-}
-
-interface Compactor {
-  plugin: Plugin<'compact'>;
-  options: Record<string, unknown>;
 }
 
 /** Seeds each property is checked on: a pruner that misbehaves for some seeds only is caught. */
@@ -77,6 +49,38 @@ export async function checkPrunePlugin(
   );
 }
 
+/**
+ * Checks a compactor: the built-in magnitude pruner at 50% on the lab's architectures and seeds,
+ * then the compactor with `options` (each axis combination); besides every property of a check,
+ * its size (quantised: stored smaller than float32) and its ONNX file on ONNX Runtime.
+ */
+export async function checkCompactPlugin(
+  tf: Tf,
+  ref: string,
+  options: Record<string, unknown>,
+  { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {},
+): Promise<ConformanceResult[]> {
+  const endsAt = Date.now() + seconds * 1000;
+  return underDeadline(
+    'check-plugin',
+    ref,
+    seconds,
+    async () => {
+      const compactors = await compactorsToCheck(ref, options, cwd);
+      return checkAll(
+        tf,
+        'magnitude',
+        { sparsity: 0.5 },
+        cwd,
+        seeds,
+        (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt),
+        compactors,
+      );
+    },
+    endsAt,
+  );
+}
+
 /** Runs `fn`, a call into plugin `plugin`'s `stage`, within the check's deadline. */
 type Within = <T>(stage: string, plugin: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -87,17 +91,20 @@ async function checkAll(
   cwd: string,
   seeds: number[],
   within: Within,
+  compactors?: Compactor[],
 ): Promise<ConformanceResult[]> {
   const instances = await resolvePruner(ref, options, cwd);
   const lab = await smallLab(tf);
   const results: ConformanceResult[] = [];
   for (const instance of instances) {
     const pruner = (await importPlugin(instance.module)) as unknown as Plugin<'prune'>;
-    const compactor = await compactorOf(instance, cwd);
-    for (const architecture of LAB_ARCHITECTURES) {
-      const perSeed: check.PropertyResult[][] = [];
-      for (const seed of seeds) perSeed.push(await checkOn({ lab, pruner, instance, compactor, architecture, seed, within }));
-      results.push({ options: instance.options, architecture: architecture.name, properties: check.mergeSeeds(perSeed, seeds) });
+    for (const compactor of compactors ?? [await compactorOf(instance, cwd)]) {
+      for (const architecture of LAB_ARCHITECTURES) {
+        const perSeed: check.PropertyResult[][] = [];
+        for (const seed of seeds) perSeed.push(await checkOn({ lab, pruner, instance, compactor, architecture, seed, within }));
+        const checked = compactor.subject ? compactor.options : instance.options;
+        results.push({ options: checked, architecture: architecture.name, properties: check.mergeSeeds(perSeed, seeds) });
+      }
     }
   }
   return results;
@@ -199,8 +206,9 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
     check.reportsWhatItPruned(dense, first.result, pruner.retrains),
     check.masksHeld(watch, trained),
     check.untouchedUnchanged(dense, first.result, pruner.retrains),
-    check.compactReproduces(tf, first.result, compact, lab.data),
+    check.compactReproduces(tf, first.result, compact, lab.data, compactor.plugin.tolerance?.(compactor.options) ?? 1e-5),
     check.compactArchitectureValid(tf, compact, [lab.data.lookback, lab.data.features]),
+    ...(compactor.subject ? [check.storedSmaller(compact), await check.runsOnOnnx(tf, compact, lab.data)] : []),
   ];
   const second = await runOnce();
   properties.splice(6, 0, check.sameResult(first.result, second.result, seed));
@@ -213,14 +221,5 @@ async function checkOn({ lab, pruner, instance, compactor, architecture, seed, w
 
 /** Hooks that call `first`'s, then `second`'s. */
 function chain(first: TrainingHooks | undefined, second: TrainingHooks): TrainingHooks {
-  if (!first) return second;
-  const events = trainingEvents([first, second]);
-  return {
-    onTrainBegin: events.trainBegin,
-    onBatchEnd: events.batchEnd,
-    onEpochEnd: events.epochEnd,
-    allowRestoreBest: events.mayRestoreBest,
-    onRestoreBest: events.restoredBest,
-    onTrainEnd: events.trainEnd,
-  };
+  return first ? chainHooks(first, second) : second;
 }

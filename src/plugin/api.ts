@@ -213,6 +213,12 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    */
   declares?: S extends 'prune' ? (options: O) => PrunerDeclaration : never;
   /**
+   * Compact plugins only: how far the compact model's outputs may be from the pruned model's
+   * (`runexp check-plugin` checks it); 1e-5 when not given. A compactor that only moves weights
+   * (copy, structured) reproduces the pruned model; one that rounds them (quantize) declares how much.
+   */
+  tolerance?: S extends 'compact' ? (options: O) => number : never;
+  /**
    * Prune and compact plugins: why this plugin, with these options, cannot work on an architecture
    * of the spec (undefined when it can). `runexp validate` asks it for every architecture of the
    * grid, so that a pruner that could never run on one fails there, pointing at the pruner,

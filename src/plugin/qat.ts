@@ -62,22 +62,3 @@ export function fakeQuantHooks(tf: Tf): TrainingHooks {
     onRestoreBest: start,
   };
 }
-
-/** One set of hooks that calls each of `all` in order; restoring the best epoch needs every one's consent. */
-export function chainHooks(...all: TrainingHooks[]): TrainingHooks {
-  const each =
-    <K extends 'onTrainBegin' | 'onBatchEnd' | 'onRestoreBest' | 'onTrainEnd'>(key: K) =>
-    async (...args: Parameters<NonNullable<TrainingHooks[K]>>) => {
-      for (const h of all) await (h[key] as ((...a: typeof args) => void | Promise<void>) | undefined)?.(...args);
-    };
-  return {
-    onTrainBegin: each('onTrainBegin'),
-    onBatchEnd: each('onBatchEnd'),
-    async onEpochEnd(model, epoch, logs) {
-      for (const h of all) await h.onEpochEnd?.(model, epoch, logs);
-    },
-    allowRestoreBest: (model, bestEpoch) => all.every((h) => h.allowRestoreBest?.(model, bestEpoch) ?? true),
-    onRestoreBest: each('onRestoreBest'),
-    onTrainEnd: each('onTrainEnd'),
-  };
-}

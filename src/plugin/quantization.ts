@@ -16,6 +16,7 @@ export const QUANTIZED_KINDS = ['dense', 'conv1d'];
 /** The weight formats a compactor can quantise to. */
 export const QUANTIZATION_BITS = [8, 16] as const;
 export type QuantizationBits = (typeof QUANTIZATION_BITS)[number];
+/** int8 scales: one per output channel (a kernel's last axis), or one for the whole tensor. */
 export const QUANTIZATION_SCHEMES = ['per-channel', 'per-tensor'] as const;
 export type QuantizationScheme = (typeof QUANTIZATION_SCHEMES)[number];
 

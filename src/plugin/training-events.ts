@@ -17,3 +17,16 @@ export function trainingEvents(hooks: readonly TrainingHooks[]): TrainingEvents 
     trainEnd: (model) => each((h) => h.onTrainEnd?.(model)),
   };
 }
+
+/** One set of hooks that calls each of `all` in order; restoring the best epoch needs every one's consent. */
+export function chainHooks(...all: TrainingHooks[]): TrainingHooks {
+  const events = trainingEvents(all);
+  return {
+    onTrainBegin: events.trainBegin,
+    onBatchEnd: events.batchEnd,
+    onEpochEnd: events.epochEnd,
+    allowRestoreBest: events.mayRestoreBest,
+    onRestoreBest: events.restoredBest,
+    onTrainEnd: events.trainEnd,
+  };
+}

@@ -157,3 +157,22 @@ test('bad options are refused like a spec entry would be (exit 2)', () => {
   expect(stderr).toContain('sparsty');
   expect(stderr).toContain('did you mean "sparsity"?');
 });
+
+test('a compactor is checked after a 50% magnitude pruner: its declared tolerance, stored size and ONNX Runtime (exit 0)', () => {
+  const { code, stdout } = runCli(['check-plugin', 'quantize', '--options', '{"activations": "int8"}'], process.cwd());
+  expect(code).toBe(0);
+  expect(stdout).toContain('quantize {"bits":8,"scheme":"per-channel","activations":"int8"} on small-cnn');
+  expect(stdout).toMatch(/PASS {2}the compact model reproduces the pruned model: max \|difference\| \S+ on 40 windows \(tolerance 0\.25\)/);
+  expect(stdout).toMatch(/PASS {2}a quantised model is stored smaller: \d+ bytes stored against \d+ as float32/);
+  expect(stdout).toMatch(/PASS {2}it exports to ONNX and ONNX Runtime reproduces it: .*\(tolerance 0\.01\)/);
+  expect(stdout).toMatch(/ok: \d+ of \d+ checks passed/);
+}, 120_000);
+
+test('a compactor that throws fails its check, naming itself (exit 1)', () => {
+  const { code, stdout } = runCli(
+    ['check-plugin', `${FIXTURES}/plugins/odd-compactor.ts`, '--options', '{"mode": "throws"}'],
+    process.cwd(),
+  );
+  expect(code).toBe(1);
+  expect(stdout).toMatch(/FAIL {2}the compactor runs without throwing: seed 1: plugin "odd-compactor" at \S*odd-compactor\.ts:\d+:\d+/);
+}, 120_000);

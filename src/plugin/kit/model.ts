@@ -33,7 +33,16 @@ export {
 } from '../layers/kind.ts';
 export { kindOfLayer, LAYER_KINDS, layerKind, prunableLayers, weightIndex, weightsOfLayer } from '../layers/registry.ts';
 export { isResidual } from '../layers/residual.ts';
-export { dequantizeInt8, quantizeInt8, roundToFloat16, storedWeights } from '../quantization.ts';
+export {
+  dequantizeInt8,
+  type ModelQuantization,
+  QUANTIZATION_BITS,
+  QUANTIZATION_SCHEMES,
+  QUANTIZED_KINDS,
+  quantizeInt8,
+  roundToFloat16,
+  storedWeights,
+} from '../quantization.ts';
 export {
   canStackMatMul,
   stackedBiasedMatMul,

@@ -33,4 +33,5 @@ export {
   type WeightMask,
   weightValues,
 } from '../masks.ts';
-export { chainHooks, fakeQuantHooks } from '../qat.ts';
+export { fakeQuantHooks } from '../qat.ts';
+export { chainHooks } from '../training-events.ts';
