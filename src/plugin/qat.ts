@@ -17,9 +17,16 @@ interface Shadow {
   quantized: Float32Array;
 }
 
-/** int8 per output channel (the last axis), dequantised: what the compactor will store. */
+/**
+ * int8 per output channel (the last axis), dequantised: what the compactor will store, except that
+ * a weight that is not zero never rounds to zero (it takes the smallest step of its sign). Zero is
+ * left to the pruned weights, which the mask hooks keep at exactly 0 in F too: otherwise a small
+ * weight would flicker in and out of zero between steps, and the pruner's count of what it pruned
+ * would include weights it did not prune.
+ */
 function fakeQuantized(values: Float32Array, channels: number): Float32Array {
   const { q, scales } = quantizeInt8(values, channels, 'per-channel');
+  for (let i = 0; i < q.length; i++) if (q[i] === 0 && values[i] !== 0) q[i] = values[i] > 0 ? 1 : -1;
   return dequantizeInt8(q, scales, channels);
 }
 

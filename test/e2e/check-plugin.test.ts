@@ -19,6 +19,8 @@ const BUILT_INS: [string, Record<string, unknown>][] = [
   ['random', { sparsity: 0.5 }],
   ['gradual', { sparsity: 0.7, endStep: 20, frequency: 5, control: 'random' }],
   ['finetune', { sparsity: 0.5, epochs: 2 }],
+  // Quantisation-aware: the kernels move on the int8 grid, and the masks still hold.
+  ['finetune', { sparsity: 0.5, epochs: 2, qat: 'int8' }],
   ['lottery', { sparsity: 0.7, levels: 2, rewindEpoch: 1, control: 'reinit' }],
   ['snip', { sparsity: 0.6, layers: 'hidden' }],
   ['structured', { sparsity: 0.5, scope: 'global', norm: 'l2', finetuneEpochs: 1 }],

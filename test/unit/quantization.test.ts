@@ -240,4 +240,8 @@ test('QAT hooks: kernels stay on the int8 grid, and steps smaller than a grid st
   await hooks.onBatchEnd!(model, 2);
   expect(Math.round(kernel()[2] / step)).toBe(33);
   expect(kernel().every(onGrid)).toBe(true);
+  // A weight that is not zero never rounds to zero (zero is the pruned weights'): 0.1 step shows as 1.
+  model.setWeights([tf.tensor([1, 0.1 * step, 0, -1], [2, 2]), tf.zeros([2])]);
+  await hooks.onTrainBegin!(model);
+  expect(kernel().map((v) => Math.round(v / step))).toEqual([127, 1, 0, -127]);
 });
