@@ -37,16 +37,7 @@ export async function checkPrunePlugin(
   options: Record<string, unknown>,
   { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {},
 ): Promise<ConformanceResult[]> {
-  // Each call into the plugin shares the whole check's deadline: the check is what passes it,
-  // and the call running then is named as what kept it busy.
-  const endsAt = Date.now() + seconds * 1000;
-  return underDeadline(
-    'check-plugin',
-    ref,
-    seconds,
-    () => checkAll(tf, ref, options, cwd, seeds, (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt)),
-    endsAt,
-  );
+  return underCheckDeadline(ref, seconds, (within) => checkAll(tf, ref, options, cwd, seeds, within));
 }
 
 /**
@@ -60,23 +51,22 @@ export async function checkCompactPlugin(
   options: Record<string, unknown>,
   { cwd = process.cwd(), seeds = CHECK_SEEDS, seconds = CHECK_SECONDS } = {},
 ): Promise<ConformanceResult[]> {
+  return underCheckDeadline(ref, seconds, async (within) =>
+    checkAll(tf, 'magnitude', { sparsity: 0.5 }, cwd, seeds, within, await compactorsToCheck(ref, options, cwd)),
+  );
+}
+
+/**
+ * Runs a whole check under one deadline of `seconds`. Each call into a plugin shares it (through
+ * `within`): the check is what passes it, and the call running then is named as what kept it busy.
+ */
+function underCheckDeadline<T>(ref: string, seconds: number, run: (within: Within) => Promise<T>): Promise<T> {
   const endsAt = Date.now() + seconds * 1000;
   return underDeadline(
     'check-plugin',
     ref,
     seconds,
-    async () => {
-      const compactors = await compactorsToCheck(ref, options, cwd);
-      return checkAll(
-        tf,
-        'magnitude',
-        { sparsity: 0.5 },
-        cwd,
-        seeds,
-        (stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt),
-        compactors,
-      );
-    },
+    () => run((stage, plugin, fn) => underDeadline(stage, plugin, seconds, fn, endsAt)),
     endsAt,
   );
 }
