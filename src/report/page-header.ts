@@ -65,17 +65,23 @@ export function summariseGrid(runs: OkRecord[], failed: readonly FailedRecord[])
   // Of the finished runs only: with none, there is no grid to describe (not "0 tickers ()").
   if (runs.length === 0) return 'no finished runs';
   const all = [...runs.map((r) => r.params), ...failed.flatMap((f) => (f.params ? [f.params] : []))];
-  const parts: [string, (p: RecordParams) => unknown][] = [
+  // The last three are named only where the grid varies them (a grid of one compactor, one
+  // representation and one runtime reads as before).
+  const parts: [string, (p: RecordParams) => unknown, 'varying'?][] = [
     ['ticker', (p) => p.ticker],
     ['data size', (p) => p.days],
     ['architecture', (p) => p.architecture],
     ['pruner', (p) => p.pruner],
     ['percentile', (p) => p.prune.percentile],
+    ['compaction', (p) => [p.compactor ?? 'copy', ...Object.entries(p.compact ?? {}).map(([k, v]) => `${k}=${v}`)].join(' '), 'varying'],
+    ['representation', (p) => p.window.plugin, 'varying'],
+    ['runtime', (p) => p.measure?.runtime, 'varying'],
     ['seed', (p) => p.seed],
   ];
   return parts
-    .map(([noun, get]) => {
+    .map(([noun, get, only]) => {
       const values = distinct(all.map(get).filter((v) => v !== undefined));
+      if (only === 'varying' && values.length < 2) return '';
       const finished = new Set(runs.map((r) => get(r.params)));
       const unfinished = values.filter((v) => !finished.has(v));
       const shown = `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', …' : ''}`;
