@@ -154,7 +154,7 @@ async function runPendingRuns(
 
 /** Tensors left behind by a run's plugins: they would pile up in the worker until later runs fail. */
 function leakError(leaked: number, run: RunConfig): RunexpError {
-  const plugins = [run.prune, run.compact, run.measure].map((c) => c.name).join(', ');
+  const plugins = [run.prune, run.compact, run.compactThen, run.measure].flatMap((c) => (c ? [c.name] : [])).join(', ');
   return new RunexpError(
     ErrorCode.LEAK,
     `the run left ${counted(leaked, 'tensor')} undisposed (plugins: ${plugins}); its worker is replaced`,

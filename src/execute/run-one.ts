@@ -1,6 +1,6 @@
 // One run of a group, after the dense training: [the pruner's own training] → prune → compact →
 // measure → evaluate → its record and files, every plugin's answer checked against the model.
-import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
+import type { CompactResult, LayersModel, Tf, WindowedData } from '../plugin/api.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { quantizationSummary } from '../plugin/quantization.ts';
 import type { RunConfig } from '../plan/types.ts';
@@ -69,7 +69,9 @@ export async function runOne({
 }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
   const { group, timeouts } = task;
   const pruner = await loadPlugin(run.prune, 'prune', task, timeouts);
-  const compactor = await loadPlugin(run.compact, 'compact', task, timeouts);
+  // A structured pruner's compactor may be followed by another (spec/compactions.ts).
+  const compactors = [run.compact, ...(run.compactThen ? [run.compactThen] : [])];
+  const compactPlugins = await Promise.all(compactors.map((call) => loadPlugin(call, 'compact', task, timeouts)));
   const measurer = await loadPlugin(run.measure, 'measure', task, timeouts);
   const original = dense.model;
   // A pruner that acts during training trains a model of its own; "original" stays the dense one.
@@ -118,12 +120,17 @@ export async function runOne({
   requireValidCounts(pruned.layers, pruner.name);
   requireCountsFromModel(own?.model ?? original, pruned, pruner.retrains, pruner.name);
   requireRequestedSparsity(pruned, run.declared ?? {}, pruner.name);
-  const compact = await stage('compact', compactor.name, timeouts, () =>
-    compactor.run({ original, pruned, architecture: group.architecture, data }, run.compact.options, stageContext(tf, group.seed)),
-  );
-  requireModel(compact, 'compact', compactor.name);
-  requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);
-  models.add(compact.model);
+  let compact = { model: pruned.model, architecture: group.architecture } as CompactResult;
+  for (const [i, compactor] of compactPlugins.entries()) {
+    const input = { ...pruned, model: compact.model };
+    const architecture = compact.architecture;
+    compact = await stage('compact', compactor.name, timeouts, () =>
+      compactor.run({ original, pruned: input, architecture, data }, compactors[i].options, stageContext(tf, group.seed)),
+    );
+    requireModel(compact, 'compact', compactor.name);
+    requireOriginalUnchanged(tf, originalBefore, original, compact.model, 'compact', compactor.name);
+    models.add(compact.model);
+  }
   const measured = await stage('measure', measurer.name, timeouts, () =>
     measurer.run(
       {

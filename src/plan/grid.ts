@@ -11,6 +11,7 @@ import type { PluginSource } from '../spec/plugin-source.ts';
 import type { LayerSpec } from '../plugin/architecture.ts';
 import { dataPoints, type DataPoint } from './data-points.ts';
 import { distinguishingOptions } from './distinguish.ts';
+import { compactionsOf } from '../spec/compactions.ts';
 import type { Grid, PluginCall, RunConfig, RunParams, TrainGroup } from './types.ts';
 
 export { datasetKey } from './data-points.ts';
@@ -28,9 +29,8 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
   const { spec, plugins } = loaded;
   const { points, issues } = dataPoints(loaded, series);
   const { lookback, validationSplit } = spec.window;
-  // A pruner with a compactor of its own is paired with it; the others with the spec's compact.
   const pruneWithCompact = plugins.prune.flatMap((prune) =>
-    (loaded.compactorsOf.get(prune) ?? plugins.compact).map((compact) => ({ prune, compact })),
+    compactionsOf(prune, loaded.compactorsOf, plugins.compact).map((compaction) => ({ prune, ...compaction })),
   );
   const distinct = distinguishingOptions([
     ...loaded.fetchers,
@@ -73,7 +73,7 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
     pruning,
     measure,
   } of axes) {
-    const { prune, compact } = pruning;
+    const { prune, compact, then } = pruning;
     // Walk-forward trained once: the first fold's training, for this fold's test period.
     const trainRanges = data.trainedOn ?? data.ranges;
     // A user's layer kinds (their code's hash) are part of what is trained; specs without any keep their ids.
@@ -101,20 +101,29 @@ export function expandGrid(loaded: LoadedExperiment, series: Map<string, Series>
       seed,
       pruner: prune.name,
       prune: distinct(prune),
-      compactor: compact.name,
-      compact: distinct(compact),
+      // A chain is named by both compactors, "structured+quantize", with the options of both.
+      compactor: then ? `${compact.name}+${then.name}` : compact.name,
+      compact: { ...distinct(compact), ...(then ? distinct(then) : {}) },
       measure: distinct(measure),
       train: distinct(train),
       window: windowParams(win, horizon),
     };
     const ownTest = data.trainedOn ? { test: data.ranges.test } : {};
     const run: RunConfig = {
-      runId: shortHash({ dense, prune: call(prune), compact: call(compact), measure: call(measure), ...ownTest }),
+      runId: shortHash({
+        dense,
+        prune: call(prune),
+        compact: call(compact),
+        ...(then ? { compactThen: call(then) } : {}),
+        measure: call(measure),
+        ...ownTest,
+      }),
       trainKey,
       datasetKey: data.datasetKey,
       params,
       prune: call(prune),
       compact: call(compact),
+      ...(then ? { compactThen: call(then) } : {}),
       measure: call(measure),
       ...ownTest,
       ...(prune.declared ? { declared: prune.declared } : {}),

@@ -52,6 +52,8 @@ export interface RunConfig {
   params: RunParams;
   prune: PluginCall;
   compact: PluginCall;
+  /** A compactor that runs on `compact`'s model (spec/compactions.ts): structured, then quantize. */
+  compactThen?: PluginCall;
   measure: PluginCall;
   /** What the pruner declares about this run (its sparsity, unit or weight, control); not part of its id. */
   declared?: PrunerDeclaration;

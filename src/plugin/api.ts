@@ -219,6 +219,12 @@ export interface Plugin<S extends Slot = Slot, O = any> {
    */
   tolerance?: S extends 'compact' ? (options: O) => number : never;
   /**
+   * Compact plugins only: true when it works on any model, including one another compactor built
+   * (quantize does). A pruner with a compactor of its own (structured) then runs twice per such
+   * compactor in the spec's `compact`: with its own compactor alone, and followed by this one.
+   */
+  follows?: S extends 'compact' ? boolean : never;
+  /**
    * Prune and compact plugins: why this plugin, with these options, cannot work on an architecture
    * of the spec (undefined when it can). `runexp validate` asks it for every architecture of the
    * grid, so that a pruner that could never run on one fails there, pointing at the pruner,

@@ -40,6 +40,8 @@ export interface ModelQuantization {
   activations: 'none' | 'int8';
   /** The largest |q| of the int8 weights: 127, or 63 with int8 activations (quantizeInt8). */
   weightLimit?: number;
+  /** int8 activations: how their ranges were calibrated ("minmax", "percentile 99.99"). */
+  calibration?: string;
   weights: QuantizedWeight[];
 }
 
@@ -145,6 +147,7 @@ export function quantizationSummary(q: ModelQuantization) {
     scheme: q.scheme,
     activations: q.activations,
     ...(q.weightLimit !== undefined && q.weightLimit !== 127 ? { weightLimit: q.weightLimit } : {}),
+    ...(q.calibration ? { calibration: q.calibration } : {}),
     weights: q.weights.map((w) => `${w.layer}:${w.weight}`),
     scales: q.weights.reduce((n, w) => n + w.scales.length, 0),
   };

@@ -40,6 +40,8 @@ const quantizationRecordSchema = z.object({
   activations: z.string(),
   /** The largest |q| of int8 weights when not 127 (63 with int8 activations). */
   weightLimit: z.number().optional(),
+  /** int8 activations: how their ranges were calibrated on the training windows ("minmax", "percentile 99.99"). */
+  calibration: z.string().optional(),
   /** The quantised weights, as layer:weight. */
   weights: z.array(z.string()),
   /** How many float32 scales the int8 weights carry. */

@@ -5,6 +5,7 @@ import type { Architecture } from '../plugin/architecture.ts';
 import type { SpecIssue } from './issues.ts';
 import type { PluginInstance } from './plugin-refs.ts';
 import { importPlugin } from './plugin-source.ts';
+import { compactionsOf } from './compactions.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt } from './zod-issues.ts';
 
@@ -17,7 +18,10 @@ export async function checkArchitectureSupport(
 ): Promise<SpecIssue[]> {
   const issues = new Map<string, SpecIssue>();
   for (const pruner of pruners) {
-    for (const instance of [pruner, ...(compactorsOf.get(pruner) ?? specCompactors)]) {
+    const compactors = new Set(
+      compactionsOf(pruner, compactorsOf, specCompactors).flatMap((c) => (c.then ? [c.compact, c.then] : [c.compact])),
+    );
+    for (const instance of [pruner, ...compactors]) {
       const plugin = await importPlugin(instance.module);
       if (!plugin.refuses) continue;
       for (const [name, layers] of Object.entries(architectures)) {
@@ -27,7 +31,7 @@ export async function checkArchitectureSupport(
         );
         if (!refusal) continue;
         // The spec's own compactor is pointed at where it is written; a pruner's own, at its pruner.
-        const own = instance === pruner || compactorsOf.has(pruner);
+        const own = instance === pruner || (compactorsOf.get(pruner)?.includes(instance) ?? false);
         const who =
           instance === pruner
             ? `the ${pruner.name} pruner`

@@ -3,6 +3,7 @@
 import type { Slot } from '../plugin/api.ts';
 import type { PluginInstance } from './plugin-refs.ts';
 import type { Experiment } from './schema.ts';
+import { compactionsOf } from './compactions.ts';
 
 export function gridSize(
   spec: Experiment,
@@ -15,7 +16,7 @@ export function gridSize(
     spec.test.end.length *
     (spec.test.walkForward?.folds ?? 1) *
     spec.window.horizon.length;
-  const pruneWithCompact = plugins.prune.reduce((n, p) => n + (compactorsOf.get(p) ?? plugins.compact).length, 0);
+  const pruneWithCompact = plugins.prune.reduce((n, p) => n + compactionsOf(p, compactorsOf, plugins.compact).length, 0);
   return (
     dataPoints *
     Object.keys(spec.architectures).length *

@@ -47,6 +47,8 @@ export interface PluginInstance {
   declared?: PrunerDeclaration;
   /** Prune plugins: the compactor the plugin names for itself, as a reference to resolve. */
   compactor?: { ref: PluginRef; baseDir: string };
+  /** Compact plugins: whether it may follow a pruner's own compactor (Plugin.follows). */
+  follows?: boolean;
 }
 
 export interface ResolveContext {
@@ -183,6 +185,7 @@ export async function resolvePlugin(
       hooksTraining: typeof plugin.trainingHooks === 'function',
       ...(declared ? { declared } : {}),
       compactor: compactorOf(plugin, url),
+      ...(plugin.slot === 'compact' && plugin.follows ? { follows: true } : {}),
     });
   }
   for (const key of axes) {

@@ -40,7 +40,7 @@ test('a list of compactors is an axis, and so are their options; every run recor
       bits,
       scheme: 'per-channel',
       activations,
-      ...(activations === 'int8' ? { weightLimit: 63 } : {}),
+      ...(activations === 'int8' ? { weightLimit: 63, calibration: 'minmax' } : {}),
       weights: ['conv1d:kernel', 'dense:kernel', 'dense_1:kernel'],
       scales: bits === 8 ? 126 : 0,
     });
@@ -76,4 +76,30 @@ test('int8 activations with float16 weights are refused at validate time, pointi
   expect(stderr).toMatch(
     /spec\.yaml:\d+:\d+ +compact\.activations: int8 activations go with int8 weights: set bits: 8, or activations: none/,
   );
+});
+
+test('structured pruning, then int8: the shrunk model is quantised, stored and run on ONNX Runtime as int8', () => {
+  const chained = tempDir();
+  writeSpec(
+    chained,
+    tinySpec({
+      prune: '{plugin: structured, sparsity: 0.5}',
+      compact: '{plugin: quantize, bits: 8}',
+      measure: '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2, runtime: onnxruntime}',
+    }),
+  );
+  expect(runCli(['spec.yaml', '--no-report', '--workers', '0'], chained).code).toBe(0);
+  const [alone, quantized] = readJsonl(join(chained, 'runs/tiny/results.jsonl'));
+  expect([alone.params.compactor, quantized.params.compactor]).toEqual(['structured', 'structured+quantize']);
+  // 2 of 5 filters and 60 of 120 units kept: 2 + 28·60 + 60 = 1,742 int8 weights, and
+  // 63 biases and 63 scales at 4 bytes.
+  for (const r of [alone, quantized]) expect(r.compact.architecture).toBe('paper[conv1d:2,dense:60]');
+  expect(alone.compact.quantization).toBeUndefined();
+  expect(quantized.compact.size.stored).toMatchObject({ format: 'int8', bytes: 1742 + 63 * 8 });
+  expect(quantized.compact.onnx.maxAbsDifference).toBeLessThanOrEqual(1e-5);
+  // (the graph's own bytes, names and shapes, weigh more beside 7 KB of float32 weights)
+  expect(quantized.compact.onnx.bytes).toBeLessThan(alone.compact.onnx.bytes * 0.6);
+  // Against the structured model it came from (not the dense one), the rounding is all that moved.
+  expect(quantized.compactVsPruned.maxAbsDifference).toBeGreaterThan(0);
+  expect(quantized.compactVsPruned.maxAbsDifference).toBeLessThan(0.05);
 });

@@ -111,6 +111,24 @@ describe('a general grid', () => {
     ]);
   });
 
+  test("a pruner's own compactor runs alone and followed by each spec compactor that can follow another", async () => {
+    const prune = '[{plugin: magnitude, percentile: 35}, {plugin: structured, sparsity: 0.5}]';
+    const grid = await gridOf(tinySpec({ prune, compact: '[{plugin: copy}, {plugin: quantize, bits: [8, 16]}]' }));
+    expect(grid.runs.map((r) => [r.params.pruner, r.params.compactor, r.params.compact.bits, r.compactThen?.name])).toEqual([
+      ['magnitude', 'copy', undefined, undefined],
+      ['magnitude', 'quantize', 8, undefined],
+      ['magnitude', 'quantize', 16, undefined],
+      ['structured', 'structured', undefined, undefined],
+      ['structured', 'structured+quantize', 8, 'quantize'],
+      ['structured', 'structured+quantize', 16, 'quantize'],
+    ]);
+    expect(new Set(grid.runs.map((r) => r.runId)).size).toBe(6);
+    // Copy cannot follow: a spec without quantize keeps the structured run alone, with the same id.
+    const alone = await gridOf(tinySpec({ prune }));
+    expect(alone.runs.map((r) => r.params.compactor)).toEqual(['copy', 'structured']);
+    expect(alone.runs[1].runId).toBe(grid.runs[3].runId);
+  });
+
   test('labels show an option only where it varies beside what they already show', () => {
     const base = {
       ticker: 'SPY',

@@ -18,7 +18,7 @@ import {
   storedWeights,
   toFloat16Bits,
 } from '../../src/plugin/quantization.ts';
-import quantize from '../../src/plugins/compact/quantize.ts';
+import quantize, { percentileRange } from '../../src/plugins/compact/quantize.ts';
 import { fakeQuantHooks } from '../../src/plugin/qat.ts';
 import { mulberry32 } from '../../src/plugin/kit/data.ts';
 
@@ -212,6 +212,47 @@ test('int8 activations: a calibrated fakeQuantize before each quantised layer, 7
   let difference = 0;
   for (let i = 0; i < tfjs.length; i++) difference = Math.max(difference, Math.abs(onnx[i] - tfjs[i]));
   expect(difference).toBeLessThan(1e-2);
+});
+
+test('percentile calibration: the (100 − p)th and pth percentiles at their nearest ranks outward; 100 is min and max', () => {
+  const values = Float32Array.from({ length: 101 }, (_, i) => 100 - i);
+  expect(percentileRange(values, 99)).toEqual([1, 99]);
+  expect(percentileRange(values, 90)).toEqual([10, 90]);
+  expect(percentileRange(values)).toEqual([0, 100]);
+  // 1,000 values: 99.99% reaches past the last rank on both sides, so nothing is clipped.
+  expect(
+    percentileRange(
+      Float32Array.from({ length: 1000 }, (_, i) => i),
+      99.99,
+    ),
+  ).toEqual([0, 999]);
+  // One outlier among 1,000: 99.8% leaves it out.
+  const spiky = Float32Array.from({ length: 1000 }, (_, i) => (i === 500 ? 1e6 : i % 10));
+  expect(percentileRange(spiky, 99.8)).toEqual([0, 9]);
+});
+
+test('percentile calibration is recorded; percentile without it, or outside (50, 100), is refused', async () => {
+  const model = prunedPaperModel();
+  const random = mulberry32(5);
+  const train = Float32Array.from({ length: 100 * 14 }, () => random());
+  const data = { train: { x: train, count: 100 }, lookback: 14, features: 1 } as unknown as WindowedData;
+  const ctx = { tf, seed: 1, random: mulberry32(1), log: () => {} };
+  const options = quantize.options.parse({ activations: 'int8', calibration: 'percentile', percentile: 99 });
+  const { quantization, architecture } = (await quantize.run(
+    { original: model, pruned: { model, layers: [] }, architecture: paper, data },
+    options,
+    ctx,
+  )) as { architecture: Architecture; quantization: ModelQuantization };
+  expect(quantization.calibration).toBe('percentile 99');
+  // The first input's range is the windows' 99th percentile (uniform on [0, 1): near 0.99), not their max.
+  const [, hi] = percentileRange(train, 99);
+  expect(architecture.layers[0]).toEqual({ type: 'fakeQuantize', scale: Math.fround(hi / 255), zeroPoint: 0 });
+  expect(hi).toBeLessThan(Math.max(...train));
+  const message = (o: object) => quantize.options.safeParse(o).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  expect(message({ activations: 'int8', percentile: 99 })).toEqual([
+    'percentile: percentile sets the percentile calibration: add calibration: percentile, or leave percentile out',
+  ]);
+  expect(message({ activations: 'int8', calibration: 'percentile', percentile: 100 })?.[0]).toMatch(/^percentile: .*100/);
 });
 
 test('QAT hooks: kernels stay on the int8 grid, and steps smaller than a grid step add up in the float shadow (straight-through)', async () => {

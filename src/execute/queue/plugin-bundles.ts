@@ -23,7 +23,11 @@ const redisKey = (hash: string) => `runexp:bundle:${hash}`;
 
 /** The user's plugins a group's runs call, and the layer kinds its architecture names (built-ins are on every worker already). */
 export function userPlugins(group: TrainGroup): PluginSource[] {
-  const calls: PluginCall[] = [group.window, group.train, ...group.runs.flatMap((r) => [r.prune, r.compact, r.measure])];
+  const calls: PluginCall[] = [
+    group.window,
+    group.train,
+    ...group.runs.flatMap((r) => [r.prune, r.compact, ...(r.compactThen ? [r.compactThen] : []), r.measure]),
+  ];
   const sources = [...calls.map((c) => c.source), ...(Object.values(group.architecture.kinds ?? {}) as PluginSource[])];
   const byKey = new Map(sources.filter((s) => s.kind !== 'builtin').map((s) => [sourceKey(s), s]));
   return [...byKey.values()];

@@ -36,9 +36,17 @@ const options = z
         'none: activations stay float32 (weight-only); int8: the input of each quantised layer rounded to a uint8 grid calibrated on the training windows (needs bits 8)',
       ),
     calibration: z
-      .enum(['minmax'])
+      .enum(['minmax', 'percentile'])
       .optional()
-      .describe('activations int8 only: the range of each quantised input, from its smallest to its largest value on the training windows'),
+      .describe(
+        'activations int8 only: the range of each quantised input on the training windows, from its smallest to its largest value (minmax, the default) or between two percentiles (outliers clipped)',
+      ),
+    percentile: z
+      .number()
+      .gt(50)
+      .lt(100)
+      .optional()
+      .describe('calibration percentile only: the range runs from the (100 − p)th to the pth percentile of each input (default 99.99)'),
   })
   .superRefine((o, ctx) => {
     if (o.activations === 'int8' && o.bits !== 8)
@@ -53,6 +61,12 @@ const options = z
         path: ['calibration'],
         message: 'calibration is for int8 activations: add activations: int8, or leave calibration out',
       });
+    if (o.percentile !== undefined && o.calibration !== 'percentile')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['percentile'],
+        message: 'percentile sets the percentile calibration: add calibration: percentile, or leave percentile out',
+      });
   });
 type Options = z.output<typeof options>;
 
@@ -66,19 +80,30 @@ function uint8Grid(lo: number, hi: number): { scale: number; zeroPoint: number }
 }
 
 /**
- * The smallest and largest input of each quantised layer over the training windows, by layer name,
- * from the pruned float model run layer by layer.
+ * The input range of each quantised layer over the training windows, by layer name, from the
+ * pruned float model run layer by layer: its smallest and largest value (percentile undefined), or
+ * the (100 − p)th and pth percentiles of its values (the nearest ranks outward).
  */
-function calibrate(tf: Tf, model: LayersModel, data: WindowedData): Map<string, [number, number]> {
+function calibrate(tf: Tf, model: LayersModel, data: WindowedData, percentile?: number): Map<string, [number, number]> {
   const ranges = new Map<string, [number, number]>();
   tf.tidy(() => {
     let x: Tensor = tf.tensor3d(data.train.x, [data.train.count, data.lookback, data.features]);
     for (const layer of model.layers) {
-      if (QUANTIZED_KINDS.includes(kindOfLayer(layer).type)) ranges.set(layer.name, [tf.min(x).dataSync()[0], tf.max(x).dataSync()[0]]);
+      if (QUANTIZED_KINDS.includes(kindOfLayer(layer).type))
+        ranges.set(layer.name, percentileRange(x.dataSync() as Float32Array, percentile));
       x = layer.apply(x) as Tensor;
     }
   });
   return ranges;
+}
+
+/** [lo, hi] of `values`: min and max, or the (100 − p)th and pth percentiles. */
+export function percentileRange(values: Float32Array, percentile = 100): [number, number] {
+  const sorted = Float32Array.from(values).sort();
+  const last = sorted.length - 1;
+  // Symmetric ranks: the pth percentile's, and as far from the bottom as it is from the top.
+  const rank = Math.ceil((percentile / 100) * last);
+  return [sorted[last - rank], sorted[rank]];
 }
 
 /** The architecture with a fakeQuantize layer before each layer in `grids`, named after it ("paper+a8"). */
@@ -99,6 +124,8 @@ export default definePlugin({
     'Copies the pruned weights into a model of the same architecture with its dense and conv1d kernels quantised to int8 (per channel or per tensor) or float16, and optionally their inputs to calibrated int8.',
   options,
   axes: ['bits', 'scheme', 'activations'],
+  // It quantises whatever model it is given: after structured compaction too.
+  follows: true,
   // How far rounding may move the outputs (scaled, as the models see them), for check-plugin: the
   // lab's models move by about a quarter of these. With int8 activations, inputs beyond the
   // calibrated range are clipped, and check-plugin's test windows (prices) do leave it: 0.16 seen.
@@ -118,7 +145,10 @@ export default definePlugin({
     if (o.activations === 'int8') {
       if (!req.data)
         throw new RunexpError(ErrorCode.PLUGIN, 'int8 activations are calibrated on the training windows, and none were given');
-      const grids = new Map([...calibrate(tf, req.pruned.model, req.data)].map(([name, [lo, hi]]) => [name, uint8Grid(lo, hi)]));
+      const percentile = o.calibration === 'percentile' ? (o.percentile ?? 99.99) : undefined;
+      const ranges = calibrate(tf, req.pruned.model, req.data, percentile);
+      const grids = new Map([...ranges].map(([name, [lo, hi]]) => [name, uint8Grid(lo, hi)]));
+      quantization.calibration = percentile === undefined ? 'minmax' : `percentile ${percentile}`;
       architecture = withActivationQuantizers(req.architecture, grids);
     }
     const model = buildModel(tf, architecture, input, 0);
