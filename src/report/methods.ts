@@ -9,7 +9,7 @@ import { byConfiguration } from '../plan/labels.ts';
 import type { PrunerDeclaration } from '../plugin/api.ts';
 import type { RecordParams } from '../results/record.ts';
 import type { OkRecord } from './load.ts';
-import { otherParameters } from './series.ts';
+import { isPruningParam, otherParameters } from './series.ts';
 import { comparisonsOf, type Comparison } from './verdict.ts';
 
 export interface MethodRow {
@@ -76,7 +76,7 @@ const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x 
 export function methodConfiguration(runs: readonly OkRecord[]): (run: { params: RecordParams }) => string {
   return otherParameters(
     runs.filter((r) => sparsityOf(r) !== undefined),
-    (k) => k === 'pruner' || k === 'compactor' || k.startsWith('prune.') || k.startsWith('compact.'),
+    isPruningParam,
   );
 }
 

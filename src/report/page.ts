@@ -8,6 +8,7 @@ import { layersChart, sizeChart } from './charts/layers.ts';
 import { predictionsChart } from './charts/predictions.ts';
 import { keptVersusPrunedChart, weightsBeforeAfterChart } from './charts/weights.ts';
 import { methodsSection } from './methods-section.ts';
+import { compressionSection } from './compression-section.ts';
 import { sparsityOf } from './methods.ts';
 import { strategyOptionsOf } from '../results/trading.ts';
 import { trading } from './trading.ts';
@@ -151,6 +152,7 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
       `<h2 id="layers">Layers, sparsity and size</h2>${layerTable(headline, names)}${layerCharts.map(figure).join('')}${figure(sizeChart(headline, label))}`,
     );
     sections.push(methodsSection(runs, comparisons, figure));
+    sections.push(compressionSection(runs, comparisons, figure, Boolean(live)));
     const strategy = strategyOptionsOf(results.resolvedSpec);
     sections.push(
       live

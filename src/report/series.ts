@@ -41,10 +41,12 @@ const rank = (key: string) => {
   const i = PRIORITY.indexOf(key);
   return i < 0 ? PRIORITY.length : i;
 };
-const PRUNING = (key: string) => key === 'pruner' || key === 'compactor' || key.startsWith('prune.') || key.startsWith('compact.');
+/** Whether a flattened run parameter says how the model was pruned or compacted. */
+export const isPruningParam = (key: string) =>
+  key === 'pruner' || key === 'compactor' || key.startsWith('prune.') || key.startsWith('compact.');
 
-/** "sparsity 0.5", "days 950", "random" (a pruner is named by itself). */
-const part = (key: string, value: string) => (key === 'pruner' ? value : `${key.replace(/^prune\./, '')} ${value}`);
+/** "sparsity 0.5", "days 950", "bits 8", "random" (a pruner is named by itself). */
+const part = (key: string, value: string) => (key === 'pruner' ? value : `${key.replace(/^(prune|compact)\./, '')} ${value}`);
 
 /**
  * The parameters that tell `runs` apart beyond the axis and `excluded` (and the ticker, which is a
@@ -89,7 +91,7 @@ export function otherParameters(runs: readonly OkRecord[], covered: (key: string
 export function seriesOf(runs: readonly OkRecord[], axis: Pick<Axis, 'params'>): (run: OkRecord, model: ModelName) => string {
   const onAxis = (key: string) => axis.params.some((p) => key === p || key.startsWith(`${p}.`));
   const compactKeys = distinguishing(runs, onAxis, () => false);
-  const originalKeys = distinguishing(runs, onAxis, PRUNING);
+  const originalKeys = distinguishing(runs, onAxis, isPruningParam);
   return (run, model) => {
     const p = flatParams(run);
     const parts = (model === 'original' ? originalKeys : compactKeys).filter((k) => p[k] !== undefined).map((k) => part(k, p[k]));
