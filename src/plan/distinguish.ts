@@ -20,7 +20,10 @@ export function distinguishingOptions(instances: readonly PluginInstance[]): (in
     varying.set(id, keys);
   }
   return (instance) => {
-    const extra = [...(varying.get(`${instance.slot}/${instance.name}`) ?? [])].filter((k) => !(k in instance.axisValues));
+    // An option this instance leaves out stays out (a record's JSON would drop it anyway).
+    const extra = [...(varying.get(`${instance.slot}/${instance.name}`) ?? [])].filter(
+      (k) => !(k in instance.axisValues) && instance.options[k] !== undefined,
+    );
     return { ...instance.axisValues, ...Object.fromEntries(extra.sort().map((k) => [k, instance.options[k]])) };
   };
 }

@@ -48,13 +48,40 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** "magnitude (percentile 35) → quantize (bits 8, activations none)": the pruning, then the compaction. */
-export function compressionLabel(run: OkRecord): string {
-  const named = (name: string, options: Record<string, unknown> = {}) => {
-    const list = Object.entries(options).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-    return list.length ? `${name} (${list.join(', ')})` : name;
+/**
+ * Names runs by their pruning, then their compaction: "magnitude (percentile 35) → quantize (bits
+ * 8, activations none)", each plugin with the options that vary among the runs that use it.
+ */
+export function compressionLabels(runs: readonly OkRecord[]): (run: OkRecord) => string {
+  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const varying = (name: (r: OkRecord) => string, options: (r: OkRecord) => Record<string, unknown> | undefined) => {
+    // Per plugin, each option's values, "absent" included: an option only some entries set varies.
+    const values = new Map<string, Map<string, Set<string>>>();
+    const byName = new Map<string, OkRecord[]>();
+    for (const r of runs) byName.set(name(r), [...(byName.get(name(r)) ?? []), r]);
+    for (const [plugin, used] of byName) {
+      const byKey = new Map<string, Set<string>>();
+      for (const k of new Set(used.flatMap((r) => Object.keys(options(r) ?? {}))))
+        byKey.set(k, new Set(used.map((r) => (k in (options(r) ?? {}) ? show(options(r)![k]) : '(absent)'))));
+      values.set(plugin, byKey);
+    }
+    return (r: OkRecord) => {
+      const byKey = values.get(name(r));
+      const list = Object.entries(options(r) ?? {})
+        .filter(([k]) => (byKey?.get(k)?.size ?? 0) > 1)
+        .map(([k, v]) => `${k} ${show(v)}`);
+      return list.length ? `${name(r)} (${list.join(', ')})` : name(r);
+    };
   };
-  return `${named(run.params.pruner, run.params.prune)} → ${named(run.params.compactor ?? 'copy', run.params.compact)}`;
+  const pruning = varying(
+    (r) => r.params.pruner,
+    (r) => r.params.prune,
+  );
+  const compaction = varying(
+    (r) => r.params.compactor ?? 'copy',
+    (r) => r.params.compact,
+  );
+  return (r) => `${pruning(r)} → ${compaction(r)}`;
 }
 
 type Model = OkRecord['original'];
@@ -79,6 +106,7 @@ type Cost = Pick<CompressionPoint, 'mseRatio' | 'storedBytes' | 'latencyMs'>;
 
 export function compressionStrata(runs: readonly OkRecord[], comparisons: readonly Comparison[]): CompressionStratum[] {
   const stratumOf = otherParameters(runs, isPruningParam);
+  const labelOf = compressionLabels(runs);
   const contextKey = (r: OkRecord) =>
     JSON.stringify(
       Object.entries(flatParams(r))
@@ -90,7 +118,7 @@ export function compressionStrata(runs: readonly OkRecord[], comparisons: readon
       const test = comparisonsOf(comparisons, config).find((c) => c.key === 'compactVsOriginal');
       const sizes = config.map((r) => stored(r.compact));
       return {
-        label: compressionLabel(config[0]),
+        label: labelOf(config[0]),
         runs: config,
         mseRatio: test?.test.ratio ?? Number.NaN,
         lo: test?.test.lo ?? Number.NaN,

@@ -1,6 +1,6 @@
 // The report's compression section: points per configuration, fronts within each stratum (never
 // across an axis the grid varies), and the smallest and fastest configuration not worse than the original.
-import { bestNotWorse, compressionStrata, markFront, median, variesCompression } from '../../src/report/compression.ts';
+import { bestNotWorse, compressionLabels, compressionStrata, markFront, median, variesCompression } from '../../src/report/compression.ts';
 import type { OkRecord } from '../../src/report/load.ts';
 import type { Comparison } from '../../src/report/verdict.ts';
 
@@ -85,18 +85,38 @@ test('strata split by what else varies (the runtime); sizes and latencies are me
   expect(strata.map((s) => s.label)).toEqual(['SPY, measure.runtime tfjs', 'SPY, measure.runtime onnxruntime']);
   const [tfjs, ort] = strata;
   expect(tfjs.points.map((p) => [p.label, p.format, p.storedBytes, p.gzipBytes, p.latencyMs, p.verdict])).toEqual([
-    ['magnitude (percentile 35) → copy', 'float32', 34604, 30000, 1.1, 'no significant difference'],
-    ['magnitude (percentile 35) → quantize (bits 8)', 'int8', 9533, 9433, 1.0, 'worse'],
+    ['magnitude → copy', 'float32', 34604, 30000, 1.1, 'no significant difference'],
+    ['magnitude → quantize', 'int8', 9533, 9433, 1.0, 'worse'],
   ]);
   expect(tfjs.original).toEqual({ storedBytes: 34604, gzipBytes: 30000, latencyMs: 1 });
   // On tfjs int8 is worse: the smallest and fastest acceptable model is the float32 copy.
-  expect(bestNotWorse(tfjs.points).smallest?.label).toBe('magnitude (percentile 35) → copy');
-  expect(bestNotWorse(tfjs.points).fastest?.label).toBe('magnitude (percentile 35) → copy');
+  expect(bestNotWorse(tfjs.points).smallest?.label).toBe('magnitude → copy');
+  expect(bestNotWorse(tfjs.points).fastest?.label).toBe('magnitude → copy');
   // On ORT it is not worse, smaller and faster (median 0.5 ms ties the copy; its ratio is lower).
   expect(ort.points.map((p) => [p.latencyMs, p.front])).toEqual([
     [0.5, false],
     [0.5, true],
   ]);
-  expect(bestNotWorse(ort.points).smallest?.label).toBe('magnitude (percentile 35) → quantize (bits 8)');
-  expect(bestNotWorse(ort.points).fastest?.label).toBe('magnitude (percentile 35) → quantize (bits 8)');
+  expect(bestNotWorse(ort.points).smallest?.label).toBe('magnitude → quantize');
+  expect(bestNotWorse(ort.points).fastest?.label).toBe('magnitude → quantize');
+});
+
+test('labels name each plugin with the options that vary among the runs using it', () => {
+  const stored = { format: 'int8', bytes: 1 };
+  const runs = [
+    run('tfjs', { bits: 8, scheme: 'per-channel' }, 1, 1, stored),
+    run('tfjs', { bits: 16, scheme: 'per-channel' }, 1, 1, stored),
+    run('tfjs', { bits: 8, scheme: 'per-channel', calibration: 'percentile' }, 1, 1, stored),
+    run('tfjs', {}, 1, 1),
+  ];
+  (runs[3].params.prune as Record<string, unknown>).percentile = 90;
+  const label = compressionLabels(runs);
+  // The scheme is the same in every quantize run: left out.
+  expect(runs.map(label)).toEqual([
+    'magnitude (percentile 35) → quantize (bits 8)',
+    'magnitude (percentile 35) → quantize (bits 16)',
+    // Set in one entry only: it varies, and is named where it is set.
+    'magnitude (percentile 35) → quantize (bits 8, calibration percentile)',
+    'magnitude (percentile 90) → copy',
+  ]);
 });
