@@ -4,8 +4,8 @@
 // shadow weights F; each optimizer step computes its gradient at Q(F) and moves the variable by Δ,
 // which the next hook adds to F (F ← F + Δ, the variable ← Q(F)). So small updates accumulate in F
 // instead of being rounded away, and the loss early stopping watches is the quantised model's.
-import { dequantizeInt8, QUANTIZED_KINDS, quantizeInt8 } from './quantization.ts';
-import { kindOfLayer, weightIndex } from './layers/registry.ts';
+import { dequantizeInt8, quantizedWeightsOf, quantizeInt8 } from './quantization.ts';
+import { weightIndex } from './layers/registry.ts';
 import type { LayersModel, Tf } from './tf.ts';
 import type { TrainingHooks } from './training-api.ts';
 
@@ -30,7 +30,7 @@ function fakeQuantized(values: Float32Array, channels: number): Float32Array {
   return dequantizeInt8(q, scales, channels);
 }
 
-/** Hooks that train through int8 per-channel kernels (dense and conv1d) with float shadow weights. */
+/** Hooks that train through int8 per-channel weights (those the quantize compactor stores) with float shadow weights. */
 export function fakeQuantHooks(tf: Tf): TrainingHooks {
   let shadows: Shadow[] = [];
   const write = (model: LayersModel) => {
@@ -44,14 +44,14 @@ export function fakeQuantHooks(tf: Tf): TrainingHooks {
   };
   /** Shadow weights from the model's kernels as they are now. */
   const start = (model: LayersModel) => {
-    shadows = model.layers
-      .filter((layer) => QUANTIZED_KINDS.includes(kindOfLayer(layer).type))
-      .map((layer) => {
-        const index = weightIndex(layer, 'kernel');
+    shadows = model.layers.flatMap((layer) =>
+      (quantizedWeightsOf(layer)?.weights ?? []).map((name) => {
+        const index = weightIndex(layer, name);
         const kernel = layer.getWeights()[index];
         const float = Float32Array.from(kernel.dataSync());
         return { layer: layer.name, index, shape: kernel.shape, float, quantized: fakeQuantized(float, kernel.shape.at(-1)!) };
-      });
+      }),
+    );
     write(model);
   };
   return {

@@ -7,11 +7,15 @@
 // what ONNX Runtime computes from the exported file (DequantizeLinear, or Cast from float16) before
 // its float32 product: so the accuracy measured is that of the quantised model, not an estimate.
 
-import { weightsOfLayer } from './layers/registry.ts';
+import type { Layer, QuantizedWeights } from './layers/kind.ts';
+import { kindOfLayer, weightsOfLayer } from './layers/registry.ts';
 import type { LayersModel } from './tf.ts';
 
-/** The layer kinds whose kernels the quantize compactor quantises (and QAT trains through, qat.ts). */
-export const QUANTIZED_KINDS = ['dense', 'conv1d'];
+/**
+ * What the quantize compactor stores quantised in a built layer, and QAT trains through (qat.ts):
+ * its kind's `quantized` (dense and conv1d kernels; recurrent input and recurrent kernels), if any.
+ */
+export const quantizedWeightsOf = (layer: Layer): QuantizedWeights | undefined => kindOfLayer(layer).quantized;
 
 /** The weight formats a compactor can quantise to. */
 export const QUANTIZATION_BITS = [8, 16] as const;

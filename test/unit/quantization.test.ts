@@ -159,6 +159,66 @@ test.each([
   },
 );
 
+test.each(['lstm', 'gru'])(
+  'a %s layer: its input and recurrent kernels are stored int8 per channel, as W and R with the gates reordered, and ORT agrees',
+  async (type) => {
+    const architecture: Architecture = {
+      name: type,
+      layers: [
+        { type, units: 6 },
+        { type: 'dense', units: 1 },
+      ],
+    };
+    const model = buildModel(tf, architecture, [14, 1], 0);
+    const ctx = { tf, seed: 1, random: mulberry32(1), log: () => {} };
+    const { model: compact, quantization } = (await quantize.run(
+      { original: model, pruned: { model, layers: [] }, architecture },
+      { bits: 8, scheme: 'per-channel', activations: 'none' },
+      ctx,
+    )) as { model: LayersModel; quantization: ModelQuantization };
+    const gates = type === 'lstm' ? 4 : 3;
+    expect(quantization.weights.map((w) => [w.layer, w.weight, w.scales.length])).toEqual([
+      [type, 'kernel', gates * 6],
+      [type, 'recurrentKernel', gates * 6],
+      ['dense', 'kernel', 1],
+    ]);
+    const bytes = exportOnnx(compact, undefined, quantization);
+    const { types } = opsAndTypes(bytes);
+    expect([types[`${type}/W_quantized`], types[`${type}/R_quantized`], types[`${type}/W`]]).toEqual([3, 3, undefined]);
+    // Had a scale landed on the wrong gate's rows, the int8 values written would not be q and ORT would differ.
+    const x = Float32Array.from({ length: 32 * 14 }, (_, i) => Math.sin(i));
+    const session = await onnxSession(bytes);
+    const onnx = await session.predict(x, 32, 14, 1);
+    await session.release();
+    const tfjs = tf.tidy(() => (compact.predict(tf.tensor3d(x, [32, 14, 1])) as ReturnType<Tf['tensor']>).dataSync());
+    for (let i = 0; i < tfjs.length; i++) expect(Math.abs(onnx[i] - tfjs[i])).toBeLessThan(1e-5);
+    // QAT trains through the same weights: the recurrent kernel lands on its int8 grid.
+    fakeQuantHooks(tf).onTrainBegin!(model);
+    const recurrent = model.getLayer(type).getWeights()[1].dataSync();
+    const { scales } = quantizeInt8(Float32Array.from(recurrent), gates * 6, 'per-channel');
+    for (let i = 0; i < recurrent.length; i++) {
+      const steps = recurrent[i] / scales[i % (gates * 6)];
+      expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-4);
+    }
+  },
+);
+
+test('int8 activations are refused for recurrent layers (ORT has no int8 kernel for them) and residual blocks', () => {
+  const o = quantize.options.parse({ activations: 'int8' });
+  const lstm = {
+    name: 'lstm',
+    layers: [
+      { type: 'lstm', units: 8 },
+      { type: 'dense', units: 1 },
+    ],
+  };
+  expect(quantize.refuses!(lstm, o)?.problem).toBe(
+    'its lstm layer has no int8 kernel on ONNX Runtime for int8 activations (its weights can be int8)',
+  );
+  expect(quantize.refuses!(lstm, quantize.options.parse({}))).toBeUndefined();
+  expect(quantize.refuses!(paper, o)).toBeUndefined();
+});
+
 test('a fakeQuantize layer rounds to its uint8 grid and back, as QuantizeLinear → DequantizeLinear on ONNX Runtime', async () => {
   const model = buildModel(tf, { name: 'fq', layers: [{ type: 'fakeQuantize', scale: 0.25, zeroPoint: 3 }] }, [5, 1], 0);
   const x = Float32Array.from([-1, 0.125, 0.375, 0.6, 100]);

@@ -138,10 +138,25 @@ export interface LayerKind<Options extends Record<string, unknown> = Record<stri
    * its own units, were removed, and what it hands on. A kind without one cannot pass removed units on.
    */
   shrink?: Shrink;
+  /** For quantisation: which of its weights the quantize compactor stores as int8 or float16. */
+  quantized?: QuantizedWeights;
   /** For structured pruning: how many units (filters) it has; the last axis of its kernel. */
   units?(options: Options): number;
   /** For structured pruning: the same options with `units` units. */
   withUnits?(options: Options, units: number): Options;
+}
+
+/** What a layer kind stores quantised (plugins/compact/quantize.ts), and where it sits in its ONNX graph. */
+export interface QuantizedWeights {
+  /** The weights stored as int8 or float16, each with its output channels on its last axis. */
+  weights: readonly string[];
+  /** Whether ONNX Runtime has an int8 kernel for its input, so that `activations: int8` applies to it. */
+  int8Activations: boolean;
+  /**
+   * Where `weight` is in the graph its `onnx` writes: the initializer, its output-channel axis
+   * there, and (when the export reorders channels) the per-channel scales put in that order.
+   */
+  onnx(layer: Layer, weight: string): { initializer: string; axis: number; scales?(scales: readonly number[]): number[] };
 }
 
 /** Declares a layer kind; types its options from the schema. */

@@ -50,7 +50,7 @@ export function exportOnnx(model: LayersModel, producerVersion?: string, quantiz
     }
     outputOf.set(layer.name, graph.current);
   }
-  if (quantization) writeQuantizedWeights(graph, quantization, (name) => kindOfLayer(model.getLayer(name)).type);
+  if (quantization) writeQuantizedWeights(graph, quantization, (name) => model.getLayer(name));
   graph.current = outputOf.get(model.layers.at(-1)!.name)!;
   // The graph's output has a fixed name whatever the last layer is; a model of identities alone gets one node.
   if (graph.current === ONNX_INPUT) graph.op('Identity', 'output');

@@ -3,7 +3,9 @@
 // axis in opset 13), or a float16 initialiser with a Cast, named so that the layer's own nodes read
 // it unchanged. The values ONNX Runtime computes from them are the float32 values runexp evaluated
 // (plugin/quantization.ts), so the exported model's outputs match the evaluated model's.
-import { toFloat16Bits, type ModelQuantization } from '../quantization.ts';
+import type { Layer } from '../layers/kind.ts';
+import { kindOfLayer } from '../layers/registry.ts';
+import { quantizedWeightsOf, toFloat16Bits, type ModelQuantization } from '../quantization.ts';
 import { int, OnnxExportError, type OnnxGraph } from './graph.ts';
 import { ONNX_FLOAT } from './schema.ts';
 
@@ -11,18 +13,21 @@ import { ONNX_FLOAT } from './schema.ts';
 const ONNX_INT8 = 3;
 const ONNX_FLOAT16 = 10;
 
-/** The output-channel axis of each quantised kind's kernel initialiser in ONNX's layout (dense [in, out], Conv [out, in, k]). */
-const CHANNEL_AXIS: Record<string, number> = { dense: 1, conv1d: 0 };
-
-/** Replaces the float kernels of `quantization`'s weights in `graph` by their int8 or float16 form. */
-export function writeQuantizedWeights(graph: OnnxGraph, quantization: ModelQuantization, kindOf: (layer: string) => string): void {
+/**
+ * Replaces the float initialisers of `quantization`'s weights in `graph` by their int8 or float16
+ * form, each where its layer kind says it is (QuantizedWeights.onnx: dense and conv kernels keep
+ * their names; a recurrent layer's kernels are its W and R, gates reordered).
+ */
+export function writeQuantizedWeights(graph: OnnxGraph, quantization: ModelQuantization, layerOf: (name: string) => Layer): void {
   const front = [];
-  for (const { layer, weight, scales } of quantization.weights) {
-    const name = `${layer}/${weight}`;
-    const at = graph.initializers.findIndex((i) => i.name === name);
-    const axis = CHANNEL_AXIS[kindOf(layer)];
-    if (at === -1 || axis === undefined)
-      throw new OnnxExportError(`layer "${layer}" (${kindOf(layer)}): its quantised ${weight} has no int8/float16 export`);
+  for (const { layer: layerName, weight, scales: tfjsScales } of quantization.weights) {
+    const layer = layerOf(layerName);
+    const place = quantizedWeightsOf(layer)?.onnx(layer, weight);
+    const at = place ? graph.initializers.findIndex((i) => i.name === place.initializer) : -1;
+    if (!place || at === -1)
+      throw new OnnxExportError(`layer "${layerName}" (${kindOfLayer(layer).type}): its quantised ${weight} has no int8/float16 export`);
+    const { initializer: name, axis } = place;
+    const scales = place.scales && tfjsScales.length > 1 ? place.scales(tfjsScales) : tfjsScales;
     const [initializer] = graph.initializers.splice(at, 1);
     const values = new Float32Array(initializer.rawData.slice().buffer);
     if (quantization.bits === 16) {

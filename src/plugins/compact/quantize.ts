@@ -1,7 +1,7 @@
 // Post-training quantisation as a compactor: the pruned weights go into a model of the same
-// architecture with every dense and conv1d kernel quantised (int8 per output channel or per
-// tensor, or float16); biases, normalisation and recurrent weights stay float32 (the record lists
-// what was quantised). The model holds the dequantised values, so every measurement of it is the
+// architecture with every weight its layer kind declares quantised (`quantized`: dense and conv1d
+// kernels, recurrent input and recurrent kernels) as int8 per output channel or per tensor, or
+// float16; biases and normalisation stay float32 (the record lists what was quantised). The model holds the dequantised values, so every measurement of it is the
 // quantised model's (plugin/quantization.ts); the measure stage stores and exports it as int8 or
 // float16 from `quantization`. Pruned zeros stay zero: int8 is symmetric, and float16 keeps 0.
 // With `activations: int8` the input of each quantised layer is also rounded to a uint8 grid whose
@@ -13,12 +13,12 @@ import {
   buildModel,
   dequantizeInt8,
   hasResidual,
-  kindOfLayer,
+  layerKind,
   type ModelQuantization,
   namedLayers,
   QUANTIZATION_BITS,
   QUANTIZATION_SCHEMES,
-  QUANTIZED_KINDS,
+  quantizedWeightsOf,
   quantizeInt8,
   roundToFloat16,
   weightIndex,
@@ -89,8 +89,7 @@ function calibrate(tf: Tf, model: LayersModel, data: WindowedData, percentile?: 
   tf.tidy(() => {
     let x: Tensor = tf.tensor3d(data.train.x, [data.train.count, data.lookback, data.features]);
     for (const layer of model.layers) {
-      if (QUANTIZED_KINDS.includes(kindOfLayer(layer).type))
-        ranges.set(layer.name, percentileRange(x.dataSync() as Float32Array, percentile));
+      if (quantizedWeightsOf(layer)?.int8Activations) ranges.set(layer.name, percentileRange(x.dataSync() as Float32Array, percentile));
       x = layer.apply(x) as Tensor;
     }
   });
@@ -104,6 +103,13 @@ export function percentileRange(values: Float32Array, percentile = 100): [number
   // Symmetric ranks: the pth percentile's, and as far from the bottom as it is from the top.
   const rank = Math.ceil((percentile / 100) * last);
   return [sorted[last - rank], sorted[rank]];
+}
+
+/** A weight's values as stored (dequantised), with its int8 scales (none for float16). */
+function quantized(values: Float32Array, channels: number, o: Options, weightLimit: number): { values: Float32Array; scales: number[] } {
+  if (o.bits === 16) return { values: roundToFloat16(values), scales: [] };
+  const { q, scales } = quantizeInt8(values, channels, o.scheme, weightLimit);
+  return { values: dequantizeInt8(q, scales, channels), scales };
 }
 
 /** The architecture with a fakeQuantize layer before each layer in `grids`, named after it ("paper+a8"). */
@@ -121,7 +127,7 @@ export default definePlugin({
   slot: 'compact',
   name: 'quantize',
   description:
-    'Copies the pruned weights into a model of the same architecture with its dense and conv1d kernels quantised to int8 (per channel or per tensor) or float16, and optionally their inputs to calibrated int8.',
+    'Copies the pruned weights into a model of the same architecture with its dense and conv1d kernels and recurrent weights quantised to int8 (per channel or per tensor) or float16, and optionally the dense and conv1d inputs to calibrated int8.',
   options,
   axes: ['bits', 'scheme', 'activations'],
   // It quantises whatever model it is given: after structured compaction too.
@@ -130,10 +136,18 @@ export default definePlugin({
   // lab's models move by about a quarter of these. With int8 activations, inputs beyond the
   // calibrated range are clipped, and check-plugin's test windows (prices) do leave it: 0.16 seen.
   tolerance: (o: Options) => (o.activations === 'int8' ? 0.25 : o.bits === 8 ? 0.02 : 0.002),
-  refuses: (architecture: Architecture, o: Options) =>
-    o.activations === 'int8' && hasResidual(architecture.layers)
-      ? { problem: 'it has a residual block, where int8 activations are not supported yet', hint: 'use activations: none' }
-      : undefined,
+  refuses: (architecture: Architecture, o: Options) => {
+    if (o.activations !== 'int8') return undefined;
+    if (hasResidual(architecture.layers))
+      return { problem: 'it has a residual block, where int8 activations are not supported yet', hint: 'use activations: none' };
+    const floatInput = architecture.layers.find((l) => layerKind(l.type)?.quantized?.int8Activations === false);
+    return floatInput
+      ? {
+          problem: `its ${floatInput.type} layer has no int8 kernel on ONNX Runtime for int8 activations (its weights can be int8)`,
+          hint: 'use activations: none (weight-only int8)',
+        }
+      : undefined;
+  },
   run: (req, o, ctx) => {
     const { tf } = ctx;
     const input = req.original.inputs[0].shape.slice(1) as [number, number];
@@ -155,28 +169,19 @@ export default definePlugin({
     for (const source of req.pruned.model.layers) {
       const layer = model.getLayer(source.name);
       const weights = source.getWeights();
-      if (!QUANTIZED_KINDS.includes(kindOfLayer(layer).type)) {
-        if (weights.length) layer.setWeights(weights);
-        continue;
-      }
-      const index = weightIndex(layer, 'kernel');
-      const kernel = weights[index];
-      const values = kernel.dataSync() as Float32Array;
-      const channels = kernel.shape.at(-1)!;
-      let stored: Float32Array;
-      let scales: number[] = [];
-      if (o.bits === 8) {
-        const int8 = quantizeInt8(values, channels, o.scheme, weightLimit);
-        scales = int8.scales;
-        stored = dequantizeInt8(int8.q, scales, channels);
-      } else {
-        stored = roundToFloat16(values);
-      }
-      // getWeights hands out the source layer's own variables: only the new kernel is ours to free.
-      const quantized = tf.tensor(stored, kernel.shape);
-      layer.setWeights(weights.map((w, i) => (i === index ? quantized : w)));
-      quantized.dispose();
-      quantization.weights.push({ layer: layer.name, weight: 'kernel', scales });
+      const names = quantizedWeightsOf(layer)?.weights ?? [];
+      // getWeights hands out the source layer's own variables: only the new ones are ours to free.
+      const made: Tensor[] = [];
+      const stored = weights.map((w, i) => {
+        const name = names.find((n) => weightIndex(layer, n) === i);
+        if (!name) return w;
+        const { values, scales } = quantized(w.dataSync() as Float32Array, w.shape.at(-1)!, o, weightLimit);
+        quantization.weights.push({ layer: layer.name, weight: name, scales });
+        made.push(tf.tensor(values, w.shape));
+        return made.at(-1)!;
+      });
+      if (weights.length) layer.setWeights(stored);
+      for (const t of made) t.dispose();
     }
     return { model, architecture, quantization };
   },

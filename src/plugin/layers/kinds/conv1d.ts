@@ -96,6 +96,8 @@ export default defineLayerKind({
     return affineGradient(tf, layer, convProduct(tf, (config.strides as number[])[0], config.padding as 'valid' | 'same'));
   },
   stacked: (tf, layer, first) => stackedPointwiseConv(tf, layer, first),
+  // ONNX's Conv kernel is [filters, in, k].
+  quantized: { weights: ['kernel'], int8Activations: true, onnx: (layer) => ({ initializer: `${layer.name}/kernel`, axis: 0 }) },
   shrink: unitShrink({ convolution: true, unitsOf: (layer) => (layer.getConfig() as { filters: number }).filters }),
   units: (o) => o.filters,
   withUnits: (o, filters) => ({ ...o, filters }),

@@ -34,6 +34,8 @@ export default defineLayerKind({
   },
   gradient: (tf, layer) => affineGradient(tf, layer, denseProduct(tf)),
   stacked: (tf, layer) => stackedDense(tf, layer),
+  // ONNX keeps tfjs's [in, out] kernel: MatMul.
+  quantized: { weights: ['kernel'], int8Activations: true, onnx: (layer) => ({ initializer: `${layer.name}/kernel`, axis: 1 }) },
   shrink: unitShrink({ unitsOf: (layer) => (layer.getConfig() as { units: number }).units }),
   units: (o) => o.units,
   withUnits: (o, units) => ({ ...o, units }),

@@ -120,6 +120,20 @@ export function recurrentKind(spec: RecurrentSpec): LayerKind {
     gradient: spec.gradient,
     onnx: (layer, graph) => recurrentOnnx(spec, layer.name, [layer], inputShapeOf(layer)[1], graph),
     onnxActivates: true,
+    // Input and recurrent kernels are stored int8 or float16 (weight-only: ORT's LSTM and GRU have
+    // no int8 kernel); their ONNX W and R are [1, gates·units, in] with the gates reordered.
+    quantized: {
+      weights: ['kernel', 'recurrentKernel'],
+      int8Activations: false,
+      onnx: (layer, weight) => ({
+        initializer: `${layer.name}/${weight === 'kernel' ? 'W' : 'R'}`,
+        axis: 1,
+        scales: (scales) => {
+          const units = (layer.getConfig() as { units: number }).units;
+          return Array.from(toOnnxGates(Float32Array.from(scales), 1, units, spec.onnxGateOrder));
+        },
+      }),
+    },
     // A removed unit (every gate's columns zeroed) outputs 0 at every step; a simpleRnn's outputs
     // activation(0), fed back into the others: refused unless that is 0.
     shrink: unitShrink({
