@@ -9,8 +9,13 @@ import type { Axis } from './charts/chart.ts';
 import type { RecordParams } from '../results/record.ts';
 import type { ModelName, OkRecord } from './load.ts';
 
+/** Flattened params by params object: a report asks for each run's many times (0.7 s of an 1,800-run report). */
+const flattened = new WeakMap<RecordParams, Readonly<Record<string, string>>>();
+
 /** The run's parameters flattened to `key` / `slot.option`, without the seed. */
-export function flatParams(run: { params: RecordParams }): Record<string, string> {
+export function flatParams(run: { params: RecordParams }): Readonly<Record<string, string>> {
+  const known = flattened.get(run.params);
+  if (known) return known;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.params)) {
     if (key === 'seed' || value === undefined) continue;
@@ -18,6 +23,7 @@ export function flatParams(run: { params: RecordParams }): Record<string, string
       for (const [k, v] of Object.entries(value)) out[`${key}.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
     else out[key] = String(value);
   }
+  flattened.set(run.params, Object.freeze(out));
   return out;
 }
 

@@ -92,9 +92,12 @@ export interface PredictionRow {
 export function readPredictions(runFolder: string): PredictionRow[] {
   const [header, ...lines] = readFileSync(join(runFolder, PREDICTIONS_FILE), 'utf8').trim().split('\n');
   const cols = header.split(',');
+  // A plain loop, not Object.fromEntries: a report reads hundreds of thousands of rows.
   return lines.map((line) => {
     const cells = line.split(',');
-    return Object.fromEntries(cols.map((c, i) => [c, i === 0 ? cells[i] : Number(cells[i])])) as PredictionRow;
+    const row: Record<string, string | number> = { [cols[0]]: cells[0] };
+    for (let i = 1; i < cols.length; i++) row[cols[i]] = Number(cells[i]);
+    return row as PredictionRow;
   });
 }
 

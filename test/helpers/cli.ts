@@ -50,7 +50,7 @@ ${extra.window ? `window:\n  scaler: ${extra.window}\n` : ''}architectures:
 train: ${extra.train ?? '{plugin: tfjs, epochs: 2, earlyStopping: false}'}
 prune: ${extra.prune ?? '{plugin: magnitude, percentile: [35, 50]}'}
 compact: ${extra.compact ?? 'copy'}
-measure: ${extra.measure ?? '{plugin: standard, warmup: 1, repeats: 2}'}
+measure: ${extra.measure ?? '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2}'}
 `;
 }
 
