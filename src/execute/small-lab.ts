@@ -3,7 +3,8 @@
 // kinds, a normalised CNN and a recurrent model), each trained
 // for a few epochs with the built-in tfjs trainer. Small enough to train in a second or two.
 import type { LayersModel, Plugin, PruneRequest, Slot, Tf, WindowedData } from '../plugin/api.ts';
-import type { Architecture } from '../plugin/architecture.ts';
+import { createHash } from 'node:crypto';
+import { type Architecture, buildModel } from '../plugin/architecture.ts';
 import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
 import { prunerTrainer, type PrunerTrainer } from './pruner-training.ts';
 import { stageContext } from './stages.ts';
@@ -83,6 +84,14 @@ export async function smallLab(tf: Tf, epochs = 3): Promise<Lab> {
   };
 }
 
+/**
+ * Dense weights this process already trained, by everything that determines them. Training is
+ * deterministic, so a second request for the same model (check-plugin checks each pruner on the
+ * same architectures and seeds; a test suite checks many pruners) gets the same weights without
+ * training again.
+ */
+const trainedWeights = new WeakMap<Tf, Map<string, { values: Float32Array; shape: number[] }[]>>();
+
 /** A prune request on a freshly trained small model; every model made is added to `models`. */
 export async function labRequest(
   lab: Lab,
@@ -90,8 +99,26 @@ export async function labRequest(
   seed: number,
   models: Set<LayersModel>,
 ): Promise<{ request: PruneRequest; trainer: PrunerTrainer }> {
+  const { tf, data } = lab;
   const trainer = prunerTrainer({ ...lab, architecture, seed, keep: (m) => models.add(m) });
-  const dense = (await trainer.train()).model;
+  const cache = trainedWeights.get(tf) ?? new Map<string, { values: Float32Array; shape: number[] }[]>();
+  trainedWeights.set(tf, cache);
+  const key = JSON.stringify([architecture, seed, lab.trainerOptions, createHash('sha256').update(data.train.x).digest('hex')]);
+  const known = cache.get(key);
+  let dense: LayersModel;
+  if (known) {
+    dense = buildModel(tf, architecture, [data.lookback, data.features], seed);
+    models.add(dense);
+    const weights = known.map((w) => tf.tensor(w.values, w.shape));
+    dense.setWeights(weights);
+    tf.dispose(weights);
+  } else {
+    dense = (await trainer.train()).model;
+    cache.set(
+      key,
+      dense.getWeights().map((w) => ({ values: Float32Array.from(w.dataSync()), shape: w.shape })),
+    );
+  }
   trainer.trainings.length = 0; // the dense training is the lab's, not the pruner's
-  return { request: { model: dense, dense, architecture, data: lab.data, seed, train: trainer.train }, trainer };
+  return { request: { model: dense, dense, architecture, data, seed, train: trainer.train }, trainer };
 }
