@@ -10,6 +10,8 @@ export const jsonNumber = z.union([z.number(), z.null().transform(() => NaN)]);
 
 export const layerCountSchema = z.object({ name: z.string(), params: z.number(), nonzero: z.number() });
 
+const latencySchema = z.object({ batchSize: z.number(), medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number() });
+
 export const modelReportSchema = z.looseObject({
   mse: jsonNumber,
   rmse: jsonNumber,
@@ -34,7 +36,9 @@ export const modelReportSchema = z.looseObject({
   macs: z.number().optional(),
   nonzeroMacs: z.number().optional(),
   /** Median time of one prediction of `batchSize` windows, where speed is measured; absent before 0.2. */
-  latency: z.object({ batchSize: z.number(), medianMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), repeats: z.number() }).optional(),
+  latency: latencySchema.optional(),
+  /** The same for one window at a time (batch 1), where the measure was asked for it (standard's `singleWindowLatency`). */
+  singleWindowLatency: latencySchema.optional(),
   /** What ran the model for these numbers: tfjs or onnxruntime; absent in records from before ONNX support (tfjs). */
   runtime: z.string().optional(),
   /** Where the model ran as ONNX: its file in the run folder and its largest difference from tfjs. */

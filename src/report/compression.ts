@@ -26,6 +26,8 @@ export interface CompressionPoint {
   latencyMs: number;
   /** Original latency / this one: the measure's own ratio, median over seeds. */
   speedup: number;
+  /** The same for one window at a time, where the measure timed it (singleWindowLatency). */
+  singleWindowSpeedup?: number;
   front: boolean;
 }
 
@@ -129,6 +131,13 @@ export function compressionStrata(runs: readonly OkRecord[], comparisons: readon
         gzipBytes: median(sizes.map((s) => s.gzipBytes)),
         latencyMs: median(config.map((r) => latency(r.compact))),
         speedup: median(config.map((r) => r.efficiency?.measuredSpeedup ?? Number.NaN)),
+        ...(config.every((r) => r.compact.singleWindowLatency && r.original.singleWindowLatency)
+          ? {
+              singleWindowSpeedup: median(
+                config.map((r) => r.original.singleWindowLatency!.medianMs / r.compact.singleWindowLatency!.medianMs),
+              ),
+            }
+          : {}),
       };
     });
     const originals = stratumRuns.map((r) => stored(r.original));

@@ -85,7 +85,7 @@ test('structured pruning, then int8: the shrunk model is quantised, stored and r
     tinySpec({
       prune: '{plugin: structured, sparsity: 0.5}',
       compact: '{plugin: quantize, bits: 8}',
-      measure: '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2, runtime: onnxruntime}',
+      measure: '{plugin: standard, warmup: 1, repeats: 2, latencyRepeats: 2, singleWindowLatency: true, runtime: onnxruntime}',
     }),
   );
   expect(runCli(['spec.yaml', '--no-report', '--workers', '0'], chained).code).toBe(0);
@@ -97,6 +97,9 @@ test('structured pruning, then int8: the shrunk model is quantised, stored and r
   expect(alone.compact.quantization).toBeUndefined();
   expect(quantized.compact.size.stored).toMatchObject({ format: 'int8', bytes: 1742 + 63 * 8 });
   expect(quantized.compact.onnx.maxAbsDifference).toBeLessThanOrEqual(1e-5);
+  // Timed at the latency batch and, as asked, one window at a time, in the same rounds as the original.
+  for (const model of [quantized.original, quantized.compact])
+    expect(model.singleWindowLatency).toMatchObject({ batchSize: 1, repeats: 2, medianMs: expect.any(Number) });
   // (the graph's own bytes, names and shapes, weigh more beside 7 KB of float32 weights)
   expect(quantized.compact.onnx.bytes).toBeLessThan(alone.compact.onnx.bytes * 0.6);
   // Against the structured model it came from (not the dense one), the rounding is all that moved.

@@ -148,6 +148,10 @@ export default definePlugin({
       batchSize: z.int().positive().default(32).describe("prediction batch size (32 is Keras' default for predict)"),
       latencyBatch: z.int().positive().default(1024).describe('windows in the one large batch whose latency is compared across models'),
       latencyRepeats: z.int().positive().default(30).describe('timed rounds of that batch; the median is reported'),
+      singleWindowLatency: z
+        .boolean()
+        .optional()
+        .describe('also time predicting one window at a time (batch 1), in alternating rounds like the large batch'),
       runtime: z
         .enum(RUNTIMES)
         .default('tfjs')
@@ -189,6 +193,9 @@ export default definePlugin({
         predictors[name] = options.runtime === 'onnxruntime' ? await onnxPredictor(model, shape, req.quantization?.[name]) : tfjs[name];
       }
       const latency = await timeLatency(predictors, data, options.latencyBatch, options.warmup, options.latencyRepeats);
+      const single = options.singleWindowLatency
+        ? await timeLatency(predictors, data, 1, options.warmup, options.latencyRepeats)
+        : undefined;
       for (const [name, model] of Object.entries(req.models)) {
         const predictor = predictors[name];
         const timed = await timeInference(predictor, data, options.warmup, options.repeats, options.batchSize);
@@ -219,6 +226,7 @@ export default definePlugin({
           memory: timed.memory,
           ...macsOf(model),
           latency: latency[name],
+          ...(single ? { singleWindowLatency: single[name] } : {}),
           runtime: options.runtime,
           ...(onnx ? { onnx } : {}),
         };
