@@ -1,8 +1,8 @@
 // `runexp check-plugin`: runs a pruning plugin on small, really trained models and tests the
 // properties every pruner should have (conformance-checks.ts). The plugin is resolved exactly as
 // a spec would resolve it, so what passes here loads the same way in an experiment.
-import type { CompactResult, LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
-import { disposeModel } from '../plugin/architecture.ts';
+import type { AnyPlugin, CompactResult, LayersModel, Plugin, PruneResult, RetrainOptions, Tf, TrainingHooks } from '../plugin/api.ts';
+import { type Architecture, disposeModel } from '../plugin/architecture.ts';
 import { underDeadline } from '../plugin/deadlines.ts';
 import { ErrorCode, serializeError } from '../plugin/errors.ts';
 import { weightsOf } from '../plugin/weights.ts';
@@ -11,6 +11,7 @@ import { importPlugin } from '../spec/plugin-source.ts';
 import type { PluginInstance } from '../spec/plugin-refs.ts';
 import { type Compactor, compactorOf, compactorsToCheck, resolvePruner } from './conformance-plugins.ts';
 import * as check from './conformance-checks.ts';
+import { na } from './sparsity-check.ts';
 import { LAB_ARCHITECTURES, labRequest, smallLab, type Lab } from './small-lab.ts';
 import { stageContext } from './stages.ts';
 
@@ -89,15 +90,33 @@ async function checkAll(
   for (const instance of instances) {
     const pruner = (await importPlugin(instance.module)) as unknown as Plugin<'prune'>;
     for (const compactor of compactors ?? [await compactorOf(instance, cwd)]) {
+      const checked = compactor.subject ? compactor.options : instance.options;
       for (const architecture of LAB_ARCHITECTURES) {
+        // What a spec would refuse at validate time is not run here either: shown as n/a, with the reason.
+        const refusal = refusalOn(architecture, [pruner, instance.options], [compactor.plugin, compactor.options]);
+        if (refusal) {
+          results.push({ options: checked, architecture: architecture.name, properties: [na('it runs on this architecture', refusal)] });
+          continue;
+        }
         const perSeed: check.PropertyResult[][] = [];
         for (const seed of seeds) perSeed.push(await checkOn({ lab, pruner, instance, compactor, architecture, seed, within }));
-        const checked = compactor.subject ? compactor.options : instance.options;
         results.push({ options: checked, architecture: architecture.name, properties: check.mergeSeeds(perSeed, seeds) });
       }
     }
   }
   return results;
+}
+
+/** Why a pruner or compactor (with its options) refuses an architecture (Plugin.refuses), if one does. */
+function refusalOn(architecture: Architecture, ...plugins: [AnyPlugin, Record<string, unknown>][]): string | undefined {
+  for (const [plugin, options] of plugins) {
+    const refusal = (plugin.refuses as ((a: Architecture, o: unknown) => { problem: string } | undefined) | undefined)?.(
+      architecture,
+      options,
+    );
+    if (refusal) return `the ${plugin.name} ${plugin.slot === 'prune' ? 'pruner' : 'compactor'} refuses it: ${refusal.problem}`;
+  }
+  return undefined;
 }
 
 interface CheckCase {
