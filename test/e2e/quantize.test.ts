@@ -3,7 +3,7 @@
 // quantised and its stored size, and on ONNX Runtime keeps an .onnx file with int8 or float16
 // weights whose outputs agree with runexp's evaluation within the measure's tolerance (1e-5; 1e-2
 // with int8 activations, as ORT sums their products in exact integers).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonl, runCli, tempDir, tinySpec, writeSpec } from '../helpers/cli.ts';
 
@@ -105,4 +105,13 @@ test('structured pruning, then int8: the shrunk model is quantised, stored and r
   // Against the structured model it came from (not the dense one), the rounding is all that moved.
   expect(quantized.compactVsPruned.maxAbsDifference).toBeGreaterThan(0);
   expect(quantized.compactVsPruned.maxAbsDifference).toBeLessThan(0.05);
+  // The report's compression section: both compactions against the original, with sizes and a front.
+  expect(runCli(['report', 'runs/tiny'], chained).code).toBe(0);
+  const html = readFileSync(join(chained, 'reports/tiny/index.html'), 'utf8');
+  const section = html.slice(html.indexOf('<h2 id="compression">'), html.indexOf('<figure', html.indexOf('<h2 id="compression">')));
+  expect(section).toMatch(/<td>(<b>)?structured → structured\+quantize(<\/b>)?<\/td><td>int8<\/td>/);
+  expect(section).toMatch(/<td>(<b>)?structured → structured(<\/b>)?<\/td><td>float32<\/td>/);
+  expect(section).toContain('Smallest not significantly worse:');
+  expect(section).toContain(`<td>${(1742 + 63 * 8).toLocaleString('en-US')}</td>`);
+  expect(existsSync(join(chained, 'reports/tiny/charts/compression-front.svg'))).toBe(true);
 });
