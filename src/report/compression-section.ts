@@ -53,7 +53,10 @@ function stratumTable(stratum: CompressionStratum): string {
     '',
   ];
   const header = ['configuration', 'weights', 'MSE ratio vs original', 'verdict', 'stored bytes', 'gzip bytes', 'latency (ms)', 'speedup'];
-  return table([...header, ...(single ? ['speedup, one window'] : []), 'Pareto'], [originalRow, ...rows], { raw: true });
+  return table([...header, ...(single ? ['speedup, one window'] : []), 'Pareto'], [originalRow, ...rows], {
+    raw: true,
+    className: 'compression',
+  });
 }
 
 export function compressionSection(

@@ -84,6 +84,7 @@ details.table1 { margin: 6px 0; } details.table1 > summary { font-weight: 600; }
 td small { color: #666; }
 .scroll { overflow-x: auto; }
 .scroll td:first-child, .scroll th:first-child { position: sticky; left: 0; background: #fff; z-index: 1; } /* the row's name stays in view when a wide table scrolls */
+table.compression td:first-child { min-width: 24em; } /* a pruning → compaction label on two lines, not five */
 table.index td:nth-child(4), table.index th:nth-child(4) { text-align: left; white-space: normal; min-width: 240px; }
 nav a { margin-right: 12px; }
 `;
