@@ -4,10 +4,23 @@
 // shadow weights F; each optimizer step computes its gradient at Q(F) and moves the variable by Δ,
 // which the next hook adds to F (F ← F + Δ, the variable ← Q(F)). So small updates accumulate in F
 // instead of being rounded away, and the loss early stopping watches is the quantised model's.
+import { z } from 'zod';
 import { dequantizeInt8, quantizedWeightsOf, quantizeInt8 } from './quantization.ts';
 import { weightIndex } from './layers/registry.ts';
 import type { LayersModel, Tf } from './tf.ts';
 import type { TrainingHooks } from './training-api.ts';
+
+/**
+ * A retraining pruner's `qat` option: `int8` retrains through the int8 per-channel weights the
+ * quantize compactor stores (fakeQuantHooks); `none`, the default, in float32. Optional without a
+ * default, so that adding it to a pruner keeps the run ids of its existing specs.
+ */
+export const qatOption = z
+  .enum(['none', 'int8'])
+  .optional()
+  .describe(
+    'int8: quantisation-aware retraining, through the int8 per-channel weights the quantize compactor stores (straight-through estimator); none (the default) trains in float32',
+  );
 
 interface Shadow {
   layer: string;

@@ -57,6 +57,16 @@ test('removes the smallest-L1 unit and builds a smaller model that computes the 
   expect(compact.model.countParams()).toBe(2 * 2 + 2 + 2 + 1);
 });
 
+test('quantisation-aware fine-tuning needs a fine-tuning: qat without finetuneEpochs is refused at its path', () => {
+  const issues = structured.options.safeParse({ sparsity: 0.5, qat: 'int8' }).error?.issues ?? [];
+  expect(issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+    ['qat', 'quantisation-aware retraining needs a retraining: set finetuneEpochs above 0, or leave qat out'],
+  ]);
+  expect(structured.options.safeParse({ sparsity: 0.5, qat: 'int8', finetuneEpochs: 2 }).success).toBe(true);
+  // Left out, it is not in the options at all: existing specs keep their run ids.
+  expect('qat' in structured.options.parse({ sparsity: 0.5 })).toBe(false);
+});
+
 test("the output layer cannot be pruned, and the compactor needs its pruner's data", async () => {
   const model = buildModel(tf, architecture, [2, 1], 1);
   const req = { model, dense: model, architecture, data: { lookback: 2, features: 1 } as WindowedData, seed: 1, train: noTraining };

@@ -33,5 +33,5 @@ export {
   type WeightMask,
   weightValues,
 } from '../masks.ts';
-export { fakeQuantHooks } from '../qat.ts';
+export { fakeQuantHooks, qatOption } from '../qat.ts';
 export { chainHooks } from '../training-events.ts';

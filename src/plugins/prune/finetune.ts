@@ -8,6 +8,7 @@ import {
   chainHooks,
   controlOption,
   fakeQuantHooks,
+  qatOption,
   magnitudeScores,
   maskedResult,
   maskHooks,
@@ -34,13 +35,7 @@ export default definePlugin({
     weights: targetWeightsOption,
     scope: scopeOption,
     control: controlOption,
-    // No default: a new default would change the run id of every finetune run.
-    qat: z
-      .enum(['none', 'int8'])
-      .optional()
-      .describe(
-        'int8: quantisation-aware retraining, through the int8 per-channel kernels the quantize compactor stores (straight-through estimator); none (the default) trains in float32',
-      ),
+    qat: qatOption,
   }),
   axes: ['sparsity', 'epochs', 'control', 'qat'],
   declares: (options) => ({ sparsity: options.sparsity, control: options.control }),

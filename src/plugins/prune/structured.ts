@@ -1,16 +1,21 @@
 // Structured pruning: removes whole units of Dense layers and whole filters of Conv1D layers,
 // the ones with the smallest L1 or L2 norm of incoming weights. The pruned model zeroes their
 // weights and biases; its compactor (compact/structured.ts) then builds a genuinely smaller
-// model without them, so the following layers' inputs shrink too. Optional fine-tuning.
+// model without them, so the following layers' inputs shrink too. Optional fine-tuning, in float32
+// or quantisation-aware (`qat: int8`: the int8 grid of the kept weights is the one the quantize
+// compactor uses after shrinking, since a removed unit's zeros change no channel's largest |w|).
 import { z } from 'zod';
 import type { Architecture } from '../../plugin/index.ts';
 import type { WeightMask } from '../../plugin/kit/prune.ts';
 import {
   applyMasks,
+  chainHooks,
   controlOption,
+  fakeQuantHooks,
   maskedResult,
   maskHooks,
   masksFromScores,
+  qatOption,
   randomMasksLike,
   scopeOption,
   sparsityOption,
@@ -73,18 +78,24 @@ export default definePlugin({
   retrains: 'all',
   description:
     'Structured pruning: removes Dense units, Conv1D filters and LSTM/GRU/RNN units (bidirectional ones in both directions) by L1/L2 norm; its compactor builds a smaller model.',
-  options: z.strictObject({
-    sparsity: sparsityOption.default(0.5).describe("fraction of the target layers' units (filters) removed; a list is a grid axis"),
-    layers: z
-      .union([z.literal('hidden'), z.array(z.string().min(1)).min(1)])
-      .default('hidden')
-      .describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
-    norm: z.enum(['l1', 'l2']).default('l1'),
-    scope: scopeOption,
-    finetuneEpochs: z.int().min(0).default(0).describe('epochs of retraining after pruning, removed units held at zero'),
-    control: controlOption,
-  }),
-  axes: ['sparsity', 'norm', 'finetuneEpochs', 'control'],
+  options: z
+    .strictObject({
+      sparsity: sparsityOption.default(0.5).describe("fraction of the target layers' units (filters) removed; a list is a grid axis"),
+      layers: z
+        .union([z.literal('hidden'), z.array(z.string().min(1)).min(1)])
+        .default('hidden')
+        .describe('hidden: every conv1d, dense and recurrent layer but the output; or a list of names'),
+      norm: z.enum(['l1', 'l2']).default('l1'),
+      scope: scopeOption,
+      finetuneEpochs: z.int().min(0).default(0).describe('epochs of retraining after pruning, removed units held at zero'),
+      control: controlOption,
+      qat: qatOption,
+    })
+    .refine((o) => o.qat !== 'int8' || o.finetuneEpochs > 0, {
+      path: ['qat'],
+      message: 'quantisation-aware retraining needs a retraining: set finetuneEpochs above 0, or leave qat out',
+    }),
+  axes: ['sparsity', 'norm', 'finetuneEpochs', 'control', 'qat'],
   declares: (options) => ({ sparsity: options.sparsity, removes: 'units', control: options.control }),
   compactor: 'structured',
   refuses,
@@ -139,7 +150,9 @@ export default definePlugin({
       // The clone is ours whether or not the fine-tuning succeeds (a dead model throws).
       const clone = model;
       try {
-        model = (await req.train({ from: clone, epochs: options.finetuneEpochs, hooks: maskHooks(tf, () => masks) })).model;
+        const held = maskHooks(tf, () => masks);
+        const hooks = options.qat === 'int8' ? chainHooks(held, fakeQuantHooks(tf)) : held;
+        model = (await req.train({ from: clone, epochs: options.finetuneEpochs, hooks })).model;
       } finally {
         disposeModel(clone);
       }
