@@ -1,11 +1,12 @@
 // Post-training quantisation as a compactor: the pruned weights go into a model of the same
 // architecture with every weight its layer kind declares quantised (`quantized`: dense and conv1d
 // kernels, recurrent input and recurrent kernels) as int8 per output channel or per tensor, or
-// float16; biases and normalisation stay float32 (the record lists what was quantised). The model holds the dequantised values, so every measurement of it is the
-// quantised model's (plugin/quantization.ts); the measure stage stores and exports it as int8 or
-// float16 from `quantization`. Pruned zeros stay zero: int8 is symmetric, and float16 keeps 0.
-// With `activations: int8` the input of each quantised layer is also rounded to a uint8 grid whose
-// range is calibrated on the training windows: a fakeQuantize layer before it (layers/kinds/
+// float16; biases and normalisation stay float32 (the record lists what was quantised). The model
+// holds the dequantised values, so every measurement of it is the quantised model's
+// (plugin/quantization.ts); the measure stage stores and exports it as int8 or float16 from
+// `quantization`. Pruned zeros stay zero: int8 is symmetric, and float16 keeps 0. With
+// `activations: int8` the input of each dense and conv1d layer is also rounded to a uint8 grid
+// whose range is calibrated on the training windows: a fakeQuantize layer before it (layers/kinds/
 // fake-quantize.ts), which ONNX writes as QuantizeLinear → DequantizeLinear.
 import { z } from 'zod';
 import type { Architecture, LayersModel, LayerSpec, Tensor, Tf, WindowedData } from '../../plugin/index.ts';
