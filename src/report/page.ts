@@ -66,7 +66,13 @@ export interface ReportPage {
   comparisons: ComparisonEntry[];
 }
 
-export function buildReport(results: ExperimentResults, bundles: string[], live?: LiveStatus): ReportPage {
+/** `onChart` sees each chart as soon as it is made, in the order of `charts` (write.ts starts drawing it). */
+export function buildReport(
+  results: ExperimentResults,
+  bundles: string[],
+  live?: LiveStatus,
+  onChart?: (chart: Chart) => void,
+): ReportPage {
   const runs = orderRuns(results);
   const { manifest } = results;
   const charts: Chart[] = [];
@@ -95,6 +101,7 @@ export function buildReport(results: ExperimentResults, bundles: string[], live?
       spec: { ...chart.spec, config: { ...config, legend: { labelLimit: 360, ...(config.legend as object) } } } as Chart['spec'],
     };
     charts.push(chart);
+    onChart?.(chart);
     return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${esc(chart.id)}" data-chart="${esc(chart.id)}"></div><figcaption>${esc(chart.caption)} <a href="charts/${esc(chart.id)}.svg">SVG</a> · <a href="charts/${esc(chart.id)}.vl.json">Vega-Lite</a></figcaption></figure>`;
   };
 

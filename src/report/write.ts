@@ -13,7 +13,7 @@ import { loadResults } from './load.ts';
 import type { LiveStatus } from '../results/live-status.ts';
 import { buildReport } from './page.ts';
 import type { ConfigurationHeadline } from './table1.ts';
-import { renderSvg } from './svg.ts';
+import { SvgRenderer } from './svg.ts';
 
 export interface ReportSummary {
   experiment: string;
@@ -33,7 +33,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 /**
  * Writes the report; returns its path and what was left out as damaged (see loadResults). `live`:
  * the grid is still running; the page gets a progress banner and reloads itself, and the charts'
- * SVG files (most of the cost of writing a report) wait for the final report.
+ * SVG files wait for the final report.
  */
 export async function writeReport(
   outDir: string,
@@ -45,8 +45,17 @@ export async function writeReport(
   // The name becomes a folder: never let it climb out of the reports root.
   if (!SAFE_NAME.test(name)) throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(name)} cannot name a report folder`);
   const dir = join(reportsRoot, name);
-  const page = buildReport(results, vegaBundles(), live);
-  const svgs = live ? [] : await Promise.all(page.charts.map((chart) => renderSvg(chart.spec)));
+  // A live page draws no SVG files: they wait for the final report.
+  const renderer = live ? undefined : new SvgRenderer();
+  let svgs: string[];
+  let page: ReturnType<typeof buildReport>;
+  try {
+    const rendering: Promise<string>[] = [];
+    page = buildReport(results, vegaBundles(), live, renderer && ((chart) => rendering.push(renderer.render(chart.spec))));
+    svgs = await Promise.all(rendering);
+  } finally {
+    await renderer?.close();
+  }
   let indexProblems: string[] = [];
   const summary: ReportSummary = {
     experiment: name,

@@ -142,6 +142,25 @@ describe('Model Confidence Set', () => {
     expect(modelConfidenceSet(['a', 'b', 'c', 'd'], losses, { replicates: 300 })).toEqual(a);
     expect(a.blockLength).toBe(4); // ⌈40^(1/3)⌉
   });
+  test('block sums by prefix sums: the same set as summing the same samples day by day', () => {
+    // 250 days (blocks of 7, the last one cut to 5) and six models, as a report's configuration has.
+    const random = mulberry32(11);
+    const days = 250;
+    const many = Array.from({ length: 6 }, (_, i) => Array.from({ length: days }, () => (random() + 0.02 * i) ** 2));
+    const names = many.map((_, i) => `m${i}`);
+    const fast = modelConfidenceSet(names, many, { replicates: 400, seed: 5 });
+    const draw = mulberry32(5);
+    const samples = Array.from({ length: 400 }, () => movingBlockIndices(days, 7, draw));
+    const slow = mcsFromSamples(names, many, samples);
+    expect(fast.blockLength).toBe(7);
+    expect(fast.models.map((m) => [m.pValue, m.included, m.eliminationOrder])).toEqual(
+      slow.models.map((m) => [m.pValue, m.included, m.eliminationOrder]),
+    );
+    fast.models.forEach((m, i) => expect(m.meanLoss).toBeCloseTo(slow.models[i].meanLoss, 14));
+    // Not a trivial set: some model is out and some p-value strictly between 0 and 1.
+    expect(fast.models.some((m) => !m.included)).toBe(true);
+    expect(fast.models.some((m) => m.pValue > 0 && m.pValue < 1)).toBe(true);
+  });
 });
 
 describe('bootstrap', () => {

@@ -14,6 +14,7 @@ import { methodsSection } from '../../src/report/methods-section.ts';
 import { judge } from '../../src/report/verdict.ts';
 import { trading } from '../../src/report/trading.ts';
 import type { ModelReport } from '../../src/index.ts';
+import { SvgRenderer } from '../../src/report/svg.ts';
 
 function model(mse: number): ModelReport {
   return {
@@ -505,5 +506,33 @@ describe('trading on the forecasts over seeds', () => {
     const original = result.rows.find((r) => r.model === 'original')!;
     expect(original.inCash).toBe(0);
     expect(original.performance.sharpe).toBeCloseTo(result.baselines[0].buyAndHold.sharpe, 12);
+  });
+});
+
+describe('SVG renderer thread', () => {
+  test('draws each chart it is handed, in any order of replies, and names a chart it cannot draw', async () => {
+    const renderer = new SvgRenderer();
+    try {
+      const bar = (n: number) => ({
+        data: { values: Array.from({ length: n }, (_, i) => ({ x: `bar ${i}`, y: i + 1 })) },
+        mark: 'bar' as const,
+        encoding: { x: { field: 'x', type: 'nominal' as const }, y: { field: 'y', type: 'quantitative' as const } },
+      });
+      const [three, five] = await Promise.all([renderer.render(bar(3)), renderer.render(bar(5))]);
+      expect(three.startsWith('<svg')).toBe(true);
+      // Each reply is its own chart's: its own bars' labels.
+      expect(new Set(three.match(/bar \d/g)).size).toBe(3);
+      expect(new Set(five.match(/bar \d/g)).size).toBe(5);
+      await expect(
+        renderer.render({
+          data: { values: [] },
+          mark: 'bar',
+          encoding: { x: { field: 'x', type: 'nominal' } },
+          transform: [{ calculate: 'nosuchfunction()', as: 'z' }],
+        }),
+      ).rejects.toThrow(/a chart could not be drawn as SVG: .*nosuchfunction/);
+    } finally {
+      await renderer.close();
+    }
   });
 });
