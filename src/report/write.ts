@@ -40,22 +40,25 @@ export async function writeReport(
   reportsRoot = resolve('reports'),
   live?: LiveStatus,
 ): Promise<{ file: string; problems: string[] }> {
-  const results = loadResults(resolve(outDir));
-  const name = results.manifest.experiment;
-  // The name becomes a folder: never let it climb out of the reports root.
-  if (!SAFE_NAME.test(name)) throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(name)} cannot name a report folder`);
-  const dir = join(reportsRoot, name);
-  // A live page draws no SVG files: they wait for the final report.
+  // A live page draws no SVG files: they wait for the final report. The renderer's thread starts
+  // first, so that loading vega overlaps with reading the results.
   const renderer = live ? undefined : new SvgRenderer();
-  let svgs: string[];
+  let results: ReturnType<typeof loadResults>;
   let page: ReturnType<typeof buildReport>;
+  let svgs: string[];
   try {
+    results = loadResults(resolve(outDir));
+    // The name becomes a folder: never let it climb out of the reports root.
+    if (!SAFE_NAME.test(results.manifest.experiment))
+      throw new RunexpError(ErrorCode.USAGE, `experiment name ${JSON.stringify(results.manifest.experiment)} cannot name a report folder`);
     const rendering: Promise<string>[] = [];
     page = buildReport(results, vegaBundles(), live, renderer && ((chart) => rendering.push(renderer.render(chart.spec))));
     svgs = await Promise.all(rendering);
   } finally {
     await renderer?.close();
   }
+  const name = results.manifest.experiment;
+  const dir = join(reportsRoot, name);
   let indexProblems: string[] = [];
   const summary: ReportSummary = {
     experiment: name,
