@@ -8,7 +8,7 @@ import { seedsAndDaysTest, type SeedsDaysTest } from '../evaluation/seeds-days.t
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import { configKey } from '../plan/labels.ts';
-import type { Comparison, ErrorsOf } from './verdict.ts';
+import type { Comparison, ErrorsOf, Family } from './verdict.ts';
 
 /**
  * The Model Confidence Set of one configuration, on squared errors averaged over its seeds: the
@@ -48,14 +48,18 @@ export interface PooledComparison {
   test: SeedsDaysTest;
   /** Per seed, MSE over all folds' days: the t-test across seeds, conditional on those days. */
   acrossSeeds: RatioEffect;
-  /** Holm within the pooled comparisons of the report. */
+  /** The question's family of pooled tests, as judge() names them ('compact vs original', 'vs persistence'). */
+  family: Family;
+  /** Holm within the family, over its distinct tests. */
   holm: number;
+  /** How many distinct tests the family holds (an original shared by configurations is one test). */
+  familySize: number;
 }
 
 const POOLED_PAIRS = [
-  { first: 'compact', second: 'original' },
-  { first: 'original', second: 'persistence' },
-  { first: 'compact', second: 'persistence' },
+  { first: 'compact', second: 'original', family: 'compact vs original' },
+  { first: 'original', second: 'persistence', family: 'vs persistence' },
+  { first: 'compact', second: 'persistence', family: 'vs persistence' },
 ] as const;
 
 /** A walk-forward configuration: everything but the seed, the fold and its test period. */
@@ -63,7 +67,9 @@ export const pooledKey = (run: OkRecord): string => configKey({ ...run.params, t
 
 /**
  * Walk-forward results pooled over folds: for each configuration and seed, the errors of all its
- * test periods in time order, tested like any comparison (seeds and days), Holm over the pooled family.
+ * test periods in time order, tested like any comparison (seeds and days). Holm within each
+ * question's family, as for the per-fold verdicts: the configurations that share a dense training
+ * share its original-vs-persistence test, which counts once, not once per configuration.
  */
 export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf): PooledComparison[] {
   const pools = new Map<string, OkRecord[]>();
@@ -79,17 +85,29 @@ export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf)
     const concat = (who: 'original' | 'compact' | 'persistence') => pooled.map((f) => f.flatMap((e) => e![who]));
     const mse = (errors: number[]) => errors.reduce((s, e) => s + e * e, 0) / errors.length;
     const horizon = complete[0][0].horizon ?? 1;
-    return POOLED_PAIRS.map(({ first, second }) => ({
+    return POOLED_PAIRS.map(({ first, second, family }) => ({
       runs: complete.flat(),
       folds,
       first,
       second,
+      family,
+      // The same numbers make the same test: the seeds, and each side's errors on every day.
+      id: JSON.stringify([first, second, seeds, concat(first), concat(second)]),
       test: seedsAndDaysTest(concat(first), concat(second), { horizon }),
       acrossSeeds: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
     }));
   });
-  const adjusted = holm(raw.map((c) => c.test.pValue));
-  return raw.map((c, i) => ({ ...c, holm: adjusted[i] }));
+  const adjusted = new Map<string, { holm: number; size: number }>();
+  for (const family of new Set(raw.map((c) => c.family))) {
+    const distinct = new Map(raw.filter((c) => c.family === family).map((c) => [c.id, c.test.pValue]));
+    const holms = holm([...distinct.values()]);
+    const size = [...distinct.values()].filter((p) => !Number.isNaN(p)).length;
+    [...distinct.keys()].forEach((id, i) => adjusted.set(`${family}|${id}`, { holm: holms[i], size }));
+  }
+  return raw.map(({ id, ...c }) => {
+    const { holm: adjustedP, size } = adjusted.get(`${c.family}|${id}`)!;
+    return { ...c, holm: adjustedP, familySize: size };
+  });
 }
 
 /** One entry of comparisons.json. */

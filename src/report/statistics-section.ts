@@ -8,6 +8,7 @@ import type { OkRecord } from '../results/record.ts';
 import type { Chart } from './charts/chart.ts';
 import { configurationMcs, pooledComparisons, type PooledComparison } from './comparisons.ts';
 import { esc, num, table } from './html.ts';
+import { counted } from '../plugin/shorten.ts';
 import { ALPHA, FAMILIES, formatP, outcome, randomControlOf, type Comparison, type ErrorsOf } from './verdict.ts';
 import { byConfiguration, configKey, labeller } from '../plan/labels.ts';
 
@@ -108,6 +109,12 @@ function mcsTable(entries: readonly { label: string; mcs: McsResult }[]): string
   return `<p>The Model Confidence Set (Hansen, Lunde &amp; Nason 2011) at ${first ? first.level * 100 : 10}%: the models that cannot be told apart from the best on these test days, by the range statistic with a moving-block bootstrap (${first?.replicates ?? 0} samples, blocks of ${first?.blockLength ?? 0} days). Losses are squared errors averaged over seeds.</p>${table(['configuration', 'model', 'mean loss', 'MCS p', 'in the set'], rows, { raw: true })}`;
 }
 
+/** "compact vs original: 8 tests, vs persistence: 9 tests". */
+function familySizes(pooled: readonly PooledComparison[]): string {
+  const sizes = new Map(pooled.map((c) => [c.family, c.familySize]));
+  return [...sizes].map(([family, size]) => `${family}: ${counted(size, 'test')}`).join(', ');
+}
+
 function pooledTable(pooled: readonly PooledComparison[]): string {
   if (pooled.length === 0) return '';
   // Named by what varies besides seed, fold and test period.
@@ -122,7 +129,7 @@ function pooledTable(pooled: readonly PooledComparison[]): string {
     formatP(c.holm),
     c.test.seeds > 1 ? formatP(c.acrossSeeds.pValue) : 'n/a',
   ]);
-  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together, tested as every comparison (seeds and days), Holm over these ${pooled.length} pooled comparisons (the per-fold results are in the table above, and the chart "against test period end" shows error per fold over time).</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p', 'across seeds only, test days fixed: t p'], rows, { raw: true })}`;
+  return `<h3>Walk-forward, pooled over folds</h3><p>Each seed's errors over every fold's test days together, tested as every comparison (seeds and days). Holm within each question's family, as for the per-fold verdicts, each distinct test once (the original that configurations share is one test against persistence, not one per configuration): ${familySizes(pooled)}. The per-fold results are in the table above, and the chart "against test period end" shows error per fold over time.</p>${table(['configuration', 'MSE ratio', 'folds', 'seeds × days', 'ratio [95% CI]', 'p', 'Holm p', 'across seeds only, test days fixed: t p'], rows, { raw: true })}`;
 }
 
 /**

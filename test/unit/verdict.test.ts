@@ -6,6 +6,7 @@ import { mulberry32 } from '../../src/plugin/random.ts';
 import type { OkRecord } from '../../src/results/record.ts';
 import { comparisonsOf, judge, type ErrorsOf } from '../../src/report/verdict.ts';
 import { byConfiguration } from '../../src/plan/labels.ts';
+import { pooledComparisons } from '../../src/report/comparisons.ts';
 
 const DAYS = 40;
 const noise = (seed: number, scale: number) => {
@@ -126,4 +127,35 @@ test('one seed: the interval over test days of that model, and the text says so'
   expect(c.test.name).toContain('one seed: conditional on it');
   expect(Number.isNaN(c.acrossSeeds.lo)).toBe(true);
   expect(c.text).toContain('1 seed × 40 days');
+});
+
+test('walk-forward pooled over folds: the same families, the shared original against persistence counted once', () => {
+  // Two folds of the grid above (each run once per fold, the same errors shifted): 3 configurations
+  // share each seed's original, so 3 compact-vs-original tests, and 1 + 3 distinct tests against persistence.
+  const { runs, errors } = grid();
+  const folded = [1, 2].flatMap((fold) =>
+    runs.map((r) => ({ ...r, runId: `${r.runId}-f${fold}`, params: { ...r.params, fold, testEnd: `2025-12-${fold}` } }) as OkRecord),
+  );
+  const errorsOf = ((run: OkRecord) => {
+    const [id, fold] = run.runId.split('-f');
+    const e = errors.get(id)!;
+    const shift = (xs: number[]) => xs.map((x) => x * Number(fold));
+    return { original: shift(e.original), compact: shift(e.compact), persistence: shift(e.persistence) };
+  }) as ErrorsOf;
+  const pooled = pooledComparisons(folded, errorsOf);
+  expect(pooled).toHaveLength(9); // 3 configurations × 3 pairs
+  const of = (first: string, second: string) => pooled.filter((c) => c.first === first && c.second === second);
+  expect(of('compact', 'original').every((c) => c.family === 'compact vs original' && c.familySize === 3)).toBe(true);
+  const vsPersistence = [...of('original', 'persistence'), ...of('compact', 'persistence')];
+  expect(vsPersistence.every((c) => c.family === 'vs persistence' && c.familySize === 4)).toBe(true);
+  // The three copies of the original's test are one test: the same p, the same adjusted p.
+  const originals = of('original', 'persistence');
+  expect(new Set(originals.map((c) => c.test.pValue)).size).toBe(1);
+  expect(new Set(originals.map((c) => c.holm)).size).toBe(1);
+  // Holm over exactly the four distinct p-values of the family.
+  const distinct = [originals[0].test.pValue, ...of('compact', 'persistence').map((c) => c.test.pValue)];
+  const adjusted = holm(distinct);
+  expect(originals[0].holm).toBeCloseTo(adjusted[0], 12);
+  of('compact', 'persistence').forEach((c, i) => expect(c.holm).toBeCloseTo(adjusted[i + 1], 12));
+  expect(pooled.every((c) => c.folds === 2 && c.test.days === 2 * DAYS)).toBe(true);
 });
