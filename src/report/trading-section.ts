@@ -38,13 +38,18 @@ export function tradingSection(
   const intro = `<h2 id="trading">Trading on the forecasts</h2><p>A directional strategy from each forecast: ${esc(rule)}; ${esc(num(options.costBps, 3))} bp per unit of position change (set <code>strategy:</code> in the spec; evaluation only, it reruns nothing). Returns are simple, net of costs, with a risk-free rate of 0; Sharpe ratios are annualised over ${esc(num(options.periodsPerYear, 4))} days. Persistence (tomorrow = today) never forecasts a move, so its strategy stays in cash.</p>`;
   if (!result) return `${intro}<p>No configuration has its stored predictions: nothing to trade on.</p>`;
   const header = ['strategy', 'Sharpe', 'annual return', 'volatility', 'max drawdown', 'hit rate', 'turnover / year'];
+  // A grid of several datasets (input features) or horizons has baselines of each: say whose.
+  const inputsOf = (run: OkRecord) =>
+    `${run.params.ticker}${run.params.features && run.params.features !== 'none' ? ` + ${run.params.features}` : ''}, horizon ${run.horizon ?? 1}`;
+  const several = new Set(result.baselines.map((b) => inputsOf(b.runs[0]))).size > 1;
   const baselines = table(
-    ['test period', ...header],
+    [...(several ? ['inputs'] : []), 'test period', ...header],
     result.baselines.flatMap((b) => {
       const period = `${b.runs[0].data.test.start} – ${b.runs[0].data.test.end}`;
+      const first = [...(several ? [esc(inputsOf(b.runs[0]))] : []), esc(period)];
       return [
-        [esc(period), 'buy and hold', ...performanceCells(b.buyAndHold)],
-        ...(b.linear ? [[esc(period), 'linear (ridge) forecast', ...performanceCells(b.linear)]] : []),
+        [...first, 'buy and hold', ...performanceCells(b.buyAndHold)],
+        ...(b.linear ? [[...first, 'linear (ridge) forecast', ...performanceCells(b.linear)]] : []),
       ];
     }),
     { raw: true },

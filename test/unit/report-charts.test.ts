@@ -13,6 +13,7 @@ import { methodRows } from '../../src/report/methods.ts';
 import { methodsSection } from '../../src/report/methods-section.ts';
 import { judge } from '../../src/report/verdict.ts';
 import { trading } from '../../src/report/trading.ts';
+import { tradingSection } from '../../src/report/trading-section.ts';
 import type { ModelReport } from '../../src/index.ts';
 import { SvgRenderer } from '../../src/report/svg.ts';
 
@@ -506,6 +507,32 @@ describe('trading on the forecasts over seeds', () => {
     const original = result.rows.find((r) => r.model === 'original')!;
     expect(original.inCash).toBe(0);
     expect(original.performance.sharpe).toBeCloseTo(result.baselines[0].buyAndHold.sharpe, 12);
+  });
+
+  test('the baselines of a grid with several input sets say whose they are', () => {
+    const options = { position: 'long-flat', costBps: 0, periodsPerYear: 252 } as const;
+    const figure = () => '';
+    const section = (rs: OkRecord[]) =>
+      tradingSection(
+        trading(rs, (r) => predictions[r.runId] as never, options),
+        options,
+        () => 'c',
+        figure,
+      );
+    // One input set: no inputs column.
+    expect(section(runs)).not.toContain('<th>inputs</th>');
+    // The same period with a second input set (another dataset, so another checksum): each baseline row names its inputs.
+    const withVix = {
+      ...runs[0],
+      runId: 'vix',
+      params: { ...runs[0].params, features: '^VIX log' },
+      data: { ...runs[0].data, checksum: 'def' },
+    };
+    predictions.vix = predictions.a;
+    const html = section([...runs, withVix]);
+    expect(html).toContain('<th>inputs</th>');
+    expect(html).toContain('<td>SPY, horizon 1</td>');
+    expect(html).toContain('<td>SPY + ^VIX log, horizon 1</td>');
   });
 });
 
