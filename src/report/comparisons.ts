@@ -4,6 +4,7 @@
 import { logRatioEffect, type RatioEffect } from '../evaluation/effect-size.ts';
 import { modelConfidenceSet, type McsResult } from '../evaluation/mcs.ts';
 import { holm } from '../evaluation/multiple-testing.ts';
+import { sha256 } from '../plugin/hash.ts';
 import { seedsAndDaysTest, type SeedsDaysTest } from '../evaluation/seeds-days.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
@@ -91,8 +92,9 @@ export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf)
       first,
       second,
       family,
-      // The same numbers make the same test: the seeds, and each side's errors on every day.
-      id: JSON.stringify([first, second, seeds, concat(first), concat(second)]),
+      // The same numbers make the same test: the seeds, and each side's errors on every day
+      // (hashed: tens of thousands of numbers per test).
+      id: `${first}/${second}/${seeds.join(',')}/${sha256(new Uint8Array(Float64Array.from([...concat(first), ...concat(second)].flat()).buffer))}`,
       test: seedsAndDaysTest(concat(first), concat(second), { horizon }),
       acrossSeeds: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
     }));
