@@ -103,7 +103,11 @@ export async function studyFigures(tf: Tf, data: WindowedData, pytorchTrainSecon
       `${(unstacked.seconds / rigorous.seconds).toFixed(2)}× faster; peak memory ${unstacked.peakMegabytes.toFixed(0)} MB / ${rigorous.peakMegabytes.toFixed(0)} MB`,
     ],
     ['`runexp report` of paper-rigorous (300 runs)', `${report.toFixed(1)} s`, ''],
-    [`\`runexp experiments/methods.yaml --no-report\` (${methods.runs} runs) / its report`, `${methods.seconds.toFixed(1)} s / ${methods.reportSeconds.toFixed(1)} s`, ''],
+    [
+      `\`runexp experiments/methods.yaml --no-report\` (${methods.runs} runs) / its report`,
+      `${methods.seconds.toFixed(1)} s / ${methods.reportSeconds.toFixed(1)} s`,
+      '',
+    ],
   ];
   const figures = {
     seedsStackedVsAlone: stacked.alone / stacked.stacked,
