@@ -101,6 +101,12 @@ describe('histogram', () => {
 describe('weight charts', () => {
   const layer = { layer: 'dense', threshold: 0.5, before: [-1, -0.4, 0.2, 0.6, 1], after: [-1, 0, 0, 0.6, 1] };
   const one = [{ label: 'run', value: layer }];
+  test("a weight's label with a space makes ids a page can select and files can be named by", () => {
+    // "lstm recurrentKernel": the element #chart-weights-lstm recurrentKernel could not be found, so the chart was never drawn.
+    expect(weightsBeforeAfterChart('lstm recurrentKernel', one).id).toBe('weights-lstm-recurrentKernel');
+    expect(keptVersusPrunedChart('lstm recurrentKernel', one).id).toBe('weights-lstm-recurrentKernel-fate');
+    expect(weightsBeforeAfterChart('dense_1', one).id).toBe('weights-dense_1');
+  });
   test('Figure 1 marks ±threshold and bins both stages over one domain', () => {
     const chart = weightsBeforeAfterChart('dense', one);
     const spec = chart.spec as any;

@@ -3,11 +3,19 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { OkRecord } from '../load.ts';
 
 export interface Chart {
+  /** Letters, digits, '.', '_' and '-' only (chartId): it names an HTML element and two files. */
   id: string;
   title: string;
   caption: string;
   spec: TopLevelSpec;
 }
+
+/**
+ * A chart id from its parts: anything but letters, digits, '.', '_' and '-' becomes '-'. A weight's
+ * label has a space ("lstm recurrentKernel"), and an element id with a space cannot be selected:
+ * that chart was never drawn on the page.
+ */
+export const chartId = (...parts: string[]): string => parts.join('-').replace(/[^A-Za-z0-9._-]+/g, '-');
 
 export const MODEL_COLORS = {
   domain: ['actual', 'original', 'compact'],

@@ -1,6 +1,6 @@
 // Figures 1 and 2: the pruned layer's weights before and after pruning, threshold marked.
 import type { PrunedLayerWeights } from '../load.ts';
-import type { Chart } from './chart.ts';
+import { chartId, type Chart } from './chart.ts';
 import { pickedOnly, pickerNote, pickerParam, type Choice } from './picker.ts';
 
 export interface Bin {
@@ -75,7 +75,7 @@ export function weightsBeforeAfterChart(layerName: string, choices: readonly Cho
   });
   const first = choices[0].value;
   return {
-    id: `weights-${layerName}`,
+    id: chartId('weights', layerName),
     title: `Figure 1 — ${layerName} weight distribution before and after pruning`,
     caption: `Histogram of the ${first.before.length.toLocaleString('en-US')} weights of layer "${layerName}" (${choices[0].label}: ${thresholdNote(first)}); the lower panel shows the weights pruning kept, on the same axis.${pickerNote(choices.length, total)}`,
     spec: {
@@ -142,7 +142,7 @@ export function keptVersusPrunedChart(layerName: string, choices: readonly Choic
     ];
   });
   return {
-    id: `weights-${layerName}-fate`,
+    id: chartId('weights', layerName, 'fate'),
     title: `Figure 2 — which ${layerName} weights were kept`,
     caption: `The same weights before pruning, coloured by their fate (${choices[0].label}): magnitude pruning removes the band around zero.${pickerNote(choices.length, total)}`,
     spec: {
