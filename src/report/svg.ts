@@ -30,8 +30,12 @@ export class SvgRenderer {
     return svg;
   }
 
-  /** Stops the thread; charts still rendering fail. */
+  /**
+   * Stops the thread. Charts still rendering are abandoned, not failed: after an error elsewhere
+   * nobody awaits them, and their rejections would go unhandled and hide that error.
+   */
   async close(): Promise<void> {
+    this.pending.clear();
     await this.worker.terminate();
   }
 

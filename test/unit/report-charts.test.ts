@@ -569,3 +569,19 @@ describe('SVG renderer thread', () => {
     }
   });
 });
+
+test('closing the SVG renderer with charts still drawing leaves no rejection behind', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const renderer = new SvgRenderer();
+    // Never awaited, as when building the page fails after some charts were handed over.
+    renderer.render({ data: { values: [{ x: 1 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } });
+    await renderer.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
