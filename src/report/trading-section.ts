@@ -35,7 +35,7 @@ export function tradingSection(
     options.position === 'long-flat'
       ? 'long when the forecast is above the last price the model saw, in cash otherwise'
       : 'long when the forecast is above the last price the model saw, short when below';
-  const intro = `<h2 id="trading">Trading on the forecasts</h2><p>A directional strategy from each forecast: ${esc(rule)}; ${esc(num(options.costBps, 3))} bp per unit of position change (set <code>strategy:</code> in the spec; evaluation only, it reruns nothing). Returns are simple, net of costs, with a risk-free rate of 0; Sharpe ratios are annualised over ${esc(num(options.periodsPerYear, 4))} days. Persistence (tomorrow = today) never forecasts a move, so its strategy stays in cash.</p>`;
+  const intro = `<h2 id="trading">Trading on the forecasts</h2><p>A directional strategy from each forecast: ${esc(rule)}; ${esc(num(options.costBps, 3))} bp per unit of position change (set <code>strategy:</code> in the spec; evaluation only, it reruns nothing). Returns are simple, net of costs, with a risk-free rate of 0; Sharpe ratios are annualised over ${esc(num(options.periodsPerYear, 4))} periods a year (<code>strategy.periodsPerYear</code>: trading days, or bars of intraday data). Persistence (tomorrow = today) never forecasts a move, so its strategy stays in cash.</p>`;
   if (!result) return `${intro}<p>No configuration has its stored predictions: nothing to trade on.</p>`;
   const header = ['strategy', 'Sharpe', 'annual return', 'volatility', 'max drawdown', 'hit rate', 'turnover / year'];
   // A grid of several datasets (input features) or horizons has baselines of each: say whose.
