@@ -3,13 +3,12 @@
 // for people who take the numbers elsewhere.
 import { logRatioEffect, type RatioEffect } from '../evaluation/effect-size.ts';
 import { modelConfidenceSet, type McsResult } from '../evaluation/mcs.ts';
-import { holm } from '../evaluation/multiple-testing.ts';
 import { sha256 } from '../plugin/hash.ts';
 import { seedsAndDaysTest, type SeedsDaysTest } from '../evaluation/seeds-days.ts';
 import type { PredictionRow } from '../results/artifacts.ts';
 import type { OkRecord } from '../results/record.ts';
 import { configKey } from '../plan/labels.ts';
-import type { Comparison, ErrorsOf, Family } from './verdict.ts';
+import { adjustDistinct, type Comparison, type ErrorsOf, type Family } from './verdict.ts';
 
 /**
  * The Model Confidence Set of one configuration, on squared errors averaged over its seeds: the
@@ -99,16 +98,10 @@ export function pooledComparisons(runs: readonly OkRecord[], errorsOf: ErrorsOf)
       acrossSeeds: logRatioEffect(concat(first).map(mse), concat(second).map(mse)),
     }));
   });
-  const adjusted = new Map<string, { holm: number; size: number }>();
-  for (const family of new Set(raw.map((c) => c.family))) {
-    const distinct = new Map(raw.filter((c) => c.family === family).map((c) => [c.id, c.test.pValue]));
-    const holms = holm([...distinct.values()]);
-    const size = [...distinct.values()].filter((p) => !Number.isNaN(p)).length;
-    [...distinct.keys()].forEach((id, i) => adjusted.set(`${family}|${id}`, { holm: holms[i], size }));
-  }
+  const adjustedOf = adjustDistinct(raw.map((c) => ({ family: c.family, id: c.id, p: c.test.pValue })));
   return raw.map(({ id, ...c }) => {
-    const { holm: adjustedP, size } = adjusted.get(`${c.family}|${id}`)!;
-    return { ...c, holm: adjustedP, familySize: size };
+    const { holm, size } = adjustedOf(c.family, id);
+    return { ...c, holm, familySize: size };
   });
 }
 

@@ -153,21 +153,35 @@ export function outcome(c: Pick<Comparison, 'holm' | 'test'>): string {
   return c.holm < ALPHA ? (c.test.ratio > 1 ? 'worse' : 'better') : 'no significant difference';
 }
 
-/** Holm and BH within each family, over its distinct tests (ids); every copy of a test gets its adjusted p. */
-function adjustWithinFamilies(raw: readonly Omit<Comparison, 'holm' | 'bh' | 'familySize' | 'text'>[]): Comparison[] {
-  const adjusted = new Map<string, { holm: number; bh: number; size: number }>();
-  for (const family of FAMILIES) {
-    const distinct = new Map<string, number>();
-    for (const c of raw) if (c.family === family && !distinct.has(c.id)) distinct.set(c.id, c.test.pValue);
-    const ids = [...distinct.keys()];
+export interface Adjusted {
+  holm: number;
+  bh: number;
+  /** The family's distinct testable tests. */
+  size: number;
+}
+
+/**
+ * Holm and BH within each family, over its distinct tests (ids): every copy of a test gets the
+ * same adjusted p. The per-fold verdicts and the walk-forward pooled ones both go through it.
+ */
+export function adjustDistinct(tests: readonly { family: string; id: string; p: number }[]): (family: string, id: string) => Adjusted {
+  const adjusted = new Map<string, Adjusted>();
+  for (const family of new Set(tests.map((t) => t.family))) {
+    const distinct = new Map(tests.filter((t) => t.family === family).map((t) => [t.id, t.p]));
     const ps = [...distinct.values()];
     const holms = holm(ps);
     const bhs = benjaminiHochberg(ps);
     const size = ps.filter((p) => !Number.isNaN(p)).length;
-    ids.forEach((id, i) => adjusted.set(`${family}|${id}`, { holm: holms[i], bh: bhs[i], size }));
+    [...distinct.keys()].forEach((id, i) => adjusted.set(`${family}|${id}`, { holm: holms[i], bh: bhs[i], size }));
   }
+  return (family, id) => adjusted.get(`${family}|${id}`)!;
+}
+
+/** The comparisons with their adjusted p-values and verdict texts. */
+function adjustWithinFamilies(raw: readonly Omit<Comparison, 'holm' | 'bh' | 'familySize' | 'text'>[]): Comparison[] {
+  const adjustedOf = adjustDistinct(raw.map((c) => ({ family: c.family, id: c.id, p: c.test.pValue })));
   return raw.map((c) => {
-    const a = adjusted.get(`${c.family}|${c.id}`)!;
+    const a = adjustedOf(c.family, c.id);
     const judged = { ...c, holm: a.holm, bh: a.bh, familySize: a.size };
     return { ...judged, text: verdictText(judged) };
   });
