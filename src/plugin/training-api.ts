@@ -2,6 +2,7 @@
 // to a training, and the options of `req.train` (a training a pruner asks for).
 import type { Architecture } from './architecture.ts';
 import type { WindowedData } from './data-api.ts';
+import type { WeightMask } from './masks.ts';
 import type { LayersModel } from './tf.ts';
 
 /**
@@ -55,6 +56,12 @@ export interface TrainRequest {
   /** Train at most this many epochs, instead of the trainer's own setting. */
   epochs?: number;
   /**
+   * Weights held at zero (a pruner's `req.train({ masks })`). runexp hands them to `run` as hooks
+   * in `events`, so only `runStacked` sees them here: it must hold them as maskHooks would (zeroed
+   * at the start, after every optimizer step and at the end), or answer undefined.
+   */
+  masks?: readonly WeightMask[];
+  /**
    * A training a pruner caused (gradual schedule, fine-tuning, lottery level): a model that ends
    * dead (a constant output) is the pruning method's outcome, so return it with `dead: true` to be
    * scored, instead of failing. The dense original's training leaves it unset: pruning a dead
@@ -96,7 +103,14 @@ export interface RetrainOptions {
   from?: LayersModel;
   /** At most this many epochs, instead of the spec's `train` setting. */
   epochs?: number;
-  /** Hooks acting during this training: masks held, a pruning schedule, weights captured. */
+  /**
+   * Weights held at zero throughout: zeroed at the start, after every optimizer step, after early
+   * stopping restores its best weights and at the end — what `maskHooks` does, declared instead of
+   * coded, so that runexp can train such requests of several runs as one computation (a stack).
+   * Applied before `hooks`.
+   */
+  masks?: readonly WeightMask[];
+  /** Hooks acting during this training: a pruning schedule, weights captured. A training with hooks is trained alone. */
   hooks?: TrainingHooks;
   /** The training's seed (initialisation and shuffle); the run's seed when absent. */
   seed?: number;

@@ -5,7 +5,9 @@ import { paperArchitecture, paperWindows } from '../../bench/paper-architecture.
 import { loadBackend } from '../../src/execute/backend.ts';
 import { seedStacks } from '../../src/plan/seed-stacks.ts';
 import type { TrainGroup } from '../../src/plan/types.ts';
-import type { Architecture, Tf, TrainResult, WindowedData } from '../../src/plugin/index.ts';
+import type { Architecture, Tf, TrainRequest, TrainResult, WindowedData } from '../../src/plugin/index.ts';
+import { disposeModel } from '../../src/plugin/kit/model.ts';
+import { maskHooks, type WeightMask } from '../../src/plugin/kit/prune.ts';
 import { canStackMatMul, stackedBiasedMatMul, stackedColumnSums, stackedMatMul, stackedReluGradient } from '../../src/plugin/kit/model.ts';
 import { mulberry32 } from '../../src/plugin/random.ts';
 import { trainingEvents } from '../../src/plugin/training-events.ts';
@@ -123,6 +125,50 @@ test('three seeds stacked train as each does alone: weights, losses, best epoch,
   expect(new Set(alone.map((r) => r.epochs)).size).toBeGreaterThan(1);
   for (const r of stacked) expect(r).toMatchObject({ stack: { seeds: 3 } });
   [...alone, ...stacked].forEach((r) => (r as TrainResult).model.dispose());
+}, 60_000);
+
+test("pruners' trainings stacked train as each does alone: starting weights, epoch limits, masks held", async () => {
+  // What lottery levels, fine-tuning and SNIP ask for: from given weights (or a fresh seed), with
+  // masks held, some with an epoch limit of their own; one seed without masks.
+  const architecture = paperArchitecture('relu');
+  const o = options({ epochs: 6, earlyStopping: { patience: 3 } });
+  const start = (await tfjs.run({ ...request(3, architecture), epochs: 2 }, o, context(3))).model;
+  const random = mulberry32(17);
+  const mask = (share: number): WeightMask[] => [
+    { layer: 'dense', weight: 'kernel', keep: Uint8Array.from({ length: 8400 }, () => (random() < share ? 0 : 1)) },
+  ];
+  const asked: Array<Partial<TrainRequest> & { seed: number }> = [
+    { seed: 3, init: start, masks: mask(0.5) },
+    { seed: 3, init: start, masks: mask(0.9), epochs: 2 },
+    { seed: 5, masks: mask(0.35) },
+    { seed: 3, init: start, epochs: 4 },
+  ];
+  const alone = [];
+  for (const a of asked) {
+    const events = trainingEvents(a.masks ? [maskHooks(tf, () => a.masks!)] : []);
+    alone.push(await tfjs.run({ ...request(a.seed, architecture), ...a, masks: undefined, events, keepDead: true }, o, context(a.seed)));
+  }
+  const before = tf.memory().numTensors;
+  const stacked = (await tfjs.runStacked!(
+    asked.map((a) => ({ ...request(a.seed, architecture), ...a, keepDead: true })),
+    o,
+    asked.map((a) => context(a.seed)),
+  ))!;
+  expect(stacked.map(summary)).toEqual(alone.map(summary));
+  expect(alone.map((r) => r.epochs)).toEqual([expect.any(Number), 2, expect.any(Number), 4]);
+  // Every masked weight is +0 in the stacked results, as maskHooks leaves it.
+  const kernel = (r: TrainResult) => r.model.getLayer('dense').getWeights()[0].dataSync();
+  const held = (stacked[1] as TrainResult).model;
+  expect(
+    Array.from(kernel(stacked[1] as TrainResult))
+      .filter((_, k) => !asked[1].masks![0].keep[k])
+      .every((v) => Object.is(v, 0)),
+  ).toBe(true);
+  expect(held.getLayer('dense').getWeights()[0].size).toBe(8400);
+  // The stack leaves nothing behind but the models it returns.
+  stacked.forEach((r) => disposeModel((r as TrainResult).model));
+  expect(tf.memory().numTensors).toBe(before);
+  [...alone.map((r) => r.model), start].forEach((m) => disposeModel(m));
 }, 60_000);
 
 test('stacking falls back (undefined) where a layer kind has no stacked pass, or for another optimizer', async () => {

@@ -1,9 +1,10 @@
 // One epoch of a stack of seeds (stacked.ts): each step the layers' stacked passes forward, the
 // loss and its gradient exactly as backprop.ts computes them for one seed, the passes backward,
-// and one Adam step per stacked weight.
+// one Adam step per stacked weight, and each seed's masks held.
 import type { StackedGradient } from '../../plugin/kit/model.ts';
 import type { Tf } from '../../plugin/index.ts';
 import type { StackedAdam } from './stacked-adam.ts';
+import type { StackedMasks } from './stacked-masks.ts';
 import { lossAndGradient } from './backprop.ts';
 import type { TrainerOptions } from './options.ts';
 
@@ -24,6 +25,7 @@ export function trainEpoch(
   lossName: TrainerOptions['loss'],
   batches: Array<{ x: Tensor; y: Tensor; size: number }>,
   count: number,
+  masks: StackedMasks,
 ): number[] {
   const seeds = variables[0].shape[0];
   let total: Tensor = tf.zeros([seeds]);
@@ -49,12 +51,15 @@ export function trainEpoch(
       return { value, grads: grads.flat() };
     });
     adam.apply(variables, grads);
+    masks.hold(variables);
     tf.dispose(grads);
     const next = tf.tidy(() => tf.add(total, tf.mul(value, size)));
     tf.dispose([total, value]);
     total = next;
   }
-  return tf.tidy(() => Array.from(tf.mul(tf.div(1, count), total).dataSync()));
+  const losses = tf.tidy(() => Array.from(tf.mul(tf.div(1, count), total).dataSync()));
+  total.dispose();
+  return losses;
 }
 
 /** Each layer's share of the stacked weights, in order: as many as its tfjs layer has trainable weights. */

@@ -5,17 +5,20 @@
 //
 // Each seed keeps what it would have alone: its own initialisation and dead-init redraws
 // (init.ts), its own shuffle from its own generator, its own Adam moments, early stopping and best
-// epoch. The arithmetic is the same float32 operations in the same order, so each seed's weights,
-// losses and epochs are those of tfjs.ts's `run` to the last bit (test/unit/stacked.test.ts); a
-// seed that stops leaves the stack. Only on the wasm backend, with Adam and layer kinds that have a
+// epoch — and, for pruners' trainings, its own starting weights, epoch limit and masks held
+// (stacked-masks.ts). The arithmetic is the same float32 operations in the same order, so each
+// seed's weights, losses and epochs are those of tfjs.ts's `run` to the last bit
+// (test/unit/stacked.test.ts); a seed that stops leaves the stack. Only on the wasm backend, with Adam and layer kinds that have a
 // stacked pass; elsewhere trainStacked answers undefined and the seeds train one by one.
 import type { LayersModel, StageContext, Tf, TrainRequest, TrainResult } from '../../plugin/index.ts';
 import { disposeModel, kindOfLayer, type StackedGradient } from '../../plugin/kit/model.ts';
+import { applyMasks } from '../../plugin/kit/prune.ts';
 import { permutation } from '../../plugin/kit/data.ts';
 import { ErrorCode, RunexpError } from '../../plugin/index.ts';
 import { deadModelError, initialModel, makeOptimizer, outputSpread } from './init.ts';
 import type { TrainerOptions } from './options.ts';
 import { StackedAdam } from './stacked-adam.ts';
+import { maskedVariables, StackedMasks } from './stacked-masks.ts';
 import { StackedEpoch } from './stacked-data.ts';
 import { byLayer, trainEpoch } from './stacked-step.ts';
 
@@ -71,7 +74,7 @@ export async function trainStacked(
 ): Promise<Array<TrainResult | Error> | undefined> {
   const { tf } = contexts[0];
   if (requests.length < 2 || options.optimizer !== 'adam') return undefined;
-  if (requests.some((r) => r.init || r.epochs !== undefined || r.events.wantsBatchEvents)) return undefined;
+  if (requests.some((r) => r.events.wantsBatchEvents || r.epochs === 0)) return undefined;
   const { data } = requests[0];
   const shape = (n: number): [number, number, number] => [n, data.lookback, data.features];
   const xTrain = tf.tensor3d(data.train.x, shape(data.train.count));
@@ -81,6 +84,10 @@ export async function trainStacked(
     for (const [index, req] of requests.entries()) {
       const { model, redraws, deadAtStart } = initialModel(tf, req, options.redrawDeadInit, xTrain);
       seeds.push({ index, req, ctx: contexts[index], model, redraws, deadAtStart, loss: [], valLoss: [], best: Infinity, bestEpoch: 0 });
+      // Masks on weights that do not train cannot be held in the stack: such a request trains alone.
+      if (req.masks && !maskedVariables(model, req.masks)) return undefined;
+      // maskHooks' onTrainBegin: the masks hold from the first step.
+      if (req.masks) applyMasks(tf, model, req.masks);
     }
     layers = stackedLayers(tf, seeds[0].model);
   } finally {
@@ -101,7 +108,14 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
   const optimizer = makeOptimizer(tf, 'adam', options.learningRate);
   const adam = new StackedAdam(tf, optimizer as unknown as ConstructorParameters<typeof StackedAdam>[1], variables);
   optimizer.dispose();
+  const masks = new StackedMasks(
+    tf,
+    seeds[0].model,
+    seeds.map((s) => s.req.masks ?? []),
+  );
   const counts = seeds[0].model.layers.map((layer) => layer.trainableWeights.length);
+  // A seed's own epoch limit (a pruner's `epochs`), else the trainer's.
+  const epochsOf = (s: Seed) => s.req.epochs ?? options.epochs;
   const epoch = new StackedEpoch(tf, data, options.batchSize);
   let active = seeds;
   let peakTensorBytes = tf.memory().numBytes;
@@ -115,6 +129,8 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
       const own = restore ? s.bestWeights! : unstack(tf, variables, [position]).get(position)!;
       s.model.setWeights(own);
       if (!restore) tf.dispose(own);
+      // maskHooks' onRestoreBest and onTrainEnd (the weights already hold the masks: as alone).
+      if (s.req.masks) applyMasks(tf, s.model, s.req.masks);
       const dead = !(outputSpread(tf, s.model, epoch.xVal) > 1e-6);
       if (dead && !s.req.keepDead) error = deadModelError(s.req, s.redraws, s.deadAtStart, options.redrawDeadInit);
       else {
@@ -140,10 +156,10 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
   };
 
   try {
-    for (let e = 0; e < options.epochs && active.length > 0; e++) {
+    for (let e = 0; active.length > 0; e++) {
       const batches = epoch.shuffled(active.map((s) => permutation(data.train.count, s.ctx.random)));
       peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
-      const losses = trainEpoch(tf, layers, counts, variables, adam, options.loss, batches, data.train.count);
+      const losses = trainEpoch(tf, layers, counts, variables, adam, options.loss, batches, data.train.count, masks);
       tf.dispose(batches.flatMap((b) => [b.x, b.y]));
       const valLosses = epoch.validationLoss(layers, byLayer(counts, variables), active.length, options.loss);
       const leaving: Array<[Seed, Error | undefined]> = [];
@@ -159,14 +175,15 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
           );
           return void leaving.push([s, diverged]);
         }
-        if (options.earlyStopping === false) return;
-        if (valLosses[i] < s.best - options.earlyStopping.minDelta) {
-          s.best = valLosses[i];
-          s.bestEpoch = e;
-          if (options.earlyStopping.restoreBest) improved.push(i);
-        } else if (e - s.bestEpoch >= options.earlyStopping.patience) {
-          leaving.push([s, undefined]);
+        let stops = false;
+        if (options.earlyStopping !== false) {
+          if (valLosses[i] < s.best - options.earlyStopping.minDelta) {
+            s.best = valLosses[i];
+            s.bestEpoch = e;
+            if (options.earlyStopping.restoreBest) improved.push(i);
+          } else stops = e - s.bestEpoch >= options.earlyStopping.patience;
         }
+        if (stops || e + 1 >= epochsOf(s)) leaving.push([s, undefined]);
       });
       for (const [i, weights] of unstack(tf, variables, improved)) {
         tf.dispose(active[i].bestWeights ?? []);
@@ -175,7 +192,7 @@ async function trainSeeds(tf: Tf, seeds: Seed[], layers: StackedGradient[], opti
       if (leaving.length === 0) continue;
       for (const [s, error] of leaving) finish(s, error);
       const kept = active.flatMap((s, i) => (leaving.some(([l]) => l === s) ? [] : [i]));
-      variables = keepSeeds(tf, adam, variables, kept);
+      variables = keepSeeds(tf, adam, masks, variables, kept);
       active = kept.map((i) => active[i]);
     }
     for (const s of [...active]) finish(s);
@@ -203,9 +220,10 @@ function variableOf(tf: Tf, t: Tensor): Variable {
 }
 
 /** The stack without the seeds that left it: the variables and Adam's moments of `kept` only. */
-function keepSeeds(tf: Tf, adam: StackedAdam, variables: Variable[], kept: number[]): Variable[] {
+function keepSeeds(tf: Tf, adam: StackedAdam, masks: StackedMasks, variables: Variable[], kept: number[]): Variable[] {
   if (kept.length === 0) return variables;
   adam.keep(kept);
+  masks.keep(kept);
   return variables.map((v) => {
     const next = variableOf(tf, tf.gather(v, kept));
     v.dispose();
