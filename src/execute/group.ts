@@ -2,7 +2,7 @@
 // run: [the pruner's own training] → prune → compact → measure → evaluate → a record and its files.
 // A failure in one run is recorded for that run and the others go on; a failure before pruning
 // fails every run of the group. Nothing here touches the output directory.
-import type { LayersModel, Tf, WindowedData } from '../plugin/api.ts';
+import type { LayersModel, Tf, TrainResult, WindowedData } from '../plugin/api.ts';
 import { disposeModel } from '../plugin/architecture.ts';
 import { ErrorCode, RunexpError } from '../plugin/errors.ts';
 import { counted } from '../plugin/shorten.ts';
@@ -11,12 +11,14 @@ import { evaluateGroup, type GroupEvaluation } from '../evaluation/evaluation.ts
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord } from '../results/record.ts';
 import { groupWindows } from './group-windows.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
-import { failure, routePluginLogs } from './stages.ts';
+import { failure, loadPlugin, routePluginLogs } from './stages.ts';
 import { watchDeadlines } from '../plugin/deadlines.ts';
 import { LogBudget } from './log-budget.ts';
 import { trapProcessExit } from './exit-trap.ts';
 import { train, type Trained } from './training.ts';
 import { type Base, runOne } from './run-one.ts';
+import { interleave, type PruneStage } from './interleave.ts';
+import { type Asked, trainTogether } from './pruner-training.ts';
 
 /**
  * Runs the task's pending runs in order. Returns `retire` with a reason when this thread should
@@ -110,34 +112,72 @@ async function runPendingRuns(
       ? { retire: `the ${(err as { stage?: string }).stage} stage of group ${group.trainKey} timed out` }
       : {};
   }
+  type RunEvent = TaskEvent & { type: 'run' };
+  /** One run from start to record; its models are freed whatever happens. */
+  const runRecord = async (
+    run: RunConfig,
+    trainVia?: (asked: Asked) => Promise<TrainResult>,
+    pruneStage?: PruneStage,
+  ): Promise<RunEvent> => {
+    const started = performance.now();
+    const models = new Set<LayersModel>();
+    try {
+      const context = { task, run, tf, ...(await windowsOf(run)), dense, models, base: base(run), started, emit, trainVia, pruneStage };
+      return { type: 'run', ...(await runOne(context)) };
+    } catch (err) {
+      return { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) };
+    } finally {
+      models.forEach(disposeModel);
+    }
+  };
+  /** Sends a run's record, failed if it left tensors behind; says why this thread must retire, if it must. */
+  const report = (run: RunConfig, outcome: RunEvent, leftTensors: number): string | undefined => {
+    const timedOut = outcome.record.status === 'failed' && outcome.record.error.code === ErrorCode.TIMEOUT;
+    const leaked = timedOut ? 0 : leftTensors;
+    if (leaked > 0) {
+      const leak = leakError(leaked, run);
+      // A plugin that threw half-way leaves its tensors behind: its own error is the cause.
+      if (outcome.record.status === 'failed') outcome.record.error.afterwards = `while unwinding, ${leak.message}`;
+      else outcome = { type: 'run', record: failed(run, leak, { training: dense.summary, durationMs: outcome.record.durationMs }) };
+    }
+    emit({ ...outcome, record: logs.attach(outcome.record) });
+    if (timedOut) return `a stage of run ${run.runId} timed out and may still be running`;
+    if (leaked > 0) return `run ${run.runId} leaked ${counted(leaked, 'tensor')}`;
+  };
   try {
-    for (const run of runs) {
-      runsAtStake([run.runId]);
-      const started = performance.now();
-      const models = new Set<LayersModel>();
-      const tensorsBefore = tf.memory().numTensors;
-      let outcome: TaskEvent & { type: 'run' };
-      try {
-        outcome = {
-          type: 'run',
-          ...(await runOne({ task, run, tf, ...(await windowsOf(run)), dense, models, base: base(run), started, emit })),
-        };
-      } catch (err) {
-        outcome = { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) };
-      } finally {
-        models.forEach(disposeModel);
+    const cap = task.stackTrainings ?? 1;
+    if (cap > 1 && runs.length > 1) {
+      // The runs meet at their pruners' trainings, which train as stacks (interleave.ts).
+      const setup = {
+        tf,
+        trainer: await loadPlugin(group.train, 'train', task, task.timeouts),
+        trainerOptions: group.train.options,
+        architecture: group.architecture,
+      };
+      let retire: string | undefined;
+      await interleave<RunEvent, Asked>({
+        count: runs.length,
+        live: cap,
+        tf,
+        pruneSeconds: task.timeouts.prune,
+        body: (i, train, pruneStage) => runRecord(runs[i], train, pruneStage),
+        trainRound: (round) => trainTogether(setup, round.asked, cap),
+        atStake: (indexes) => runsAtStake(indexes.map((i) => runs[i].runId)),
+        ended: (i, outcome, leftTensors) => {
+          const event = 'value' in outcome ? outcome.value : { type: 'run' as const, record: failed(runs[i], outcome.error) };
+          retire = report(runs[i], event, leftTensors);
+          return retire ? 'stop' : 'go on';
+        },
+      });
+      if (retire) return { retire };
+    } else {
+      for (const run of runs) {
+        runsAtStake([run.runId]);
+        const tensorsBefore = tf.memory().numTensors;
+        const outcome = await runRecord(run);
+        const retire = report(run, outcome, tf.memory().numTensors - tensorsBefore);
+        if (retire) return { retire };
       }
-      const timedOut = outcome.record.status === 'failed' && outcome.record.error.code === ErrorCode.TIMEOUT;
-      const leaked = timedOut ? 0 : tf.memory().numTensors - tensorsBefore;
-      if (leaked > 0) {
-        const leak = leakError(leaked, run);
-        // A plugin that threw half-way leaves its tensors behind: its own error is the cause.
-        if (outcome.record.status === 'failed') outcome.record.error.afterwards = `while unwinding, ${leak.message}`;
-        else outcome = { type: 'run', record: failed(run, leak, { training: dense.summary, durationMs: performance.now() - started }) };
-      }
-      emit({ ...outcome, record: logs.attach(outcome.record) });
-      if (timedOut) return { retire: `a stage of run ${run.runId} timed out and may still be running` };
-      if (leaked > 0) return { retire: `run ${run.runId} leaked ${counted(leaked, 'tensor')}` };
     }
   } finally {
     disposeModel(dense.model);

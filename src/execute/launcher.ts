@@ -32,6 +32,11 @@ export interface GroupTask {
   stack?: TrainGroup[];
   /** Trainings a stack made in this invocation: found in the cache, yet not "cached" in the records. */
   stackedTrainings?: string[];
+  /**
+   * At most this many trainings in a stack (`--stack-seeds`): the group's runs then meet at their
+   * pruners' trainings, which train as stacks (interleave.ts). 1 or absent: each run after the other.
+   */
+  stackTrainings?: number;
 }
 
 /** What a task reports while it runs: a run's record, a log line, a training finished, a deadline passed. */

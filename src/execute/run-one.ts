@@ -1,6 +1,6 @@
 // One run of a group, after the dense training: [the pruner's own training] → prune → compact →
 // measure → evaluate → its record and files, every plugin's answer checked against the model.
-import type { CompactResult, LayersModel, Tf, WindowedData } from '../plugin/api.ts';
+import type { CompactResult, LayersModel, Tf, TrainResult, WindowedData } from '../plugin/api.ts';
 import { weightsOf } from '../plugin/weights.ts';
 import { quantizationSummary } from '../plugin/quantization.ts';
 import type { RunConfig } from '../plan/types.ts';
@@ -31,7 +31,8 @@ import { pluginFiles } from './plugin-files.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
-import { prunerTrainer } from './pruner-training.ts';
+import type { PruneStage } from './interleave.ts';
+import { type Asked, prunerTrainer, trainAlone } from './pruner-training.ts';
 import { loadPlugin, stage, stageContext } from './stages.ts';
 import { requireMeasurement, requireModel } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
@@ -53,6 +54,10 @@ export interface RunContext {
   base: Base;
   started: number;
   emit: (event: TaskEvent) => void;
+  /** How the pruner's trainings are trained: alone when absent; interleaved runs hand them to their scheduler. */
+  trainVia?: (asked: Asked) => Promise<TrainResult>;
+  /** Runs the pruner under the prune stage's limit: `stage('prune', …)` when absent (interleave.ts counts only its own time). */
+  pruneStage?: PruneStage;
 }
 
 export async function runOne({
@@ -66,6 +71,8 @@ export async function runOne({
   base,
   started,
   emit,
+  trainVia,
+  pruneStage: ownPruneStage,
 }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
   const { group, timeouts } = task;
   const pruner = await loadPlugin(run.prune, 'prune', task, timeouts);
@@ -90,16 +97,18 @@ export async function runOne({
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
   const originalBefore = weightsOf(original);
-  const trainer = prunerTrainer({
+  const setup = {
     tf,
     trainer: await loadPlugin(group.train, 'train', task, timeouts),
     trainerOptions: group.train.options,
-    data,
     architecture: group.architecture,
-    seed: group.seed,
-    keep: (m) => models.add(m),
-  });
-  const pruned = await stage('prune', pruner.name, timeouts, () =>
+  };
+  const trainer = prunerTrainer(
+    (options) => (trainVia ?? ((asked: Asked) => trainAlone(setup, asked)))({ options, data, seed: group.seed }),
+    (m) => models.add(m),
+  );
+  const pruneStage: PruneStage = ownPruneStage ?? ((plugin, fn) => stage('prune', plugin, timeouts, fn));
+  const pruned = await pruneStage(pruner.name, () =>
     pruner.run(
       {
         model: own?.model ?? original,

@@ -247,5 +247,6 @@ function taskFor(prepared: Prepared, group: TrainGroup, pending: string[], store
     specDir: prepared.loaded.specDir,
     cachedTrainings,
     timeouts: prepared.loaded.spec.timeouts,
+    stackTrainings: options.stackSeeds ?? DEFAULT_STACK_SEEDS,
   };
 }

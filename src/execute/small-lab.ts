@@ -6,7 +6,7 @@ import type { LayersModel, Plugin, PruneRequest, Slot, Tf, WindowedData } from '
 import { createHash } from 'node:crypto';
 import { type Architecture, buildModel } from '../plugin/architecture.ts';
 import { importPlugin, moduleUrl } from '../spec/plugin-source.ts';
-import { prunerTrainer, type PrunerTrainer } from './pruner-training.ts';
+import { prunerTrainer, type PrunerTrainer, trainAlone } from './pruner-training.ts';
 import { stageContext } from './stages.ts';
 
 export const LAB_ARCHITECTURES: Architecture[] = [
@@ -100,7 +100,11 @@ export async function labRequest(
   models: Set<LayersModel>,
 ): Promise<{ request: PruneRequest; trainer: PrunerTrainer }> {
   const { tf, data } = lab;
-  const trainer = prunerTrainer({ ...lab, architecture, seed, keep: (m) => models.add(m) });
+  const setup = { ...lab, architecture };
+  const trainer = prunerTrainer(
+    (options) => trainAlone(setup, { options, data, seed }),
+    (m) => models.add(m),
+  );
   const cache = trainedWeights.get(tf) ?? new Map<string, { values: Float32Array; shape: number[] }[]>();
   trainedWeights.set(tf, cache);
   const key = JSON.stringify([architecture, seed, lab.trainerOptions, createHash('sha256').update(data.train.x).digest('hex')]);

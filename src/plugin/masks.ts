@@ -3,17 +3,11 @@
 // with exact counts: sparsity s of n weights removes round(s·n) of them, ties broken by index,
 // so a mask never depends on sort stability or on how many weights share a value.
 import type { LayersModel, PrunedLayer, PruneResult, Tf, TrainingHooks } from './api.ts';
+import type { WeightMask } from './training-api.ts';
 import { weightIndex, weightsOfLayer } from './layers/registry.ts';
 import { splitTarget } from './prune-kernels.ts';
 
-/** Which values of one weight variable are kept, the weight named as its layer kind names it. */
-export interface WeightMask {
-  layer: string;
-  /** `kernel`, `recurrentKernel`, `bias`, … (layers/kinds/). */
-  weight: string;
-  /** 1 = kept, 0 = pruned; one entry per value, in the variable's row-major order. */
-  keep: Uint8Array;
-}
+export type { WeightMask } from './training-api.ts';
 
 /** How many of `n` values sparsity `s` removes. */
 export const prunedCount = (n: number, sparsity: number): number => Math.round(n * sparsity);

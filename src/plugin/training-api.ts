@@ -2,8 +2,16 @@
 // to a training, and the options of `req.train` (a training a pruner asks for).
 import type { Architecture } from './architecture.ts';
 import type { WindowedData } from './data-api.ts';
-import type { WeightMask } from './masks.ts';
 import type { LayersModel } from './tf.ts';
+
+/** Which values of one weight variable are kept, the weight named as its layer kind names it. */
+export interface WeightMask {
+  layer: string;
+  /** `kernel`, `recurrentKernel`, `bias`, … (layers/kinds/). */
+  weight: string;
+  /** 1 = kept, 0 = pruned; one entry per value, in the variable's row-major order. */
+  keep: Uint8Array;
+}
 
 /**
  * What a pruning plugin can do during training (gradual pruning, masks held while training).

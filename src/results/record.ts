@@ -138,6 +138,8 @@ export const okRecordSchema = z.looseObject({
           timeMs: z.number(),
           fromWeights: z.boolean(),
           dead: z.boolean().optional(),
+          /** Trained in a stack with other runs' trainings; `timeMs` is its share of the stack's. */
+          stack: z.object({ seeds: z.number(), timeMs: z.number() }).optional(),
         }),
       )
       .optional(),

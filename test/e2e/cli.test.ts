@@ -274,11 +274,12 @@ describe('repeats', () => {
 });
 
 describe('seeds trained as one computation', () => {
-  test('a stack of seeds gives every record the numbers of seeds trained one by one (--stack-seeds 1)', () => {
-    const spec = tinySpec({ prune: '{plugin: magnitude, percentile: 35}', train: '{plugin: tfjs, epochs: 4}' }).replace(
-      'seeds: [1]',
-      'seeds: [1, 2, 3, 4]',
-    );
+  test("a stack of seeds, and pruners' trainings stacked, give every record the numbers of trainings one by one (--stack-seeds 1)", () => {
+    // Lottery levels (from rewound weights, masks held) and fine-tuning (an epoch limit of its own)
+    // ask for trainings that train as stacks across the group's runs.
+    const prune =
+      '[{plugin: magnitude, percentile: 35}, {plugin: lottery, sparsity: [0.5, 0.9], levels: 2, control: [none, random]}, {plugin: finetune, sparsity: 0.5, epochs: 2}]';
+    const spec = tinySpec({ prune, train: '{plugin: tfjs, epochs: 4}' }).replace('seeds: [1]', 'seeds: [1, 2, 3, 4]');
     const rows = (args: string[]) => {
       const dir = tempDir();
       writeSpec(dir, spec);
@@ -287,8 +288,12 @@ describe('seeds trained as one computation', () => {
     };
     const stacked = rows([]);
     const alone = rows(['--stack-seeds', '1']);
-    expect(stacked.map((r) => r.training.stack?.seeds)).toEqual([4, 4, 4, 4]);
-    expect(alone.map((r) => r.training.stack)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(stacked.map((r) => r.training.stack?.seeds)).toEqual(Array(24).fill(4));
+    expect(alone.map((r) => r.training.stack)).toEqual(Array(24).fill(undefined));
+    // Per seed: the lottery runs' levels train as stacks of 2–4, fine-tuning alone (one run asks).
+    const stacks = (rows: Record<string, any>[]) => rows.flatMap((r) => (r.pruning.trainings ?? []).map((t: any) => t.stack?.seeds ?? 1));
+    expect(Math.max(...stacks(stacked))).toBe(4);
+    expect(new Set(stacks(alone))).toEqual(new Set([1]));
     // Everything but what is timed: same to the bit.
     const numbers = (r: Record<string, any>) =>
       JSON.stringify(r, (key, value) =>

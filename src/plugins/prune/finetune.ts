@@ -5,13 +5,11 @@
 // training, as one grid cell with `compact: {plugin: quantize}`.
 import { z } from 'zod';
 import {
-  chainHooks,
   controlOption,
   fakeQuantHooks,
   qatOption,
   magnitudeScores,
   maskedResult,
-  maskHooks,
   masksFromScores,
   randomMasksLike,
   resolveTargets,
@@ -43,9 +41,9 @@ export default definePlugin({
     const targets = resolveTargets(req.model, options.layers, options.weights);
     let masks = masksFromScores(magnitudeScores(req.model, targets), options.sparsity, options.scope);
     if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
-    const held = maskHooks(ctx.tf, () => masks);
-    const hooks = options.qat === 'int8' ? chainHooks(held, fakeQuantHooks(ctx.tf)) : held;
-    const tuned = await req.train({ from: req.model, epochs: options.epochs, hooks });
+    // Int8 training needs hooks of its own (and so trains alone); masks alone can train stacked.
+    const hooks = options.qat === 'int8' ? { hooks: fakeQuantHooks(ctx.tf) } : {};
+    const tuned = await req.train({ from: req.model, epochs: options.epochs, masks, ...hooks });
     const result = maskedResult(tuned.model, req.model, masks, { criterion: options.control ?? '|w|' });
     return { ...result, data: { retrainedEpochs: tuned.epochs } };
   },

@@ -13,7 +13,6 @@ import {
   controlOf,
   magnitudeScores,
   maskedResult,
-  maskHooks,
   masksFromScores,
   randomMasksLike,
   resolveTargets,
@@ -67,7 +66,7 @@ export default definePlugin({
             scores.get(weightTarget(m.layer, m.weight))!.map((s, i) => (m.keep[i] ? s : -Infinity)),
           );
         masks = masksFromScores(scores, 1 - (1 - options.sparsity) ** (level / options.levels), options.scope);
-        const result = await req.train({ from: rewind, hooks: maskHooks(tf, () => masks) });
+        const result = await req.train({ from: rewind, masks });
         levelValLoss.push(Math.min(...result.valLoss));
         trained = result.model;
       }
@@ -80,7 +79,7 @@ export default definePlugin({
         seed = Math.floor(ctx.random() * 2 ** 31);
         start = (await req.train({ epochs: 0, seed })).model; // the trainer's initialisation for another seed
       }
-      if (options.control) trained = (await req.train({ from: start, seed, hooks: maskHooks(tf, () => masks) })).model;
+      if (options.control) trained = (await req.train({ from: start, seed, masks })).model;
       const result = maskedResult(trained, req.model, masks, { criterion: options.control ?? '|w| (lottery)' });
       return {
         ...result,

@@ -6,7 +6,6 @@ import type { LayersModel, PruneRequest, Tf } from '../../plugin/index.ts';
 import {
   controlOption,
   maskedResult,
-  maskHooks,
   masksFromScores,
   randomMasksLike,
   resolveTargets,
@@ -93,7 +92,7 @@ export default definePlugin({
     const batch = sampleBatch(req, options.batchSize, ctx.random);
     let masks = masksFromScores(connectionSensitivity(tf, init, targets, batch.x, batch.y, batch.shape), options.sparsity, options.scope);
     if (options.control === 'random') masks = randomMasksLike(masks, ctx.random);
-    const trained = await req.train({ from: init, hooks: maskHooks(tf, () => masks) });
+    const trained = await req.train({ from: init, masks });
     return maskedResult(trained.model, req.model, masks, { criterion: options.control ?? '|g·w| at init' });
   },
 });

@@ -9,11 +9,9 @@ import type { Architecture } from '../../plugin/index.ts';
 import type { WeightMask } from '../../plugin/kit/prune.ts';
 import {
   applyMasks,
-  chainHooks,
   controlOption,
   fakeQuantHooks,
   maskedResult,
-  maskHooks,
   masksFromScores,
   qatOption,
   randomMasksLike,
@@ -150,9 +148,8 @@ export default definePlugin({
       // The clone is ours whether or not the fine-tuning succeeds (a dead model throws).
       const clone = model;
       try {
-        const held = maskHooks(tf, () => masks);
-        const hooks = options.qat === 'int8' ? chainHooks(held, fakeQuantHooks(tf)) : held;
-        model = (await req.train({ from: clone, epochs: options.finetuneEpochs, hooks })).model;
+        const hooks = options.qat === 'int8' ? { hooks: fakeQuantHooks(tf) } : {};
+        model = (await req.train({ from: clone, epochs: options.finetuneEpochs, masks, ...hooks })).model;
       } finally {
         disposeModel(clone);
       }
