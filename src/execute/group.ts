@@ -116,16 +116,28 @@ async function runPendingRuns(
   /** One run from start to record; its models are freed whatever happens. */
   const runRecord = async (
     run: RunConfig,
-    trainVia?: (asked: Asked) => Promise<TrainResult>,
-    pruneStage?: PruneStage,
+    interleaved?: { trainVia: (asked: Asked) => Promise<TrainResult>; pruneStage: PruneStage; elapsedMs: () => number },
   ): Promise<RunEvent> => {
     const started = performance.now();
+    const elapsedMs = interleaved?.elapsedMs ?? (() => performance.now() - started);
     const models = new Set<LayersModel>();
     try {
-      const context = { task, run, tf, ...(await windowsOf(run)), dense, models, base: base(run), started, emit, trainVia, pruneStage };
+      const context = {
+        task,
+        run,
+        tf,
+        ...(await windowsOf(run)),
+        dense,
+        models,
+        base: base(run),
+        started,
+        emit,
+        ...interleaved,
+        elapsedMs,
+      };
       return { type: 'run', ...(await runOne(context)) };
     } catch (err) {
-      return { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: performance.now() - started }) };
+      return { type: 'run', record: failed(run, err, { training: dense.summary, durationMs: elapsedMs() }) };
     } finally {
       models.forEach(disposeModel);
     }
@@ -160,7 +172,7 @@ async function runPendingRuns(
         live: cap,
         tf,
         pruneSeconds: task.timeouts.prune,
-        body: (i, train, pruneStage) => runRecord(runs[i], train, pruneStage),
+        body: (i, trainVia, pruneStage, elapsedMs) => runRecord(runs[i], { trainVia, pruneStage, elapsedMs }),
         trainRound: (round) => trainTogether(setup, round.asked, cap),
         atStake: (indexes) => runsAtStake(indexes.map((i) => runs[i].runId)),
         ended: (i, outcome, leftTensors) => {

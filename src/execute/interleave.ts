@@ -26,9 +26,10 @@ export interface Interleaving<T, A> {
   pruneSeconds: number;
   /**
    * One run, from start to end. `train` is its pruner's `req.train`; `pruneStage` wraps the
-   * pruner's call, so that its time is counted only while it runs.
+   * pruner's call, so that its time is counted only while it runs; `elapsedMs` is the run's own
+   * time so far (its turns and its share of the rounds, not the others' turns).
    */
-  body(index: number, train: (asked: A) => Promise<TrainResult>, pruneStage: PruneStage): Promise<T>;
+  body(index: number, train: (asked: A) => Promise<TrainResult>, pruneStage: PruneStage, elapsedMs: () => number): Promise<T>;
   /** Trains a round, stacked where it can: one result or error per request, in order. */
   trainRound(round: Round<A>): Promise<Array<TrainResult | Error>>;
   /** The runs whose code or trainings run now: they fail if a deadline passes. */
@@ -49,6 +50,10 @@ interface Coroutine<T, A> {
   asked: Array<{ options: A; resolve(result: TrainResult): void; reject(error: unknown): void }>;
   outcome?: Outcome<T>;
   tensors: number;
+  /** Its own time: the turns it ran and its share of the rounds it waited for. */
+  ownMs: number;
+  /** When its current turn began. */
+  turnBegan?: number;
   /** While its pruner runs: the plugin's name, the ms its prune stage has used, and its clock. */
   prune?: { plugin: string; usedMs: number; fail(error: Error): void; stopClock?: () => void };
 }
@@ -126,7 +131,8 @@ export async function interleave<T, A>(plan: Interleaving<T, A>): Promise<void> 
         c.asked.push({ options, resolve, reject });
         c.wake?.();
       });
-    plan.body(c.index, train, pruneStage(c)).then(
+    const elapsedMs = () => c.ownMs + (c.turnBegan === undefined ? 0 : performance.now() - c.turnBegan);
+    plan.body(c.index, train, pruneStage(c), elapsedMs).then(
       (value) => settle(c, { value }),
       (error) => settle(c, { error }),
     );
@@ -145,8 +151,11 @@ export async function interleave<T, A>(plan: Interleaving<T, A>): Promise<void> 
       c.wake = wake;
     });
     if (c.prune) startClock(c);
+    c.turnBegan = performance.now();
     resume();
     if (!c.outcome && c.asked.length === 0) await woken;
+    c.ownMs += performance.now() - c.turnBegan;
+    c.turnBegan = undefined;
     c.wake = undefined;
     c.tensors += tf.memory().numTensors - before;
   };
@@ -155,7 +164,7 @@ export async function interleave<T, A>(plan: Interleaving<T, A>): Promise<void> 
     // Run every run that can go on, starting new ones while there is room, until all wait or end.
     while (true) {
       while (live.length < plan.live && next < plan.count) {
-        const c: Coroutine<T, A> = { index: next++, asked: [], tensors: 0 };
+        const c: Coroutine<T, A> = { index: next++, asked: [], tensors: 0, ownMs: 0 };
         live.push(c);
         resumes.push([c, start(c)]);
       }
@@ -183,6 +192,7 @@ export async function interleave<T, A>(plan: Interleaving<T, A>): Promise<void> 
     const answers = new Map<Coroutine<T, A>, Array<() => void>>(live.map((c) => [c, []]));
     waiting.forEach(({ c, a }, i) => {
       const result = results[i];
+      c.ownMs += share;
       if (c.prune) c.prune.usedMs += share;
       if (!(result instanceof Error) && models > 0) c.tensors += Math.floor(made / models);
       answers.get(c)!.push(() => {

@@ -56,6 +56,8 @@ export interface RunContext {
   emit: (event: TaskEvent) => void;
   /** How the pruner's trainings are trained: alone when absent; interleaved runs hand them to their scheduler. */
   trainVia?: (asked: Asked) => Promise<TrainResult>;
+  /** The run's own time so far, in ms: since `started` when absent (interleaved runs count only their own turns). */
+  elapsedMs?: () => number;
   /** Runs the pruner under the prune stage's limit: `stage('prune', …)` when absent (interleave.ts counts only its own time). */
   pruneStage?: PruneStage;
 }
@@ -73,6 +75,7 @@ export async function runOne({
   emit,
   trainVia,
   pruneStage: ownPruneStage,
+  elapsedMs = () => performance.now() - started,
 }: RunContext): Promise<{ record: RunRecord; files: ArtifactFiles }> {
   const { group, timeouts } = task;
   const pruner = await loadPlugin(run.prune, 'prune', task, timeouts);
@@ -207,7 +210,7 @@ export async function runOne({
         : null,
     // The record lists each artifact's checksum, so a damaged run folder is redone on resume.
     files: { originalWeightsBytes: savedOriginal.weightBytes, compactWeightsBytes: savedCompact.weightBytes, sha256: checksums(files) },
-    durationMs: performance.now() - started,
+    durationMs: elapsedMs(),
     finishedAt: new Date().toISOString(),
   });
   return { record, files: { ...files, [RESULT_FILE]: text(JSON.stringify(record, null, 2)) } };

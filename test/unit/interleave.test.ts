@@ -15,7 +15,12 @@ interface Plan {
   count: number;
   live?: number;
   pruneSeconds?: number;
-  body(index: number, train: (asked: string) => Promise<TrainResult>, log: (line: string) => void): Promise<string>;
+  body(
+    index: number,
+    train: (asked: string) => Promise<TrainResult>,
+    log: (line: string) => void,
+    elapsedMs: () => number,
+  ): Promise<string>;
   roundMs?: number;
 }
 
@@ -28,7 +33,7 @@ async function run(plan: Plan) {
     live: plan.live ?? 16,
     tf,
     pruneSeconds: plan.pruneSeconds ?? 60,
-    body: (index, train, pruneStage) => pruneStage('p', () => plan.body(index, train, (line) => log.push(line))),
+    body: (index, train, pruneStage, elapsedMs) => pruneStage('p', () => plan.body(index, train, (line) => log.push(line), elapsedMs)),
     trainRound: async (round) => {
       rounds.push(round);
       log.push(`round ${round.asked.join(' ')}`);
@@ -166,4 +171,22 @@ test('the prune limit counts a run’s own time and its share of rounds, not the
   const error = (hung.ended[0].outcome as { error: { code: string; stage: string; plugin: string; message: string } }).error;
   expect(error).toMatchObject({ code: ErrorCode.TIMEOUT, stage: 'prune', plugin: 'p' });
   expect(error.message).toContain('did not finish within 0.1 s');
+});
+
+test("a run's own time is its turns and its share of the rounds, not the time it waited for the others", async () => {
+  const { ended } = await run({
+    count: 3,
+    roundMs: 150,
+    body: async (i, train, _log, elapsedMs) => {
+      await pause(20 * i); // run 2 takes 40 ms of its own
+      await train(`${i}`);
+      return String(elapsedMs());
+    },
+  });
+  const own = ended.map((e) => Number((e.outcome as { value: string }).value));
+  // Each waited for the round (150 ms for three: 50 each) and for the others' turns (0–40 ms).
+  own.forEach((ms, i) => {
+    expect(ms).toBeGreaterThanOrEqual(50 + 20 * i - 5);
+    expect(ms).toBeLessThan(50 + 20 * i + 40);
+  });
 });
