@@ -129,6 +129,30 @@ test.each([
   60_000,
 );
 
+test("a pruner that leaks while its training is stacked with other runs' fails alone; the runs it was stacked with keep their numbers", () => {
+  const dir = tempDir();
+  const leaky = `{plugin: ${join(FIXTURES, 'plugins/leaky-prune.ts')}, percentile: 50, train: true}`;
+  writeSpec(dir, tinySpec({ prune: `[{plugin: finetune, sparsity: 0.5, epochs: 1}, ${leaky}, {plugin: finetune, sparsity: 0.9, epochs: 1}]` }));
+  const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
+  expect(run.code).toBe(1);
+  const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
+  const byPruner = (name: string) => rows.filter((r) => r.params.pruner === name);
+  expect(byPruner('leaky').map((r) => [r.status, r.error?.code, r.error?.message])).toEqual([
+    ['failed', 'E_LEAK', 'the run left 1 tensor undisposed (plugins: leaky, copy, standard); its worker is replaced'],
+  ]);
+  const tuned = byPruner('finetune');
+  expect(tuned.map((r) => r.status)).toEqual(['ok', 'ok']);
+  // The first fine-tuning was stacked with the leaky pruner's and the other's (3); the run left
+  // when the worker retired trains alone in a fresh worker, to the same numbers as a run alone.
+  expect(tuned.map((r) => r.pruning.trainings[0].stack?.seeds ?? 1).sort()).toEqual([1, 3]);
+  const alone = tempDir();
+  writeSpec(alone, tinySpec({ prune: '[{plugin: finetune, sparsity: 0.5, epochs: 1}, {plugin: finetune, sparsity: 0.9, epochs: 1}]' }));
+  expect(runCli(['spec.yaml', '--no-report', '--workers', '1', '--stack-seeds', '1'], alone).code).toBe(0);
+  const losses = (rs: Record<string, any>[]) =>
+    rs.map((r) => [r.params.sparsity ?? r.declared?.sparsity, r.pruning.trainings[0].loss, r.compact.mse]).sort();
+  expect(losses(tuned)).toEqual(losses(readJsonl(join(alone, 'runs/tiny/results.jsonl'))));
+}, 60_000);
+
 test('a trainer that leaks a tensor: its runs are fine, but its worker is replaced', () => {
   const dir = tempDir();
   writeSpec(
