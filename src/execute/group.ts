@@ -13,7 +13,7 @@ import { groupWindows } from './group-windows.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
 import { failure, loadPlugin, routePluginLogs } from './stages.ts';
 import { watchDeadlines } from '../plugin/deadlines.ts';
-import { LogBudget } from './log-budget.ts';
+import { TaskLogs } from './log-budget.ts';
 import { trapProcessExit } from './exit-trap.ts';
 import { train, type Trained } from './training.ts';
 import { type Base, runOne } from './run-one.ts';
@@ -21,7 +21,8 @@ import { interleave, type PruneStage } from './interleave.ts';
 import { type Asked, trainTogether } from './pruner-training.ts';
 
 /**
- * Runs the task's pending runs in order. Returns `retire` with a reason when this thread should
+ * Runs the task's pending runs: in order, or interleaved at their pruners' trainings so that those
+ * train as stacks (interleave.ts). Returns `retire` with a reason when this thread should
  * not be trusted with more work — a run leaked tensors, or a stage timed out and may still be
  * running — and then stops early: the runs it did not report are for a fresh worker.
  */
@@ -31,10 +32,11 @@ export async function runGroupTask(
   backend: string,
   emit: (event: TaskEvent) => void,
 ): Promise<{ retire?: string }> {
-  const logs = new LogBudget((message) => emit({ type: 'log', message }));
-  const unroute = routePluginLogs((message) => logs.add(message));
-  // Whose runs a stage's deadline is for: the whole group's before its runs start, then each run's.
+  // Whose runs a stage's deadline (and a plugin's log line) is for: the whole group's before its
+  // runs start, then each run's, or every run a stack of trainings is for.
   let current = task.pending;
+  const logs = new TaskLogs((message) => emit({ type: 'log', message }));
+  const unroute = routePluginLogs((message) => logs.add(message, current));
   const untrap = trapProcessExit();
   const unwatch = watchDeadlines((running) => emit({ type: 'deadline', running: running.map((d) => ({ ...d, runIds: current })) }));
   try {
@@ -51,7 +53,7 @@ async function runPendingRuns(
   tf: Tf,
   backend: string,
   emit: (event: TaskEvent) => void,
-  logs: LogBudget,
+  logs: TaskLogs,
   runsAtStake: (runIds: string[]) => void,
 ): Promise<{ retire?: string }> {
   const { group, series } = task;
@@ -103,9 +105,9 @@ async function runPendingRuns(
       stacked: task.stackedTrainings?.includes(group.trainKey),
     });
     if (dense.files) emit({ type: 'training', key: group.trainKey, files: dense.files });
-    logs.take(); // the training's lines were shown (within their own budget); runs start afresh
+    logs.group.take(); // the training's lines were shown (within their own budget); runs start afresh
   } catch (err) {
-    const groupLog = logs.take();
+    const groupLog = logs.group.take();
     for (const run of runs) emit({ type: 'run', record: groupLog ? { ...failed(run, err), log: groupLog } : failed(run, err) });
     // A window or training that timed out may still be running: this thread takes no more work.
     return (err as { code?: string }).code === ErrorCode.TIMEOUT
@@ -121,6 +123,7 @@ async function runPendingRuns(
     const started = performance.now();
     const elapsedMs = interleaved?.elapsedMs ?? (() => performance.now() - started);
     const models = new Set<LayersModel>();
+    logs.start(run.runId);
     try {
       const context = {
         task,

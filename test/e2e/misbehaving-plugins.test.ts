@@ -129,10 +129,13 @@ test.each([
   60_000,
 );
 
-test("a pruner that leaks while its training is stacked with other runs' fails alone; the runs it was stacked with keep their numbers", () => {
+test("a pruner that leaks while its training is stacked with other runs' fails alone, with its own log; the runs it was stacked with keep their numbers", () => {
   const dir = tempDir();
   const leaky = `{plugin: ${join(FIXTURES, 'plugins/leaky-prune.ts')}, percentile: 50, train: true}`;
-  writeSpec(dir, tinySpec({ prune: `[{plugin: finetune, sparsity: 0.5, epochs: 1}, ${leaky}, {plugin: finetune, sparsity: 0.9, epochs: 1}]` }));
+  writeSpec(
+    dir,
+    tinySpec({ prune: `[{plugin: finetune, sparsity: 0.5, epochs: 1}, ${leaky}, {plugin: finetune, sparsity: 0.9, epochs: 1}]` }),
+  );
   const run = runCli(['spec.yaml', '--no-report', '--workers', '1'], dir);
   expect(run.code).toBe(1);
   const rows = readJsonl(join(dir, 'runs/tiny/results.jsonl'));
@@ -140,8 +143,13 @@ test("a pruner that leaks while its training is stacked with other runs' fails a
   expect(byPruner('leaky').map((r) => [r.status, r.error?.code, r.error?.message])).toEqual([
     ['failed', 'E_LEAK', 'the run left 1 tensor undisposed (plugins: leaky, copy, standard); its worker is replaced'],
   ]);
+  // Its log lines are its record's, though the other runs ran between them.
+  expect(byPruner('leaky')[0].log.lines).toEqual(['leaky: before its training', 'leaky: after its training']);
   const tuned = byPruner('finetune');
-  expect(tuned.map((r) => r.status)).toEqual(['ok', 'ok']);
+  expect(tuned.map((r) => [r.status, r.log])).toEqual([
+    ['ok', undefined],
+    ['ok', undefined],
+  ]);
   // The first fine-tuning was stacked with the leaky pruner's and the other's (3); the run left
   // when the worker retired trains alone in a fresh worker, to the same numbers as a run alone.
   expect(tuned.map((r) => r.pruning.trainings[0].stack?.seeds ?? 1).sort()).toEqual([1, 3]);
