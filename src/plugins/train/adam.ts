@@ -27,6 +27,7 @@ type AdamKernel = (
   biasCorrection2: number,
   epsilon: number,
   negativeLearningRate: number,
+  shortcut: number,
 ) => void;
 
 let compiled: WebAssembly.Module | undefined;
@@ -38,7 +39,7 @@ const adamKernel = (memory: WebAssembly.Memory): AdamKernel =>
 
 /** tfjs's Adam constants, each rounded to float32 as tfjs's expressions round them. */
 function adamConstants(optimizer: { learningRate: number; beta1: number; beta2: number; epsilon: number }) {
-  return {
+  const c = {
     beta1: f32(optimizer.beta1),
     beta2: f32(optimizer.beta2),
     oneMinusBeta1: f32(1 - optimizer.beta1),
@@ -46,6 +47,10 @@ function adamConstants(optimizer: { learningRate: number; beta1: number; beta2: 
     epsilon: f32(optimizer.epsilon),
     negativeLearningRate: f32(-optimizer.learningRate),
   };
+  // Where adam.wat's dead-unit shortcut gives the plain arithmetic's bits (see its header): the
+  // updates of the subnormal first moments it takes are too small to move their weights.
+  const exact = c.beta1 >= 0 && c.beta1 <= f32(0.9) && c.beta2 >= 0.5 && c.epsilon >= f32(1e-7) && Math.abs(c.negativeLearningRate) <= 0.05;
+  return { ...c, shortcut: exact ? -1 : 0 };
 }
 
 /**
@@ -84,6 +89,7 @@ export class AdamArithmetic {
       biasCorrection2,
       c.epsilon,
       c.negativeLearningRate,
+      c.shortcut,
     );
   }
 
