@@ -197,8 +197,9 @@ export async function interleave<T, A>(plan: Interleaving<T, A>): Promise<void> 
       if (!(result instanceof Error) && models > 0) c.tensors += Math.floor(made / models);
       answers.get(c)!.push(() => {
         if (!(result instanceof Error)) return a.resolve(result);
-        // A round that ran out of time fails the prune stage of every run it was for.
-        if ((result as { code?: string }).code === ErrorCode.TIMEOUT) c.prune?.fail(result);
+        // A round that ran out of time fails the prune stage of every run it was for, naming each one's pruner.
+        if ((result as { code?: string }).code === ErrorCode.TIMEOUT && c.prune)
+          c.prune.fail(timeoutError(c.prune.plugin, plan.pruneSeconds));
         a.reject(result);
       });
     });

@@ -190,3 +190,20 @@ test("a run's own time is its turns and its share of the rounds, not the time it
     expect(ms).toBeLessThan(50 + 20 * i + 40);
   });
 });
+
+test('a round of trainings that runs past the time its runs have left fails their prune stages with E_TIMEOUT', async () => {
+  const started = performance.now();
+  const { ended } = await run({
+    count: 2,
+    pruneSeconds: 0.1,
+    roundMs: 1500, // the trainer hangs, as far as these runs can wait
+    body: async (i, train) => {
+      await train(`${i}`);
+      return 'done';
+    },
+  });
+  // The round may take the two runs' 0.1 s each; then the first run fails and the scheduler stops.
+  expect(performance.now() - started).toBeLessThan(1000);
+  expect(ended.map((e) => e.index)).toEqual([0]);
+  expect((ended[0].outcome as { error: unknown }).error).toMatchObject({ code: ErrorCode.TIMEOUT, stage: 'prune', plugin: 'p' });
+});
