@@ -73,7 +73,10 @@ export class TaskLogs {
 
   add(message: string, atStake: readonly string[]): void {
     const owners = atStake.flatMap((id) => this.runs.get(id) ?? []);
-    if (owners.length === 0) return this.group.add(message);
+    if (owners.length === 0) {
+      this.group.add(message);
+      return;
+    }
     owners[0].add(message);
     for (const owner of owners.slice(1)) owner.keep(message);
   }
