@@ -106,8 +106,9 @@ export async function runOne({
     trainerOptions: group.train.options,
     architecture: group.architecture,
   };
+  const via = trainVia ?? ((asked: Asked) => trainAlone(setup, asked));
   const trainer = prunerTrainer(
-    (options) => (trainVia ?? ((asked: Asked) => trainAlone(setup, asked)))({ options, data, seed: group.seed }),
+    (options) => via({ options, data, seed: group.seed }),
     (m) => models.add(m),
   );
   const pruneStage: PruneStage = ownPruneStage ?? ((plugin, fn) => stage('prune', plugin, timeouts, fn));

@@ -8,8 +8,9 @@
 // epoch — and, for pruners' trainings, its own starting weights, epoch limit and masks held
 // (stacked-masks.ts). The arithmetic is the same float32 operations in the same order, so each
 // seed's weights, losses and epochs are those of tfjs.ts's `run` to the last bit
-// (test/unit/stacked.test.ts); a seed that stops leaves the stack. Only on the wasm backend, with Adam and layer kinds that have a
-// stacked pass; elsewhere trainStacked answers undefined and the seeds train one by one.
+// (test/unit/stacked.test.ts); a seed that stops leaves the stack. Only on the wasm backend, with
+// Adam and layer kinds that have a stacked pass; elsewhere trainStacked answers undefined and the
+// seeds train one by one.
 import type { LayersModel, StageContext, Tf, TrainRequest, TrainResult } from '../../plugin/index.ts';
 import { disposeModel, kindOfLayer, type StackedGradient } from '../../plugin/kit/model.ts';
 import { applyMasks } from '../../plugin/kit/prune.ts';
