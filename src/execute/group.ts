@@ -11,14 +11,14 @@ import { evaluateGroup, type GroupEvaluation } from '../evaluation/evaluation.ts
 import { failedRecord, RECORD_SCHEMA_VERSION, type FailedRecord } from '../results/record.ts';
 import { groupWindows } from './group-windows.ts';
 import type { GroupTask, TaskEvent } from './launcher.ts';
-import { failure, loadPlugin, routePluginLogs } from './stages.ts';
+import { failure, routePluginLogs } from './stages.ts';
 import { watchDeadlines } from '../plugin/deadlines.ts';
 import { TaskLogs } from './log-budget.ts';
 import { trapProcessExit } from './exit-trap.ts';
 import { train, type Trained } from './training.ts';
 import { type Base, runOne } from './run-one.ts';
 import { interleave, type PruneStage } from './interleave.ts';
-import { type Asked, trainTogether } from './pruner-training.ts';
+import { type Asked, groupTrainer, trainTogether } from './pruner-training.ts';
 
 /**
  * Runs the task's pending runs: in order, or interleaved at their pruners' trainings so that those
@@ -163,12 +163,7 @@ async function runPendingRuns(
     const cap = task.stackTrainings ?? 1;
     if (cap > 1 && runs.length > 1) {
       // The runs meet at their pruners' trainings, which train as stacks (interleave.ts).
-      const setup = {
-        tf,
-        trainer: await loadPlugin(group.train, 'train', task, task.timeouts),
-        trainerOptions: group.train.options,
-        architecture: group.architecture,
-      };
+      const setup = await groupTrainer(task, tf);
       let retire: string | undefined;
       await interleave<RunEvent, Asked>({
         count: runs.length,

@@ -6,7 +6,8 @@ import type { LayersModel, Plugin, RetrainOptions, Tf, TrainRequest, TrainResult
 import type { Architecture } from '../plugin/architecture.ts';
 import { maskHooks } from '../plugin/masks.ts';
 import { trainingEvents } from '../plugin/training-events.ts';
-import { stageContext } from './stages.ts';
+import type { GroupTask } from './launcher.ts';
+import { loadPlugin, stageContext } from './stages.ts';
 
 /** What a pruner's training left in the record. */
 export interface PrunerTrainingSummary {
@@ -34,6 +35,17 @@ export interface TrainerSetup {
   trainer: Plugin<'train'>;
   trainerOptions: unknown;
   architecture: Architecture;
+}
+
+/** The group's trainer, for its pruners' trainings. */
+export async function groupTrainer(task: GroupTask, tf: Tf): Promise<TrainerSetup> {
+  const { group } = task;
+  return {
+    tf,
+    trainer: await loadPlugin(group.train, 'train', task, task.timeouts),
+    trainerOptions: group.train.options,
+    architecture: group.architecture,
+  };
 }
 
 /** One training a pruner asked for: its options, on its run's data, with its run's seed. */

@@ -32,7 +32,7 @@ import type { GroupTask, TaskEvent } from './launcher.ts';
 import { modelFiles } from './model-files.ts';
 import { checkRecord } from './record-check.ts';
 import type { PruneStage } from './interleave.ts';
-import { type Asked, prunerTrainer, trainAlone } from './pruner-training.ts';
+import { type Asked, groupTrainer, prunerTrainer, trainAlone } from './pruner-training.ts';
 import { loadPlugin, stage, stageContext } from './stages.ts';
 import { requireMeasurement, requireModel } from './result-shapes.ts';
 import { train, type Trained } from './training.ts';
@@ -100,12 +100,7 @@ export async function runOne({
     if (own.files) emit({ type: 'training', key: run.prunerTrainKey, files: own.files });
   }
   const originalBefore = weightsOf(original);
-  const setup = {
-    tf,
-    trainer: await loadPlugin(group.train, 'train', task, timeouts),
-    trainerOptions: group.train.options,
-    architecture: group.architecture,
-  };
+  const setup = await groupTrainer(task, tf);
   const via = trainVia ?? ((asked: Asked) => trainAlone(setup, asked));
   const trainer = prunerTrainer(
     (options) => via({ options, data, seed: group.seed }),
