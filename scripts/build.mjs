@@ -10,8 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-/** Files the code reads at run time that are not modules (tsc neither compiles nor copies them). */
-const ASSETS = ['plugins/train/adam.wasm', 'plugin/layers/stacked-matmul.wasm'];
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -28,7 +26,10 @@ for (const file of filesUnder(dist).filter((f) => f.endsWith('.d.ts'))) {
     rewritten++;
   }
 }
-for (const asset of ASSETS) copyFileSync(join(root, 'src', asset), join(dist, asset));
+// Files the code reads at run time that are not modules (tsc neither compiles nor copies them):
+// the WebAssembly kernels, every one, so that a new kernel cannot be left out of the package.
+const src = join(root, 'src');
+for (const asset of filesUnder(src).filter((f) => f.endsWith('.wasm'))) copyFileSync(asset, join(dist, relative(src, asset)));
 console.log(`dist/: ${filesUnder(dist).length} files (${rewritten} declarations with their imports rewritten to .js)`);
 
 function filesUnder(dir) {

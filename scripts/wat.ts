@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-export const WAT_FILES = ['src/plugins/train/adam.wat', 'src/plugin/layers/stacked-matmul.wat'];
+export const WAT_FILES = [
+  'src/plugins/train/adam.wat',
+  'src/plugin/layers/stacked-matmul.wat',
+  'src/plugin/layers/stacked-elementwise.wat',
+];
 
 export async function compileWat(file: string): Promise<Uint8Array> {
   const wabt = await wabtInit();

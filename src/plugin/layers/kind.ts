@@ -179,6 +179,15 @@ export const kernelAndBias = (layer: Layer): WeightInfo[] => [
 
 /** A tensor's shape as a plain list (tfjs types it by rank). */
 export const dims = (t: Tensor): number[] => t.shape as number[];
+/**
+ * `tf.reshape(t, shape)` (−1: the rest), or t itself where it has that shape already: a reshape is
+ * an op like any other, a dispatch and a new tensor, and a stacked step asks for dozens.
+ */
+export function reshaped(tf: Tf, t: Tensor, shape: readonly number[]): Tensor {
+  const known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const resolved = shape.map((d) => (d === -1 ? t.size / known : d));
+  return resolved.length === t.shape.length && resolved.every((d, i) => d === t.shape[i]) ? t : tf.reshape(t, resolved);
+}
 export type Variable = InstanceType<Tf['Variable']>;
 /** A built layer's trainable weight variables, in `getWeights()` order. */
 export const trainableVariables = (layer: Layer): Variable[] =>

@@ -3,7 +3,8 @@
 // slower than its XNNPACK path for one matrix (10 × [32, 70]·[70, 120]: 4.2 ms against 0.08 ms
 // for one) and different in the last bits. This kernel (stacked-matmul.wat) works in place on
 // tfjs's wasm heap and sums every output in the order XNNPACK does, so that seed s of a stacked
-// product is, to the bit, the product tf.matMul gives seed s alone. Only on the wasm backend.
+// product is, to the bit, the product tf.matMul gives seed s alone; it leaves out the terms that
+// ReLU zeroed, which changes no bit (the .wat says why). Only on the wasm backend.
 import { readFileSync } from 'node:fs';
 import type { Tensor, Tf } from '../tf.ts';
 
@@ -11,8 +12,9 @@ const KERNEL = 'RunexpStackedMatMul';
 const RELU_GRADIENT = 'RunexpStackedReluGrad';
 const COLUMN_SUMS = 'RunexpStackedColumnSums';
 const KERNEL_GRADIENT_F64 = 'RunexpStackedKernelGradF64';
+const TRANSPOSE = 'RunexpStackedTranspose';
 
-/** The exports of stacked-matmul.wasm; every argument that names a tensor is its byte offset. */
+/** The exports of stacked-matmul.wasm and stacked-elementwise.wasm; every argument that names a tensor is its byte offset. */
 interface Kernels {
   matmul(
     a: number,
@@ -25,11 +27,14 @@ interface Kernels {
     aTransposed: number,
     aSeed: number,
     bSeed: number,
-  ): void;
+    scratch: number,
+    skipZeros: number,
+  ): number;
   biasRelu(c: number, bias: number, a: number, seeds: number, rows: number, n: number, biasSeed: number, relu: number): void;
   reluGrad(da: number, z: number, dz: number, count: number): void;
   columnSums(x: number, out: number, seeds: number, rows: number, n: number): void;
   kernelGradF64(x: number, dy: number, dw: number, seeds: number, rows: number, inputs: number, outputs: number): void;
+  transpose(x: number, out: number, seeds: number, rows: number, cols: number): void;
 }
 
 interface TensorInfoLike {
@@ -37,13 +42,20 @@ interface TensorInfoLike {
   shape: number[];
 }
 interface WasmBackend {
-  wasm: { asm: { memory: WebAssembly.Memory } };
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(offset: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfoLike;
 }
 
-let compiled: WebAssembly.Module | undefined;
-const kernelModule = () => (compiled ??= new WebAssembly.Module(readFileSync(new URL('./stacked-matmul.wasm', import.meta.url))));
+const compiled = new Map<string, WebAssembly.Module>();
+function wasmModule(file: string): WebAssembly.Module {
+  let module = compiled.get(file);
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(new URL(file, import.meta.url)));
+    compiled.set(file, module);
+  }
+  return module;
+}
 const instances = new WeakMap<WebAssembly.Memory, Kernels>();
 
 /** The kernels, instantiated once per wasm heap (each worker thread has its own backend and heap). */
@@ -51,7 +63,8 @@ function kernelsFor(backend: WasmBackend): Kernels {
   const memory = backend.wasm.asm.memory;
   let kernels = instances.get(memory);
   if (!kernels) {
-    kernels = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels;
+    const exports = (file: string) => new WebAssembly.Instance(wasmModule(file), { env: { memory } }).exports;
+    kernels = { ...exports('./stacked-matmul.wasm'), ...exports('./stacked-elementwise.wasm') } as unknown as Kernels;
     instances.set(memory, kernels);
   }
   return kernels;
@@ -103,12 +116,20 @@ function registerKernels(tf: Tf): void {
     const kernels = kernelsFor(wasm);
     const aSeed = aSeeds === 1 ? 0 : 4 * m * k;
     const bSeed = bSeeds === 1 ? 0 : 4 * k * n;
-    if (n === 1 && transposeA) {
-      // One output column: c = a·b is cᵀ = bᵀ·aᵀ, whose one row runs SIMD across a's rows (each
-      // sum still in order of k, each product the same), instead of one scalar sum per row.
-      kernels.matmul(offset(b), offset(a), offset(out), seeds, 1, k, m, 0, bSeed, aSeed);
-    } else {
-      kernels.matmul(offset(a), offset(b), offset(out), seeds, m, k, n, transposeA ? 1 : 0, aSeed, bSeed);
+    // The kernel's working room: a list of rows, one of terms, which rows and terms are zero.
+    const scratch = wasm.wasm._malloc(8 * Math.max(m, n) + 12 * k + 16);
+    try {
+      if (n === 1 && transposeA) {
+        // One output column: c = a·b is cᵀ = bᵀ·aᵀ, whose one row runs SIMD across a's rows (each
+        // sum still in order of k, each product the same), instead of one scalar sum per row.
+        kernels.matmul(offset(b), offset(a), offset(out), seeds, 1, k, m, 0, bSeed, aSeed, scratch, 0);
+      } else {
+        // Zero terms are worth looking for only in a product of some size.
+        const skipZeros = k >= 8 && n >= 8 ? 1 : 0;
+        kernels.matmul(offset(a), offset(b), offset(out), seeds, m, k, n, transposeA ? 1 : 0, aSeed, bSeed, scratch, skipZeros);
+      }
+    } finally {
+      wasm.wasm._free(scratch);
     }
     if (!bias) return out;
     // The bias (and ReLU) after the whole sum, as tf.add and tf.relu would apply them.
@@ -132,6 +153,12 @@ function registerKernels(tf: Tf): void {
     const [seeds, rows, n] = x.shape;
     const out = wasm.makeOutput([seeds, n], 'float32');
     kernelsFor(wasm).columnSums(offset(x), offset(out), seeds, rows, n);
+    return out;
+  });
+  register(TRANSPOSE, (wasm, offset, { x }) => {
+    const [seeds, rows, cols] = x.shape;
+    const out = wasm.makeOutput([seeds, cols, rows], 'float32');
+    kernelsFor(wasm).transpose(offset(x), offset(out), seeds, rows, cols);
     return out;
   });
   register(KERNEL_GRADIENT_F64, (wasm, offset, { x, dy }) => {
@@ -181,14 +208,17 @@ export function stackedKernelGradientF64(tf: Tf, x: Tensor, dy: Tensor): Tensor 
   return tf.engine().runKernel(KERNEL_GRADIENT_F64, { x, dy }, {}) as Tensor;
 }
 
+/** [seeds, cols, rows] from [seeds, rows, cols]: tf.transpose(x, [0, 2, 1]), in one pass of 4 × 4 blocks. */
+const stackedTranspose = (tf: Tf, x: Tensor): Tensor => tf.engine().runKernel(TRANSPOSE, { x }, {}) as Tensor;
+
 function product(tf: Tf, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor, relu = false): Tensor | Tensor[] {
   const [aSeeds, aRows, aCols] = a.shape;
-  const bIn = transposeB ? tf.transpose(b, [0, 2, 1]) : b;
+  const bIn = transposeB ? stackedTranspose(tf, b) : b;
   const [bSeeds, k, n] = bIn.shape;
   if ((transposeA ? aRows : aCols) !== k || (aSeeds !== bSeeds && aSeeds !== 1 && bSeeds !== 1))
     throw new Error(`stackedMatMul: shapes [${a.shape}]${transposeA ? 'ᵀ' : ''} and [${bIn.shape}] do not multiply`);
   // One output column from many rows is faster from a's transpose (see the kernel).
-  const aIn = n === 1 && !transposeA && aRows >= 8 ? tf.transpose(a, [0, 2, 1]) : a;
+  const aIn = n === 1 && !transposeA && aRows >= 8 ? stackedTranspose(tf, a) : a;
   try {
     const inputs: Record<string, Tensor> = bias ? { a: aIn, b: bIn, bias } : { a: aIn, b: bIn };
     return tf.engine().runKernel(KERNEL, inputs, { transposeA: transposeA || aIn !== a, relu } as never) as Tensor | Tensor[];

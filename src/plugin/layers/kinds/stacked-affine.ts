@@ -5,7 +5,7 @@
 // affine-gradient.ts on that seed alone, to the bit (test/unit/stacked.test.ts).
 import { activate, activationGradient, isFastActivation } from '../activation-gradients.ts';
 import { layerActivation } from '../activations.ts';
-import { dims, type Layer, type StackedGradient } from '../kind.ts';
+import { dims, type Layer, reshaped, type StackedGradient } from '../kind.ts';
 import {
   canStackMatMul,
   stackedBiasedMatMul,
@@ -32,7 +32,7 @@ type KernelGradient = (tf: Tf, rows: Tensor, dz: Tensor, kernelShape: number[]) 
 const denseKernelGradient: KernelGradient = (tf, rows, dz) => stackedMatMul(tf, rows, dz, true);
 
 const pointwiseConvKernelGradient: KernelGradient = (tf, rows, dz, kernelShape) =>
-  tf.reshape(stackedKernelGradientF64(tf, rows, dz), kernelShape);
+  reshaped(tf, stackedKernelGradientF64(tf, rows, dz), kernelShape);
 
 function stackedAffine(tf: Tf, layer: Layer, kernelGradient: KernelGradient): StackedGradient<Saved> | undefined {
   const config = layer.getConfig() as Record<string, unknown>;
@@ -46,18 +46,18 @@ function stackedAffine(tf: Tf, layer: Layer, kernelGradient: KernelGradient): St
       const [inputSeeds, ...shape] = dims(input);
       const seeds = dims(kernel)[0];
       const [inputs, outputs] = dims(kernel).slice(-2);
-      const rows = tf.reshape(input, [inputSeeds, -1, inputs]);
-      const weights = tf.reshape(kernel, [seeds, inputs, outputs]);
+      const rows = reshaped(tf, input, [inputSeeds, -1, inputs]);
+      const weights = reshaped(tf, kernel, [seeds, inputs, outputs]);
       const outputShape = [seeds, ...shape.slice(0, -1), outputs];
       if (useBias && (activation === 'relu' || activation === 'linear')) {
         // Product, bias and ReLU in one op (the same values as the three ops below).
-        const fused = stackedBiasedMatMul(tf, rows, weights, tf.reshape(bias, [seeds, outputs]), activation === 'relu');
-        const z = tf.reshape(fused.z, outputShape);
-        const output = fused.output === fused.z ? z : tf.reshape(fused.output, outputShape);
+        const fused = stackedBiasedMatMul(tf, rows, weights, reshaped(tf, bias, [seeds, outputs]), activation === 'relu');
+        const z = reshaped(tf, fused.z, outputShape);
+        const output = fused.output === fused.z ? z : reshaped(tf, fused.output, outputShape);
         return { output, saved: { rows, z, output } };
       }
       const product = stackedMatMul(tf, rows, weights);
-      const z = tf.reshape(useBias ? tf.add(product, tf.reshape(bias, [seeds, 1, outputs])) : product, outputShape);
+      const z = reshaped(tf, useBias ? tf.add(product, reshaped(tf, bias, [seeds, 1, outputs])) : product, outputShape);
       const output = activate(tf, z, activation);
       return { output, saved: { rows, z, output } };
     },
@@ -65,12 +65,12 @@ function stackedAffine(tf: Tf, layer: Layer, kernelGradient: KernelGradient): St
       const [seeds, , inputs] = dims(rows);
       const outputs = dims(kernel).at(-1)!;
       const dActivation = activation === 'relu' ? stackedReluGradient(tf, da, z) : activationGradient(tf, da, z, output, activation);
-      const dz = tf.reshape(dActivation, [seeds, -1, outputs]);
+      const dz = reshaped(tf, dActivation, [seeds, -1, outputs]);
       const grads = [kernelGradient(tf, rows, dz, dims(kernel))];
       if (useBias) grads.push(stackedColumnSums(tf, dz));
       if (!needInput) return { grads };
-      const dRows = stackedMatMul(tf, dz, tf.reshape(kernel, [seeds, inputs, outputs]), false, true);
-      return { grads, dInput: tf.reshape(dRows, [...dims(z).slice(0, -1), inputs]) };
+      const dRows = stackedMatMul(tf, dz, reshaped(tf, kernel, [seeds, inputs, outputs]), false, true);
+      return { grads, dInput: reshaped(tf, dRows, [...dims(z).slice(0, -1), inputs]) };
     },
   };
 }
