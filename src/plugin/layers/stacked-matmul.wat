@@ -224,7 +224,8 @@
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $each))))
 
-  ;; c[s] = a[s]·b[s] when k is 1: each output +0 + a[i]·b[j], as a tile would sum its one term.
+  ;; One seed's c = a·b when k is 1: each output +0 + a[i]·b[j], as a tile sums its one term (a
+  ;; tile per four rows costs more than its arithmetic here: the first conv's [448, 1]·[1, 5]).
   (func $outer (param $a i32) (param $ai i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32)
     (local $x v128) (local $j i32)
     (block $rowsDone
@@ -253,11 +254,11 @@
         (local.set $m (i32.sub (local.get $m) (i32.const 1)))
         (br $eachRow))))
 
-;; The rows and terms of one seed's product, listed in $scratch: the rows of a (m + 3 indices, the
-  ;; last block padded with its last row) and the terms (pairs of byte offsets: the term within a row
-  ;; of a, its row of b). With $skipZeros, rows and terms that are zero in a are left out where b
-  ;; allows it (above); then $flagsI (a's flags by row, 0 for a row of zeros) says which rows of c
-  ;; are +0. Returns how many rows and how many terms it listed.
+  ;; The rows and terms of one seed's product, listed in $scratch: the rows of a (m + 3 indices, the
+  ;; last block of four padded with its last row, whose values are then stored twice, the same) and
+  ;; the terms (pairs of byte offsets: the term within a row of a, its row of b). With $skipZeros,
+  ;; rows and terms that are zero in a are left out where b allows it (above); a's flags by row (0
+  ;; for a row of zeros) then say which rows of c are +0. Returns how many rows and terms it listed.
   (func $listRowsAndTerms
     (param $a i32) (param $b i32) (param $m i32) (param $k i32) (param $n i32) (param $aTransposed i32)
     (param $rows i32) (param $terms i32) (param $aRowFlags i32) (param $aColFlags i32) (param $skipZeros i32)
