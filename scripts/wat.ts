@@ -1,13 +1,14 @@
 // The project's WebAssembly text files and their compiler (wabt, a devDependency: users run the
 // committed .wasm binaries that sit beside each .wat).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import wabtInit from 'wabt';
 
-export const WAT_FILES = [
-  'src/plugins/train/adam.wat',
-  'src/plugin/layers/stacked-matmul.wat',
-  'src/plugin/layers/stacked-elementwise.wat',
-];
+/** Every .wat under src/, relative to the checkout's root (where npm scripts and jest run). */
+export const WAT_FILES = readdirSync('src', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.wat'))
+  .map((file) => join('src', file))
+  .sort();
 
 export async function compileWat(file: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
