@@ -1,8 +1,9 @@
 ;; The element-wise passes around a stacked dense layer's product (stacked-matmul.wat), each as
 ;; one pass over every seed instead of one tfjs op apiece (a dispatch each): the bias and ReLU after
-;; the product, ReLU's gradient, the bias gradient (column sums) and a pointwise conv's kernel
-;; gradient in float64; each computes what the tfjs op it replaces computes, to the bit
-;; (test/unit/stacked.test.ts, −0 and NaN included).
+;; the product, ReLU's gradient, the bias gradient (column sums), a pointwise conv's kernel
+;; gradient in float64, and the transpose of the weights for the input gradient; each computes what
+;; the tfjs op it replaces computes, to the bit (test/unit/stacked.test.ts and stacked-kernels.test.ts,
+;; −0 and NaN included).
 ;;
 ;; The memory is tfjs's wasm heap (imported): every pointer is a tensor's byte offset in it.
 ;; Compiled to stacked-elementwise.wasm by `npm run wasm` (scripts/build-wasm.ts).
