@@ -79,11 +79,12 @@ export function wasmHeap(tf: Tf): { memory: WebAssembly.Memory; offset(tensor: {
   return { memory: backend.wasm.asm.memory, offset: (tensor) => backend.dataIdMap.get(tensor.dataId).memoryOffset };
 }
 
-/** Whether stackedMatMul can run here: the wasm backend, with its heap reachable. */
+/** Whether stackedMatMul can run here: the wasm backend, with its heap and its allocator reachable. */
 export function canStackMatMul(tf: Tf): boolean {
   if (tf.getBackend() !== 'wasm') return false;
   registerKernels(tf);
-  return (tf.backend() as unknown as Partial<WasmBackend>).wasm?.asm?.memory instanceof WebAssembly.Memory;
+  const wasm = (tf.backend() as unknown as Partial<WasmBackend>).wasm;
+  return wasm?.asm?.memory instanceof WebAssembly.Memory && typeof wasm._malloc === 'function' && typeof wasm._free === 'function';
 }
 
 function registerKernels(tf: Tf): void {
